@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Quipu",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "quipu", targets: ["quipu"]),
+        .library(name: "QuipuCore", targets: ["LinearAlgebra", "PanelData", "Formula", "Estimation", "Inference", "Reporting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
+        .target(name: "PanelData"),
+        .target(name: "Formula"),
+        .target(name: "Inference", dependencies: ["LinearAlgebra"]),
+        .target(name: "Estimation", dependencies: ["LinearAlgebra", "PanelData", "Formula", "Inference"]),
+        .target(name: "Reporting", dependencies: ["Estimation", "Inference"]),
+        .executableTarget(
+            name: "quipu",
+            dependencies: [
+                "Estimation", "Reporting", "PanelData", "Formula", "Inference",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "PanelDataTests", dependencies: ["PanelData"]),
+        .testTarget(name: "FormulaTests", dependencies: ["Formula"]),
+        .testTarget(name: "EstimationTests", dependencies: ["Estimation", "Inference", "PanelData", "Formula", "LinearAlgebra"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "QuipuTests", dependencies: ["Reporting", "Estimation"]),
+    ]
+)

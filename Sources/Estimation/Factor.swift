@@ -1,0 +1,115 @@
+/// A categorical variable coded as dense integer levels `0..<levelCount`, the form every
+/// fixed-effect and clustering routine works on.
+public struct Factor: Sendable {
+    /// The name shown in messages and tables (`firm`, `firm^year`).
+    public let name: String
+    /// The level of each observation, in `0..<levelCount`.
+    public private(set) var codes: [Int32]
+    /// The number of distinct levels present.
+    public private(set) var levelCount: Int
+
+    /// Creates a factor from codes that are already dense.
+    public init(name: String, denseCodes: [Int32], levelCount: Int) {
+        self.name = name
+        self.codes = denseCodes
+        self.levelCount = levelCount
+    }
+
+    /// Creates a factor from raw, non-negative keys (of any range), densified in order of first
+    /// appearance. Missing observations must have been removed beforehand.
+    ///
+    /// Integer keys in a modest range use a lookup table, which is several times faster than hashing
+    /// for the million-level firm identifiers of large panels.
+    public init(name: String, keys: [Int64]) {
+        self.name = name
+        var dense = [Int32](repeating: 0, count: keys.count)
+        var count: Int32 = 0
+        if let low = keys.min(), let high = keys.max(), high - low < Int64(max(4 * keys.count, 1 << 16)) {
+            var table = [Int32](repeating: -1, count: Int(high - low) + 1)
+            keys.withUnsafeBufferPointer { source in
+                table.withUnsafeMutableBufferPointer { lookup in
+                    dense.withUnsafeMutableBufferPointer { output in
+                        for index in 0..<source.count {
+                            let slot = Int(source[index] - low)
+                            var code = lookup[slot]
+                            if code < 0 {
+                                code = count
+                                lookup[slot] = code
+                                count += 1
+                            }
+                            output[index] = code
+                        }
+                    }
+                }
+            }
+        } else {
+            var lookup = [Int64: Int32](minimumCapacity: 1024)
+            for (index, key) in keys.enumerated() {
+                if let code = lookup[key] {
+                    dense[index] = code
+                } else {
+                    lookup[key] = count
+                    dense[index] = count
+                    count += 1
+                }
+            }
+        }
+        self.codes = dense
+        self.levelCount = Int(count)
+    }
+
+    /// The number of observations.
+    public var count: Int { codes.count }
+
+    /// The number of observations in each level.
+    public func levelSizes() -> [Int] {
+        var sizes = [Int](repeating: 0, count: levelCount)
+        codes.withUnsafeBufferPointer { source in
+            for code in source { sizes[Int(code)] += 1 }
+        }
+        return sizes
+    }
+
+    /// The factor restricted to the given observations, with levels re-densified so that empty
+    /// levels disappear (they would otherwise inflate the degrees-of-freedom count).
+    public func subset(_ keep: [Bool]) -> Factor {
+        var remap = [Int32](repeating: -1, count: levelCount)
+        var next: Int32 = 0
+        var selected = [Int32]()
+        selected.reserveCapacity(keep.count)
+        for (index, code) in codes.enumerated() where keep[index] {
+            var mapped = remap[Int(code)]
+            if mapped < 0 {
+                mapped = next
+                remap[Int(code)] = mapped
+                next += 1
+            }
+            selected.append(mapped)
+        }
+        return Factor(name: name, denseCodes: selected, levelCount: Int(next))
+    }
+
+    /// The factor whose levels are the observed combinations of this one's and `other`'s (`a^b`).
+    public func combined(with other: Factor, name combinedName: String) -> Factor {
+        let width = Int64(other.levelCount)
+        let keys = zip(codes, other.codes).map { Int64($0) * width + Int64($1) }
+        return Factor(name: combinedName, keys: keys)
+    }
+
+    /// Whether every level of this factor lies within a single level of `other`, as a firm fixed
+    /// effect is nested in clustering by firm.
+    public func isNested(in other: Factor) -> Bool {
+        guard other.count == count else { return false }
+        var owner = [Int32](repeating: -1, count: levelCount)
+        for index in 0..<count {
+            let level = Int(codes[index])
+            let cluster = other.codes[index]
+            if owner[level] < 0 {
+                owner[level] = cluster
+            } else if owner[level] != cluster {
+                return false
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,99 @@
+import Formula
+import Inference
+import LinearAlgebra
+
+/// A fitted (fixed-effects) least-squares model: estimates plus everything inference needs
+/// (bread, weighted demeaned design, weighted residuals, degrees of freedom), so that covariance
+/// estimators can be chosen after the fit.
+public struct LinearModelFit: Sendable {
+    /// The formula text.
+    public let formula: String
+    /// The response's name.
+    public let responseName: String
+    /// Names of the estimated coefficients.
+    public let coefficientNames: [String]
+    /// Names of the regressors dropped as collinear.
+    public let collinearNames: [String]
+    /// The estimates.
+    public let coefficients: [Double]
+    /// (X̃ᵀWX̃)⁻¹ over the estimated coefficients.
+    public let bread: Matrix
+    /// √w · X̃ over the estimated coefficients.
+    public let weightedDesign: Matrix
+    /// √w · û.
+    public let weightedResiduals: [Double]
+    /// Observations used.
+    public let observationCount: Int
+    /// Rows read from the data.
+    public let rowsRead: Int
+    /// Rows dropped for missing values, singletons and zero weights.
+    public let droppedMissing: Int, droppedSingletons: Int, droppedZeroWeight: Int
+    /// The fixed effects absorbed.
+    public let fixedEffects: [Factor]
+    /// Cluster variables carried from the data.
+    public let clusterVariables: [ClusterVariable]
+    /// Whether the model has an intercept (explicit, or absorbed in fixed effects).
+    public let hasIntercept: Bool
+    /// Whether observation weights were used.
+    public let isWeighted: Bool
+    /// Coefficients absorbed by the fixed effects, counted once each: Σ levels − (#FE − 1).
+    public let fixedEffectParameters: Int
+    /// R², adjusted R² and within R² (nil without fixed effects).
+    public let r2: Double, adjustedR2: Double, withinR2: Double?
+    /// Sum of squared (weighted) residuals.
+    public let residualSumOfSquares: Double
+    /// Root mean squared error √(SSR/N).
+    public var rmse: Double { (residualSumOfSquares / Double(observationCount)).squareRoot() }
+    /// How the normal equations were solved, and the fixed-effect sweeps used.
+    public let method: LeastSquaresMethod, absorptionIterations: Int
+
+    /// K: the estimated slopes plus the fixed-effect coefficients.
+    public var parameterCount: Int { coefficients.count + fixedEffectParameters }
+
+    /// The covariance matrix of the estimates by the chosen estimator.
+    public func covariance(_ type: CovarianceType, correction: SmallSampleCorrection = .fixestDefault)
+        throws(EstimationError) -> CovarianceEstimate
+    {
+        let input = CovarianceInput(bread: bread, weightedDesign: weightedDesign, weightedResiduals: weightedResiduals,
+                                    observationCount: observationCount, parameterCount: parameterCount)
+        let estimator = CovarianceEstimator(correction: correction)
+        do {
+            switch type {
+            case .iid:
+                return estimator.iid(input)
+            case .hetero:
+                return try estimator.hetero(input)
+            case let .cluster(names):
+                var clusters = [ClusterVariable]()
+                for name in names {
+                    guard let cluster = clusterVariables.first(where: { $0.name == name }) else {
+                        throw EstimationError("cluster variable '\(name)' was not carried into the fit")
+                    }
+                    guard cluster.count >= 2 else {
+                        throw EstimationError("cluster variable '\(name)' has only \(cluster.count) cluster in the estimation sample; clustering needs at least 2")
+                    }
+                    clusters.append(cluster)
+                }
+                return try estimator.clustered(input, clusters: clusters,
+                                               parameterCount: parameterCount(nestedIn: clusters))
+            }
+        } catch let error as EstimationError {
+            throw error
+        } catch {
+            throw EstimationError("covariance could not be computed: \(error)")
+        }
+    }
+
+    /// K for clustered estimators: a fixed effect nested in a cluster variable counts as one
+    /// parameter, not its levels (fixest's and pyfixest's `fixef.K = "nonnested"` default), since
+    /// its coefficients are differenced out within clusters.
+    func parameterCount(nestedIn clusters: [ClusterVariable]) -> Int {
+        guard !fixedEffects.isEmpty else { return parameterCount }
+        let clusterFactors = clusters.map { Factor(name: $0.name, denseCodes: $0.codes, levelCount: $0.count) }
+        var count = coefficients.count - (fixedEffects.count - 1)
+        for factor in fixedEffects {
+            count += clusterFactors.contains(where: { factor.isNested(in: $0) }) ? 1 : factor.levelCount
+        }
+        return count
+    }
+}

@@ -1,0 +1,168 @@
+import Formula
+import Inference
+import LinearAlgebra
+import PanelData
+
+/// The numbers a regression works on: response, design columns, weights, fixed effects and
+/// cluster variables, aligned over the observations kept after dropping missing values and
+/// singletons.
+public struct ModelFrame: Sendable {
+    /// The formula as parsed.
+    public let formula: ModelFormula
+    /// The response's display name.
+    public let responseName: String
+    /// The response, one value per kept observation.
+    public var response: [Double]
+    /// The design (N × k), one column per regressor, intercept first when present.
+    public var design: Matrix
+    /// The regressors' fixest-style names.
+    public let columnNames: [String]
+    /// Observation weights, or `nil`.
+    public let weights: [Double]?
+    /// The fixed effects to absorb.
+    public let fixedEffects: [Factor]
+    /// Cluster variables requested by the caller, aligned with the observations.
+    public let clusterVariables: [ClusterVariable]
+    /// Rows of the data read.
+    public let rowsRead: Int
+    /// Rows dropped for a missing (or non-finite) value in a variable used.
+    public let droppedMissing: Int
+    /// Rows dropped as fixed-effect singletons.
+    public let droppedSingletons: Int
+    /// Rows dropped for a zero weight.
+    public let droppedZeroWeight: Int
+
+    /// The number of observations kept.
+    public var observationCount: Int { response.count }
+}
+
+/// Options for building a model frame.
+public struct ModelFrameOptions: Sendable {
+    /// Name of the weights column, if any.
+    public var weights: String?
+    /// Columns to carry as cluster variables.
+    public var clusters: [String]
+    /// Remove fixed-effect singletons recursively (fixest 0.13's default).
+    public var removeSingletons: Bool
+
+    /// Creates options.
+    public init(weights: String? = nil, clusters: [String] = [], removeSingletons: Bool = true) {
+        self.weights = weights
+        self.clusters = clusters
+        self.removeSingletons = removeSingletons
+    }
+}
+
+extension ModelFrame {
+    /// Builds the frame from a table. The table is consumed so that its columns can be released as
+    /// they are turned into the design, keeping peak memory near the size of the columns used.
+    public init(table: consuming DataTable, formula: ModelFormula, options: ModelFrameOptions = .init())
+        throws(EstimationError)
+    {
+        var source = TableColumns(table: table)
+        let needed = formula.variables.union(options.clusters).union(options.weights.map { [$0] } ?? [])
+        for name in needed.sorted() { try source.requireColumn(name) }
+
+        var rowValid = [Bool](repeating: true, count: source.rowCount)
+        var response = try source.evaluate(formula.response, valid: &rowValid)
+
+        var columns = [[Double]]()
+        var names = [String]()
+        if formula.hasInterceptColumn {
+            columns.append([Double](repeating: 1, count: source.rowCount))
+            names.append("(Intercept)")
+        }
+        for term in formula.fixestOrderedTerms {
+            for (name, column) in try source.expand(term, valid: &rowValid) {
+                columns.append(column)
+                names.append(name)
+            }
+        }
+        var weights: [Double]? = nil
+        var zeroWeight = 0
+        if let weightName = options.weights {
+            let values = try source.numeric(weightName, valid: &rowValid)
+            for (index, value) in values.enumerated() where rowValid[index] {
+                if value < 0 {
+                    throw EstimationError("\(source.source): weight column '\(weightName)' has a negative value \(value) at data row \(index + 1)")
+                }
+                if value == 0 {
+                    rowValid[index] = false
+                    zeroWeight += 1
+                }
+            }
+            weights = values
+        }
+        var fixedEffects = [Factor]()
+        for effect in formula.fixedEffects {
+            fixedEffects.append(try source.factor(for: effect.variables, name: effect.name, valid: &rowValid))
+        }
+        var clusterFactors = [Factor]()
+        for name in options.clusters {
+            clusterFactors.append(try source.factor(for: [name], name: name, valid: &rowValid))
+        }
+        let rowsRead = source.rowCount
+        source.releaseAll()
+
+        let validCount = rowValid.reduce(0) { $0 + ($1 ? 1 : 0) }
+        let missing = rowsRead - validCount - zeroWeight
+        var keep: [Bool]? = validCount == rowsRead ? nil : rowValid
+        if keep != nil {
+            fixedEffects = fixedEffects.map { $0.subset(rowValid) }
+        }
+        var singletons = 0
+        if options.removeSingletons, let singletonKeep = Singletons.keepMask(for: fixedEffects) {
+            singletons = singletonKeep.reduce(0) { $0 + ($1 ? 0 : 1) }
+            fixedEffects = fixedEffects.map { $0.subset(singletonKeep) }
+            keep = Self.compose(keep, singletonKeep)
+        }
+        if let keep {
+            response = Self.select(response, keep)
+            columns = columns.map { Self.select($0, keep) }
+            weights = weights.map { Self.select($0, keep) }
+            clusterFactors = clusterFactors.map { $0.subset(keep) }
+        }
+        guard !response.isEmpty else {
+            throw EstimationError("every row was dropped (\(missing) with missing values, \(zeroWeight) with zero weight, \(singletons) singletons): no observations left to fit")
+        }
+        let rows = response.count
+        var storage = [Double]()
+        storage.reserveCapacity(rows * columns.count)
+        for index in columns.indices {
+            storage.append(contentsOf: columns[index])
+            columns[index] = []
+        }
+        self.formula = formula
+        self.responseName = formula.response.name
+        self.response = response
+        self.design = Matrix(rows: rows, columns: names.count, values: storage)
+        self.columnNames = names
+        self.weights = weights
+        self.fixedEffects = fixedEffects
+        self.clusterVariables = clusterFactors.map { ClusterVariable(name: $0.name, codes: $0.codes, count: $0.levelCount) }
+        self.rowsRead = rowsRead
+        self.droppedMissing = missing
+        self.droppedSingletons = singletons
+        self.droppedZeroWeight = zeroWeight
+    }
+
+    /// Keeps `values[i]` where `keep[i]`.
+    static func select<T>(_ values: [T], _ keep: [Bool]) -> [T] {
+        var result = [T]()
+        result.reserveCapacity(values.count)
+        for index in values.indices where keep[index] { result.append(values[index]) }
+        return result
+    }
+
+    /// Composes a first selection (over all rows) with a second (over the rows the first kept).
+    static func compose(_ first: [Bool]?, _ second: [Bool]) -> [Bool] {
+        guard let first else { return second }
+        var result = first
+        var position = 0
+        for index in first.indices where first[index] {
+            result[index] = second[position]
+            position += 1
+        }
+        return result
+    }
+}

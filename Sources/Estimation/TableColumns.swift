@@ -1,0 +1,183 @@
+import Formula
+import PanelData
+
+/// The columns of a data table while a model frame is built: looks columns up by name, evaluates
+/// formula expressions on them, and marks the rows a model cannot use.
+struct TableColumns {
+    let source: String
+    let rowCount: Int
+    private var names: [String]
+    private var columns: [Column]
+    private var table: DataTable?
+
+    init(table: consuming DataTable) {
+        let kept = table
+        self.source = kept.source
+        self.rowCount = kept.rowCount
+        self.names = kept.names
+        self.columns = kept.columns
+        self.table = kept
+    }
+
+    /// Drops every reference to the table's columns so their memory can be reclaimed.
+    mutating func releaseAll() {
+        columns = []
+        names = []
+        table = nil
+    }
+
+    /// Throws unless the table has the column, suggesting the closest names.
+    func requireColumn(_ name: String) throws(EstimationError) {
+        guard names.contains(name) else {
+            let suggestions = table?.closestNames(to: name, limit: 3) ?? []
+            let hint = suggestions.isEmpty ? "" : "; did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "?"
+            throw EstimationError("\(source): no column named '\(name)'\(hint)")
+        }
+    }
+
+    private func column(_ name: String) throws(EstimationError) -> Column {
+        try requireColumn(name)
+        guard let index = names.firstIndex(of: name) else { throw EstimationError("\(source): no column named '\(name)'") }
+        return columns[index]
+    }
+
+    /// The values of a numeric column; non-finite values mark their rows invalid.
+    func numeric(_ name: String, valid: inout [Bool]) throws(EstimationError) -> [Double] {
+        switch try column(name) {
+        case let .numeric(values):
+            Self.markNonFinite(values, valid: &valid)
+            return values
+        case let .text(text):
+            if let bad = text.firstNonNumeric {
+                throw EstimationError("\(source): column '\(name)' is not numeric: line \(bad.row) has '\(bad.value)' (use i(\(name)) for indicators of a categorical variable)")
+            }
+            throw EstimationError("\(source): column '\(name)' is not numeric")
+        }
+    }
+
+    /// Evaluates an expression of columns and functions, marking rows with non-finite results.
+    func evaluate(_ expression: Formula.Expression, valid: inout [Bool]) throws(EstimationError) -> [Double] {
+        switch expression {
+        case let .variable(name):
+            return try numeric(name, valid: &valid)
+        case let .function(name, argument):
+            let inner = try evaluate(argument, valid: &valid)
+            let transform: (Double) -> Double
+            switch name {
+            case "log": transform = { Foundation.log($0) }
+            case "exp": transform = { Foundation.exp($0) }
+            case "sqrt": transform = { $0.squareRoot() }
+            case "abs": transform = { Swift.abs($0) }
+            case "log1p": transform = { Foundation.log1p($0) }
+            default: throw EstimationError("unknown function '\(name)' in the formula")
+            }
+            let values = inner.map(transform)
+            Self.markNonFinite(values, valid: &valid)
+            return values
+        }
+    }
+
+    /// The named columns a formula term contributes to the design.
+    func expand(_ term: Term, valid: inout [Bool]) throws(EstimationError) -> [(String, [Double])] {
+        switch term {
+        case let .product(expressions):
+            var product = [Double](repeating: 1, count: rowCount)
+            for expression in expressions {
+                let values = try evaluate(expression, valid: &valid)
+                for index in 0..<rowCount { product[index] *= values[index] }
+            }
+            return [(term.name, product)]
+        case let .indicator(indicator):
+            return try indicatorColumns(indicator, valid: &valid)
+        }
+    }
+
+    /// `i(f)`, `i(f, ref = r)`, `i(f, z, ref = r)`: one column per level of f (sorted, as fixest
+    /// orders them) except the reference levels, times z when given.
+    private func indicatorColumns(_ indicator: Indicator, valid: inout [Bool]) throws(EstimationError) -> [(String, [Double])] {
+        let interaction = try indicator.interaction.map { (expression) throws(EstimationError) in try evaluate(expression, valid: &valid) }
+        let interactionName = indicator.interaction?.name
+        var result = [(String, [Double])]()
+        switch try column(indicator.factor) {
+        case let .numeric(values):
+            Self.markNonFinite(values, valid: &valid)
+            let levels = Set(values.filter { $0.isFinite }).sorted()
+            for level in levels where !indicator.references.contains(where: { $0.matches(number: level) }) {
+                var column = [Double](repeating: 0, count: rowCount)
+                for index in 0..<rowCount where values[index] == level { column[index] = interaction?[index] ?? 1 }
+                let label = Indicator.levelName(level)
+                result.append((Indicator.indicatorName(factor: indicator.factor, level: label, interaction: interactionName), column))
+            }
+            for reference in indicator.references {
+                if !levels.contains(where: { reference.matches(number: $0) }) {
+                    throw EstimationError("\(source): reference level \(reference) of i(\(indicator.factor)) does not occur in column '\(indicator.factor)'")
+                }
+            }
+        case let .text(text):
+            for index in 0..<rowCount where text.codes[index] < 0 { valid[index] = false }
+            let order = text.levels.indices.sorted { text.levels[$0] < text.levels[$1] }
+            for code in order where !indicator.references.contains(where: { $0.matches(text: text.levels[code]) }) {
+                var column = [Double](repeating: 0, count: rowCount)
+                let target = Int32(code)
+                for index in 0..<rowCount where text.codes[index] == target { column[index] = interaction?[index] ?? 1 }
+                result.append((Indicator.indicatorName(factor: indicator.factor, level: text.levels[code], interaction: interactionName), column))
+            }
+            for reference in indicator.references where !text.levels.contains(where: { reference.matches(text: $0) }) {
+                throw EstimationError("\(source): reference level \(reference) of i(\(indicator.factor)) does not occur in column '\(indicator.factor)'")
+            }
+        }
+        return result
+    }
+
+    /// A factor from one column, or from the combination of several (`a^b`).
+    func factor(for variables: [String], name: String, valid: inout [Bool]) throws(EstimationError) -> Factor {
+        var combined: Factor? = nil
+        for variable in variables {
+            let single = try singleFactor(variable, valid: &valid)
+            combined = combined.map { $0.combined(with: single, name: name) } ?? single
+        }
+        guard let combined else { throw EstimationError("empty fixed effect '\(name)'") }
+        return combined
+    }
+
+    private func singleFactor(_ name: String, valid: inout [Bool]) throws(EstimationError) -> Factor {
+        switch try column(name) {
+        case let .numeric(values):
+            let fallback = values.first(where: { $0.isFinite }) ?? 0
+            var keys = [Int64](repeating: 0, count: rowCount)
+            for index in 0..<rowCount {
+                var value = values[index]
+                if !value.isFinite {
+                    valid[index] = false
+                    value = fallback  // a placeholder: the row is dropped before the levels are used
+                }
+                keys[index] = Self.key(for: value)
+            }
+            return Factor(name: name, keys: keys)
+        case let .text(text):
+            var keys = [Int64](repeating: 0, count: rowCount)
+            for index in 0..<rowCount {
+                let code = text.codes[index]
+                if code < 0 { valid[index] = false } else { keys[index] = Int64(code) }
+            }
+            return Factor(name: name, keys: keys)
+        }
+    }
+
+    /// A hashable key for a numeric level: the integer itself when integral (so ids stay in a
+    /// small range), else the bit pattern, which cannot collide with integers below 2^53.
+    static func key(for value: Double) -> Int64 {
+        if value == value.rounded(), abs(value) < 9.0e15 { return Int64(value) }
+        return Int64(bitPattern: value.bitPattern)
+    }
+
+    static func markNonFinite(_ values: [Double], valid: inout [Bool]) {
+        values.withUnsafeBufferPointer { v in
+            valid.withUnsafeMutableBufferPointer { ok in
+                for index in 0..<v.count where !v[index].isFinite { ok[index] = false }
+            }
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,100 @@
+import COpenBLAS
+
+/// Products computed by OpenBLAS.
+extension Matrix {
+    /// The cross-product `AᵀA`, from `dsyrk` (half the work of a general product), symmetrised.
+    public func crossProduct() -> Matrix {
+        var result = Matrix(rows: columns, columns: columns)
+        guard rows > 0, columns > 0 else { return result }
+        values.withUnsafeBufferPointer { a in
+            result.values.withUnsafeMutableBufferPointer { c in
+                cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(columns), Int32(rows),
+                            1.0, a.baseAddress, Int32(rows), 0.0, c.baseAddress, Int32(columns))
+            }
+        }
+        result.symmetrizeFromUpper()
+        return result
+    }
+
+    /// The product `Aᵀv` (`dgemv`).
+    public func transposeTimes(_ vector: [Double]) throws(LinearAlgebraError) -> [Double] {
+        guard vector.count == rows else { throw .shapeMismatch("Aᵀv with \(rows) rows and a vector of \(vector.count)") }
+        var result = [Double](repeating: 0, count: columns)
+        guard rows > 0, columns > 0 else { return result }
+        values.withUnsafeBufferPointer { a in
+            vector.withUnsafeBufferPointer { v in
+                result.withUnsafeMutableBufferPointer { r in
+                    cblas_dgemv(CblasColMajor, CblasTrans, Int32(rows), Int32(columns), 1.0,
+                                a.baseAddress, Int32(rows), v.baseAddress, 1, 0.0, r.baseAddress, 1)
+                }
+            }
+        }
+        return result
+    }
+
+    /// The product `Av` (`dgemv`).
+    public func times(_ vector: [Double]) throws(LinearAlgebraError) -> [Double] {
+        guard vector.count == columns else { throw .shapeMismatch("Av with \(columns) columns and a vector of \(vector.count)") }
+        var result = [Double](repeating: 0, count: rows)
+        guard rows > 0, columns > 0 else { return result }
+        values.withUnsafeBufferPointer { a in
+            vector.withUnsafeBufferPointer { v in
+                result.withUnsafeMutableBufferPointer { r in
+                    cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(rows), Int32(columns), 1.0,
+                                a.baseAddress, Int32(rows), v.baseAddress, 1, 0.0, r.baseAddress, 1)
+                }
+            }
+        }
+        return result
+    }
+
+    /// The product `op(A) op(B)` (`dgemm`), where `op` transposes when asked.
+    public func multiplied(by other: Matrix, transposeSelf: Bool = false, transposeOther: Bool = false)
+        throws(LinearAlgebraError) -> Matrix
+    {
+        let leftRows = transposeSelf ? columns : rows
+        let inner = transposeSelf ? rows : columns
+        let otherInner = transposeOther ? other.columns : other.rows
+        let rightColumns = transposeOther ? other.rows : other.columns
+        guard inner == otherInner else {
+            throw .shapeMismatch("product of \(leftRows)x\(inner) and \(otherInner)x\(rightColumns)")
+        }
+        var result = Matrix(rows: leftRows, columns: rightColumns)
+        guard leftRows > 0, rightColumns > 0, inner > 0 else { return result }
+        values.withUnsafeBufferPointer { a in
+            other.values.withUnsafeBufferPointer { b in
+                result.values.withUnsafeMutableBufferPointer { c in
+                    cblas_dgemm(CblasColMajor, transposeSelf ? CblasTrans : CblasNoTrans,
+                                transposeOther ? CblasTrans : CblasNoTrans,
+                                Int32(leftRows), Int32(rightColumns), Int32(inner), 1.0,
+                                a.baseAddress, Int32(rows), b.baseAddress, Int32(other.rows), 0.0,
+                                c.baseAddress, Int32(leftRows))
+                }
+            }
+        }
+        return result
+    }
+
+    /// The sandwich `B M B` for symmetric `B` and `M`, the shape of every robust covariance.
+    public static func sandwich(bread: Matrix, meat: Matrix) throws(LinearAlgebraError) -> Matrix {
+        let half = try bread.multiplied(by: meat)
+        var result = try half.multiplied(by: bread)
+        // Rounding leaves the product a hair off symmetric; covariances must be exactly symmetric.
+        for c in 0..<result.columns {
+            for r in 0..<c {
+                let average = 0.5 * (result[r, c] + result[c, r])
+                result[r, c] = average
+                result[c, r] = average
+            }
+        }
+        return result
+    }
+}
+
+/// Controls the number of threads OpenBLAS uses.
+public enum BLASThreads {
+    /// Sets OpenBLAS's thread count; use 1 inside Dispatch workers to avoid oversubscription.
+    public static func set(_ count: Int) { openblas_set_num_threads(Int32(Swift.max(1, count))) }
+    /// The current OpenBLAS thread count.
+    public static var current: Int { Int(openblas_get_num_threads()) }
+}

@@ -1,0 +1,213 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The bytes of one CSV input, read front to back in blocks, with a way back to earlier bytes.
+///
+/// Going back is needed when a column that looked numeric turns out to be text: the text of its
+/// earlier values was not kept (keeping it would cost memory the size of the file), so those
+/// rows are read again. Regular files are read again with `pread`; pipes and terminals are
+/// copied to an unlinked temporary file as they are read, so standard input works too.
+///
+/// `readNext` runs on the read-ahead thread while `readAgain` may run on the parsing thread,
+/// so the little state they share is guarded by a lock.
+final class ByteSource: @unchecked Sendable {
+    /// The name used in messages: the path as given, or `"<stdin>"`.
+    let name: String
+    /// The total size when known in advance (regular files, memory), for capacity estimates.
+    let knownSize: Int?
+
+    private enum Storage {
+        case file(descriptor: Int32, closesDescriptor: Bool, base: Int)
+        case pipe(descriptor: Int32, closesDescriptor: Bool, spool: Int32?)
+        case memory(UnsafeRawBufferPointer)
+    }
+
+    private let storage: Storage
+    private let lock = NSLock()
+    /// Bytes delivered by `readNext` so far; guarded by `lock`.
+    private var delivered = 0
+    /// Set when copying a pipe to the spool file failed, so re-reading is impossible; guarded
+    /// by `lock`.
+    private var spoolFailure: String?
+
+    /// Bytes delivered by `readNext` so far.
+    var consumed: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return delivered
+    }
+
+    /// Opens `path`, or standard input when `path` is "-".
+    init(path: String) throws(CSVError) {
+        let descriptor: Int32
+        let closes: Bool
+        if path == "-" {
+            name = "<stdin>"
+            descriptor = 0
+            closes = false
+        } else {
+            name = path
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            if descriptor < 0 {
+                let code = errno
+                if code == ENOENT || code == ENOTDIR {
+                    throw CSVError(.fileNotFound, source: path, message: "\(path): no such file")
+                }
+                throw CSVError(.unreadable, source: path, message: "\(path): cannot open (\(Self.reason(code)))")
+            }
+            closes = true
+        }
+        var status = stat()
+        if fstat(descriptor, &status) != 0 {
+            let code = errno
+            if closes { close(descriptor) }
+            throw CSVError(.unreadable, source: name, message: "\(name): cannot read (\(Self.reason(code)))")
+        }
+        let kind = status.st_mode & S_IFMT
+        if kind == S_IFDIR {
+            if closes { close(descriptor) }
+            throw CSVError(.unreadable, source: name, message: "\(name): is a directory, not a CSV file")
+        }
+        if kind == S_IFREG {
+            // Standard input redirected from a file may already be partway through it.
+            let base = closes ? 0 : max(0, Int(lseek(descriptor, 0, SEEK_CUR)))
+            knownSize = max(0, Int(status.st_size) - base)
+            storage = .file(descriptor: descriptor, closesDescriptor: closes, base: base)
+            #if os(Linux)
+            _ = posix_fadvise(descriptor, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+            #endif
+        } else {
+            knownSize = nil
+            storage = .pipe(descriptor: descriptor, closesDescriptor: closes, spool: Self.makeSpool())
+        }
+    }
+
+    /// Wraps bytes already in memory; they must outlive the source.
+    init(bytes: UnsafeRawBufferPointer, name: String) {
+        self.name = name
+        self.knownSize = bytes.count
+        self.storage = .memory(bytes)
+    }
+
+    deinit {
+        switch storage {
+        case .file(let descriptor, let closes, _):
+            if closes { close(descriptor) }
+        case .pipe(let descriptor, let closes, let spool):
+            if closes { close(descriptor) }
+            if let spool { close(spool) }
+        case .memory:
+            break
+        }
+    }
+
+    /// Reads the next bytes into `buffer`; returns how many, 0 at the end of the input. Only
+    /// one thread may call this.
+    func readNext(into buffer: UnsafeMutableRawBufferPointer) throws(CSVError) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        // Only this method writes `delivered`, so its own unlocked read is up to date.
+        let position = delivered
+        let count: Int
+        var failure: String?
+        switch storage {
+        case .file(let descriptor, _, let start):
+            count = try readRetrying { pread(descriptor, base, buffer.count, off_t(start + position)) }
+        case .pipe(let descriptor, _, let spool):
+            count = try readRetrying { read(descriptor, base, buffer.count) }
+            if count > 0, let spool {
+                failure = Self.writeAll(spool, UnsafeRawBufferPointer(start: base, count: count))
+            }
+        case .memory(let bytes):
+            count = min(buffer.count, bytes.count - position)
+            if count > 0, let source = bytes.baseAddress {
+                base.copyMemory(from: source + position, byteCount: count)
+            }
+        }
+        lock.lock()
+        delivered += count
+        if spoolFailure == nil { spoolFailure = failure }
+        lock.unlock()
+        return count
+    }
+
+    /// Reads bytes at `offset` (counted from the start of the input) into `buffer`; returns
+    /// how many, 0 past the end of what has been read so far.
+    func readAgain(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws(CSVError) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        lock.lock()
+        let wanted = min(buffer.count, delivered - offset)
+        let failure = spoolFailure
+        lock.unlock()
+        guard wanted > 0 else { return 0 }
+        switch storage {
+        case .file(let descriptor, _, let start):
+            return try readRetrying { pread(descriptor, base, wanted, off_t(start + offset)) }
+        case .pipe(_, _, let spool):
+            guard let spool, failure == nil else {
+                let why = failure ?? "no temporary file could be created"
+                throw CSVError(
+                    .unreadable, source: name,
+                    message: "\(name): a column turned out not to be numeric and its earlier values "
+                        + "cannot be read again (\(why)); read from a file instead")
+            }
+            return try readRetrying { pread(spool, base, wanted, off_t(offset)) }
+        case .memory(let bytes):
+            if let source = bytes.baseAddress {
+                base.copyMemory(from: source + offset, byteCount: wanted)
+            }
+            return wanted
+        }
+    }
+
+    /// Runs a read system call, retrying when a signal interrupts it.
+    private func readRetrying(_ call: () -> Int) throws(CSVError) -> Int {
+        while true {
+            let result = call()
+            if result >= 0 { return result }
+            let code = errno
+            if code == EINTR { continue }
+            throw CSVError(.unreadable, source: name, message: "\(name): read failed (\(Self.reason(code)))")
+        }
+    }
+
+    /// An unlinked temporary file to copy a pipe into, or `nil` if none can be made.
+    private static func makeSpool() -> Int32? {
+        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array("\(directory)/quipu-stdin-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        guard descriptor >= 0 else { return nil }
+        template.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { _ = unlink(base) }
+        }
+        return descriptor
+    }
+
+    /// Writes all of `bytes`; returns a reason on failure.
+    private static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> String? {
+        guard let base = bytes.baseAddress else { return nil }
+        var written = 0
+        while written < bytes.count {
+            let result = write(descriptor, base + written, bytes.count - written)
+            if result < 0 {
+                if errno == EINTR { continue }
+                return "temporary file: \(reason(errno))"
+            }
+            written += result
+        }
+        return nil
+    }
+
+    /// The system's text for an errno value.
+    static func reason(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "error \(code)" }
+        return String(cString: text)
+    }
+}

@@ -1,0 +1,76 @@
+/// A failure to read a CSV input, with the line it concerns and a one-line message for users.
+public struct CSVError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong.
+    public enum Kind: Sendable {
+        /// The path does not exist.
+        case fileNotFound
+        /// The input exists but could not be opened or read (permissions, a directory, I/O error).
+        case unreadable
+        /// The input has no header row: zero bytes, or only whitespace and line breaks.
+        case empty
+        /// A data line has more or fewer fields than the header.
+        case raggedRow
+        /// A quoted field is still open at the end of the input.
+        case unterminatedQuote
+        /// Two header columns have the same name.
+        case duplicateColumn
+        /// `keepColumns` names columns the header lacks.
+        case missingColumns
+    }
+
+    /// What went wrong.
+    public let kind: Kind
+    /// The file path as given, or `"<stdin>"`.
+    public let source: String
+    /// The 1-based line of the input the error concerns, when there is one.
+    public let line: Int?
+    /// One line for users, starting with the source, e.g.
+    /// `data.csv: line 42 has 5 fields, expected 4 (header has 4 columns)`.
+    public let message: String
+
+    /// The message.
+    public var description: String { message }
+
+    init(_ kind: Kind, source: String, line: Int? = nil, message: String) {
+        self.kind = kind
+        self.source = source
+        self.line = line
+        self.message = message
+    }
+}
+
+extension CSVError {
+    static func raggedRow(source: String, line: Int, found: Int, expected: Int) -> CSVError {
+        let noun = found == 1 ? "field" : "fields"
+        return CSVError(
+            .raggedRow, source: source, line: line,
+            message: "\(source): line \(line) has \(found) \(noun), expected \(expected) "
+                + "(header has \(expected) column\(expected == 1 ? "" : "s"))")
+    }
+
+    static func unterminatedQuote(source: String, line: Int) -> CSVError {
+        CSVError(
+            .unterminatedQuote, source: source, line: line,
+            message: "\(source): line \(line) opens a quoted field that is never closed")
+    }
+
+    static func empty(source: String) -> CSVError {
+        CSVError(.empty, source: source, message: "\(source): the input is empty (no header row)")
+    }
+
+    static func duplicateColumns(source: String, line: Int, names: [String]) -> CSVError {
+        let list = names.map { "'\($0)'" }.joined(separator: ", ")
+        let noun = names.count == 1 ? "name" : "names"
+        return CSVError(
+            .duplicateColumn, source: source, line: line,
+            message: "\(source): duplicate column \(noun) \(list) in the header")
+    }
+
+    static func missingColumns(source: String, names: [String]) -> CSVError {
+        let list = names.map { "'\($0)'" }.joined(separator: ", ")
+        let noun = names.count == 1 ? "column" : "columns"
+        return CSVError(
+            .missingColumns, source: source,
+            message: "\(source): no \(noun) named \(list) in the header")
+    }
+}

@@ -1,0 +1,87 @@
+/// Reads CSV files (or standard input, or bytes in memory) into a `DataTable`.
+///
+/// The input is streamed in blocks of a few MB, each parsed by `threads` threads; columns are
+/// typed on the fly (numeric unless some non-missing value is not a number) and text columns
+/// are coded as factors. See `ChunkParser` for the parsing rules.
+public struct CSVReader {
+    /// Reads the CSV file at `path`; the path "-" reads standard input to its end.
+    public static func read(path: String, options: CSVReadOptions = .init()) throws(CSVError) -> DataTable {
+        let started = ContinuousClock.now
+        let source = try ByteSource(path: path)
+        return try read(from: source, options: options, started: started)
+    }
+
+    /// Reads CSV text held in memory; `source` names it in messages and in the table.
+    public static func read(
+        bytes: UnsafeRawBufferPointer, source: String, options: CSVReadOptions
+    ) throws(CSVError) -> DataTable {
+        let started = ContinuousClock.now
+        return try read(from: ByteSource(bytes: bytes, name: source), options: options, started: started)
+    }
+
+    private static func read(
+        from source: ByteSource, options: CSVReadOptions, started: ContinuousClock.Instant
+    ) throws(CSVError) -> DataTable {
+        let delimiter = options.delimiter
+        if delimiter == .quote || delimiter == .newline || delimiter == UInt8(ascii: "\r") {
+            throw CSVError(
+                .unreadable, source: source.name,
+                message: "\(source.name): the delimiter cannot be a quote or a line break")
+        }
+        let blockSize = max(1, options.blockSize)
+        // With several threads, the next block is read while this one is parsed; with one,
+        // the reader stays on the calling thread.
+        let stream = BlockStream(
+            name: source.name, readAheadBlockSize: options.threads > 1 ? blockSize : nil
+        ) { _, buffer throws(CSVError) in
+            try source.readNext(into: buffer)
+        }
+        let header = try HeaderReader.read(stream, blockSize: blockSize, delimiter: delimiter, source: source.name)
+        let kept = try keptFields(header, options: options, source: source.name)
+        let layout = ParseLayout(
+            delimiter: delimiter, fieldCount: header.names.count, keptFields: kept,
+            missing: MissingTokens(options.missingTokens))
+        var pipeline = BlockPipeline(
+            source: source, layout: layout, options: options, dataStart: stream.offset,
+            dropsTrailingBlankLines: true, builders: kept.map { _ in ColumnBuilder() })
+        try pipeline.run(stream, firstLine: header.dataLine)
+        let elapsed = started.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return DataTable(
+            source: source.name, names: kept.map { header.names[$0] },
+            columns: pipeline.builders.map { $0.finish() }, rowCount: pipeline.rowCount,
+            readStatistics: ReadStatistics(bytes: source.consumed, seconds: seconds))
+    }
+
+    /// The field positions to materialise, in file order, after checking the names.
+    ///
+    /// Duplicate names are an error only when a duplicated column is kept: a file with two
+    /// unused columns of the same name can still be read for the columns a model needs.
+    private static func keptFields(
+        _ header: HeaderReader.Header, options: CSVReadOptions, source: String
+    ) throws(CSVError) -> [Int] {
+        let names = header.names
+        var kept: [Int]
+        if let wanted = options.keepColumns {
+            let present = Set(names)
+            let absent = wanted.subtracting(present).sorted()
+            if !absent.isEmpty {
+                throw CSVError.missingColumns(source: source, names: absent)
+            }
+            kept = names.indices.filter { wanted.contains(names[$0]) }
+        } else {
+            kept = Array(names.indices)
+        }
+        var seen = Set<String>()
+        var duplicates: [String] = []
+        var counts: [String: Int] = [:]
+        for name in names { counts[name, default: 0] += 1 }
+        for index in kept where counts[names[index], default: 0] > 1 && seen.insert(names[index]).inserted {
+            duplicates.append(names[index])
+        }
+        if !duplicates.isEmpty {
+            throw CSVError.duplicateColumns(source: source, line: header.line, names: duplicates)
+        }
+        return kept
+    }
+}

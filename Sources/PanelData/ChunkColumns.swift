@@ -1,0 +1,22 @@
+/// The sinks of one chunk, one per kept column, owning their buffers.
+///
+/// A class so a set of buffers can be handed from block to block without copies; the sinks are
+/// in raw memory so the parser's hot loop writes to them without any runtime checks.
+final class ChunkColumns {
+    /// The number of kept columns.
+    let count: Int
+    /// The sinks; `sinks[slot]` is kept column `slot`.
+    let sinks: UnsafeMutablePointer<ColumnSink>
+
+    init(count: Int) {
+        self.count = count
+        sinks = .allocate(capacity: max(count, 1))
+        sinks.initialize(repeating: ColumnSink(), count: count)
+    }
+
+    deinit {
+        for slot in 0..<count { sinks[slot].release() }
+        sinks.deinitialize(count: count)
+        sinks.deallocate()
+    }
+}

@@ -1,0 +1,106 @@
+extension ChunkParser {
+    /// Scans the quoted field whose opening quote is at `start`; `nil` if it never closes.
+    func scanQuoted(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> QuotedField? {
+        var q = start + 1
+        var lineBreaks = 0
+        var doubled = false
+        while true {
+            while q < end && q.pointee != .quote {
+                if q.pointee == .newline { lineBreaks += 1 }
+                q += 1
+            }
+            if q == end { return nil }
+            if q + 1 < end && (q + 1).pointee == .quote {
+                doubled = true
+                q += 2
+                continue
+            }
+            break
+        }
+        let content = UnsafeBufferPointer(start: start + 1, count: q - (start + 1))
+        let afterQuote = q + 1
+        var fieldEnd = afterQuote
+        while fieldEnd < end && fieldEnd.pointee != layout.delimiter && fieldEnd.pointee != .newline {
+            fieldEnd += 1
+        }
+        return QuotedField(
+            content: content, hasDoubledQuotes: doubled, tail: trimmed(afterQuote, fieldEnd),
+            fieldEnd: fieldEnd, lineBreaks: lineBreaks)
+    }
+
+    /// Calls `body` with the field's value: the content with doubled quotes collapsed, then the tail.
+    func withQuotedToken(_ field: QuotedField, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if !field.hasDoubledQuotes && field.tail.isEmpty {
+            body(field.content)
+            return
+        }
+        var value: [UInt8] = []
+        value.reserveCapacity(field.content.count + field.tail.count)
+        var i = 0
+        let content = field.content
+        while i < content.count {
+            value.append(content[i])
+            // Inside a closed quoted field every quote is the first of a doubled pair.
+            i += content[i] == .quote ? 2 : 1
+        }
+        value.append(contentsOf: field.tail)
+        value.withUnsafeBufferPointer(body)
+    }
+
+    /// Adds one field's value to a kept column, turning the column into text (and re-reading
+    /// this chunk's earlier rows as text) when the value is the first non-number.
+    @inline(__always)
+    func accept(
+        _ token: UnsafeBufferPointer<UInt8>, quoted: Bool, into column: inout ColumnSink, slot: Int,
+        line: Int, chunkStart: UnsafePointer<UInt8>, recordStart: UnsafePointer<UInt8>
+    ) {
+        let isMissing = layout.missing.contains(token)
+        if column.isText {
+            column.append(code: isMissing ? -1 : column.dictionary.code(for: UnsafeRawBufferPointer(token)))
+            return
+        }
+        if isMissing {
+            column.append(.nan)
+            return
+        }
+        // Padding inside quotes is tolerated around numbers too (" 1.5" quoted by some writers).
+        let candidate = quoted ? trimmed(token) : token
+        if let value = DecimalParser.parse(UnsafeRawBufferPointer(candidate)) {
+            column.append(value)
+            return
+        }
+        // The first non-number: the column is text from now on. Earlier rows of this chunk were
+        // stored as numbers, whose text is gone, so re-read just this column from the chunk's
+        // bytes; exact text matters because "01" and "1" are different levels.
+        let earlier = ChunkParser(layout: layout.keeping(slots: [slot]), knownText: [true])
+            .parse(chunkStart, recordStart)
+        column.takeText(from: &earlier.columns.sinks[0])
+        column.firstNonNumeric = (line, Array(token))
+        column.append(code: column.dictionary.code(for: UnsafeRawBufferPointer(token)))
+    }
+
+    /// The padding-trimmed view of a token.
+    @inline(__always)
+    func trimmed(_ token: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard let base = token.baseAddress else { return token }
+        return trimmed(base, base + token.count)
+    }
+
+    /// The number of fields on a line that already had `fieldsSoFar` fields before the
+    /// delimiter at `start`, for the message about a too-long line.
+    func countFields(from start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, after fieldsSoFar: Int) -> Int {
+        var p = start
+        var found = fieldsSoFar
+        while p < end && p.pointee == layout.delimiter {
+            p += 1
+            found += 1
+            if p < end && p.pointee == .quote {
+                guard let quoted = scanQuoted(p, end) else { return found }
+                p = quoted.fieldEnd
+            } else {
+                while p < end && p.pointee != layout.delimiter && p.pointee != .newline { p += 1 }
+            }
+        }
+        return found
+    }
+}

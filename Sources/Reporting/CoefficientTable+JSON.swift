@@ -1,0 +1,42 @@
+/// The JSON contract of `quipu feols --format json`; later commands extend it.
+extension CoefficientTable {
+    /// The table as a JSON value.
+    public var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("command", .string(command)),
+            ("formula", .string(formula)),
+            ("dependent", .string(responseName)),
+            ("nobs", .integer(observationCount)),
+            ("nobs_read", .integer(rowsRead)),
+            ("vcov", .string(covariance.description)),
+            ("n_clusters", clusterCounts.isEmpty ? .null : .integer(clusterCounts.min() ?? 0)),
+            ("df_t", .finite(degreesOfFreedom)),
+            ("weights", weights.map { .string($0) } ?? .null),
+            ("fixed_effects", .array(fixedEffects.map { .object([("name", .string($0.name)), ("levels", .integer($0.levels))]) })),
+            ("r2", .finite(r2)),
+            ("adj_r2", .finite(adjustedR2)),
+            ("r2_within", .finite(withinR2)),
+            ("rmse", .finite(rmse)),
+            ("dropped", .object([
+                ("missing", .integer(droppedMissing)),
+                ("singletons", .integer(droppedSingletons)),
+                ("zero_weight", .integer(droppedZeroWeight)),
+                ("collinear", .array(collinear.map { .string($0) })),
+            ])),
+        ]
+        if clusterCounts.count > 1 {
+            pairs.append(("cluster_sizes", .array(clusterCounts.map { .integer($0) })))
+        }
+        pairs.append(("conf_level", .number(confidenceLevel)))
+        pairs.append(("coefficients", .array(rows.map { row in
+            .object([
+                ("term", .string(row.term)), ("estimate", .finite(row.estimate)),
+                ("std_error", .finite(row.standardError)), ("statistic", .finite(row.statistic)),
+                ("p_value", .finite(row.pValue)), ("conf_low", .finite(row.confidenceLow)),
+                ("conf_high", .finite(row.confidenceHigh)),
+            ])
+        })))
+        pairs.append(("notes", .array(notes.map { .string($0) })))
+        return .object(pairs)
+    }
+}

@@ -1,0 +1,122 @@
+/// Plain-text, Markdown, LaTeX and CSV renderings.
+extension CoefficientTable {
+    /// A summary that reads like fixest's `summary()`.
+    public var text: String {
+        var lines = [String]()
+        lines.append("OLS estimation, Dep. Var.: \(responseName)")
+        lines.append("Formula: \(formula)")
+        lines.append("Observations: \(observationCount)" + droppedSummary)
+        if !fixedEffects.isEmpty {
+            lines.append("Fixed-effects: " + fixedEffects.map { "\($0.name): \($0.levels)" }.joined(separator: ",  "))
+        }
+        if let weights { lines.append("Weights: \(weights)") }
+        lines.append("Standard-errors: \(covarianceDescription); t with \(NumberFormat.significant(degreesOfFreedom)) df")
+        let level = NumberFormat.significant(confidenceLevel * 100, digits: 3)
+        let header = ["", "Estimate", "Std. Error", "t value", "Pr(>|t|)", "", "\(level)% low", "\(level)% high"]
+        var cells = rows.map { row in
+            [row.term, NumberFormat.significant(row.estimate), NumberFormat.significant(row.standardError),
+             NumberFormat.significant(row.statistic), NumberFormat.pValue(row.pValue), NumberFormat.stars(row.pValue),
+             NumberFormat.significant(row.confidenceLow), NumberFormat.significant(row.confidenceHigh)]
+        }
+        cells.insert(header, at: 0)
+        let widths = (0..<header.count).map { column in cells.map { $0[column].count }.max() ?? 0 }
+        for row in cells {
+            var line = NumberFormat.rightPad(row[0], widths[0])
+            for column in 1..<row.count {
+                line += column == 5 ? " " + NumberFormat.rightPad(row[column], 3)
+                                    : "  " + NumberFormat.leftPad(row[column], widths[column])
+            }
+            lines.append(line)
+        }
+        if rows.isEmpty { lines.append("(no coefficients: every regressor absorbed or none given)") }
+        lines.append("---")
+        lines.append("Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
+        var fit = "RMSE: \(NumberFormat.significant(rmse, digits: 5))   R2: \(NumberFormat.significant(r2, digits: 5))"
+        fit += "   Adj. R2: \(NumberFormat.significant(adjustedR2, digits: 5))"
+        if let withinR2 { fit += "   Within R2: \(NumberFormat.significant(withinR2, digits: 5))" }
+        lines.append(fit)
+        for note in notes { lines.append("Note: \(note)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private var droppedSummary: String {
+        var parts = [String]()
+        if droppedMissing > 0 { parts.append("\(droppedMissing) with missing values") }
+        if droppedZeroWeight > 0 { parts.append("\(droppedZeroWeight) with zero weight") }
+        if droppedSingletons > 0 { parts.append("\(droppedSingletons) fixed-effect singletons") }
+        return parts.isEmpty ? "" : " (\(rowsRead) rows read; dropped " + parts.joined(separator: ", ") + ")"
+    }
+
+    /// A GitHub-flavoured Markdown table with the model's facts below it.
+    public var markdown: String {
+        var lines = ["| Term | Estimate | Std. Error | t value | Pr(>\\|t\\|) | 95% CI |", "|:--|--:|--:|--:|--:|:--:|"]
+        for row in rows {
+            lines.append("| `\(row.term)` | \(NumberFormat.significant(row.estimate))\(NumberFormat.stars(row.pValue).replacingOccurrences(of: "*", with: "\\*")) | "
+                + "\(NumberFormat.significant(row.standardError)) | \(NumberFormat.significant(row.statistic)) | "
+                + "\(NumberFormat.pValue(row.pValue)) | [\(NumberFormat.significant(row.confidenceLow)), \(NumberFormat.significant(row.confidenceHigh))] |")
+        }
+        lines.append("")
+        lines.append("Dependent variable: `\(responseName)`. Observations: \(observationCount). Standard errors: \(covarianceDescription).")
+        if !fixedEffects.isEmpty {
+            lines.append("Fixed effects: " + fixedEffects.map { "`\($0.name)` (\($0.levels))" }.joined(separator: ", ") + ".")
+        }
+        var fit = "R²: \(NumberFormat.significant(r2, digits: 4)); adjusted R²: \(NumberFormat.significant(adjustedR2, digits: 4))"
+        if let withinR2 { fit += "; within R²: \(NumberFormat.significant(withinR2, digits: 4))" }
+        lines.append(fit + ".")
+        for note in notes { lines.append("Note: \(note).") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A LaTeX `tabular` (booktabs) with standard errors in parentheses under the estimates.
+    public var latex: String {
+        var lines = ["\\begin{tabular}{lc}", "\\toprule", " & \\texttt{\(Self.latexEscape(responseName))} \\\\", "\\midrule"]
+        for row in rows {
+            let stars = NumberFormat.stars(row.pValue)
+            let mark = stars.isEmpty || stars == "." ? "" : "$^{\(stars)}$"
+            lines.append("\(Self.latexEscape(row.term)) & \(NumberFormat.significant(row.estimate, digits: 4))\(mark) \\\\")
+            lines.append(" & (\(NumberFormat.significant(row.standardError, digits: 4))) \\\\")
+        }
+        lines.append("\\midrule")
+        for effect in fixedEffects { lines.append("\(Self.latexEscape(effect.name)) fixed effects & Yes \\\\") }
+        lines.append("Observations & \(observationCount) \\\\")
+        lines.append("R$^2$ & \(NumberFormat.fixed(r2, decimals: 4)) \\\\")
+        if let withinR2 { lines.append("Within R$^2$ & \(NumberFormat.fixed(withinR2, decimals: 4)) \\\\") }
+        lines.append("\\bottomrule")
+        lines.append("\\multicolumn{2}{l}{\\footnotesize Standard errors: \(Self.latexEscape(covarianceDescription)).} \\\\")
+        lines.append("\\multicolumn{2}{l}{\\footnotesize $^{*}p<0.05$, $^{**}p<0.01$, $^{***}p<0.001$} \\\\")
+        lines.append("\\end{tabular}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One row per coefficient, full precision, RFC 4180 quoting.
+    public var csv: String {
+        var lines = ["term,estimate,std_error,statistic,p_value,conf_low,conf_high"]
+        for row in rows {
+            let numbers = [row.estimate, row.standardError, row.statistic, row.pValue, row.confidenceLow, row.confidenceHigh]
+                .map { $0.isFinite ? "\($0)" : "NA" }
+            lines.append(([Self.csvQuote(row.term)] + numbers).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func csvQuote(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func latexEscape(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "_", "%", "&", "#", "$", "{", "}": result += "\\\(character)"
+            case "^": result += "\\^{}"
+            case "~": result += "\\~{}"
+            case "\\": result += "\\textbackslash{}"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+import Foundation

@@ -1,0 +1,89 @@
+import Estimation
+import Inference
+
+/// One row of a coefficient table.
+public struct CoefficientRow: Sendable {
+    public let term: String
+    public let estimate: Double
+    public let standardError: Double
+    public let statistic: Double
+    public let pValue: Double
+    public let confidenceLow: Double
+    public let confidenceHigh: Double
+}
+
+/// A regression's results ready for presentation: coefficients with their inference and the
+/// summary figures every format shows. Derived once from an immutable fit and covariance.
+public struct CoefficientTable: Sendable {
+    public let command: String
+    public let formula: String
+    public let responseName: String
+    public let rows: [CoefficientRow]
+    public let observationCount: Int
+    public let rowsRead: Int
+    public let droppedMissing: Int
+    public let droppedSingletons: Int
+    public let droppedZeroWeight: Int
+    public let collinear: [String]
+    public let covariance: CovarianceType
+    public let clusterCounts: [Int]
+    public let degreesOfFreedom: Double
+    public let fixedEffects: [(name: String, levels: Int)]
+    public let weights: String?
+    public let r2: Double
+    public let adjustedR2: Double
+    public let withinR2: Double?
+    public let rmse: Double
+    public let confidenceLevel: Double
+    public let notes: [String]
+
+    /// Builds the table from a fit and a covariance estimate.
+    public init(fit: LinearModelFit, covariance: CovarianceEstimate, weights: String?, confidenceLevel: Double = 0.95) {
+        let distribution = StudentT(degreesOfFreedom: covariance.degreesOfFreedom)
+        let critical = distribution.quantile(0.5 + confidenceLevel / 2)
+        let errors = covariance.standardErrors
+        self.rows = fit.coefficientNames.indices.map { index in
+            let estimate = fit.coefficients[index]
+            let error = errors[index]
+            let statistic = estimate / error
+            return CoefficientRow(term: fit.coefficientNames[index], estimate: estimate, standardError: error,
+                                  statistic: statistic, pValue: distribution.twoSidedPValue(statistic),
+                                  confidenceLow: estimate - critical * error, confidenceHigh: estimate + critical * error)
+        }
+        self.command = "feols"
+        self.formula = fit.formula
+        self.responseName = fit.responseName
+        self.observationCount = fit.observationCount
+        self.rowsRead = fit.rowsRead
+        self.droppedMissing = fit.droppedMissing
+        self.droppedSingletons = fit.droppedSingletons
+        self.droppedZeroWeight = fit.droppedZeroWeight
+        self.collinear = fit.collinearNames
+        self.covariance = covariance.type
+        self.clusterCounts = covariance.clusterCounts
+        self.degreesOfFreedom = covariance.degreesOfFreedom
+        self.fixedEffects = fit.fixedEffects.map { ($0.name, $0.levelCount) }
+        self.weights = weights
+        self.r2 = fit.r2
+        self.adjustedR2 = fit.adjustedR2
+        self.withinR2 = fit.withinR2
+        self.rmse = fit.rmse
+        self.confidenceLevel = confidenceLevel
+        var notes = covariance.notes
+        if !fit.collinearNames.isEmpty {
+            notes.append("dropped as collinear: " + fit.collinearNames.joined(separator: ", "))
+        }
+        self.notes = notes
+    }
+
+    /// How the standard errors were computed, in words.
+    public var covarianceDescription: String {
+        switch covariance {
+        case .iid: return "IID"
+        case .hetero: return "Heteroskedasticity-robust (HC1)"
+        case let .cluster(names):
+            let parts = zip(names, clusterCounts).map { "\($0) (\($1) clusters)" }
+            return "Clustered by " + parts.joined(separator: " and ")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+/// A JSON document with ordered object keys, written by hand so that numbers keep full double
+/// precision (Swift's shortest round-trip representation) and key order stays stable.
+public indirect enum JSONValue: Equatable, Sendable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case integer(Int)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized() == rhs.serialized() }
+
+    /// A number, or `null` when it is not finite (JSON has no NaN or infinity).
+    public static func finite(_ value: Double?) -> JSONValue {
+        guard let value, value.isFinite else { return .null }
+        return .number(value)
+    }
+
+    /// The JSON text, pretty-printed with two-space indentation.
+    public func serialized(indent: Int = 0) -> String {
+        let pad = String(repeating: "  ", count: indent)
+        let inner = String(repeating: "  ", count: indent + 1)
+        switch self {
+        case .null: return "null"
+        case let .bool(value): return value ? "true" : "false"
+        case let .number(value):
+            guard value.isFinite else { return "null" }
+            if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) + ".0" }
+            return "\(value)"
+        case let .integer(value): return String(value)
+        case let .string(value): return Self.quote(value)
+        case let .array(values):
+            if values.isEmpty { return "[]" }
+            if values.allSatisfy({ $0.isScalar }) {
+                return "[" + values.map { $0.serialized() }.joined(separator: ", ") + "]"
+            }
+            return "[\n" + values.map { inner + $0.serialized(indent: indent + 1) }.joined(separator: ",\n") + "\n" + pad + "]"
+        case let .object(pairs):
+            if pairs.isEmpty { return "{}" }
+            if pairs.allSatisfy({ $0.1.isScalar }) && pairs.count <= 8 {
+                return "{" + pairs.map { Self.quote($0.0) + ": " + $0.1.serialized() }.joined(separator: ", ") + "}"
+            }
+            return "{\n" + pairs.map { inner + Self.quote($0.0) + ": " + $0.1.serialized(indent: indent + 1) }
+                .joined(separator: ",\n") + "\n" + pad + "}"
+        }
+    }
+
+    private var isScalar: Bool {
+        switch self {
+        case .array, .object: return false
+        default: return true
+        }
+    }
+
+    static func quote(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+}

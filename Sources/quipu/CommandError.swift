@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+
+/// A failure to report on standard error as one line, with a non-zero exit code.
+struct CommandError: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// Runs a command body, turning every error into one line on standard error and exit code 1, so
+/// that bad input never ends in a crash or a stack trace.
+func reportingFailures(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        let message = String(describing: error)
+        FileHandle.standardError.write(Data(("quipu: error: " + message + "\n").utf8))
+        throw ExitCode(1)
+    }
+}

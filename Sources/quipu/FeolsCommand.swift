@@ -1,0 +1,88 @@
+import ArgumentParser
+import Dispatch
+import Estimation
+import Formula
+import Foundation
+import Inference
+import PanelData
+import Reporting
+
+/// `quipu feols`: least squares with absorbed fixed effects, as fixest's `feols`.
+struct FeolsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feols",
+        abstract: "Fixed-effects OLS: y ~ x1 + x2 | fe1 + fe2, with iid, hetero or clustered standard errors."
+    )
+
+    @OptionGroup var input: DataOptions
+
+    @Option(name: .long, help: "fixest-style formula, e.g. \"y ~ treat + x | firm + year\".")
+    var formula: String
+
+    @Option(name: .long, help: "Covariance: iid (default, as fixest 0.13), hetero, cluster:VAR or cluster:VAR1+VAR2.")
+    var vcov: String = "iid"
+
+    @Option(name: .long, help: "Column of analytic weights (positive; zero weights drop the row).")
+    var weights: String?
+
+    @Option(name: .long, help: "Confidence level of the intervals.")
+    var level: Double = 0.95
+
+    @Option(name: .customLong("fixef-tol"), help: "Convergence tolerance of the fixed-effect absorption.")
+    var fixefTolerance: Double = 1e-8
+
+    @Option(name: .customLong("fixef-iter"), help: "Most sweeps of the fixed-effect absorption.")
+    var fixefIterations: Int = 10_000
+
+    @Flag(name: .customLong("keep-singletons"), help: "Keep fixed-effect singletons (removed by default, as in fixest 0.13).")
+    var keepSingletons = false
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var execution: ExecutionOptions
+
+    func validate() throws {
+        guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, got \(level)") }
+        guard fixefTolerance > 0 else { throw ValidationError("--fixef-tol must be positive") }
+        guard fixefIterations >= 1 else { throw ValidationError("--fixef-iter must be at least 1") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let start = DispatchTime.now()
+            let parsed = try ModelFormula.parse(formula)
+            let covariance = try CovarianceType(parsing: vcov)
+            var needed = parsed.variables.union(covariance.clusterVariables)
+            if let weights { needed.insert(weights) }
+            let table = try input.read(columns: needed, threads: execution.threads)
+            let readStatistics = table.readStatistics
+            let fitStart = DispatchTime.now()
+            let frame = try ModelFrame(table: table, formula: parsed,
+                                       options: ModelFrameOptions(weights: weights, clusters: covariance.clusterVariables,
+                                                                  removeSingletons: !keepSingletons))
+            let fit = try LinearModel.fit(frame, options: LinearModelOptions(
+                fixedEffectTolerance: fixefTolerance, fixedEffectMaxIterations: fixefIterations, threads: execution.threads))
+            let estimate = try fit.covariance(covariance)
+            let results = CoefficientTable(fit: fit, covariance: estimate, weights: weights, confidenceLevel: level)
+            let fitSeconds = Self.seconds(since: fitStart)
+            switch output.format {
+            case .text: try output.emit(results.text)
+            case .json: try output.emit(results.json.serialized() + "\n")
+            case .markdown: try output.emit(results.markdown)
+            case .latex: try output.emit(results.latex)
+            case .csv: try output.emit(results.csv)
+            }
+            if execution.timings {
+                let timings = JSONValue.object([("timings", .object([
+                    ("read_seconds", .number(readStatistics.seconds)), ("read_bytes", .integer(readStatistics.bytes)),
+                    ("fit_seconds", .number(fitSeconds)), ("total_seconds", .number(Self.seconds(since: start))),
+                    ("absorption_sweeps", .integer(fit.absorptionIterations)), ("solver", .string(fit.method.rawValue)),
+                ]))])
+                FileHandle.standardError.write(Data((timings.serialized() + "\n").utf8))
+            }
+        }
+    }
+
+    static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+}

@@ -1,0 +1,75 @@
+import Estimation
+import Foundation
+import Inference
+import Testing
+
+/// Agreement with pyfixest on the fixtures in Tests/Fixtures/pyfixest (script and versions there).
+@Suite struct PyfixestReferenceTests {
+    struct Reference: Decodable {
+        let versions: [String: String]
+        let tolerances: [String: Double]
+        let cases: [Case]
+    }
+    struct Case: Decodable, CustomTestStringConvertible {
+        let name: String
+        let data: String
+        let formula: String
+        let vcov: String
+        let weights: String?
+        let fixef_rm: String?
+        let nobs: Int
+        let n_clusters: Int?
+        let df_t: Double?
+        let r2: Double?
+        let adj_r2: Double?
+        let r2_within: Double?
+        let coefficients: [Coefficient]
+        var testDescription: String { name }
+    }
+    struct Coefficient: Decodable {
+        let term: String
+        let estimate: Double
+        let std_error: Double
+        let statistic: Double
+        let p_value: Double
+        let conf_low: Double
+        let conf_high: Double
+    }
+
+    static func reference() throws -> Reference {
+        let data = try Data(contentsOf: URL(fileURLWithPath: repositoryPath("Tests/Fixtures/pyfixest/feols_reference.json")))
+        return try JSONDecoder().decode(Reference.self, from: data)
+    }
+
+    static var cases: [Case] { (try? reference().cases) ?? [] }
+
+    @Test func fixturesExist() throws {
+        #expect(try Self.reference().cases.count >= 8)
+    }
+
+    @Test(arguments: cases)
+    func matchesPyfixest(_ reference: Case) throws {
+        let tolerances = try Self.reference().tolerances
+        let covariance = try CovarianceType(parsing: reference.vcov)
+        let fit = try fitModel(data: reference.data, formula: reference.formula, weights: reference.weights,
+                               clusters: covariance.clusterVariables, removeSingletons: reference.fixef_rm != "none")
+        let estimate = try fit.covariance(covariance)
+        #expect(fit.observationCount == reference.nobs)
+        #expect(fit.coefficientNames == reference.coefficients.map(\.term))
+        if let clusters = reference.n_clusters { #expect(estimate.clusterCounts.min() == clusters) }
+        if let df = reference.df_t { #expect(estimate.degreesOfFreedom == df) }
+        let estimateTolerance = tolerances["estimate_rel"] ?? 1e-8
+        let errorTolerance = tolerances["std_error_rel"] ?? 1e-6
+        let errors = estimate.standardErrors
+        for (index, expected) in reference.coefficients.enumerated() where index < fit.coefficients.count {
+            let estimateGap = relativeDifference(fit.coefficients[index], expected.estimate)
+            let errorGap = relativeDifference(errors[index], expected.std_error)
+            #expect(estimateGap <= estimateTolerance, "\(reference.name) \(expected.term): estimate \(fit.coefficients[index]) vs \(expected.estimate)")
+            #expect(errorGap <= errorTolerance, "\(reference.name) \(expected.term): std. error \(errors[index]) vs \(expected.std_error)")
+            let p = StudentT(degreesOfFreedom: estimate.degreesOfFreedom).twoSidedPValue(fit.coefficients[index] / errors[index])
+            #expect(abs(p - expected.p_value) <= (tolerances["p_value_abs"] ?? 1e-7), "\(reference.name) \(expected.term): p \(p) vs \(expected.p_value)")
+        }
+        if let r2 = reference.r2 { #expect(abs(fit.r2 - r2) <= (tolerances["r2_abs"] ?? 1e-10) * 100) }
+        if let within = reference.r2_within, let ours = fit.withinR2 { #expect(abs(ours - within) <= 1e-8) }
+    }
+}
