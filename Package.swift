@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "Formula"),
         .target(name: "Inference", dependencies: ["LinearAlgebra"]),
         .target(name: "Estimation", dependencies: ["LinearAlgebra", "PanelData", "Formula", "Inference"]),
-        .target(name: "Reporting", dependencies: ["Estimation", "Inference"]),
+        .target(name: "Reporting", dependencies: ["Estimation", "Inference", "PanelData"]),
         .executableTarget(
             name: "quipu",
             dependencies: [

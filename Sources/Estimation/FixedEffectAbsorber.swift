@@ -176,6 +176,30 @@ public struct FixedEffectAbsorber: Sendable {
                             }
                         }
                     }
+                } else if others.count == 2 {
+                    // Three fixed effects, the other common case, without materialising a residual.
+                    let first = others[0], second = others[1]
+                    factors[first].codes.withUnsafeBufferPointer { firstCodes in
+                        factors[second].codes.withUnsafeBufferPointer { secondCodes in
+                            coefficients[first].withUnsafeBufferPointer { firstCoefficients in
+                                coefficients[second].withUnsafeBufferPointer { secondCoefficients in
+                                    if let weights {
+                                        weights.withUnsafeBufferPointer { w in
+                                            for i in 0..<rows {
+                                                let net = column[i] - firstCoefficients[Int(firstCodes[i])] - secondCoefficients[Int(secondCodes[i])]
+                                                sums[Int(targetCodes[i])] += w[i] * net
+                                            }
+                                        }
+                                    } else {
+                                        for i in 0..<rows {
+                                            let net = column[i] - firstCoefficients[Int(firstCodes[i])] - secondCoefficients[Int(secondCodes[i])]
+                                            sums[Int(targetCodes[i])] += net
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 } else {
                     var residual = [Double](UnsafeBufferPointer(column))
                     for other in others {

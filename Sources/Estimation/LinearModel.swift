@@ -49,7 +49,7 @@ public enum LinearModel {
         var originalSquares = [Double]()
         if hasFixedEffects {
             originalSquares = (0..<columnCount).map { column in
-                sumOfSquares(Array(frame.design.values[(column * rows)..<((column + 1) * rows)]), weights: weights, centred: true)
+                sumOfSquares(frame.design.values[(column * rows)..<((column + 1) * rows)], weights: weights, centred: true)
             }
         }
 
@@ -75,7 +75,7 @@ public enum LinearModel {
         // than report a meaningless number. The threshold allows for the absorption's tolerance.
         let absorbedTolerance = frame.fixedEffects.count > 1 ? 1e-10 : 1e-20
         for column in 0..<columnCount where hasFixedEffects {
-            let remaining = sumOfSquares(Array(frame.design.values[(column * rows)..<((column + 1) * rows)]), weights: weights, centred: false)
+            let remaining = sumOfSquares(frame.design.values[(column * rows)..<((column + 1) * rows)], weights: weights, centred: false)
             if !(remaining > originalSquares[column] * absorbedTolerance) {
                 throw EstimationError("regressor '\(frame.columnNames[column])' is fully absorbed by the fixed effects (\(fixedEffectNames)): it does not vary within them; remove it from the formula")
             }
@@ -99,10 +99,11 @@ public enum LinearModel {
             throw EstimationError("least squares failed: \(error)")
         }
         let design = solution.droppedColumns.isEmpty ? frame.design : frame.design.selecting(columns: solution.keptColumns)
+        // The response becomes the residuals in place: no further N-sized copy.
         var residuals = frame.response
+        frame.response = []
         do {
-            let fitted = try design.times(solution.coefficients)
-            for index in 0..<rows { residuals[index] -= fitted[index] }
+            try design.subtractProduct(solution.coefficients, from: &residuals)
         } catch {
             throw EstimationError("least squares failed: \(error)")
         }
@@ -129,22 +130,36 @@ public enum LinearModel {
     }
 
     /// Σ w (v − v̄_w)², or Σ w v² when not centred.
-    static func sumOfSquares(_ values: [Double], weights: [Double]?, centred: Bool) -> Double {
+    static func sumOfSquares<Values: RandomAccessCollection>(_ values: Values, weights: [Double]?, centred: Bool) -> Double
+        where Values.Element == Double, Values.Index == Int
+    {
+        let start = values.startIndex
         var mean = 0.0
         if centred {
             var total = 0.0
             var weightSum = 0.0
-            for index in values.indices {
-                let w = weights?[index] ?? 1
-                total += w * values[index]
-                weightSum += w
+            if let weights {
+                for offset in 0..<values.count {
+                    total += weights[offset] * values[start + offset]
+                    weightSum += weights[offset]
+                }
+            } else {
+                for value in values { total += value }
+                weightSum = Double(values.count)
             }
             mean = total / weightSum
         }
         var squares = 0.0
-        for index in values.indices {
-            let deviation = values[index] - mean
-            squares += (weights?[index] ?? 1) * deviation * deviation
+        if let weights {
+            for offset in 0..<values.count {
+                let deviation = values[start + offset] - mean
+                squares += weights[offset] * deviation * deviation
+            }
+        } else {
+            for value in values {
+                let deviation = value - mean
+                squares += deviation * deviation
+            }
         }
         return squares
     }

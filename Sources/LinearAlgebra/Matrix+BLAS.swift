@@ -32,6 +32,20 @@ extension Matrix {
         return result
     }
 
+    /// Replaces `target` by `target − Av` in place (`dgemv` with β = 1): residuals without a copy.
+    public func subtractProduct(_ vector: [Double], from target: inout [Double]) throws(LinearAlgebraError) {
+        guard vector.count == columns, target.count == rows else { throw .shapeMismatch("y − Av with \(rows)x\(columns)") }
+        guard rows > 0, columns > 0 else { return }
+        values.withUnsafeBufferPointer { a in
+            vector.withUnsafeBufferPointer { v in
+                target.withUnsafeMutableBufferPointer { y in
+                    cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(rows), Int32(columns), -1.0,
+                                a.baseAddress, Int32(rows), v.baseAddress, 1, 1.0, y.baseAddress, 1)
+                }
+            }
+        }
+    }
+
     /// The product `Av` (`dgemv`).
     public func times(_ vector: [Double]) throws(LinearAlgebraError) -> [Double] {
         guard vector.count == columns else { throw .shapeMismatch("Av with \(columns) columns and a vector of \(vector.count)") }

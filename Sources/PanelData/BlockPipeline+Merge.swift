@@ -31,6 +31,9 @@ extension BlockPipeline {
             if builders.indices.contains(where: { sinks[$0].allocationFailed }) {
                 throw CSVError(.unreadable, source: source.name, message: "\(source.name): out of memory while reading")
             }
+            if builders.indices.contains(where: { sinks[$0].dictionary.isFull }) {
+                throw tooManyLevels()
+            }
             line += result.lineCount
             rows += result.rowCount
         }
@@ -85,8 +88,18 @@ extension BlockPipeline {
                 }
             }
         }
+        if builders.contains(where: \.hasTooManyLevels) {
+            throw tooManyLevels()
+        }
         rowCount = rows
         return line
+    }
+
+    /// The error for a text column with more distinct values than factor codes can number.
+    private func tooManyLevels() -> CSVError {
+        CSVError(
+            .unreadable, source: source.name,
+            message: "\(source.name): a text column has more than \(Int32.max - 1) distinct values")
     }
 
     /// Re-reads the rows before input offset `end` for the given numeric columns as text, and

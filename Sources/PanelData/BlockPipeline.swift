@@ -22,6 +22,7 @@ struct BlockPipeline {
     /// Column buffers of the previous block's chunks, reused by the next block's chunks.
     private var spareColumns: [ChunkColumns] = []
 
+    /// A pipeline over `source` with the threads and block sizes of `options`.
     init(
         source: ByteSource, layout: ParseLayout, options: CSVReadOptions, dataStart: Int,
         dropsTrailingBlankLines: Bool, builders: [ColumnBuilder]

@@ -21,6 +21,7 @@ final class ByteSource: @unchecked Sendable {
     /// The total size when known in advance (regular files, memory), for capacity estimates.
     let knownSize: Int?
 
+    /// Where the bytes come from.
     private enum Storage {
         case file(descriptor: Int32, closesDescriptor: Bool, base: Int)
         case pipe(descriptor: Int32, closesDescriptor: Bool, spool: Int32?)

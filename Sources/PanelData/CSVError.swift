@@ -31,6 +31,7 @@ public struct CSVError: Error, CustomStringConvertible, Sendable {
     /// The message.
     public var description: String { message }
 
+    /// Creates an error; `message` must already name the source.
     init(_ kind: Kind, source: String, line: Int? = nil, message: String) {
         self.kind = kind
         self.source = source
@@ -40,6 +41,7 @@ public struct CSVError: Error, CustomStringConvertible, Sendable {
 }
 
 extension CSVError {
+    /// A line with the wrong number of fields.
     static func raggedRow(source: String, line: Int, found: Int, expected: Int) -> CSVError {
         let noun = found == 1 ? "field" : "fields"
         return CSVError(
@@ -48,16 +50,19 @@ extension CSVError {
                 + "(header has \(expected) column\(expected == 1 ? "" : "s"))")
     }
 
+    /// A quoted field opened on `line` and never closed.
     static func unterminatedQuote(source: String, line: Int) -> CSVError {
         CSVError(
             .unterminatedQuote, source: source, line: line,
             message: "\(source): line \(line) opens a quoted field that is never closed")
     }
 
+    /// An input without a header row.
     static func empty(source: String) -> CSVError {
         CSVError(.empty, source: source, message: "\(source): the input is empty (no header row)")
     }
 
+    /// Header names that occur more than once.
     static func duplicateColumns(source: String, line: Int, names: [String]) -> CSVError {
         let list = names.map { "'\($0)'" }.joined(separator: ", ")
         let noun = names.count == 1 ? "name" : "names"
@@ -66,6 +71,7 @@ extension CSVError {
             message: "\(source): duplicate column \(noun) \(list) in the header")
     }
 
+    /// Requested columns the header lacks.
     static func missingColumns(source: String, names: [String]) -> CSVError {
         let list = names.map { "'\($0)'" }.joined(separator: ", ")
         let noun = names.count == 1 ? "column" : "columns"

@@ -19,6 +19,7 @@ public struct CSVReader {
         return try read(from: ByteSource(bytes: bytes, name: source), options: options, started: started)
     }
 
+    /// Reads the header, checks the names, then streams the data records into columns.
     private static func read(
         from source: ByteSource, options: CSVReadOptions, started: ContinuousClock.Instant
     ) throws(CSVError) -> DataTable {

@@ -8,6 +8,7 @@ final class ChunkColumns {
     /// The sinks; `sinks[slot]` is kept column `slot`.
     let sinks: UnsafeMutablePointer<ColumnSink>
 
+    /// Empty sinks for `count` kept columns.
     init(count: Int) {
         self.count = count
         sinks = .allocate(capacity: max(count, 1))

@@ -129,6 +129,10 @@ struct ChunkParser {
         while p < end && layout.isPadding(p.pointee) { p += 1 }
         guard p < end, let (value, stop) = DecimalParser.parsePrefix(p, end) else { return nil }
         p = stop
+        // Test for the field's end before padding: padding after a number is rare.
+        if p == end || p.pointee == layout.delimiter || p.pointee == .newline {
+            return (value, p)
+        }
         while p < end && layout.isPadding(p.pointee) { p += 1 }
         if p == end || p.pointee == layout.delimiter || p.pointee == .newline {
             return (value, p)

@@ -8,9 +8,13 @@ struct ColumnBuilder {
     /// The first non-number in the column, with its absolute line number.
     private(set) var firstNonNumeric: (line: Int, value: [UInt8])?
 
+    /// An empty column, numeric until proven otherwise unless `isText`.
     init(isText: Bool = false) {
         self.isText = isText
     }
+
+    /// Whether the column has more distinct values than `Int32` codes can number.
+    var hasTooManyLevels: Bool { dictionary.isFull }
 
     /// The number of rows so far.
     var count: Int { isText ? codes.count : values.count }

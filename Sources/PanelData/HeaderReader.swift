@@ -60,6 +60,7 @@ enum HeaderReader {
         }
     }
 
+    /// The outcome of splitting the header record.
     private enum Split {
         case incomplete
         case unterminatedQuote

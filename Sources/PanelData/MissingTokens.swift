@@ -9,6 +9,7 @@ struct MissingTokens: Sendable {
     /// as a number or as missing it is NaN either way.
     let includesNumber: Bool
 
+    /// The tokens of `set`, in a fixed order so matching does not depend on hashing.
     init(_ set: Set<String>) {
         let tokens = set.sorted().map { Array($0.utf8) }
         self.tokens = tokens

@@ -19,6 +19,7 @@ struct ParseLayout: Sendable {
     /// The number of kept columns.
     var keptCount: Int { fieldOfSlot.count }
 
+    /// A layout for records of `fieldCount` fields keeping the fields at `keptFields` (ascending).
     init(delimiter: UInt8, fieldCount: Int, keptFields: [Int], missing: MissingTokens) {
         self.delimiter = delimiter
         self.fieldCount = fieldCount
@@ -43,7 +44,9 @@ struct ParseLayout: Sendable {
     /// a CRLF line end; it cannot be the delimiter).
     @inline(__always)
     func isPadding(_ byte: UInt8) -> Bool {
-        (byte == UInt8(ascii: " ") && spaceIsPadding) || byte == UInt8(ascii: "\r")
-            || (byte == UInt8(ascii: "\t") && tabIsPadding)
+        // One comparison settles the usual case: every padding byte is at most a space.
+        byte <= UInt8(ascii: " ")
+            && ((byte == UInt8(ascii: " ") && spaceIsPadding) || byte == UInt8(ascii: "\r")
+                || (byte == UInt8(ascii: "\t") && tabIsPadding))
     }
 }

@@ -86,6 +86,7 @@ final class ReadAhead: @unchecked Sendable {
         emptySignal.signal()
     }
 
+    /// The background loop: fill an empty buffer, hand it over, until the input ends.
     private func run() {
         while true {
             emptySignal.wait()

@@ -19,6 +19,9 @@ struct TokenDictionary: Sendable {
     /// Open-addressing slots holding `code + 1`, or 0 when empty; the count is a power of two.
     private var slots: [Int32] = Array(repeating: 0, count: 64)
 
+    /// Set when a key was refused because codes are `Int32`; readers turn this into an error.
+    private(set) var isFull = false
+
     /// The number of distinct keys.
     var count: Int { hashes.count }
 
@@ -32,11 +35,15 @@ struct TokenDictionary: Sendable {
             if stored == 0 { break }
             let code = Int(stored) - 1
             if hashes[code] == hash && keyEquals(code, key) {
-                return Int32(code)
+                return Int32(truncatingIfNeeded: code)
             }
             slot = (slot + 1) & mask
         }
         let code = hashes.count
+        guard code < Int(Int32.max) - 1 else {
+            isFull = true
+            return -1
+        }
         arena.append(contentsOf: key)
         offsets.append(arena.count)
         hashes.append(hash)
@@ -68,6 +75,7 @@ struct TokenDictionary: Sendable {
         return result
     }
 
+    /// Whether the key of `code` has the bytes of `key`.
     private func keyEquals(_ code: Int, _ key: UnsafeRawBufferPointer) -> Bool {
         let start = offsets[code]
         let length = offsets[code + 1] - start
@@ -79,6 +87,7 @@ struct TokenDictionary: Sendable {
         }
     }
 
+    /// Doubles the slot table, placing codes by their stored hashes.
     private mutating func grow() {
         let capacity = slots.count * 2
         let mask = capacity - 1

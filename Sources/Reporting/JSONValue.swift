@@ -46,6 +46,15 @@ public indirect enum JSONValue: Equatable, Sendable {
         }
     }
 
+    /// The JSON text on one line, as machine consumers of a log line want it.
+    public func compact() -> String {
+        switch self {
+        case let .array(values): return "[" + values.map { $0.compact() }.joined(separator: ",") + "]"
+        case let .object(pairs): return "{" + pairs.map { Self.quote($0.0) + ":" + $0.1.compact() }.joined(separator: ",") + "}"
+        default: return serialized()
+        }
+    }
+
     private var isScalar: Bool {
         switch self {
         case .array, .object: return false

@@ -59,9 +59,14 @@ struct FeolsCommand: ParsableCommand {
             let frame = try ModelFrame(table: table, formula: parsed,
                                        options: ModelFrameOptions(weights: weights, clusters: covariance.clusterVariables,
                                                                   removeSingletons: !keepSingletons))
+            let frameSeconds = Self.seconds(since: fitStart)
+            let solveStart = DispatchTime.now()
             let fit = try LinearModel.fit(frame, options: LinearModelOptions(
                 fixedEffectTolerance: fixefTolerance, fixedEffectMaxIterations: fixefIterations, threads: execution.threads))
+            let solveSeconds = Self.seconds(since: solveStart)
+            let covarianceStart = DispatchTime.now()
             let estimate = try fit.covariance(covariance)
+            let covarianceSeconds = Self.seconds(since: covarianceStart)
             let results = CoefficientTable(fit: fit, covariance: estimate, weights: weights, confidenceLevel: level)
             let fitSeconds = Self.seconds(since: fitStart)
             switch output.format {
@@ -74,10 +79,12 @@ struct FeolsCommand: ParsableCommand {
             if execution.timings {
                 let timings = JSONValue.object([("timings", .object([
                     ("read_seconds", .number(readStatistics.seconds)), ("read_bytes", .integer(readStatistics.bytes)),
-                    ("fit_seconds", .number(fitSeconds)), ("total_seconds", .number(Self.seconds(since: start))),
+                    ("fit_seconds", .number(fitSeconds)), ("frame_seconds", .number(frameSeconds)),
+                    ("estimate_seconds", .number(solveSeconds)), ("vcov_seconds", .number(covarianceSeconds)),
+                    ("total_seconds", .number(Self.seconds(since: start))),
                     ("absorption_sweeps", .integer(fit.absorptionIterations)), ("solver", .string(fit.method.rawValue)),
                 ]))])
-                FileHandle.standardError.write(Data((timings.serialized() + "\n").utf8))
+                FileHandle.standardError.write(Data((timings.compact() + "\n").utf8))
             }
         }
     }
