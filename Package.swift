@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "FormulaTests", dependencies: ["Formula"]),
         .testTarget(name: "EstimationTests", dependencies: ["Estimation", "Inference", "PanelData", "Formula", "LinearAlgebra"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "QuipuTests", dependencies: ["Reporting", "Estimation"]),
     ]
 )

@@ -99,7 +99,8 @@ extension BlockPipeline {
     private func tooManyLevels() -> CSVError {
         CSVError(
             .unreadable, source: source.name,
-            message: "\(source.name): a text column has more than \(Int32.max - 1) distinct values")
+            message: "\(source.name): a text column has more distinct values than can be stored "
+                + "(over \(Int32.max - 1), or memory ran out)")
     }
 
     /// Re-reads the rows before input offset `end` for the given numeric columns as text, and

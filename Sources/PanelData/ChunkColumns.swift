@@ -12,7 +12,10 @@ final class ChunkColumns {
     init(count: Int) {
         self.count = count
         sinks = .allocate(capacity: max(count, 1))
-        sinks.initialize(repeating: ColumnSink(), count: count)
+        // One by one: each sink needs its own dictionary object, not copies of one reference.
+        for slot in 0..<count {
+            (sinks + slot).initialize(to: ColumnSink())
+        }
     }
 
     deinit {

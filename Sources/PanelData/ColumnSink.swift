@@ -53,7 +53,7 @@ struct ColumnSink {
         self.isText = isText
         valueCount = 0
         codeCount = 0
-        if dictionary.count > 0 { dictionary = TokenDictionary() }
+        dictionary.removeAll()
         firstNonNumeric = nil
         allocationFailed = false
     }

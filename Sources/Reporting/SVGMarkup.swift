@@ -1,0 +1,61 @@
+import Foundation
+
+/// Low-level helpers that turn values into safe SVG/XML text: escaping, compact numbers and tags.
+enum SVGMarkup {
+    /// `text` made safe for XML character data and for double- or single-quoted attributes.
+    ///
+    /// Control characters other than tab, newline and carriage return are dropped, because XML 1.0
+    /// forbids them even when escaped and a single one would make the whole document unreadable.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&apos;"
+            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
+            default:
+                let value = scalar.value
+                // Also excluded by XML 1.0: U+FFFE and U+FFFF (surrogates cannot occur in a Swift String).
+                if value < 0x20 || value == 0xFFFE || value == 0xFFFF { continue }
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// `value` with at most two decimals and no exponent, or nil when it is not finite.
+    ///
+    /// Two decimals are a hundredth of a user unit (a pixel, here), finer than any renderer shows,
+    /// and keep the file short; `%f` never switches to exponent notation the way `description` does.
+    static func number(_ value: Double) -> String? {
+        guard value.isFinite else { return nil }
+        var text = String(format: "%.2f", value)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        // Rounding can leave "-0", which is legal but looks like a bug to anyone reading the file.
+        return text == "-0" ? "0" : text
+    }
+
+    /// A `stroke-dasharray` value from the finite, non-negative lengths in `dash`, or nil if none remain.
+    static func dashArray(_ dash: [Double]?) -> String? {
+        guard let dash else { return nil }
+        let parts = dash.filter { $0 >= 0 }.compactMap(number)
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
+    /// An opening or self-closing tag; attributes whose value is nil are left out.
+    static func tag(_ name: String, _ attributes: [(String, String?)], selfClosing: Bool) -> String {
+        var text = "<" + name
+        for (key, value) in attributes {
+            guard let value else { continue }
+            text += " \(key)=\"\(escape(value))\""
+        }
+        return text + (selfClosing ? "/>" : ">")
+    }
+}
