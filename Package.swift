@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "quipu", targets: ["quipu"]),
-        .library(name: "QuipuCore", targets: ["LinearAlgebra", "PanelData", "Formula", "Estimation", "Inference", "Reporting"]),
+        .library(name: "QuipuCore", targets: ["LinearAlgebra", "PanelData", "Formula", "Estimation", "Inference", "DiD", "Reporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,11 +23,12 @@ let package = Package(
         .target(name: "Formula"),
         .target(name: "Inference", dependencies: ["LinearAlgebra"]),
         .target(name: "Estimation", dependencies: ["LinearAlgebra", "PanelData", "Formula", "Inference"]),
-        .target(name: "Reporting", dependencies: ["Estimation", "Inference", "PanelData"]),
+        .target(name: "DiD", dependencies: ["Estimation", "Formula", "Inference", "PanelData"]),
+        .target(name: "Reporting", dependencies: ["Estimation", "Inference", "PanelData", "DiD"]),
         .executableTarget(
             name: "quipu",
             dependencies: [
-                "Estimation", "Reporting", "PanelData", "Formula", "Inference",
+                "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -72,11 +72,18 @@ extension CSVError {
     }
 
     /// Requested columns the header lacks.
-    static func missingColumns(source: String, names: [String]) -> CSVError {
+    static func missingColumns(source: String, names: [String], available: [String] = []) -> CSVError {
         let list = names.map { "'\($0)'" }.joined(separator: ", ")
         let noun = names.count == 1 ? "column" : "columns"
+        // Suggest the closest header names for each name not found: typos are the usual cause.
+        let hints = names.compactMap { name -> String? in
+            let close = DataTable.closestNames(to: name, among: available, limit: 3)
+            guard !close.isEmpty else { return nil }
+            return (names.count > 1 ? "for '\(name)' " : "") + "did you mean " + close.map { "'\($0)'" }.joined(separator: ", ") + "?"
+        }
+        let hint = hints.isEmpty ? "" : "; " + hints.joined(separator: "; ")
         return CSVError(
             .missingColumns, source: source,
-            message: "\(source): no \(noun) named \(list) in the header")
+            message: "\(source): no \(noun) named \(list) in the header\(hint)")
     }
 }

@@ -67,7 +67,7 @@ public struct CSVReader {
             let present = Set(names)
             let absent = wanted.subtracting(present).sorted()
             if !absent.isEmpty {
-                throw CSVError.missingColumns(source: source, names: absent)
+                throw CSVError.missingColumns(source: source, names: absent, available: names)
             }
             kept = names.indices.filter { wanted.contains(names[$0]) }
         } else {

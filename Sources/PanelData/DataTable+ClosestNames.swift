@@ -6,6 +6,11 @@ extension DataTable {
     /// is small for the length of `name`, or when one name contains the other (`firm` vs
     /// `firm_id`), since both are typical slips when typing a formula. Ties keep file order.
     public func closestNames(to name: String, limit: Int = 3) -> [String] {
+        Self.closestNames(to: name, among: names, limit: limit)
+    }
+
+    /// The names among `names` most similar to `name`, best first (see the instance method).
+    public static func closestNames(to name: String, among names: [String], limit: Int = 3) -> [String] {
         guard limit > 0 else { return [] }
         let query = Array(name.lowercased())
         // Allow about one edit per three characters, and at least two, so short names still
@@ -16,7 +21,9 @@ extension DataTable {
             let lowered = candidate.lowercased()
             let target = Array(lowered)
             let distance = Self.editDistance(query, target)
-            let contains = !query.isEmpty && !target.isEmpty
+            // Containment only counts for names of three or more characters: every name
+            // containing an 'a' is no suggestion for 'a'.
+            let contains = min(query.count, target.count) >= 3
                 && (lowered.contains(String(query)) || String(query).contains(lowered))
             if distance <= allowed || contains {
                 scored.append((distance, index))

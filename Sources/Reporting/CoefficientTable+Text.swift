@@ -104,7 +104,7 @@ extension CoefficientTable {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    static func latexEscape(_ text: String) -> String {
+    public static func latexEscape(_ text: String) -> String {
         var result = ""
         for character in text {
             switch character {

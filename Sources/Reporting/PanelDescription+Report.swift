@@ -73,12 +73,12 @@ extension PanelDescription {
             table.append([String(row.period), String(row.units), String(row.entering), String(row.exiting)]
                          + (structure.hasCohorts ? [String(row.treated), String(row.notTreated)] : []))
         }
-        lines.append(contentsOf: Self.grid(table, markdown: markdown))
+        lines.append(contentsOf: TextGrid.lines(table, markdown: markdown))
         if structure.hasCohorts {
             lines.append(heading("Cohorts (units by first treated period)"))
             var cohorts = [["cohort", "units"]]
             for size in cohortSizes { cohorts.append([size.cohort.map(String.init) ?? "never treated", String(size.units)]) }
-            lines.append(contentsOf: Self.grid(cohorts, markdown: markdown))
+            lines.append(contentsOf: TextGrid.lines(cohorts, markdown: markdown))
         }
         for outcome in outcomes {
             lines.append(heading("Outcome \(outcome.name)"))
@@ -91,23 +91,9 @@ extension PanelDescription {
                               NumberFormat.significant(row.median, digits: 5), NumberFormat.significant(row.lowerQuartile, digits: 5),
                               NumberFormat.significant(row.upperQuartile, digits: 5)])
             }
-            lines.append(contentsOf: Self.grid(stats, markdown: markdown))
+            lines.append(contentsOf: TextGrid.lines(stats, markdown: markdown))
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// Aligned columns, or a Markdown table.
-    static func grid(_ rows: [[String]], markdown: Bool) -> [String] {
-        guard let header = rows.first else { return [] }
-        if markdown {
-            var lines = ["| " + header.joined(separator: " | ") + " |", "|" + header.map { _ in "--:" }.joined(separator: "|") + "|"]
-            for row in rows.dropFirst() { lines.append("| " + row.joined(separator: " | ") + " |") }
-            return lines
-        }
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { NumberFormat.leftPad($1, widths[$0]) }.joined(separator: "  ")
-        }
     }
 }
 

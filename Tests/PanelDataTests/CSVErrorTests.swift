@@ -120,7 +120,7 @@ struct CSVErrorTests {
         options.keepColumns = ["a", "wage", "Year"]
         let error = csvError("a,b,year\n1,2,3\n", options: options)
         #expect(error?.kind == .missingColumns)
-        #expect(error?.message == "test.csv: no columns named 'Year', 'wage' in the header")
+        #expect(error?.message == "test.csv: no columns named 'Year', 'wage' in the header; for 'Year' did you mean 'year'?")
     }
 
     @Test func quoteOrLineBreakDelimiterIsRejected() {

@@ -1,0 +1,44 @@
+/// One estimated quantity of a difference-in-differences analysis: the 2x2 estimate, the two-way
+/// fixed-effects estimate, or one event-study period.
+public struct DiDEstimate: Sendable {
+    /// `2x2`, `twfe` or `event_study`.
+    public let estimand: String
+    /// The regression term it comes from.
+    public let term: String
+    /// The period relative to the start of treatment, for event-study estimates.
+    public let eventTime: Int?
+    public let estimate: Double
+    public let standardError: Double
+    public let statistic: Double
+    public let pValue: Double
+    public let confidenceLow: Double
+    public let confidenceHigh: Double
+}
+
+/// Everything `quipu did` reports.
+public struct DiDResults: Sendable {
+    public let outcome: String
+    public let unit: String
+    public let time: String
+    public let covariance: String
+    public let observationCount: Int
+    public let clusterCount: Int?
+    public let cohortSizes: [(cohort: Int?, units: Int)]
+    public let estimates: [DiDEstimate]
+    /// The 2x2 estimate computed as a difference of four means, when a 2x2 comparison was made.
+    public let differenceOfMeans: Double?
+    /// The joint test that all pre-period event-study coefficients are zero.
+    public let pretrendTest: WaldTestSummary?
+    public let referencePeriod: Int?
+    public let window: ClosedRange<Int>?
+    public let notes: [String]
+}
+
+/// The numbers of a Wald test, detached from the Inference module's type for presentation.
+public struct WaldTestSummary: Sendable {
+    public let statistic: Double
+    public let numeratorDegrees: Int
+    public let denominatorDegrees: Double
+    public let pValue: Double
+    public let terms: [String]
+}

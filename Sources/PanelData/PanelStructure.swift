@@ -1,0 +1,188 @@
+/// The unit × period structure of a long panel: dense unit codes, integer periods, and each
+/// unit's treatment cohort (first treated period, or never treated).
+///
+/// Built from a data table with validation an evaluator needs before any model: periods must be
+/// integers, a unit may appear at most once per period, and a cohort must be constant within a
+/// unit. Row numbers in messages are 1-based data rows (the header is not counted).
+public struct PanelStructure: Sendable {
+    /// The file or stream the panel came from.
+    public let source: String
+    /// The unit column's name and the time column's name.
+    public let unitName: String, timeName: String
+    /// Each row's unit, as a dense code `0..<unitCount`.
+    public let unitCodes: [Int32]
+    /// A printable label for each unit code.
+    public let unitLabels: [String]
+    /// Each row's period.
+    public let periods: [Int]
+    /// The distinct periods, ascending.
+    public let periodValues: [Int]
+    /// Each unit's cohort: the first treated period, or `nil` for never treated. Empty when the
+    /// panel was built without treatment information.
+    public let cohorts: [Int?]
+    /// The column the cohort came from, and whether it was derived from a 0/1 treatment.
+    public let cohortSource: String?
+    public let cohortDerivedFromTreatment: Bool
+
+    /// The number of units.
+    public var unitCount: Int { unitLabels.count }
+    /// The number of rows.
+    public var rowCount: Int { periods.count }
+    /// Whether treatment information is present.
+    public var hasCohorts: Bool { !cohorts.isEmpty }
+
+    /// Whether row `row` is treated: its unit's cohort has started by its period.
+    public func isTreated(row: Int) -> Bool {
+        guard hasCohorts, let cohort = cohorts[Int(unitCodes[row])] else { return false }
+        return periods[row] >= cohort
+    }
+
+    /// Whether the unit of row `row` is ever treated.
+    public func isEverTreated(row: Int) -> Bool {
+        hasCohorts && cohorts[Int(unitCodes[row])] != nil
+    }
+}
+
+/// How treatment is given to a panel.
+public enum TreatmentSpecification: Sendable, Equatable {
+    /// No treatment information.
+    case none
+    /// A column holding each unit's first treated period (0 or missing: never treated).
+    case cohort(String)
+    /// A 0/1 column: the cohort is the first period with a 1.
+    case treatment(String)
+
+    /// The column named, if any.
+    public var column: String? {
+        switch self {
+        case .none: return nil
+        case let .cohort(name), let .treatment(name): return name
+        }
+    }
+}
+
+extension PanelStructure {
+    /// Builds and validates the panel structure of `table`.
+    public init(table: DataTable, unit: String, time: String, treatment: TreatmentSpecification = .none) throws(PanelError) {
+        let source = table.source
+        func column(_ name: String) throws(PanelError) -> Column {
+            guard let column = table.column(named: name) else {
+                let suggestions = table.closestNames(to: name, limit: 3)
+                let hint = suggestions.isEmpty ? "" : "; did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "?"
+                throw PanelError("\(source): no column named '\(name)'\(hint)")
+            }
+            return column
+        }
+        let rows = table.rowCount
+        // Units: numeric ids or text labels, densified in order of first appearance.
+        var unitCodes = [Int32](repeating: 0, count: rows)
+        var unitLabels = [String]()
+        switch try column(unit) {
+        case let .numeric(values):
+            var lookup = [Double: Int32]()
+            for row in 0..<rows {
+                let value = values[row]
+                guard value.isFinite else { throw PanelError("\(source): unit column '\(unit)' is missing at row \(row + 1)") }
+                if let code = lookup[value] {
+                    unitCodes[row] = code
+                } else {
+                    let code = Int32(unitLabels.count)
+                    lookup[value] = code
+                    unitLabels.append(Self.label(value))
+                    unitCodes[row] = code
+                }
+            }
+        case let .text(text):
+            var remap = [Int32](repeating: -1, count: text.levels.count)
+            for row in 0..<rows {
+                let level = text.codes[row]
+                guard level >= 0 else { throw PanelError("\(source): unit column '\(unit)' is missing at row \(row + 1)") }
+                if remap[Int(level)] < 0 {
+                    remap[Int(level)] = Int32(unitLabels.count)
+                    unitLabels.append(text.levels[Int(level)])
+                }
+                unitCodes[row] = remap[Int(level)]
+            }
+        }
+        let periods = try Self.integerColumn(column(time), name: time, role: "time", source: source, allowMissing: false)
+            .map { $0 ?? 0 }
+        // A unit may appear once per period.
+        var seen = [Int64: Int](minimumCapacity: rows)
+        for row in 0..<rows {
+            let key = Int64(unitCodes[row]) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: periods[row])))
+            if let first = seen[key] {
+                throw PanelError("\(source): unit \(unitLabels[Int(unitCodes[row])]) is observed twice in period \(periods[row]) of '\(time)' (rows \(first + 1) and \(row + 1))")
+            }
+            seen[key] = row
+        }
+        var cohorts = [Int?]()
+        var derived = false
+        switch treatment {
+        case .none:
+            break
+        case let .cohort(name):
+            let values = try Self.integerColumn(column(name), name: name, role: "cohort", source: source, allowMissing: true)
+            var assigned = [Int?](repeating: nil, count: unitLabels.count)
+            var firstRow = [Int](repeating: -1, count: unitLabels.count)
+            for row in 0..<rows {
+                let unitCode = Int(unitCodes[row])
+                let cohort = values[row].flatMap { $0 == 0 ? nil : $0 }
+                if firstRow[unitCode] < 0 {
+                    firstRow[unitCode] = row
+                    assigned[unitCode] = cohort
+                } else if assigned[unitCode] != cohort {
+                    let earlier = assigned[unitCode].map(String.init) ?? "never"
+                    let later = cohort.map(String.init) ?? "never"
+                    throw PanelError("\(source): cohort column '\(name)' is not constant within unit \(unitLabels[unitCode]): \(earlier) at row \(firstRow[unitCode] + 1), \(later) at row \(row + 1)")
+                }
+            }
+            cohorts = assigned
+        case let .treatment(name):
+            derived = true
+            let values = try Self.integerColumn(column(name), name: name, role: "treatment", source: source, allowMissing: true)
+            var assigned = [Int?](repeating: nil, count: unitLabels.count)
+            for row in 0..<rows {
+                guard let value = values[row] else { continue }
+                guard value == 0 || value == 1 else {
+                    throw PanelError("\(source): treatment column '\(name)' must be 0 or 1: row \(row + 1) has \(value)")
+                }
+                let unitCode = Int(unitCodes[row])
+                if value == 1, assigned[unitCode].map({ periods[row] < $0 }) ?? true {
+                    assigned[unitCode] = periods[row]
+                }
+            }
+            cohorts = assigned
+        }
+        self.init(source: source, unitName: unit, timeName: time, unitCodes: unitCodes, unitLabels: unitLabels,
+                  periods: periods, periodValues: Array(Set(periods)).sorted(), cohorts: cohorts,
+                  cohortSource: treatment.column, cohortDerivedFromTreatment: derived)
+    }
+
+    /// The values of a column that must hold integers (periods, cohorts, 0/1 treatments).
+    static func integerColumn(_ column: Column, name: String, role: String, source: String, allowMissing: Bool)
+        throws(PanelError) -> [Int?]
+    {
+        switch column {
+        case let .text(text):
+            let example = text.firstNonNumeric.map { " (line \($0.row) has '\($0.value)')" } ?? ""
+            throw PanelError("\(source): \(role) column '\(name)' must hold integers, but it is text\(example)")
+        case let .numeric(values):
+            var result = [Int?](repeating: nil, count: values.count)
+            for (row, value) in values.enumerated() {
+                if value.isNaN {
+                    if allowMissing { continue }
+                    throw PanelError("\(source): \(role) column '\(name)' is missing at row \(row + 1)")
+                }
+                guard value == value.rounded(), abs(value) < 1e9 else {
+                    throw PanelError("\(source): \(role) column '\(name)' must hold integers: row \(row + 1) has \(value)")
+                }
+                result[row] = Int(value)
+            }
+            return result
+        }
+    }
+
+    static func label(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+    }
+}

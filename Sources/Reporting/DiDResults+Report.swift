@@ -1,0 +1,122 @@
+import DiD
+
+/// Text, Markdown, LaTeX and JSON renderings of `quipu did`, and its event-study plot.
+extension DiDResults {
+    /// The JSON document: the feols contract's fields plus `estimates` and `pretrend_test`.
+    public var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("command", .string("did")),
+            ("dependent", .string(outcome)),
+            ("unit", .string(unit)),
+            ("time", .string(time)),
+            ("nobs", .integer(observationCount)),
+            ("vcov", .string(covariance)),
+            ("n_clusters", clusterCount.map { .integer($0) } ?? .null),
+            ("cohorts", .array(cohortSizes.map {
+                .object([("cohort", $0.cohort.map { .integer($0) } ?? .string("never")), ("units", .integer($0.units))])
+            })),
+            ("estimates", .array(estimates.map { row in
+                var entry: [(String, JSONValue)] = [("estimand", .string(row.estimand)), ("term", .string(row.term))]
+                if let eventTime = row.eventTime { entry.append(("event_time", .integer(eventTime))) }
+                entry += [("estimate", .finite(row.estimate)), ("std_error", .finite(row.standardError)),
+                          ("statistic", .finite(row.statistic)), ("p_value", .finite(row.pValue)),
+                          ("conf_low", .finite(row.confidenceLow)), ("conf_high", .finite(row.confidenceHigh))]
+                return .object(entry)
+            })),
+        ]
+        if let differenceOfMeans { pairs.append(("difference_of_means", .finite(differenceOfMeans))) }
+        if let referencePeriod { pairs.append(("reference_period", .integer(referencePeriod))) }
+        if let window { pairs.append(("window", .array([.integer(window.lowerBound), .integer(window.upperBound)]))) }
+        if let test = pretrendTest {
+            pairs.append(("pretrend_test", .object([
+                ("statistic", .finite(test.statistic)), ("df1", .integer(test.numeratorDegrees)),
+                ("df2", .finite(test.denominatorDegrees)), ("p_value", .finite(test.pValue)),
+                ("terms", .array(test.terms.map { .string($0) })),
+            ])))
+        } else {
+            pairs.append(("pretrend_test", .null))
+        }
+        pairs.append(("notes", .array(notes.map { .string($0) })))
+        return .object(pairs)
+    }
+
+    /// A plain-text report.
+    public var text: String {
+        var lines = ["Difference-in-differences, Dep. Var.: \(outcome)",
+                     "Panel: \(unit) × \(time); observations: \(observationCount); standard errors: \(covariance)"
+                         + (clusterCount.map { " (\($0) clusters)" } ?? ""),
+                     "Cohorts: " + cohortSizes.map { "\($0.cohort.map(String.init) ?? "never treated"): \($0.units)" }.joined(separator: ", ")]
+        let header = ["estimand", "event time", "Estimate", "Std. Error", "t value", "Pr(>|t|)", "95% low", "95% high"]
+        var rows = [header]
+        for row in estimates {
+            rows.append([row.estimand, row.eventTime.map(String.init) ?? "", NumberFormat.significant(row.estimate),
+                         NumberFormat.significant(row.standardError), NumberFormat.significant(row.statistic),
+                         NumberFormat.pValue(row.pValue) + " " + NumberFormat.stars(row.pValue),
+                         NumberFormat.significant(row.confidenceLow), NumberFormat.significant(row.confidenceHigh)])
+        }
+        lines.append("")
+        lines.append(contentsOf: TextGrid.lines(rows, markdown: false))
+        if let differenceOfMeans {
+            lines.append("")
+            lines.append("2x2 as a difference of the four means: \(NumberFormat.significant(differenceOfMeans, digits: 10))")
+        }
+        if let referencePeriod { lines.append("Event study: reference period \(referencePeriod)" + (window.map { ", window \($0.lowerBound):\($0.upperBound) (end points bin the periods beyond)" } ?? "")) }
+        if let test = pretrendTest {
+            lines.append("Pre-trend test (all pre-period coefficients = 0): F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees))) = "
+                         + "\(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue))")
+        }
+        for note in notes { lines.append("Note: \(note)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A Markdown report.
+    public var markdown: String {
+        var lines = ["| estimand | event time | estimate | std. error | p-value | 95% CI |", "|:--|--:|--:|--:|--:|:--:|"]
+        for row in estimates {
+            lines.append("| \(row.estimand) | \(row.eventTime.map(String.init) ?? "") | \(NumberFormat.significant(row.estimate)) | "
+                         + "\(NumberFormat.significant(row.standardError)) | \(NumberFormat.pValue(row.pValue)) | "
+                         + "[\(NumberFormat.significant(row.confidenceLow)), \(NumberFormat.significant(row.confidenceHigh))] |")
+        }
+        lines.append("")
+        lines.append("Outcome `\(outcome)`; \(observationCount) observations; standard errors \(covariance).")
+        if let test = pretrendTest {
+            lines.append("Pre-trend test: F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees))) = \(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue)).")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A LaTeX tabular of the estimates.
+    public var latex: String {
+        var lines = ["\\begin{tabular}{llcc}", "\\toprule", "Estimand & Event time & Estimate & Std. error \\\\", "\\midrule"]
+        for row in estimates {
+            lines.append("\(CoefficientTable.latexEscape(row.estimand)) & \(row.eventTime.map(String.init) ?? "") & "
+                         + "\(NumberFormat.significant(row.estimate, digits: 4)) & (\(NumberFormat.significant(row.standardError, digits: 4))) \\\\")
+        }
+        lines.append("\\bottomrule")
+        if let test = pretrendTest {
+            lines.append("\\multicolumn{4}{l}{\\footnotesize Pre-trend F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees))) = \(NumberFormat.significant(test.statistic, digits: 4)), p = \(NumberFormat.pValue(test.pValue))} \\\\")
+        }
+        lines.append("\\end{tabular}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The event-study plot: estimates with 95% intervals by event time, a zero line, the
+    /// reference period marked, pre and post periods drawn as separate series.
+    public func eventStudyChart() -> LineChart {
+        let study = estimates.filter { $0.estimand == "event_study" }.sorted { ($0.eventTime ?? 0) < ($1.eventTime ?? 0) }
+        let reference = referencePeriod ?? -1
+        let pre = study.filter { ($0.eventTime ?? 0) < 0 }.map { (x: Double($0.eventTime ?? 0), y: Optional($0.estimate)) }
+            + [(x: Double(reference), y: Optional(0.0))]
+        let post = study.filter { ($0.eventTime ?? 0) >= 0 }.map { (x: Double($0.eventTime ?? 0), y: Optional($0.estimate)) }
+        let series = [LineChart.Series(name: "Before support", points: pre.sorted { $0.x < $1.x }, color: "#56B4E9", dashed: true, markers: true),
+                      LineChart.Series(name: "After support", points: post, color: "#D55E00", dashed: false, markers: true)]
+        var bars = [(seriesIndex: Int, x: Double, low: Double, high: Double)]()
+        for row in study {
+            bars.append((seriesIndex: (row.eventTime ?? 0) < 0 ? 0 : 1, x: Double(row.eventTime ?? 0), low: row.confidenceLow, high: row.confidenceHigh))
+        }
+        return LineChart(title: "Event study: \(outcome)", xLabel: "Periods relative to the start of support",
+                         yLabel: "Effect on \(outcome) (95% CI)", series: series,
+                         markers: [LineChart.VerticalMarker(x: Double(reference), label: "reference \(reference)")],
+                         horizontalLines: [(y: 0, label: nil)], errorBars: bars)
+    }
+}
