@@ -3,8 +3,11 @@ import LinearAlgebra
 /// A joint Wald test that a subset of coefficients are all zero, reported as an F statistic.
 ///
 /// F = b′V⁻¹b / q for the q tested coefficients b and their covariance block V, compared with
-/// F(q, df₂), where df₂ is the covariance estimate's degrees of freedom (G − 1 when clustered,
-/// N − K otherwise), as fixest's `wald()` does.
+/// F(q, df₂), where df₂ is the covariance estimate's degrees of freedom: G − 1 when clustered,
+/// N − K otherwise, the same degrees of freedom as the coefficients' t tests. The peers differ
+/// here: R fixest's `wald()` uses N − K whatever the vcov, and pyfixest's `wald_test` switches to
+/// a χ²(q) test for a subset of coefficients; with few clusters G − 1 is the conservative choice
+/// (the fixtures in Tests/Fixtures/did record all three).
 public struct WaldTest: Sendable {
     /// The F statistic.
     public let statistic: Double

@@ -35,10 +35,10 @@ struct DidCommand: ParsableCommand {
     @Flag(name: .customLong("event-study"), help: "Estimate the event-study profile and the pre-trend test.")
     var eventStudy = false
 
-    @Option(name: .long, help: "Reference relative period of the event study.")
+    @Option(name: .long, parsing: .unconditional, help: "Reference relative period of the event study.")
     var ref: Int = -1
 
-    @Option(name: .long, help: "Event-study window LOW:HIGH, e.g. -5:5; its end points bin the periods beyond.")
+    @Option(name: .long, parsing: .unconditional, help: "Event-study window LOW:HIGH, e.g. -5:5; its end points bin the periods beyond.")
     var window: String?
 
     @Option(name: .long, help: "Write the event-study plot (SVG) to this path.")
