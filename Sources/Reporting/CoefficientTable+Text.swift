@@ -35,6 +35,11 @@ extension CoefficientTable {
         fit += "   Adj. R2: \(NumberFormat.significant(adjustedR2, digits: 5))"
         if let withinR2 { fit += "   Within R2: \(NumberFormat.significant(withinR2, digits: 5))" }
         lines.append(fit)
+        let bootstrapped = rows.filter { bootstraps[$0.term] != nil }
+        if !bootstrapped.isEmpty {
+            lines.append("Bootstrap (H0: coefficient = 0):")
+            for row in bootstrapped { lines.append("  " + (bootstraps[row.term]?.line(term: row.term) ?? "")) }
+        }
         for note in notes { lines.append("Note: \(note)") }
         return lines.joined(separator: "\n") + "\n"
     }

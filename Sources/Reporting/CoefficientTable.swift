@@ -36,6 +36,8 @@ public struct CoefficientTable: Sendable {
     public let rmse: Double
     public let confidenceLevel: Double
     public let notes: [String]
+    /// Bootstrap inference by term, when a bootstrap was run.
+    public var bootstraps: [String: BootstrapSummary] = [:]
 
     /// Builds the table from a fit and a covariance estimate.
     public init(fit: LinearModelFit, covariance: CovarianceEstimate, weights: String?, confidenceLevel: Double = 0.95) {

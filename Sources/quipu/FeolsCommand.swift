@@ -37,6 +37,7 @@ struct FeolsCommand: ParsableCommand {
     @Flag(name: .customLong("keep-singletons"), help: "Keep fixed-effect singletons (removed by default, as in fixest 0.13).")
     var keepSingletons = false
 
+    @OptionGroup var resampling: BootstrapOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var execution: ExecutionOptions
 
@@ -51,23 +52,36 @@ struct FeolsCommand: ParsableCommand {
             let start = DispatchTime.now()
             let parsed = try ModelFormula.parse(formula)
             let covariance = try CovarianceType(parsing: vcov)
-            var needed = parsed.variables.union(covariance.clusterVariables)
+            var clusters = covariance.clusterVariables
+            if resampling.bootstrap != nil {
+                guard let first = resampling.bootCluster ?? clusters.first else {
+                    throw CommandError("--bootstrap needs clusters: use --vcov cluster:VAR or --boot-cluster VAR")
+                }
+                if !clusters.contains(first) { clusters.append(first) }
+            }
+            var needed = parsed.variables.union(clusters)
             if let weights { needed.insert(weights) }
             let table = try input.read(columns: needed, threads: execution.threads)
             let readStatistics = table.readStatistics
             let fitStart = DispatchTime.now()
             let frame = try ModelFrame(table: table, formula: parsed,
-                                       options: ModelFrameOptions(weights: weights, clusters: covariance.clusterVariables,
+                                       options: ModelFrameOptions(weights: weights, clusters: clusters,
                                                                   removeSingletons: !keepSingletons))
             let frameSeconds = Self.seconds(since: fitStart)
             let solveStart = DispatchTime.now()
+            // The pairs bootstrap re-estimates on resampled copies of the frame.
+            let bootstrapFrame: ModelFrame? = resampling.bootstrap == .pairs ? frame : nil
             let fit = try LinearModel.fit(frame, options: LinearModelOptions(
                 fixedEffectTolerance: fixefTolerance, fixedEffectMaxIterations: fixefIterations, threads: execution.threads))
             let solveSeconds = Self.seconds(since: solveStart)
             let covarianceStart = DispatchTime.now()
             let estimate = try fit.covariance(covariance)
             let covarianceSeconds = Self.seconds(since: covarianceStart)
-            let results = CoefficientTable(fit: fit, covariance: estimate, weights: weights, confidenceLevel: level)
+            var results = CoefficientTable(fit: fit, covariance: estimate, weights: weights, confidenceLevel: level)
+            if resampling.bootstrap != nil {
+                results.bootstraps = try BootstrapRunner(options: resampling, covariance: covariance, level: level,
+                                                         threads: execution.threads).run(fit: fit, frame: bootstrapFrame)
+            }
             let fitSeconds = Self.seconds(since: fitStart)
             switch output.format {
             case .text: try output.emit(results.text)

@@ -1,0 +1,102 @@
+import Inference
+import LinearAlgebra
+
+/// Bootstrap inference on a fitted model.
+extension LinearModelFit {
+    /// The wild cluster bootstrap test of H0: coefficient `term` = `value`, with CRV1 statistics
+    /// clustered by `covarianceCluster` and weights drawn per `bootstrapCluster` (the same by default).
+    public func wildBootstrap(term: String, value: Double = 0, covarianceCluster: String, bootstrapCluster: String? = nil,
+                              settings: WildBootstrapSettings) throws(EstimationError) -> WildBootstrapResult {
+        let index = try coefficientIndex(term)
+        let covariance = try clusterVariable(covarianceCluster)
+        let bootstrap = try clusterVariable(bootstrapCluster ?? covarianceCluster)
+        var restriction = [Double](repeating: 0, count: coefficients.count)
+        restriction[index] = 1
+        let observations = observationCount
+        let parameters = parameterCount(nestedIn: [covariance])
+        let correction = SmallSampleCorrection.fixestDefault
+        let kappa = correction.clusterFactor(clusters: covariance.count) * correction.parameterFactor(observations: observations, parameters: parameters)
+        let problem = WildBootstrapProblem(design: weightedDesign, residuals: weightedResiduals, coefficients: coefficients, bread: bread,
+                                           restriction: restriction, value: value, covarianceClusters: covariance,
+                                           bootstrapClusters: bootstrap, smallSampleFactor: kappa)
+        do {
+            return try WildClusterBootstrap.test(problem, settings: settings)
+        } catch {
+            throw EstimationError(error.description)
+        }
+    }
+
+    /// The position of a coefficient, or an error that says why it has none.
+    public func coefficientIndex(_ term: String) throws(EstimationError) -> Int {
+        if let index = coefficientNames.firstIndex(of: term) { return index }
+        if collinearNames.contains(term) {
+            throw EstimationError("'\(term)' was dropped as collinear, so no restriction on it can be tested")
+        }
+        throw EstimationError("'\(term)' is not a coefficient of the model; its coefficients are " + coefficientNames.map { "'\($0)'" }.joined(separator: ", "))
+    }
+
+    func clusterVariable(_ name: String) throws(EstimationError) -> ClusterVariable {
+        guard let cluster = clusterVariables.first(where: { $0.name == name }) else {
+            throw EstimationError("cluster variable '\(name)' was not carried into the fit")
+        }
+        guard cluster.count >= 2 else {
+            throw EstimationError("cluster variable '\(name)' has only \(cluster.count) cluster in the estimation sample; the bootstrap needs at least 2")
+        }
+        return cluster
+    }
+}
+
+extension ModelFrame {
+    /// The frame made of the drawn clusters of `clusterName`, each draw a distinct cluster: its
+    /// rows are copied, and fixed effects nested in the cluster variable get fresh levels per draw
+    /// (a firm drawn twice is two firms), while other fixed effects keep theirs.
+    public func resampled(clusterName: String, draws: [Int], rowsByCluster: [[Int]]) throws(EstimationError) -> ModelFrame {
+        guard let clusterIndex = clusterVariables.firstIndex(where: { $0.name == clusterName }) else {
+            throw EstimationError("cluster variable '\(clusterName)' was not carried into the model frame")
+        }
+        let cluster = clusterVariables[clusterIndex]
+        let clusterFactor = Factor(name: cluster.name, denseCodes: cluster.codes, levelCount: cluster.count)
+        let nested = fixedEffects.map { $0.isNested(in: clusterFactor) }
+        var rows = [Int]()
+        var drawOfRow = [Int]()
+        for (position, drawn) in draws.enumerated() {
+            rows.append(contentsOf: rowsByCluster[drawn])
+            drawOfRow.append(contentsOf: repeatElement(position, count: rowsByCluster[drawn].count))
+        }
+        let count = rows.count
+        var storage = [Double]()
+        storage.reserveCapacity(count * design.columns)
+        for column in 0..<design.columns {
+            let offset = column * design.rows
+            for row in rows { storage.append(design.values[offset + row]) }
+        }
+        let effects = zip(fixedEffects, nested).map { factor, isNested -> Factor in
+            let keys = (0..<count).map { position -> Int64 in
+                let code = Int64(factor.codes[rows[position]])
+                return isNested ? Int64(drawOfRow[position]) * Int64(factor.levelCount) + code : code
+            }
+            return Factor(name: factor.name, keys: keys)
+        }
+        let clusters = clusterVariables.map { variable -> ClusterVariable in
+            if variable.name == clusterName {
+                return ClusterVariable(name: variable.name, codes: drawOfRow.map { Int32($0) }, count: draws.count)
+            }
+            let factor = Factor(name: variable.name, keys: rows.map { Int64(variable.codes[$0]) })
+            return ClusterVariable(name: variable.name, codes: factor.codes, count: factor.levelCount)
+        }
+        return ModelFrame(formula: formula, responseName: responseName, response: rows.map { response[$0] },
+                          design: Matrix(rows: count, columns: design.columns, values: storage), columnNames: columnNames,
+                          weights: weights.map { w in rows.map { w[$0] } }, fixedEffects: effects, clusterVariables: clusters,
+                          rowsRead: count, droppedMissing: 0, droppedSingletons: 0, droppedZeroWeight: 0)
+    }
+
+    /// The observations of each level of a cluster variable, for resampling.
+    public func rowsByCluster(_ clusterName: String) throws(EstimationError) -> [[Int]] {
+        guard let cluster = clusterVariables.first(where: { $0.name == clusterName }) else {
+            throw EstimationError("cluster variable '\(clusterName)' was not carried into the model frame")
+        }
+        var rows = [[Int]](repeating: [], count: cluster.count)
+        for (row, code) in cluster.codes.enumerated() { rows[Int(code)].append(row) }
+        return rows
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// The distribution of the wild bootstrap's per-cluster multipliers.
+public enum BootstrapWeights: String, Sendable, CaseIterable {
+    /// ±1 with probability ½ each (the default; enumerable when clusters are few).
+    case rademacher
+    /// Webb's six-point distribution: ±√1.5, ±1, ±√0.5, each with probability 1/6 (Webb 2023),
+    /// better than Rademacher with very few clusters.
+    case webb
+    /// Mammen's two-point distribution matching the third moment: −(√5 − 1)/2 with probability
+    /// (√5 + 1)/(2√5), else (√5 + 1)/2.
+    case mammen
+    /// Standard normal.
+    case normal
+
+    /// One draw.
+    public func draw(_ stream: inout RandomStream) -> Double {
+        switch self {
+        case .rademacher:
+            return stream.nextBits() >> 63 == 0 ? -1 : 1
+        case .webb:
+            let values = [-1.5.squareRoot(), -1, -0.5.squareRoot(), 0.5.squareRoot(), 1, 1.5.squareRoot()]
+            return values[stream.nextInt(below: 6)]
+        case .mammen:
+            let root5 = 5.0.squareRoot()
+            let lowProbability = (root5 + 1) / (2 * root5)
+            return stream.nextUniform() < lowProbability ? -(root5 - 1) / 2 : (root5 + 1) / 2
+        case .normal:
+            return stream.nextNormal()
+        }
+    }
+}

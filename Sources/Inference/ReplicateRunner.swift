@@ -1,0 +1,112 @@
+import Dispatch
+import Foundation
+import LinearAlgebra
+
+/// Runs bootstrap replicates in parallel, in chunks, with results that do not depend on the thread
+/// count: replicate b's randomness comes from (seed, b) alone and its result lands in slot b.
+public struct ReplicateRunner: Sendable {
+    /// Worker threads.
+    public var threads: Int
+    /// Replicates per chunk (a unit of work for one thread).
+    public var chunkSize: Int
+    /// Show a progress bar on standard error (only when it is a terminal).
+    public var showsProgress: Bool
+
+    /// Creates a runner.
+    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkSize: Int = 2048, showsProgress: Bool = true) {
+        self.threads = max(1, threads)
+        self.chunkSize = max(1, chunkSize)
+        self.showsProgress = showsProgress
+    }
+
+    /// Calls `work(range, output)` for consecutive chunks of `0..<count`; `output` is the slice
+    /// of a `count × width` row-major result buffer that belongs to the chunk's replicates.
+    public func run(count: Int, width: Int,
+                    work: @Sendable (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
+        var results = [Double](repeating: .nan, count: count * width)
+        guard count > 0 else { return results }
+        let chunks = (count + chunkSize - 1) / chunkSize
+        let progress = ProgressBar(total: chunks, enabled: showsProgress)
+        let previousBLASThreads = BLASThreads.current
+        // BLAS calls inside workers run single-threaded: the parallelism is across chunks.
+        if threads > 1 { BLASThreads.set(1) }
+        defer { if threads > 1 { BLASThreads.set(previousBLASThreads) } }
+        results.withUnsafeMutableBufferPointer { buffer in
+            let shared = SharedBuffer(pointer: buffer)
+            let chunkSize = self.chunkSize
+            @Sendable func perform(_ chunk: Int) {
+                let start = chunk * chunkSize
+                let end = min(count, start + chunkSize)
+                let slice = UnsafeMutableBufferPointer(rebasing: shared.pointer[(start * width)..<(end * width)])
+                work(start..<end, slice)
+                progress.advance()
+            }
+            if threads == 1 {
+                for chunk in 0..<chunks { perform(chunk) }
+            } else {
+                // `threads` workers take chunks from a shared counter; which worker runs which
+                // chunk does not affect the results.
+                let counter = ChunkCounter()
+                DispatchQueue.concurrentPerform(iterations: min(threads, chunks)) { _ in
+                    while let chunk = counter.next(below: chunks) { perform(chunk) }
+                }
+            }
+        }
+        progress.finish()
+        return results
+    }
+}
+
+/// The next chunk to run, handed out under a lock.
+private final class ChunkCounter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+
+    func next(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
+
+/// A buffer shared by workers that write disjoint slices of it.
+private struct SharedBuffer: @unchecked Sendable {
+    let pointer: UnsafeMutableBufferPointer<Double>
+}
+
+/// A progress bar on standard error for runs longer than about a second, shown only when
+/// standard error is a terminal so that logs and pipes stay clean.
+final class ProgressBar: @unchecked Sendable {
+    private let total: Int
+    private let enabled: Bool
+    private var done = 0
+    private let lock = NSLock()
+    private let start = DispatchTime.now()
+    private var shown = false
+
+    init(total: Int, enabled: Bool) {
+        self.total = total
+        self.enabled = enabled && isatty(STDERR_FILENO) == 1
+    }
+
+    func advance() {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        guard elapsed > 1 else { return }
+        shown = true
+        let width = 30
+        let filled = total > 0 ? width * done / total : width
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        FileHandle.standardError.write(Data("\rbootstrap [\(bar)] \(100 * done / max(total, 1))%".utf8))
+    }
+
+    func finish() {
+        guard enabled, shown else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

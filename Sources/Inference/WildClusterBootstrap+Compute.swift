@@ -1,0 +1,166 @@
+import Foundation
+import LinearAlgebra
+
+/// Runs wild cluster bootstrap tests.
+public enum WildClusterBootstrap {
+    /// Per-replicate summaries kept for test inversion: numerator n0 + r·n1 and squared
+    /// denominator α + 2rβ + r²γ (before κ).
+    static let summaryWidth = 5
+
+    /// Tests H0: R′β = r and builds the confidence set.
+    public static func test(_ problem: WildBootstrapProblem, settings: WildBootstrapSettings) throws(BootstrapError) -> WildBootstrapResult {
+        guard settings.replicates >= 1 else { throw BootstrapError("the bootstrap needs at least one replicate, got \(settings.replicates)") }
+        guard problem.bootstrapClusters.count >= 2 else {
+            throw BootstrapError("the wild cluster bootstrap needs at least 2 bootstrap clusters, '\(problem.bootstrapClusters.name)' has \(problem.bootstrapClusters.count)")
+        }
+        guard problem.covarianceClusters.count >= 2 else {
+            throw BootstrapError("the wild cluster bootstrap needs at least 2 clusters, '\(problem.covarianceClusters.name)' has \(problem.covarianceClusters.count)")
+        }
+        let pieces: Pieces
+        do { pieces = try Pieces(problem, imposeNull: settings.imposeNull) } catch { throw BootstrapError("bootstrap set-up failed: \(error)") }
+        let bootstrapCount = problem.bootstrapClusters.count
+        let enumerate = settings.weights == .rademacher && bootstrapCount < 31 && (1 << bootstrapCount) <= settings.replicates
+        let replicates = enumerate ? 1 << bootstrapCount : settings.replicates
+        let runner = ReplicateRunner(threads: settings.threads, chunkSize: 1024, showsProgress: true)
+        let seed = settings.seed
+        let weights = settings.weights
+        let summaries = runner.run(count: replicates, width: summaryWidth) { range, output in
+            pieces.replicates(range, enumerate: enumerate, seed: seed, weights: weights, output: output)
+        }
+        let inversion = Inversion(pieces: pieces, summaries: summaries, replicates: replicates, type: settings.pValueType,
+                                  imposeNull: settings.imposeNull, kappa: problem.smallSampleFactor)
+        let pValue = inversion.pValue(at: problem.value)
+        let (low, high) = inversion.confidenceSet(level: settings.confidenceLevel)
+        return WildBootstrapResult(statistic: inversion.sampleStatistic(at: problem.value), pValue: pValue,
+                                   confidenceLow: low, confidenceHigh: high, replicates: replicates, fullEnumeration: enumerate,
+                                   bootstrapStatistics: (0..<replicates).map { inversion.bootstrapStatistic($0, at: problem.value) })
+    }
+
+    /// The per-cluster quantities of the fast algorithm (see the file header), each split into
+    /// the part that does not depend on r and the part proportional to r.
+    struct Pieces: Sendable {
+        let k: Int
+        let bootstrapCount: Int, covarianceCount: Int
+        let s0: [Double], s1: [Double]            // per bootstrap cluster
+        let a0: Matrix, a1: Matrix                // k × G
+        let w: Matrix                             // k × H
+        let sparse: [(h: Int32, g: Int32, v0: Double, v1: Double)]?   // S when the clusterings differ
+        let sampleScores: [Double]                // c′X_h′û_h per covariance cluster
+        let estimate: Double                      // R′β̂
+
+        init(_ problem: WildBootstrapProblem, imposeNull: Bool) throws {
+            let design = problem.design
+            let rows = design.rows
+            k = design.columns
+            let c = try problem.bread.times(problem.restriction)
+            let sigma = zip(problem.restriction, c).reduce(0) { $0 + $1.0 * $1.1 }
+            guard sigma > 0 else { throw BootstrapError("the restriction has zero variance") }
+            estimate = zip(problem.restriction, problem.coefficients).reduce(0) { $0 + $1.0 * $1.1 }
+            let xc = try design.times(c)
+            // WCR: ũ(r) = û + X̃c(R′β̂ − r)/σ; WCU: û.
+            var u0 = problem.residuals
+            var u1 = [Double](repeating: 0, count: rows)
+            if imposeNull {
+                for i in 0..<rows {
+                    u0[i] += xc[i] * estimate / sigma
+                    u1[i] = -xc[i] / sigma
+                }
+            }
+            let boot = problem.bootstrapClusters, cov = problem.covarianceClusters
+            bootstrapCount = boot.count
+            covarianceCount = cov.count
+            var s0 = [Double](repeating: 0, count: boot.count), s1 = s0
+            var xu0 = Matrix(rows: k, columns: boot.count), xu1 = xu0
+            var w = Matrix(rows: k, columns: cov.count)
+            var scores = [Double](repeating: 0, count: cov.count)
+            let sameClusters = boot.codes == cov.codes
+            var cells = [Int64: (Double, Double)]()
+            for i in 0..<rows {
+                let g = Int(boot.codes[i]), h = Int(cov.codes[i])
+                s0[g] += xc[i] * u0[i]
+                s1[g] += xc[i] * u1[i]
+                scores[h] += xc[i] * problem.residuals[i]
+                for j in 0..<k {
+                    let x = design.values[i + j * rows]
+                    xu0[j, g] += x * u0[i]
+                    xu1[j, g] += x * u1[i]
+                    w[j, h] += x * xc[i]
+                }
+                if !sameClusters {
+                    let key = Int64(h) * Int64(boot.count) + Int64(g)
+                    let cell = cells[key] ?? (0, 0)
+                    cells[key] = (cell.0 + xc[i] * u0[i], cell.1 + xc[i] * u1[i])
+                }
+            }
+            self.s0 = s0
+            self.s1 = s1
+            a0 = try problem.bread.multiplied(by: xu0)
+            a1 = try problem.bread.multiplied(by: xu1)
+            self.w = w
+            sampleScores = scores
+            sparse = sameClusters ? nil : cells.keys.sorted().map { key in
+                let cell = cells[key] ?? (0, 0)
+                return (h: Int32(key / Int64(boot.count)), g: Int32(key % Int64(boot.count)), v0: cell.0, v1: cell.1)
+            }
+        }
+
+        /// Fills `output` with the summaries of replicates `range`.
+        func replicates(_ range: Range<Int>, enumerate: Bool, seed: UInt64, weights: BootstrapWeights,
+                        output: UnsafeMutableBufferPointer<Double>) {
+            var v = [Double](repeating: 0, count: bootstrapCount)
+            var projected0 = [Double](repeating: 0, count: k), projected1 = projected0
+            var scores0 = [Double](repeating: 0, count: covarianceCount), scores1 = scores0
+            for (offset, replicate) in range.enumerated() {
+                if enumerate {
+                    for g in 0..<bootstrapCount { v[g] = (replicate >> g) & 1 == 1 ? 1 : -1 }
+                } else {
+                    var stream = RandomStream(seed: seed, replicate: UInt64(replicate))
+                    for g in 0..<bootstrapCount { v[g] = weights.draw(&stream) }
+                }
+                var n0 = 0.0, n1 = 0.0
+                for g in 0..<bootstrapCount {
+                    n0 += s0[g] * v[g]
+                    n1 += s1[g] * v[g]
+                }
+                for j in 0..<k {
+                    var sum0 = 0.0, sum1 = 0.0
+                    for g in 0..<bootstrapCount {
+                        sum0 += a0[j, g] * v[g]
+                        sum1 += a1[j, g] * v[g]
+                    }
+                    projected0[j] = sum0
+                    projected1[j] = sum1
+                }
+                if let sparse {
+                    for h in 0..<covarianceCount { scores0[h] = 0; scores1[h] = 0 }
+                    for cell in sparse {
+                        scores0[Int(cell.h)] += cell.v0 * v[Int(cell.g)]
+                        scores1[Int(cell.h)] += cell.v1 * v[Int(cell.g)]
+                    }
+                } else {
+                    for g in 0..<bootstrapCount {
+                        scores0[g] = s0[g] * v[g]
+                        scores1[g] = s1[g] * v[g]
+                    }
+                }
+                var alpha = 0.0, beta = 0.0, gamma = 0.0
+                for h in 0..<covarianceCount {
+                    var q0 = scores0[h], q1 = scores1[h]
+                    for j in 0..<k {
+                        q0 -= w[j, h] * projected0[j]
+                        q1 -= w[j, h] * projected1[j]
+                    }
+                    alpha += q0 * q0
+                    beta += q0 * q1
+                    gamma += q1 * q1
+                }
+                let base = offset * WildClusterBootstrap.summaryWidth
+                output[base] = n0
+                output[base + 1] = n1
+                output[base + 2] = alpha
+                output[base + 3] = beta
+                output[base + 4] = gamma
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Inference
+
+extension BootstrapWeights: ExpressibleByArgument {}
+extension BootstrapPValueType: ExpressibleByArgument {}
+
+/// Which bootstrap to run after a fit.
+enum BootstrapMethod: String, ExpressibleByArgument, CaseIterable {
+    case wild, pairs
+}
+
+/// Bootstrap options shared by estimation commands.
+struct BootstrapOptions: ParsableArguments {
+    @Option(name: .long, help: "Bootstrap inference: wild (wild cluster bootstrap) or pairs (resample clusters).")
+    var bootstrap: BootstrapMethod?
+
+    @Option(name: .long, help: "Bootstrap replicates.")
+    var reps: Int = 9_999
+
+    @Option(name: .long, help: "Random seed (results are identical for any --threads).")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "The coefficient to test (default: every coefficient).")
+    var param: String?
+
+    @Option(name: .customLong("boot-weights"), help: "Wild bootstrap weights: rademacher, webb, mammen, normal.")
+    var bootWeights: BootstrapWeights = .rademacher
+
+    @Option(name: .customLong("boot-cluster"), help: "Cluster variable for the bootstrap (default: the vcov's).")
+    var bootCluster: String?
+
+    @Option(name: .customLong("impose-null"), help: "Wild bootstrap: impose the null on the residuals (WCR, true) or not (WCU, false).")
+    var imposeNull: Bool = true
+
+    @Option(name: .customLong("boot-pvalue"), help: "Wild bootstrap p-value: symmetric or equal-tailed.")
+    var pValueType: BootstrapPValueType = .symmetric
+
+    func validate() throws {
+        guard bootstrap != nil else { return }
+        guard reps >= 1 else { throw ValidationError("--reps must be at least 1, got \(reps)") }
+        if bootstrap == .pairs && reps < 2 { throw ValidationError("the pairs bootstrap needs --reps of at least 2") }
+    }
+}
