@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "quipu", targets: ["quipu"]),
-        .library(name: "QuipuCore", targets: ["LinearAlgebra", "PanelData", "Formula", "Estimation", "Inference", "DiD", "Reporting"]),
+        .library(name: "QuipuCore", targets: ["LinearAlgebra", "PanelData", "Formula", "Estimation", "Inference", "DiD", "Reporting", "Simulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,11 +24,12 @@ let package = Package(
         .target(name: "Inference", dependencies: ["LinearAlgebra"]),
         .target(name: "Estimation", dependencies: ["LinearAlgebra", "PanelData", "Formula", "Inference"]),
         .target(name: "DiD", dependencies: ["Estimation", "Formula", "Inference", "PanelData"]),
+        .target(name: "Simulation"),
         .target(name: "Reporting", dependencies: ["Estimation", "Inference", "PanelData", "DiD"]),
         .executableTarget(
             name: "quipu",
             dependencies: [
-                "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD",
+                "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +38,7 @@ let package = Package(
         .testTarget(name: "FormulaTests", dependencies: ["Formula"]),
         .testTarget(name: "EstimationTests", dependencies: ["Estimation", "Inference", "PanelData", "Formula", "LinearAlgebra"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "QuipuTests", dependencies: ["Reporting", "Estimation"]),
     ]

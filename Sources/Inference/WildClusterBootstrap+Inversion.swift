@@ -27,12 +27,16 @@ extension WildClusterBootstrap {
         func pValue(at r: Double) -> Double {
             let t = sampleStatistic(at: r)
             guard t.isFinite else { return .nan }
+            // A replicate whose statistic equals the sample's counts as at least as extreme. Under
+            // WCR the all-ones sign vector reproduces the sample exactly, so equality must survive
+            // rounding: ties are judged to a relative 1e-10.
+            let slack = 1e-10 * abs(t)
             var above = 0, below = 0, beyond = 0
             for b in 0..<replicates {
                 let star = bootstrapStatistic(b, at: r)
-                if abs(star) >= abs(t) { beyond += 1 }
-                if star <= t { below += 1 }
-                if star >= t { above += 1 }
+                if abs(star) >= abs(t) - slack { beyond += 1 }
+                if star <= t + slack { below += 1 }
+                if star >= t - slack { above += 1 }
             }
             let count = Double(replicates)
             switch type {

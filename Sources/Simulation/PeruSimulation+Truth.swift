@@ -1,0 +1,122 @@
+/// The true effects as CSV and JSON.
+extension PeruSimulation {
+    /// The truth CSV header.
+    public static let truthColumns = [
+        "kind", "programme", "outcome", "cohort", "year", "event_time", "size_class", "aggregated",
+        "n", "n_positive", "log_effect", "level_effect",
+    ]
+
+    /// Cells (`kind` = `cell`) then aggregates (`simple`, `simple_cohort_size`, `event_time`,
+    /// `cohort`, `size_class`), one row per outcome; fields that do not apply are empty.
+    /// `log_effect` has 6 decimals, `level_effect` (USD or jobs) 3.
+    public func truthCSV() -> String {
+        var text = Self.truthColumns.joined(separator: ",") + "\n"
+        for cell in truth.cells {
+            text += row("cell", cell.programme, cell.outcome, cohort: cell.cohort, year: cell.year,
+                        eventTime: cell.eventTime, size: nil, aggregated: cell.aggregated, cell.effect)
+        }
+        for aggregate in truth.aggregates {
+            text += row(aggregate.kind.rawValue, aggregate.programme, aggregate.outcome, cohort: aggregate.cohort,
+                        year: nil, eventTime: aggregate.eventTime, size: aggregate.sizeClass, aggregated: nil,
+                        aggregate.effect)
+        }
+        return text
+    }
+
+    private func row(_ kind: String, _ programme: Programme, _ outcome: Outcome, cohort: Int?, year: Int?,
+                     eventTime: Int?, size: SizeClass?, aggregated: Bool?, _ effect: SimulationTruth.Effect) -> String {
+        func text(_ value: Int?) -> String { value.map { String($0) } ?? "" }
+        var fields: [String] = [kind, programme.code, outcome.column, text(cohort), text(year), text(eventTime)]
+        fields.append(size?.code ?? "")
+        fields.append(aggregated.map { $0 ? "1" : "0" } ?? "")
+        fields.append(String(effect.n))
+        fields.append(String(effect.nPositive))
+        fields.append(effect.logEffect.map { FixedPoint.format($0, decimals: 6) } ?? "")
+        fields.append(effect.levelEffect.map { FixedPoint.format($0, decimals: 3) } ?? "")
+        return fields.joined(separator: ",") + "\n"
+    }
+
+    /// The truth as one JSON object: options, the effect design, definitions, aggregates
+    /// grouped by programme and outcome, and all cells.
+    public func truthJSON() -> String {
+        var root: [(String, JSONText)] = [
+            ("dataset", .string("Simulated panel of Peruvian natural-ingredient exporters (CBI export coaching, PUM expert missions). Not real data.")),
+            ("options", .object([
+                ("seed", .raw(String(options.seed))), ("firms", .raw(String(options.firms))),
+                ("first_year", .raw(String(options.firstYear))), ("last_year", .raw(String(options.lastYear))),
+                ("selection_on_growth", .raw(options.selectionOnGrowth ? "true" : "false")),
+                ("rows", .raw(String(rows))),
+            ])),
+            ("definitions", .object([
+                ("log_effect", .string("mean of log(Y1) - log(Y0) over treated firm-years observed with Y > 0")),
+                ("level_effect", .string("mean of Y1 - Y0 (USD or jobs) over treated firm-years observed, zeros included")),
+                ("counterfactual", .string("the same firm-year without this programme, the other programme at its actual status")),
+                ("simple", .string("all post-support firm-years pooled (cells weighted by n_positive or n)")),
+                ("simple_cohort_size", .string("cells weighted by cohort size (firms of the cohort in the panel)")),
+                ("pre_periods", .string("effects before the cohort year are exactly zero (no anticipation)")),
+                ("aggregated", .string("cells of cohorts treated from the first panel year on have no untreated year in the panel; they are listed but excluded from all aggregates")),
+            ])),
+            ("design", designJSON()),
+        ]
+        var groups: [JSONText] = []
+        for programme in Programme.allCases {
+            for outcome in Outcome.allCases {
+                var pairs: [(String, JSONText)] = [("programme", .string(programme.code)), ("outcome", .string(outcome.column))]
+                for kind in SimulationTruth.AggregateKind.allCases {
+                    let list = truth.aggregates(kind, programme, outcome)
+                    switch kind {
+                    case .simple, .simpleCohortSize:
+                        pairs.append((kind.rawValue, list.first.map { effectJSON($0.effect) } ?? .raw("null")))
+                    case .eventTime, .cohort, .sizeClass:
+                        pairs.append((kind.rawValue, .array(list.map { aggregate in
+                            let label: (String, JSONText) = switch kind {
+                            case .eventTime: ("event_time", .raw(aggregate.eventTime.map(String.init) ?? "null"))
+                            case .cohort: ("cohort", .raw(aggregate.cohort.map(String.init) ?? "null"))
+                            default: ("size_class", .string(aggregate.sizeClass?.code ?? ""))
+                            }
+                            return effectJSON(aggregate.effect, leading: [label])
+                        })))
+                    }
+                }
+                groups.append(.object(pairs))
+            }
+        }
+        root.append(("aggregates", .array(groups)))
+        root.append(("cells", .array(truth.cells.map { cell in
+            effectJSON(cell.effect, leading: [
+                ("programme", .string(cell.programme.code)), ("cohort", .raw(String(cell.cohort))),
+                ("year", .raw(String(cell.year))), ("event_time", .raw(String(cell.eventTime))),
+                ("outcome", .string(cell.outcome.column)), ("aggregated", .raw(cell.aggregated ? "true" : "false")),
+            ])
+        })))
+        return JSONText.object(root).rendered() + "\n"
+    }
+
+    private func effectJSON(_ effect: SimulationTruth.Effect, leading: [(String, JSONText)] = []) -> JSONText {
+        .object(leading + [
+            ("n", .raw(String(effect.n))), ("n_positive", .raw(String(effect.nPositive))),
+            ("log_effect", .raw(effect.logEffect.map { FixedPoint.format($0, decimals: 6) } ?? "null")),
+            ("level_effect", .raw(effect.levelEffect.map { FixedPoint.format($0, decimals: 3) } ?? "null")),
+        ])
+    }
+
+    /// The effect formula's parameters, so readers can see what the estimators should find.
+    private func designJSON() -> JSONText {
+        func number(_ value: Double) -> JSONText { .raw(FixedPoint.format(value, decimals: 4)) }
+        let programmes: [(String, JSONText)] = Programme.allCases.map { programme in
+            let cohorts: [Int] = programme == .cbi
+                ? [PeruCalibration.cbiFirstEffectYear]
+                : Array(PeruCalibration.pumMissionPeriods.map(\.years).joined())
+            return (programme.code, .object([
+                ("cap_years", .raw(String(EffectDesign.cap(programme)))),
+                ("slope", .object(Outcome.allCases.map { ($0.column, number(EffectDesign.slope(programme, $0))) })),
+                ("cohort_factor", .object(cohorts.map { (String($0), number(EffectDesign.cohortFactor(programme, cohort: $0))) })),
+            ]))
+        }
+        return .object([
+            ("formula", .string("log effect = slope[outcome] * cohort_factor[cohort] * size_multiplier[size_class] * responsiveness * min(year - cohort + 1, cap_years) for year >= cohort; sales are shifted through their domestic part, exports add their own effects")),
+            ("responsiveness", .string("firm-specific, lognormal with mean 1 and log-SD 0.25")),
+            ("size_multiplier", .object(SizeClass.allCases.map { ($0.code, number(EffectDesign.sizeMultiplier($0))) })),
+        ] + programmes)
+    }
+}

@@ -1,0 +1,119 @@
+import Estimation
+import Foundation
+import Inference
+import LinearAlgebra
+import Testing
+
+@Suite struct BootstrapTests {
+    /// A small panel with 8 firms: few enough clusters to enumerate all 256 sign vectors.
+    func smallFit() throws -> LinearModelFit {
+        try fitText(syntheticPanelCSV(firms: 8, years: 6, seed: 3), formula: "y ~ x1 + x2 | firm + year", clusters: ["firm"])
+    }
+
+    /// The wild bootstrap computed the slow, obvious way: for every sign vector, rebuild y*, refit
+    /// by least squares and compute the CRV1 t statistic.
+    func bruteForce(_ fit: LinearModelFit, term: Int, imposeNull: Bool) throws -> (t: Double, stars: [Double]) {
+        let design = fit.weightedDesign, rows = design.rows, k = design.columns
+        let cluster = try #require(fit.clusterVariables.first { $0.name == "firm" })
+        let fitted = try design.times(fit.coefficients)
+        let response = zip(fitted, fit.weightedResiduals).map { $0 + $1 }
+        var restrictedFitted = fitted, restrictedResiduals = fit.weightedResiduals
+        if imposeNull {
+            let others = (0..<k).filter { $0 != term }
+            let reduced = design.selecting(columns: others)
+            let solution = try LeastSquaresSolver().solve(design: reduced, response: response)
+            restrictedFitted = try reduced.times(solution.coefficients)
+            restrictedResiduals = zip(response, restrictedFitted).map { $0 - $1 }
+        }
+        let correction = SmallSampleCorrection.fixestDefault
+        let clusterFactor = Factor(name: "firm", denseCodes: cluster.codes, levelCount: cluster.count)
+        let nestedParameters = fit.coefficients.count - (fit.fixedEffects.count - 1)
+            + fit.fixedEffects.reduce(0) { $0 + ($1.isNested(in: clusterFactor) ? 1 : $1.levelCount) }
+        let kappa = correction.clusterFactor(clusters: cluster.count) * correction.parameterFactor(observations: rows, parameters: nestedParameters)
+        func tStatistic(_ y: [Double], centre: Double) throws -> Double {
+            let solution = try LeastSquaresSolver().solve(design: design, response: y)
+            let residuals = zip(y, try design.times(solution.coefficients)).map { $0 - $1 }
+            let row = (0..<k).map { solution.inverseCrossProduct[term, $0] }
+            var scores = [Double](repeating: 0, count: cluster.count)
+            for i in 0..<rows {
+                var xc = 0.0
+                for j in 0..<k { xc += design[i, j] * row[j] }
+                scores[Int(cluster.codes[i])] += xc * residuals[i]
+            }
+            return (solution.coefficients[term] - centre) / (kappa * scores.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        }
+        let t = try tStatistic(response, centre: 0)
+        var stars = [Double]()
+        for b in 0..<(1 << cluster.count) {
+            let y = (0..<rows).map { i in
+                restrictedFitted[i] + restrictedResiduals[i] * (((b >> Int(cluster.codes[i])) & 1) == 1 ? 1.0 : -1.0)
+            }
+            stars.append(try tStatistic(y, centre: imposeNull ? 0 : fit.coefficients[term]))
+        }
+        return (t, stars)
+    }
+
+    @Test(arguments: [true, false])
+    func fastAlgorithmEqualsBruteForce(imposeNull: Bool) throws {
+        let fit = try smallFit()
+        let settings = WildBootstrapSettings(replicates: 999, seed: 1, imposeNull: imposeNull, threads: 2)
+        let result = try fit.wildBootstrap(term: "x1", covarianceCluster: "firm", settings: settings)
+        #expect(result.fullEnumeration && result.replicates == 256)
+        let reference = try bruteForce(fit, term: 0, imposeNull: imposeNull)
+        #expect(abs(result.statistic - reference.t) < 1e-9 * abs(reference.t))
+        for (fast, slow) in zip(result.bootstrapStatistics, reference.stars) {
+            #expect(abs(fast - slow) < 1e-8 * max(1, abs(slow)))
+        }
+        // v = ±1 everywhere reproduces ±t exactly: both are ties, which count as extreme.
+        let expected = Double(reference.stars.filter { abs($0) >= abs(reference.t) * (1 - 1e-10) }.count) / 256
+        #expect(result.pValue == expected)
+    }
+
+    @Test func wildIsIdenticalForAnyThreadCount() throws {
+        let fit = try fitText(syntheticPanelCSV(firms: 40, years: 6, seed: 5), formula: "y ~ x1 + x2 | firm + year", clusters: ["firm"])
+        let outcomes = try [1, 2, 8].map { threads in
+            try fit.wildBootstrap(term: "x2", covarianceCluster: "firm",
+                                  settings: WildBootstrapSettings(replicates: 4_999, seed: 42, weights: .webb, threads: threads))
+        }
+        for other in outcomes.dropFirst() {
+            #expect(other.bootstrapStatistics == outcomes[0].bootstrapStatistics)
+            #expect(other.pValue == outcomes[0].pValue && other.confidenceLow == outcomes[0].confidenceLow)
+        }
+    }
+
+    @Test func pairsAndMultiplierAreIdenticalForAnyThreadCount() throws {
+        let engineResults = try [1, 2, 8].map { threads in
+            try PairsClusterBootstrap(replicates: 300, seed: 9, threads: threads).run(clusterCount: 25, estimates: [0]) { draws in
+                [Double(draws.reduce(0, +)) / Double(draws.count)]
+            }.replicates
+        }
+        #expect(engineResults[1] == engineResults[0] && engineResults[2] == engineResults[0])
+        var influence = Matrix(rows: 60, columns: 3)
+        var stream = RandomStream(seed: 4, replicate: 0)
+        for index in influence.values.indices { influence.values[index] = stream.nextNormal() }
+        let clusters = ClusterVariable(name: "g", codes: (0..<60).map { Int32($0 % 12) }, count: 12)
+        let multiplier = try [1, 2, 8].map { threads in
+            try MultiplierBootstrap(replicates: 999, seed: 3, threads: threads).run(influence: influence, clusters: clusters)
+        }
+        #expect(multiplier[1].replicates == multiplier[0].replicates && multiplier[2].replicates == multiplier[0].replicates)
+        #expect(multiplier[0].uniformCriticalValue >= StandardNormal.quantile(0.975) - 0.3)
+    }
+
+    @Test func badRequestsAreErrors() throws {
+        let fit = try smallFit()
+        let settings = WildBootstrapSettings(replicates: 99)
+        let unknown = #expect(throws: EstimationError.self) { try fit.wildBootstrap(term: "x9", covarianceCluster: "firm", settings: settings) }
+        #expect(unknown?.message.contains("not a coefficient") == true)
+        let zero = #expect(throws: EstimationError.self) {
+            try fit.wildBootstrap(term: "x1", covarianceCluster: "firm", settings: WildBootstrapSettings(replicates: 0))
+        }
+        #expect(zero?.message.contains("at least one replicate") == true)
+        var lines = ["g,x,z,y"]
+        for i in 0..<30 { lines.append("1,\(Double(i % 7)),\(Double(i % 7) * 2),\(Double(i) * 0.1 + Double(i % 3))") }
+        let collinear = try fitText(lines.joined(separator: "\n"), formula: "y ~ x + z", clusters: ["g"])
+        let dropped = #expect(throws: EstimationError.self) { try collinear.wildBootstrap(term: "z", covarianceCluster: "g", settings: settings) }
+        #expect(dropped?.message.contains("collinear") == true)
+        let single = #expect(throws: EstimationError.self) { try collinear.wildBootstrap(term: "x", covarianceCluster: "g", settings: settings) }
+        #expect(single?.message.contains("at least 2") == true)
+    }
+}
