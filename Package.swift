@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "EstimationTests", dependencies: ["Estimation", "Inference", "PanelData", "Formula", "LinearAlgebra"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        .testTarget(name: "DiDTests", dependencies: ["DiD"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "QuipuTests", dependencies: ["Reporting", "Estimation"]),
     ]

@@ -20,9 +20,17 @@ public enum DiDAnalysis {
     static let neverTreatedEventTime = -1_000_000.0
 
     /// Runs the 2x2 (when defined), two-way fixed-effects and (optionally) event-study estimates.
-    public static func run(table: DataTable, unit: String, time: String, treatment: TreatmentSpecification,
+    public static func run(table original: DataTable, unit: String, time: String, treatment: TreatmentSpecification,
                            options: DiDOptions) throws -> DiDResults
     {
+        var table = original
+        var notes = [String]()
+        if options.balance {
+            let structure = try PanelStructure(table: table, unit: unit, time: time, treatment: treatment)
+            let (balanced, kept) = try balancedTable(table, structure: structure, outcome: options.outcome, covariates: options.covariates)
+            notes.append("balanced panel: kept \(kept) of \(structure.unitCount) units, those observed with the outcome in all \(structure.periodValues.count) periods")
+            table = balanced
+        }
         let structure = try PanelStructure(table: table, unit: unit, time: time, treatment: treatment)
         var treatmentValues: [Double]? = nil
         if case let .treatment(name) = treatment, case let .numeric(values)? = table.column(named: name) {
@@ -31,7 +39,6 @@ public enum DiDAnalysis {
         let timing = try TreatmentTiming(structure: structure, treatmentColumn: treatment.column, treatmentValues: treatmentValues)
         let design = try DiDDesign(table: table, timing: timing, options: options)
         var estimates = [DiDEstimate]()
-        var notes = [String]()
         var differenceOfMeans: Double? = nil
 
         if let post = try design.twoByTwoPeriod() {
@@ -69,6 +76,13 @@ public enum DiDAnalysis {
             }
             notes.append(contentsOf: fit.notes)
         }
+        var bacon: BaconDecomposition? = nil
+        if options.decompose {
+            bacon = try decomposition(design: design, structure: structure)
+            if let share = bacon?.forbiddenWeight, share > options.forbiddenWeightWarning {
+                notes.append("warning: comparisons that use already-treated units as controls carry \(Int((share * 100).rounded()))% of the TWFE weight; with effects that change over time the TWFE estimate can be badly biased: prefer a heterogeneity-robust estimator")
+            }
+        }
         var sizes = timing.cohorts.map { cohort in (cohort: Optional(cohort), units: structure.cohorts.filter { $0 == cohort }.count) }
         sizes.append((cohort: nil, units: timing.neverTreatedCount))
         return DiDResults(
@@ -76,7 +90,51 @@ public enum DiDAnalysis {
             observationCount: twfe.fit.observationCount, clusterCount: twfe.covariance.clusterCounts.min(),
             cohortSizes: sizes, estimates: estimates, differenceOfMeans: differenceOfMeans, pretrendTest: pretrend,
             referencePeriod: options.eventStudy ? options.referencePeriod : nil,
-            window: options.eventStudy ? options.window : nil, notes: Array(Set(notes)).sorted())
+            window: options.eventStudy ? options.window : nil, bacon: bacon, notes: Array(Set(notes)).sorted())
+    }
+
+    /// The rows of units observed, with the outcome and covariates present, in every period.
+    static func balancedTable(_ table: DataTable, structure: PanelStructure, outcome: String, covariates: [String]) throws -> (DataTable, Int) {
+        let named = zip(table.names, table.columns).map { ($0, $1) }
+        var present = try DiDDesign.outcomeValues(outcome: outcome, columns: named, source: table.source).map { !$0.isNaN }
+        for covariate in covariates {
+            if case let .numeric(values)? = table.column(named: covariate) {
+                for row in values.indices where values[row].isNaN { present[row] = false }
+            }
+        }
+        var complete = [Int](repeating: 0, count: structure.unitCount)
+        for row in 0..<structure.rowCount where present[row] { complete[Int(structure.unitCodes[row])] += 1 }
+        let periods = structure.periodValues.count
+        let keep = (0..<structure.rowCount).map { complete[Int(structure.unitCodes[$0])] == periods }
+        let kept = complete.filter { $0 == periods }.count
+        guard kept > 0 else { throw PanelError("\(table.source): no unit is observed with '\(outcome)' in all \(periods) periods: the balanced panel is empty") }
+        let columns = table.columns.map { column -> Column in
+            switch column {
+            case let .numeric(values): return .numeric(values.indices.filter { keep[$0] }.map { values[$0] })
+            case let .text(text):
+                return .text(TextColumn(codes: text.codes.indices.filter { keep[$0] }.map { text.codes[$0] }, levels: text.levels))
+            }
+        }
+        return (DataTable(source: table.source, names: table.names, columns: columns, rowCount: keep.filter { $0 }.count), kept)
+    }
+
+    /// The Goodman-Bacon decomposition of the TWFE estimate. It needs a balanced panel with the
+    /// outcome present everywhere (as in the paper); otherwise the error names a missing unit and
+    /// period, and the user can balance the panel first.
+    static func decomposition(design: DiDDesign, structure: PanelStructure) throws -> BaconDecomposition {
+        let outcome = try design.outcomeValues()
+        let rows = (0..<structure.rowCount).filter { !outcome[$0].isNaN }
+        // Integer unit ids keep their own numbers, so that messages name the user's units.
+        let labels = structure.unitLabels.enumerated().map { Int($1) ?? $0 }
+        let distinct = Set(labels).count == labels.count
+        let input = BaconInput(unit: rows.map { distinct ? labels[Int(structure.unitCodes[$0])] : Int(structure.unitCodes[$0]) }, time: rows.map { structure.periods[$0] },
+                               outcome: rows.map { outcome[$0] },
+                               cohort: rows.map { structure.cohorts[Int(structure.unitCodes[$0])] })
+        do {
+            return try BaconDecomposition.compute(input)
+        } catch {
+            throw PanelError("\(structure.source): the Bacon decomposition needs a balanced panel with '\(design.options.outcome)' present in every unit and period (add --balance to keep the units observed throughout): \(error.description)")
+        }
     }
 
     /// The canonical comparison of ever-treated and never-treated units before and after `post`:

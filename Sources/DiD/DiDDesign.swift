@@ -1,3 +1,4 @@
+import Foundation
 import Estimation
 import Formula
 import Inference
@@ -51,7 +52,9 @@ struct DiDDesign {
             }
             columns.append((name, column))
         }
-        try copy(options.outcome)
+        // The outcome may be an expression of a column, such as log(sales).
+        let outcomeExpression = try ModelFormula.parse("\(options.outcome) ~ 1").response
+        for variable in outcomeExpression.variables.sorted() { try copy(variable) }
         for covariate in options.covariates { try copy(covariate) }
         if let weights = options.weights { try copy(weights) }
         columns.append((structure.unitName, .numeric(structure.unitCodes.map { Double($0) })))
@@ -121,11 +124,9 @@ struct DiDDesign {
 
     /// (ȳ treated, post − ȳ treated, pre) − (ȳ control, post − ȳ control, pre), weighted when
     /// weights are given, over rows with the outcome present.
-    func differenceOfMeans(post: Int) throws(PanelError) -> Double {
+    func differenceOfMeans(post: Int) throws -> Double {
         let structure = timing.structure
-        guard case let .numeric(outcome)? = columns.first(where: { $0.0 == options.outcome })?.1 else {
-            throw PanelError("\(source): outcome column '\(options.outcome)' is not numeric")
-        }
+        let outcome = try outcomeValues()
         var weightValues: [Double]? = nil
         if let name = options.weights, case let .numeric(values)? = columns.first(where: { $0.0 == name })?.1 { weightValues = values }
         var sums = [Double](repeating: 0, count: 4)
@@ -144,6 +145,39 @@ struct DiDDesign {
         return (mean[3] - mean[2]) - (mean[1] - mean[0])
     }
 
+    /// The outcome's values (NaN where missing or not finite, as for log of zero).
+    func outcomeValues() throws -> [Double] {
+        try Self.outcomeValues(outcome: options.outcome, columns: columns, source: source)
+    }
+
+    /// The values of an outcome expression over named columns.
+    static func outcomeValues(outcome: String, columns: [(String, Column)], source: String) throws -> [Double] {
+        let expression = try ModelFormula.parse("\(outcome) ~ 1").response
+        return try evaluate(expression, columns: columns, source: source)
+    }
+
+    private static func evaluate(_ expression: Formula.Expression, columns: [(String, Column)], source: String) throws -> [Double] {
+        switch expression {
+        case let .variable(name):
+            guard case let .numeric(values)? = columns.first(where: { $0.0 == name })?.1 else {
+                throw PanelError("\(source): outcome column '\(name)' is not numeric")
+            }
+            return values
+        case let .function(name, argument):
+            let inner = try evaluate(argument, columns: columns, source: source)
+            let transform: (Double) -> Double
+            switch name {
+            case "log": transform = { Foundation.log($0) }
+            case "exp": transform = { Foundation.exp($0) }
+            case "sqrt": transform = { $0.squareRoot() }
+            case "abs": transform = { Swift.abs($0) }
+            case "log1p": transform = { Foundation.log1p($0) }
+            default: throw PanelError("unknown function '\(name)' in the outcome")
+            }
+            return inner.map { let value = transform($0); return value.isFinite ? value : .nan }
+        }
+    }
+
     /// Fits `outcome ~ terms + covariates | unit + time` (or without fixed effects) with the
     /// analysis's weights and covariance.
     func fit(formulaTerms: [String], options: DiDOptions, fixedEffects: Bool = true, extraColumns: [(String, Column)] = [])
@@ -151,10 +185,11 @@ struct DiDDesign {
     {
         let all = columns + extraColumns
         let table = DataTable(source: source, names: all.map(\.0), columns: all.map(\.1), rowCount: rowCount)
-        let name = { (column: String) in Expression.displayName(of: column) }
+        let name = { (column: String) in Formula.Expression.displayName(of: column) }
         var right = formulaTerms + options.covariates.map(name)
         if right.isEmpty { right = ["1"] }
-        var text = "\(name(options.outcome)) ~ " + right.joined(separator: " + ")
+        let outcomeText = (try? ModelFormula.parse("\(options.outcome) ~ 1").response.name) ?? name(options.outcome)
+        var text = "\(outcomeText) ~ " + right.joined(separator: " + ")
         if fixedEffects { text += " | \(name(unitName)) + \(name(timeName))" }
         let formula = try ModelFormula.parse(text)
         let frame = try ModelFrame(table: table, formula: formula, options: ModelFrameOptions(

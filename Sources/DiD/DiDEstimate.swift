@@ -31,6 +31,8 @@ public struct DiDResults: Sendable {
     public let pretrendTest: WaldTestSummary?
     public let referencePeriod: Int?
     public let window: ClosedRange<Int>?
+    /// The Goodman-Bacon decomposition, when asked for.
+    public let bacon: BaconDecomposition?
     public let notes: [String]
 }
 

@@ -18,6 +18,12 @@ public struct DiDOptions: Sendable {
     public var referencePeriod = -1
     /// The event-study window; relative periods beyond it are binned into its end points.
     public var window: ClosedRange<Int>?
+    /// Keep only units observed, with the outcome present, in every period.
+    public var balance = false
+    /// Add the Goodman-Bacon decomposition of the two-way fixed-effects estimate.
+    public var decompose = false
+    /// Weight of the later-vs-earlier comparisons above which the report warns.
+    public var forbiddenWeightWarning = 0.10
     /// Confidence level of the intervals.
     public var confidenceLevel = 0.95
     /// Threads for the fixed-effect absorption.

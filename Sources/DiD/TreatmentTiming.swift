@@ -31,10 +31,10 @@ public struct TreatmentTiming: Sendable {
         }
         for (code, cohort) in structure.cohorts.enumerated() {
             guard let cohort else { continue }
-            if cohort <= first || cohort > last {
-                let reason = cohort <= first
-                    ? "at or before the first period \(first), so the unit is never observed untreated"
-                    : "after the last period \(last)"
+            // A cohort at the first period is inside the panel: such units are always treated
+            // here, absorbed by their fixed effects. Before or after the panel it is an error.
+            if cohort < first || cohort > last {
+                let reason = cohort < first ? "before the first period" : "after the last period"
                 throw PanelError("\(source): cohort \(cohort) of unit \(structure.unitLabels[code]) lies outside the panel's periods \(first)–\(last) (\(reason)); code units treated after the panel as never treated (0)")
             }
         }

@@ -36,6 +36,7 @@ extension DiDResults {
         } else {
             pairs.append(("pretrend_test", .null))
         }
+        if let bacon { pairs.append(("bacon", bacon.json)) }
         pairs.append(("notes", .array(notes.map { .string($0) })))
         return .object(pairs)
     }
@@ -64,6 +65,10 @@ extension DiDResults {
         if let test = pretrendTest {
             lines.append("Pre-trend test (all pre-period coefficients = 0): F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees))) = "
                          + "\(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue))")
+        }
+        if let bacon {
+            lines.append("")
+            lines.append(contentsOf: bacon.textLines)
         }
         for note in notes { lines.append("Note: \(note)") }
         return lines.joined(separator: "\n") + "\n"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DiD
+import Formula
 import Foundation
 import Inference
 import PanelData
@@ -15,7 +16,7 @@ struct DidCommand: ParsableCommand {
 
     @OptionGroup var input: DataOptions
 
-    @Option(name: .long, help: "The outcome column.")
+    @Option(name: .long, help: "The outcome: a column, or a function of one such as log(sales).")
     var outcome: String
 
     @OptionGroup var panel: PanelOptions
@@ -40,6 +41,12 @@ struct DidCommand: ParsableCommand {
 
     @Option(name: .long, parsing: .unconditional, help: "Event-study window LOW:HIGH, e.g. -5:5; its end points bin the periods beyond.")
     var window: String?
+
+    @Flag(name: .long, help: "Keep only units observed, with the outcome present, in every period.")
+    var balance = false
+
+    @Flag(name: .long, help: "Goodman-Bacon decomposition of the TWFE estimate into all 2x2 comparisons (balanced panels).")
+    var decompose = false
 
     @Option(name: .long, help: "Write the event-study plot (SVG) to this path.")
     var plot: String?
@@ -82,8 +89,11 @@ struct DidCommand: ParsableCommand {
             options.referencePeriod = ref
             options.window = windowRange
             options.confidenceLevel = level
+            options.decompose = decompose
+            options.balance = balance
             options.threads = execution.threads
-            var columns = panel.columns.union(covariateNames).union([outcome]).union(covariance.clusterVariables)
+            let outcomeColumns = try ModelFormula.parse("\(outcome) ~ 1").response.variables
+            var columns = panel.columns.union(covariateNames).union(outcomeColumns).union(covariance.clusterVariables)
             if let weights { columns.insert(weights) }
             let table = try input.read(columns: columns, threads: execution.threads)
             let results = try DiDAnalysis.run(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment, options: options)

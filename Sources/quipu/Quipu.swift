@@ -12,6 +12,6 @@ struct Quipu: ParsableCommand {
               quipu feols --data panel.csv --formula "y ~ treat | firm + year" --vcov cluster:firm --format json
             """,
         version: "0.1.0",
-        subcommands: [FeolsCommand.self, DescribeCommand.self, TrendsCommand.self, DidCommand.self]
+        subcommands: [FeolsCommand.self, DidCommand.self, DescribeCommand.self, TrendsCommand.self, SimulateCommand.self]
     )
 }

@@ -82,3 +82,31 @@ import Testing
         #expect(run.json?["n_clusters"] as? Int == regressionFit["n_clusters"] as? Int)
     }
 }
+
+/// The Goodman-Bacon decomposition from the command line: weights sum to one and the weighted
+/// 2x2 estimates reproduce the TWFE coefficient of the same run.
+@Suite struct BaconCommandTests {
+    @Test(arguments: [
+        ["--data", "Datasets/mpdta/mpdta.csv", "--outcome", "lemp", "--unit", "countyreal", "--time", "year", "--cohort", "first.treat"],
+        ["--data", "Datasets/peru-natural-ingredients/peru.csv", "--outcome", "log(sales)", "--unit", "firm_id", "--time", "year",
+         "--cohort", "pum_cohort", "--balance"],
+    ])
+    func decompositionReproducesTWFE(arguments: [String]) throws {
+        let run = try runQuipu(["did"] + arguments + ["--decompose", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let bacon = try #require(run.json?["bacon"] as? [String: Any])
+        let comparisons = try #require(bacon["comparisons"] as? [[String: Any]])
+        let weights = comparisons.compactMap { $0["weight"] as? Double }
+        #expect(abs(weights.reduce(0, +) - 1) < 1e-12)
+        let weighted = comparisons.reduce(0.0) { $0 + ($1["weight"] as? Double ?? 0) * ($1["estimate"] as? Double ?? 0) }
+        let twfe = try #require((run.json?["estimates"] as? [[String: Any]])?.first { $0["estimand"] as? String == "twfe" }?["estimate"] as? Double)
+        #expect(abs(weighted - twfe) <= 1e-10 * max(1, abs(twfe)), "Bacon \(weighted) vs TWFE regression \(twfe)")
+    }
+
+    @Test func unbalancedPanelIsExplained() throws {
+        let run = try runQuipu(["did", "--data", "Datasets/peru-natural-ingredients/peru.csv", "--outcome", "log(sales)", "--unit", "firm_id",
+                                "--time", "year", "--cohort", "pum_cohort", "--decompose"])
+        #expect(run.status != 0)
+        #expect(run.standardError.contains("balanced") && run.standardError.contains("--balance"))
+    }
+}

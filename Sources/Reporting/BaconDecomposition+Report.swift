@@ -1,0 +1,39 @@
+import DiD
+
+/// Renderings of the Goodman-Bacon decomposition.
+extension BaconDecomposition {
+    var json: JSONValue {
+        .object([
+            ("twfe_estimate", .finite(twfeEstimate)),
+            ("weighted_sum", .finite(weightedSum)),
+            ("forbidden_weight", .finite(forbiddenWeight)),
+            ("by_type", .array(BaconComparison.Kind.allCases.map { kind in
+                .object([("type", .string(kind.rawValue)), ("weight", .finite(weightsByKind[kind] ?? 0)),
+                         ("estimate", .finite(estimateByKind[kind]))])
+            })),
+            ("comparisons", .array(comparisons.map { comparison in
+                .object([("type", .string(comparison.kind.rawValue)), ("treated", .integer(comparison.treatedCohort)),
+                         ("control", comparison.controlCohort.map { .integer($0) } ?? .string("never")),
+                         ("estimate", .finite(comparison.estimate)), ("weight", .finite(comparison.weight))])
+            })),
+        ])
+    }
+
+    var textLines: [String] {
+        var lines = ["Goodman-Bacon decomposition of the TWFE estimate \(NumberFormat.significant(twfeEstimate))"
+                     + " (weighted sum of the 2x2 estimates: \(NumberFormat.significant(weightedSum, digits: 10)))"]
+        var rows = [["type", "treated", "control", "estimate", "weight"]]
+        for comparison in comparisons {
+            rows.append([comparison.kind.rawValue, String(comparison.treatedCohort), comparison.controlCohort.map(String.init) ?? "never",
+                         NumberFormat.significant(comparison.estimate), NumberFormat.fixed(comparison.weight, decimals: 4)])
+        }
+        lines.append(contentsOf: TextGrid.lines(rows, markdown: false))
+        var totals = [["type", "total weight", "weighted mean estimate"]]
+        for kind in BaconComparison.Kind.allCases {
+            totals.append([kind.rawValue, NumberFormat.fixed(weightsByKind[kind] ?? 0, decimals: 4),
+                           estimateByKind[kind].map { NumberFormat.significant($0) } ?? "-"])
+        }
+        lines.append(contentsOf: TextGrid.lines(totals, markdown: false))
+        return lines
+    }
+}
