@@ -2,6 +2,7 @@
 SWIFT ?= swift
 QUIPU_RELEASE := .build/release/quipu
 DEB_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
+PERU := Datasets/peru-natural-ingredients/peru.csv
 
 .PHONY: setup build release demo test bench clean
 
@@ -22,11 +23,20 @@ release: setup
 	$(SWIFT) build -c release --product quipu
 
 demo: release
-	@echo "== Wooldridge Example 14.1: job-training grants and scrap rates, firm and year fixed effects =="
-	$(QUIPU_RELEASE) feols --data Datasets/jtrain/jtrain.csv --formula "lscrap ~ grant + grant_1 | fcode + year"
+	@echo "== A first look at the (simulated) panel of Peruvian natural-ingredients exporters =="
+	$(QUIPU_RELEASE) describe --data $(PERU) --unit firm_id --time year --cohort cbi_cohort --outcomes export_non_eu,sales
 	@echo
-	@echo "== The same, standard errors clustered by firm =="
-	$(QUIPU_RELEASE) feols --data Datasets/jtrain/jtrain.csv --formula "lscrap ~ grant + grant_1 | fcode + year" --vcov cluster:fcode
+	@echo "== Did CBI export coaching raise sales? Event study, firm and year fixed effects, clustered by firm =="
+	$(QUIPU_RELEASE) did --data $(PERU) --outcome "log(sales)" --unit firm_id --time year --cohort cbi_cohort \
+	  --event-study --window -6:3 --plot demo-event-study.svg
+	@echo "(event-study plot written to demo-event-study.svg)"
+	@echo
+	@echo "== Staggered PUM missions: how much of the TWFE estimate rests on already-treated controls? =="
+	$(QUIPU_RELEASE) did --data $(PERU) --outcome "log(sales)" --unit firm_id --time year --cohort pum_cohort --decompose --balance
+	@echo
+	@echo "== A real panel: Wooldridge Example 14.1, job-training grants and scrap rates, with a wild cluster bootstrap =="
+	$(QUIPU_RELEASE) feols --data Datasets/jtrain/jtrain.csv --formula "lscrap ~ grant + grant_1 | fcode + year" \
+	  --vcov cluster:fcode --bootstrap wild --reps 9999 --seed 42
 
 # The command-line tests run the debug binary, so build it before testing.
 test: setup

@@ -58,6 +58,39 @@ public struct Factor: Sendable {
         self.levelCount = Int(count)
     }
 
+    /// Creates a factor from numeric values that are all integers (or missing) within a range of
+    /// at most four times the number of observations; `nil` otherwise. Missing values get code 0
+    /// and must be dropped by the caller. Levels are densified in order of first appearance.
+    public init?(name: String, integerValues values: [Double]) {
+        var low = Double.infinity, high = -Double.infinity
+        for value in values where value.isFinite {
+            guard value == value.rounded() else { return nil }
+            low = Swift.min(low, value)
+            high = Swift.max(high, value)
+        }
+        guard low.isFinite, high - low < Double(Swift.max(4 * values.count, 1 << 16)) else { return nil }
+        var table = [Int32](repeating: -1, count: Int(high - low) + 1)
+        var dense = [Int32](repeating: 0, count: values.count)
+        var next: Int32 = 0
+        values.withUnsafeBufferPointer { source in
+            table.withUnsafeMutableBufferPointer { lookup in
+                dense.withUnsafeMutableBufferPointer { output in
+                    for index in 0..<source.count where source[index].isFinite {
+                        let slot = Int(source[index] - low)
+                        var code = lookup[slot]
+                        if code < 0 {
+                            code = next
+                            lookup[slot] = code
+                            next += 1
+                        }
+                        output[index] = code
+                    }
+                }
+            }
+        }
+        self.init(name: name, denseCodes: dense, levelCount: Swift.max(Int(next), 1))
+    }
+
     /// The number of observations.
     public var count: Int { codes.count }
 

@@ -3,20 +3,46 @@ import LinearAlgebra
 
 /// Bootstrap inference on a fitted model.
 extension LinearModelFit {
+    /// The most dummy columns the exact treatment of fixed effects not nested in the bootstrap
+    /// clusters may add; beyond it the residuals are not re-projected (a documented approximation).
+    public static let bootstrapDummyLimit = 2_000
+
     /// The wild cluster bootstrap test of H0: coefficient `term` = `value`, with CRV1 statistics
     /// clustered by `covarianceCluster` and weights drawn per `bootstrapCluster` (the same by default).
-    public func wildBootstrap(term: String, value: Double = 0, covarianceCluster: String, bootstrapCluster: String? = nil,
-                              settings: WildBootstrapSettings) throws(EstimationError) -> WildBootstrapResult {
+    ///
+    /// Fixed effects enter as wildboottest sees them through pyfixest: as if their dummies were in
+    /// the design, so that every bootstrap sample re-estimates them. Fixed effects nested in the
+    /// bootstrap clusters are partialled out exactly (the multiplier is constant within each of
+    /// their levels, so the bootstrap residuals keep zero level means); the others (a year effect
+    /// with firm clusters) become explicit dummy columns. `frame` is the model frame before
+    /// absorption; without fixed effects it is not needed.
+    public func wildBootstrap(frame: ModelFrame?, term: String, value: Double = 0, covarianceCluster: String,
+                              bootstrapCluster: String? = nil, settings: WildBootstrapSettings) throws(EstimationError) -> WildBootstrapResult {
         let index = try coefficientIndex(term)
         let covariance = try clusterVariable(covarianceCluster)
         let bootstrap = try clusterVariable(bootstrapCluster ?? covarianceCluster)
-        var restriction = [Double](repeating: 0, count: coefficients.count)
+        var design = weightedDesign
+        var residuals = weightedResiduals
+        var estimates = coefficients
+        var bread = self.bread
+        var notes = [String]()
+        if !fixedEffects.isEmpty, let frame {
+            let exact = try BootstrapDesign(frame: frame, fit: self, bootstrapClusters: bootstrap)
+            if let exact {
+                design = exact.design
+                residuals = exact.residuals
+                estimates = exact.coefficients
+                bread = exact.bread
+            } else {
+                notes.append("fixed effects not nested in the bootstrap clusters have too many levels to re-estimate in each draw")
+            }
+        }
+        var restriction = [Double](repeating: 0, count: estimates.count)
         restriction[index] = 1
-        let observations = observationCount
         let parameters = parameterCount(nestedIn: [covariance])
         let correction = SmallSampleCorrection.fixestDefault
-        let kappa = correction.clusterFactor(clusters: covariance.count) * correction.parameterFactor(observations: observations, parameters: parameters)
-        let problem = WildBootstrapProblem(design: weightedDesign, residuals: weightedResiduals, coefficients: coefficients, bread: bread,
+        let kappa = correction.clusterFactor(clusters: covariance.count) * correction.parameterFactor(observations: observationCount, parameters: parameters)
+        let problem = WildBootstrapProblem(design: design, residuals: residuals, coefficients: estimates, bread: bread,
                                            restriction: restriction, value: value, covarianceClusters: covariance,
                                            bootstrapClusters: bootstrap, smallSampleFactor: kappa)
         do {

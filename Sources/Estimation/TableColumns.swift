@@ -81,6 +81,10 @@ struct TableColumns {
     func expand(_ term: Term, valid: inout [Bool]) throws(EstimationError) -> [(String, [Double])] {
         switch term {
         case let .product(expressions):
+            // A single expression is its own column: no copy of a column the table already holds.
+            if expressions.count == 1, let only = expressions.first {
+                return [(term.name, try evaluate(only, valid: &valid))]
+            }
             var product = [Double](repeating: 1, count: rowCount)
             for expression in expressions {
                 let values = try evaluate(expression, valid: &valid)
@@ -143,6 +147,12 @@ struct TableColumns {
     private func singleFactor(_ name: String, valid: inout [Bool]) throws(EstimationError) -> Factor {
         switch try column(name) {
         case let .numeric(values):
+            // Integer identifiers in a modest range (firms, years) map straight to dense codes,
+            // without an N-sized array of keys.
+            if let factor = Factor(name: name, integerValues: values) {
+                for index in 0..<rowCount where !values[index].isFinite { valid[index] = false }
+                return factor
+            }
             let fallback = values.first(where: { $0.isFinite }) ?? 0
             var keys = [Int64](repeating: 0, count: rowCount)
             for index in 0..<rowCount {

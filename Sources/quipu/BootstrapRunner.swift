@@ -22,7 +22,7 @@ struct BootstrapRunner {
                                                  imposeNull: options.imposeNull, pValueType: options.pValueType,
                                                  confidenceLevel: level, threads: threads)
             for term in terms {
-                let result = try fit.wildBootstrap(term: term, covarianceCluster: covarianceCluster, bootstrapCluster: cluster, settings: settings)
+                let result = try fit.wildBootstrap(frame: frame, term: term, covarianceCluster: covarianceCluster, bootstrapCluster: cluster, settings: settings)
                 summaries[term] = BootstrapSummary(method: "wild", weights: options.bootWeights.rawValue, replicates: result.replicates,
                                                    seed: options.seed, imposeNull: options.imposeNull, fullEnumeration: result.fullEnumeration,
                                                    pValue: result.pValue, standardError: nil, confidenceLow: result.confidenceLow,

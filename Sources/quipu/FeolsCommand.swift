@@ -64,14 +64,16 @@ struct FeolsCommand: ParsableCommand {
             let table = try input.read(columns: needed, threads: execution.threads)
             let readStatistics = table.readStatistics
             let fitStart = DispatchTime.now()
-            let frame = try ModelFrame(table: table, formula: parsed,
+            // `consume` ends the table here, so its columns are freed as the frame takes them over.
+            let frame = try ModelFrame(table: consume table, formula: parsed,
                                        options: ModelFrameOptions(weights: weights, clusters: clusters,
                                                                   removeSingletons: !keepSingletons))
             let frameSeconds = Self.seconds(since: fitStart)
             let solveStart = DispatchTime.now()
-            // The pairs bootstrap re-estimates on resampled copies of the frame.
-            let bootstrapFrame: ModelFrame? = resampling.bootstrap == .pairs ? frame : nil
-            let fit = try LinearModel.fit(frame, options: LinearModelOptions(
+            // The bootstraps need the frame before absorption: pairs re-estimates on resampled
+            // copies, wild re-estimates non-nested fixed effects in each draw.
+            let bootstrapFrame: ModelFrame? = resampling.bootstrap != nil ? frame : nil
+            let fit = try LinearModel.fit(consume frame, options: LinearModelOptions(
                 fixedEffectTolerance: fixefTolerance, fixedEffectMaxIterations: fixefIterations, threads: execution.threads))
             let solveSeconds = Self.seconds(since: solveStart)
             let covarianceStart = DispatchTime.now()
@@ -107,3 +109,4 @@ struct FeolsCommand: ParsableCommand {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 }
+

@@ -3,11 +3,23 @@ import Foundation
 import Inference
 import LinearAlgebra
 import Testing
+import Formula
+import PanelData
 
 @Suite struct BootstrapTests {
-    /// A small panel with 8 firms: few enough clusters to enumerate all 256 sign vectors.
+    /// A small panel with 8 firms: few enough clusters to enumerate all 256 sign vectors. The
+    /// fixed effects are explicit dummies, so the fit's design is the whole regression.
     func smallFit() throws -> LinearModelFit {
-        try fitText(syntheticPanelCSV(firms: 8, years: 6, seed: 3), formula: "y ~ x1 + x2 | firm + year", clusters: ["firm"])
+        try fitText(syntheticPanelCSV(firms: 8, years: 6, seed: 3), formula: "y ~ x1 + x2 + i(firm) + i(year)",
+                    clusters: ["firm"], removeSingletons: false)
+    }
+
+    /// The model frame (before absorption) and the fit of a CSV text.
+    func frameAndFit(_ csv: String, formula: String, clusters: [String]) throws -> (ModelFrame, LinearModelFit) {
+        let table = try Array(csv.utf8).withUnsafeBytes { try CSVReader.read(bytes: $0, source: "test.csv", options: .init()) }
+        let frame = try ModelFrame(table: table, formula: try ModelFormula.parse(formula),
+                                   options: ModelFrameOptions(clusters: clusters, removeSingletons: false))
+        return (frame, try LinearModel.fit(frame, options: LinearModelOptions(fixedEffectTolerance: 1e-12, threads: 2)))
     }
 
     /// The wild bootstrap computed the slow, obvious way: for every sign vector, rebuild y*, refit
@@ -27,8 +39,8 @@ import Testing
         }
         let correction = SmallSampleCorrection.fixestDefault
         let clusterFactor = Factor(name: "firm", denseCodes: cluster.codes, levelCount: cluster.count)
-        let nestedParameters = fit.coefficients.count - (fit.fixedEffects.count - 1)
-            + fit.fixedEffects.reduce(0) { $0 + ($1.isNested(in: clusterFactor) ? 1 : $1.levelCount) }
+        _ = clusterFactor
+        let nestedParameters = fit.coefficients.count
         let kappa = correction.clusterFactor(clusters: cluster.count) * correction.parameterFactor(observations: rows, parameters: nestedParameters)
         func tStatistic(_ y: [Double], centre: Double) throws -> Double {
             let solution = try LeastSquaresSolver().solve(design: design, response: y)
@@ -57,9 +69,9 @@ import Testing
     func fastAlgorithmEqualsBruteForce(imposeNull: Bool) throws {
         let fit = try smallFit()
         let settings = WildBootstrapSettings(replicates: 999, seed: 1, imposeNull: imposeNull, threads: 2)
-        let result = try fit.wildBootstrap(term: "x1", covarianceCluster: "firm", settings: settings)
+        let result = try fit.wildBootstrap(frame: nil, term: "x1", covarianceCluster: "firm", settings: settings)
         #expect(result.fullEnumeration && result.replicates == 256)
-        let reference = try bruteForce(fit, term: 0, imposeNull: imposeNull)
+        let reference = try bruteForce(fit, term: try fit.coefficientIndex("x1"), imposeNull: imposeNull)
         #expect(abs(result.statistic - reference.t) < 1e-9 * abs(reference.t))
         for (fast, slow) in zip(result.bootstrapStatistics, reference.stars) {
             #expect(abs(fast - slow) < 1e-8 * max(1, abs(slow)))
@@ -69,10 +81,28 @@ import Testing
         #expect(result.pValue == expected)
     }
 
+    /// Absorbed fixed effects give the bootstrap of the explicit-dummy regression (as pyfixest
+    /// hands wildboottest): the same p-values, and bootstrap statistics that differ only by the
+    /// constant small-sample factor (K counts the dummies in one, not in the other).
+    @Test(arguments: [true, false])
+    func absorbedFixedEffectsBootstrapLikeDummies(imposeNull: Bool) throws {
+        let csv = syntheticPanelCSV(firms: 9, years: 5, seed: 8)
+        let (frame, absorbed) = try frameAndFit(csv, formula: "y ~ x1 + x2 | firm + year", clusters: ["firm"])
+        let dummies = try fitText(csv, formula: "y ~ x1 + x2 + i(firm) + i(year)", clusters: ["firm"], removeSingletons: false)
+        let settings = WildBootstrapSettings(replicates: 9_999, seed: 3, imposeNull: imposeNull, threads: 2)
+        let fast = try absorbed.wildBootstrap(frame: frame, term: "x1", covarianceCluster: "firm", settings: settings)
+        let explicit = try dummies.wildBootstrap(frame: nil, term: "x1", covarianceCluster: "firm", settings: settings)
+        #expect(fast.fullEnumeration && fast.replicates == 512)
+        #expect(fast.pValue == explicit.pValue)
+        let ratio = fast.statistic / explicit.statistic
+        for (a, b) in zip(fast.bootstrapStatistics, explicit.bootstrapStatistics) { #expect(abs(a - ratio * b) < 1e-8 * max(1, abs(a))) }
+        #expect(abs(fast.confidenceLow - explicit.confidenceLow) < 1e-6 * max(1, abs(explicit.confidenceLow)))
+    }
+
     @Test func wildIsIdenticalForAnyThreadCount() throws {
-        let fit = try fitText(syntheticPanelCSV(firms: 40, years: 6, seed: 5), formula: "y ~ x1 + x2 | firm + year", clusters: ["firm"])
+        let (frame, fit) = try frameAndFit(syntheticPanelCSV(firms: 40, years: 6, seed: 5), formula: "y ~ x1 + x2 | firm + year", clusters: ["firm"])
         let outcomes = try [1, 2, 8].map { threads in
-            try fit.wildBootstrap(term: "x2", covarianceCluster: "firm",
+            try fit.wildBootstrap(frame: frame, term: "x2", covarianceCluster: "firm",
                                   settings: WildBootstrapSettings(replicates: 4_999, seed: 42, weights: .webb, threads: threads))
         }
         for other in outcomes.dropFirst() {
@@ -102,18 +132,18 @@ import Testing
     @Test func badRequestsAreErrors() throws {
         let fit = try smallFit()
         let settings = WildBootstrapSettings(replicates: 99)
-        let unknown = #expect(throws: EstimationError.self) { try fit.wildBootstrap(term: "x9", covarianceCluster: "firm", settings: settings) }
+        let unknown = #expect(throws: EstimationError.self) { try fit.wildBootstrap(frame: nil, term: "x9", covarianceCluster: "firm", settings: settings) }
         #expect(unknown?.message.contains("not a coefficient") == true)
         let zero = #expect(throws: EstimationError.self) {
-            try fit.wildBootstrap(term: "x1", covarianceCluster: "firm", settings: WildBootstrapSettings(replicates: 0))
+            try fit.wildBootstrap(frame: nil, term: "x1", covarianceCluster: "firm", settings: WildBootstrapSettings(replicates: 0))
         }
         #expect(zero?.message.contains("at least one replicate") == true)
         var lines = ["g,x,z,y"]
         for i in 0..<30 { lines.append("1,\(Double(i % 7)),\(Double(i % 7) * 2),\(Double(i) * 0.1 + Double(i % 3))") }
         let collinear = try fitText(lines.joined(separator: "\n"), formula: "y ~ x + z", clusters: ["g"])
-        let dropped = #expect(throws: EstimationError.self) { try collinear.wildBootstrap(term: "z", covarianceCluster: "g", settings: settings) }
+        let dropped = #expect(throws: EstimationError.self) { try collinear.wildBootstrap(frame: nil, term: "z", covarianceCluster: "g", settings: settings) }
         #expect(dropped?.message.contains("collinear") == true)
-        let single = #expect(throws: EstimationError.self) { try collinear.wildBootstrap(term: "x", covarianceCluster: "g", settings: settings) }
+        let single = #expect(throws: EstimationError.self) { try collinear.wildBootstrap(frame: nil, term: "x", covarianceCluster: "g", settings: settings) }
         #expect(single?.message.contains("at least 2") == true)
     }
 }

@@ -37,7 +37,7 @@ struct CoverageStudyTests {
             let covariance = try fit.covariance(.cluster(["g"]))
             let t = fit.coefficients[1] / covariance.standardErrors[1]
             if StudentT(degreesOfFreedom: covariance.degreesOfFreedom).twoSidedPValue(t) < 0.05 { crv1Rejections += 1 }
-            let wild = try fit.wildBootstrap(term: "x", covarianceCluster: "g",
+            let wild = try fit.wildBootstrap(frame: nil, term: "x", covarianceCluster: "g",
                                              settings: WildBootstrapSettings(replicates: 399, seed: UInt64(simulation), threads: 2))
             if wild.pValue < 0.05 { wildRejections += 1 }
         }
