@@ -13,14 +13,16 @@ enum AtomicFile {
         let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         do {
             try Data(text.utf8).write(to: temporary)
-            if FileManager.default.fileExists(atPath: target.path) {
-                _ = try FileManager.default.replaceItemAt(target, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: target)
-            }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw CommandError("\(path): could not write the output: \(error.localizedDescription)")
+        }
+        // rename(2) replaces an existing target atomically (Foundation's replaceItemAt fails on
+        // Linux when the target exists).
+        if rename(temporary.path, target.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CommandError("\(path): could not write the output: \(reason)")
         }
     }
 }

@@ -69,6 +69,10 @@ import Testing
         #expect((try JSONSerialization.jsonObject(with: written) as? [String: Any])?["nobs"] as? Int == 162)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
         #expect(leftovers == ["out.json"])
+        // Writing again replaces the file.
+        let again = try runQuipu(["feols", "--data", jtrain, "--formula", example141, "--format", "csv", "--output", path])
+        #expect(again.status == 0, "\(again.standardError)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("term,estimate"))
     }
 
     @Test func twoWayClusteringReportsBothDimensions() throws {
