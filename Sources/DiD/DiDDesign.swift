@@ -165,14 +165,8 @@ struct DiDDesign {
             return values
         case let .function(name, argument):
             let inner = try evaluate(argument, columns: columns, source: source)
-            let transform: (Double) -> Double
-            switch name {
-            case "log": transform = { Foundation.log($0) }
-            case "exp": transform = { Foundation.exp($0) }
-            case "sqrt": transform = { $0.squareRoot() }
-            case "abs": transform = { Swift.abs($0) }
-            case "log1p": transform = { Foundation.log1p($0) }
-            default: throw PanelError("unknown function '\(name)' in the outcome")
+            guard let transform = Formula.Expression.numericFunction(named: name) else {
+                throw PanelError("unknown function '\(name)' in the outcome")
             }
             return inner.map { let value = transform($0); return value.isFinite ? value : .nan }
         }

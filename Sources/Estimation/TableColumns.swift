@@ -62,14 +62,8 @@ struct TableColumns {
             return try numeric(name, valid: &valid)
         case let .function(name, argument):
             let inner = try evaluate(argument, valid: &valid)
-            let transform: (Double) -> Double
-            switch name {
-            case "log": transform = { Foundation.log($0) }
-            case "exp": transform = { Foundation.exp($0) }
-            case "sqrt": transform = { $0.squareRoot() }
-            case "abs": transform = { Swift.abs($0) }
-            case "log1p": transform = { Foundation.log1p($0) }
-            default: throw EstimationError("unknown function '\(name)' in the formula")
+            guard let transform = Formula.Expression.numericFunction(named: name) else {
+                throw EstimationError("unknown function '\(name)' in the formula")
             }
             let values = inner.map(transform)
             Self.markNonFinite(values, valid: &valid)
