@@ -4,7 +4,7 @@ import LinearAlgebra
 /// Bootstrap inference on a fitted model.
 extension LinearModelFit {
     /// The most dummy columns the exact treatment of fixed effects not nested in the bootstrap
-    /// clusters may add; beyond it the residuals are not re-projected (a documented approximation).
+    /// clusters may add; beyond it the bootstrap refuses with an explanation.
     public static let bootstrapDummyLimit = 2_000
 
     /// The wild cluster bootstrap test of H0: coefficient `term` = `value`, with CRV1 statistics
@@ -18,14 +18,22 @@ extension LinearModelFit {
     /// absorption; without fixed effects it is not needed.
     public func wildBootstrap(frame: ModelFrame?, term: String, value: Double = 0, covarianceCluster: String,
                               bootstrapCluster: String? = nil, settings: WildBootstrapSettings) throws(EstimationError) -> WildBootstrapResult {
-        let index = try coefficientIndex(term)
+        _ = try coefficientIndex(term)
+        let restriction = try LinearRestriction(parsing: "\(term) = \(value)")
+        return try wildBootstrap(frame: frame, restriction: restriction, covarianceCluster: covarianceCluster,
+                                 bootstrapCluster: bootstrapCluster, settings: settings)
+    }
+
+    /// The wild cluster bootstrap test of a linear restriction H0: Σ aⱼ βⱼ = r.
+    public func wildBootstrap(frame: ModelFrame?, restriction hypothesis: LinearRestriction, covarianceCluster: String,
+                              bootstrapCluster: String? = nil, settings: WildBootstrapSettings) throws(EstimationError) -> WildBootstrapResult {
+        let slopes = try hypothesis.vector(over: coefficientNames, collinear: collinearNames)
         let covariance = try clusterVariable(covarianceCluster)
         let bootstrap = try clusterVariable(bootstrapCluster ?? covarianceCluster)
         var design = weightedDesign
         var residuals = weightedResiduals
         var estimates = coefficients
         var bread = self.bread
-        var notes = [String]()
         if !fixedEffects.isEmpty, let frame {
             let exact = try BootstrapDesign(frame: frame, fit: self, bootstrapClusters: bootstrap)
             if let exact {
@@ -34,16 +42,19 @@ extension LinearModelFit {
                 estimates = exact.coefficients
                 bread = exact.bread
             } else {
-                notes.append("fixed effects not nested in the bootstrap clusters have too many levels to re-estimate in each draw")
+                // Re-estimating that many dummies in every draw is out of reach, and skipping it
+                // would silently change the test: refuse instead.
+                throw EstimationError("the wild bootstrap re-estimates fixed effects not nested in the bootstrap clusters in every draw, and these have more than \(Self.bootstrapDummyLimit) levels; cluster the bootstrap at a level that nests them (--boot-cluster) or use --bootstrap pairs")
             }
         }
+        // The bootstrap design's first columns are the slopes; dummy columns get weight 0.
         var restriction = [Double](repeating: 0, count: estimates.count)
-        restriction[index] = 1
+        for (index, weight) in slopes.enumerated() { restriction[index] = weight }
         let parameters = parameterCount(nestedIn: [covariance])
         let correction = SmallSampleCorrection.fixestDefault
         let kappa = correction.clusterFactor(clusters: covariance.count) * correction.parameterFactor(observations: observationCount, parameters: parameters)
         let problem = WildBootstrapProblem(design: design, residuals: residuals, coefficients: estimates, bread: bread,
-                                           restriction: restriction, value: value, covarianceClusters: covariance,
+                                           restriction: restriction, value: hypothesis.value, covarianceClusters: covariance,
                                            bootstrapClusters: bootstrap, smallSampleFactor: kappa)
         do {
             return try WildClusterBootstrap.test(problem, settings: settings)

@@ -21,6 +21,8 @@ public struct PanelTrends: Sendable {
     public let points: [Point]
     /// The groups in drawing order, with each cohort's first treated period (nil for controls).
     public let groups: [(name: String, start: Int?)]
+    /// Every cohort's first treated period, ascending (marked on the chart whatever the grouping).
+    public let cohortStarts: [Int]
 
     /// Computes the trends of `outcome` in `table`, whose panel structure (with cohorts) is given.
     public init(structure: PanelStructure, table: DataTable, outcome: String, statistic: Statistic, grouping: Grouping)
@@ -68,5 +70,6 @@ public struct PanelTrends: Sendable {
         self.grouping = grouping
         self.points = points
         self.groups = groups
+        self.cohortStarts = Array(Set(structure.cohorts.compactMap { $0 })).sorted()
     }
 }

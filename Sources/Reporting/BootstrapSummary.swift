@@ -17,10 +17,17 @@ public struct BootstrapSummary: Sendable {
     public let confidenceHigh: Double
     /// The cluster variable whose clusters were resampled or weighted.
     public let cluster: String
+    /// Pairs: the normal interval (estimate ± z·SE), beside the percentile one.
+    public let normalInterval: (low: Double, high: Double)?
+    /// Pairs: replicates in which the model could not be estimated.
+    public let failedReplicates: Int
 
     /// Creates a summary.
     public init(method: String, weights: String?, replicates: Int, seed: UInt64, imposeNull: Bool?, fullEnumeration: Bool,
-                pValue: Double?, standardError: Double?, confidenceLow: Double, confidenceHigh: Double, cluster: String) {
+                pValue: Double?, standardError: Double?, confidenceLow: Double, confidenceHigh: Double, cluster: String,
+                normalInterval: (low: Double, high: Double)? = nil, failedReplicates: Int = 0) {
+        self.normalInterval = normalInterval
+        self.failedReplicates = failedReplicates
         self.method = method
         self.weights = weights
         self.replicates = replicates
@@ -34,7 +41,7 @@ public struct BootstrapSummary: Sendable {
         self.cluster = cluster
     }
 
-    var json: JSONValue {
+    public var json: JSONValue {
         var pairs: [(String, JSONValue)] = [("method", .string(method)), ("weights", weights.map { .string($0) } ?? .null),
                                             ("reps", .integer(replicates)), ("seed", .integer(Int(truncatingIfNeeded: seed)))]
         if let imposeNull { pairs.append(("impose_null", .bool(imposeNull))) }
@@ -44,11 +51,17 @@ public struct BootstrapSummary: Sendable {
         if let standardError { pairs.append(("std_error", .finite(standardError))) }
         pairs.append(("conf_low", .finite(confidenceLow)))
         pairs.append(("conf_high", .finite(confidenceHigh)))
+        if let normalInterval {
+            pairs.append(("interval", .string("percentile")))
+            pairs.append(("normal_conf_low", .finite(normalInterval.low)))
+            pairs.append(("normal_conf_high", .finite(normalInterval.high)))
+            pairs.append(("failed_reps", .integer(failedReplicates)))
+        }
         return .object(pairs)
     }
 
     /// One line for the text report.
-    func line(term: String) -> String {
+    public func line(term: String) -> String {
         let kind = method == "wild"
             ? "wild cluster bootstrap (\(imposeNull == false ? "WCU" : "WCR"), \(weights ?? ""), "
                 + (fullEnumeration ? "all \(replicates) sign vectors" : "\(replicates) reps, seed \(seed)") + ", by \(cluster))"

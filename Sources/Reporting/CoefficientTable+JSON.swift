@@ -38,6 +38,11 @@ extension CoefficientTable {
             if let bootstrap = bootstraps[row.term] { entry.append(("bootstrap", bootstrap.json)) }
             return .object(entry)
         })))
+        if let test = restrictionTest {
+            if case let .object(fields) = test.summary.json {
+                pairs.append(("bootstrap_restriction", .object([("restriction", .string(test.restriction))] + fields)))
+            }
+        }
         pairs.append(("notes", .array(notes.map { .string($0) })))
         return .object(pairs)
     }

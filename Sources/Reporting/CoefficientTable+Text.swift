@@ -40,6 +40,10 @@ extension CoefficientTable {
             lines.append("Bootstrap (H0: coefficient = 0):")
             for row in bootstrapped { lines.append("  " + (bootstraps[row.term]?.line(term: row.term) ?? "")) }
         }
+        if let test = restrictionTest {
+            lines.append("Bootstrap test of \(test.restriction):")
+            lines.append("  " + test.summary.line(term: "restriction"))
+        }
         for note in notes { lines.append("Note: \(note)") }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -38,6 +38,8 @@ public struct CoefficientTable: Sendable {
     public let notes: [String]
     /// Bootstrap inference by term, when a bootstrap was run.
     public var bootstraps: [String: BootstrapSummary] = [:]
+    /// A wild bootstrap test of a linear restriction (`--restriction`), with its text form.
+    public var restrictionTest: (restriction: String, summary: BootstrapSummary)?
 
     /// Builds the table from a fit and a covariance estimate.
     public init(fit: LinearModelFit, covariance: CovarianceEstimate, weights: String?, confidenceLevel: Double = 0.95) {

@@ -10,13 +10,10 @@ extension PanelTrends {
                 points: points.filter { $0.group == group.name }.map { (x: Double($0.period), y: Optional($0.value)) },
                 color: nil, dashed: group.name == "never" || group.name == "never_treated", markers: true)
         }
-        var markers = [LineChart.VerticalMarker]()
-        switch grouping {
-        case .cohort:
-            markers = groups.compactMap { group in group.start.map { LineChart.VerticalMarker(x: Double($0), label: "cohort \($0) starts") } }
-        case .status:
-            break
-        }
+        // A dashed marker where each cohort's support starts; with many cohorts the labels are
+        // shortened to the year so that they stay legible.
+        let many = cohortStarts.count > 6
+        let markers = cohortStarts.map { LineChart.VerticalMarker(x: Double($0), label: many ? String($0) : "cohort \($0) starts") }
         let title = "\(statistic == .mean ? "Mean" : "Median") \(outcome) by \(grouping == .cohort ? "cohort" : "support status")"
         return LineChart(title: title, xLabel: "Period", yLabel: "\(statistic.rawValue) of \(outcome)",
                          series: series, markers: markers)

@@ -23,6 +23,9 @@ struct BootstrapOptions: ParsableArguments {
     @Option(name: .long, help: "The coefficient to test (default: every coefficient).")
     var param: String?
 
+    @Option(name: .long, help: "Wild bootstrap test of a linear restriction, e.g. \"grant + grant_1 = 0\" (instead of one test per coefficient).")
+    var restriction: String?
+
     @Option(name: .customLong("boot-weights"), help: "Wild bootstrap weights: rademacher, webb, mammen, normal.")
     var bootWeights: BootstrapWeights = .rademacher
 
@@ -36,8 +39,13 @@ struct BootstrapOptions: ParsableArguments {
     var pValueType: BootstrapPValueType = .symmetric
 
     func validate() throws {
-        guard bootstrap != nil else { return }
+        guard bootstrap != nil else {
+            if restriction != nil { throw ValidationError("--restriction is tested by the wild bootstrap: add --bootstrap wild") }
+            return
+        }
         guard reps >= 1 else { throw ValidationError("--reps must be at least 1, got \(reps)") }
         if bootstrap == .pairs && reps < 2 { throw ValidationError("the pairs bootstrap needs --reps of at least 2") }
+        if restriction != nil && bootstrap != .wild { throw ValidationError("--restriction is tested by the wild bootstrap: add --bootstrap wild") }
+        if restriction != nil && param != nil { throw ValidationError("give --param or --restriction, not both") }
     }
 }

@@ -9,7 +9,23 @@ struct BootstrapRunner {
     let level: Double
     let threads: Int
 
+    /// The wild bootstrap test of the --restriction, if one was given.
+    func restrictionTest(fit: LinearModelFit, frame: ModelFrame?) throws -> (LinearRestriction, WildBootstrapResult)? {
+        guard let text = options.restriction else { return nil }
+        let restriction = try LinearRestriction(parsing: text)
+        guard let cluster = options.bootCluster ?? covariance.clusterVariables.first else {
+            throw CommandError("--bootstrap needs clusters: use --vcov cluster:VAR or --boot-cluster VAR")
+        }
+        let settings = WildBootstrapSettings(replicates: options.reps, seed: options.seed, weights: options.bootWeights,
+                                             imposeNull: options.imposeNull, pValueType: options.pValueType,
+                                             confidenceLevel: level, threads: threads)
+        let result = try fit.wildBootstrap(frame: frame, restriction: restriction, covarianceCluster: covariance.clusterVariables.first ?? cluster,
+                                           bootstrapCluster: cluster, settings: settings)
+        return (restriction, result)
+    }
+
     func run(fit: LinearModelFit, frame: ModelFrame?) throws -> [String: BootstrapSummary] {
+        guard options.restriction == nil else { return [:] }
         let terms = try options.param.map { [fit.coefficientNames[try fit.coefficientIndex($0)]] } ?? fit.coefficientNames
         guard let cluster = options.bootCluster ?? covariance.clusterVariables.first else {
             throw CommandError("--bootstrap needs clusters: use --vcov cluster:VAR or --boot-cluster VAR")
@@ -44,7 +60,9 @@ struct BootstrapRunner {
                 summaries[term] = BootstrapSummary(method: "pairs", weights: nil, replicates: options.reps, seed: options.seed,
                                                    imposeNull: nil, fullEnumeration: false, pValue: nil,
                                                    standardError: result.standardErrors[index], confidenceLow: result.percentileLow[index],
-                                                   confidenceHigh: result.percentileHigh[index], cluster: cluster)
+                                                   confidenceHigh: result.percentileHigh[index], cluster: cluster,
+                                                   normalInterval: (result.normalLow[index], result.normalHigh[index]),
+                                                   failedReplicates: result.failedReplicates)
             }
         case nil:
             break

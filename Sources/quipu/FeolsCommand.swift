@@ -81,8 +81,15 @@ struct FeolsCommand: ParsableCommand {
             let covarianceSeconds = Self.seconds(since: covarianceStart)
             var results = CoefficientTable(fit: fit, covariance: estimate, weights: weights, confidenceLevel: level)
             if resampling.bootstrap != nil {
-                results.bootstraps = try BootstrapRunner(options: resampling, covariance: covariance, level: level,
-                                                         threads: execution.threads).run(fit: fit, frame: bootstrapFrame)
+                let runner = BootstrapRunner(options: resampling, covariance: covariance, level: level, threads: execution.threads)
+                results.bootstraps = try runner.run(fit: fit, frame: bootstrapFrame)
+                if let (restriction, test) = try runner.restrictionTest(fit: fit, frame: bootstrapFrame) {
+                    results.restrictionTest = (restriction.description, BootstrapSummary(
+                        method: "wild", weights: resampling.bootWeights.rawValue, replicates: test.replicates, seed: resampling.seed,
+                        imposeNull: resampling.imposeNull, fullEnumeration: test.fullEnumeration, pValue: test.pValue, standardError: nil,
+                        confidenceLow: test.confidenceLow, confidenceHigh: test.confidenceHigh,
+                        cluster: resampling.bootCluster ?? covariance.clusterVariables.first ?? ""))
+                }
             }
             let fitSeconds = Self.seconds(since: fitStart)
             switch output.format {

@@ -147,3 +147,40 @@ import PanelData
         #expect(single?.message.contains("at least 2") == true)
     }
 }
+
+@Suite struct LinearRestrictionTests {
+    @Test func parsesRestrictions() throws {
+        let restriction = try LinearRestriction(parsing: "2*x1 - x2 + year::-1 = 0.5")
+        #expect(restriction.weights.map(\.term) == ["x1", "x2", "year::-1"])
+        #expect(restriction.weights.map(\.weight) == [2, -1, 1])
+        #expect(restriction.value == 0.5)
+        #expect(throws: EstimationError.self) { try LinearRestriction(parsing: "x1 + = 2") }
+        #expect(throws: EstimationError.self) { try LinearRestriction(parsing: "x1 = abc") }
+    }
+
+    /// H0: β₁ + β₂ = 0 in y ~ x1 + x2 is H0: γ₁ = 0 in y ~ x1 + (x2 − x1), whose x1 coefficient is
+    /// β₁ + β₂: the same restricted model and the same draws must give the same p-value.
+    @Test(arguments: [true, false])
+    func restrictionEqualsReparametrisedCoefficient(imposeNull: Bool) throws {
+        var lines = syntheticPanelCSV(firms: 30, years: 6, seed: 12).split(separator: "\n").map(String.init)
+        lines[0] += ",d"
+        for index in 1..<lines.count {
+            let fields = lines[index].split(separator: ",").map(String.init)
+            let x1 = Double(fields[3]) ?? 0, x2 = Double(fields[4]) ?? 0
+            lines[index] += ",\(x2 - x1)"
+        }
+        let csv = lines.joined(separator: "\n")
+        let settings = WildBootstrapSettings(replicates: 1_999, seed: 5, imposeNull: imposeNull, threads: 2)
+        let original = try fitText(csv, formula: "y ~ x1 + x2 | firm + year", clusters: ["firm"], removeSingletons: false)
+        let reparametrised = try fitText(csv, formula: "y ~ x1 + d | firm + year", clusters: ["firm"], removeSingletons: false)
+        #expect(abs(original.coefficients[0] + original.coefficients[1] - reparametrised.coefficients[0]) < 1e-9)
+        // Firm fixed effects are nested in the firm clusters and year effects are not; with frame
+        // nil the bootstrap runs on the demeaned design, identical for both parametrisations.
+        let restricted = try original.wildBootstrap(frame: nil, restriction: try LinearRestriction(parsing: "x1 + x2 = 0"),
+                                                    covarianceCluster: "firm", settings: settings)
+        let single = try reparametrised.wildBootstrap(frame: nil, term: "x1", covarianceCluster: "firm", settings: settings)
+        #expect(restricted.pValue == single.pValue)
+        #expect(abs(restricted.statistic - single.statistic) < 1e-8 * abs(single.statistic))
+        #expect(abs(restricted.confidenceLow - single.confidenceLow) < 1e-6 * max(1, abs(single.confidenceLow)))
+    }
+}
