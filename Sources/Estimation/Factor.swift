@@ -22,27 +22,15 @@ public struct Factor: Sendable {
     /// for the million-level firm identifiers of large panels.
     public init(name: String, keys: [Int64]) {
         self.name = name
-        var dense = [Int32](repeating: 0, count: keys.count)
-        var count: Int32 = 0
         if let low = keys.min(), let high = keys.max(), high - low < Int64(max(4 * keys.count, 1 << 16)) {
-            var table = [Int32](repeating: -1, count: Int(high - low) + 1)
-            keys.withUnsafeBufferPointer { source in
-                table.withUnsafeMutableBufferPointer { lookup in
-                    dense.withUnsafeMutableBufferPointer { output in
-                        for index in 0..<source.count {
-                            let slot = Int(source[index] - low)
-                            var code = lookup[slot]
-                            if code < 0 {
-                                code = count
-                                lookup[slot] = code
-                                count += 1
-                            }
-                            output[index] = code
-                        }
-                    }
-                }
+            let (dense, count) = keys.withUnsafeBufferPointer { source in
+                Self.denseCodes(count: source.count, slots: Int(high - low) + 1) { Int(source[$0] - low) }
             }
+            self.codes = dense
+            self.levelCount = Int(count)
         } else {
+            var dense = [Int32](repeating: 0, count: keys.count)
+            var count: Int32 = 0
             var lookup = [Int64: Int32](minimumCapacity: 1024)
             for (index, key) in keys.enumerated() {
                 if let code = lookup[key] {
@@ -53,9 +41,9 @@ public struct Factor: Sendable {
                     count += 1
                 }
             }
+            self.codes = dense
+            self.levelCount = Int(count)
         }
-        self.codes = dense
-        self.levelCount = Int(count)
     }
 
     /// Creates a factor from numeric values that are all integers (or missing) within a range of
@@ -69,26 +57,33 @@ public struct Factor: Sendable {
             high = Swift.max(high, value)
         }
         guard low.isFinite, high - low < Double(Swift.max(4 * values.count, 1 << 16)) else { return nil }
-        var table = [Int32](repeating: -1, count: Int(high - low) + 1)
-        var dense = [Int32](repeating: 0, count: values.count)
+        let (dense, next) = values.withUnsafeBufferPointer { source in
+            Self.denseCodes(count: source.count, slots: Int(high - low) + 1) { source[$0].isFinite ? Int(source[$0] - low) : nil }
+        }
+        self.init(name: name, denseCodes: dense, levelCount: Swift.max(Int(next), 1))
+    }
+
+    /// Codes numbered in order of first appearance, through a lookup table over `slots` possible
+    /// keys; `slot(i)` is observation i's key, or nil for a missing one (code 0, dropped later).
+    private static func denseCodes(count: Int, slots: Int, slot: (Int) -> Int?) -> ([Int32], Int32) {
+        var table = [Int32](repeating: -1, count: slots)
+        var dense = [Int32](repeating: 0, count: count)
         var next: Int32 = 0
-        values.withUnsafeBufferPointer { source in
-            table.withUnsafeMutableBufferPointer { lookup in
-                dense.withUnsafeMutableBufferPointer { output in
-                    for index in 0..<source.count where source[index].isFinite {
-                        let slot = Int(source[index] - low)
-                        var code = lookup[slot]
-                        if code < 0 {
-                            code = next
-                            lookup[slot] = code
-                            next += 1
-                        }
-                        output[index] = code
+        table.withUnsafeMutableBufferPointer { lookup in
+            dense.withUnsafeMutableBufferPointer { output in
+                for index in 0..<count {
+                    guard let key = slot(index) else { continue }
+                    var code = lookup[key]
+                    if code < 0 {
+                        code = next
+                        lookup[key] = code
+                        next += 1
                     }
+                    output[index] = code
                 }
             }
         }
-        self.init(name: name, denseCodes: dense, levelCount: Swift.max(Int(next), 1))
+        return (dense, next)
     }
 
     /// The number of observations.
