@@ -163,7 +163,9 @@ def main(argv=None) -> int:
             for th in args.threads:
                 print(f"[quipu] {name} B={cfg['reps']:,} threads={th} load={os.getloadavg()[0]:.2f} ...",
                       file=sys.stderr, flush=True)
+                la = os.getloadavg()[0]
                 rec = run_quipu(quipu, data, cfg["reps"], th, args.runs, args.timeout)
+                rec["load_before"] = la
                 if "error" in rec:
                     failed = True
                     print(f"[quipu]   -> FAILED: {rec['error']}", file=sys.stderr)

@@ -75,21 +75,36 @@ public enum WildClusterBootstrap {
             var scores = [Double](repeating: 0, count: cov.count)
             let sameClusters = boot.codes == cov.codes
             var cells = [Int64: (Double, Double)]()
-            for i in 0..<rows {
-                let g = Int(boot.codes[i]), h = Int(cov.codes[i])
-                s0[g] += xc[i] * u0[i]
-                s1[g] += xc[i] * u1[i]
-                scores[h] += xc[i] * problem.residuals[i]
-                for j in 0..<k {
-                    let x = design.values[i + j * rows]
-                    xu0[j, g] += x * u0[i]
-                    xu1[j, g] += x * u1[i]
-                    w[j, h] += x * xc[i]
-                }
-                if !sameClusters {
-                    let key = Int64(h) * Int64(boot.count) + Int64(g)
-                    let cell = cells[key] ?? (0, 0)
-                    cells[key] = (cell.0 + xc[i] * u0[i], cell.1 + xc[i] * u1[i])
+            // One pass over the rows with raw buffers: this loop is the set-up's only O(N·k) work.
+            let width = design.columns
+            design.values.withUnsafeBufferPointer { x in
+                boot.codes.withUnsafeBufferPointer { bootCodes in
+                    cov.codes.withUnsafeBufferPointer { covCodes in
+                        xu0.values.withUnsafeMutableBufferPointer { xu0 in
+                            xu1.values.withUnsafeMutableBufferPointer { xu1 in
+                                w.values.withUnsafeMutableBufferPointer { w in
+                                    for i in 0..<rows {
+                                        let g = Int(bootCodes[i]), h = Int(covCodes[i])
+                                        let score0 = xc[i] * u0[i], score1 = xc[i] * u1[i]
+                                        s0[g] += score0
+                                        s1[g] += score1
+                                        scores[h] += xc[i] * problem.residuals[i]
+                                        for j in 0..<width {
+                                            let value = x[i + j * rows]
+                                            xu0[j + g * width] += value * u0[i]
+                                            xu1[j + g * width] += value * u1[i]
+                                            w[j + h * width] += value * xc[i]
+                                        }
+                                        if !sameClusters {
+                                            let key = Int64(h) * Int64(boot.count) + Int64(g)
+                                            let cell = cells[key] ?? (0, 0)
+                                            cells[key] = (cell.0 + score0, cell.1 + score1)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
             self.s0 = s0
