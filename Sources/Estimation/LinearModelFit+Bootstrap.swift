@@ -34,7 +34,13 @@ extension LinearModelFit {
         var residuals = weightedResiduals
         var estimates = coefficients
         var bread = self.bread
-        if !fixedEffects.isEmpty, let frame {
+        var dummyBlock: WildBootstrapDummyBlock? = nil
+        if !fixedEffects.isEmpty, let frame, let block = fastDummyBlock(frame: frame, bootstrap: bootstrap, covariance: covariance) {
+            // One nested and one non-nested fixed effect, unweighted: the fit's own demeaned
+            // design plus the non-nested effect's dummy block give the same bootstrap as the
+            // dense dummy columns, without building them.
+            dummyBlock = block
+        } else if !fixedEffects.isEmpty, let frame {
             let exact = try BootstrapDesign(frame: frame, fit: self, bootstrapClusters: bootstrap)
             if let exact {
                 design = exact.design
@@ -53,14 +59,27 @@ extension LinearModelFit {
         let parameters = parameterCount(nestedIn: [covariance])
         let correction = SmallSampleCorrection.fixestDefault
         let kappa = correction.clusterFactor(clusters: covariance.count) * correction.parameterFactor(observations: observationCount, parameters: parameters)
-        let problem = WildBootstrapProblem(design: design, residuals: residuals, coefficients: estimates, bread: bread,
+        var problem = WildBootstrapProblem(design: design, residuals: residuals, coefficients: estimates, bread: bread,
                                            restriction: restriction, value: hypothesis.value, covarianceClusters: covariance,
                                            bootstrapClusters: bootstrap, smallSampleFactor: kappa)
+        problem.dummyBlock = dummyBlock
         do {
             return try WildClusterBootstrap.test(problem, settings: settings)
         } catch {
             throw EstimationError(error.description)
         }
+    }
+
+    /// The dummy block for the common case of one fixed effect nested in both clusterings and one
+    /// not nested, without weights; nil otherwise.
+    func fastDummyBlock(frame: ModelFrame, bootstrap: ClusterVariable, covariance: ClusterVariable) -> WildBootstrapDummyBlock? {
+        guard frame.weights == nil, frame.fixedEffects.count == 2 else { return nil }
+        let bootFactor = Factor(name: bootstrap.name, denseCodes: bootstrap.codes, levelCount: bootstrap.count)
+        let covFactor = Factor(name: covariance.name, denseCodes: covariance.codes, levelCount: covariance.count)
+        let nested = frame.fixedEffects.filter { $0.isNested(in: bootFactor) && $0.isNested(in: covFactor) }
+        let others = frame.fixedEffects.filter { !$0.isNested(in: bootFactor) }
+        guard nested.count == 1, others.count == 1 else { return nil }
+        return WildBootstrapDummyBlock.make(nested: nested[0], other: others[0])
     }
 
     /// The position of a coefficient, or an error that says why it has none.

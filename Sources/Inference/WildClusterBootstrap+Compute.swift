@@ -51,7 +51,10 @@ public enum WildClusterBootstrap {
         init(_ problem: WildBootstrapProblem, imposeNull: Bool) throws {
             let design = problem.design
             let rows = design.rows
-            k = design.columns
+            let block = problem.dummyBlock
+            let dummyCount = block?.count ?? 0
+            // The dummy block (if any) stacks under the regressors' rows of A and W.
+            k = design.columns + dummyCount
             let c = try problem.bread.times(problem.restriction)
             let sigma = zip(problem.restriction, c).reduce(0) { $0 + $1.0 * $1.1 }
             guard sigma > 0 else { throw BootstrapError("the restriction has zero variance") }
@@ -70,13 +73,15 @@ public enum WildClusterBootstrap {
             bootstrapCount = boot.count
             covarianceCount = cov.count
             var s0 = [Double](repeating: 0, count: boot.count), s1 = s0
-            var xu0 = Matrix(rows: k, columns: boot.count), xu1 = xu0
+            var xu0 = Matrix(rows: design.columns, columns: boot.count), xu1 = xu0
             var w = Matrix(rows: k, columns: cov.count)
+            var e0 = Matrix(rows: dummyCount, columns: boot.count), e1 = e0
             var scores = [Double](repeating: 0, count: cov.count)
             let sameClusters = boot.codes == cov.codes
             var cells = [Int64: (Double, Double)]()
             // One pass over the rows with raw buffers: this loop is the set-up's only O(N·k) work.
             let width = design.columns
+            let total = width + dummyCount
             design.values.withUnsafeBufferPointer { x in
                 boot.codes.withUnsafeBufferPointer { bootCodes in
                     cov.codes.withUnsafeBufferPointer { covCodes in
@@ -93,7 +98,7 @@ public enum WildClusterBootstrap {
                                             let value = x[i + j * rows]
                                             xu0[j + g * width] += value * u0[i]
                                             xu1[j + g * width] += value * u1[i]
-                                            w[j + h * width] += value * xc[i]
+                                            w[j + h * total] += value * xc[i]
                                         }
                                         if !sameClusters {
                                             let key = Int64(h) * Int64(boot.count) + Int64(g)
@@ -107,16 +112,46 @@ public enum WildClusterBootstrap {
                     }
                 }
             }
+            if let block {
+                // E_g = Σ_{i∈g} d_i ũ_i and F_h = Σ_{i∈h} d_i (c′x̃_i), by level code.
+                for i in 0..<rows {
+                    let level = Int(block.codes[i])
+                    guard level >= 0 else { continue }
+                    let g = Int(boot.codes[i]), h = Int(cov.codes[i])
+                    e0[level, g] += u0[i]
+                    e1[level, g] += u1[i]
+                    w[width + level, h] += xc[i]
+                }
+            }
             self.s0 = s0
             self.s1 = s1
-            a0 = try problem.bread.multiplied(by: xu0)
-            a1 = try problem.bread.multiplied(by: xu1)
+            let regressors0 = try problem.bread.multiplied(by: xu0)
+            let regressors1 = try problem.bread.multiplied(by: xu1)
+            if let block {
+                let dummies0 = try block.inverseGram.multiplied(by: e0)
+                let dummies1 = try block.inverseGram.multiplied(by: e1)
+                a0 = Self.stacked(regressors0, dummies0)
+                a1 = Self.stacked(regressors1, dummies1)
+            } else {
+                a0 = regressors0
+                a1 = regressors1
+            }
             self.w = w
             sampleScores = scores
             sparse = sameClusters ? nil : cells.keys.sorted().map { key in
                 let cell = cells[key] ?? (0, 0)
                 return (h: Int32(key / Int64(boot.count)), g: Int32(key % Int64(boot.count)), v0: cell.0, v1: cell.1)
             }
+        }
+
+        /// The rows of `top` above the rows of `bottom` (same column count).
+        static func stacked(_ top: Matrix, _ bottom: Matrix) -> Matrix {
+            var result = Matrix(rows: top.rows + bottom.rows, columns: top.columns)
+            for column in 0..<top.columns {
+                for row in 0..<top.rows { result[row, column] = top[row, column] }
+                for row in 0..<bottom.rows { result[top.rows + row, column] = bottom[row, column] }
+            }
+            return result
         }
 
         /// Fills `output` with the summaries of replicates `range`.

@@ -78,9 +78,11 @@ extension WildClusterBootstrap {
                 expansions += 1
             }
             guard expansions < 60 else { return direction * .infinity }
+            // p(r) is a step function of r; locating its crossing to 1e-7 standard errors is far
+            // finer than the Monte Carlo error of the end points.
             for _ in 0..<80 {
                 let middle = 0.5 * (inside + outside)
-                if middle == inside || middle == outside { break }
+                if middle == inside || middle == outside || abs(outside - inside) < 1e-7 * scale { break }
                 if pValue(at: middle) > alpha { inside = middle } else { outside = middle }
             }
             return 0.5 * (inside + outside)

@@ -45,6 +45,9 @@ public struct WildBootstrapProblem: Sendable {
     public let bootstrapClusters: ClusterVariable
     /// The small-sample factor κ of the CRV1 variance; p-values do not depend on it.
     public let smallSampleFactor: Double
+    /// A fixed effect to re-estimate in every draw without dense dummy columns (see
+    /// `WildBootstrapDummyBlock`), or nil.
+    public var dummyBlock: WildBootstrapDummyBlock?
 
     /// Creates a problem.
     public init(design: Matrix, residuals: [Double], coefficients: [Double], bread: Matrix, restriction: [Double], value: Double,
@@ -58,6 +61,29 @@ public struct WildBootstrapProblem: Sendable {
         self.covarianceClusters = covarianceClusters
         self.bootstrapClusters = bootstrapClusters
         self.smallSampleFactor = smallSampleFactor
+    }
+}
+
+/// A fixed effect not nested in the clusters whose dummies belong in the bootstrap regression,
+/// given by its level codes instead of dense columns.
+///
+/// With the design's other fixed effects nested in the clusters, the bootstrap regression's
+/// projection splits into the k demeaned regressors and these L dummies demeaned by the nested
+/// effects; the dummy block needs only per-cluster sums of d_i ũ_i and d_i (c′x̃_i), and the L × L
+/// inverse Gram matrix of the demeaned dummies. Building them costs one pass over the rows.
+public struct WildBootstrapDummyBlock: Sendable {
+    /// Each row's dummy column (0..<count), or −1 for the reference level.
+    public let codes: [Int32]
+    /// L, the number of dummy columns.
+    public let count: Int
+    /// (D̃′D̃)⁻¹ for the dummies demeaned by the nested fixed effects.
+    public let inverseGram: Matrix
+
+    /// Creates a block.
+    public init(codes: [Int32], count: Int, inverseGram: Matrix) {
+        self.codes = codes
+        self.count = count
+        self.inverseGram = inverseGram
     }
 }
 
