@@ -28,9 +28,10 @@ public struct ReplicateRunner: Sendable {
         let chunks = (count + chunkSize - 1) / chunkSize
         let progress = ProgressBar(total: chunks, enabled: showsProgress)
         let previousBLASThreads = BLASThreads.current
-        // BLAS calls inside workers run single-threaded: the parallelism is across chunks.
-        if threads > 1 { BLASThreads.set(1) }
-        defer { if threads > 1 { BLASThreads.set(previousBLASThreads) } }
+        // BLAS calls inside workers run single-threaded: the parallelism is across chunks, and
+        // --threads 1 means one thread.
+        BLASThreads.set(1)
+        defer { BLASThreads.set(previousBLASThreads) }
         results.withUnsafeMutableBufferPointer { buffer in
             let shared = SharedBuffer(pointer: buffer)
             let chunkSize = self.chunkSize

@@ -155,61 +155,84 @@ public enum WildClusterBootstrap {
         }
 
         /// Fills `output` with the summaries of replicates `range`.
+        ///
+        /// The chunk's weights form a G × m matrix V; the projections A·V and the scores S·V − Wᵀ(A·V)
+        /// are matrix products done by BLAS, then each column gives one replicate's summary. The
+        /// chunk boundaries depend only on the replicate count, so results do not depend on the
+        /// thread count.
         func replicates(_ range: Range<Int>, enumerate: Bool, seed: UInt64, weights: BootstrapWeights,
                         output: UnsafeMutableBufferPointer<Double>) {
-            var v = [Double](repeating: 0, count: bootstrapCount)
-            var projected0 = [Double](repeating: 0, count: k), projected1 = projected0
-            var scores0 = [Double](repeating: 0, count: covarianceCount), scores1 = scores0
-            for (offset, replicate) in range.enumerated() {
-                if enumerate {
-                    for g in 0..<bootstrapCount { v[g] = (replicate >> g) & 1 == 1 ? 1 : -1 }
-                } else {
-                    var stream = RandomStream(seed: seed, replicate: UInt64(replicate))
-                    for g in 0..<bootstrapCount { v[g] = weights.draw(&stream) }
-                }
-                var n0 = 0.0, n1 = 0.0
-                for g in 0..<bootstrapCount {
-                    n0 += s0[g] * v[g]
-                    n1 += s1[g] * v[g]
-                }
-                for j in 0..<k {
-                    var sum0 = 0.0, sum1 = 0.0
-                    for g in 0..<bootstrapCount {
-                        sum0 += a0[j, g] * v[g]
-                        sum1 += a1[j, g] * v[g]
+            let m = range.count
+            let G = bootstrapCount, H = covarianceCount
+            guard m > 0 else { return }
+            var v = Matrix(rows: G, columns: m)
+            v.values.withUnsafeMutableBufferPointer { weightsOut in
+                for (offset, replicate) in range.enumerated() {
+                    let column = offset * G
+                    if enumerate {
+                        for g in 0..<G { weightsOut[column + g] = (replicate >> g) & 1 == 1 ? 1 : -1 }
+                    } else {
+                        var stream = RandomStream(seed: seed, replicate: UInt64(replicate))
+                        for g in 0..<G { weightsOut[column + g] = weights.draw(&stream) }
                     }
-                    projected0[j] = sum0
-                    projected1[j] = sum1
                 }
-                if let sparse {
-                    for h in 0..<covarianceCount { scores0[h] = 0; scores1[h] = 0 }
+            }
+            // The rank-k corrections Wᵀ(A·V), by BLAS: (H × k)(k × G)(G × m).
+            var correction0 = Matrix(rows: H, columns: m), correction1 = correction0
+            if k > 0, let projected0 = try? a0.multiplied(by: v), let projected1 = try? a1.multiplied(by: v),
+               let product0 = try? w.multiplied(by: projected0, transposeSelf: true),
+               let product1 = try? w.multiplied(by: projected1, transposeSelf: true) {
+                correction0 = product0
+                correction1 = product1
+            }
+            // Sparse S (clusterings that differ): its product with V, also per chunk.
+            var sparse0 = [Double](), sparse1 = [Double]()
+            if let sparse {
+                sparse0 = [Double](repeating: 0, count: H * m)
+                sparse1 = sparse0
+                v.values.withUnsafeBufferPointer { vv in
                     for cell in sparse {
-                        scores0[Int(cell.h)] += cell.v0 * v[Int(cell.g)]
-                        scores1[Int(cell.h)] += cell.v1 * v[Int(cell.g)]
-                    }
-                } else {
-                    for g in 0..<bootstrapCount {
-                        scores0[g] = s0[g] * v[g]
-                        scores1[g] = s1[g] * v[g]
+                        let h = Int(cell.h), g = Int(cell.g)
+                        for offset in 0..<m {
+                            sparse0[h + offset * H] += cell.v0 * vv[g + offset * G]
+                            sparse1[h + offset * H] += cell.v1 * vv[g + offset * G]
+                        }
                     }
                 }
-                var alpha = 0.0, beta = 0.0, gamma = 0.0
-                for h in 0..<covarianceCount {
-                    var q0 = scores0[h], q1 = scores1[h]
-                    for j in 0..<k {
-                        q0 -= w[j, h] * projected0[j]
-                        q1 -= w[j, h] * projected1[j]
+            }
+            v.values.withUnsafeBufferPointer { vv in
+                correction0.values.withUnsafeBufferPointer { c0 in
+                    correction1.values.withUnsafeBufferPointer { c1 in
+                        s0.withUnsafeBufferPointer { s0 in
+                            s1.withUnsafeBufferPointer { s1 in
+                                for offset in 0..<m {
+                                    let column = offset * G, scoreColumn = offset * H
+                                    var n0 = 0.0, n1 = 0.0
+                                    for g in 0..<G {
+                                        n0 += s0[g] * vv[column + g]
+                                        n1 += s1[g] * vv[column + g]
+                                    }
+                                    var alpha = 0.0, beta = 0.0, gamma = 0.0
+                                    for h in 0..<H {
+                                        let direct0 = sparse == nil ? s0[h] * vv[column + h] : sparse0[scoreColumn + h]
+                                        let direct1 = sparse == nil ? s1[h] * vv[column + h] : sparse1[scoreColumn + h]
+                                        let q0 = direct0 - c0[scoreColumn + h]
+                                        let q1 = direct1 - c1[scoreColumn + h]
+                                        alpha += q0 * q0
+                                        beta += q0 * q1
+                                        gamma += q1 * q1
+                                    }
+                                    let base = offset * WildClusterBootstrap.summaryWidth
+                                    output[base] = n0
+                                    output[base + 1] = n1
+                                    output[base + 2] = alpha
+                                    output[base + 3] = beta
+                                    output[base + 4] = gamma
+                                }
+                            }
+                        }
                     }
-                    alpha += q0 * q0
-                    beta += q0 * q1
-                    gamma += q1 * q1
                 }
-                let base = offset * WildClusterBootstrap.summaryWidth
-                output[base] = n0
-                output[base + 1] = n1
-                output[base + 2] = alpha
-                output[base + 3] = beta
-                output[base + 4] = gamma
             }
         }
     }
