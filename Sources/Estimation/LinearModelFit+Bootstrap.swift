@@ -19,8 +19,7 @@ extension LinearModelFit {
     public func wildBootstrap(frame: ModelFrame?, term: String, value: Double = 0, covarianceCluster: String,
                               bootstrapCluster: String? = nil, settings: WildBootstrapSettings) throws(EstimationError) -> WildBootstrapResult {
         _ = try coefficientIndex(term)
-        let restriction = try LinearRestriction(parsing: "\(term) = \(value)")
-        return try wildBootstrap(frame: frame, restriction: restriction, covarianceCluster: covarianceCluster,
+        return try wildBootstrap(frame: frame, restriction: LinearRestriction(term: term, value: value), covarianceCluster: covarianceCluster,
                                  bootstrapCluster: bootstrapCluster, settings: settings)
     }
 

@@ -10,6 +10,12 @@ public struct LinearRestriction: Sendable, Equatable, CustomStringConvertible {
         lhs.value == rhs.value && lhs.weights.map(\.term) == rhs.weights.map(\.term) && lhs.weights.map(\.weight) == rhs.weights.map(\.weight)
     }
 
+    /// The restriction that one coefficient equals `value`.
+    public init(term: String, value: Double = 0) {
+        self.weights = [(term, 1)]
+        self.value = value
+    }
+
     /// Parses `a*term + b*term - term = r`; term names are matched later against the model.
     public init(parsing text: String) throws(EstimationError) {
         let sides = text.split(separator: "=", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -16,11 +16,7 @@ enum SpecialFunctions {
     /// Evaluated by the continued fraction of DLMF 8.17.22 with the modified Lentz algorithm
     /// (Lentz 1976; Thompson & Barnett 1986), on whichever side of the mean the fraction converges
     /// fast, using I_x(a, b) = 1 − I_{1−x}(b, a).
-    static func regularizedIncompleteBeta(_ x: Double, _ a: Double, _ b: Double) -> Double {
-        regularizedIncompleteBeta(x, complement: 1 - x, a, b)
-    }
-
-    /// I_x(a, b) given both x and 1 − x, so callers that know 1 − x exactly (t tests: t²/(ν + t²))
+    /// Both x and 1 − x are passed, so callers that know 1 − x exactly (t tests: t²/(ν + t²))
     /// keep the digits that forming 1 − x would lose.
     static func regularizedIncompleteBeta(_ x: Double, complement: Double, _ a: Double, _ b: Double) -> Double {
         if x.isNaN || a.isNaN || b.isNaN { return .nan }

@@ -9,6 +9,13 @@ struct BootstrapRunner {
     let level: Double
     let threads: Int
 
+    /// The wild bootstrap's settings from the command-line options.
+    var wildSettings: WildBootstrapSettings {
+        WildBootstrapSettings(replicates: options.reps, seed: options.seed, weights: options.bootWeights,
+                              imposeNull: options.imposeNull, pValueType: options.pValueType,
+                              confidenceLevel: level, threads: threads)
+    }
+
     /// The wild bootstrap test of the --restriction, if one was given.
     func restrictionTest(fit: LinearModelFit, frame: ModelFrame?) throws -> (LinearRestriction, WildBootstrapResult)? {
         guard let text = options.restriction else { return nil }
@@ -16,11 +23,8 @@ struct BootstrapRunner {
         guard let cluster = options.bootCluster ?? covariance.clusterVariables.first else {
             throw CommandError("--bootstrap needs clusters: use --vcov cluster:VAR or --boot-cluster VAR")
         }
-        let settings = WildBootstrapSettings(replicates: options.reps, seed: options.seed, weights: options.bootWeights,
-                                             imposeNull: options.imposeNull, pValueType: options.pValueType,
-                                             confidenceLevel: level, threads: threads)
         let result = try fit.wildBootstrap(frame: frame, restriction: restriction, covarianceCluster: covariance.clusterVariables.first ?? cluster,
-                                           bootstrapCluster: cluster, settings: settings)
+                                           bootstrapCluster: cluster, settings: wildSettings)
         return (restriction, result)
     }
 
@@ -34,11 +38,8 @@ struct BootstrapRunner {
         switch options.bootstrap {
         case .wild?:
             let covarianceCluster = covariance.clusterVariables.first ?? cluster
-            let settings = WildBootstrapSettings(replicates: options.reps, seed: options.seed, weights: options.bootWeights,
-                                                 imposeNull: options.imposeNull, pValueType: options.pValueType,
-                                                 confidenceLevel: level, threads: threads)
             for term in terms {
-                let result = try fit.wildBootstrap(frame: frame, term: term, covarianceCluster: covarianceCluster, bootstrapCluster: cluster, settings: settings)
+                let result = try fit.wildBootstrap(frame: frame, term: term, covarianceCluster: covarianceCluster, bootstrapCluster: cluster, settings: wildSettings)
                 summaries[term] = BootstrapSummary(method: "wild", weights: options.bootWeights.rawValue, replicates: result.replicates,
                                                    seed: options.seed, imposeNull: options.imposeNull, fullEnumeration: result.fullEnumeration,
                                                    pValue: result.pValue, standardError: nil, confidenceLow: result.confidenceLow,
