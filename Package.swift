@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(
             name: "quipu",
             dependencies: [
-                "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD", "Simulation",
+                "COpenBLAS", "LinearAlgebra", "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

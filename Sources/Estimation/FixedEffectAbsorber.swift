@@ -117,10 +117,11 @@ public struct FixedEffectAbsorber: Sendable {
     /// Demeans one variable in place; returns the number of sweeps.
     public func absorb(_ column: UnsafeMutableBufferPointer<Double>, name: String) throws(AbsorptionError) -> Int {
         let scale = Self.scale(of: column, weights: weights)
+        var scratch = PartialSums(levelCounts: factors.map(\.levelCount), rows: column.count)
         if factors.count == 1 {
             var coefficients = [[Double]](repeating: [], count: 1)
             coefficients[0] = [Double](repeating: 0, count: factors[0].levelCount)
-            update(factor: 0, coefficients: &coefficients, column: column)
+            update(factor: 0, coefficients: &coefficients, column: column, scratch: &scratch)
             subtractFitted(coefficients, from: column)
             return 1
         }
@@ -129,9 +130,9 @@ public struct FixedEffectAbsorber: Sendable {
         var lastChange = Double.infinity
         while iteration < maxIterations {
             var once = current
-            sweep(&once, column: column)
+            sweep(&once, column: column, scratch: &scratch)
             var twice = once
-            sweep(&twice, column: column)
+            sweep(&twice, column: column, scratch: &scratch)
             iteration += 2
             lastChange = Self.maxChange(once, twice) / scale
             if lastChange <= tolerance {
@@ -149,30 +150,26 @@ public struct FixedEffectAbsorber: Sendable {
 
     /// One Gauss–Seidel sweep: each factor's coefficients become the weighted level means of the
     /// variable net of the other factors' current coefficients.
-    private func sweep(_ coefficients: inout [[Double]], column: UnsafeMutableBufferPointer<Double>) {
-        for factor in 0..<factors.count { update(factor: factor, coefficients: &coefficients, column: column) }
+    private func sweep(_ coefficients: inout [[Double]], column: UnsafeMutableBufferPointer<Double>, scratch: inout PartialSums) {
+        for factor in 0..<factors.count { update(factor: factor, coefficients: &coefficients, column: column, scratch: &scratch) }
     }
 
-    private func update(factor target: Int, coefficients: inout [[Double]], column: UnsafeMutableBufferPointer<Double>) {
+    private func update(factor target: Int, coefficients: inout [[Double]], column: UnsafeMutableBufferPointer<Double>,
+                        scratch: inout PartialSums) {
         let rows = column.count
-        var sums = [Double](repeating: 0, count: factors[target].levelCount)
         let others = (0..<factors.count).filter { $0 != target }
-        sums.withUnsafeMutableBufferPointer { sums in
+        let lanes = scratch.lanes[target]
+        let levelCount = factors[target].levelCount
+        scratch.storage.withUnsafeMutableBufferPointer { partial in
+            let partial = UnsafeMutableBufferPointer(rebasing: partial[0..<(levelCount * lanes)])
+            partial.update(repeating: 0)
             factors[target].codes.withUnsafeBufferPointer { targetCodes in
                 if others.count == 1 {
                     let other = others[0]
                     factors[other].codes.withUnsafeBufferPointer { otherCodes in
                         coefficients[other].withUnsafeBufferPointer { otherCoefficients in
-                            if let weights {
-                                weights.withUnsafeBufferPointer { w in
-                                    for i in 0..<rows {
-                                        sums[Int(targetCodes[i])] += w[i] * (column[i] - otherCoefficients[Int(otherCodes[i])])
-                                    }
-                                }
-                            } else {
-                                for i in 0..<rows {
-                                    sums[Int(targetCodes[i])] += column[i] - otherCoefficients[Int(otherCodes[i])]
-                                }
+                            Self.scatter(into: partial, lanes: lanes, codes: targetCodes, weights: weights, rows: rows) { i in
+                                column[i] - otherCoefficients[Int(otherCodes[i])]
                             }
                         }
                     }
@@ -183,18 +180,8 @@ public struct FixedEffectAbsorber: Sendable {
                         factors[second].codes.withUnsafeBufferPointer { secondCodes in
                             coefficients[first].withUnsafeBufferPointer { firstCoefficients in
                                 coefficients[second].withUnsafeBufferPointer { secondCoefficients in
-                                    if let weights {
-                                        weights.withUnsafeBufferPointer { w in
-                                            for i in 0..<rows {
-                                                let net = column[i] - firstCoefficients[Int(firstCodes[i])] - secondCoefficients[Int(secondCodes[i])]
-                                                sums[Int(targetCodes[i])] += w[i] * net
-                                            }
-                                        }
-                                    } else {
-                                        for i in 0..<rows {
-                                            let net = column[i] - firstCoefficients[Int(firstCodes[i])] - secondCoefficients[Int(secondCodes[i])]
-                                            sums[Int(targetCodes[i])] += net
-                                        }
+                                    Self.scatter(into: partial, lanes: lanes, codes: targetCodes, weights: weights, rows: rows) { i in
+                                        column[i] - firstCoefficients[Int(firstCodes[i])] - secondCoefficients[Int(secondCodes[i])]
                                     }
                                 }
                             }
@@ -212,20 +199,38 @@ public struct FixedEffectAbsorber: Sendable {
                         }
                     }
                     residual.withUnsafeBufferPointer { r in
-                        if let weights {
-                            weights.withUnsafeBufferPointer { w in
-                                for i in 0..<rows { sums[Int(targetCodes[i])] += w[i] * r[i] }
-                            }
-                        } else {
-                            for i in 0..<rows { sums[Int(targetCodes[i])] += r[i] }
-                        }
+                        Self.scatter(into: partial, lanes: lanes, codes: targetCodes, weights: weights, rows: rows) { r[$0] }
                     }
                 }
             }
         }
+        var sums = [Double](repeating: 0, count: levelCount)
         let totals = levelWeights[target]
-        for level in 0..<sums.count { sums[level] /= totals[level] }
+        for level in 0..<levelCount {
+            var total = 0.0
+            for lane in 0..<lanes { total += scratch.storage[level * lanes + lane] }
+            sums[level] = total / totals[level]
+        }
         coefficients[target] = sums
+    }
+
+    /// Adds (weighted) `value(i)` into level `codes[i]` of `partial`, spreading consecutive rows
+    /// over `lanes` interleaved partial sums per level.
+    ///
+    /// Panels are usually sorted by unit, so consecutive rows hit the same level; with a single
+    /// sum per level each addition waits on the previous one (store-to-load latency, several
+    /// times the cost of the addition). Separate lanes make those additions independent.
+    @inline(__always)
+    private static func scatter(into partial: UnsafeMutableBufferPointer<Double>, lanes: Int, codes: UnsafeBufferPointer<Int32>,
+                                weights: [Double]?, rows: Int, _ value: (Int) -> Double) {
+        let mask = lanes - 1
+        if let weights {
+            weights.withUnsafeBufferPointer { w in
+                for i in 0..<rows { partial[Int(codes[i]) &* lanes &+ (i & mask)] += w[i] * value(i) }
+            }
+        } else {
+            for i in 0..<rows { partial[Int(codes[i]) &* lanes &+ (i & mask)] += value(i) }
+        }
     }
 
     private func subtractFitted(_ coefficients: [[Double]], from column: UnsafeMutableBufferPointer<Double>) {
@@ -279,20 +284,45 @@ public struct FixedEffectAbsorber: Sendable {
     static func scale(of column: UnsafeMutableBufferPointer<Double>, weights: [Double]?) -> Double {
         var total = 0.0
         var weightSum = 0.0
-        for i in 0..<column.count {
-            let w = weights?[i] ?? 1
-            total += w * column[i]
-            weightSum += w
+        var squares = 0.0
+        if let weights {
+            weights.withUnsafeBufferPointer { w in
+                for i in 0..<column.count {
+                    total += w[i] * column[i]
+                    weightSum += w[i]
+                }
+                let mean = weightSum > 0 ? total / weightSum : 0
+                for i in 0..<column.count {
+                    let deviation = column[i] - mean
+                    squares += w[i] * deviation * deviation
+                }
+            }
+        } else {
+            for i in 0..<column.count { total += column[i] }
+            weightSum = Double(column.count)
+            let mean = weightSum > 0 ? total / weightSum : 0
+            for i in 0..<column.count {
+                let deviation = column[i] - mean
+                squares += deviation * deviation
+            }
         }
         let mean = weightSum > 0 ? total / weightSum : 0
-        var squares = 0.0
-        for i in 0..<column.count {
-            let deviation = column[i] - mean
-            squares += (weights?[i] ?? 1) * deviation * deviation
-        }
         let rms = weightSum > 0 ? (squares / weightSum).squareRoot() : 0
         let floor: Double = max(abs(mean) * 1e-12, Double.leastNormalMagnitude)
         return max(rms, floor)
+    }
+}
+
+/// Scratch space for the per-level sums of one variable's sweeps, reused across sweeps.
+struct PartialSums {
+    /// The interleaved partial sums per level of each factor: 4 where that costs little memory
+    /// against the rows, else 1.
+    let lanes: [Int]
+    var storage: [Double]
+
+    init(levelCounts: [Int], rows: Int) {
+        lanes = levelCounts.map { 4 * $0 <= max(rows, 1 << 16) ? 4 : 1 }
+        storage = [Double](repeating: 0, count: zip(levelCounts, lanes).map { $0 * $1 }.max() ?? 0)
     }
 }
 

@@ -13,14 +13,27 @@ public enum BootstrapWeights: String, Sendable, CaseIterable {
     /// Standard normal.
     case normal
 
+    /// Webb's six-point distribution: ±√(3/2), ±1, ±√(1/2) with equal probabilities.
+    static let webbValues: [Double] = [-1.5.squareRoot(), -1, -0.5.squareRoot(), 0.5.squareRoot(), 1, 1.5.squareRoot()]
+
+    /// Fills `buffer` with successive draws: the same numbers as calling `draw` for each entry,
+    /// with the choice of distribution made once.
+    public func fill(_ buffer: UnsafeMutableBufferPointer<Double>, from stream: inout RandomStream) {
+        switch self {
+        case .rademacher:
+            for index in buffer.indices { buffer[index] = stream.nextBits() >> 63 == 0 ? -1 : 1 }
+        default:
+            for index in buffer.indices { buffer[index] = draw(&stream) }
+        }
+    }
+
     /// One draw.
     public func draw(_ stream: inout RandomStream) -> Double {
         switch self {
         case .rademacher:
             return stream.nextBits() >> 63 == 0 ? -1 : 1
         case .webb:
-            let values = [-1.5.squareRoot(), -1, -0.5.squareRoot(), 0.5.squareRoot(), 1, 1.5.squareRoot()]
-            return values[stream.nextInt(below: 6)]
+            return Self.webbValues[stream.nextInt(below: 6)]
         case .mammen:
             let root5 = 5.0.squareRoot()
             let lowProbability = (root5 + 1) / (2 * root5)

@@ -42,7 +42,7 @@ public enum WildClusterBootstrap {
         let k: Int
         let bootstrapCount: Int, covarianceCount: Int
         let s0: [Double], s1: [Double]            // per bootstrap cluster
-        let a0: Matrix, a1: Matrix                // k × G
+        let projection: Matrix                    // 2k × G: A(0) above A(1)
         let w: Matrix                             // k × H
         let sparse: [(h: Int32, g: Int32, v0: Double, v1: Double)]?   // S when the clusterings differ
         let sampleScores: [Double]                // c′X_h′û_h per covariance cluster
@@ -59,16 +59,9 @@ public enum WildClusterBootstrap {
             let sigma = zip(problem.restriction, c).reduce(0) { $0 + $1.0 * $1.1 }
             guard sigma > 0 else { throw BootstrapError("the restriction has zero variance") }
             estimate = zip(problem.restriction, problem.coefficients).reduce(0) { $0 + $1.0 * $1.1 }
-            let xc = try design.times(c)
-            // WCR: ũ(r) = û + X̃c(R′β̂ − r)/σ; WCU: û.
-            var u0 = problem.residuals
-            var u1 = [Double](repeating: 0, count: rows)
-            if imposeNull {
-                for i in 0..<rows {
-                    u0[i] += xc[i] * estimate / sigma
-                    u1[i] = -xc[i] / sigma
-                }
-            }
+            // WCR: ũ(r) = û + x̃′c (R′β̂ − r)/σ, i.e. ũ(0) + r·ũ(1); WCU: ũ = û. Both are formed
+            // row by row in the pass below rather than stored.
+            let shift0 = imposeNull ? estimate / sigma : 0, shift1 = imposeNull ? -1 / sigma : 0
             let boot = problem.bootstrapClusters, cov = problem.covarianceClusters
             bootstrapCount = boot.count
             covarianceCount = cov.count
@@ -82,46 +75,49 @@ public enum WildClusterBootstrap {
             // One pass over the rows with raw buffers: this loop is the set-up's only O(N·k) work.
             let width = design.columns
             let total = width + dummyCount
-            design.values.withUnsafeBufferPointer { x in
-                boot.codes.withUnsafeBufferPointer { bootCodes in
-                    cov.codes.withUnsafeBufferPointer { covCodes in
-                        xu0.values.withUnsafeMutableBufferPointer { xu0 in
-                            xu1.values.withUnsafeMutableBufferPointer { xu1 in
-                                w.values.withUnsafeMutableBufferPointer { w in
-                                    for i in 0..<rows {
-                                        let g = Int(bootCodes[i]), h = Int(covCodes[i])
-                                        let score0 = xc[i] * u0[i], score1 = xc[i] * u1[i]
-                                        s0[g] += score0
-                                        s1[g] += score1
-                                        scores[h] += xc[i] * problem.residuals[i]
-                                        for j in 0..<width {
-                                            let value = x[i + j * rows]
-                                            xu0[j + g * width] += value * u0[i]
-                                            xu1[j + g * width] += value * u1[i]
-                                            w[j + h * total] += value * xc[i]
-                                        }
-                                        if !sameClusters {
-                                            let key = Int64(h) * Int64(boot.count) + Int64(g)
-                                            let cell = cells[key] ?? (0, 0)
-                                            cells[key] = (cell.0 + score0, cell.1 + score1)
-                                        }
-                                    }
-                                }
+            let rowBuffers = RowBuffers(x: design.values, residuals: problem.residuals,
+                                        bootCodes: boot.codes, covCodes: cov.codes, dummyCodes: block?.codes)
+            rowBuffers.read { x, residuals, bootCodes, covCodes, dummyCodes in
+                c.withUnsafeBufferPointer { c in
+                s0.withUnsafeMutableBufferPointer { s0 in
+                s1.withUnsafeMutableBufferPointer { s1 in
+                scores.withUnsafeMutableBufferPointer { scores in
+                xu0.values.withUnsafeMutableBufferPointer { xu0 in
+                xu1.values.withUnsafeMutableBufferPointer { xu1 in
+                w.values.withUnsafeMutableBufferPointer { w in
+                e0.values.withUnsafeMutableBufferPointer { e0 in
+                e1.values.withUnsafeMutableBufferPointer { e1 in
+                    for i in 0..<rows {
+                        let g = Int(bootCodes[i]), h = Int(covCodes[i])
+                        var xc = 0.0
+                        for j in 0..<width { xc += x[i &+ j &* rows] * c[j] }
+                        let u0 = residuals[i] + xc * shift0, u1 = xc * shift1
+                        let score0 = xc * u0, score1 = xc * u1
+                        s0[g] += score0
+                        s1[g] += score1
+                        scores[h] += xc * residuals[i]
+                        for j in 0..<width {
+                            let value = x[i &+ j &* rows]
+                            xu0[j &+ g &* width] += value * u0
+                            xu1[j &+ g &* width] += value * u1
+                            w[j &+ h &* total] += value * xc
+                        }
+                        // E_g = Σ_{i∈g} d_i ũ_i and F_h = Σ_{i∈h} d_i (c′x̃_i), by level code.
+                        if dummyCount > 0 {
+                            let level = Int(dummyCodes[i])
+                            if level >= 0 {
+                                e0[level &+ g &* dummyCount] += u0
+                                e1[level &+ g &* dummyCount] += u1
+                                w[width &+ level &+ h &* total] += xc
                             }
                         }
+                        if !sameClusters {
+                            let key = Int64(h) * Int64(boot.count) + Int64(g)
+                            let cell = cells[key] ?? (0, 0)
+                            cells[key] = (cell.0 + score0, cell.1 + score1)
+                        }
                     }
-                }
-            }
-            if let block {
-                // E_g = Σ_{i∈g} d_i ũ_i and F_h = Σ_{i∈h} d_i (c′x̃_i), by level code.
-                for i in 0..<rows {
-                    let level = Int(block.codes[i])
-                    guard level >= 0 else { continue }
-                    let g = Int(boot.codes[i]), h = Int(cov.codes[i])
-                    e0[level, g] += u0[i]
-                    e1[level, g] += u1[i]
-                    w[width + level, h] += xc[i]
-                }
+                }}}}}}}}}
             }
             self.s0 = s0
             self.s1 = s1
@@ -130,11 +126,9 @@ public enum WildClusterBootstrap {
             if let block {
                 let dummies0 = try block.inverseGram.multiplied(by: e0)
                 let dummies1 = try block.inverseGram.multiplied(by: e1)
-                a0 = Self.stacked(regressors0, dummies0)
-                a1 = Self.stacked(regressors1, dummies1)
+                projection = Self.stacked([regressors0, dummies0, regressors1, dummies1])
             } else {
-                a0 = regressors0
-                a1 = regressors1
+                projection = Self.stacked([regressors0, regressors1])
             }
             self.w = w
             sampleScores = scores
@@ -144,12 +138,36 @@ public enum WildClusterBootstrap {
             }
         }
 
-        /// The rows of `top` above the rows of `bottom` (same column count).
-        static func stacked(_ top: Matrix, _ bottom: Matrix) -> Matrix {
-            var result = Matrix(rows: top.rows + bottom.rows, columns: top.columns)
-            for column in 0..<top.columns {
-                for row in 0..<top.rows { result[row, column] = top[row, column] }
-                for row in 0..<bottom.rows { result[top.rows + row, column] = bottom[row, column] }
+        /// The per-row inputs of the set-up pass, read through raw buffers.
+        struct RowBuffers {
+            let x: [Double], residuals: [Double]
+            let bootCodes: [Int32], covCodes: [Int32]
+            let dummyCodes: [Int32]?
+
+            typealias Doubles = UnsafeBufferPointer<Double>
+            typealias Codes = UnsafeBufferPointer<Int32>
+
+            func read(_ body: (Doubles, Doubles, Codes, Codes, Codes) -> Void) {
+                x.withUnsafeBufferPointer { x in
+                residuals.withUnsafeBufferPointer { residuals in
+                bootCodes.withUnsafeBufferPointer { bootCodes in
+                covCodes.withUnsafeBufferPointer { covCodes in
+                (dummyCodes ?? []).withUnsafeBufferPointer { dummyCodes in
+                    body(x, residuals, bootCodes, covCodes, dummyCodes)
+                }}}}}
+            }
+        }
+
+        /// The matrices' rows one above the other (same column count).
+        static func stacked(_ blocks: [Matrix]) -> Matrix {
+            let columns = blocks.first?.columns ?? 0
+            var result = Matrix(rows: blocks.reduce(0) { $0 + $1.rows }, columns: columns)
+            for column in 0..<columns {
+                var top = 0
+                for block in blocks {
+                    for row in 0..<block.rows { result[top + row, column] = block[row, column] }
+                    top += block.rows
+                }
             }
             return result
         }
@@ -168,71 +186,101 @@ public enum WildClusterBootstrap {
             var v = Matrix(rows: G, columns: m)
             v.values.withUnsafeMutableBufferPointer { weightsOut in
                 for (offset, replicate) in range.enumerated() {
-                    let column = offset * G
+                    let column = UnsafeMutableBufferPointer(rebasing: weightsOut[(offset * G)..<((offset + 1) * G)])
                     if enumerate {
-                        for g in 0..<G { weightsOut[column + g] = (replicate >> g) & 1 == 1 ? 1 : -1 }
+                        for g in 0..<G { column[g] = (replicate >> g) & 1 == 1 ? 1 : -1 }
                     } else {
                         var stream = RandomStream(seed: seed, replicate: UInt64(replicate))
-                        for g in 0..<G { weightsOut[column + g] = weights.draw(&stream) }
+                        weights.fill(column, from: &stream)
                     }
                 }
             }
-            // The rank-k corrections Wᵀ(A·V), by BLAS: (H × k)(k × G)(G × m).
-            var correction0 = Matrix(rows: H, columns: m), correction1 = correction0
-            if k > 0, let projected0 = try? a0.multiplied(by: v), let projected1 = try? a1.multiplied(by: v),
-               let product0 = try? w.multiplied(by: projected0, transposeSelf: true),
-               let product1 = try? w.multiplied(by: projected1, transposeSelf: true) {
-                correction0 = product0
-                correction1 = product1
+            // The rank-k corrections Wᵀ(A·V) by BLAS, both parts at once: P = [A(0); A(1)]·V is
+            // 2k × m, which read as k × 2m has the columns of A(0)V and A(1)V alternating, so one
+            // more product Wᵀ·P gives H × 2m with replicate j's two corrections in columns 2j, 2j+1.
+            var scores = [Double](repeating: 0, count: 2 * H * m)
+            if k > 0, let projected = try? projection.multiplied(by: v),
+               let product = try? w.multiplied(by: Matrix(rows: k, columns: 2 * m, values: projected.values), transposeSelf: true) {
+                scores = product.values
             }
-            // Sparse S (clusterings that differ): its product with V, also per chunk.
-            var sparse0 = [Double](), sparse1 = [Double]()
-            if let sparse {
-                sparse0 = [Double](repeating: 0, count: H * m)
-                sparse1 = sparse0
-                v.values.withUnsafeBufferPointer { vv in
-                    for cell in sparse {
-                        let h = Int(cell.h), g = Int(cell.g)
-                        for offset in 0..<m {
-                            sparse0[h + offset * H] += cell.v0 * vv[g + offset * G]
-                            sparse1[h + offset * H] += cell.v1 * vv[g + offset * G]
-                        }
-                    }
-                }
-            }
+            // Scores q = S·V − correction, in place: S is diagonal when the clusterings agree (then
+            // H = G), sparse otherwise.
             v.values.withUnsafeBufferPointer { vv in
-                correction0.values.withUnsafeBufferPointer { c0 in
-                    correction1.values.withUnsafeBufferPointer { c1 in
+                scores.withUnsafeMutableBufferPointer { q in
+                    if let sparse {
+                        for index in 0..<q.count { q[index] = -q[index] }
+                        for cell in sparse {
+                            let h = Int(cell.h), g = Int(cell.g)
+                            for offset in 0..<m {
+                                q[h + 2 * offset * H] += cell.v0 * vv[g + offset * G]
+                                q[h + (2 * offset + 1) * H] += cell.v1 * vv[g + offset * G]
+                            }
+                        }
+                    } else {
                         s0.withUnsafeBufferPointer { s0 in
                             s1.withUnsafeBufferPointer { s1 in
                                 for offset in 0..<m {
-                                    let column = offset * G, scoreColumn = offset * H
-                                    var n0 = 0.0, n1 = 0.0
-                                    for g in 0..<G {
-                                        n0 += s0[g] * vv[column + g]
-                                        n1 += s1[g] * vv[column + g]
-                                    }
-                                    var alpha = 0.0, beta = 0.0, gamma = 0.0
+                                    let first = 2 * offset * H, second = first + H, column = offset * G
                                     for h in 0..<H {
-                                        let direct0 = sparse == nil ? s0[h] * vv[column + h] : sparse0[scoreColumn + h]
-                                        let direct1 = sparse == nil ? s1[h] * vv[column + h] : sparse1[scoreColumn + h]
-                                        let q0 = direct0 - c0[scoreColumn + h]
-                                        let q1 = direct1 - c1[scoreColumn + h]
-                                        alpha += q0 * q0
-                                        beta += q0 * q1
-                                        gamma += q1 * q1
+                                        q[first + h] = s0[h] * vv[column + h] - q[first + h]
+                                        q[second + h] = s1[h] * vv[column + h] - q[second + h]
                                     }
-                                    let base = offset * WildClusterBootstrap.summaryWidth
-                                    output[base] = n0
-                                    output[base + 1] = n1
-                                    output[base + 2] = alpha
-                                    output[base + 3] = beta
-                                    output[base + 4] = gamma
                                 }
                             }
                         }
                     }
                 }
+            }
+            v.values.withUnsafeBufferPointer { vv in
+                scores.withUnsafeBufferPointer { q in
+                s0.withUnsafeBufferPointer { s0 in
+                s1.withUnsafeBufferPointer { s1 in
+                    for offset in 0..<m {
+                        let column = offset * G
+                        // Four partial sums per quantity: floating-point additions are not
+                        // reordered by the compiler, so one running sum would make each term wait
+                        // for the previous one.
+                        var n0Parts = SIMD4<Double>(), n1Parts = SIMD4<Double>()
+                        var g = 0
+                        while g + 4 <= G {
+                            let weights = SIMD4(vv[column + g], vv[column + g + 1], vv[column + g + 2], vv[column + g + 3])
+                            n0Parts += SIMD4(s0[g], s0[g + 1], s0[g + 2], s0[g + 3]) * weights
+                            n1Parts += SIMD4(s1[g], s1[g + 1], s1[g + 2], s1[g + 3]) * weights
+                            g += 4
+                        }
+                        var n0 = n0Parts.sum(), n1 = n1Parts.sum()
+                        while g < G {
+                            n0 += s0[g] * vv[column + g]
+                            n1 += s1[g] * vv[column + g]
+                            g += 1
+                        }
+                        let first = 2 * offset * H, second = first + H
+                        var alphas = SIMD4<Double>(), betas = SIMD4<Double>(), gammas = SIMD4<Double>()
+                        var h = 0
+                        while h + 4 <= H {
+                            let q0 = SIMD4(q[first + h], q[first + h + 1], q[first + h + 2], q[first + h + 3])
+                            let q1 = SIMD4(q[second + h], q[second + h + 1], q[second + h + 2], q[second + h + 3])
+                            alphas += q0 * q0
+                            betas += q0 * q1
+                            gammas += q1 * q1
+                            h += 4
+                        }
+                        var alpha = alphas.sum(), beta = betas.sum(), gamma = gammas.sum()
+                        while h < H {
+                            let q0 = q[first + h], q1 = q[second + h]
+                            alpha += q0 * q0
+                            beta += q0 * q1
+                            gamma += q1 * q1
+                            h += 1
+                        }
+                        let base = offset * WildClusterBootstrap.summaryWidth
+                        output[base] = n0
+                        output[base + 1] = n1
+                        output[base + 2] = alpha
+                        output[base + 3] = beta
+                        output[base + 4] = gamma
+                    }
+                }}}
             }
         }
     }

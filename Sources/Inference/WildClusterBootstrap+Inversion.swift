@@ -2,11 +2,28 @@
 extension WildClusterBootstrap {
     struct Inversion {
         let pieces: Pieces
-        let summaries: [Double]
         let replicates: Int
         let type: BootstrapPValueType
         let imposeNull: Bool
         let kappa: Double
+        /// The replicate summaries as separate columns (n0, n1, α, β, γ), so that the p-value loop,
+        /// run some fifty times while inverting the test, reads them contiguously.
+        let n0: [Double], n1: [Double], alpha: [Double], beta: [Double], gamma: [Double]
+
+        init(pieces: Pieces, summaries: [Double], replicates: Int, type: BootstrapPValueType, imposeNull: Bool, kappa: Double) {
+            self.pieces = pieces
+            self.replicates = replicates
+            self.type = type
+            self.imposeNull = imposeNull
+            self.kappa = kappa
+            let width = WildClusterBootstrap.summaryWidth
+            func column(_ offset: Int) -> [Double] { (0..<replicates).map { summaries[$0 * width + offset] } }
+            n0 = column(0)
+            n1 = column(1)
+            alpha = column(2)
+            beta = column(3)
+            gamma = column(4)
+        }
 
         /// The sample CRV1 t statistic of H0: R′β = r.
         func sampleStatistic(at r: Double) -> Double {
@@ -16,10 +33,9 @@ extension WildClusterBootstrap {
 
         /// Replicate b's t statistic under H0: R′β = r (WCU statistics do not depend on r).
         func bootstrapStatistic(_ b: Int, at r: Double) -> Double {
-            let base = b * WildClusterBootstrap.summaryWidth
             let at = imposeNull ? r : 0
-            let numerator = summaries[base] + at * summaries[base + 1]
-            let squares = summaries[base + 2] + 2 * at * summaries[base + 3] + at * at * summaries[base + 4]
+            let numerator = n0[b] + at * n1[b]
+            let squares = alpha[b] + 2 * at * beta[b] + at * at * gamma[b]
             return numerator / (kappa * max(squares, 0)).squareRoot()
         }
 
@@ -31,17 +47,41 @@ extension WildClusterBootstrap {
             // WCR the all-ones sign vector reproduces the sample exactly, so equality must survive
             // rounding: ties are judged to a relative 1e-10.
             let slack = 1e-10 * abs(t)
-            var above = 0, below = 0, beyond = 0
-            for b in 0..<replicates {
-                let star = bootstrapStatistic(b, at: r)
-                if abs(star) >= abs(t) - slack { beyond += 1 }
-                if star <= t + slack { below += 1 }
-                if star >= t - slack { above += 1 }
-            }
-            let count = Double(replicates)
+            let at = imposeNull ? r : 0
+            let magnitude = abs(t) - slack, upper = t + slack, lower = t - slack
+            var count = 0
+            // The same arithmetic as bootstrapStatistic, over raw buffers and without branches; the
+            // symmetric test compares squares, which needs neither the root nor the division.
+            n0.withUnsafeBufferPointer { n0 in
+            n1.withUnsafeBufferPointer { n1 in
+            alpha.withUnsafeBufferPointer { alpha in
+            beta.withUnsafeBufferPointer { beta in
+            gamma.withUnsafeBufferPointer { gamma in
+                switch type {
+                case .symmetric:
+                    // |n|/√(κs) ≥ m  ⇔  n² ≥ m²κs, except 0/0, which is no replicate's statistic.
+                    let threshold = magnitude * magnitude * kappa
+                    for b in 0..<replicates {
+                        let numerator = n0[b] + at * n1[b]
+                        let squares = max(alpha[b] + 2 * at * beta[b] + at * at * gamma[b], 0)
+                        let extreme = numerator * numerator >= threshold * squares && (numerator != 0 || squares > 0)
+                        count &+= extreme ? 1 : 0
+                    }
+                case .equalTailed:
+                    var above = 0, below = 0
+                    for b in 0..<replicates {
+                        let numerator = n0[b] + at * n1[b]
+                        let squares = alpha[b] + 2 * at * beta[b] + at * at * gamma[b]
+                        let star = numerator / (kappa * max(squares, 0)).squareRoot()
+                        below &+= star <= upper ? 1 : 0
+                        above &+= star >= lower ? 1 : 0
+                    }
+                    count = min(below, above)
+                }
+            }}}}}
             switch type {
-            case .symmetric: return Double(beyond) / count
-            case .equalTailed: return min(1, 2 * min(Double(below), Double(above)) / count)
+            case .symmetric: return Double(count) / Double(replicates)
+            case .equalTailed: return min(1, 2 * Double(count) / Double(replicates))
             }
         }
 

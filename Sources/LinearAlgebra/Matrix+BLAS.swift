@@ -108,7 +108,14 @@ extension Matrix {
 /// Controls the number of threads OpenBLAS uses.
 public enum BLASThreads {
     /// Sets OpenBLAS's thread count; use 1 inside Dispatch workers to avoid oversubscription.
-    public static func set(_ count: Int) { openblas_set_num_threads(Int32(Swift.max(1, count))) }
+    ///
+    /// Does nothing when the count is already in force: OpenBLAS restarts a stopped thread pool
+    /// on every call, even one that keeps it single-threaded.
+    public static func set(_ count: Int) {
+        let wanted = Int32(Swift.max(1, count))
+        guard wanted != openblas_get_num_threads() else { return }
+        openblas_set_num_threads(wanted)
+    }
     /// The current OpenBLAS thread count.
     public static var current: Int { Int(openblas_get_num_threads()) }
 }

@@ -96,6 +96,7 @@ struct DidCommand: ParsableCommand {
             var columns = panel.columns.union(covariateNames).union(outcomeColumns).union(covariance.clusterVariables)
             if let weights { columns.insert(weights) }
             let table = try input.read(columns: columns, threads: execution.threads)
+            execution.limitBLASThreads(rows: table.rowCount)
             let results = try DiDAnalysis.run(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment, options: options)
             if let plot { try AtomicFile.write(results.eventStudyChart().svg(), to: plot) }
             switch output.format {

@@ -63,6 +63,7 @@ struct FeolsCommand: ParsableCommand {
             if let weights { needed.insert(weights) }
             let table = try input.read(columns: needed, threads: execution.threads)
             let readStatistics = table.readStatistics
+            execution.limitBLASThreads(rows: table.rowCount)
             let fitStart = DispatchTime.now()
             // `consume` ends the table here, so its columns are freed as the frame takes them over.
             let frame = try ModelFrame(table: consume table, formula: parsed,

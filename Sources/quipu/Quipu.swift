@@ -14,4 +14,9 @@ struct Quipu: ParsableCommand {
         version: "0.1.0",
         subcommands: [FeolsCommand.self, DidCommand.self, DescribeCommand.self, TrendsCommand.self, SimulateCommand.self]
     )
+
+    static func main() {
+        ProcessSetup.apply()
+        main(nil)
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LinearAlgebra
 import PanelData
 
 /// Where the data come from.
@@ -64,6 +65,13 @@ struct ExecutionOptions: ParsableArguments {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    /// Sets OpenBLAS's thread count for data with `rows` rows: never more than --threads, and one
+    /// below a million rows, where waking BLAS's worker threads costs more than the small products
+    /// save and their spin-waiting takes cores from the Dispatch workers.
+    func limitBLASThreads(rows: Int) {
+        BLASThreads.set(rows >= 1_000_000 ? threads : 1)
     }
 }
 

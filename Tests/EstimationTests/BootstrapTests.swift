@@ -24,9 +24,10 @@ import PanelData
 
     /// The wild bootstrap computed the slow, obvious way: for every sign vector, rebuild y*, refit
     /// by least squares and compute the CRV1 t statistic.
-    func bruteForce(_ fit: LinearModelFit, term: Int, imposeNull: Bool) throws -> (t: Double, stars: [Double]) {
+    func bruteForce(_ fit: LinearModelFit, term: Int, imposeNull: Bool, bootstrapCluster: String = "firm") throws -> (t: Double, stars: [Double]) {
         let design = fit.weightedDesign, rows = design.rows, k = design.columns
         let cluster = try #require(fit.clusterVariables.first { $0.name == "firm" })
+        let weightCluster = try #require(fit.clusterVariables.first { $0.name == bootstrapCluster })
         let fitted = try design.times(fit.coefficients)
         let response = zip(fitted, fit.weightedResiduals).map { $0 + $1 }
         var restrictedFitted = fitted, restrictedResiduals = fit.weightedResiduals
@@ -38,8 +39,6 @@ import PanelData
             restrictedResiduals = zip(response, restrictedFitted).map { $0 - $1 }
         }
         let correction = SmallSampleCorrection.fixestDefault
-        let clusterFactor = Factor(name: "firm", denseCodes: cluster.codes, levelCount: cluster.count)
-        _ = clusterFactor
         let nestedParameters = fit.coefficients.count
         let kappa = correction.clusterFactor(clusters: cluster.count) * correction.parameterFactor(observations: rows, parameters: nestedParameters)
         func tStatistic(_ y: [Double], centre: Double) throws -> Double {
@@ -56,9 +55,9 @@ import PanelData
         }
         let t = try tStatistic(response, centre: 0)
         var stars = [Double]()
-        for b in 0..<(1 << cluster.count) {
+        for b in 0..<(1 << weightCluster.count) {
             let y = (0..<rows).map { i in
-                restrictedFitted[i] + restrictedResiduals[i] * (((b >> Int(cluster.codes[i])) & 1) == 1 ? 1.0 : -1.0)
+                restrictedFitted[i] + restrictedResiduals[i] * (((b >> Int(weightCluster.codes[i])) & 1) == 1 ? 1.0 : -1.0)
             }
             stars.append(try tStatistic(y, centre: imposeNull ? 0 : fit.coefficients[term]))
         }
@@ -79,6 +78,22 @@ import PanelData
         // v = ±1 everywhere reproduces ±t exactly: both are ties, which count as extreme.
         let expected = Double(reference.stars.filter { abs($0) >= abs(reference.t) * (1 - 1e-10) }.count) / 256
         #expect(result.pValue == expected)
+    }
+
+    /// Weights drawn by region (7 regions, enumerated) with CRV1 statistics clustered by firm:
+    /// the sparse cluster-intersection path of the fast algorithm against the brute force.
+    @Test(arguments: [true, false])
+    func bootstrapClustersMayDifferFromCovarianceClusters(imposeNull: Bool) throws {
+        let fit = try fitText(syntheticPanelCSV(firms: 8, years: 6, seed: 3), formula: "y ~ x1 + x2 + i(firm) + i(year)",
+                              clusters: ["firm", "region"], removeSingletons: false)
+        let settings = WildBootstrapSettings(replicates: 999, seed: 1, imposeNull: imposeNull, threads: 2)
+        let result = try fit.wildBootstrap(frame: nil, term: "x1", covarianceCluster: "firm", bootstrapCluster: "region", settings: settings)
+        #expect(result.fullEnumeration && result.replicates == 128)
+        let reference = try bruteForce(fit, term: try fit.coefficientIndex("x1"), imposeNull: imposeNull, bootstrapCluster: "region")
+        #expect(abs(result.statistic - reference.t) < 1e-9 * abs(reference.t))
+        for (fast, slow) in zip(result.bootstrapStatistics, reference.stars) {
+            #expect(abs(fast - slow) < 1e-8 * max(1, abs(slow)))
+        }
     }
 
     /// Absorbed fixed effects give the bootstrap of the explicit-dummy regression (as pyfixest
