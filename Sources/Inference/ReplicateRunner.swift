@@ -23,6 +23,15 @@ public struct ReplicateRunner: Sendable {
     /// of a `count × width` row-major result buffer that belongs to the chunk's replicates.
     public func run(count: Int, width: Int,
                     work: @Sendable (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
+        run(count: count, width: width, makeState: {}) { range, output, _ in work(range, output) }
+    }
+
+    /// Like `run(count:width:work:)`, with a state made once per worker thread and handed to each
+    /// chunk that worker runs: scratch buffers reused across chunks instead of allocated per
+    /// chunk. The state must not carry results from one chunk to another, or they would depend
+    /// on which worker ran which chunk.
+    public func run<State>(count: Int, width: Int, makeState: @Sendable () -> State,
+                           work: @Sendable (Range<Int>, UnsafeMutableBufferPointer<Double>, inout State) -> Void) -> [Double] {
         var results = [Double](repeating: .nan, count: count * width)
         guard count > 0 else { return results }
         let chunks = (count + chunkSize - 1) / chunkSize
@@ -35,21 +44,23 @@ public struct ReplicateRunner: Sendable {
         results.withUnsafeMutableBufferPointer { buffer in
             let shared = SharedBuffer(pointer: buffer)
             let chunkSize = self.chunkSize
-            @Sendable func perform(_ chunk: Int) {
+            @Sendable func perform(_ chunk: Int, _ state: inout State) {
                 let start = chunk * chunkSize
                 let end = min(count, start + chunkSize)
                 let slice = UnsafeMutableBufferPointer(rebasing: shared.pointer[(start * width)..<(end * width)])
-                work(start..<end, slice)
+                work(start..<end, slice, &state)
                 progress.advance()
             }
             if threads == 1 {
-                for chunk in 0..<chunks { perform(chunk) }
+                var state = makeState()
+                for chunk in 0..<chunks { perform(chunk, &state) }
             } else {
                 // `threads` workers take chunks from a shared counter; which worker runs which
                 // chunk does not affect the results.
                 let counter = ChunkCounter()
                 DispatchQueue.concurrentPerform(iterations: min(threads, chunks)) { _ in
-                    while let chunk = counter.next(below: chunks) { perform(chunk) }
+                    var state = makeState()
+                    while let chunk = counter.next(below: chunks) { perform(chunk, &state) }
                 }
             }
         }

@@ -24,8 +24,8 @@ public enum WildClusterBootstrap {
         let runner = ReplicateRunner(threads: settings.threads, chunkSize: 1024, showsProgress: true)
         let seed = settings.seed
         let weights = settings.weights
-        let summaries = runner.run(count: replicates, width: summaryWidth) { range, output in
-            pieces.replicates(range, enumerate: enumerate, seed: seed, weights: weights, output: output)
+        let summaries = runner.run(count: replicates, width: summaryWidth, makeState: { ReplicateScratch() }) { range, output, scratch in
+            pieces.replicates(range, enumerate: enumerate, seed: seed, weights: weights, output: output, scratch: &scratch)
         }
         let inversion = Inversion(pieces: pieces, summaries: summaries, replicates: replicates, type: settings.pValueType,
                                   imposeNull: settings.imposeNull, kappa: problem.smallSampleFactor)
@@ -179,12 +179,12 @@ public enum WildClusterBootstrap {
         /// chunk boundaries depend only on the replicate count, so results do not depend on the
         /// thread count.
         func replicates(_ range: Range<Int>, enumerate: Bool, seed: UInt64, weights: BootstrapWeights,
-                        output: UnsafeMutableBufferPointer<Double>) {
+                        output: UnsafeMutableBufferPointer<Double>, scratch: inout ReplicateScratch) {
             let m = range.count
             let G = bootstrapCount, H = covarianceCount
             guard m > 0 else { return }
-            var v = Matrix(rows: G, columns: m)
-            v.values.withUnsafeMutableBufferPointer { weightsOut in
+            scratch.resize(weights: G * m, projected: 2 * k * m, scores: 2 * H * m)
+            scratch.weights.withUnsafeMutableBufferPointer { weightsOut in
                 for (offset, replicate) in range.enumerated() {
                     let column = UnsafeMutableBufferPointer(rebasing: weightsOut[(offset * G)..<((offset + 1) * G)])
                     if enumerate {
@@ -198,15 +198,23 @@ public enum WildClusterBootstrap {
             // The rank-k corrections Wᵀ(A·V) by BLAS, both parts at once: P = [A(0); A(1)]·V is
             // 2k × m, which read as k × 2m has the columns of A(0)V and A(1)V alternating, so one
             // more product Wᵀ·P gives H × 2m with replicate j's two corrections in columns 2j, 2j+1.
-            var scores = [Double](repeating: 0, count: 2 * H * m)
-            if k > 0, let projected = try? projection.multiplied(by: v),
-               let product = try? w.multiplied(by: Matrix(rows: k, columns: 2 * m, values: projected.values), transposeSelf: true) {
-                scores = product.values
+            // The shapes are fixed by construction, so the products cannot fail.
+            scratch.weights.withUnsafeBufferPointer { vv in
+                scratch.projected.withUnsafeMutableBufferPointer { projected in
+                    scratch.scores.withUnsafeMutableBufferPointer { scores in
+                        if k > 0 {
+                            try? projection.multiply(by: vv, into: projected)
+                            try? w.multiply(by: UnsafeBufferPointer(projected), transposeSelf: true, into: scores)
+                        } else {
+                            scores.update(repeating: 0)
+                        }
+                    }
+                }
             }
             // Scores q = S·V − correction, in place: S is diagonal when the clusterings agree (then
             // H = G), sparse otherwise.
-            v.values.withUnsafeBufferPointer { vv in
-                scores.withUnsafeMutableBufferPointer { q in
+            scratch.weights.withUnsafeBufferPointer { vv in
+                scratch.scores.withUnsafeMutableBufferPointer { q in
                     if let sparse {
                         for index in 0..<q.count { q[index] = -q[index] }
                         for cell in sparse {
@@ -231,8 +239,8 @@ public enum WildClusterBootstrap {
                     }
                 }
             }
-            v.values.withUnsafeBufferPointer { vv in
-                scores.withUnsafeBufferPointer { q in
+            scratch.weights.withUnsafeBufferPointer { vv in
+                scratch.scores.withUnsafeBufferPointer { q in
                 s0.withUnsafeBufferPointer { s0 in
                 s1.withUnsafeBufferPointer { s1 in
                     for offset in 0..<m {
@@ -283,5 +291,23 @@ public enum WildClusterBootstrap {
                 }}}
             }
         }
+    }
+}
+
+/// The buffers one bootstrap worker reuses from chunk to chunk: every entry is overwritten by
+/// each chunk before it is read, so nothing carries over.
+struct ReplicateScratch {
+    /// The chunk's weights V, G × m.
+    var weights: [Double] = []
+    /// [A(0); A(1)]·V, 2k × m.
+    var projected: [Double] = []
+    /// The scores of both parts, H × 2m.
+    var scores: [Double] = []
+
+    /// Sizes the buffers for a chunk (only the last, shorter chunk changes them).
+    mutating func resize(weights weightCount: Int, projected projectedCount: Int, scores scoreCount: Int) {
+        if weights.count != weightCount { weights = [Double](repeating: 0, count: weightCount) }
+        if projected.count != projectedCount { projected = [Double](repeating: 0, count: projectedCount) }
+        if scores.count != scoreCount { scores = [Double](repeating: 0, count: scoreCount) }
     }
 }

@@ -89,6 +89,31 @@ extension Matrix {
         return result
     }
 
+    /// Writes `op(A)·B` (`dgemm`) into `result`, without allocating: for loops that reuse
+    /// buffers. `other` holds a column-major matrix with `inner` rows (the columns of `op(A)`) and
+    /// `result.count / rows(op(A))` columns; `result` is column-major too.
+    public func multiply(by other: UnsafeBufferPointer<Double>, transposeSelf: Bool = false,
+                         into result: UnsafeMutableBufferPointer<Double>) throws(LinearAlgebraError)
+    {
+        let leftRows = transposeSelf ? columns : rows
+        let inner = transposeSelf ? rows : columns
+        guard leftRows > 0, inner > 0 else {
+            result.update(repeating: 0)
+            return
+        }
+        let rightColumns = result.count / leftRows
+        guard result.count == leftRows * rightColumns, other.count == inner * rightColumns else {
+            throw .shapeMismatch("product of \(leftRows)x\(inner) and a buffer of \(other.count) into \(result.count)")
+        }
+        guard rightColumns > 0 else { return }
+        values.withUnsafeBufferPointer { a in
+            cblas_dgemm(CblasColMajor, transposeSelf ? CblasTrans : CblasNoTrans, CblasNoTrans,
+                        Int32(leftRows), Int32(rightColumns), Int32(inner), 1.0,
+                        a.baseAddress, Int32(rows), other.baseAddress, Int32(inner), 0.0,
+                        result.baseAddress, Int32(leftRows))
+        }
+    }
+
     /// The sandwich `B M B` for symmetric `B` and `M`, the shape of every robust covariance.
     public static func sandwich(bread: Matrix, meat: Matrix) throws(LinearAlgebraError) -> Matrix {
         let half = try bread.multiplied(by: meat)
