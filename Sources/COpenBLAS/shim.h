@@ -4,7 +4,7 @@
 // OpenBLAS extension: BLAS threads must be limited inside Dispatch workers.
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
-// glibc's allocator settings (mallopt), tuned once by the command line: see AllocatorTuning.swift.
+// glibc's allocator settings (mallopt), tuned once by the command line: see ProcessSetup.swift.
+#ifdef __linux__
 #include <malloc.h>
-// OpenBLAS (pthreads build): stops the worker threads, which it restarts on the next threaded call.
-int blas_thread_shutdown_(void);
+#endif

@@ -1,5 +1,10 @@
 import COpenBLAS
 import LinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Process-wide settings made once, before any command runs.
 enum ProcessSetup {
@@ -12,13 +17,19 @@ enum ProcessSetup {
         // (the columns of big panels) still come from mmap and go back to the system when freed.
         // Higher limits (32 MiB blocks, 128 MiB kept) were no faster and raised peak memory by
         // 15% at 10^7 rows.
+        #if canImport(Glibc)
         _ = mallopt(M_MMAP_THRESHOLD, 4 << 20)
         _ = mallopt(M_TRIM_THRESHOLD, 32 << 20)
+        #endif
         // OpenBLAS starts its worker threads when the library loads, and they spin (sched_yield)
         // for about 0.1 s waiting for work, taking a core from our own Dispatch workers. BLAS runs
         // single-threaded until a command asks for more on large data (ExecutionOptions), which
-        // restarts the pool.
+        // restarts the pool. `blas_thread_shutdown_` is looked up at run time because only
+        // OpenBLAS's threaded builds have it (Debian can select the serial or OpenMP one).
         BLASThreads.set(1)
-        _ = blas_thread_shutdown_()
+        typealias Shutdown = @convention(c) () -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") {
+            _ = unsafeBitCast(symbol, to: Shutdown.self)()
+        }
     }
 }
