@@ -39,34 +39,20 @@ import time
 import numpy as np
 
 try:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    import pyarrow  # noqa: F401  (used by bench_data.write_csv)
 except ImportError:  # pragma: no cover - exercised only without requirements
     sys.exit(
         "generate_panel.py needs pyarrow: pip install -r Benchmarks/requirements.txt"
     )
 
+from bench_data import parse_count, write_csv
+
 N_YEARS = 10
 FIRST_YEAR = 2010
 N_REGIONS = 100
 DECIMALS = 9
-CHUNK_ROWS = 1_000_000
 # Bump when the generated data would change for the same arguments.
 GENERATOR_VERSION = 1
-
-
-def parse_rows(text: str) -> int:
-    """Accept 1000000, 1e6, 10M, 1_000_000."""
-    t = text.strip().replace("_", "").lower()
-    mult = 1
-    if t.endswith("k"):
-        mult, t = 1_000, t[:-1]
-    elif t.endswith("m"):
-        mult, t = 1_000_000, t[:-1]
-    value = float(t) * mult
-    if value < 1 or value != int(value):
-        raise argparse.ArgumentTypeError(f"invalid row count: {text!r}")
-    return int(value)
 
 
 def generate(rows: int, seed: int, move_prob: float, shuffle: bool) -> dict:
@@ -116,28 +102,9 @@ def generate(rows: int, seed: int, move_prob: float, shuffle: bool) -> dict:
     return cols
 
 
-def write_csv(cols: dict, path: str) -> None:
-    names = list(cols)
-    rows = len(cols[names[0]])
-    tmp = path + ".tmp"
-    opts = pacsv.WriteOptions(include_header=False, batch_size=64 * 1024)
-    with open(tmp, "wb") as fh:
-        # Plain, unquoted header (pyarrow would quote column names).
-        fh.write((",".join(names) + "\n").encode())
-        schema = pa.schema([(n, pa.from_numpy_dtype(cols[n].dtype)) for n in names])
-        with pacsv.CSVWriter(fh, schema, write_options=opts) as writer:
-            for start in range(0, rows, CHUNK_ROWS):
-                stop = min(start + CHUNK_ROWS, rows)
-                batch = pa.record_batch(
-                    [pa.array(cols[n][start:stop]) for n in names], names=names
-                )
-                writer.write_batch(batch)
-    os.replace(tmp, path)
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--rows", type=parse_rows, required=True,
+    ap.add_argument("--rows", type=parse_count, required=True,
                     help="number of rows, e.g. 1000000, 1e6, 10M")
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--output", required=True, help="CSV path to write")

@@ -26,6 +26,8 @@ import sys
 import tempfile
 import time
 
+from bench_data import parse_count
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 TIME_BIN = "/usr/bin/time"
@@ -48,19 +50,6 @@ DEFAULT_SEED = 20240601
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def parse_rows(text: str) -> int:
-    t = text.strip().replace("_", "").lower()
-    mult = 1
-    if t.endswith("k"):
-        mult, t = 1_000, t[:-1]
-    elif t.endswith("m"):
-        mult, t = 1_000_000, t[:-1]
-    v = float(t) * mult
-    if v < 1 or v != int(v):
-        raise argparse.ArgumentTypeError(f"invalid row count {text!r}")
-    return int(v)
 
 
 def rows_label(rows: int) -> str:
@@ -383,7 +372,7 @@ def summarize(runs: list[dict], file_bytes: int) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Quipu vs pyfixest feols benchmark")
-    ap.add_argument("--rows", type=parse_rows, action="append",
+    ap.add_argument("--rows", type=parse_count, action="append",
                     help="row count(s) to run (repeatable; default 1e6 and 1e7)")
     ap.add_argument("--fe", type=int, action="append", choices=sorted(FORMULAS),
                     help="number of fixed effects (repeatable; default 2 and 3)")

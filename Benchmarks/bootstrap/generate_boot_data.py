@@ -36,31 +36,19 @@ import time
 import numpy as np
 
 try:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    import pyarrow  # noqa: F401  (used by bench_data.write_csv)
 except ImportError:  # pragma: no cover
     sys.exit("generate_boot_data.py needs pyarrow: pip install -r Benchmarks/bootstrap/requirements.txt")
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from bench_data import parse_count, write_csv  # noqa: E402  (Benchmarks/bench_data.py)
 
 N_YEARS = 10
 FIRST_YEAR = 2010
 DECIMALS = 9
-CHUNK_ROWS = 1_000_000
 GENERATOR_VERSION = 1
 DEFAULT_SEED = 20240601
 DEFAULT_TREAT_EFFECT = 0.05
-
-
-def parse_count(text: str) -> int:
-    t = text.strip().replace("_", "").lower()
-    mult = 1
-    if t.endswith("k"):
-        mult, t = 1_000, t[:-1]
-    elif t.endswith("m"):
-        mult, t = 1_000_000, t[:-1]
-    value = float(t) * mult
-    if value < 1 or value != int(value):
-        raise argparse.ArgumentTypeError(f"invalid count: {text!r}")
-    return int(value)
 
 
 def generate(rows: int, clusters: int, seed: int, treat_effect: float) -> dict:
@@ -94,21 +82,6 @@ def generate(rows: int, clusters: int, seed: int, treat_effect: float) -> dict:
         "cluster": cl + 1,
         "year": (year_idx + FIRST_YEAR).astype(np.int64),
     }
-
-
-def write_csv(cols: dict, path: str) -> None:
-    names = list(cols)
-    rows = len(cols[names[0]])
-    tmp = path + ".tmp"
-    opts = pacsv.WriteOptions(include_header=False, batch_size=64 * 1024)
-    with open(tmp, "wb") as fh:
-        fh.write((",".join(names) + "\n").encode())   # plain, unquoted header
-        schema = pa.schema([(n, pa.from_numpy_dtype(cols[n].dtype)) for n in names])
-        with pacsv.CSVWriter(fh, schema, write_options=opts) as writer:
-            for start in range(0, rows, CHUNK_ROWS):
-                stop = min(start + CHUNK_ROWS, rows)
-                writer.write_batch(pa.record_batch([pa.array(cols[n][start:stop]) for n in names], names=names))
-    os.replace(tmp, path)
 
 
 def meta_for(rows: int, clusters: int, seed: int, treat_effect: float) -> dict:
