@@ -38,59 +38,101 @@ public enum DiDAnalysis {
         }
         let timing = try TreatmentTiming(structure: structure, treatmentColumn: treatment.column, treatmentValues: treatmentValues)
         let design = try DiDDesign(table: table, timing: timing, options: options)
+        let estimators = chosenEstimators(options.estimator, cohortCount: timing.cohorts.count)
+        let outcomeColumn = try OutcomeColumn(outcome: options.outcome, table: table)
         var estimates = [DiDEstimate]()
         var differenceOfMeans: Double? = nil
-
-        if let post = try design.twoByTwoPeriod() {
-            let (regression, means) = try twoByTwo(design: design, post: post, options: options)
-            estimates.append(regression)
-            differenceOfMeans = means
-        }
-        let twfe = try design.fit(formulaTerms: [design.treatedName], options: options)
-        estimates.append(try estimate(twfe, term: design.treatedName, estimand: "twfe", eventTime: nil, options: options))
-        notes.append(contentsOf: twfe.notes)
-
         var pretrend: WaldTestSummary? = nil
-        if options.eventStudy {
-            guard timing.neverTreatedCount > 0 else {
-                throw PanelError("\(structure.source): the event study uses never-treated units as controls, and every unit is treated at some point")
+        var bacon: BaconDecomposition? = nil
+        var twfeFit: DiDDesign.FittedModel? = nil
+        var staggered = [StaggeredEstimator: StaggeredResult]()
+        var samples = [StaggeredEstimator: StaggeredSample]()
+        var pretrendWarnings = [String]()
+
+        if estimators.contains(.twfe) {
+            if let post = try design.twoByTwoPeriod() {
+                let (regression, means) = try twoByTwo(design: design, post: post, options: options)
+                estimates.append(regression)
+                differenceOfMeans = means
             }
-            let eventTerm = "i(\(design.eventTimeName), ref = c(\(options.referencePeriod), \(Int(neverTreatedEventTime))))"
-            let fit = try design.fit(formulaTerms: [eventTerm], options: options)
-            var preIndices = [Int]()
-            var preTerms = [String]()
-            for (index, name) in fit.fit.coefficientNames.enumerated() {
-                guard let eventTime = design.eventTime(ofTerm: name) else { continue }
-                estimates.append(try estimate(fit, term: name, estimand: "event_study", eventTime: eventTime, options: options))
-                if eventTime < 0 && eventTime != options.referencePeriod {
-                    preIndices.append(index)
-                    preTerms.append(name)
+            let twfe = try design.fit(formulaTerms: [design.treatedName], options: options)
+            twfeFit = twfe
+            estimates.append(try estimate(twfe, term: design.treatedName, estimand: "twfe", eventTime: nil, options: options))
+            notes.append(contentsOf: twfe.notes)
+            var eventStudyFit: DiDDesign.FittedModel? = nil
+            let wantsEventStudy = options.eventStudy || (options.estimator == .all && timing.neverTreatedCount > 0)
+            if wantsEventStudy {
+                let (fit, study, test, warnings) = try twfeEventStudy(design: design, timing: timing, options: options)
+                eventStudyFit = fit
+                estimates.append(contentsOf: study)
+                pretrend = test
+                pretrendWarnings += warnings
+                if test == nil { notes.append("no pre-period coefficients besides the reference: the pre-trend test is not available") }
+                notes.append(contentsOf: fit.notes)
+            }
+            if options.decompose {
+                bacon = try decomposition(design: design, structure: structure)
+                if let share = bacon?.forbiddenWeight, share > options.forbiddenWeightWarning {
+                    notes.append("warning: comparisons that use already-treated units as controls carry \(Int((share * 100).rounded()))% of the TWFE weight; with effects that change over time the TWFE estimate can be badly biased: prefer a heterogeneity-robust estimator")
                 }
             }
-            if !preIndices.isEmpty {
-                let test = try WaldTest(coefficients: fit.fit.coefficients, covariance: fit.covariance, indices: preIndices)
-                pretrend = WaldTestSummary(statistic: test.statistic, numeratorDegrees: test.numeratorDegrees,
-                                           denominatorDegrees: test.denominatorDegrees, pValue: test.pValue, terms: preTerms)
-            } else {
-                notes.append("no pre-period coefficients besides the reference: the pre-trend test is not available")
-            }
-            notes.append(contentsOf: fit.notes)
+            staggered[.twfe] = twfeResult(twfe: twfe, eventStudy: eventStudyFit, estimates: estimates, design: design)
+            samples[.twfe] = regressionSample(design: design, outcome: outcomeColumn, rows: twfe.fit.observationCount,
+                                              panel: "all observed unit-periods with the outcome (unbalanced panels allowed)")
         }
-        var bacon: BaconDecomposition? = nil
-        if options.decompose {
-            bacon = try decomposition(design: design, structure: structure)
-            if let share = bacon?.forbiddenWeight, share > options.forbiddenWeightWarning {
-                notes.append("warning: comparisons that use already-treated units as controls carry \(Int((share * 100).rounded()))% of the TWFE weight; with effects that change over time the TWFE estimate can be badly biased: prefer a heterogeneity-robust estimator")
+        if estimators.contains(.callawaySantAnna) {
+            let (result, sample) = try callawaySantAnna(table: table, structure: structure, outcome: outcomeColumn, options: options)
+            staggered[.callawaySantAnna] = result
+            samples[.callawaySantAnna] = sample
+        }
+        if estimators.contains(.sunAbraham) {
+            var (result, sample) = try sunAbraham(design: design, options: options)
+            sample.drops = outcomeColumn.drops() + sample.drops
+            staggered[.sunAbraham] = result
+            samples[.sunAbraham] = sample
+        }
+        if estimators.contains(.imputation) {
+            var (result, sample) = try imputation(design: design, options: options)
+            sample.drops = outcomeColumn.drops() + sample.drops
+            staggered[.imputation] = result
+            samples[.imputation] = sample
+        }
+        for estimator in estimators where estimator != .twfe {
+            if let result = staggered[estimator] { pretrendWarnings += leadWarnings(result) }
+        }
+        var headline: String? = nil
+        if options.estimator == .auto && estimators.count > 1 {
+            headline = try autoHeadline(design: design, structure: structure, options: options, results: staggered)
+        }
+        var combinations = [StaggeredCombination]()
+        for expression in options.combinations {
+            var firstError: Error? = nil
+            var found = false
+            for estimator in estimators {
+                guard let result = staggered[estimator] else { continue }
+                do { combinations.append(try result.combine(expression)); found = true } catch { firstError = firstError ?? error }
             }
+            if !found, let firstError { throw firstError }
         }
         var sizes = timing.cohorts.map { cohort in (cohort: Optional(cohort), units: structure.cohorts.filter { $0 == cohort }.count) }
         sizes.append((cohort: nil, units: timing.neverTreatedCount))
-        return DiDResults(
-            outcome: options.outcome, unit: unit, time: time, covariance: twfe.covariance.type.description,
-            observationCount: twfe.fit.observationCount, clusterCount: twfe.covariance.clusterCounts.min(),
+        let lead = estimators.first.flatMap { staggered[$0] }
+        var results = DiDResults(
+            outcome: options.outcome, unit: unit, time: time,
+            covariance: twfeFit?.covariance.type.description ?? lead?.inference ?? options.covariance.description,
+            observationCount: twfeFit?.fit.observationCount ?? lead?.observationCount ?? 0,
+            clusterCount: twfeFit?.covariance.clusterCounts.min() ?? lead?.clusterCount,
             cohortSizes: sizes, estimates: estimates, differenceOfMeans: differenceOfMeans, pretrendTest: pretrend,
-            referencePeriod: options.eventStudy ? options.referencePeriod : nil,
-            window: options.eventStudy ? options.window : nil, bacon: bacon, notes: Array(Set(notes)).sorted())
+            referencePeriod: estimates.contains { $0.estimand == "event_study" } ? options.referencePeriod : nil,
+            window: estimates.contains { $0.estimand == "event_study" } ? options.window : nil, bacon: bacon, notes: Array(Set(notes)).sorted())
+        results.estimators = estimators
+        results.staggered = estimators.compactMap { staggered[$0] }
+        results.samples = estimators.compactMap { estimator in samples[estimator].map { (estimator, $0) } }
+        results.combinations = combinations
+        results.headline = headline
+        results.confidenceLevel = options.confidenceLevel
+        results.pretrendWarnings = pretrendWarnings
+        return results
     }
 
     /// The rows of units observed, with the outcome and covariates present, in every period.

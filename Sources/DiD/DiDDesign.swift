@@ -20,6 +20,8 @@ struct DiDDesign {
     let options: DiDOptions
     let source: String
     let rowCount: Int
+    /// The table the design was built from (for estimators that need other views of it).
+    let sourceTable: DataTable
     let unitName: String, timeName: String
     let treatedName: String, eventTimeName: String, groupName: String, postName: String
     private var columns: [(String, Column)]
@@ -30,6 +32,7 @@ struct DiDDesign {
         self.options = options
         self.source = table.source
         self.rowCount = table.rowCount
+        self.sourceTable = table
         self.unitName = structure.unitName
         self.timeName = structure.timeName
         let taken = Set(table.names)
@@ -56,6 +59,7 @@ struct DiDDesign {
         let outcomeExpression = try ModelFormula.parse("\(options.outcome) ~ 1").response
         for variable in outcomeExpression.variables.sorted() { try copy(variable) }
         for covariate in options.covariates { try copy(covariate) }
+        for variable in try options.extraFixedEffectTerms().flatMap(\.variables) { try copy(variable) }
         if let weights = options.weights { try copy(weights) }
         columns.append((structure.unitName, .numeric(structure.unitCodes.map { Double($0) })))
         columns.append((structure.timeName, .numeric(structure.periods.map { Double($0) })))
@@ -184,7 +188,10 @@ struct DiDDesign {
         if right.isEmpty { right = ["1"] }
         let outcomeText = (try? ModelFormula.parse("\(options.outcome) ~ 1").response.name) ?? name(options.outcome)
         var text = "\(outcomeText) ~ " + right.joined(separator: " + ")
-        if fixedEffects { text += " | \(name(unitName)) + \(name(timeName))" }
+        if fixedEffects {
+            text += " | \(name(unitName)) + \(name(timeName))"
+            for term in try options.extraFixedEffectTerms() { text += " + " + term.name }
+        }
         let formula = try ModelFormula.parse(text)
         let frame = try ModelFrame(table: table, formula: formula, options: ModelFrameOptions(
             weights: options.weights, clusters: options.covariance.clusterVariables, removeSingletons: true))

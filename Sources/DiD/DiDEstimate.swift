@@ -13,6 +13,9 @@ public struct DiDEstimate: Sendable {
     public let pValue: Double
     public let confidenceLow: Double
     public let confidenceHigh: Double
+    /// Treated units and cohorts observed at this event time (event-study estimates).
+    public var treatedUnits: Int? = nil
+    public var cohortCount: Int? = nil
 }
 
 /// Everything `quipu did` reports.
@@ -33,7 +36,21 @@ public struct DiDResults: Sendable {
     public let window: ClosedRange<Int>?
     /// The Goodman-Bacon decomposition, when asked for.
     public let bacon: BaconDecomposition?
-    public let notes: [String]
+    public var notes: [String]
+    /// The estimators run, headline first.
+    public var estimators: [StaggeredEstimator] = [.twfe]
+    /// Every estimator's estimates in one shape (TWFE's included), in the order of `estimators`.
+    public var staggered: [StaggeredResult] = []
+    /// The sample each estimator used.
+    public var samples: [(estimator: StaggeredEstimator, sample: StaggeredSample)] = []
+    /// `--combine` results.
+    public var combinations: [StaggeredCombination] = []
+    /// Why the headline estimate and TWFE differ (staggered designs).
+    public var headline: String? = nil
+    /// Confidence level of the intervals.
+    public var confidenceLevel = 0.95
+    /// Warnings about leads that rest on few cohorts or units.
+    public var pretrendWarnings: [String] = []
 }
 
 /// The numbers of a Wald test, detached from the Inference module's type for presentation.

@@ -1,4 +1,14 @@
+import Formula
 import Inference
+
+/// Which estimators `quipu did` runs.
+public enum EstimatorChoice: String, Sendable, CaseIterable {
+    /// TWFE with one cohort; Callaway–Sant'Anna first and TWFE beside it with staggered cohorts.
+    case auto
+    case twfe, cs, sunab, imputation
+    /// All four.
+    case all
+}
 
 /// What `quipu did` estimates and how.
 public struct DiDOptions: Sendable {
@@ -26,12 +36,35 @@ public struct DiDOptions: Sendable {
     public var forbiddenWeightWarning = 0.10
     /// Confidence level of the intervals.
     public var confidenceLevel = 0.95
-    /// Threads for the fixed-effect absorption.
+    /// Threads for the fixed-effect absorption and the bootstrap.
     public var threads = 2
+    /// Which estimators to run.
+    public var estimator: EstimatorChoice = .auto
+    /// Callaway–Sant'Anna's comparison group, 2x2 method, anticipation and base period.
+    public var callawaySantAnna = CallawaySantAnnaOptions()
+    /// The aggregations of ATT(g,t) to report.
+    public var aggregations: Set<StaggeredAggregation> = [.all]
+    /// The multiplier bootstrap for Callaway–Sant'Anna, when asked for.
+    public var bootstrap: MultiplierBootstrap?
+    /// Linear combinations of estimates to report (`--combine`).
+    public var combinations: [String] = []
+    /// Fixed effects beyond unit and period, in fixest syntax (`year^size_class`).
+    public var extraFixedEffects: [String] = []
+    /// Leads in the imputation estimator's pre-trend test.
+    public var imputationLeads = 3
 
     /// Creates options for an outcome and a covariance estimator.
     public init(outcome: String, covariance: CovarianceType) {
         self.outcome = outcome
         self.covariance = covariance
+    }
+}
+
+extension DiDOptions {
+    /// The `--fe` terms parsed with fixest's syntax (`year^size_class + region`).
+    public func extraFixedEffectTerms() throws -> [FixedEffect] {
+        guard !extraFixedEffects.isEmpty else { return [] }
+        let formula = try ModelFormula.parse("y ~ 1 | " + extraFixedEffects.joined(separator: " + "))
+        return formula.fixedEffects
     }
 }

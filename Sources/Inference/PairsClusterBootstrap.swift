@@ -69,7 +69,7 @@ public struct PairsClusterBootstrap: Sendable {
     }
 
     /// Linear-interpolation quantile of sorted values (type 7).
-    static func quantile(_ sorted: [Double], _ p: Double) -> Double {
+    public static func quantile(_ sorted: [Double], _ p: Double) -> Double {
         guard !sorted.isEmpty else { return .nan }
         let position = Double(sorted.count - 1) * p
         let lower = Int(position.rounded(.down))

@@ -16,8 +16,10 @@ extension DiDResults {
                 .object([("cohort", $0.cohort.map { .integer($0) } ?? .string("never")), ("units", .integer($0.units))])
             })),
             ("estimates", .array(estimates.map { row in
-                var entry: [(String, JSONValue)] = [("estimand", .string(row.estimand)), ("term", .string(row.term))]
+                var entry: [(String, JSONValue)] = [("estimator", .string("twfe")), ("estimand", .string(row.estimand)), ("term", .string(row.term))]
                 if let eventTime = row.eventTime { entry.append(("event_time", .integer(eventTime))) }
+                if let units = row.treatedUnits { entry.append(("n_treated", .integer(units))) }
+                if let cohorts = row.cohortCount { entry.append(("n_cohorts", .integer(cohorts))) }
                 entry += [("estimate", .finite(row.estimate)), ("std_error", .finite(row.standardError)),
                           ("statistic", .finite(row.statistic)), ("p_value", .finite(row.pValue)),
                           ("conf_low", .finite(row.confidenceLow)), ("conf_high", .finite(row.confidenceHigh))]
@@ -37,6 +39,7 @@ extension DiDResults {
             pairs.append(("pretrend_test", .null))
         }
         if let bacon { pairs.append(("bacon", bacon.json)) }
+        pairs += staggeredJSON
         pairs.append(("notes", .array(notes.map { .string($0) })))
         return .object(pairs)
     }
@@ -47,16 +50,25 @@ extension DiDResults {
                      "Panel: \(unit) × \(time); observations: \(observationCount); standard errors: \(covariance)"
                          + (clusterCount.map { " (\($0) clusters)" } ?? ""),
                      "Cohorts: " + cohortSizes.map { "\($0.cohort.map(String.init) ?? "never treated"): \($0.units)" }.joined(separator: ", ")]
-        let header = ["estimand", "event time", "Estimate", "Std. Error", "t value", "Pr(>|t|)", "95% low", "95% high"]
+        lines += staggeredTextLines
+        if !estimates.isEmpty && staggered.contains(where: { $0.estimator != .twfe }) {
+            lines.append("")
+            lines.append("== TWFE" + (estimators.first == .twfe ? "" : " (for comparison: biased when effects differ across cohorts or grow over time)") + " ==")
+            if let sample = samples.first(where: { $0.estimator == .twfe })?.sample { lines.append(sample.summaryLine) }
+        }
+        let header = ["estimand", "event time", "Estimate", "Std. Error", "t value", "Pr(>|t|)", "95% low", "95% high", "treated units", "cohorts"]
         var rows = [header]
         for row in estimates {
             rows.append([row.estimand, row.eventTime.map(String.init) ?? "", NumberFormat.significant(row.estimate),
                          NumberFormat.significant(row.standardError), NumberFormat.significant(row.statistic),
                          NumberFormat.pValue(row.pValue) + " " + NumberFormat.stars(row.pValue),
-                         NumberFormat.significant(row.confidenceLow), NumberFormat.significant(row.confidenceHigh)])
+                         NumberFormat.significant(row.confidenceLow), NumberFormat.significant(row.confidenceHigh),
+                         row.treatedUnits.map(String.init) ?? "", row.cohortCount.map(String.init) ?? ""])
         }
-        lines.append("")
-        lines.append(contentsOf: TextGrid.lines(rows, markdown: false))
+        if !estimates.isEmpty {
+            lines.append("")
+            lines.append(contentsOf: TextGrid.lines(rows, markdown: false))
+        }
         if let differenceOfMeans {
             lines.append("")
             lines.append("2x2 as a difference of the four means: \(NumberFormat.significant(differenceOfMeans, digits: 10))")
@@ -70,6 +82,11 @@ extension DiDResults {
             lines.append("")
             lines.append(contentsOf: bacon.textLines)
         }
+        if estimators == [.twfe], let sample = samples.first?.sample {
+            lines.append(sample.summaryLine)
+            lines.append(contentsOf: sample.dropLines)
+        }
+        for warning in pretrendWarnings { lines.append("Warning: \(warning)") }
         for note in notes { lines.append("Note: \(note)") }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -72,7 +72,7 @@ extension LineChart {
             let xIntegers = !xValues.isEmpty && xValues.allSatisfy { $0 == $0.rounded() }
             let yIntegers = !yValues.isEmpty && yValues.allSatisfy { $0 == $0.rounded() }
             let baseTop = Metrics.margin + (chart.title.isEmpty ? 4 : 30)
-            let bottom = height - (chart.xLabel.isEmpty ? 30 : 54)
+            let bottom = height - (chart.xLabel.isEmpty ? 30 : 54) - (chart.caption.isEmpty ? 0 : 18)
 
             var top = baseTop
             var left = Metrics.margin

@@ -165,8 +165,12 @@ extension LineChart {
                                   size: Metrics.titleSize, weight: .bold, fill: LineChartPalette.text))
         }
         if !xLabel.isEmpty {
-            elements.append(.text(x: (layout.plotLeft + layout.plotRight) / 2, y: layout.height - Metrics.margin,
+            elements.append(.text(x: (layout.plotLeft + layout.plotRight) / 2, y: layout.height - Metrics.margin - (caption.isEmpty ? 0 : 18),
                                   content: xLabel, size: Metrics.axisLabelSize, anchor: .middle, fill: LineChartPalette.text))
+        }
+        if !caption.isEmpty {
+            elements.append(.text(x: Metrics.margin, y: layout.height - Metrics.margin + 4, content: caption,
+                                  size: Metrics.tickSize - 1, fill: LineChartPalette.text))
         }
         if !yLabel.isEmpty {
             // Rotated a quarter turn anticlockwise the glyphs grow leftwards from the baseline,

@@ -58,6 +58,8 @@ public struct LineChart: Sendable {
     /// Vertical bars from `low` to `high` at `x`, coloured like the series at `seriesIndex`
     /// (grey if there is no such series).
     public var errorBars: [(seriesIndex: Int, x: Double, low: Double, high: Double)]
+    /// A small line under the x-axis label, such as the sample the chart rests on.
+    public var caption: String = ""
     /// Canvas size in pixels.
     public var width: Double
     public var height: Double

@@ -11,7 +11,7 @@ import Reporting
 struct DidCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "did",
-        abstract: "Difference-in-differences: 2x2, two-way fixed effects, event study with a pre-trend test."
+        abstract: "Difference-in-differences: 2x2, TWFE, event study, and heterogeneity-robust estimators for staggered support (Callaway–Sant'Anna, Sun–Abraham, imputation)."
     )
 
     @OptionGroup var input: DataOptions
@@ -21,8 +21,44 @@ struct DidCommand: ParsableCommand {
 
     @OptionGroup var panel: PanelOptions
 
-    @Option(name: .long, help: "Comma-separated covariates added to every regression.")
+    @Option(name: .long, help: "Estimator: auto (TWFE with one cohort; Callaway–Sant'Anna first, TWFE beside it, with staggered cohorts), twfe, cs, sunab, imputation, all.")
+    var estimator: EstimatorChoice = .auto
+
+    @Option(name: .long, help: "Comma-separated covariates: added to the regressions; for Callaway–Sant'Anna, time-invariant (baseline) covariates in the propensity score and outcome regression (text columns enter as indicators).")
     var covariates: String?
+
+    @Option(name: .long, help: "Callaway–Sant'Anna comparison units: never (never treated) or notyet (not yet treated).")
+    var control: CallawaySantAnnaOptions.Control = .never
+
+    @Option(name: .long, help: "Callaway–Sant'Anna 2x2 method: dr (doubly robust), ipw, reg.")
+    var method: TwoByTwoMethod = .dr
+
+    @Option(name: .long, help: "Periods before the start of support in which units may already react (Callaway–Sant'Anna, imputation).")
+    var anticipation: Int = 0
+
+    @Option(name: .customLong("base-period"), help: "Callaway–Sant'Anna base period of pre-treatment cells: varying or universal.")
+    var basePeriod: CallawaySantAnnaOptions.BasePeriod = .varying
+
+    @Option(name: .long, help: "Aggregations of ATT(g,t): simple, group, dynamic, calendar, all (comma-separated).")
+    var aggregate: String = "all"
+
+    @Option(name: .long, help: "Bootstrap for Callaway–Sant'Anna: multiplier (with uniform bands).")
+    var bootstrap: DidBootstrap?
+
+    @Option(name: .long, help: "Bootstrap replicates.")
+    var reps: Int = 999
+
+    @Option(name: .long, help: "Random seed of the bootstrap (results are identical for any --threads).")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Cluster variable of the standard errors (default: the unit); the same as --vcov cluster:VAR.")
+    var cluster: String?
+
+    @Option(name: .long, help: "A linear combination of estimates to report, e.g. \"(e0 + e1 + e2)/3\" or \"g2006 - g2004\"; repeatable.")
+    var combine: [String] = []
+
+    @Option(name: .long, help: "Further fixed effects for TWFE, Sun–Abraham and imputation, fixest syntax, e.g. \"year^size_class\"; repeatable.")
+    var fe: [String] = []
 
     @Option(name: .long, help: "Column of analytic weights.")
     var weights: String?
@@ -71,15 +107,29 @@ struct DidCommand: ParsableCommand {
         if window != nil && windowRange == nil {
             throw ValidationError("--window must be LOW:HIGH with LOW < HIGH, e.g. -5:5; got '\(window ?? "")'")
         }
-        if plot != nil && !eventStudy { throw ValidationError("--plot draws the event study: add --event-study") }
+        if plot != nil && !eventStudy && estimator == .twfe { throw ValidationError("--plot draws the event study: add --event-study") }
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw ValidationError("--plot writes SVG: give a path ending in .svg") }
-        if output.format == .csv { throw ValidationError("did writes text, markdown, latex or json") }
+        if let plot, let destination = output.output, plot == destination { throw ValidationError("--plot and --output name the same file, '\(plot)'") }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
+        guard anticipation >= 0 else { throw ValidationError("--anticipation must be 0 or more, got \(anticipation)") }
+        if cluster != nil && vcov != nil { throw ValidationError("give --cluster or --vcov, not both") }
+        _ = try aggregations()
+        if bootstrap != nil {
+            let smallest = Int((1 / (1 - level)).rounded(.up)) - 1
+            guard reps >= max(19, smallest) else {
+                throw ValidationError("--reps \(reps) is too few for a \(Int((level * 100).rounded()))% band: use at least \(max(19, smallest)) (999 is usual)")
+            }
+            guard reps <= 10_000_000 else { throw ValidationError("--reps \(reps) is more than the multiplier bootstrap needs; use at most 10,000,000 (999 is usual)") }
+        }
+        if weights != nil && estimator != .twfe {
+            throw ValidationError("--weights is available with --estimator twfe only; the staggered estimators are unweighted for now")
+        }
     }
 
     func run() throws {
         try reportingFailures {
-            let covariance = try CovarianceType(parsing: vcov ?? "cluster:\(panel.unit)")
+            let started = DispatchTime.now()
+            let covariance = try CovarianceType(parsing: vcov ?? "cluster:\(cluster ?? panel.unit)")
             let covariateNames = (covariates ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             var options = DiDOptions(outcome: outcome, covariance: covariance)
             options.covariates = covariateNames
@@ -92,19 +142,83 @@ struct DidCommand: ParsableCommand {
             options.decompose = decompose
             options.balance = balance
             options.threads = execution.threads
+            options.estimator = estimator
+            options.callawaySantAnna.control = control
+            options.callawaySantAnna.method = method
+            options.callawaySantAnna.anticipation = anticipation
+            options.callawaySantAnna.basePeriod = basePeriod
+            options.aggregations = try aggregations()
+            options.combinations = combine
+            options.extraFixedEffects = fe
+            if bootstrap != nil {
+                options.bootstrap = MultiplierBootstrap(replicates: reps, seed: seed, threads: execution.threads, confidenceLevel: level)
+            }
+            let feColumns = try options.extraFixedEffectTerms().flatMap(\.variables)
             let outcomeColumns = try ModelFormula.parse("\(outcome) ~ 1").response.variables
-            var columns = panel.columns.union(covariateNames).union(outcomeColumns).union(covariance.clusterVariables)
+            var columns = panel.columns.union(covariateNames).union(outcomeColumns).union(covariance.clusterVariables).union(feColumns)
             if let weights { columns.insert(weights) }
             let table = try input.read(columns: columns, threads: execution.threads)
+            let read = DispatchTime.now()
             execution.limitBLASThreads(rows: table.rowCount)
             let results = try DiDAnalysis.run(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment, options: options)
-            if let plot { try AtomicFile.write(results.eventStudyChart().svg(), to: plot) }
+            let estimated = DispatchTime.now()
+            var chart: String? = nil
+            if plot != nil {
+                if results.staggered.contains(where: { $0.estimator != .twfe }) || !eventStudy {
+                    guard let comparison = results.comparisonChart() else {
+                        throw ValidationError("nothing to plot: no estimator produced event-time effects (add --event-study for TWFE)")
+                    }
+                    chart = comparison.svg()
+                } else {
+                    var single = results.eventStudyChart()
+                    single.caption = results.samples.first.map { "Sample: \($0.sample.rows) rows, \($0.sample.units) units" } ?? ""
+                    chart = single.svg()
+                }
+            }
+            let rendered: String
             switch output.format {
-            case .json: try output.emit(results.json.serialized() + "\n")
-            case .markdown: try output.emit(results.markdown)
-            case .latex: try output.emit(results.latex)
-            default: try output.emit(results.text)
+            case .json: rendered = results.json.serialized() + "\n"
+            case .markdown: rendered = results.markdown
+            case .latex: rendered = results.latex
+            case .csv: rendered = results.csv
+            case .text: rendered = results.text
+            }
+            if let plot, let chart { try AtomicFile.write(chart, to: plot) }
+            try output.emit(rendered)
+            if execution.timings {
+                let seconds = { (from: DispatchTime, to: DispatchTime) in Double(to.uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
+                let timings = JSONValue.object([("timings", .object([
+                    ("read", .number(seconds(started, read))), ("estimate", .number(seconds(read, estimated))),
+                    ("total", .number(seconds(started, DispatchTime.now()))),
+                ]))])
+                FileHandle.standardError.write(Data((timings.compact() + "\n").utf8))
             }
         }
     }
 }
+
+extension DidCommand {
+    /// The aggregations asked for with --aggregate.
+    func aggregations() throws -> Set<StaggeredAggregation> {
+        var result = Set<StaggeredAggregation>()
+        for part in aggregate.split(separator: ",") {
+            let name = part.trimmingCharacters(in: .whitespaces)
+            guard let kind = StaggeredAggregation(rawValue: name) else {
+                throw ValidationError("--aggregate takes simple, group, dynamic, calendar or all (comma-separated), got '\(name)'")
+            }
+            result.insert(kind)
+        }
+        guard !result.isEmpty else { throw ValidationError("--aggregate needs at least one of simple, group, dynamic, calendar, all") }
+        return result
+    }
+}
+
+/// The bootstrap `quipu did` offers.
+enum DidBootstrap: String, ExpressibleByArgument, CaseIterable {
+    case multiplier
+}
+
+extension EstimatorChoice: ExpressibleByArgument {}
+extension CallawaySantAnnaOptions.Control: ExpressibleByArgument {}
+extension CallawaySantAnnaOptions.BasePeriod: ExpressibleByArgument {}
+extension TwoByTwoMethod: ExpressibleByArgument {}

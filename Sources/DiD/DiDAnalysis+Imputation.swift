@@ -1,0 +1,95 @@
+// Wiring the imputation estimator (Borusyak, Jaravel & Spiess 2024) into `quipu did`: rows with
+// the outcome, the `--fe` factors, the clusters, and the sample it used.
+
+import Estimation
+import Formula
+import Inference
+import PanelData
+
+extension DiDAnalysis {
+    /// Runs the imputation estimator on `design`'s panel.
+    static func imputation(design: DiDDesign, options: DiDOptions) throws -> (StaggeredResult, StaggeredSample) {
+        let structure = design.timing.structure
+        let table = design.sourceTable
+        let outcome = try design.outcomeValues()
+        var keep = outcome.map { !$0.isNaN }
+        var drops = [StaggeredSample.Drop]()
+        // Fixed-effect and cluster variables must be present.
+        let terms = try options.extraFixedEffectTerms()
+        var clusterName: String? = nil
+        if case let .cluster(variables) = options.covariance {
+            guard variables.count == 1 else { throw PanelError("the imputation estimator clusters on one variable; two-way clustering is not available for it") }
+            if variables[0] != structure.unitName { clusterName = variables[0] }
+        }
+        let needed = Array(Set(terms.flatMap(\.variables) + (clusterName.map { [$0] } ?? []))).sorted()
+        for name in needed {
+            guard let column = table.column(named: name) else { throw PanelError("\(table.source): no column named '\(name)'") }
+            var missing = 0
+            for row in keep.indices where keep[row] && UnitPanel.isMissing(column, row) { keep[row] = false; missing += 1 }
+            if missing > 0 { drops.append(.init(reason: "\(name): missing", rows: missing, units: 0)) }
+        }
+        let rows = keep.indices.filter { keep[$0] }
+        guard !rows.isEmpty else { throw PanelError("\(table.source): no row has '\(options.outcome)'") }
+        // Dense unit codes over the kept rows.
+        var unitCode = [Int32](repeating: -1, count: structure.unitCount)
+        var cohorts = [Int?]()
+        var codes = [Int32]()
+        codes.reserveCapacity(rows.count)
+        for row in rows {
+            let unit = Int(structure.unitCodes[row])
+            if unitCode[unit] < 0 {
+                unitCode[unit] = Int32(cohorts.count)
+                cohorts.append(structure.cohorts[unit])
+            }
+            codes.append(unitCode[unit])
+        }
+        var factors = [Factor]()
+        for term in terms {
+            var keys = [Int64](repeating: 0, count: rows.count)
+            for variable in term.variables {
+                guard let column = table.column(named: variable) else { continue }
+                let (levels, count) = denseLevels(column, rows: rows)
+                for i in keys.indices { keys[i] = keys[i] &* Int64(count + 1) &+ Int64(levels[i]) }
+            }
+            factors.append(Factor(name: term.name, keys: keys))
+        }
+        var clusters: ClusterVariable? = nil
+        if let clusterName, let column = table.column(named: clusterName) {
+            let (levels, count) = denseLevels(column, rows: rows)
+            clusters = ClusterVariable(name: clusterName, codes: levels.map { Int32($0) }, count: count)
+        }
+        let input = ImputationInput(unitCodes: codes, unitCount: cohorts.count, periods: rows.map { structure.periods[$0] },
+                                    cohorts: cohorts, outcome: rows.map { outcome[$0] }, extraFixedEffects: factors, clusters: clusters,
+                                    anticipation: options.callawaySantAnna.anticipation, pretrendLeads: options.imputationLeads,
+                                    unitName: structure.unitName, timeName: structure.timeName)
+        let result = try ImputationDiD.estimate(input)
+        let sample = StaggeredSample(rowsRead: structure.rowCount, rows: result.observationCount, units: cohorts.count,
+                                     unitsPerCohort: StaggeredSample.cohortCounts(cohorts), drops: drops,
+                                     panel: "all observed unit-periods; unit and period effects fitted on untreated rows only")
+        return (result, sample)
+    }
+
+    /// Dense codes of a column's values over `rows`, and how many there are.
+    static func denseLevels(_ column: Column, rows: [Int]) -> ([Int], Int) {
+        switch column {
+        case let .numeric(values):
+            var lookup = [Double: Int]()
+            let levels = rows.map { row -> Int in
+                if let code = lookup[values[row]] { return code }
+                let code = lookup.count
+                lookup[values[row]] = code
+                return code
+            }
+            return (levels, lookup.count)
+        case let .text(text):
+            var lookup = [Int32: Int]()
+            let levels = rows.map { row -> Int in
+                if let code = lookup[text.codes[row]] { return code }
+                let code = lookup.count
+                lookup[text.codes[row]] = code
+                return code
+            }
+            return (levels, lookup.count)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+// Aggregating ATT(g,t) into summary effects, as R did's `aggte` does (Callaway & Sant'Anna 2021,
+// §3 and Appendix B): simple (post-treatment cells weighted by cohort size), group (per cohort,
+// then weighted by cohort size), dynamic (per event time e = t − g, then the mean over e ≥ 0) and
+// calendar (per period, then their mean).
+//
+// Goals, in order:
+// 1. R did's estimates and analytic standard errors, including the influence of the estimated
+//    cohort-share weights ("wif"). With weights P(G = g) over a set K of cells, that term for unit
+//    i reduces to (A(Gᵢ) − c(Gᵢ)·θ) / S, where A(g) and c(g) are the sum and count of the cells of
+//    K in cohort g, θ the aggregate and S the sum of the cells' weights: one O(n) pass per
+//    aggregate instead of an n × |K| matrix.
+// 2. Every aggregate's influence function is kept, so any linear combination of estimates has a
+//    standard error and the multiplier bootstrap covers aggregates and cells alike.
+
+import LinearAlgebra
+
+/// Which aggregations to compute.
+public enum StaggeredAggregation: String, Sendable, CaseIterable {
+    case simple, group, dynamic, calendar, all
+}
+
+extension CallawaySantAnna {
+    /// Estimates and influence functions (units × estimates) of the cells and the aggregations asked for.
+    static func aggregate(_ result: CallawaySantAnnaCells, cohortOfUnit: [Int], aggregations: Set<StaggeredAggregation>)
+        -> (estimates: [StaggeredEstimate], influence: Matrix)
+    {
+        let n = cohortOfUnit.count
+        var unitsPerCohort = [Int: Int]()
+        for cohort in cohortOfUnit where cohort != 0 { unitsPerCohort[cohort, default: 0] += 1 }
+        let share = { (g: Int) in Double(unitsPerCohort[g] ?? 0) / Double(n) }
+        let cells = result.cells
+        let usable = cells.indices.filter { cells[$0].att.isFinite }
+        var estimates = cells.map { cell in
+            StaggeredEstimate(kind: .attGT, eventTime: cell.time - cell.group, group: cell.group, time: cell.time, estimate: cell.att,
+                              treatedUnits: cell.treatedUnits, cohortCount: 1, controlUnits: cell.controlUnits)
+        }
+        var columns = [[Double]]()
+        let wants = { (kind: StaggeredAggregation) in aggregations.contains(kind) || aggregations.contains(.all) }
+
+        /// The share-weighted average of `keepers` with its influence function, or nil when empty.
+        func weighted(_ keepers: [Int], estimatedWeights: Bool) -> (Double, [Double])? {
+            guard !keepers.isEmpty else { return nil }
+            let total = keepers.reduce(0.0) { $0 + share(cells[$1].group) }
+            guard total > 0 else { return nil }
+            var theta = 0.0
+            for k in keepers { theta += share(cells[k].group) * cells[k].att }
+            theta /= total
+            var column = [Double](repeating: 0, count: n)
+            result.influence.values.withUnsafeBufferPointer { psi in
+                for k in keepers {
+                    let weight = share(cells[k].group) / total
+                    let base = k * n
+                    for i in 0..<n { column[i] += weight * psi[base + i] }
+                }
+            }
+            if estimatedWeights {
+                var sums = [Int: (sum: Double, count: Double)]()
+                for k in keepers {
+                    let entry = sums[cells[k].group] ?? (0, 0)
+                    sums[cells[k].group] = (entry.sum + cells[k].att, entry.count + 1)
+                }
+                var adjustment = [Int: Double]()
+                for (g, entry) in sums { adjustment[g] = (entry.sum - entry.count * theta) / total }
+                for i in 0..<n { if let value = adjustment[cohortOfUnit[i]] { column[i] += value } }
+            }
+            return (theta, column)
+        }
+        func units(of keepers: [Int]) -> (units: Int, cohorts: Int) {
+            let groups = Set(keepers.map { cells[$0].group })
+            return (groups.reduce(0) { $0 + (unitsPerCohort[$1] ?? 0) }, groups.count)
+        }
+        func append(_ kind: StaggeredEstimateKind, _ value: (Double, [Double]), keepers: [Int], eventTime: Int? = nil, group: Int? = nil, time: Int? = nil) {
+            let counts = units(of: keepers)
+            estimates.append(StaggeredEstimate(kind: kind, eventTime: eventTime, group: group, time: time, estimate: value.0,
+                                               treatedUnits: counts.units, cohortCount: counts.cohorts))
+            columns.append(value.1)
+        }
+        func mean(_ parts: [(Double, [Double])]) -> (Double, [Double]) {
+            var column = [Double](repeating: 0, count: n)
+            for part in parts { for i in 0..<n { column[i] += part.1[i] / Double(parts.count) } }
+            return (parts.reduce(0) { $0 + $1.0 } / Double(parts.count), column)
+        }
+        let post = usable.filter { cells[$0].group <= cells[$0].time }
+        if wants(.simple), let value = weighted(post, estimatedWeights: true) {
+            append(.simple, value, keepers: post)
+        }
+        if wants(.group) {
+            var parts = [(g: Int, value: (Double, [Double]))]()
+            for g in Set(post.map { cells[$0].group }).sorted() {
+                let keepers = post.filter { cells[$0].group == g }
+                guard let value = weighted(keepers, estimatedWeights: false) else { continue }
+                append(.group, value, keepers: keepers, group: g)
+                parts.append((g, value))
+            }
+            if !parts.isEmpty {
+                let total = parts.reduce(0.0) { $0 + share($1.g) }
+                let theta = parts.reduce(0.0) { $0 + share($1.g) * $1.value.0 } / total
+                var column = [Double](repeating: 0, count: n)
+                var adjustment = [Int: Double]()
+                for part in parts {
+                    let weight = share(part.g) / total
+                    for i in 0..<n { column[i] += weight * part.value.1[i] }
+                    adjustment[part.g] = (part.value.0 - theta) / total
+                }
+                for i in 0..<n { if let value = adjustment[cohortOfUnit[i]] { column[i] += value } }
+                append(.group, (theta, column), keepers: post)
+            }
+        }
+        if wants(.dynamic) {
+            var positive = [(Double, [Double])]()
+            var nonNegativeKeepers = [Int]()
+            for e in Set(usable.map { cells[$0].time - cells[$0].group }).sorted() {
+                let keepers = usable.filter { cells[$0].time - cells[$0].group == e }
+                guard let value = weighted(keepers, estimatedWeights: true) else { continue }
+                append(.dynamic, value, keepers: keepers, eventTime: e)
+                if e >= 0 { positive.append(value); nonNegativeKeepers += keepers }
+            }
+            if !positive.isEmpty { append(.dynamic, mean(positive), keepers: nonNegativeKeepers) }
+        }
+        if wants(.calendar), let firstCohort = usable.map({ cells[$0].group }).min() {
+            var parts = [(Double, [Double])]()
+            for t in Set(usable.map { cells[$0].time }).sorted() where t >= firstCohort {
+                let keepers = post.filter { cells[$0].time == t }
+                guard let value = weighted(keepers, estimatedWeights: true) else { continue }
+                append(.calendar, value, keepers: keepers, time: t)
+                parts.append(value)
+            }
+            if !parts.isEmpty { append(.calendar, mean(parts), keepers: post) }
+        }
+        var influence = Matrix(rows: n, columns: cells.count + columns.count)
+        influence.values.withUnsafeMutableBufferPointer { buffer in
+            result.influence.values.withUnsafeBufferPointer { source in
+                for index in 0..<(n * cells.count) { buffer[index] = source[index] }
+            }
+            for (j, column) in columns.enumerated() {
+                let base = (cells.count + j) * n
+                for i in 0..<n { buffer[base + i] = column[i] }
+            }
+        }
+        return (estimates, influence)
+    }
+}

@@ -1,0 +1,73 @@
+// Inference for Callaway–Sant'Anna from influence functions: analytic standard errors (R did's
+// sqrt(mean(ψ²)/n), or with clusters the sum of ψ within each cluster first), the joint covariance
+// of all estimates for linear combinations, and the multiplier bootstrap with uniform bands.
+
+import Inference
+import LinearAlgebra
+import PanelData
+
+extension CallawaySantAnna {
+    /// Estimates every ATT(g,t), the requested aggregations, and their inference.
+    public static func estimate(panel: UnitPanel, options: CallawaySantAnnaOptions, aggregations: Set<StaggeredAggregation>,
+                                bootstrap: MultiplierBootstrap?, unitName: String) throws -> StaggeredResult
+    {
+        let cellResult = try cells(panel: panel, options: options)
+        let (estimates, influence) = aggregate(cellResult, cohortOfUnit: panel.cohorts, aggregations: aggregations)
+        let n = Double(panel.unitCount)
+        // Sum within clusters first: V = Σ_c (Σ_{i∈c} ψ_i)(Σ_{i∈c} ψ_i)′ / n².
+        let scores: Matrix
+        if let clusters = panel.clusters {
+            var sums = Matrix(rows: clusters.count, columns: influence.columns)
+            for j in 0..<influence.columns {
+                let base = j * influence.rows, target = j * clusters.count
+                for i in 0..<influence.rows { sums.values[target + Int(clusters.codes[i])] += influence.values[base + i] }
+            }
+            scores = sums
+        } else {
+            scores = influence
+        }
+        var covariance = scores.crossProduct()
+        for index in covariance.values.indices { covariance.values[index] /= n * n }
+        let clusterText = panel.clusters.map { "clustered by \($0.name) (\($0.count) clusters)" } ?? "clustered by \(unitName)"
+        var result = StaggeredResult(estimator: .callawaySantAnna, estimates: estimates, covariance: covariance, degreesOfFreedom: nil,
+                                     inference: "analytic (influence functions), \(clusterText)",
+                                     observationCount: panel.sample.rows, clusterCount: panel.clusters?.count ?? panel.unitCount)
+        // As R did: a standard error at rounding level (a normalised reference cell) is undefined.
+        let floor = Double.ulpOfOne.squareRoot() * 10
+        for j in estimates.indices where !(result.standardErrors[j] > floor) || !estimates[j].estimate.isFinite {
+            result.standardErrors[j] = .nan
+        }
+        if let bootstrap {
+            let draws = try bootstrap.run(influence: influence, clusters: panel.clusters)
+            let width = influence.columns
+            for j in estimates.indices where result.standardErrors[j].isFinite {
+                result.standardErrors[j] = draws.standardErrors[j]
+            }
+            result.inference = "multiplier bootstrap (\(bootstrap.replicates) replicates, \(bootstrap.weights.rawValue) weights, seed \(bootstrap.seed)), \(clusterText)"
+            for kind in [StaggeredEstimateKind.attGT, .dynamic, .group, .calendar] {
+                let family = estimates.indices.filter { estimates[$0].kind == kind && !estimates[$0].isOverall && result.standardErrors[$0].isFinite }
+                guard !family.isEmpty else { continue }
+                var maxima = [Double](repeating: 0, count: bootstrap.replicates)
+                for b in 0..<bootstrap.replicates {
+                    var largest = 0.0
+                    for j in family { largest = max(largest, abs(draws.replicates[b * width + j]) / result.standardErrors[j]) }
+                    maxima[b] = largest
+                }
+                maxima.sort()
+                result.uniformCriticalValues[kind] = PairsClusterBootstrap.quantile(maxima, bootstrap.confidenceLevel)
+            }
+        }
+        result.notes = cellResult.notes
+        result.pretrend = pretrendTest(result)
+        return result
+    }
+
+    /// The joint test that every pre-treatment ATT(g,t) is zero.
+    static func pretrendTest(_ result: StaggeredResult) -> StaggeredPretrendTest? {
+        let pre = result.estimates.indices.filter {
+            let e = result.estimates[$0]
+            return e.kind == .attGT && (e.group ?? 0) > (e.time ?? 0) && result.standardErrors[$0].isFinite
+        }
+        return result.waldTest(indices: pre, description: "all \(pre.count) pre-treatment ATT(g,t) are zero")
+    }
+}

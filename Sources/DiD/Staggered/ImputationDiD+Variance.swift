@@ -1,0 +1,99 @@
+// The conservative clustered variance of the imputation estimator (Borusyak, Jaravel & Spiess
+// 2024, REStud, Theorem 3), as Stata did_imputation computes it by default.
+//
+// Goals, in order:
+// 1. Agreement with the peers: an estimand Σ w_it τ_it puts weight v = w on the treated rows and
+//    v₀ = −Z₀(Z₀′Z₀)⁻Z₁′w₁ on the untreated ones (Theorem 1); the variance is
+//    Σ_clusters (Σ_rows v ε̃)², where ε̃ is the fit's residual on untreated rows and τ − τ̄ on treated
+//    ones, τ̄ the v²-weighted mean of τ in the row's cohort × horizon cell (did_imputation's default
+//    `avgeffectsby`); no small-sample factor, normal inference. The covariance of two estimands
+//    comes from the same per-cluster sums, so the matrix is their joint covariance.
+// 2. Speed: every horizon's v₀ from one batched solve of the fixed-effect equations (the overall
+//    average's is their count-weighted sum, by linearity), and one pass over each kind of row.
+
+import LinearAlgebra
+import PanelData
+
+extension ImputationDiD {
+    /// The joint covariance of the horizon averages and, last, the overall average, with the
+    /// number of clusters that hold a row used.
+    static func conservativeCovariance(sample: ImputationSample, equations: ImputationNormalEquations,
+                                       untreatedResiduals: [Double], effects: [Double], horizons: HorizonLayout,
+                                       clusterCount: Int) throws(PanelError) -> (covariance: Matrix, clustersUsed: Int)
+    {
+        let treated = sample.treated
+        let k = sample.width
+        let horizonCount = horizons.values.count
+        let estimandCount = horizonCount + 1
+        let treatedTotal = Double(treated.count)
+        let weightOfHorizon = horizons.counts.map { 1 / Double($0) }
+        // Z₁′w₁ for each horizon's estimand: per-level sums of the weights 1/N_h.
+        var primarySums = [Double](repeating: 0, count: sample.primaryCount * horizonCount)
+        var secondarySums = [Double](repeating: 0, count: sample.secondaryCount * horizonCount)
+        for row in 0..<treated.count {
+            let j = horizons.index[row]
+            let weight = weightOfHorizon[j]
+            primarySums[Int(treated.primary[row]) * horizonCount + j] += weight
+            for a in 0..<k { secondarySums[Int(treated.secondary[row * k + a]) * horizonCount + j] += weight }
+        }
+        let implied = try equations.solve(primarySums: primarySums, secondarySums: secondarySums, count: horizonCount)
+        // The overall average is Σ_h (N_h/N₁) × horizon h's average, so are its weights.
+        let share = horizons.counts.map { Double($0) / treatedTotal }
+
+        // τ̄ per cohort × horizon cell. Every estimand here weights the rows of a cell equally,
+        // so the v²-weighted mean of Theorem 3 is the cell's plain mean.
+        let cellCount = max(sample.cohortValues.count, 1) * horizonCount
+        var cellSums = [Double](repeating: 0, count: cellCount)
+        var cellSizes = [Double](repeating: 0, count: cellCount)
+        for row in 0..<treated.count {
+            let cell = Int(treated.cohort[row]) * horizonCount + horizons.index[row]
+            cellSums[cell] += effects[row]
+            cellSizes[cell] += 1
+        }
+
+        var scores = [Double](repeating: 0, count: clusterCount * estimandCount)
+        var used = [Bool](repeating: false, count: clusterCount)
+        var weights = [Double](repeating: 0, count: estimandCount)
+        scores.withUnsafeMutableBufferPointer { scores in
+            implied.primary.withUnsafeBufferPointer { primary in
+                implied.secondary.withUnsafeBufferPointer { secondary in
+                    for row in 0..<sample.untreatedOutcome.count {
+                        let base = Int(sample.untreatedPrimary[row]) * horizonCount
+                        var overall = 0.0
+                        for j in 0..<horizonCount {
+                            var value = primary[base + j]
+                            for a in 0..<k { value += secondary[Int(sample.untreatedSecondary[row * k + a]) * horizonCount + j] }
+                            weights[j] = -value
+                            overall -= share[j] * value
+                        }
+                        weights[horizonCount] = overall
+                        let cluster = Int(sample.untreatedCluster[row])
+                        used[cluster] = true
+                        let residual = untreatedResiduals[row]
+                        for j in 0..<estimandCount { scores[cluster * estimandCount + j] += weights[j] * residual }
+                    }
+                }
+            }
+            for row in 0..<treated.count {
+                let j = horizons.index[row]
+                let cell = Int(treated.cohort[row]) * horizonCount + j
+                let residual = effects[row] - cellSums[cell] / cellSizes[cell]
+                let cluster = Int(treated.cluster[row])
+                used[cluster] = true
+                scores[cluster * estimandCount + j] += weightOfHorizon[j] * residual
+                scores[cluster * estimandCount + horizonCount] += residual / treatedTotal
+            }
+        }
+        var covariance = Matrix(rows: estimandCount, columns: estimandCount)
+        for cluster in 0..<clusterCount where used[cluster] {
+            let base = cluster * estimandCount
+            for a in 0..<estimandCount {
+                let left = scores[base + a]
+                if left == 0 { continue }
+                for b in a..<estimandCount { covariance[a, b] += left * scores[base + b] }
+            }
+        }
+        covariance.symmetrizeFromUpper()
+        return (covariance, used.reduce(0) { $0 + ($1 ? 1 : 0) })
+    }
+}

@@ -1,0 +1,174 @@
+// The imputation estimator of Borusyak, Jaravel & Spiess (2024, "Revisiting Event-Study Designs:
+// Robust and Efficient Estimation", REStud), whose point estimates equal Gardner's two-stage DiD.
+//
+// Goals, in order:
+// 1. Agreement with the peers: point estimates with pyfixest's did2s and Stata's did_imputation
+//    (unit and period effects, plus any extra ones, fitted on the untreated rows only; Theorem 1),
+//    the conservative variance of Theorem 3 with did_imputation's default cohort × horizon cells,
+//    and the pre-trend test of §4.4 ("Test 1").
+// 2. Clear handling of what cannot be imputed: treated rows whose unit, period or other level has
+//    no untreated row, or whose fixed effects are not identified, are left out and counted in a
+//    note; nothing imputable is an error.
+// 3. Speed: 10⁶ units × 10 periods in a few seconds: O(N) passes over compact arrays, the fixed
+//    effects solved exactly without dummies (ImputationNormalEquations.swift), no per-row
+//    dictionaries.
+
+import Estimation
+import Inference
+import LinearAlgebra
+import PanelData
+
+/// The imputation (Borusyak–Jaravel–Spiess) estimator for staggered adoption.
+public enum ImputationDiD {
+    /// Estimates the average effect on the treated overall and by periods since treatment, with the
+    /// conservative clustered covariance (BJS Theorem 3) and the pre-trend test (BJS §4.4).
+    ///
+    /// Estimates come in this order: the overall average (`.simple`), the pre-trend leads
+    /// (`.dynamic`, negative event times, from the test's regression), then one `.dynamic` entry
+    /// per horizon h ≥ −anticipation. Covariances between leads and the other estimates are NaN.
+    public static func estimate(_ input: ImputationInput) throws -> StaggeredResult {
+        try estimate(input, denseLevelLimit: ImputationNormalEquations.denseLevelLimit)
+    }
+
+    /// `estimate`, with the size above which the fixed effects are solved iteratively (for tests).
+    static func estimate(_ input: ImputationInput, denseLevelLimit: Int) throws -> StaggeredResult {
+        try input.validate()
+        var sample = try ImputationSample(input)
+        let equations = try ImputationNormalEquations(
+            primary: sample.untreatedPrimary, primaryCount: sample.primaryCount, secondary: sample.untreatedSecondary,
+            width: sample.width, secondaryCount: sample.secondaryCount, denseLevelLimit: denseLevelLimit)
+        sample.dropUnidentified(by: equations)
+        guard sample.treated.count > 0 else {
+            let reasons = sample.notes.isEmpty ? "" : ": " + sample.notes.joined(separator: "; ")
+            throw PanelError("imputation: none of the \(sample.treatedRowCount) treated rows can be imputed\(reasons)")
+        }
+        let fit = try fitUntreated(sample, equations)
+        let horizons = HorizonLayout(horizons: sample.treated.horizon)
+        let clusters = input.effectiveClusters
+        let variance = try conservativeCovariance(
+            sample: sample, equations: equations, untreatedResiduals: fit.residuals, effects: fit.effects,
+            horizons: horizons, clusterCount: clusters.count)
+
+        // Point estimates: equally weighted averages of the imputed effects (BJS Theorem 1 with
+        // w = 1/N over the estimand's rows).
+        var horizonSums = [Double](repeating: 0, count: horizons.values.count)
+        var overallSum = 0.0
+        for row in 0..<sample.treated.count {
+            horizonSums[horizons.index[row]] += fit.effects[row]
+            overallSum += fit.effects[row]
+        }
+        let counts = distinctCounts(sample.treated, horizons: horizons, unitCount: input.unitCount,
+                                    cohortCount: sample.cohortValues.count)
+        var estimates = [StaggeredEstimate(
+            kind: .simple, estimate: overallSum / Double(sample.treated.count),
+            treatedUnits: counts.overallUnits, cohortCount: counts.overallCohorts)]
+        for (j, value) in horizons.values.enumerated() {
+            estimates.append(StaggeredEstimate(
+                kind: .dynamic, eventTime: value, estimate: horizonSums[j] / Double(horizons.counts[j]),
+                treatedUnits: counts.units[j], cohortCount: counts.cohorts[j]))
+        }
+        // The variance's order is the horizons, then the overall average; the result's puts it first.
+        let order = [horizons.values.count] + Array(0..<horizons.values.count)
+        var covariance = variance.covariance.selecting(rows: order, columns: order)
+
+        var notes = sample.notes
+        var pretrend: StaggeredPretrendTest? = nil
+        if input.pretrendLeads > 0 {
+            let leads = pretrendRegression(input, clusters: clusters)
+            notes += leads.notes
+            pretrend = leads.test
+            if !leads.estimates.isEmpty {
+                estimates.insert(contentsOf: leads.estimates, at: 1)
+                covariance = insertBlock(leads.covariance, into: covariance, at: 1)
+            }
+        }
+        var result = StaggeredResult(
+            estimator: .imputation, estimates: estimates, covariance: covariance, degreesOfFreedom: nil,
+            inference: "conservative (Borusyak–Jaravel–Spiess), clustered by \(clusters.name)",
+            observationCount: sample.untreatedOutcome.count + sample.treated.count, clusterCount: variance.clustersUsed)
+        result.pretrend = pretrend
+        result.notes = notes
+        return result
+    }
+
+    /// Residuals of the untreated rows and imputed effects τ = Y − Ŷ(0) of the treated rows, from
+    /// the fixed effects fitted on the untreated rows.
+    static func fitUntreated(_ sample: ImputationSample, _ equations: ImputationNormalEquations) throws(PanelError)
+        -> (residuals: [Double], effects: [Double])
+    {
+        let k = sample.width
+        // Centring first keeps the level sums small relative to the outcome's variation.
+        let mean = sample.untreatedOutcome.reduce(0, +) / Double(sample.untreatedOutcome.count)
+        var primarySums = [Double](repeating: 0, count: sample.primaryCount)
+        var secondarySums = [Double](repeating: 0, count: sample.secondaryCount)
+        for row in 0..<sample.untreatedOutcome.count {
+            let value = sample.untreatedOutcome[row] - mean
+            primarySums[Int(sample.untreatedPrimary[row])] += value
+            for a in 0..<k { secondarySums[Int(sample.untreatedSecondary[row * k + a])] += value }
+        }
+        let coefficients = try equations.solve(primarySums: primarySums, secondarySums: secondarySums, count: 1)
+        func fitted(_ primary: Int32, _ secondary: [Int32], _ row: Int) -> Double {
+            var value = mean + coefficients.primary[Int(primary)]
+            for a in 0..<k { value += coefficients.secondary[Int(secondary[row * k + a])] }
+            return value
+        }
+        var residuals = [Double](repeating: 0, count: sample.untreatedOutcome.count)
+        for row in 0..<residuals.count {
+            residuals[row] = sample.untreatedOutcome[row] - fitted(sample.untreatedPrimary[row], sample.untreatedSecondary, row)
+        }
+        var effects = [Double](repeating: 0, count: sample.treated.count)
+        for row in 0..<effects.count {
+            effects[row] = sample.treated.outcome[row] - fitted(sample.treated.primary[row], sample.treated.secondary, row)
+        }
+        return (residuals, effects)
+    }
+
+    /// Distinct treated units and cohorts behind each horizon and overall, through bit sets rather
+    /// than per-row hashing.
+    static func distinctCounts(_ treated: ImputationSample.TreatedRows, horizons: HorizonLayout, unitCount: Int, cohortCount: Int)
+        -> (units: [Int], cohorts: [Int], overallUnits: Int, overallCohorts: Int)
+    {
+        let width = horizons.values.count + 1
+        var unitSeen = [Bool](repeating: false, count: unitCount * width)
+        var cohortSeen = [Bool](repeating: false, count: max(cohortCount, 1) * width)
+        var units = [Int](repeating: 0, count: width)
+        var cohorts = [Int](repeating: 0, count: width)
+        for row in 0..<treated.count {
+            let unit = Int(treated.unit[row]), cohort = Int(treated.cohort[row])
+            for slot in [horizons.index[row], width - 1] {
+                if !unitSeen[unit * width + slot] {
+                    unitSeen[unit * width + slot] = true
+                    units[slot] += 1
+                }
+                if !cohortSeen[cohort * width + slot] {
+                    cohortSeen[cohort * width + slot] = true
+                    cohorts[slot] += 1
+                }
+            }
+        }
+        return (Array(units.dropLast()), Array(cohorts.dropLast()), units[width - 1], cohorts[width - 1])
+    }
+
+    /// `matrix` with the square `block` inserted at row and column `position`, NaN across.
+    static func insertBlock(_ block: Matrix, into matrix: Matrix, at position: Int) -> Matrix {
+        let size = matrix.rows + block.rows
+        var result = Matrix(rows: size, columns: size, repeating: .nan)
+        func source(_ index: Int) -> (inBlock: Bool, index: Int) {
+            if index < position { return (false, index) }
+            if index < position + block.rows { return (true, index - position) }
+            return (false, index - block.rows)
+        }
+        for column in 0..<size {
+            let c = source(column)
+            for row in 0..<size {
+                let r = source(row)
+                if r.inBlock && c.inBlock {
+                    result[row, column] = block[r.index, c.index]
+                } else if !r.inBlock && !c.inBlock {
+                    result[row, column] = matrix[r.index, c.index]
+                }
+            }
+        }
+        return result
+    }
+}

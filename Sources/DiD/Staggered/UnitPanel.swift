@@ -1,0 +1,183 @@
+import Inference
+import PanelData
+
+/// A balanced panel in wide form for Callaway–Sant'Anna: one row per unit, one column per period,
+/// with each unit's cohort, baseline covariates and cluster.
+///
+/// Built as R did does with `panel = TRUE` (its default): rows with a missing outcome or covariate
+/// are dropped, then units not observed in every period, then units treated in the first period
+/// (plus anticipation), which have no pre-treatment period to compare with. Every drop is counted
+/// in `sample`.
+public struct UnitPanel: Sendable {
+    /// The periods, ascending.
+    public let periods: [Int]
+    /// The number of units kept.
+    public let unitCount: Int
+    /// Outcomes, unit-major: `outcome[unit * periods.count + periodIndex]`.
+    public let outcome: [Double]
+    /// Each unit's cohort; 0 for never treated.
+    public let cohorts: [Int]
+    /// Baseline covariates, row-major `unitCount × covariateNames.count` (no intercept column).
+    public let covariates: [Double]
+    /// Names of the covariate columns (text covariates expand to `name::level` indicators).
+    public let covariateNames: [String]
+    /// Clusters of units, when clustering is coarser than the unit.
+    public let clusters: ClusterVariable?
+    /// What was used and what was dropped.
+    public let sample: StaggeredSample
+
+    /// Builds the wide panel from a long table's structure and columns.
+    public init(structure: PanelStructure, outcome: OutcomeColumn, covariates: [(String, Column)],
+                cluster: (String, Column)?, anticipation: Int) throws(PanelError) {
+        let source = structure.source
+        let rowCount = structure.rowCount
+        var usable = outcome.values.map { !$0.isNaN }
+        var drops = outcome.drops()
+        for (name, column) in covariates {
+            var missing = 0
+            for row in 0..<rowCount where usable[row] && Self.isMissing(column, row) {
+                usable[row] = false
+                missing += 1
+            }
+            if missing > 0 { drops.append(.init(reason: "covariate \(name): missing", rows: missing, units: 0)) }
+        }
+        let unitTotal = structure.unitCount
+        // Covariates and clusters must be constant within a unit: CS conditions on baseline values.
+        var firstRow = [Int](repeating: -1, count: unitTotal)
+        for row in 0..<rowCount where usable[row] {
+            let unit = Int(structure.unitCodes[row])
+            let first = firstRow[unit]
+            guard first >= 0 else { firstRow[unit] = row; continue }
+            for (name, column) in covariates where !Self.equal(column, first, row) {
+                throw PanelError("\(source): covariate '\(name)' varies within unit \(structure.unitLabels[unit]) (\(Self.show(column, first)) in period \(structure.periods[first]), \(Self.show(column, row)) in period \(structure.periods[row])); Callaway–Sant'Anna conditions on time-invariant covariates: use each unit's baseline value (for example its value in the first period) as a column of its own")
+            }
+            if let (name, column) = cluster, !Self.equal(column, first, row) {
+                throw PanelError("\(source): cluster variable '\(name)' varies within unit \(structure.unitLabels[unit]); clusters must contain whole units")
+            }
+        }
+        // Balance: keep units observed with a usable outcome in every period.
+        let periodValues = structure.periodValues
+        let periodCount = periodValues.count
+        var periodIndex = [Int: Int]()
+        for (index, period) in periodValues.enumerated() { periodIndex[period] = index }
+        var observed = [Int](repeating: 0, count: unitTotal)
+        var unitRows = [Int](repeating: 0, count: unitTotal)
+        for row in 0..<rowCount {
+            unitRows[Int(structure.unitCodes[row])] += 1
+            if usable[row] { observed[Int(structure.unitCodes[row])] += 1 }
+        }
+        var keep = (0..<unitTotal).map { observed[$0] == periodCount }
+        let unbalanced = keep.indices.filter { !keep[$0] }
+        if !unbalanced.isEmpty {
+            let rows = unbalanced.reduce(0) { $0 + observed[$1] }
+            drops.append(.init(reason: "not observed with the outcome in all \(periodCount) periods (balanced panel, as R did's panel = TRUE)", rows: rows, units: unbalanced.count))
+        }
+        // Units treated before any pre-treatment period exists.
+        guard let firstPeriod = periodValues.first else { throw PanelError("\(source): the panel has no periods") }
+        var early = (units: 0, rows: 0)
+        for unit in 0..<unitTotal where keep[unit] {
+            if let cohort = structure.cohorts[unit], cohort - anticipation <= firstPeriod {
+                keep[unit] = false
+                early.units += 1
+                early.rows += observed[unit]
+            }
+        }
+        if early.units > 0 {
+            let when = anticipation > 0 ? "within \(anticipation) period(s) of the first period (anticipation)" : "in the first period"
+            drops.append(.init(reason: "treated \(when): no pre-treatment period", rows: early.rows, units: early.units))
+        }
+        var newCode = [Int](repeating: -1, count: unitTotal)
+        var count = 0
+        for unit in 0..<unitTotal where keep[unit] { newCode[unit] = count; count += 1 }
+        guard count > 0 else {
+            throw PanelError("\(source): no unit is observed with '\(outcome.name)' in all \(periodCount) periods; Callaway–Sant'Anna needs a balanced panel (drop the periods or units with gaps)")
+        }
+        var values = [Double](repeating: .nan, count: count * periodCount)
+        var cohorts = [Int](repeating: 0, count: count)
+        for unit in 0..<unitTotal where newCode[unit] >= 0 { cohorts[newCode[unit]] = structure.cohorts[unit] ?? 0 }
+        for row in 0..<rowCount where usable[row] {
+            let unit = newCode[Int(structure.unitCodes[row])]
+            guard unit >= 0, let column = periodIndex[structure.periods[row]] else { continue }
+            values[unit * periodCount + column] = outcome.values[row]
+        }
+        // Covariates at each kept unit's first usable row.
+        let design = try Self.covariateDesign(covariates, rows: (0..<unitTotal).filter { newCode[$0] >= 0 }.map { firstRow[$0] }, source: source)
+        self.clusters = cluster.map { Self.unitClusters($0.0, $0.1, rows: (0..<unitTotal).filter { newCode[$0] >= 0 }.map { firstRow[$0] }) }
+        self.periods = periodValues
+        self.unitCount = count
+        self.outcome = values
+        self.cohorts = cohorts
+        self.covariates = design.values
+        self.covariateNames = design.names
+        self.sample = StaggeredSample(
+            rowsRead: rowCount, rows: count * periodCount, units: count,
+            unitsPerCohort: StaggeredSample.cohortCounts(cohorts.map { $0 == 0 ? nil : $0 }), drops: drops,
+            panel: "balanced panel: \(count) units observed in all \(periodCount) periods \(periodValues.first ?? 0)–\(periodValues.last ?? 0)")
+    }
+
+    /// Numeric covariates as they are; text covariates as indicators of every level but the
+    /// first in sorted order (R's `model.matrix` treatment coding).
+    static func covariateDesign(_ covariates: [(String, Column)], rows: [Int], source: String) throws(PanelError) -> (values: [Double], names: [String]) {
+        var columns = [[Double]]()
+        var names = [String]()
+        for (name, column) in covariates {
+            switch column {
+            case let .numeric(values):
+                let picked = rows.map { values[$0] }
+                guard let first = picked.first, picked.contains(where: { $0 != first }) else {
+                    throw PanelError("\(source): covariate '\(name)' takes one value for every unit; it cannot explain treatment or outcome trends: remove it")
+                }
+                columns.append(picked)
+                names.append(name)
+            case let .text(text):
+                let codes = rows.map { Int(text.codes[$0]) }
+                let present = Set(codes).sorted { text.levels[$0] < text.levels[$1] }
+                guard present.count > 1 else {
+                    throw PanelError("\(source): covariate '\(name)' takes one value ('\(present.first.map { text.levels[$0] } ?? "")') for every unit: remove it")
+                }
+                for level in present.dropFirst() {
+                    columns.append(codes.map { $0 == level ? 1 : 0 })
+                    names.append("\(name)::\(text.levels[level])")
+                }
+            }
+        }
+        var values = [Double](repeating: 0, count: rows.count * columns.count)
+        for (j, column) in columns.enumerated() {
+            for i in 0..<rows.count { values[i * columns.count + j] = column[i] }
+        }
+        return (values, names)
+    }
+
+    static func unitClusters(_ name: String, _ column: Column, rows: [Int]) -> ClusterVariable {
+        var lookup = [String: Int32]()
+        let codes = rows.map { row -> Int32 in
+            let key = show(column, row)
+            if let code = lookup[key] { return code }
+            let code = Int32(lookup.count)
+            lookup[key] = code
+            return code
+        }
+        return ClusterVariable(name: name, codes: codes, count: lookup.count)
+    }
+
+    static func isMissing(_ column: Column, _ row: Int) -> Bool {
+        switch column {
+        case let .numeric(values): return !values[row].isFinite
+        case let .text(text): return text.codes[row] < 0
+        }
+    }
+
+    static func equal(_ column: Column, _ a: Int, _ b: Int) -> Bool {
+        switch column {
+        case let .numeric(values): return values[a] == values[b] || (values[a].isNaN && values[b].isNaN)
+        case let .text(text): return text.codes[a] == text.codes[b]
+        }
+    }
+
+    static func show(_ column: Column, _ row: Int) -> String {
+        switch column {
+        case let .numeric(values): return "\(values[row])"
+        case let .text(text): return text.codes[row] >= 0 ? text.levels[Int(text.codes[row])] : "NA"
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import DiD
+
+/// The staggered-adoption parts of `quipu did`'s output: samples, ATT(g,t), aggregates, linear
+/// combinations, bootstrap bands and pre-trend tests of every estimator, as JSON, text and CSV.
+extension DiDResults {
+    /// The JSON fields added by the staggered estimators.
+    var staggeredJSON: [(String, JSONValue)] {
+        var cells = [JSONValue](), cohortPeriods = [JSONValue](), aggregates = [JSONValue](), tests = [JSONValue]()
+        var bootstrap = [JSONValue]()
+        for result in staggered {
+            for row in result.rows(level: confidenceLevel) {
+                switch row.estimate.kind {
+                case .attGT: cells.append(StaggeredResult.cellJSON(row, estimator: result.estimator))
+                case .cohortPeriod: cohortPeriods.append(StaggeredResult.cellJSON(row, estimator: result.estimator))
+                default: aggregates.append(StaggeredResult.aggregateJSON(row, estimator: result.estimator))
+                }
+            }
+            if let test = result.pretrend {
+                tests.append(.object([("estimator", .string(result.estimator.rawValue)), ("statistic", .finite(test.statistic)),
+                                      ("df1", .integer(test.numeratorDegrees)), ("df2", test.denominatorDegrees.map { .finite($0) } ?? .null),
+                                      ("p_value", .finite(test.pValue)), ("description", .string(test.description))]))
+            }
+            if !result.uniformCriticalValues.isEmpty {
+                bootstrap.append(.object([("estimator", .string(result.estimator.rawValue)), ("inference", .string(result.inference)),
+                                          ("uniform_critical_values", .object(result.uniformCriticalValues.sorted { $0.key.rawValue < $1.key.rawValue }
+                                              .map { ($0.key.rawValue, .finite($0.value)) }))]))
+            }
+        }
+        return [
+            ("estimators", .array(estimators.map { .string($0.rawValue) })),
+            ("headline", headline.map { .string($0) } ?? .null),
+            ("conf_level", .finite(confidenceLevel)),
+            ("inference", .array(staggered.map { .object([("estimator", .string($0.estimator.rawValue)), ("method", .string($0.inference)),
+                                                         ("nobs", .integer($0.observationCount)),
+                                                         ("n_clusters", $0.clusterCount.map { .integer($0) } ?? .null),
+                                                         ("notes", .array($0.notes.map { .string($0) }))]) })),
+            ("sample", .array(samples.map { $0.sample.json(estimator: $0.estimator) })),
+            ("att_gt", .array(cells)),
+            ("cohort_period", .array(cohortPeriods)),
+            ("aggregates", .array(aggregates)),
+            ("combinations", .array(combinations.map { combination in
+                let (critical, pValue) = reference(combination.degreesOfFreedom)
+                let defined = combination.standardError.isFinite
+                let statistic = combination.estimate / combination.standardError
+                return .object([("estimator", .string(combination.estimator.rawValue)), ("expression", .string(combination.expression)),
+                                ("weights", .object(combination.weights.map { ($0.label, .finite($0.weight)) })),
+                                ("estimate", .finite(combination.estimate)), ("std_error", .finite(combination.standardError)),
+                                ("p_value", defined ? .finite(pValue(statistic)) : .null),
+                                ("conf_low", defined ? .finite(combination.estimate - critical * combination.standardError) : .null),
+                                ("conf_high", defined ? .finite(combination.estimate + critical * combination.standardError) : .null)])
+            })),
+            ("bootstrap", .array(bootstrap)),
+            ("pretrend_tests", .array(tests)),
+            ("pretrend_warnings", .array(pretrendWarnings.map { .string($0) })),
+        ]
+    }
+
+    private func reference(_ degreesOfFreedom: Double?) -> (Double, (Double) -> Double) {
+        let result = StaggeredResult(estimator: .twfe, estimates: [], covariance: .init(rows: 0, columns: 0), degreesOfFreedom: degreesOfFreedom,
+                                     inference: "", observationCount: 0, clusterCount: nil)
+        let reference = result.reference(level: confidenceLevel)
+        return (reference.critical, reference.pValue)
+    }
+
+    /// Text sections of the staggered estimators (TWFE's table follows in the legacy layout).
+    var staggeredTextLines: [String] {
+        var lines = [String]()
+        if let headline { lines += ["", "Note: " + headline] }
+        for result in staggered where result.estimator != .twfe {
+            lines.append("")
+            let lead = result.estimator == estimators.first ? " (headline)" : ""
+            lines.append("== \(result.estimator.displayName)\(lead) ==")
+            if let sample = samples.first(where: { $0.estimator == result.estimator })?.sample {
+                lines.append(sample.summaryLine)
+                lines.append(contentsOf: sample.dropLines)
+            }
+            lines.append("Inference: \(result.inference)")
+            lines.append(contentsOf: result.textLines(level: confidenceLevel))
+            if let test = result.pretrend {
+                let statistic = test.denominatorDegrees.map { "F(\(test.numeratorDegrees), \(NumberFormat.significant($0))) = " } ?? "χ²(\(test.numeratorDegrees)) = "
+                lines.append("Pre-trend test, \(test.description): \(statistic)\(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue))")
+            }
+            for (kind, value) in result.uniformCriticalValues.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                lines.append("Uniform \(Int((confidenceLevel * 100).rounded()))% band (\(kind.rawValue)): critical value \(NumberFormat.significant(value, digits: 4))")
+            }
+            for note in result.notes { lines.append("Note: \(note)") }
+        }
+        if !combinations.isEmpty {
+            lines.append("")
+            lines.append("Linear combinations:")
+            for combination in combinations {
+                lines.append("  \(combination.estimator.displayName): \(combination.expression) = \(NumberFormat.significant(combination.estimate)) (SE \(NumberFormat.significant(combination.standardError)))")
+            }
+        }
+        return lines
+    }
+
+    /// CSV of ATT(g,t) cells, cohort × period coefficients, aggregates and event-study rows.
+    public var csv: String {
+        var lines = ["estimator,type,group,time,event_time,estimate,std_error,conf_low,conf_high,n_treated,n_control,n_cohorts"]
+        func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "NA" }
+        for result in staggered {
+            for row in result.rows(level: confidenceLevel) {
+                let e = row.estimate
+                var fields: [String] = [result.estimator.rawValue, e.kind.rawValue]
+                fields.append(e.group.map(String.init) ?? "")
+                fields.append(e.time.map(String.init) ?? "")
+                fields.append(e.eventTime.map(String.init) ?? "")
+                fields += [number(e.estimate), number(row.standardError), number(row.low), number(row.high)]
+                fields.append(String(e.treatedUnits))
+                fields.append(e.controlUnits.map(String.init) ?? "")
+                fields.append(String(e.cohortCount))
+                lines.append(fields.joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension DiDResults {
+    /// The event-time profiles of every estimator on one chart (markers offset so that the
+    /// intervals do not overlap), with the sample in the caption; nil when no estimator has one.
+    public func comparisonChart() -> LineChart? {
+        let profiles = staggered.map { result in
+            (result, result.rows(level: confidenceLevel).filter { $0.estimate.kind == .dynamic && !$0.estimate.isOverall && $0.estimate.estimate.isFinite })
+        }.filter { !$0.1.isEmpty }
+        guard !profiles.isEmpty else { return nil }
+        let colors: [StaggeredEstimator: String] = [.callawaySantAnna: "#0072B2", .sunAbraham: "#009E73", .imputation: "#CC79A7", .twfe: "#D55E00"]
+        let step = profiles.count > 1 ? 0.36 / Double(profiles.count - 1) : 0
+        var series = [LineChart.Series]()
+        var bars = [(seriesIndex: Int, x: Double, low: Double, high: Double)]()
+        for (index, (result, rows)) in profiles.enumerated() {
+            let offset = -0.18 + step * Double(index)
+            let ordered = rows.sorted { ($0.estimate.eventTime ?? 0) < ($1.estimate.eventTime ?? 0) }
+            series.append(LineChart.Series(name: result.estimator.displayName + (result.estimator == .twfe ? " (biased if effects vary)" : ""),
+                                           points: ordered.map { (x: Double($0.estimate.eventTime ?? 0) + offset, y: Optional($0.estimate.estimate)) },
+                                           color: colors[result.estimator], dashed: result.estimator == .twfe, markers: true))
+            for row in ordered where row.low.isFinite {
+                bars.append((seriesIndex: index, x: Double(row.estimate.eventTime ?? 0) + offset, low: row.low, high: row.high))
+            }
+        }
+        var chart = LineChart(title: "Event-study profiles: \(outcome)", xLabel: "Periods relative to the start of support",
+                              yLabel: "Effect on \(outcome) (\(Int((confidenceLevel * 100).rounded()))% CI)", series: series,
+                              markers: [LineChart.VerticalMarker(x: -0.5, label: "support starts")],
+                              horizontalLines: [(y: 0, label: nil)], errorBars: bars, width: 860, height: 500)
+        chart.caption = samples.map { "\($0.estimator.displayName): \($0.sample.rows) rows, \($0.sample.units) units" }.joined(separator: " · ")
+        return chart
+    }
+}
