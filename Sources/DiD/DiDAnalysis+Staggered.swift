@@ -148,7 +148,7 @@ extension DiDAnalysis {
             notes.append("--fe applies to the regression estimators (TWFE, Sun–Abraham, imputation); Callaway–Sant'Anna conditions on covariates instead")
         }
         let panel = try UnitPanel(structure: structure, outcome: outcome, covariates: covariates, cluster: cluster,
-                                  anticipation: options.callawaySantAnna.anticipation)
+                                  anticipation: options.callawaySantAnna.anticipation, mode: options.panelMode)
         var result = try CallawaySantAnna.estimate(panel: panel, options: options.callawaySantAnna, aggregations: options.aggregations,
                                                    bootstrap: options.bootstrap, unitName: structure.unitName)
         let cs = options.callawaySantAnna

@@ -68,7 +68,7 @@ struct DiDDesign {
         }
         let treated = (0..<table.rowCount).map { structure.isTreated(row: $0) ? 1.0 : 0.0 }
         columns.append((treatedName, .numeric(treated)))
-        if options.eventStudy {
+        if options.eventStudy || (options.estimator == .all && timing.neverTreatedCount > 0) {
             columns.append((eventTimeName, .numeric(try Self.eventTimes(structure: structure, options: options))))
         }
         self.columns = columns

@@ -42,6 +42,8 @@ public struct DiDOptions: Sendable {
     public var estimator: EstimatorChoice = .auto
     /// Callaway–Sant'Anna's comparison group, 2x2 method, anticipation and base period.
     public var callawaySantAnna = CallawaySantAnnaOptions()
+    /// How Callaway–Sant'Anna treats gaps in the panel.
+    public var panelMode: UnitPanel.Mode = .auto
     /// The aggregations of ATT(g,t) to report.
     public var aggregations: Set<StaggeredAggregation> = [.all]
     /// The multiplier bootstrap for Callaway–Sant'Anna, when asked for.

@@ -39,6 +39,9 @@ struct DidCommand: ParsableCommand {
     @Option(name: .customLong("base-period"), help: "Callaway–Sant'Anna base period of pre-treatment cells: varying or universal.")
     var basePeriod: CallawaySantAnnaOptions.BasePeriod = .varying
 
+    @Option(name: .customLong("panel"), help: "Callaway–Sant'Anna with gaps in the panel: auto (balanced if the data are, else unbalanced), balanced (keep units observed in every period, R did's default), unbalanced (R did's allow_unbalanced_panel).")
+    var panelMode: UnitPanel.Mode = .auto
+
     @Option(name: .long, help: "Aggregations of ATT(g,t): simple, group, dynamic, calendar, all (comma-separated).")
     var aggregate: String = "all"
 
@@ -148,6 +151,7 @@ struct DidCommand: ParsableCommand {
             options.callawaySantAnna.anticipation = anticipation
             options.callawaySantAnna.basePeriod = basePeriod
             options.aggregations = try aggregations()
+            options.panelMode = panelMode
             options.combinations = combine
             options.extraFixedEffects = fe
             if bootstrap != nil {
@@ -222,3 +226,4 @@ extension EstimatorChoice: ExpressibleByArgument {}
 extension CallawaySantAnnaOptions.Control: ExpressibleByArgument {}
 extension CallawaySantAnnaOptions.BasePeriod: ExpressibleByArgument {}
 extension TwoByTwoMethod: ExpressibleByArgument {}
+extension UnitPanel.Mode: ExpressibleByArgument {}

@@ -100,22 +100,53 @@ public enum CallawaySantAnna {
                                        controlUnits: 0, identified: false))
                     continue
                 }
-                var data = TwoByTwoData(change: [], treated: [], design: [], columns: k + 1)
-                data.change.reserveCapacity(members.count)
-                data.treated.reserveCapacity(members.count)
-                data.design.reserveCapacity(members.count * (k + 1))
-                for (position, unit) in members.enumerated() {
-                    data.change.append(panel.outcome[unit * periodCount + currentIndex] - panel.outcome[unit * periodCount + base])
-                    data.treated.append(position < treatedCount)
-                    data.design.append(1)
-                    for j in 0..<k { data.design.append(panel.covariates[unit * k + j]) }
+                let outcome: TwoByTwoResult
+                var rowUnits = [Int]()
+                var pairTreated = treatedCount
+                if panel.comparison != .unbalanced {
+                    if panel.comparison == .pairwise {
+                        // Units observed in both periods of this comparison.
+                        let treatedMembers = members[..<treatedCount].filter { !panel.outcome[$0 * periodCount + currentIndex].isNaN && !panel.outcome[$0 * periodCount + base].isNaN }
+                        let controlMembers = members[treatedCount...].filter { !panel.outcome[$0 * periodCount + currentIndex].isNaN && !panel.outcome[$0 * periodCount + base].isNaN }
+                        members = treatedMembers + controlMembers
+                        pairTreated = treatedMembers.count
+                    }
+                    var data = TwoByTwoData(change: [], treated: [], design: [], columns: k + 1)
+                    data.change.reserveCapacity(members.count)
+                    data.treated.reserveCapacity(members.count)
+                    data.design.reserveCapacity(members.count * (k + 1))
+                    for (position, unit) in members.enumerated() {
+                        data.change.append(panel.outcome[unit * periodCount + currentIndex] - panel.outcome[unit * periodCount + base])
+                        data.treated.append(position < pairTreated)
+                        data.design.append(1)
+                        for j in 0..<k { data.design.append(panel.covariates[unit * k + j]) }
+                    }
+                    outcome = data.estimate(options.method)
+                    rowUnits = members
+                } else {
+                    var data = RepeatedCrossSectionData(outcome: [], post: [], treated: [], design: [], columns: k + 1)
+                    for (position, unit) in members.enumerated() {
+                        for (periodIndex, isPost) in [(base, false), (currentIndex, true)] {
+                            let value = panel.outcome[unit * periodCount + periodIndex]
+                            guard !value.isNaN else { continue }
+                            data.outcome.append(value)
+                            data.post.append(isPost)
+                            data.treated.append(position < treatedCount)
+                            data.design.append(1)
+                            for j in 0..<k { data.design.append(panel.covariates[unit * k + j]) }
+                            rowUnits.append(unit)
+                        }
+                    }
+                    outcome = data.estimate(options.method)
                 }
-                switch data.estimate(options.method) {
+                switch outcome {
                 case let .estimate(att, cellInfluence):
-                    let scale = Double(n) / Double(members.count)
+                    // R did: the 2x2 influence function times n / n₁ (n₁ the comparison's units, or
+                    // its rows when unbalanced), summed within units.
+                    let scale = Double(n) / Double(rowUnits.count)
                     let offset = cells.count * n
                     influence.values.withUnsafeMutableBufferPointer { buffer in
-                        for (position, unit) in members.enumerated() { buffer[offset + unit] = scale * cellInfluence[position] }
+                        for (position, unit) in rowUnits.enumerated() { buffer[offset + unit] += scale * cellInfluence[position] }
                     }
                     cells.append(.init(group: g, time: current, basePeriod: periods[base], att: att, treatedUnits: treatedCount,
                                        controlUnits: controlCount, identified: true))

@@ -34,9 +34,26 @@ extension DiDAnalysis {
             cohorts.removeLast()
             notes.append("no never-treated units: cohort \(last) serves as the comparison group and periods from \(last) on are left out")
         }
+        // Cohorts treated from the first period have no untreated period: their effects are not
+        // identified against their own unit effects, so their rows are left out (said in the sample).
+        let firstPeriod = structure.periodValues.first ?? 0
+        let alwaysTreated = Set(cohorts.filter { $0 <= firstPeriod })
+        cohorts.removeAll { alwaysTreated.contains($0) }
         let treatedCohorts = Set(cohorts)
         // Rows that can enter the regression, to count observations per cell for the weights.
         var usable = outcome.map { !$0.isNaN }
+        var drops = [StaggeredSample.Drop]()
+        if !alwaysTreated.isEmpty {
+            var rows = 0
+            var units = Set<Int32>()
+            for row in 0..<structure.rowCount {
+                guard let g = structure.cohorts[Int(structure.unitCodes[row])], alwaysTreated.contains(g) else { continue }
+                if usable[row] { rows += 1 }
+                usable[row] = false
+                units.insert(structure.unitCodes[row])
+            }
+            drops.append(.init(reason: "treated in the first period: no untreated period", rows: rows, units: units.count))
+        }
         for row in 0..<structure.rowCount where structure.periods[row] >= lastPeriod { usable[row] = false }
         var rowsPerUnit = [Int](repeating: 0, count: structure.unitCount)
         for row in 0..<structure.rowCount where usable[row] { rowsPerUnit[Int(structure.unitCodes[row])] += 1 }
@@ -102,7 +119,7 @@ extension DiDAnalysis {
         let usedUnits = Set((0..<structure.rowCount).filter { usable[$0] && rowsPerUnit[Int(structure.unitCodes[$0])] > 1 }.map { structure.unitCodes[$0] })
         let sample = StaggeredSample(rowsRead: structure.rowCount, rows: fit.observationCount, units: usedUnits.count,
                                      unitsPerCohort: StaggeredSample.cohortCounts(usedUnits.map { structure.cohorts[Int($0)] }),
-                                     drops: [], panel: "all observed unit-periods (unbalanced panels allowed)")
+                                     drops: drops, panel: "all observed unit-periods (unbalanced panels allowed)")
         return (result, sample)
     }
 }

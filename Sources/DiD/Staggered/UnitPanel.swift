@@ -25,10 +25,31 @@ public struct UnitPanel: Sendable {
     public let clusters: ClusterVariable?
     /// What was used and what was dropped.
     public let sample: StaggeredSample
+    /// Whether every unit is observed in every period (the panel estimators apply); otherwise the
+    /// outcome matrix has NaN gaps and each comparison treats its two periods as cross-sections.
+    public let isBalanced: Bool
+
+    /// How to treat a panel with gaps.
+    public enum Mode: String, Sendable, CaseIterable {
+        /// Balanced if the data are, otherwise pairwise.
+        case auto
+        /// Keep only units observed in every period (R did's default, `panel = TRUE`).
+        case balanced
+        /// Keep every unit; each ATT(g,t) treats its two periods as repeated cross-sections
+        /// (R did's `allow_unbalanced_panel = TRUE`).
+        case unbalanced
+        /// Keep every unit; each ATT(g,t) is a panel 2x2 on the units observed in both of its
+        /// periods, so units are compared with themselves even when the panel has gaps.
+        case pairwise
+    }
+
+    /// How the comparisons are formed.
+    public let comparison: Mode
+
 
     /// Builds the wide panel from a long table's structure and columns.
     public init(structure: PanelStructure, outcome: OutcomeColumn, covariates: [(String, Column)],
-                cluster: (String, Column)?, anticipation: Int) throws(PanelError) {
+                cluster: (String, Column)?, anticipation: Int, mode: Mode = .balanced) throws(PanelError) {
         let source = structure.source
         let rowCount = structure.rowCount
         var usable = outcome.values.map { !$0.isNaN }
@@ -66,9 +87,12 @@ public struct UnitPanel: Sendable {
             unitRows[Int(structure.unitCodes[row])] += 1
             if usable[row] { observed[Int(structure.unitCodes[row])] += 1 }
         }
-        var keep = (0..<unitTotal).map { observed[$0] == periodCount }
-        let unbalanced = keep.indices.filter { !keep[$0] }
-        if !unbalanced.isEmpty {
+        let complete = (0..<unitTotal).map { observed[$0] == periodCount }
+        let hasGaps = (0..<unitTotal).contains { observed[$0] > 0 && !complete[$0] }
+        let balance = mode == .balanced || (mode == .auto && !hasGaps)
+        var keep = (0..<unitTotal).map { balance ? complete[$0] : observed[$0] > 0 }
+        let unbalanced = (0..<unitTotal).filter { !keep[$0] && observed[$0] > 0 }
+        if balance && !unbalanced.isEmpty {
             let rows = unbalanced.reduce(0) { $0 + observed[$1] }
             drops.append(.init(reason: "not observed with the outcome in all \(periodCount) periods (balanced panel, as R did's panel = TRUE)", rows: rows, units: unbalanced.count))
         }
@@ -90,7 +114,9 @@ public struct UnitPanel: Sendable {
         var count = 0
         for unit in 0..<unitTotal where keep[unit] { newCode[unit] = count; count += 1 }
         guard count > 0 else {
-            throw PanelError("\(source): no unit is observed with '\(outcome.name)' in all \(periodCount) periods; Callaway–Sant'Anna needs a balanced panel (drop the periods or units with gaps)")
+            throw PanelError(balance
+                ? "\(source): no unit is observed with '\(outcome.name)' in all \(periodCount) periods, so the balanced panel is empty; use --panel unbalanced"
+                : "\(source): no unit has a usable '\(outcome.name)' with a pre-treatment period")
         }
         var values = [Double](repeating: .nan, count: count * periodCount)
         var cohorts = [Int](repeating: 0, count: count)
@@ -109,10 +135,18 @@ public struct UnitPanel: Sendable {
         self.cohorts = cohorts
         self.covariates = design.values
         self.covariateNames = design.names
+        let rowsUsed = values.lazy.filter { !$0.isNaN }.count
+        self.isBalanced = rowsUsed == count * periodCount
+        self.comparison = isBalanced ? .balanced : (mode == .unbalanced ? .unbalanced : .pairwise)
+        let span = "\(periodValues.first ?? 0)–\(periodValues.last ?? 0)"
         self.sample = StaggeredSample(
-            rowsRead: rowCount, rows: count * periodCount, units: count,
+            rowsRead: rowCount, rows: rowsUsed, units: count,
             unitsPerCohort: StaggeredSample.cohortCounts(cohorts.map { $0 == 0 ? nil : $0 }), drops: drops,
-            panel: "balanced panel: \(count) units observed in all \(periodCount) periods \(periodValues.first ?? 0)–\(periodValues.last ?? 0)")
+            panel: isBalanced
+                ? "balanced panel: \(count) units observed in all \(periodCount) periods \(span)"
+                : mode == .unbalanced
+                ? "unbalanced panel: \(count) units observed in some of the \(periodCount) periods \(span); each ATT(g,t) compares the rows of its two periods as repeated cross-sections (R did's allow_unbalanced_panel = TRUE)"
+                : "unbalanced panel: \(count) units observed in some of the \(periodCount) periods \(span); each ATT(g,t) compares the units observed in both of its periods (pairwise balanced; --panel balanced keeps only complete units as R did's default, --panel unbalanced uses R did's repeated cross-sections)")
     }
 
     /// Numeric covariates as they are; text covariates as indicators of every level but the
