@@ -80,12 +80,6 @@ public enum CallawaySantAnna {
                 let current = periods[currentIndex]
                 let post = g <= current
                 let base = (post || options.basePeriod == .universal) ? baseIndex : currentIndex - 1
-                if base == currentIndex {
-                    // Universal base: the reference cell is 0 by construction.
-                    cells.append(.init(group: g, time: current, basePeriod: periods[base], att: 0, treatedUnits: unitsOf[g]?.count ?? 0,
-                                       controlUnits: 0, identified: false))
-                    continue
-                }
                 let threshold = max(current, periods[base]) + options.anticipation
                 var members = unitsOf[g] ?? []
                 let treatedCount = members.count
@@ -94,6 +88,12 @@ public enum CallawaySantAnna {
                     if isControl { members.append(contentsOf: units) }
                 }
                 let controlCount = members.count - treatedCount
+                if base == currentIndex {
+                    // Universal base: the reference cell is 0 by construction.
+                    cells.append(.init(group: g, time: current, basePeriod: periods[base], att: 0, treatedUnits: unitsOf[g]?.count ?? 0,
+                                       controlUnits: controlCount, identified: false))
+                    continue
+                }
                 guard controlCount > 0 else {
                     skipped["no comparison units", default: []].append("(\(g), \(current))")
                     cells.append(.init(group: g, time: current, basePeriod: periods[base], att: .nan, treatedUnits: treatedCount,
