@@ -39,26 +39,65 @@ public struct MultiplierBootstrap: Sendable {
         guard units > 0, width > 0 else { throw BootstrapError("no influence functions to bootstrap") }
         // Summing influence functions within clusters first makes a replicate cost O(G·J).
         let groupCount = clusters?.count ?? units
-        var grouped = Matrix(rows: groupCount, columns: width)
-        for i in 0..<units {
-            let group = clusters.map { Int($0.codes[i]) } ?? i
-            for j in 0..<width { grouped[group, j] += influence[i, j] }
-        }
-        let sums = grouped
-        let seed = self.seed, weights = self.weights
-        let runner = ReplicateRunner(threads: threads, chunkSize: 256, showsProgress: true)
-        let draws = runner.run(count: replicates, width: width) { range, output in
-            var v = [Double](repeating: 0, count: groupCount)
-            for (offset, replicate) in range.enumerated() {
-                var stream = RandomStream(seed: seed, replicate: UInt64(replicate))
-                for g in 0..<groupCount { v[g] = weights.draw(&stream) }
-                for j in 0..<width {
-                    var total = 0.0
-                    for g in 0..<groupCount { total += v[g] * sums[g, j] }
-                    output[offset * width + j] = total / Double(units)
+        var scores = influence
+        if let clusters {
+            var grouped = Matrix(rows: groupCount, columns: width)
+            grouped.values.withUnsafeMutableBufferPointer { target in
+                influence.values.withUnsafeBufferPointer { source in
+                    for j in 0..<width {
+                        for i in 0..<units { target[j * groupCount + Int(clusters.codes[i])] += source[j * units + i] }
+                    }
                 }
             }
+            scores = grouped
         }
+        let sums = scores
+        let seed = self.seed, weights = self.weights
+        // Replicates run in fixed chunks whose products are the same calls whatever the thread
+        // count; within a chunk the groups are streamed in blocks that stay in cache, each
+        // replicate drawing its weights from its own stream in group order.
+        let chunk = 128
+        let block = 8192
+        let runner = ReplicateRunner(threads: threads, chunkSize: chunk, showsProgress: true)
+        let draws = runner.run(count: replicates, width: width, makeState: {
+            [Double](repeating: 0, count: block * chunk)
+        }) { range, output, buffer in
+            output.update(repeating: 0)
+            var streams = range.map { RandomStream(seed: seed, replicate: UInt64($0)) }
+            var bits = [UInt64](repeating: 0, count: range.count)
+            var start = 0
+            sums.values.withUnsafeBufferPointer { psi in
+                buffer.withUnsafeMutableBufferPointer { w in
+                    while start < groupCount {
+                        let size = min(block, groupCount - start)
+                        for r in 0..<range.count {
+                            let base = r * size
+                            if weights == .rademacher {
+                                // One 64-bit draw gives 64 signs.
+                                for g in 0..<size {
+                                    let position = (start + g) & 63
+                                    if position == 0 { bits[r] = streams[r].nextBits() }
+                                    w[base + g] = (bits[r] >> UInt64(position)) & 1 == 0 ? -1 : 1
+                                }
+                            } else {
+                                for g in 0..<size { w[base + g] = weights.draw(&streams[r]) }
+                            }
+                        }
+                        guard let a = psi.baseAddress, let b = w.baseAddress, let c = output.baseAddress else { return }
+                        Matrix.accumulateTransposedProduct(a + start, leadingA: groupCount, b, rows: width, columns: range.count,
+                                                           inner: size, into: c)
+                        start += size
+                    }
+                }
+            }
+            let scale = 1 / Double(units)
+            for index in output.indices { output[index] *= scale }
+        }
+        return Self.summarize(replicates: draws, count: replicates, width: width, level: confidenceLevel)
+    }
+
+    /// IQR standard errors and the uniform band's critical value of replicates (row-major B × J).
+    public static func summarize(replicates draws: [Double], count replicates: Int, width: Int, level: Double) -> Result {
         let iqrScale = StandardNormal.quantile(0.75) - StandardNormal.quantile(0.25)
         let errors = (0..<width).map { j -> Double in
             let values = (0..<replicates).map { draws[$0 * width + j] }.sorted()
@@ -67,7 +106,7 @@ public struct MultiplierBootstrap: Sendable {
         let maxima = (0..<replicates).map { b in
             (0..<width).map { j in errors[j] > 0 ? abs(draws[b * width + j]) / errors[j] : 0 }.max() ?? 0
         }.sorted()
-        return Result(standardErrors: errors, uniformCriticalValue: PairsClusterBootstrap.quantile(maxima, confidenceLevel),
+        return Result(standardErrors: errors, uniformCriticalValue: PairsClusterBootstrap.quantile(maxima, level),
                       replicates: draws)
     }
 }

@@ -144,3 +144,16 @@ public enum BLASThreads {
     /// The current OpenBLAS thread count.
     public static var current: Int { Int(openblas_get_num_threads()) }
 }
+
+extension Matrix {
+    /// `C += AᵀB` on raw column-major blocks (`dgemm`): A is `inner × rows` with leading dimension
+    /// `leadingA` (a block of rows of a taller matrix), B is `inner × columns` (contiguous), C is
+    /// `rows × columns` (contiguous). For blocked products such as bootstrap replicates, where a
+    /// matrix is streamed through in slices that stay in cache.
+    public static func accumulateTransposedProduct(_ a: UnsafePointer<Double>, leadingA: Int, _ b: UnsafePointer<Double>,
+                                                   rows: Int, columns: Int, inner: Int, into c: UnsafeMutablePointer<Double>) {
+        guard rows > 0, columns > 0, inner > 0 else { return }
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, Int32(rows), Int32(columns), Int32(inner), 1.0,
+                    a, Int32(leadingA), b, Int32(inner), 1.0, c, Int32(rows))
+    }
+}

@@ -107,13 +107,29 @@ extension PanelStructure {
         let periods = try Self.integerColumn(column(time), name: time, role: "time", source: source, allowMissing: false)
             .map { $0 ?? 0 }
         // A unit may appear once per period.
-        var seen = [Int64: Int](minimumCapacity: rows)
-        for row in 0..<rows {
-            let key = Int64(unitCodes[row]) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: periods[row])))
-            if let first = seen[key] {
-                throw PanelError("\(source): unit \(unitLabels[Int(unitCodes[row])]) is observed twice in period \(periods[row]) of '\(time)' (rows \(first + 1) and \(row + 1))")
+        // A unit may appear once per period. With a compact range of periods a dense table of
+        // first rows is far faster than hashing every (unit, period) pair.
+        let low = periods.min() ?? 0, high = periods.max() ?? 0
+        let span = high - low + 1
+        if rows > 0, span > 0, span <= 4096, unitLabels.count.multipliedReportingOverflow(by: span).partialValue <= 64_000_000 {
+            var firstRow = [Int32](repeating: -1, count: unitLabels.count * span)
+            for row in 0..<rows {
+                let slot = Int(unitCodes[row]) * span + (periods[row] - low)
+                let first = firstRow[slot]
+                if first >= 0 {
+                    throw PanelError("\(source): unit \(unitLabels[Int(unitCodes[row])]) is observed twice in period \(periods[row]) of '\(time)' (rows \(first + 1) and \(row + 1))")
+                }
+                firstRow[slot] = Int32(truncatingIfNeeded: row)
             }
-            seen[key] = row
+        } else {
+            var seen = [Int64: Int](minimumCapacity: rows)
+            for row in 0..<rows {
+                let key = Int64(unitCodes[row]) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: periods[row])))
+                if let first = seen[key] {
+                    throw PanelError("\(source): unit \(unitLabels[Int(unitCodes[row])]) is observed twice in period \(periods[row]) of '\(time)' (rows \(first + 1) and \(row + 1))")
+                }
+                seen[key] = row
+            }
         }
         var cohorts = [Int?]()
         var derived = false

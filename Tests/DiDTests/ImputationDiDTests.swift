@@ -264,10 +264,6 @@ struct ImputationDiDTests {
         let result = try ImputationDiD.estimate(try Self.fixtureInput(panel))
 
         let overall = try #require(result.index(ofLabel: "att"))
-        print("FIXTURE \(panel) att \(result.estimates[overall].estimate) vs \(reference.overall.estimate) rel \(abs(result.estimates[overall].estimate / reference.overall.estimate - 1)); SE \(result.standardErrors[overall]) vs \(reference.overall.stdErrorBjs) rel \(abs(result.standardErrors[overall] / reference.overall.stdErrorBjs - 1))")
-        var worstE = 0.0, worstS = 0.0
-        for (i, e) in result.estimates.enumerated() where e.kind == .dynamic { if let r = reference.byEventTime.first(where: { $0.eventTime == e.eventTime }) { worstE = max(worstE, abs(e.estimate / r.estimate - 1)); worstS = max(worstS, abs(result.standardErrors[i] / r.stdErrorBjs - 1)) } ; if let l = reference.pretrendTest.leads.first(where: { $0.eventTime == e.eventTime }) { worstE = max(worstE, abs(e.estimate / l.estimate - 1)); worstS = max(worstS, abs(result.standardErrors[i] / l.stdError - 1)) } }
-        print("FIXTURE \(panel) worst rel est \(worstE) se \(worstS); F \(result.pretrend?.statistic ?? 0) vs \(reference.pretrendTest.fStatistic), p \(result.pretrend?.pValue ?? 0) vs \(reference.pretrendTest.fPValue); notes \(result.notes); \(result.pretrend?.description ?? "")")
         #expect(Self.agrees(result.estimates[overall].estimate, reference.overall.estimate, 1e-8))
         #expect(Self.agrees(result.standardErrors[overall], reference.overall.stdErrorBjs, 1e-6))
         #expect(result.estimates[overall].treatedUnits == reference.sample.nTreatedUnits)

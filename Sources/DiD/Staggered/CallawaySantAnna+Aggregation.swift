@@ -20,24 +20,36 @@ public enum StaggeredAggregation: String, Sendable, CaseIterable {
 }
 
 extension CallawaySantAnna {
-    /// Estimates and influence functions (units × estimates) of the cells and the aggregations asked for.
+    /// Estimates of the cells and the aggregations asked for, with the linear map from the basis
+    /// influence functions (the cells' columns, then one indicator column per cohort, see
+    /// `cells(panel:options:)`) to every estimate's influence function: ψ_estimates = basis · mapᵀ.
+    ///
+    /// Every aggregate's influence function is Σₖ wₖψₖ plus a term constant within cohorts (the
+    /// estimated weights' influence), so it is a fixed combination of that basis: covariances and
+    /// bootstrap replicates of all estimates follow from the basis alone.
     static func aggregate(_ result: CallawaySantAnnaCells, cohortOfUnit: [Int], aggregations: Set<StaggeredAggregation>)
-        -> (estimates: [StaggeredEstimate], influence: Matrix)
+        -> (estimates: [StaggeredEstimate], map: Matrix)
     {
         let n = cohortOfUnit.count
         var unitsPerCohort = [Int: Int]()
         for cohort in cohortOfUnit where cohort != 0 { unitsPerCohort[cohort, default: 0] += 1 }
         let share = { (g: Int) in Double(unitsPerCohort[g] ?? 0) / Double(n) }
         let cells = result.cells
+        let basisCount = result.influence.columns
+        let cohortColumn = Dictionary(uniqueKeysWithValues: result.basisCohorts.enumerated().map { ($1, cells.count + $0) })
         let usable = cells.indices.filter { cells[$0].att.isFinite }
         var estimates = cells.map { cell in
             StaggeredEstimate(kind: .attGT, eventTime: cell.time - cell.group, group: cell.group, time: cell.time, estimate: cell.att,
                               treatedUnits: cell.treatedUnits, cohortCount: 1, controlUnits: cell.controlUnits)
         }
-        var columns = [[Double]]()
+        var rows = cells.indices.map { k -> [Double] in
+            var row = [Double](repeating: 0, count: basisCount)
+            row[k] = 1
+            return row
+        }
         let wants = { (kind: StaggeredAggregation) in aggregations.contains(kind) || aggregations.contains(.all) }
 
-        /// The share-weighted average of `keepers` with its influence function, or nil when empty.
+        /// The share-weighted average of `keepers` and its row of the map, or nil when empty.
         func weighted(_ keepers: [Int], estimatedWeights: Bool) -> (Double, [Double])? {
             guard !keepers.isEmpty else { return nil }
             let total = keepers.reduce(0.0) { $0 + share(cells[$1].group) }
@@ -45,25 +57,18 @@ extension CallawaySantAnna {
             var theta = 0.0
             for k in keepers { theta += share(cells[k].group) * cells[k].att }
             theta /= total
-            var column = [Double](repeating: 0, count: n)
-            result.influence.values.withUnsafeBufferPointer { psi in
-                for k in keepers {
-                    let weight = share(cells[k].group) / total
-                    let base = k * n
-                    for i in 0..<n { column[i] += weight * psi[base + i] }
-                }
-            }
+            var row = [Double](repeating: 0, count: basisCount)
+            for k in keepers { row[k] += share(cells[k].group) / total }
             if estimatedWeights {
+                // (A(g) − c(g)·θ) / S for units of cohort g, A and c the sum and count of its cells.
                 var sums = [Int: (sum: Double, count: Double)]()
                 for k in keepers {
                     let entry = sums[cells[k].group] ?? (0, 0)
                     sums[cells[k].group] = (entry.sum + cells[k].att, entry.count + 1)
                 }
-                var adjustment = [Int: Double]()
-                for (g, entry) in sums { adjustment[g] = (entry.sum - entry.count * theta) / total }
-                for i in 0..<n { if let value = adjustment[cohortOfUnit[i]] { column[i] += value } }
+                for (g, entry) in sums { if let column = cohortColumn[g] { row[column] += (entry.sum - entry.count * theta) / total } }
             }
-            return (theta, column)
+            return (theta, row)
         }
         func units(of keepers: [Int]) -> (units: Int, cohorts: Int) {
             let groups = Set(keepers.map { cells[$0].group })
@@ -73,12 +78,12 @@ extension CallawaySantAnna {
             let counts = units(of: keepers)
             estimates.append(StaggeredEstimate(kind: kind, eventTime: eventTime, group: group, time: time, estimate: value.0,
                                                treatedUnits: counts.units, cohortCount: counts.cohorts))
-            columns.append(value.1)
+            rows.append(value.1)
         }
         func mean(_ parts: [(Double, [Double])]) -> (Double, [Double]) {
-            var column = [Double](repeating: 0, count: n)
-            for part in parts { for i in 0..<n { column[i] += part.1[i] / Double(parts.count) } }
-            return (parts.reduce(0) { $0 + $1.0 } / Double(parts.count), column)
+            var row = [Double](repeating: 0, count: basisCount)
+            for part in parts { for b in 0..<basisCount { row[b] += part.1[b] / Double(parts.count) } }
+            return (parts.reduce(0) { $0 + $1.0 } / Double(parts.count), row)
         }
         let post = usable.filter { cells[$0].group <= cells[$0].time }
         if wants(.simple), let value = weighted(post, estimatedWeights: true) {
@@ -93,17 +98,16 @@ extension CallawaySantAnna {
                 parts.append((g, value))
             }
             if !parts.isEmpty {
+                // Cohort-share weights over cohorts, with their estimated-weight influence.
                 let total = parts.reduce(0.0) { $0 + share($1.g) }
                 let theta = parts.reduce(0.0) { $0 + share($1.g) * $1.value.0 } / total
-                var column = [Double](repeating: 0, count: n)
-                var adjustment = [Int: Double]()
+                var row = [Double](repeating: 0, count: basisCount)
                 for part in parts {
                     let weight = share(part.g) / total
-                    for i in 0..<n { column[i] += weight * part.value.1[i] }
-                    adjustment[part.g] = (part.value.0 - theta) / total
+                    for b in 0..<basisCount { row[b] += weight * part.value.1[b] }
+                    if let column = cohortColumn[part.g] { row[column] += (part.value.0 - theta) / total }
                 }
-                for i in 0..<n { if let value = adjustment[cohortOfUnit[i]] { column[i] += value } }
-                append(.group, (theta, column), keepers: post)
+                append(.group, (theta, row), keepers: post)
             }
         }
         if wants(.dynamic) {
@@ -127,16 +131,8 @@ extension CallawaySantAnna {
             }
             if !parts.isEmpty { append(.calendar, mean(parts), keepers: post) }
         }
-        var influence = Matrix(rows: n, columns: cells.count + columns.count)
-        influence.values.withUnsafeMutableBufferPointer { buffer in
-            result.influence.values.withUnsafeBufferPointer { source in
-                for index in 0..<(n * cells.count) { buffer[index] = source[index] }
-            }
-            for (j, column) in columns.enumerated() {
-                let base = (cells.count + j) * n
-                for i in 0..<n { buffer[base + i] = column[i] }
-            }
-        }
-        return (estimates, influence)
+        var map = Matrix(rows: rows.count, columns: basisCount)
+        for (r, row) in rows.enumerated() { for b in 0..<basisCount where row[b] != 0 { map[r, b] = row[b] } }
+        return (estimates, map)
     }
 }

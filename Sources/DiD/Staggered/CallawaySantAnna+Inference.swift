@@ -12,7 +12,8 @@ extension CallawaySantAnna {
                                 bootstrap: MultiplierBootstrap?, unitName: String) throws -> StaggeredResult
     {
         let cellResult = try cells(panel: panel, options: options)
-        let (estimates, influence) = aggregate(cellResult, cohortOfUnit: panel.cohorts, aggregations: aggregations)
+        let (estimates, map) = aggregate(cellResult, cohortOfUnit: panel.cohorts, aggregations: aggregations)
+        let influence = cellResult.influence
         let n = Double(panel.unitCount)
         // Sum within clusters first: V = Σ_c (Σ_{i∈c} ψ_i)(Σ_{i∈c} ψ_i)′ / n².
         let scores: Matrix
@@ -26,8 +27,11 @@ extension CallawaySantAnna {
         } else {
             scores = influence
         }
-        var covariance = scores.crossProduct()
-        for index in covariance.values.indices { covariance.values[index] /= n * n }
+        // V = M (ZᵀZ / n²) Mᵀ with Z the basis and M the map to the estimates.
+        var basisCovariance = scores.crossProduct()
+        for index in basisCovariance.values.indices { basisCovariance.values[index] /= n * n }
+        var covariance = try map.multiplied(by: basisCovariance).multiplied(by: map, transposeOther: true)
+        covariance.symmetrizeFromUpper()
         let clusterText = panel.clusters.map { "clustered by \($0.name) (\($0.count) clusters)" } ?? "clustered by \(unitName)"
         var result = StaggeredResult(estimator: .callawaySantAnna, estimates: estimates, covariance: covariance, degreesOfFreedom: nil,
                                      inference: "analytic (influence functions), \(clusterText)",
@@ -38,8 +42,15 @@ extension CallawaySantAnna {
             result.standardErrors[j] = .nan
         }
         if let bootstrap {
-            let draws = try bootstrap.run(influence: influence, clusters: panel.clusters)
-            let width = influence.columns
+            let basisDraws = try bootstrap.run(influence: influence, clusters: panel.clusters)
+            // Replicates of every estimate: (B × basis) · Mᵀ.
+            let replicateMatrix = Matrix(rows: influence.columns, columns: bootstrap.replicates, values: basisDraws.replicates)
+            let estimateDraws = try map.multiplied(by: replicateMatrix)  // J × B, column b = replicate b
+            let width = estimates.count
+            var replicates = [Double](repeating: 0, count: bootstrap.replicates * width)
+            for b in 0..<bootstrap.replicates { for j in 0..<width { replicates[b * width + j] = estimateDraws[j, b] } }
+            let draws = MultiplierBootstrap.summarize(replicates: replicates, count: bootstrap.replicates, width: width,
+                                                      level: bootstrap.confidenceLevel)
             for j in estimates.indices where result.standardErrors[j].isFinite {
                 result.standardErrors[j] = draws.standardErrors[j]
             }

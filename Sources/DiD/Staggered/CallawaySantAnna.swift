@@ -48,8 +48,11 @@ public struct CallawaySantAnnaCells: Sendable {
         public let identified: Bool
     }
     public let cells: [Cell]
-    /// Influence functions, units × cells, column-major (one column per cell).
+    /// Influence functions, units × (cells + cohorts), column-major: one column per cell, then
+    /// one indicator column per cohort in `basisCohorts` (the basis of every aggregate's influence).
     public let influence: Matrix
+    /// The cohorts of the indicator columns.
+    public let basisCohorts: [Int]
     /// Why cells could not be estimated.
     public let notes: [String]
 }
@@ -70,10 +73,11 @@ public enum CallawaySantAnna {
         var cells = [CallawaySantAnnaCells.Cell]()
         let first = options.basePeriod == .universal ? 0 : 1
         let cellCount = cohorts.filter { g in periods.contains { $0 + options.anticipation < g } }.count * (periodCount - first)
-        var influence = Matrix(rows: n, columns: cellCount)
+        var influence = Matrix(rows: n, columns: cellCount + cohorts.count)
         var skipped = [String: [String]]()
         var unitsOf = [Int: [Int]]()
         for unit in 0..<n { unitsOf[panel.cohorts[unit], default: []].append(unit) }
+        var propensityCache: PropensityCache? = nil
         for g in cohorts {
             guard let baseIndex = periods.lastIndex(where: { $0 + options.anticipation < g }) else { continue }
             for currentIndex in first..<periodCount {
@@ -121,7 +125,7 @@ public enum CallawaySantAnna {
                         data.design.append(1)
                         for j in 0..<k { data.design.append(panel.covariates[unit * k + j]) }
                     }
-                    outcome = data.estimate(options.method)
+                    outcome = data.estimate(options.method, propensityCache: &propensityCache, members: members)
                     rowUnits = members
                 } else {
                     var data = RepeatedCrossSectionData(outcome: [], post: [], treated: [], design: [], columns: k + 1)
@@ -161,11 +165,17 @@ public enum CallawaySantAnna {
             let reasons = skipped.keys.sorted().joined(separator: "; ")
             throw PanelError("no ATT(g,t) could be estimated: \(reasons.isEmpty ? "no cohort has a pre-treatment period" : reasons)")
         }
+        influence.values.withUnsafeMutableBufferPointer { buffer in
+            for (index, g) in cohorts.enumerated() {
+                let base = (cells.count + index) * n
+                for unit in 0..<n where panel.cohorts[unit] == g { buffer[base + unit] = 1 }
+            }
+        }
         let notes = skipped.keys.sorted().map { reason in
             "ATT(g,t) not estimated for \(skipped[reason]?.joined(separator: ", ") ?? ""): \(reason)"
         }
         let droppedCohorts = cohorts.filter { g in !periods.contains { $0 + options.anticipation < g } }
-        return CallawaySantAnnaCells(cells: cells, influence: influence,
+        return CallawaySantAnnaCells(cells: cells, influence: influence, basisCohorts: cohorts,
                                      notes: notes + droppedCohorts.map { "cohort \($0) has no pre-treatment period and was left out" })
     }
 }

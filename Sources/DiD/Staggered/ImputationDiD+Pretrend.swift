@@ -1,19 +1,20 @@
 // The imputation estimator's pre-trend test (Borusyak, Jaravel & Spiess 2024, REStud, §4.4,
 // "Test 1"): on the untreated rows only, regress the outcome on indicators of the K periods before
-// treatment with the same fixed effects, and test the lead coefficients jointly.
+// treatment with the same fixed effects, and test the lead coefficients jointly. Only untreated
+// rows enter, so the test leaves the imputed effects untouched (BJS's separation of testing from
+// estimation).
 //
 // Goals, in order:
-// 1. Agreement with the peers: did_imputation's `pretrends(K)` runs this regression (reghdfe,
-//    clustered) and an F test; we run it through Quipu's own fixed-effects OLS with fixest's CRV1
-//    conventions (singletons dropped, fixed effects nested in the clusters counted once) and test
-//    with F(K, G − 1), as the event study's pre-trend test does (Sources/Inference/WaldTest.swift).
-//    Kept separate from the effects' test statistics: the test uses only untreated rows, so the
-//    imputed effects stay untouched by it (BJS's point: the two are separated).
+// 1. Agreement with the peers: Stata did_imputation's `pretrends(K)` and fixest/pyfixest's
+//    `feols(y ~ leads | unit + period, cluster = ~unit)` on the untreated rows: CRV1 with fixest
+//    0.13's small-sample factor (singletons removed recursively for N and G, fixed effects nested
+//    in the clusters counted once in K), and F(K, G − 1) for the joint test, the convention of the
+//    event study's pre-trend test (Sources/Inference/WaldTest.swift).
 // 2. A test that cannot be run never blocks the estimates: it becomes a note.
-// 3. Speed: one O(N) pass to build the regression's columns; the fit is the Estimation module's.
+// 3. Speed: the fixed effects are partialled out exactly by the equations already set up for the
+//    imputation (one batched solve for the outcome and the leads), not by a second iterative fit.
 
 import Estimation
-import Formula
 import Inference
 import LinearAlgebra
 import PanelData
@@ -27,109 +28,125 @@ extension ImputationDiD {
         var notes: [String] = []
     }
 
-    /// Runs BJS Test 1 on `input`'s untreated rows with leads −1…−K before each unit's
+    /// Runs BJS Test 1 on the untreated rows of `sample` with leads −1…−K before each unit's
     /// (anticipation-shifted) first treated period, clustered by `clusters`.
-    static func pretrendRegression(_ input: ImputationInput, clusters: ClusterVariable) -> PretrendOutcome {
+    static func pretrendRegression(_ input: ImputationInput, sample: ImputationSample, equations: ImputationNormalEquations,
+                                   clusters: ClusterVariable) -> PretrendOutcome
+    {
         var outcome = PretrendOutcome()
-        let leadCount = input.pretrendLeads
-        let slots = leadCount + 1
-        let cohortValues = Array(Set(input.cohorts.compactMap { $0 })).sorted()
-        let cohortPosition = Dictionary(uniqueKeysWithValues: cohortValues.enumerated().map { ($1, $0) })
-        let cohortOfUnit = input.cohorts.map { $0.flatMap { cohortPosition[$0] } ?? 0 }
-        var rows = [Int]()
-        rows.reserveCapacity(input.rowCount)
-        var leadOfRow = [Int]()
-        leadOfRow.reserveCapacity(input.rowCount)
-        // Rows, distinct units and distinct cohorts per lead (bit sets, not hashing per row).
-        var leadRows = [Int](repeating: 0, count: slots)
-        var units = [Int](repeating: 0, count: slots)
-        var cohorts = [Int](repeating: 0, count: slots)
-        var unitSeen = [Bool](repeating: false, count: input.unitCount * slots)
-        var cohortSeen = [Bool](repeating: false, count: max(cohortValues.count, 1) * slots)
-        for row in 0..<input.rowCount where !input.isTreated(row: row) {
-            rows.append(row)
-            let unit = Int(input.unitCodes[row])
-            var lead = 0
-            if let start = input.treatmentStart(ofUnit: unit) {
-                let distance = start - input.periods[row]
-                if distance >= 1 && distance <= leadCount { lead = distance }
-            }
-            leadOfRow.append(lead)
-            guard lead > 0 else { continue }
-            leadRows[lead] += 1
-            if !unitSeen[unit * slots + lead] {
-                unitSeen[unit * slots + lead] = true
-                units[lead] += 1
-            }
-            let cohort = cohortOfUnit[unit]
-            if !cohortSeen[cohort * slots + lead] {
-                cohortSeen[cohort * slots + lead] = true
-                cohorts[lead] += 1
-            }
-        }
-        let presentLeads = (1...leadCount).filter { leadRows[$0] > 0 }
-        if presentLeads.isEmpty {
-            outcome.notes.append("pre-trend test skipped: no untreated rows of treated units fall in the \(leadCount) periods before treatment")
+        let leads = LeadIndicators(input)
+        let present = (1...input.pretrendLeads).filter { leads.rows[$0] > 0 }
+        let eventTime = { (lead: Int) in -input.anticipation - lead }
+        guard !present.isEmpty else {
+            outcome.notes.append("pre-trend test skipped: no untreated rows of treated units fall in the \(input.pretrendLeads) periods before treatment")
             return outcome
         }
-        if presentLeads.count < leadCount {
-            let missing = (1...leadCount).filter { leadRows[$0] == 0 }.map { String(-input.anticipation - $0) }
+        if present.count < input.pretrendLeads {
+            let missing = (1...input.pretrendLeads).filter { leads.rows[$0] == 0 }.map { String(eventTime($0)) }
             outcome.notes.append("pre-trend test: no untreated rows at event time " + missing.joined(separator: ", ") + "; those leads were left out")
         }
-
-        // The regression's columns, over the untreated rows.
-        let count = rows.count
-        var names = ["y", "unit", "period"]
-        var columns: [Column] = [
-            .numeric(rows.map { input.outcome[$0] }),
-            .numeric(rows.map { Double(input.unitCodes[$0]) }),
-            .numeric(rows.map { Double(input.periods[$0]) }),
-        ]
-        for (index, factor) in input.extraFixedEffects.enumerated() {
-            names.append("fe\(index + 1)")
-            columns.append(.numeric(rows.map { Double(factor.codes[$0]) }))
-        }
-        names.append("cluster")
-        columns.append(.numeric(rows.map { Double(clusters.codes[$0]) }))
-        for lead in presentLeads {
-            names.append("lead\(lead)")
-            columns.append(.numeric(leadOfRow.map { $0 == lead ? 1 : 0 }))
-        }
-        let effects = ["unit", "period"] + input.extraFixedEffects.indices.map { "fe\($0 + 1)" }
-        let formulaText = "y ~ " + presentLeads.map { "lead\($0)" }.joined(separator: " + ") + " | " + effects.joined(separator: " + ")
-        let table = DataTable(source: "imputation pre-trend regression", names: names, columns: columns, rowCount: count)
+        let columnOfLead = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, $0 + 1) })
+        let columnOfRow = leads.leadOfRow.map { $0 > 0 ? columnOfLead[$0] ?? 0 : 0 }  // 0: the outcome only
+        let partialled: [[Double]]
         do {
-            let formula = try ModelFormula.parse(formulaText)
-            let frame = try ModelFrame(table: table, formula: formula, options: ModelFrameOptions(clusters: ["cluster"], removeSingletons: true))
-            let fit = try LinearModel.fit(frame, options: LinearModelOptions(fixedEffectTolerance: 1e-12, fixedEffectMaxIterations: 100_000))
-            if !fit.collinearNames.isEmpty {
-                outcome.notes.append("pre-trend test: leads absorbed by the fixed effects were left out: " + fit.collinearNames.joined(separator: ", "))
+            partialled = try partialOut(sample: sample, equations: equations, columnOfRow: columnOfRow, columns: present.count + 1)
+        } catch {
+            outcome.notes.append("pre-trend test not computed: \(error)")
+            return outcome
+        }
+
+        // Singletons leave the coefficients unchanged (fitted exactly by their own level) but not
+        // N, G or K; fixest drops them recursively, so we count without them.
+        let k = sample.width
+        var factors = [Factor(name: "eliminated", denseCodes: sample.untreatedPrimary, levelCount: sample.primaryCount)]
+        for a in 0..<k {
+            let offset = sample.secondaryOffsets[a]
+            let codes = (0..<sample.untreatedPrimary.count).map { sample.untreatedSecondary[$0 * k + a] - offset }
+            factors.append(Factor(name: "other\(a)", denseCodes: codes, levelCount: sample.secondaryLevelCounts[a]))
+        }
+        let clusterFactor = Factor(name: clusters.name, denseCodes: sample.untreatedCluster, levelCount: clusters.count)
+        let keep = Singletons.keepMask(for: factors) ?? [Bool](repeating: true, count: sample.untreatedPrimary.count)
+        let kept = keep.indices.filter { keep[$0] }
+        let design = Matrix(columns: present.indices.map { j in kept.map { partialled[j + 1][$0] } }, rows: kept.count)
+        let response = kept.map { partialled[0][$0] }
+        do {
+            let solution = try LeastSquaresSolver().solve(design: design, response: response)
+            if !solution.droppedColumns.isEmpty {
+                let names = solution.droppedColumns.map { String(eventTime(present[$0])) }
+                outcome.notes.append("pre-trend test: leads at event time " + names.joined(separator: ", ") + " are absorbed by the fixed effects and were left out")
             }
-            let covariance = try fit.covariance(.cluster(["cluster"]))
-            var indices = [Int]()
-            for (index, name) in fit.coefficientNames.enumerated() {
-                guard let lead = Int(name.dropFirst("lead".count)) else { continue }
-                indices.append(index)
+            let keptDesign = design.selecting(columns: solution.keptColumns)
+            let fitted = try keptDesign.times(solution.coefficients)
+            let residuals = zip(response, fitted).map { $0 - $1 }
+            let keptClusters = clusterFactor.subset(keep)
+            var parameters = solution.keptColumns.count - (factors.count - 1)
+            for factor in factors {
+                let restricted = factor.subset(keep)
+                parameters += restricted.isNested(in: keptClusters) ? 1 : restricted.levelCount
+            }
+            guard keptClusters.levelCount >= 2 else {
+                outcome.notes.append("pre-trend test not computed: its regression has \(keptClusters.levelCount) cluster of '\(clusters.name)'; clustering needs at least 2")
+                return outcome
+            }
+            let covarianceInput = CovarianceInput(bread: solution.inverseCrossProduct, weightedDesign: keptDesign, weightedResiduals: residuals,
+                                                  observationCount: kept.count, parameterCount: parameters)
+            let covariance = try CovarianceEstimator().clustered(
+                covarianceInput, clusters: [ClusterVariable(name: clusters.name, codes: keptClusters.codes, count: keptClusters.levelCount)],
+                parameterCount: parameters)
+            // Leads in ascending event time (lead K first), as the result lists dynamic estimates.
+            let order = Array(solution.keptColumns.indices.reversed())
+            for position in order {
+                let lead = present[solution.keptColumns[position]]
                 outcome.estimates.append(StaggeredEstimate(
-                    kind: .dynamic, eventTime: -input.anticipation - lead, estimate: fit.coefficients[index],
-                    treatedUnits: units[lead], cohortCount: cohorts[lead]))
+                    kind: .dynamic, eventTime: eventTime(lead), estimate: solution.coefficients[position],
+                    treatedUnits: leads.units[lead], cohortCount: leads.cohorts[lead]))
             }
-            guard !indices.isEmpty else { return outcome }
-            // Leads in ascending event time, as the result lists its dynamic estimates.
-            let order = Array((0..<indices.count).reversed())
-            outcome.estimates = order.map { outcome.estimates[$0] }
-            let ordered = order.map { indices[$0] }
-            outcome.covariance = covariance.matrix.selecting(rows: ordered, columns: ordered)
-            outcome.notes += covariance.notes
-            let wald = try WaldTest(coefficients: fit.coefficients, covariance: covariance, indices: ordered)
+            outcome.covariance = covariance.matrix.selecting(rows: order, columns: order)
+            let wald = try WaldTest(coefficients: solution.coefficients, covariance: covariance, indices: order)
             let first = outcome.estimates.first?.eventTime ?? 0, last = outcome.estimates.last?.eventTime ?? 0
             outcome.test = StaggeredPretrendTest(
                 statistic: wald.statistic, numeratorDegrees: wald.numeratorDegrees, denominatorDegrees: wald.denominatorDegrees,
                 pValue: wald.pValue,
-                description: "leads \(first) to \(last) (BJS test 1: untreated rows on lead indicators with the fixed effects; F with G − 1 = \(Int(wald.denominatorDegrees)) denominator df, clustered by \(clusters.name))")
+                description: "leads \(first) to \(last) (BJS test 1: untreated rows on lead indicators with the fixed effects, CRV1 by \(clusters.name); Wald F on \(wald.numeratorDegrees) and G − 1 = \(Int(wald.denominatorDegrees)) df)")
         } catch {
             outcome.notes.append("pre-trend test not computed: \(error)")
         }
         return outcome
+    }
+
+    /// The outcome (column 0) and each lead indicator (column c where `columnOfRow` is c) on the
+    /// untreated rows, with the fixed effects partialled out exactly (Frisch–Waugh–Lovell).
+    static func partialOut(sample: ImputationSample, equations: ImputationNormalEquations, columnOfRow: [Int], columns m: Int)
+        throws(PanelError) -> [[Double]]
+    {
+        let k = sample.width
+        let rows = sample.untreatedOutcome.count
+        let mean = sample.untreatedOutcome.reduce(0, +) / Double(rows)
+        var primarySums = [Double](repeating: 0, count: sample.primaryCount * m)
+        var secondarySums = [Double](repeating: 0, count: sample.secondaryCount * m)
+        for row in 0..<rows {
+            let value = sample.untreatedOutcome[row] - mean
+            let column = columnOfRow[row]
+            let primary = Int(sample.untreatedPrimary[row]) * m
+            primarySums[primary] += value
+            if column > 0 { primarySums[primary + column] += 1 }
+            for a in 0..<k {
+                let secondary = Int(sample.untreatedSecondary[row * k + a]) * m
+                secondarySums[secondary] += value
+                if column > 0 { secondarySums[secondary + column] += 1 }
+            }
+        }
+        let coefficients = try equations.solve(primarySums: primarySums, secondarySums: secondarySums, count: m)
+        var result = [[Double]](repeating: [Double](repeating: 0, count: rows), count: m)
+        for row in 0..<rows {
+            let primary = Int(sample.untreatedPrimary[row]) * m
+            for j in 0..<m {
+                var fitted = coefficients.primary[primary + j]
+                for a in 0..<k { fitted += coefficients.secondary[Int(sample.untreatedSecondary[row * k + a]) * m + j] }
+                let value = j == 0 ? sample.untreatedOutcome[row] - mean : (columnOfRow[row] == j ? 1.0 : 0)
+                result[j][row] = value - fitted
+            }
+        }
+        return result
     }
 }

@@ -74,7 +74,7 @@ public enum ImputationDiD {
         var notes = sample.notes
         var pretrend: StaggeredPretrendTest? = nil
         if input.pretrendLeads > 0 {
-            let leads = pretrendRegression(input, clusters: clusters)
+            let leads = pretrendRegression(input, sample: sample, equations: equations, clusters: clusters)
             notes += leads.notes
             pretrend = leads.test
             if !leads.estimates.isEmpty {

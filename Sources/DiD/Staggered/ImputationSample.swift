@@ -52,6 +52,9 @@ struct ImputationSample {
     let width: Int
     let primaryCount: Int
     let secondaryCount: Int
+    /// Where each other factor's levels start in the secondary numbering, and how many it has.
+    let secondaryOffsets: [Int32]
+    let secondaryLevelCounts: [Int]
     /// Untreated rows: levels, outcome and cluster.
     var untreatedPrimary: [Int32] = []
     var untreatedSecondary: [Int32] = []
@@ -116,6 +119,8 @@ struct ImputationSample {
         width = others.count
         primaryCount = reached[eliminated]
         secondaryCount = total
+        secondaryOffsets = offsets
+        secondaryLevelCounts = others.map { reached[$0] }
 
         let cohortValues = Array(Set(input.cohorts.compactMap { $0 })).sorted()
         self.cohortValues = cohortValues

@@ -24,6 +24,14 @@ struct LogitModel {
     /// Fits `P(treated | x)` on the row-major design `design` (`rows × columns`, with an intercept column).
     init(design: [Double], columns: Int, treated: [Bool]) throws(Failure) {
         let rows = treated.count
+        // With only an intercept the maximum-likelihood probability is the treated share.
+        if columns == 1 {
+            let share = Double(treated.lazy.filter { $0 }.count) / Double(max(rows, 1))
+            guard share > 0, share < 1 else { throw .separation }
+            coefficients = [Foundation.log(share / (1 - share)) / (design.first ?? 1)]
+            fitted = [Double](repeating: share, count: rows)
+            return
+        }
         var beta = [Double](repeating: 0, count: columns)
         var fitted = [Double](repeating: 0.5, count: rows)
         for _ in 0..<100 {
@@ -56,7 +64,8 @@ struct LogitModel {
                 for a in 0..<columns { eta += design[i * columns + a] * beta[a] }
                 fitted[i] = 1 / (1 + Foundation.exp(-eta))
             }
-            if largest < 1e-13 { break }
+            // Newton converges quadratically: after a step this small the next is at rounding level.
+            if largest < 1e-10 { break }
         }
         coefficients = beta
         self.fitted = fitted

@@ -34,6 +34,16 @@ struct TwoByTwoData {
     var columns: Int
 }
 
+/// A propensity-score fit kept for the next comparison with the same units.
+struct PropensityCache {
+    enum Outcome {
+        case success([Double])
+        case failure(String)
+    }
+    let members: [Int]
+    let result: Outcome
+}
+
 /// The result of a 2x2 comparison.
 enum TwoByTwoResult {
     /// The ATT and its influence function (one value per unit of the comparison, mean zero).
@@ -46,13 +56,22 @@ extension TwoByTwoData {
     /// Trimming threshold of comparison units' propensity scores (R DRDID's `trim.level`).
     static let trimLevel = 0.995
 
-    /// Estimates the ATT with `method`.
-    func estimate(_ method: TwoByTwoMethod) -> TwoByTwoResult {
+    /// Estimates the ATT with `method`. `propensityCache` holds the last propensity-score fit: the
+    /// score depends only on who is compared and their covariates, not on the periods, so cells of
+    /// one cohort with the same comparison units (every period, with never-treated controls)
+    /// share it.
+    func estimate(_ method: TwoByTwoMethod, propensityCache: inout PropensityCache?, members: [Int]) -> TwoByTwoResult {
         let n = treated.count
         let treatedCount = treated.lazy.filter { $0 }.count
         guard treatedCount > 0, treatedCount < n else { return .notIdentified("no treated or no comparison units") }
         var propensity: [Double]? = nil
-        if method != .reg {
+        if method != .reg, let cache = propensityCache, cache.members == members {
+            switch cache.result {
+            case let .success(fitted): propensity = fitted
+            case let .failure(reason): return .notIdentified(reason)
+            }
+        } else if method != .reg {
+            defer { if let propensity { propensityCache = PropensityCache(members: members, result: .success(propensity)) } }
             do {
                 let logit = try LogitModel(design: design, columns: columns, treated: treated)
                 // R did skips a cell whose preliminary propensity scores reach 0.999 (overlap fails).
