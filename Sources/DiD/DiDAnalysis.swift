@@ -40,6 +40,14 @@ public enum DiDAnalysis {
         let design = try DiDDesign(table: table, timing: timing, options: options)
         let estimators = chosenEstimators(options.estimator, cohortCount: timing.cohorts.count)
         let outcomeColumn = try OutcomeColumn(outcome: options.outcome, table: table)
+        let lonely = timing.cohorts.filter { cohort in structure.cohorts.lazy.filter { $0 == cohort }.count == 1 }
+        if !lonely.isEmpty && estimators != [.twfe] {
+            notes.append("warning: cohort(s) " + lonely.map(String.init).joined(separator: ", ") + " have a single unit: their effects rest on one unit's outcomes and their standard errors are unreliable")
+        }
+        if options.callawaySantAnna.anticipation > 0, let first = structure.periodValues.first,
+           !timing.cohorts.contains(where: { $0 - options.callawaySantAnna.anticipation > first }) {
+            throw PanelError("\(structure.source): --anticipation \(options.callawaySantAnna.anticipation) leaves no cohort a pre-treatment period (cohorts start \(timing.cohorts.first ?? 0)–\(timing.cohorts.last ?? 0), the panel starts in \(first)); use a smaller value")
+        }
         var estimates = [DiDEstimate]()
         var differenceOfMeans: Double? = nil
         var pretrend: WaldTestSummary? = nil

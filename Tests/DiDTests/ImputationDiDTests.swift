@@ -192,7 +192,7 @@ struct ImputationDiDTests {
         let input = Self.simulatedInput(seed: 5, leads: 2)
         let result = try ImputationDiD.estimate(input)
         let leadIndices = result.estimates.indices.filter { result.estimates[$0].kind == .dynamic && (result.estimates[$0].eventTime ?? 0) < 0 }
-        #expect(leadIndices.map { result.estimates[$0].eventTime } == [-2, -1])
+        try #require(leadIndices.map { result.estimates[$0].eventTime } == [-2, -1])
         let periodValues = Array(Set(input.periods)).sorted()
         let untreated = (0..<input.rowCount).filter { !input.isTreated(row: $0) }
         let lead = { (row: Int, k: Int) -> Double in
@@ -254,14 +254,15 @@ struct ImputationDiDTests {
                                unitName: unitName, timeName: "year")
     }
 
-    @Test("mpdta and Peru: estimates, BJS standard errors, pre-trend leads and F test match the fixture", arguments: ["mpdta", "peru"])
-    func fixture(panel: String) throws {
+    @Test("mpdta and Peru: estimates, BJS standard errors, pre-trend leads and F test match the fixture (dense and iterative solver)",
+          arguments: ["mpdta", "peru"], [ImputationNormalEquations.denseLevelLimit, 0])
+    func fixture(panel: String, limit: Int) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: BaconTestSupport.path("Tests/Fixtures/staggered/staggered_reference.json")))
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let file = try decoder.decode(Fixture.self, from: data)
         let reference = panel == "peru" ? file.peru.imputation : file.mpdta.imputation
-        let result = try ImputationDiD.estimate(try Self.fixtureInput(panel))
+        let result = try ImputationDiD.estimate(try Self.fixtureInput(panel), denseLevelLimit: limit)
 
         let overall = try #require(result.index(ofLabel: "att"))
         #expect(Self.agrees(result.estimates[overall].estimate, reference.overall.estimate, 1e-8))
@@ -316,6 +317,18 @@ struct ImputationDiDTests {
         #expect(result.observationCount == input.rowCount)
     }
 
+    @Test("periods coded sparsely over a wide range give the same estimates, by horizon, as consecutive ones")
+    func sparsePeriodCodes() throws {
+        let input = Self.simulatedInput(seed: 13, leads: 0)
+        var sparse = input
+        sparse.periods = input.periods.map { $0 * 100_000 - 7 }
+        sparse.cohorts = input.cohorts.map { $0.map { $0 * 100_000 - 7 } }
+        let base = try ImputationDiD.estimate(input), result = try ImputationDiD.estimate(sparse)
+        #expect(result.estimates.map { $0.eventTime } == base.estimates.map { $0.eventTime.map { $0 * 100_000 } })
+        for (a, b) in zip(result.estimates, base.estimates) { #expect(Self.agrees(a.estimate, b.estimate, 1e-10)) }
+        for (a, b) in zip(result.standardErrors, base.standardErrors) { #expect(Self.agrees(a, b, 1e-8)) }
+    }
+
     /// Units 0 and 1 never treated (periods 1–3 and 6–7); unit 2 (cohort 6) seen in periods 4–7
     /// only, so its untreated periods 4–5 connect to nothing else; unit 3 (cohort 3) in 1–7.
     static func disconnectedInput() -> ImputationInput {
@@ -354,6 +367,12 @@ struct ImputationDiDTests {
         var mismatched = alwaysTreated
         mismatched.periods.removeLast()
         #expect { try ImputationDiD.estimate(mismatched) } throws: { "\($0)".contains("every row needs all three") }
+        var tooManyLeads = alwaysTreated
+        tooManyLeads.pretrendLeads = 5_000
+        #expect { try ImputationDiD.estimate(tooManyLeads) } throws: { "\($0)".contains("0 to 1000 leads") }
+        var farPeriod = alwaysTreated
+        farPeriod.periods[0] = Int.max
+        #expect { try ImputationDiD.estimate(farPeriod) } throws: { "\($0)".contains("must lie within") }
         var notFinite = alwaysTreated
         notFinite.outcome[1] = .nan
         #expect { try ImputationDiD.estimate(notFinite) } throws: { "\($0)".contains("not finite") }

@@ -84,6 +84,59 @@ import Testing
         }
     }
 
+    /// Panels with gaps: R did's repeated cross-sections (`--panel unbalanced`) and the pairwise
+    /// default, on mpdta with 121 rows removed and on the Peru panel (Tests/Fixtures/staggered,
+    /// unbalanced_reference.json: R did's algorithm reproduced by moderndid's cells, csdid and numpy).
+    @Test(arguments: [("mpdta_gaps", "repeated_cross_section", "dr_never"), ("mpdta_gaps", "repeated_cross_section", "ipw_never"),
+                      ("mpdta_gaps", "repeated_cross_section", "reg_never"), ("mpdta_gaps", "repeated_cross_section", "dr_notyet"),
+                      ("mpdta_gaps", "repeated_cross_section", "dr_lpop"), ("mpdta_gaps", "pairwise", "dr_never"),
+                      ("mpdta_gaps", "pairwise", "dr_notyet"), ("peru", "repeated_cross_section", "dr_never"),
+                      ("peru", "repeated_cross_section", "dr_notyet"), ("peru", "pairwise", "dr_never"), ("peru", "pairwise", "dr_notyet")])
+    func unbalancedPanels(panel: String, path: String, configuration: String) throws {
+        let url = repositoryRoot.appendingPathComponent("Tests/Fixtures/staggered/unbalanced_reference.json")
+        let reference = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let expected = try #require(((reference[panel] as? [String: Any])?[path] as? [String: Any])?[configuration] as? [String: Any])
+        var arguments = panel == "peru" ? Self.peru : ["did", "--data", "Tests/Fixtures/staggered/mpdta_gaps.csv", "--outcome", "lemp",
+                                                        "--unit", "countyreal", "--time", "year", "--cohort", "first.treat", "--format", "json"]
+        arguments += Self.flags(try #require(expected["settings"] as? [String: Any]))
+        arguments += ["--panel", path == "pairwise" ? "auto" : "unbalanced"]
+        let run = try runQuipu(arguments)
+        #expect(run.status == 0, "\(run.standardError)")
+        let label = "\(panel) \(path) \(configuration)"
+        let cells = (run.json?["att_gt"] as? [[String: Any]]) ?? []
+        for cell in try #require(expected["att_gt"] as? [[String: Any]]) {
+            let mine = cells.first { $0["group"] as? Int == cell["group"] as? Int && $0["time"] as? Int == cell["time"] as? Int }
+            let name = "\(label) ATT(\(cell["group"] ?? ""), \(cell["time"] ?? ""))"
+            if cell["estimate"] is NSNumber {
+                #expect(Self.close(mine?["estimate"], cell["estimate"], absolute: 1e-10), "\(name)")
+                #expect(Self.close(mine?["std_error"], cell["std_error"], relative: 1e-8), "\(name) SE")
+                #expect(mine?["n_treated"] as? Int == cell["n_treated"] as? Int, "\(name) treated units")
+                #expect(mine?["n_control"] as? Int == cell["n_control"] as? Int, "\(name) comparison units")
+            } else {
+                #expect(mine?["estimate"] is NSNull, "\(name) is not estimable")
+            }
+        }
+        let aggregations = try #require(expected["aggregations"] as? [String: Any])
+        let simple = try #require(aggregations["simple"] as? [String: Any])
+        let mine = Self.aggregates(run, estimator: "cs", type: "simple").first
+        #expect(Self.close(mine?["estimate"], simple["estimate"], absolute: 1e-10), "\(label) simple")
+        #expect(Self.close(mine?["std_error"], simple["std_error"], relative: 1e-8), "\(label) simple SE")
+        for (type, listKey, byKey) in [("group", "by_group", "group"), ("dynamic", "by_event_time", "event_time"), ("calendar", "by_time", "time")] {
+            let block = try #require(aggregations[type] as? [String: Any])
+            let ours = Self.aggregates(run, estimator: "cs", type: type)
+            let overall = try #require(block["overall"] as? [String: Any])
+            let myOverall = ours.first { $0["overall"] as? Bool == true }
+            #expect(Self.close(myOverall?["estimate"], overall["estimate"], absolute: 1e-10), "\(label) \(type)")
+            #expect(Self.close(myOverall?["std_error"], overall["std_error"], relative: 1e-8), "\(label) \(type) SE")
+            for part in try #require(block[listKey] as? [[String: Any]]) {
+                let key = part[byKey] as? Int
+                let match = ours.first { (($0["by"] as? [[String: Any]])?.first?[byKey] as? Int) == key }
+                #expect(Self.close(match?["estimate"], part["estimate"], absolute: 1e-10), "\(label) \(type) \(key ?? 0)")
+                #expect(Self.close(match?["std_error"], part["std_error"], relative: 1e-8), "\(label) \(type) \(key ?? 0) SE")
+            }
+        }
+    }
+
     /// R did's published mpdta values (7 significant digits), as the issue states them.
     @Test func publishedValues() throws {
         let run = try runQuipu(Self.mpdta + ["--estimator", "cs"])

@@ -107,6 +107,7 @@ public enum CallawaySantAnna {
                 let outcome: TwoByTwoResult
                 var rowUnits = [Int]()
                 var pairTreated = treatedCount
+                var used = (treated: treatedCount, control: controlCount)
                 if panel.comparison != .unbalanced {
                     if panel.comparison == .pairwise {
                         // Units observed in both periods of this comparison.
@@ -114,6 +115,7 @@ public enum CallawaySantAnna {
                         let controlMembers = members[treatedCount...].filter { !panel.outcome[$0 * periodCount + currentIndex].isNaN && !panel.outcome[$0 * periodCount + base].isNaN }
                         members = treatedMembers + controlMembers
                         pairTreated = treatedMembers.count
+                        used = (treatedMembers.count, controlMembers.count)
                     }
                     var data = TwoByTwoData(change: [], treated: [], design: [], columns: k + 1)
                     data.change.reserveCapacity(members.count)
@@ -129,7 +131,10 @@ public enum CallawaySantAnna {
                     rowUnits = members
                 } else {
                     var data = RepeatedCrossSectionData(outcome: [], post: [], treated: [], design: [], columns: k + 1)
+                    used = (0, 0)
                     for (position, unit) in members.enumerated() {
+                        let seen = !panel.outcome[unit * periodCount + base].isNaN || !panel.outcome[unit * periodCount + currentIndex].isNaN
+                        if seen { if position < treatedCount { used.treated += 1 } else { used.control += 1 } }
                         for (periodIndex, isPost) in [(base, false), (currentIndex, true)] {
                             let value = panel.outcome[unit * periodCount + periodIndex]
                             guard !value.isNaN else { continue }
@@ -152,12 +157,12 @@ public enum CallawaySantAnna {
                     influence.values.withUnsafeMutableBufferPointer { buffer in
                         for (position, unit) in rowUnits.enumerated() { buffer[offset + unit] += scale * cellInfluence[position] }
                     }
-                    cells.append(.init(group: g, time: current, basePeriod: periods[base], att: att, treatedUnits: treatedCount,
-                                       controlUnits: controlCount, identified: true))
+                    cells.append(.init(group: g, time: current, basePeriod: periods[base], att: att, treatedUnits: used.treated,
+                                       controlUnits: used.control, identified: true))
                 case let .notIdentified(reason):
                     skipped[reason, default: []].append("(\(g), \(current))")
-                    cells.append(.init(group: g, time: current, basePeriod: periods[base], att: .nan, treatedUnits: treatedCount,
-                                       controlUnits: controlCount, identified: false))
+                    cells.append(.init(group: g, time: current, basePeriod: periods[base], att: .nan, treatedUnits: used.treated,
+                                       controlUnits: used.control, identified: false))
                 }
             }
         }

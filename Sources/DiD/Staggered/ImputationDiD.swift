@@ -123,30 +123,17 @@ public enum ImputationDiD {
         return (residuals, effects)
     }
 
-    /// Distinct treated units and cohorts behind each horizon and overall, through bit sets rather
-    /// than per-row hashing.
+    /// Distinct treated units and cohorts behind each horizon and overall.
     static func distinctCounts(_ treated: ImputationSample.TreatedRows, horizons: HorizonLayout, unitCount: Int, cohortCount: Int)
         -> (units: [Int], cohorts: [Int], overallUnits: Int, overallCohorts: Int)
     {
-        let width = horizons.values.count + 1
-        var unitSeen = [Bool](repeating: false, count: unitCount * width)
-        var cohortSeen = [Bool](repeating: false, count: max(cohortCount, 1) * width)
-        var units = [Int](repeating: 0, count: width)
-        var cohorts = [Int](repeating: 0, count: width)
-        for row in 0..<treated.count {
-            let unit = Int(treated.unit[row]), cohort = Int(treated.cohort[row])
-            for slot in [horizons.index[row], width - 1] {
-                if !unitSeen[unit * width + slot] {
-                    unitSeen[unit * width + slot] = true
-                    units[slot] += 1
-                }
-                if !cohortSeen[cohort * width + slot] {
-                    cohortSeen[cohort * width + slot] = true
-                    cohorts[slot] += 1
-                }
-            }
-        }
-        return (Array(units.dropLast()), Array(cohorts.dropLast()), units[width - 1], cohorts[width - 1])
+        let units = treated.unit.map { Int($0) }, cohorts = treated.cohort.map { Int($0) }
+        let overall = [Int](repeating: 0, count: treated.count)
+        let groups = horizons.values.count
+        return (DistinctCounts.perGroup(group: horizons.index, groupCount: groups, key: units, keyCount: unitCount),
+                DistinctCounts.perGroup(group: horizons.index, groupCount: groups, key: cohorts, keyCount: max(cohortCount, 1)),
+                DistinctCounts.perGroup(group: overall, groupCount: 1, key: units, keyCount: unitCount)[0],
+                DistinctCounts.perGroup(group: overall, groupCount: 1, key: cohorts, keyCount: max(cohortCount, 1))[0])
     }
 
     /// `matrix` with the square `block` inserted at row and column `position`, NaN across.

@@ -47,6 +47,10 @@ public struct ImputationInput: Sendable {
     /// The number of rows.
     public var rowCount: Int { outcome.count }
 
+    /// The largest magnitude of a period, cohort or anticipation, and the most pre-trend leads.
+    static let periodBound = 1_000_000_000_000
+    static let leadLimit = 1_000
+
     /// The first period in which `unit`'s rows count as treated (cohort minus anticipation), or
     /// nil for a never-treated unit.
     func treatmentStart(ofUnit unit: Int) -> Int? {
@@ -74,12 +78,25 @@ public struct ImputationInput: Sendable {
         guard cohorts.count == unitCount else {
             throw PanelError("imputation: \(cohorts.count) cohorts for \(unitCount) units of '\(unitName)'; give one cohort (or nil) per unit")
         }
-        guard anticipation >= 0 else { throw PanelError("imputation: anticipation must be 0 or more periods, not \(anticipation)") }
-        guard pretrendLeads >= 0 else { throw PanelError("imputation: the pre-trend test needs 0 or more leads, not \(pretrendLeads)") }
+        // Bounds keep every period difference far from integer overflow.
+        guard anticipation >= 0 && anticipation <= Self.periodBound else {
+            throw PanelError("imputation: anticipation must be between 0 and \(Self.periodBound) periods, not \(anticipation)")
+        }
+        guard pretrendLeads >= 0 && pretrendLeads <= Self.leadLimit else {
+            throw PanelError("imputation: the pre-trend test takes 0 to \(Self.leadLimit) leads, not \(pretrendLeads)")
+        }
+        for (unit, cohort) in cohorts.enumerated() {
+            if let cohort, abs(cohort) > Self.periodBound {
+                throw PanelError("imputation: the cohort of \(unitName) code \(unit) is \(cohort); periods and cohorts must lie within ±\(Self.periodBound)")
+            }
+        }
         for row in 0..<rows {
             let unit = Int(unitCodes[row])
             guard unit >= 0, unit < unitCount else {
                 throw PanelError("imputation: row \(row + 1) has \(unitName) code \(unit), outside 0..<\(unitCount)")
+            }
+            guard abs(periods[row]) <= Self.periodBound else {
+                throw PanelError("imputation: row \(row + 1) has \(timeName) \(periods[row]); periods and cohorts must lie within ±\(Self.periodBound)")
             }
             guard outcome[row].isFinite else {
                 throw PanelError("imputation: the outcome of row \(row + 1) (\(unitName) code \(unit), \(timeName) \(periods[row])) is not finite; drop missing outcomes first")

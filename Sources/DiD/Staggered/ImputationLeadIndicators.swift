@@ -1,7 +1,7 @@
 // The leads of the imputation estimator's pre-trend test (Borusyak, Jaravel & Spiess 2024, REStud,
 // §4.4): untreated rows of treated units in the K periods before treatment.
 // Goals: the same leads as did_imputation's `pretrends(K)` (relative to the first treated period,
-// shifted by the anticipation); one pass over the rows, with bit sets for the distinct counts.
+// shifted by the anticipation); one pass over the rows.
 
 import PanelData
 
@@ -16,14 +16,10 @@ struct LeadIndicators {
     init(_ input: ImputationInput) {
         let slots = input.pretrendLeads + 1
         rows = [Int](repeating: 0, count: slots)
-        units = rows
-        cohorts = rows
         let cohortValues = Array(Set(input.cohorts.compactMap { $0 })).sorted()
         let cohortPosition = Dictionary(uniqueKeysWithValues: cohortValues.enumerated().map { ($1, $0) })
         let cohortOfUnit = input.cohorts.map { $0.flatMap { cohortPosition[$0] } ?? 0 }
-        // Bit sets rather than per-row hashing.
-        var unitSeen = [Bool](repeating: false, count: input.unitCount * slots)
-        var cohortSeen = [Bool](repeating: false, count: max(cohortValues.count, 1) * slots)
+        var leadRowLead = [Int](), leadRowUnit = [Int](), leadRowCohort = [Int]()
         leadOfRow.reserveCapacity(input.rowCount)
         for row in 0..<input.rowCount where !input.isTreated(row: row) {
             let unit = Int(input.unitCodes[row])
@@ -35,15 +31,11 @@ struct LeadIndicators {
             leadOfRow.append(lead)
             guard lead > 0 else { continue }
             rows[lead] += 1
-            if !unitSeen[unit * slots + lead] {
-                unitSeen[unit * slots + lead] = true
-                units[lead] += 1
-            }
-            let cohort = cohortOfUnit[unit]
-            if !cohortSeen[cohort * slots + lead] {
-                cohortSeen[cohort * slots + lead] = true
-                cohorts[lead] += 1
-            }
+            leadRowLead.append(lead)
+            leadRowUnit.append(unit)
+            leadRowCohort.append(cohortOfUnit[unit])
         }
+        units = DistinctCounts.perGroup(group: leadRowLead, groupCount: slots, key: leadRowUnit, keyCount: input.unitCount)
+        cohorts = DistinctCounts.perGroup(group: leadRowLead, groupCount: slots, key: leadRowCohort, keyCount: max(cohortValues.count, 1))
     }
 }

@@ -14,9 +14,11 @@ unbalanced_reference.json:
                                   cohort and the comparison group in the base and current period,
                                   the row-level influence function scaled by n/n1 (n = units,
                                   n1 = rows) and summed within units; the four aggregations.
-                                  csdid (R did 2.5.1 port) is the reference; moderndid and an own
-                                  numpy recomputation must agree (moderndid's aggregated SEs do not,
-                                  see the README)
+                                  the reference is R's algorithm recomputed here (closed form
+                                  without covariates, a line-by-line port of DRDID::drdid_rc with
+                                  lpop); moderndid's cells and csdid (R did 2.5.1 port) must agree,
+                                  except moderndid's aggregated SEs and csdid's SEs with
+                                  covariates, which deviate from R (recorded; see the README)
   <panel>.pairwise                a panel 2x2 per cell on the units observed in BOTH the base and the
                                   current period (DRDID drdid_panel, via moderndid's port, called on
                                   the per-cell subsets), IF scaled by n/n1 (n = all units, n1 = the
