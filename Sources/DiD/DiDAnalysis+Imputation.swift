@@ -63,8 +63,16 @@ extension DiDAnalysis {
                                     anticipation: options.callawaySantAnna.anticipation, pretrendLeads: options.imputationLeads,
                                     unitName: structure.unitName, timeName: structure.timeName)
         let result = try ImputationDiD.estimate(input)
-        let sample = StaggeredSample(rowsRead: structure.rowCount, rows: result.observationCount, units: cohorts.count,
-                                     unitsPerCohort: StaggeredSample.cohortCounts(cohorts), drops: drops,
+        // Units treated from the first period (less anticipation) have no untreated row to impute from.
+        let first = structure.periodValues.first ?? 0
+        let anticipation = options.callawaySantAnna.anticipation
+        let used = cohorts.filter { cohort in cohort.map { $0 - anticipation > first } ?? true }
+        if used.count < cohorts.count {
+            let rows = (0..<codes.count).filter { cohorts[Int(codes[$0])].map { $0 - anticipation <= first } ?? false }.count
+            drops.append(.init(reason: "treated in the first period: no untreated period to impute from", rows: rows, units: cohorts.count - used.count))
+        }
+        let sample = StaggeredSample(rowsRead: structure.rowCount, rows: result.observationCount, units: used.count,
+                                     unitsPerCohort: StaggeredSample.cohortCounts(used), drops: drops,
                                      panel: "all observed unit-periods; unit and period effects fitted on untreated rows only")
         return (result, sample)
     }

@@ -57,10 +57,9 @@ struct ImputationDiDTests {
 
     /// Dummy columns (unit, period, then each extra factor) for the given rows.
     static func dummies(_ input: ImputationInput, rows: [Int], periodValues: [Int]) -> Matrix {
-        var widths = [input.unitCount, periodValues.count] + input.extraFixedEffects.map(\.levelCount)
+        let widths = [input.unitCount, periodValues.count] + input.extraFixedEffects.map(\.levelCount)
         let offsets = widths.indices.map { widths[..<$0].reduce(0, +) }
-        widths = [widths.reduce(0, +)]
-        var matrix = Matrix(rows: rows.count, columns: widths[0])
+        var matrix = Matrix(rows: rows.count, columns: widths.reduce(0, +))
         for (position, row) in rows.enumerated() {
             matrix[position, Int(input.unitCodes[row])] = 1
             matrix[position, offsets[1] + (periodValues.firstIndex(of: input.periods[row]) ?? 0)] = 1
@@ -298,7 +297,7 @@ struct ImputationDiDTests {
 
     @Test("treated rows of always-treated units are left out with a note, and nothing else changes")
     func alwaysTreatedUnitsLeftOut() throws {
-        let input = Self.simulatedInput(seed: 7, leads: 0)
+        let input = Self.simulatedInput(seed: 7, leads: 2)
         var extended = input
         for unit in 0..<2 {
             for period in 1...8 {
@@ -313,8 +312,11 @@ struct ImputationDiDTests {
         #expect(result.notes.contains { $0.hasPrefix("16 treated rows of 2 units of 'unit' with no untreated period") })
         #expect(result.estimates.count == base.estimates.count)
         for (a, b) in zip(result.estimates, base.estimates) { #expect(Self.agrees(a.estimate, b.estimate, 1e-12)) }
-        #expect(Self.agrees(result.standardErrors[0], base.standardErrors[0], 1e-12))
+        for (a, b) in zip(result.standardErrors, base.standardErrors) { #expect(Self.agrees(a, b, 1e-12)) }
+        #expect(Self.agrees(try #require(result.pretrend?.statistic), try #require(base.pretrend?.statistic), 1e-12))
+        #expect(result.pretrend?.denominatorDegrees == base.pretrend?.denominatorDegrees)
         #expect(result.observationCount == input.rowCount)
+        #expect(result.clusterCount == input.unitCount)
     }
 
     @Test("periods coded sparsely over a wide range give the same estimates, by horizon, as consecutive ones")
@@ -327,6 +329,36 @@ struct ImputationDiDTests {
         #expect(result.estimates.map { $0.eventTime } == base.estimates.map { $0.eventTime.map { $0 * 100_000 } })
         for (a, b) in zip(result.estimates, base.estimates) { #expect(Self.agrees(a.estimate, b.estimate, 1e-10)) }
         for (a, b) in zip(result.standardErrors, base.standardErrors) { #expect(Self.agrees(a, b, 1e-8)) }
+    }
+
+    @Test("an outcome that is exactly period effects plus a constant effect: no spurious error, exact estimates",
+          arguments: [ImputationNormalEquations.denseLevelLimit, 0])
+    func exactFit(limit: Int) throws {
+        // More periods than units, so the periods are eliminated; the outcome is a period effect
+        // alone, so the reduced equations' right-hand side is rounding noise, which must not be
+        // mistaken for an inconsistent (not identified) system.
+        var units: [Int32] = [], periods: [Int] = []
+        for unit in 0..<30 {
+            for period in 1...40 {
+                units.append(Int32(unit))
+                periods.append(period)
+            }
+        }
+        let cohorts: [Int?] = (0..<30).map { $0 % 3 == 0 ? nil : 20 + $0 % 7 }
+        var input = ImputationInput(unitCodes: units, unitCount: 30, periods: periods, cohorts: cohorts, outcome: [], pretrendLeads: 0)
+        // Plus a never-treated unit × period interaction a_u b_t with Σ a = Σ b = 0: orthogonal to
+        // both fixed effects in exact arithmetic, so the unit coefficients are 0 up to rounding.
+        let a = (0..<30).map { $0 % 3 == 0 ? (Double($0) + 2).squareRoot() : 0 }
+        let b = (1...40).map { Double($0).squareRoot() }
+        let aMean = a.reduce(0, +) / 10, bMean = b.reduce(0, +) / 40
+        input.outcome = units.indices.map { row in
+            let unit = Int(units[row])
+            let interaction = unit % 3 == 0 ? (a[unit] - aMean) * (b[periods[row] - 1] - bMean) : 0
+            return 1000 + interaction + (Double(periods[row]) + 2).squareRoot() * 3.7 + (cohorts[Int(units[row])].map { periods[row] >= $0 } == true ? 0.25 : 0)
+        }
+        let result = try ImputationDiD.estimate(input, denseLevelLimit: limit)
+        for estimate in result.estimates { #expect(abs(estimate.estimate - 0.25) <= 1e-9, "\(estimate.label): \(estimate.estimate)") }
+        #expect(result.standardErrors.allSatisfy { $0.isFinite })
     }
 
     /// Units 0 and 1 never treated (periods 1–3 and 6–7); unit 2 (cohort 6) seen in periods 4–7

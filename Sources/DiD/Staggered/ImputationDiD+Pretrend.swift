@@ -5,11 +5,11 @@
 // estimation).
 //
 // Goals, in order:
-// 1. Agreement with the peers: Stata did_imputation's `pretrends(K)` and fixest/pyfixest's
-//    `feols(y ~ leads | unit + period, cluster = ~unit)` on the untreated rows: CRV1 with fixest
-//    0.13's small-sample factor (singletons removed recursively for N and G, fixed effects nested
-//    in the clusters counted once in K), and F(K, G − 1) for the joint test, the convention of the
-//    event study's pre-trend test (Sources/Inference/WaldTest.swift).
+// 1. Agreement with the peers: pyfixest's `feols(y ~ lead1 + … + leadK | unit + period)` on the
+//    untreated rows, clustered by unit (Tests/Fixtures/staggered), i.e. CRV1 with fixest 0.13's
+//    small-sample factor (singletons removed recursively for N and G, fixed effects nested in the
+//    clusters counted once in K); the joint test is F(K, G − 1), the convention of the event
+//    study's pre-trend test (Sources/Inference/WaldTest.swift; pyfixest's `wald_test` agrees).
 // 2. A test that cannot be run never blocks the estimates: it becomes a note.
 // 3. Speed: the fixed effects are partialled out exactly by the equations already set up for the
 //    imputation (one batched solve for the outcome and the leads), not by a second iterative fit.
@@ -34,7 +34,7 @@ extension ImputationDiD {
                                    clusters: ClusterVariable) -> PretrendOutcome
     {
         var outcome = PretrendOutcome()
-        let leads = LeadIndicators(input)
+        let leads = ImputationLeadIndicators(input)
         let present = (1...input.pretrendLeads).filter { leads.rows[$0] > 0 }
         let eventTime = { (lead: Int) in -input.anticipation - lead }
         guard !present.isEmpty else {
@@ -47,9 +47,10 @@ extension ImputationDiD {
         }
         let columnOfLead = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, $0 + 1) })
         let columnOfRow = leads.leadOfRow.map { $0 > 0 ? columnOfLead[$0] ?? 0 : 0 }  // 0: the outcome only
-        let partialled: [[Double]]
+        let columns = present.count + 1
+        let partialled: (response: [Double], design: [Double])
         do {
-            partialled = try partialOut(sample: sample, equations: equations, columnOfRow: columnOfRow, columns: present.count + 1)
+            partialled = try partialOut(sample: sample, equations: equations, columnOfRow: columnOfRow, columns: columns)
         } catch {
             outcome.notes.append("pre-trend test not computed: \(error)")
             return outcome
@@ -58,30 +59,46 @@ extension ImputationDiD {
         // Singletons leave the coefficients unchanged (fitted exactly by their own level) but not
         // N, G or K; fixest drops them recursively, so we count without them.
         let k = sample.width
+        let rowCount = sample.untreatedOutcome.count
         var factors = [Factor(name: "eliminated", denseCodes: sample.untreatedPrimary, levelCount: sample.primaryCount)]
         for a in 0..<k {
             let offset = sample.secondaryOffsets[a]
-            let codes = (0..<sample.untreatedPrimary.count).map { sample.untreatedSecondary[$0 * k + a] - offset }
+            let codes = (0..<rowCount).map { sample.untreatedSecondary[$0 * k + a] - offset }
             factors.append(Factor(name: "other\(a)", denseCodes: codes, levelCount: sample.secondaryLevelCounts[a]))
         }
         let clusterFactor = Factor(name: clusters.name, denseCodes: sample.untreatedCluster, levelCount: clusters.count)
-        let keep = Singletons.keepMask(for: factors) ?? [Bool](repeating: true, count: sample.untreatedPrimary.count)
-        let kept = keep.indices.filter { keep[$0] }
-        let design = Matrix(columns: present.indices.map { j in kept.map { partialled[j + 1][$0] } }, rows: kept.count)
-        let response = kept.map { partialled[0][$0] }
+        // The level sizes tell at once whether there is any singleton (usually not: nothing to copy).
+        let hasSingleton = equations.primarySizes.contains(1) || equations.secondarySizes.contains(1)
+        let keep = hasSingleton ? Singletons.keepMask(for: factors) : nil
+        let keptRows = keep.map { mask in mask.indices.filter { mask[$0] } }
+        let restrict = { (factor: Factor) in keep.map { factor.subset($0) } ?? factor }
+        let response = keptRows.map { rows in rows.map { partialled.response[$0] } } ?? partialled.response
+        var designValues = partialled.design
+        if let keptRows {
+            designValues = []
+            designValues.reserveCapacity(keptRows.count * present.count)
+            for j in 0..<present.count { designValues += keptRows.map { partialled.design[j * rowCount + $0] } }
+        }
+        let design = Matrix(rows: response.count, columns: present.count, values: designValues)
         do {
             let solution = try LeastSquaresSolver().solve(design: design, response: response)
             if !solution.droppedColumns.isEmpty {
                 let names = solution.droppedColumns.map { String(eventTime(present[$0])) }
                 outcome.notes.append("pre-trend test: leads at event time " + names.joined(separator: ", ") + " are absorbed by the fixed effects and were left out")
             }
-            let keptDesign = design.selecting(columns: solution.keptColumns)
-            let fitted = try keptDesign.times(solution.coefficients)
-            let residuals = zip(response, fitted).map { $0 - $1 }
-            let keptClusters = clusterFactor.subset(keep)
+            let keptDesign = solution.droppedColumns.isEmpty ? design : design.selecting(columns: solution.keptColumns)
+            var residuals = response
+            for (position, coefficient) in solution.coefficients.enumerated() {
+                keptDesign.values.withUnsafeBufferPointer { values in
+                    let base = position * keptDesign.rows
+                    for row in 0..<residuals.count { residuals[row] -= coefficient * values[base + row] }
+                }
+            }
+            // Always renumbered: clusters with no untreated row (always-treated units) do not count in G.
+            let keptClusters = clusterFactor.subset(keep ?? [Bool](repeating: true, count: clusterFactor.count))
             var parameters = solution.keptColumns.count - (factors.count - 1)
             for factor in factors {
-                let restricted = factor.subset(keep)
+                let restricted = restrict(factor)
                 parameters += restricted.isNested(in: keptClusters) ? 1 : restricted.levelCount
             }
             guard keptClusters.levelCount >= 2 else {
@@ -89,7 +106,7 @@ extension ImputationDiD {
                 return outcome
             }
             let covarianceInput = CovarianceInput(bread: solution.inverseCrossProduct, weightedDesign: keptDesign, weightedResiduals: residuals,
-                                                  observationCount: kept.count, parameterCount: parameters)
+                                                  observationCount: response.count, parameterCount: parameters)
             let covariance = try CovarianceEstimator().clustered(
                 covarianceInput, clusters: [ClusterVariable(name: clusters.name, codes: keptClusters.codes, count: keptClusters.levelCount)],
                 parameterCount: parameters)
@@ -114,10 +131,11 @@ extension ImputationDiD {
         return outcome
     }
 
-    /// The outcome (column 0) and each lead indicator (column c where `columnOfRow` is c) on the
-    /// untreated rows, with the fixed effects partialled out exactly (Frisch–Waugh–Lovell).
+    /// The outcome and each lead indicator (column c ≥ 1 where `columnOfRow` is c) on the untreated
+    /// rows, with the fixed effects partialled out exactly (Frisch–Waugh–Lovell): the outcome, and
+    /// the leads as a column-major design.
     static func partialOut(sample: ImputationSample, equations: ImputationNormalEquations, columnOfRow: [Int], columns m: Int)
-        throws(PanelError) -> [[Double]]
+        throws(PanelError) -> (response: [Double], design: [Double])
     {
         let k = sample.width
         let rows = sample.untreatedOutcome.count
@@ -137,16 +155,28 @@ extension ImputationDiD {
             }
         }
         let coefficients = try equations.solve(primarySums: primarySums, secondarySums: secondarySums, count: m)
-        var result = [[Double]](repeating: [Double](repeating: 0, count: rows), count: m)
-        for row in 0..<rows {
-            let primary = Int(sample.untreatedPrimary[row]) * m
-            for j in 0..<m {
-                var fitted = coefficients.primary[primary + j]
-                for a in 0..<k { fitted += coefficients.secondary[Int(sample.untreatedSecondary[row * k + a]) * m + j] }
-                let value = j == 0 ? sample.untreatedOutcome[row] - mean : (columnOfRow[row] == j ? 1.0 : 0)
-                result[j][row] = value - fitted
+        var response = [Double](repeating: 0, count: rows)
+        var design = [Double](repeating: 0, count: rows * (m - 1))
+        let primary = coefficients.primary, secondary = coefficients.secondary
+        response.withUnsafeMutableBufferPointer { outcome in
+            design.withUnsafeMutableBufferPointer { leads in
+                sample.untreatedSecondary.withUnsafeBufferPointer { levels in
+                    for row in 0..<rows {
+                        let base = Int(sample.untreatedPrimary[row]) * m
+                        let lead = columnOfRow[row]
+                        for j in 0..<m {
+                            var fitted = primary[base + j]
+                            for a in 0..<k { fitted += secondary[Int(levels[row * k + a]) * m + j] }
+                            if j == 0 {
+                                outcome[row] = sample.untreatedOutcome[row] - mean - fitted
+                            } else {
+                                leads[(j - 1) * rows + row] = (lead == j ? 1.0 : 0) - fitted
+                            }
+                        }
+                    }
+                }
             }
         }
-        return result
+        return (response, design)
     }
 }

@@ -1,8 +1,9 @@
 // The conservative clustered variance of the imputation estimator (Borusyak, Jaravel & Spiess
-// 2024, REStud, Theorem 3), as Stata did_imputation computes it by default.
+// 2024, REStud, Theorem 3), with Stata did_imputation's default choices.
 //
 // Goals, in order:
-// 1. Agreement with the peers: an estimand Σ w_it τ_it puts weight v = w on the treated rows and
+// 1. Agreement with the peers (diff-diff's ImputationDiD and a dense numpy BJS in
+//    Tests/Fixtures/staggered): an estimand Σ w_it τ_it puts weight v = w on the treated rows and
 //    v₀ = −Z₀(Z₀′Z₀)⁻Z₁′w₁ on the untreated ones (Theorem 1); the variance is
 //    Σ_clusters (Σ_rows v ε̃)², where ε̃ is the fit's residual on untreated rows and τ − τ̄ on treated
 //    ones, τ̄ the v²-weighted mean of τ in the row's cohort × horizon cell (did_imputation's default
@@ -18,7 +19,7 @@ extension ImputationDiD {
     /// The joint covariance of the horizon averages and, last, the overall average, with the
     /// number of clusters that hold a row used.
     static func conservativeCovariance(sample: ImputationSample, equations: ImputationNormalEquations,
-                                       untreatedResiduals: [Double], effects: [Double], horizons: HorizonLayout,
+                                       untreatedResiduals: [Double], effects: [Double], horizons: ImputationHorizons,
                                        clusterCount: Int) throws(PanelError) -> (covariance: Matrix, clustersUsed: Int)
     {
         let treated = sample.treated

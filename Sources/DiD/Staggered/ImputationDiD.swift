@@ -2,10 +2,11 @@
 // Robust and Efficient Estimation", REStud), whose point estimates equal Gardner's two-stage DiD.
 //
 // Goals, in order:
-// 1. Agreement with the peers: point estimates with pyfixest's did2s and Stata's did_imputation
-//    (unit and period effects, plus any extra ones, fitted on the untreated rows only; Theorem 1),
-//    the conservative variance of Theorem 3 with did_imputation's default cohort × horizon cells,
-//    and the pre-trend test of §4.4 ("Test 1").
+// 1. Agreement with the peers (Tests/Fixtures/staggered: pyfixest did2s, diff-diff's
+//    ImputationDiD and a dense numpy BJS, which follow Stata did_imputation's defaults): point
+//    estimates from unit and period effects, plus any extra ones, fitted on the untreated rows
+//    only (Theorem 1); the conservative variance of Theorem 3 with did_imputation's default
+//    cohort × horizon cells; the pre-trend test of §4.4 ("Test 1").
 // 2. Clear handling of what cannot be imputed: treated rows whose unit, period or other level has
 //    no untreated row, or whose fixed effects are not identified, are left out and counted in a
 //    note; nothing imputable is an error.
@@ -40,10 +41,10 @@ public enum ImputationDiD {
         sample.dropUnidentified(by: equations)
         guard sample.treated.count > 0 else {
             let reasons = sample.notes.isEmpty ? "" : ": " + sample.notes.joined(separator: "; ")
-            throw PanelError("imputation: none of the \(sample.treatedRowCount) treated rows can be imputed\(reasons)")
+            throw PanelError("imputation: none of the \(ImputationSample.count(sample.treatedRowCount, "treated row")) can be imputed\(reasons)")
         }
         let fit = try fitUntreated(sample, equations)
-        let horizons = HorizonLayout(horizons: sample.treated.horizon)
+        let horizons = ImputationHorizons(horizons: sample.treated.horizon)
         let clusters = input.effectiveClusters
         let variance = try conservativeCovariance(
             sample: sample, equations: equations, untreatedResiduals: fit.residuals, effects: fit.effects,
@@ -124,16 +125,16 @@ public enum ImputationDiD {
     }
 
     /// Distinct treated units and cohorts behind each horizon and overall.
-    static func distinctCounts(_ treated: ImputationSample.TreatedRows, horizons: HorizonLayout, unitCount: Int, cohortCount: Int)
+    static func distinctCounts(_ treated: ImputationSample.TreatedRows, horizons: ImputationHorizons, unitCount: Int, cohortCount: Int)
         -> (units: [Int], cohorts: [Int], overallUnits: Int, overallCohorts: Int)
     {
         let units = treated.unit.map { Int($0) }, cohorts = treated.cohort.map { Int($0) }
         let overall = [Int](repeating: 0, count: treated.count)
         let groups = horizons.values.count
-        return (DistinctCounts.perGroup(group: horizons.index, groupCount: groups, key: units, keyCount: unitCount),
-                DistinctCounts.perGroup(group: horizons.index, groupCount: groups, key: cohorts, keyCount: max(cohortCount, 1)),
-                DistinctCounts.perGroup(group: overall, groupCount: 1, key: units, keyCount: unitCount)[0],
-                DistinctCounts.perGroup(group: overall, groupCount: 1, key: cohorts, keyCount: max(cohortCount, 1))[0])
+        return (ImputationDistinctCounts.perGroup(group: horizons.index, groupCount: groups, key: units, keyCount: unitCount),
+                ImputationDistinctCounts.perGroup(group: horizons.index, groupCount: groups, key: cohorts, keyCount: max(cohortCount, 1)),
+                ImputationDistinctCounts.perGroup(group: overall, groupCount: 1, key: units, keyCount: unitCount)[0],
+                ImputationDistinctCounts.perGroup(group: overall, groupCount: 1, key: cohorts, keyCount: max(cohortCount, 1))[0])
     }
 
     /// `matrix` with the square `block` inserted at row and column `position`, NaN across.

@@ -4,7 +4,7 @@
 // by group and one stamp per key, instead of a key × group table or per-row hashing.
 
 /// Counts distinct keys within groups of rows.
-enum DistinctCounts {
+enum ImputationDistinctCounts {
     /// The number of distinct `key` values among the rows of each group `0..<groupCount`; rows
     /// with a group outside that range are skipped. Keys lie in `0..<keyCount`.
     static func perGroup(group: [Int], groupCount: Int, key: [Int], keyCount: Int) -> [Int] {

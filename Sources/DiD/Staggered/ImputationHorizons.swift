@@ -5,7 +5,7 @@
 
 /// The horizons (periods since treatment) present among the imputed rows, ascending, with each
 /// row's position among them.
-struct HorizonLayout {
+struct ImputationHorizons {
     /// The horizons present, ascending.
     let values: [Int]
     /// Each treated row's position in `values`.

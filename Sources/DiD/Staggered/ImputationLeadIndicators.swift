@@ -7,7 +7,7 @@ import PanelData
 
 /// Which untreated rows fall in the K periods before their unit's (anticipation-shifted) first
 /// treated period, with the rows, distinct units and distinct cohorts of each lead.
-struct LeadIndicators {
+struct ImputationLeadIndicators {
     /// For each untreated row, in row order: its lead k in 1…K, or 0.
     var leadOfRow: [Int] = []
     /// Indexed by lead (entry 0 unused).
@@ -35,7 +35,7 @@ struct LeadIndicators {
             leadRowUnit.append(unit)
             leadRowCohort.append(cohortOfUnit[unit])
         }
-        units = DistinctCounts.perGroup(group: leadRowLead, groupCount: slots, key: leadRowUnit, keyCount: input.unitCount)
-        cohorts = DistinctCounts.perGroup(group: leadRowLead, groupCount: slots, key: leadRowCohort, keyCount: max(cohortValues.count, 1))
+        units = ImputationDistinctCounts.perGroup(group: leadRowLead, groupCount: slots, key: leadRowUnit, keyCount: input.unitCount)
+        cohorts = ImputationDistinctCounts.perGroup(group: leadRowLead, groupCount: slots, key: leadRowCohort, keyCount: max(cohortValues.count, 1))
     }
 }

@@ -14,8 +14,9 @@ extension ImputationNormalEquations {
     static let iterativeTolerance = 1e-12
 
     /// Solves S x = r for `count` right-hand sides by conjugate gradients preconditioned with the
-    /// level sizes (the diagonal of Z_s′Z_s, which bounds S from above).
-    func solveIterative(reduced: [Double], count m: Int) throws(PanelError) -> [Double] {
+    /// level sizes (the diagonal of Z_s′Z_s, which bounds S from above); `scale` is each right-hand
+    /// side's size before elimination, the floor of the convergence target.
+    func solveIterative(reduced: [Double], scale: [Double], count m: Int) throws(PanelError) -> [Double] {
         let levels = secondaryCount
         var solution = [Double](repeating: 0, count: levels * m)
         var residual = reduced
@@ -27,8 +28,8 @@ extension ImputationNormalEquations {
         for j in 0..<m {
             var norm = 0.0
             for level in 0..<levels { norm += reduced[level * m + j] * reduced[level * m + j] }
-            targetNorm[j] = Self.iterativeTolerance * norm.squareRoot()
-            active[j] = norm > 0
+            targetNorm[j] = Self.iterativeTolerance * max(norm.squareRoot(), scale[j])
+            active[j] = norm.squareRoot() > targetNorm[j]
         }
         applyPreconditioner(residual, into: &preconditioned, count: m)
         direction = preconditioned
@@ -46,6 +47,7 @@ extension ImputationNormalEquations {
             let product = applySchur(direction, count: m)
             for j in 0..<m where active[j] {
                 let curvature = dot(direction, product, j, m)
+                // Only a null-space direction is left (rounding in a consistent system): done.
                 guard curvature > 0 else {
                     active[j] = false
                     continue
@@ -69,6 +71,19 @@ extension ImputationNormalEquations {
                     let index = level * m + j
                     direction[index] = preconditioned[index] + ratio * direction[index]
                 }
+            }
+        }
+        // The true residual, as the dense path checks it: an inconsistent system (a weighted treated
+        // row whose fixed effects are not identified, with three or more factors) stops here.
+        let check = applySchur(solution, count: m)
+        for j in 0..<m {
+            var residualNorm = 0.0, rightNorm = 0.0
+            for level in 0..<levels {
+                residualNorm = max(residualNorm, abs(reduced[level * m + j] - check[level * m + j]))
+                rightNorm = max(rightNorm, abs(reduced[level * m + j]))
+            }
+            guard residualNorm <= 1e-9 * max(rightNorm, scale[j]) + 1e-300 else {
+                throw PanelError("imputation: the fixed effects needed by some treated rows are not identified from the untreated observations (relative residual \(residualNorm / max(rightNorm, scale[j])))")
             }
         }
         return solution

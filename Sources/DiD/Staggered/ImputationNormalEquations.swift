@@ -77,12 +77,21 @@ struct ImputationNormalEquations {
     /// Solves Z₀′Z₀ β = b for `count` right-hand sides, given as per-level sums (level-major:
     /// entry `level * count + j`); returns β split as the eliminated and the other coefficients,
     /// in the same layout. Fitted values are unique; β is one solution.
-    func solve(primarySums: [Double], secondarySums: [Double], count m: Int) throws(PanelError) -> (primary: [Double], secondary: [Double]) {
+    func solve(primarySums: consuming [Double], secondarySums: consuming [Double], count m: Int) throws(PanelError)
+        -> (primary: [Double], secondary: [Double])
+    {
         // Eliminating the first block: β_p = D_p⁻¹(b_p − Z_p′Z_s β_s), so S β_s = b_s − Z_s′Z_p D_p⁻¹ b_p.
+        // The sums are consumed and reused in place: with 10⁶ units they are large.
         var scaled = primarySums
         for level in 0..<primaryCount {
             let size = primarySizes[level]
             for j in 0..<m { scaled[level * m + j] /= size }
+        }
+        // The right-hand side's scale before the subtraction: a reduced side that cancels to
+        // rounding noise (an outcome without effects of the other factors) is judged against it.
+        var scale = [Double](repeating: 0, count: m)
+        for level in 0..<secondaryCount {
+            for j in 0..<m { scale[j] = max(scale[j], abs(secondarySums[level * m + j])) }
         }
         var reduced = secondarySums
         let k = width
@@ -104,18 +113,17 @@ struct ImputationNormalEquations {
         let other: [Double]
         switch method {
         case let .dense(schur, pseudoInverse, _, _):
-            other = try Self.solveDense(schur: schur, pseudoInverse: pseudoInverse, reduced: reduced, count: m)
+            other = try Self.solveDense(schur: schur, pseudoInverse: pseudoInverse, reduced: reduced, scale: scale, count: m)
         case .iterative:
-            other = try solveIterative(reduced: reduced, count: m)
+            other = try solveIterative(reduced: reduced, scale: scale, count: m)
         }
         // Back-substitution for the eliminated coefficients.
         let accumulated = primaryTotals(of: other, count: m)
-        var eliminated = scaled
         for level in 0..<primaryCount {
             let size = primarySizes[level]
-            for j in 0..<m { eliminated[level * m + j] -= accumulated[level * m + j] / size }
+            for j in 0..<m { scaled[level * m + j] -= accumulated[level * m + j] / size }
         }
-        return (eliminated, other)
+        return (scaled, other)
     }
 
     /// Σ over each eliminated level's rows of the other coefficients' sum on the row: Z_p′Z_s x.
@@ -246,8 +254,11 @@ struct ImputationNormalEquations {
     }
 
     /// Solves S x = r through the pseudo-inverse with one refinement step, and checks that the
-    /// system was consistent (every weighted treated row identified).
-    private static func solveDense(schur: Matrix, pseudoInverse: Matrix, reduced: [Double], count m: Int) throws(PanelError) -> [Double] {
+    /// system was consistent (every weighted treated row identified), relative to the larger of
+    /// r and the right-hand side's `scale` before elimination.
+    private static func solveDense(schur: Matrix, pseudoInverse: Matrix, reduced: [Double], scale: [Double], count m: Int)
+        throws(PanelError) -> [Double]
+    {
         let levels = schur.rows
         guard levels > 0 else { return [] }
         var right = Matrix(rows: levels, columns: m)
@@ -265,7 +276,7 @@ struct ImputationNormalEquations {
                     residualNorm = max(residualNorm, abs(residual[level, j]))
                     rightNorm = max(rightNorm, abs(right[level, j]))
                 }
-                guard residualNorm <= 1e-9 * rightNorm + 1e-300 else {
+                guard residualNorm <= 1e-9 * max(rightNorm, scale[j]) + 1e-300 else {
                     throw PanelError("imputation: the fixed effects needed by some treated rows are not identified from the untreated observations (relative residual \(residualNorm / rightNorm))")
                 }
             }

@@ -4,9 +4,10 @@
 //
 // Goals, in order:
 // 1. Agreement with the peers: Ω₀ is the never-treated units' rows and the treated units' rows
-//    before cohort − anticipation, as Stata did_imputation (with `shift`) and pyfixest did2s; a
-//    treated row whose unit, period or other fixed-effect level has no untreated row has no
-//    imputed value and is left out with a note that counts it and says why.
+//    before their cohort, as in Stata did_imputation and pyfixest did2s (with anticipation, the
+//    last `anticipation` periods before the cohort count as treated too, BJS §4.4); a treated row
+//    whose unit, period or other fixed-effect level has no untreated row has no imputed value and
+//    is left out with a note that counts it and says why.
 // 2. Speed: a few O(N) passes; every fixed effect is renumbered through lookup arrays over its
 //    levels, into the compact arrays the solver and the variance read.
 
@@ -128,54 +129,66 @@ struct ImputationSample {
         let cohortIndex = Dictionary(uniqueKeysWithValues: cohortValues.enumerated().map { ($1, Int32($0)) })
         for unit in 0..<input.unitCount { cohortIndexOfUnit[unit] = input.cohorts[unit].flatMap { cohortIndex[$0] } ?? -1 }
 
-        let clusters = input.effectiveClusters
-        untreatedPrimary.reserveCapacity(untreatedCount)
-        untreatedSecondary.reserveCapacity(untreatedCount * width)
-        untreatedOutcome.reserveCapacity(untreatedCount)
-        untreatedCluster.reserveCapacity(untreatedCount)
+        // Column by column: each row's renumbered level of every factor, and the first factor whose
+        // level no untreated row reaches (only treated rows can have one; they cannot be imputed).
+        let mapped = factors.indices.map { index in
+            let map = compact[index]
+            return factors[index].codes.map { map[Int($0)] }
+        }
+        var firstMissing = [Int32](repeating: -1, count: rows)
+        for index in factors.indices.reversed() {
+            for (row, level) in mapped[index].enumerated() where level < 0 { firstMissing[row] = Int32(index) }
+        }
         var droppedRows = [Int](repeating: 0, count: factors.count)
-        var droppedLevels = [[Bool]](repeating: [], count: factors.count)
-        var levels = [Int32](repeating: 0, count: factors.count)
+        var droppedLevels = factors.map { [Bool](repeating: false, count: $0.levelCount) }
+        for (row, index) in firstMissing.enumerated() where index >= 0 {
+            droppedRows[Int(index)] += 1
+            droppedLevels[Int(index)][Int(factors[Int(index)].codes[row])] = true
+        }
+        var untreatedRows = [Int](), treatedRows = [Int]()
+        untreatedRows.reserveCapacity(untreatedCount)
+        treatedRows.reserveCapacity(treatedCount)
         for row in 0..<rows {
-            var missing: Int? = nil
-            for index in factors.indices {
-                let level = compact[index][Int(factors[index].codes[row])]
-                levels[index] = level
-                if level < 0 && missing == nil { missing = index }
-            }
-            if let missing {
-                // Only treated rows can reach a level no untreated row reaches.
-                if droppedLevels[missing].isEmpty { droppedLevels[missing] = [Bool](repeating: false, count: factors[missing].levelCount) }
-                droppedLevels[missing][Int(factors[missing].codes[row])] = true
-                droppedRows[missing] += 1
-                continue
-            }
-            if isTreated[row] {
-                let unit = Int(input.unitCodes[row])
-                treated.primary.append(levels[eliminated])
-                for (position, index) in others.enumerated() { treated.secondary.append(offsets[position] + levels[index]) }
-                treated.outcome.append(input.outcome[row])
-                treated.cluster.append(clusters.codes[row])
-                treated.unit.append(Int32(unit))
-                treated.horizon.append(input.periods[row] - (input.cohorts[unit] ?? 0))
-                treated.cohort.append(cohortIndexOfUnit[unit])
-            } else {
-                untreatedPrimary.append(levels[eliminated])
-                for (position, index) in others.enumerated() { untreatedSecondary.append(offsets[position] + levels[index]) }
-                untreatedOutcome.append(input.outcome[row])
-                untreatedCluster.append(clusters.codes[row])
+            if !isTreated[row] {
+                untreatedRows.append(row)
+            } else if firstMissing[row] < 0 {
+                treatedRows.append(row)
             }
         }
+        let clusters = input.effectiveClusters.codes
+        let otherLevels = others.map { mapped[$0] }
+        let primaryLevels = mapped[eliminated]
+        // The other factors' levels of `selected` rows, row-major and offset into one numbering.
+        func secondaryLevels(of selected: [Int]) -> [Int32] {
+            var result = [Int32](repeating: 0, count: selected.count * others.count)
+            for (a, levels) in otherLevels.enumerated() {
+                let offset = offsets[a], k = others.count
+                for (position, row) in selected.enumerated() { result[position * k + a] = offset + levels[row] }
+            }
+            return result
+        }
+        untreatedPrimary = untreatedRows.map { primaryLevels[$0] }
+        untreatedSecondary = secondaryLevels(of: untreatedRows)
+        untreatedOutcome = untreatedRows.map { input.outcome[$0] }
+        untreatedCluster = untreatedRows.map { clusters[$0] }
+        treated.primary = treatedRows.map { primaryLevels[$0] }
+        treated.secondary = secondaryLevels(of: treatedRows)
+        treated.outcome = treatedRows.map { input.outcome[$0] }
+        treated.cluster = treatedRows.map { clusters[$0] }
+        treated.unit = treatedRows.map { input.unitCodes[$0] }
+        treated.horizon = treatedRows.map { input.periods[$0] - (input.cohorts[Int(input.unitCodes[$0])] ?? 0) }
+        treated.cohort = treatedRows.map { cohortIndexOfUnit[Int(input.unitCodes[$0])] }
         for index in factors.indices where droppedRows[index] > 0 {
-            let levelCount = droppedLevels[index].reduce(0) { $0 + ($1 ? 1 : 0) }
+            let rows = Self.count(droppedRows[index], "treated row")
+            let levels = droppedLevels[index].reduce(0) { $0 + ($1 ? 1 : 0) }
             let name = factors[index].name
             switch index {
             case 0:
-                notes.append("\(droppedRows[index]) treated rows of \(levelCount) units of '\(name)' with no untreated period (treated throughout the panel) cannot be imputed and were left out")
+                notes.append("\(rows) of \(Self.count(levels, "unit")) of '\(name)' with no untreated period (treated throughout the panel) cannot be imputed and were left out")
             case 1:
-                notes.append("\(droppedRows[index]) treated rows in \(levelCount) periods of '\(name)' in which every observed unit is treated cannot be imputed and were left out")
+                notes.append("\(rows) in \(Self.count(levels, "period")) of '\(name)' in which every observed unit is treated cannot be imputed and were left out")
             default:
-                notes.append("\(droppedRows[index]) treated rows in \(levelCount) levels of fixed effect '\(name)' with no untreated observation cannot be imputed and were left out")
+                notes.append("\(rows) in \(Self.count(levels, "level")) of fixed effect '\(name)' with no untreated observation cannot be imputed and were left out")
             }
         }
     }
@@ -196,6 +209,9 @@ struct ImputationSample {
         }
         guard dropped > 0 else { return }
         treated = treated.filtered(keep, width: width)
-        notes.append("\(dropped) treated rows whose fixed effects are not identified from the untreated observations (their unit and period are not connected through untreated rows) cannot be imputed and were left out")
+        notes.append("\(Self.count(dropped, "treated row")) whose fixed effects are not identified from the untreated observations (their unit and period are not connected through untreated rows) cannot be imputed and were left out")
     }
+
+    /// "1 unit", "3 units".
+    static func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
 }

@@ -51,6 +51,9 @@ extension StaggeredResult {
             estimate += vector[i] * estimates[i].estimate
             for j in vector.indices where vector[j] != 0 { variance += vector[i] * covariance[i, j] * vector[j] }
         }
+        guard !variance.isNaN else {
+            throw EstimationError("--combine '\(text)': \(estimator.displayName)'s estimates in it come from separate regressions (the pre-trend leads and the effects), so their combination has no standard error")
+        }
         return StaggeredCombination(estimator: estimator, expression: text, weights: weights, estimate: estimate,
                                     standardError: variance > 0 ? variance.squareRoot() : .nan, degreesOfFreedom: degreesOfFreedom)
     }
