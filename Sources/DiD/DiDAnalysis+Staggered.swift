@@ -149,7 +149,9 @@ extension DiDAnalysis {
         }
         let panel = try UnitPanel(structure: structure, outcome: outcome, covariates: covariates, cluster: cluster,
                                   anticipation: options.callawaySantAnna.anticipation, mode: options.panelMode)
-        var result = try CallawaySantAnna.estimate(panel: panel, options: options.callawaySantAnna, aggregations: options.aggregations,
+        var csOptions = options.callawaySantAnna
+        csOptions.threads = options.threads
+        var result = try CallawaySantAnna.estimate(panel: panel, options: csOptions, aggregations: options.aggregations,
                                                    bootstrap: options.bootstrap, unitName: structure.unitName)
         let cs = options.callawaySantAnna
         result.notes.insert("ATT(g,t) by \(cs.method.rawValue) 2x2 comparisons with \(cs.control == .never ? "never-treated" : "not-yet-treated") units, \(cs.basePeriod.rawValue) base period" + (cs.anticipation > 0 ? ", anticipation \(cs.anticipation)" : "") + (panel.covariateNames.isEmpty ? "" : ", covariates " + panel.covariateNames.joined(separator: ", ")), at: 0)

@@ -99,6 +99,8 @@ extension DiDResults {
                          + "\(NumberFormat.significant(row.standardError)) | \(NumberFormat.pValue(row.pValue)) | "
                          + "[\(NumberFormat.significant(row.confidenceLow)), \(NumberFormat.significant(row.confidenceHigh))] |")
         }
+        if estimates.isEmpty { lines = [] }
+        lines += staggeredMarkdownLines
         lines.append("")
         lines.append("Outcome `\(outcome)`; \(observationCount) observations; standard errors \(covariance).")
         if let test = pretrendTest {
@@ -114,6 +116,7 @@ extension DiDResults {
             lines.append("\(CoefficientTable.latexEscape(row.estimand)) & \(row.eventTime.map(String.init) ?? "") & "
                          + "\(NumberFormat.significant(row.estimate, digits: 4)) & (\(NumberFormat.significant(row.standardError, digits: 4))) \\\\")
         }
+        lines += staggeredLatexRows
         lines.append("\\bottomrule")
         if let test = pretrendTest {
             lines.append("\\multicolumn{4}{l}{\\footnotesize Pre-trend F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees))) = \(NumberFormat.significant(test.statistic, digits: 4)), p = \(NumberFormat.pValue(test.pValue))} \\\\")

@@ -147,3 +147,47 @@ extension DiDResults {
         return chart
     }
 }
+
+extension DiDResults {
+    /// The label of an aggregate in tables: "simple", "dynamic e = 2", "group 2006 average".
+    static func tableLabel(_ estimate: StaggeredEstimate) -> String {
+        switch estimate.kind {
+        case .dynamic: return estimate.eventTime.map { "event time \($0)" } ?? "dynamic (average e ≥ 0)"
+        case .group: return estimate.group.map { "cohort \($0)" } ?? "group (average)"
+        case .calendar: return estimate.time.map { "period \($0)" } ?? "calendar (average)"
+        default: return estimate.kind.rawValue
+        }
+    }
+
+    /// Markdown rows of the staggered estimators' aggregates (TWFE's rows are in the legacy table).
+    var staggeredMarkdownLines: [String] {
+        var lines = [String]()
+        for result in staggered where result.estimator != .twfe {
+            lines += ["", "**\(result.estimator.displayName)**" + (result.estimator == estimators.first ? " (headline)" : "") + ": \(result.inference)", "",
+                      "| aggregate | estimate | std. error | p-value | \(Int((confidenceLevel * 100).rounded()))% CI | treated units | cohorts |",
+                      "|:--|--:|--:|--:|:--:|--:|--:|"]
+            for row in result.rows(level: confidenceLevel) where row.estimate.kind != .attGT && row.estimate.kind != .cohortPeriod {
+                lines.append("| \(Self.tableLabel(row.estimate)) | \(NumberFormat.significant(row.estimate.estimate)) | \(NumberFormat.significant(row.standardError)) | "
+                             + "\(NumberFormat.pValue(row.pValue)) | [\(NumberFormat.significant(row.low)), \(NumberFormat.significant(row.high))] | "
+                             + "\(row.estimate.treatedUnits) | \(row.estimate.cohortCount) |")
+            }
+            if let sample = samples.first(where: { $0.estimator == result.estimator })?.sample { lines += ["", sample.summaryLine] }
+        }
+        if let headline { lines += ["", headline] }
+        return lines
+    }
+
+    /// LaTeX rows of the staggered estimators' aggregates.
+    var staggeredLatexRows: [String] {
+        var lines = [String]()
+        for result in staggered where result.estimator != .twfe {
+            lines.append("\\midrule")
+            lines.append("\\multicolumn{4}{l}{\\textit{\(CoefficientTable.latexEscape(result.estimator.displayName))}} \\\\")
+            for row in result.rows(level: confidenceLevel) where row.estimate.kind != .attGT && row.estimate.kind != .cohortPeriod {
+                lines.append("\(CoefficientTable.latexEscape(Self.tableLabel(row.estimate))) & & \(NumberFormat.significant(row.estimate.estimate, digits: 4)) & "
+                             + "(\(NumberFormat.significant(row.standardError, digits: 4))) \\\\")
+            }
+        }
+        return lines
+    }
+}

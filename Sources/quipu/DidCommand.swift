@@ -39,7 +39,7 @@ struct DidCommand: ParsableCommand {
     @Option(name: .customLong("base-period"), help: "Callaway–Sant'Anna base period of pre-treatment cells: varying or universal.")
     var basePeriod: CallawaySantAnnaOptions.BasePeriod = .varying
 
-    @Option(name: .customLong("panel"), help: "Callaway–Sant'Anna with gaps in the panel: auto (balanced if the data are, else unbalanced), balanced (keep units observed in every period, R did's default), unbalanced (R did's allow_unbalanced_panel).")
+    @Option(name: .customLong("panel"), help: "Callaway–Sant'Anna with gaps in the panel: auto (balanced if the data are, else pairwise), balanced (keep units observed in every period, R did's default), unbalanced (repeated cross-sections, R did's allow_unbalanced_panel), pairwise (each ATT(g,t) on the units observed in both its periods).")
     var panelMode: UnitPanel.Mode = .auto
 
     @Option(name: .long, help: "Aggregations of ATT(g,t): simple, group, dynamic, calendar, all (comma-separated).")
@@ -59,6 +59,9 @@ struct DidCommand: ParsableCommand {
 
     @Option(name: .long, help: "A linear combination of estimates to report, e.g. \"(e0 + e1 + e2)/3\" or \"g2006 - g2004\"; repeatable.")
     var combine: [String] = []
+
+    @Option(name: .long, help: "Leads in the imputation estimator's pre-trend test (Borusyak–Jaravel–Spiess): -1 to -K; 0 skips it.")
+    var leads: Int = 3
 
     @Option(name: .long, help: "Further fixed effects for TWFE, Sun–Abraham and imputation, fixest syntax, e.g. \"year^size_class\"; repeatable.")
     var fe: [String] = []
@@ -114,6 +117,7 @@ struct DidCommand: ParsableCommand {
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw ValidationError("--plot writes SVG: give a path ending in .svg") }
         if let plot, let destination = output.output, plot == destination { throw ValidationError("--plot and --output name the same file, '\(plot)'") }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
+        guard (0...1000).contains(leads) else { throw ValidationError("--leads must be between 0 and 1000, got \(leads)") }
         guard anticipation >= 0 else { throw ValidationError("--anticipation must be 0 or more, got \(anticipation)") }
         if cluster != nil && vcov != nil { throw ValidationError("give --cluster or --vcov, not both") }
         _ = try aggregations()
@@ -152,6 +156,7 @@ struct DidCommand: ParsableCommand {
             options.callawaySantAnna.basePeriod = basePeriod
             options.aggregations = try aggregations()
             options.panelMode = panelMode
+            options.imputationLeads = leads
             options.combinations = combine
             options.extraFixedEffects = fe
             if bootstrap != nil {

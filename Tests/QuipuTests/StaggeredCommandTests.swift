@@ -138,4 +138,28 @@ import Testing
             #expect(uniformLow <= low)
         }
     }
+
+    /// Clustering: by the unit is the default; coarser clusters sum influence functions within them.
+    @Test func clusteredStandardErrors() throws {
+        let path = try panel(cohort: { $0 <= 15 ? 2003 : ($0 <= 25 ? 2004 : 0) })
+        func simple(_ extra: [String]) throws -> (Double, Int?) {
+            let run = try did(path, ["--estimator", "cs", "--format", "json"] + extra)
+            #expect(run.status == 0, "\(run.standardError)")
+            let entry = ((run.json?["aggregates"] as? [[String: Any]]) ?? []).first { $0["type"] as? String == "simple" }
+            return (entry?["std_error"] as? Double ?? .nan, (run.json?["inference"] as? [[String: Any]])?.first?["n_clusters"] as? Int)
+        }
+        let byDefault = try simple([]), byUnit = try simple(["--cluster", "unit"]), bySize = try simple(["--cluster", "size"])
+        #expect(byDefault.0 == byUnit.0 && byDefault.1 == 40)
+        #expect(bySize.1 == 2 && bySize.0 != byDefault.0)
+        let varying = try did(path, ["--estimator", "cs", "--cluster", "time"])
+        #expect(varying.status != 0 && varying.standardError.contains("clusters must contain whole units"))
+    }
+
+    @Test func markdownAndLatexShowTheRobustEstimates() throws {
+        let path = try panel(cohort: { $0 <= 15 ? 2003 : ($0 <= 25 ? 2004 : 0) })
+        let markdown = try did(path, ["--estimator", "cs", "--format", "markdown"])
+        #expect(markdown.status == 0 && markdown.standardOutput.contains("| simple |") && markdown.standardOutput.contains("event time 0"))
+        let latex = try did(path, ["--estimator", "all", "--format", "latex"])
+        #expect(latex.status == 0 && latex.standardOutput.contains("Sun–Abraham") && latex.standardOutput.contains("\\end{tabular}"))
+    }
 }

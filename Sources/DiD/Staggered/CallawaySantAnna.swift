@@ -12,8 +12,27 @@
 //    group; the influence functions are one dense units × cells matrix, so that covariances and
 //    the multiplier bootstrap are BLAS products.
 
+import Dispatch
+import Foundation
 import LinearAlgebra
 import PanelData
+
+/// Each cohort's cells, stored by the thread that estimated them.
+final class CohortResults: @unchecked Sendable {
+    private(set) var values: [(cells: [CallawaySantAnnaCells.Cell], missing: [(String, String)])]
+    private let lock = NSLock()
+    init(count: Int) { values = Array(repeating: ([], []), count: count) }
+    func store(_ index: Int, _ value: (cells: [CallawaySantAnnaCells.Cell], missing: [(String, String)])) {
+        lock.lock()
+        values[index] = value
+        lock.unlock()
+    }
+}
+
+/// A column-major buffer whose columns different threads fill.
+struct SharedColumns: @unchecked Sendable {
+    let pointer: UnsafeMutableBufferPointer<Double>
+}
 
 /// Options of the Callaway–Sant'Anna estimator.
 public struct CallawaySantAnnaOptions: Sendable {
@@ -31,6 +50,8 @@ public struct CallawaySantAnnaOptions: Sendable {
     public var method: TwoByTwoMethod = .dr
     public var anticipation = 0
     public var basePeriod: BasePeriod = .varying
+    /// Threads over cohorts (the results do not depend on it).
+    public var threads = 1
     public init() {}
 }
 
@@ -70,16 +91,20 @@ public enum CallawaySantAnna {
             throw PanelError("there are no never-treated units to compare with (--control never); use --control notyet to compare with units not yet treated")
         }
         let k = panel.covariateNames.count
-        var cells = [CallawaySantAnnaCells.Cell]()
         let first = options.basePeriod == .universal ? 0 : 1
-        let cellCount = cohorts.filter { g in periods.contains { $0 + options.anticipation < g } }.count * (periodCount - first)
-        var influence = Matrix(rows: n, columns: cellCount + cohorts.count)
-        var skipped = [String: [String]]()
-        var unitsOf = [Int: [Int]]()
-        for unit in 0..<n { unitsOf[panel.cohorts[unit], default: []].append(unit) }
-        var propensityCache: PropensityCache? = nil
-        for g in cohorts {
-            guard let baseIndex = periods.lastIndex(where: { $0 + options.anticipation < g }) else { continue }
+        let estimable = cohorts.filter { g in periods.contains { $0 + options.anticipation < g } }
+        let perCohort = periodCount - first
+        var influence = Matrix(rows: n, columns: estimable.count * perCohort + cohorts.count)
+        var unitsByCohort = [Int: [Int]]()
+        for unit in 0..<n { unitsByCohort[panel.cohorts[unit], default: []].append(unit) }
+        let unitsOf = unitsByCohort
+        let orderedGroups = unitsOf.keys.sorted()
+
+        /// The cells of cohort `g`, written to influence columns from `columnOffset` on.
+        @Sendable func cohortCells(_ g: Int, columnOffset: Int, columns: SharedColumns) -> (cells: [CallawaySantAnnaCells.Cell], missing: [(String, String)]) {
+            var found = [CallawaySantAnnaCells.Cell](), missing = [(String, String)]()
+            guard let baseIndex = periods.lastIndex(where: { $0 + options.anticipation < g }) else { return (found, missing) }
+            var propensityCache: PropensityCache? = nil
             for currentIndex in first..<periodCount {
                 let current = periods[currentIndex]
                 let post = g <= current
@@ -87,20 +112,21 @@ public enum CallawaySantAnna {
                 let threshold = max(current, periods[base]) + options.anticipation
                 var members = unitsOf[g] ?? []
                 let treatedCount = members.count
-                for (cohort, units) in unitsOf.sorted(by: { $0.key < $1.key }) where cohort != g {
+                for cohort in orderedGroups where cohort != g {
+                    guard let units = unitsOf[cohort] else { continue }
                     let isControl = cohort == 0 || (options.control == .notyet && cohort > threshold)
                     if isControl { members.append(contentsOf: units) }
                 }
                 let controlCount = members.count - treatedCount
                 if base == currentIndex {
                     // Universal base: the reference cell is 0 by construction.
-                    cells.append(.init(group: g, time: current, basePeriod: periods[base], att: 0, treatedUnits: unitsOf[g]?.count ?? 0,
+                    found.append(.init(group: g, time: current, basePeriod: periods[base], att: 0, treatedUnits: unitsOf[g]?.count ?? 0,
                                        controlUnits: controlCount, identified: false))
                     continue
                 }
                 guard controlCount > 0 else {
-                    skipped["no comparison units", default: []].append("(\(g), \(current))")
-                    cells.append(.init(group: g, time: current, basePeriod: periods[base], att: .nan, treatedUnits: treatedCount,
+                    missing.append(("no comparison units", "(\(g), \(current))"))
+                    found.append(.init(group: g, time: current, basePeriod: periods[base], att: .nan, treatedUnits: treatedCount,
                                        controlUnits: 0, identified: false))
                     continue
                 }
@@ -153,26 +179,43 @@ public enum CallawaySantAnna {
                     // R did: the 2x2 influence function times n / n₁ (n₁ the comparison's units, or
                     // its rows when unbalanced), summed within units.
                     let scale = Double(n) / Double(rowUnits.count)
-                    let offset = cells.count * n
-                    influence.values.withUnsafeMutableBufferPointer { buffer in
-                        for (position, unit) in rowUnits.enumerated() { buffer[offset + unit] += scale * cellInfluence[position] }
-                    }
-                    cells.append(.init(group: g, time: current, basePeriod: periods[base], att: att, treatedUnits: used.treated,
+                    let offset = (columnOffset + found.count) * n
+                    for (position, unit) in rowUnits.enumerated() { columns.pointer[offset + unit] += scale * cellInfluence[position] }
+                    found.append(.init(group: g, time: current, basePeriod: periods[base], att: att, treatedUnits: used.treated,
                                        controlUnits: used.control, identified: true))
                 case let .notIdentified(reason):
-                    skipped[reason, default: []].append("(\(g), \(current))")
-                    cells.append(.init(group: g, time: current, basePeriod: periods[base], att: .nan, treatedUnits: used.treated,
+                    missing.append((reason, "(\(g), \(current))"))
+                    found.append(.init(group: g, time: current, basePeriod: periods[base], att: .nan, treatedUnits: used.treated,
                                        controlUnits: used.control, identified: false))
                 }
             }
+            return (found, missing)
         }
+
+        // Cohorts are independent: each runs on its own thread and owns its influence columns, so
+        // the results do not depend on the thread count.
+        let results = CohortResults(count: estimable.count)
+        influence.values.withUnsafeMutableBufferPointer { buffer in
+            let columns = SharedColumns(pointer: buffer)
+            let threads = max(1, min(options.threads, estimable.count))
+            if threads == 1 {
+                for (index, g) in estimable.enumerated() { results.store(index, cohortCells(g, columnOffset: index * perCohort, columns: columns)) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: estimable.count) { index in
+                    results.store(index, cohortCells(estimable[index], columnOffset: index * perCohort, columns: columns))
+                }
+            }
+        }
+        let cells = results.values.flatMap(\.cells)
+        var skipped = [String: [String]]()
+        for (reason, cell) in results.values.flatMap(\.missing) { skipped[reason, default: []].append(cell) }
         guard cells.contains(where: { $0.identified }) else {
             let reasons = skipped.keys.sorted().joined(separator: "; ")
             throw PanelError("no ATT(g,t) could be estimated: \(reasons.isEmpty ? "no cohort has a pre-treatment period" : reasons)")
         }
         influence.values.withUnsafeMutableBufferPointer { buffer in
             for (index, g) in cohorts.enumerated() {
-                let base = (cells.count + index) * n
+                let base = (estimable.count * perCohort + index) * n
                 for unit in 0..<n where panel.cohorts[unit] == g { buffer[base + unit] = 1 }
             }
         }
