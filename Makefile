@@ -4,7 +4,7 @@ QUIPU_RELEASE := .build/release/quipu
 DEB_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
 PERU := Datasets/peru-natural-ingredients/peru.csv
 
-.PHONY: setup build release demo test bench clean
+.PHONY: setup build release demo test bench clean fuzz fuzz-build
 
 # Installs the BLAS/LAPACK development packages when they are missing (as root, or through sudo).
 setup:
@@ -48,6 +48,32 @@ demo: release
 test: setup
 	$(SWIFT) build
 	$(SWIFT) test
+
+# Fuzzing with libFuzzer and AddressSanitizer (see "Fuzzing" in the README). Each target runs
+# FUZZ_RUNS inputs, starting from the seeds in Tests/Fuzz/corpus; inputs that find new coverage
+# go to .build-fuzz/fuzz/corpus, crashes, leaks and timeouts to .build-fuzz/fuzz/crashes, and any
+# of them fails the run (SwiftPM owns .build-fuzz/artifacts, hence the sub-folder).
+# `make fuzz FUZZ_RUNS=10000` for a quick look; FUZZ_FLAGS adds libFuzzer options.
+FUZZ_RUNS ?= 1000000
+FUZZ_TIMEOUT ?= 10
+FUZZ_FLAGS ?=
+FUZZ_SCRATCH := .build-fuzz
+FUZZ_WORK := $(FUZZ_SCRATCH)/fuzz
+FUZZ_BUILD := $(SWIFT) build -c release --scratch-path $(FUZZ_SCRATCH) \
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DQUIPU_LIBFUZZER -Xswiftc -DQUIPU_FUZZ_INTERNALS -Xswiftc -enable-testing
+FUZZ_COMMON = -runs=$(FUZZ_RUNS) -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 -print_final_stats=1 $(FUZZ_FLAGS)
+
+fuzz-build: setup
+	$(FUZZ_BUILD) --product FuzzCSV
+	$(FUZZ_BUILD) --product FuzzFormula
+
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_WORK)/corpus/csv $(FUZZ_WORK)/corpus/formula $(FUZZ_WORK)/crashes/csv $(FUZZ_WORK)/crashes/formula
+	OPENBLAS_NUM_THREADS=1 $(FUZZ_SCRATCH)/release/FuzzCSV $(FUZZ_COMMON) -max_len=4096 -dict=Tests/Fuzz/csv.dict \
+	  -artifact_prefix=$(FUZZ_WORK)/crashes/csv/ $(FUZZ_WORK)/corpus/csv Tests/Fuzz/corpus/csv
+	OPENBLAS_NUM_THREADS=1 $(FUZZ_SCRATCH)/release/FuzzFormula $(FUZZ_COMMON) -max_len=512 -dict=Tests/Fuzz/formula.dict \
+	  -artifact_prefix=$(FUZZ_WORK)/crashes/formula/ $(FUZZ_WORK)/corpus/formula Tests/Fuzz/corpus/formula
+	@echo "fuzz: $(FUZZ_RUNS) executions per target, no crash, leak or timeout"
 
 bench: release
 	bash Benchmarks/run_feols.sh --no-build

@@ -33,6 +33,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzzing (`make fuzz`, Tests/Fuzz): the targets' bodies, shared by the libFuzzer
+        // executables and the corpus test that `swift test` runs.
+        .target(name: "FuzzSupport", dependencies: ["PanelData", "Formula", "Estimation", "Inference", "LinearAlgebra"]),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport"]),
+        .executableTarget(name: "FuzzFormula", dependencies: ["FuzzSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "PanelDataTests", dependencies: ["PanelData"]),
         .testTarget(name: "FormulaTests", dependencies: ["Formula"]),
@@ -42,5 +47,6 @@ let package = Package(
         .testTarget(name: "DiDTests", dependencies: ["DiD"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "QuipuTests", dependencies: ["Reporting", "Estimation"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzSupport"]),
     ]
 )

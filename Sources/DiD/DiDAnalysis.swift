@@ -197,13 +197,26 @@ public enum DiDAnalysis {
         return (try estimate(fit, term: term, estimand: "2x2", eventTime: nil, options: options), means)
     }
 
+    /// One estimate's row from a fitted DiD regression. A term the regression could not estimate is
+    /// an error in did's own words; without residual degrees of freedom the row keeps its estimate
+    /// and has NA inference (the covariance's note says why).
     static func estimate(_ fit: DiDDesign.FittedModel, term: String, estimand: String, eventTime: Int?, options: DiDOptions)
         throws -> DiDEstimate
     {
         guard let index = fit.fit.coefficientNames.firstIndex(of: term) else {
+            if fit.fit.absorbedNames.contains(term) {
+                let effects = fit.fit.fixedEffects.map(\.name)
+                let extra = effects.count > 2 ? " and --fe " + effects.dropFirst(2).joined(separator: ", ") : ""
+                let what = estimand == "event_study" ? "the event-time indicator '\(term)'" : "the treatment indicator"
+                throw EstimationError("\(what) is absorbed by the unit and period fixed effects (\(effects.prefix(2).joined(separator: ", "))\(extra)): no unit changes treatment status within the periods observed, so the \(estimand == "twfe" ? "TWFE" : estimand) estimate is not identified. If the treatment column marks treated units rather than treated periods, give each unit's first treated period with --cohort instead of --treat")
+            }
             throw EstimationError("'\(term)' was dropped as collinear; the \(estimand) estimate is not identified")
         }
         let estimate = fit.fit.coefficients[index]
+        guard fit.covariance.isDefined else {
+            return DiDEstimate(estimand: estimand, term: term, eventTime: eventTime, estimate: estimate, standardError: .nan,
+                               statistic: .nan, pValue: .nan, confidenceLow: .nan, confidenceHigh: .nan)
+        }
         let error = fit.covariance.standardErrors[index]
         let distribution = StudentT(degreesOfFreedom: fit.covariance.degreesOfFreedom)
         let critical = distribution.quantile(0.5 + options.confidenceLevel / 2)

@@ -22,6 +22,13 @@ struct BootstrapDesign {
         guard dummyCount <= LinearModelFit.bootstrapDummyLimit else { return nil }
         let rows = frame.observationCount
         let kept = fit.coefficientNames.compactMap { frame.columnNames.firstIndex(of: $0) }
+        // The dummies are dense columns: judge their memory before building them.
+        let bytes = MemoryBudget.leastSquaresBytes(rows: rows, columns: kept.count + dummyCount)
+        let budget = MemoryBudget.machine
+        guard budget.allows(bytes) else {
+            let names = others.map(\.name).joined(separator: ", ")
+            throw EstimationError("the wild bootstrap re-estimates the fixed effects not nested in the bootstrap clusters (\(names)) as \(dummyCount) dummy columns over \(rows) rows, which needs about \(MemoryBudget.describe(bytes)) of memory, more than the \(budget.summary); cluster the bootstrap at a level that nests them (--boot-cluster) or use --bootstrap pairs")
+        }
         var storage = [Double]()
         storage.reserveCapacity(rows * (kept.count + dummyCount))
         for column in kept { storage.append(contentsOf: frame.design.values[(column * rows)..<((column + 1) * rows)]) }

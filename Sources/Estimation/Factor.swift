@@ -19,12 +19,14 @@ public struct Factor: Sendable {
     /// appearance. Missing observations must have been removed beforehand.
     ///
     /// Integer keys in a modest range use a lookup table, which is several times faster than hashing
-    /// for the million-level firm identifiers of large panels.
+    /// for the million-level firm identifiers of large panels. Keys may span the whole Int64 range
+    /// (the bit patterns of non-integer values of both signs do), so the span is computed without
+    /// trapping on overflow.
     public init(name: String, keys: [Int64]) {
         self.name = name
-        if let low = keys.min(), let high = keys.max(), high - low < Int64(max(4 * keys.count, 1 << 16)) {
+        if let low = keys.min(), let high = keys.max(), let span = Self.compactSpan(low: low, high: high, count: keys.count) {
             let (dense, count) = keys.withUnsafeBufferPointer { source in
-                Self.denseCodes(count: source.count, slots: Int(high - low) + 1) { Int(source[$0] - low) }
+                Self.denseCodes(count: source.count, slots: span) { Int(source[$0] &- low) }
             }
             self.codes = dense
             self.levelCount = Int(count)
@@ -61,6 +63,14 @@ public struct Factor: Sendable {
             Self.denseCodes(count: source.count, slots: Int(high - low) + 1) { source[$0].isFinite ? Int(source[$0] - low) : nil }
         }
         self.init(name: name, denseCodes: dense, levelCount: Swift.max(Int(next), 1))
+    }
+
+    /// The number of lookup-table slots keys from `low` to `high` need, or nil when that range is
+    /// too wide for a table (or wider than Int64 can even express).
+    static func compactSpan(low: Int64, high: Int64, count: Int) -> Int? {
+        let (difference, overflow) = high.subtractingReportingOverflow(low)
+        guard !overflow, difference >= 0, difference < Int64(Swift.max(4 * count, 1 << 16)) else { return nil }
+        return Int(difference) + 1
     }
 
     /// Codes numbered in order of first appearance, through a lookup table over `slots` possible

@@ -3,10 +3,10 @@
 // Goals, in order:
 // 1. Agreement with fixest 0.13 / pyfixest: the same estimation sample (missing values, zero
 //    weights and, recursively, fixed-effect singletons dropped), the same coefficients (fixed
-//    effects absorbed, collinear regressors dropped in formula order), and fit statistics that
-//    follow their definitions.
-// 2. Clear errors for models that cannot be fitted: an outcome without variation, a regressor
-//    absorbed by the fixed effects.
+//    effects absorbed; regressors the fixed effects absorb, and collinear ones in formula order,
+//    dropped and named), and fit statistics that follow their definitions.
+// 2. Clear errors for models that cannot be fitted: an outcome without variation, numbers whose
+//    squares overflow double precision.
 // 3. Speed and memory: the design is demeaned in place, in parallel over variables, and kept as
 //    the only N × k copy (it becomes the covariance estimators' input).
 
@@ -41,6 +41,7 @@ public enum LinearModel {
         let hasFixedEffects = !frame.fixedEffects.isEmpty
         let hasIntercept = hasFixedEffects || frame.columnNames.first == "(Intercept)"
 
+        try checkMagnitudes(frame)
         let totalSumOfSquares = sumOfSquares(frame.response, weights: weights, centred: hasIntercept)
         guard totalSumOfSquares > 0 || !hasIntercept else {
             let value = frame.response.first ?? .nan
@@ -71,42 +72,42 @@ public enum LinearModel {
         if hasFixedEffects && !(withinSumOfSquares > totalSumOfSquares * 1e-20) {
             throw EstimationError("outcome '\(frame.responseName)' is fully explained by the fixed effects (\(fixedEffectNames)): nothing left to estimate")
         }
-        // A regressor whose variation the fixed effects absorb cannot be estimated: say so rather
-        // than report a meaningless number. The threshold allows for the absorption's tolerance.
+        // A regressor whose variation the fixed effects absorb cannot be estimated: as fixest does,
+        // it is dropped and named (in `collinearNames` and a note), and the rest is fitted. Terms a
+        // caller needs (a tested coefficient, did's treatment) are refused there, with the reason.
+        // The threshold allows for the absorption's tolerance.
         let absorbedTolerance = frame.fixedEffects.count > 1 ? 1e-10 : 1e-20
+        var absorbedColumns = [Int]()
         for column in 0..<columnCount where hasFixedEffects {
             let remaining = sumOfSquares(frame.design.values[(column * rows)..<((column + 1) * rows)], weights: weights, centred: false)
-            if !(remaining > originalSquares[column] * absorbedTolerance) {
-                throw EstimationError("regressor '\(frame.columnNames[column])' is fully absorbed by the fixed effects (\(fixedEffectNames)): it does not vary within them; remove it from the formula")
-            }
+            if !(remaining > originalSquares[column] * absorbedTolerance) { absorbedColumns.append(column) }
         }
+        // The design's columns that reach the solver, as indices into the frame's columns.
+        let candidateColumns = (0..<columnCount).filter { !absorbedColumns.contains($0) }
+        if !absorbedColumns.isEmpty { frame.design = frame.design.selecting(columns: candidateColumns) }
 
         if let weights {
             let roots = weights.map { $0.squareRoot() }
             for index in 0..<rows { frame.response[index] *= roots[index] }
-            for column in 0..<columnCount {
+            for column in 0..<frame.design.columns {
                 for index in 0..<rows { frame.design.values[column * rows + index] *= roots[index] }
             }
         }
 
-        // With two or more fixed effects the demeaned columns carry the absorption's tolerance, so
-        // collinearity is judged as loosely as fixest's collin.tol (1e-10 on the squared scale).
-        let solver = LeastSquaresSolver(collinearityTolerance: frame.fixedEffects.count > 1 ? 1e-5 : 1e-11)
-        let solution: LeastSquaresSolution
-        do {
-            solution = try solver.solve(design: frame.design, response: frame.response)
-        } catch {
-            throw EstimationError("least squares failed: \(error)")
-        }
+        let solution = try solve(design: frame.design, response: frame.response, fixedEffectCount: frame.fixedEffects.count)
         let design = solution.droppedColumns.isEmpty ? frame.design : frame.design.selecting(columns: solution.keptColumns)
         // The response becomes the residuals in place: no further N-sized copy.
         var residuals = frame.response
         frame.response = []
-        do {
-            try design.subtractProduct(solution.coefficients, from: &residuals)
-        } catch {
-            throw EstimationError("least squares failed: \(error)")
+        if !solution.coefficients.isEmpty {
+            do {
+                try design.subtractProduct(solution.coefficients, from: &residuals)
+            } catch {
+                throw EstimationError("least squares failed: \(error)")
+            }
         }
+        let keptColumns = solution.keptColumns.map { candidateColumns[$0] }
+        let droppedColumns = (absorbedColumns + solution.droppedColumns.map { candidateColumns[$0] }).sorted()
         let ssr = residuals.reduce(0) { $0 + $1 * $1 }
         let fixedEffectParameters = hasFixedEffects
             ? frame.fixedEffects.reduce(0) { $0 + $1.levelCount } - (frame.fixedEffects.count - 1)
@@ -116,17 +117,66 @@ public enum LinearModel {
         let adjustedR2 = 1 - (1 - r2) * Double(rows - (hasIntercept ? 1 : 0)) / Double(rows - parameters)
         return LinearModelFit(
             formula: frame.formula.source, responseName: frame.responseName,
-            coefficientNames: solution.keptColumns.map { frame.columnNames[$0] },
-            collinearNames: solution.droppedColumns.map { frame.columnNames[$0] },
+            coefficientNames: keptColumns.map { frame.columnNames[$0] },
+            collinearNames: droppedColumns.map { frame.columnNames[$0] },
+            absorbedNames: absorbedColumns.map { frame.columnNames[$0] },
             coefficients: solution.coefficients, bread: solution.inverseCrossProduct,
             weightedDesign: design, weightedResiduals: residuals,
             observationCount: rows, rowsRead: frame.rowsRead, droppedMissing: frame.droppedMissing,
             droppedSingletons: frame.droppedSingletons, droppedZeroWeight: frame.droppedZeroWeight,
+            droppedNonFinite: frame.droppedNonFinite, droppedUndefinedTransforms: frame.droppedUndefinedTransforms,
             fixedEffects: frame.fixedEffects, clusterVariables: frame.clusterVariables,
             hasIntercept: hasIntercept, isWeighted: weights != nil,
             fixedEffectParameters: fixedEffectParameters,
             r2: r2, adjustedR2: adjustedR2, withinR2: hasFixedEffects ? 1 - ssr / withinSumOfSquares : nil,
             residualSumOfSquares: ssr, method: solution.method, absorptionIterations: iterations)
+    }
+
+    /// The least-squares solution on the (demeaned, weighted) design; a design left without columns
+    /// (every regressor absorbed, or `y ~ 0 | fe`) has the empty solution.
+    static func solve(design: Matrix, response: [Double], fixedEffectCount: Int) throws(EstimationError) -> Solution {
+        guard design.columns > 0 else {
+            return Solution(coefficients: [], keptColumns: [], droppedColumns: [], inverseCrossProduct: Matrix(rows: 0, columns: 0), method: .cholesky)
+        }
+        // With two or more fixed effects the demeaned columns carry the absorption's tolerance, so
+        // collinearity is judged as loosely as fixest's collin.tol (1e-10 on the squared scale).
+        let solver = LeastSquaresSolver(collinearityTolerance: fixedEffectCount > 1 ? 1e-5 : 1e-11)
+        do {
+            let solution = try solver.solve(design: design, response: response)
+            return Solution(coefficients: solution.coefficients, keptColumns: solution.keptColumns, droppedColumns: solution.droppedColumns,
+                            inverseCrossProduct: solution.inverseCrossProduct, method: solution.method)
+        } catch {
+            throw EstimationError("least squares failed: \(error)")
+        }
+    }
+
+    /// What the fit keeps of a least-squares solution (the solver's type cannot be built here for
+    /// the empty design).
+    struct Solution {
+        let coefficients: [Double]
+        let keptColumns: [Int]
+        let droppedColumns: [Int]
+        let inverseCrossProduct: Matrix
+        let method: LeastSquaresMethod
+    }
+
+    /// Refuses an outcome or regressor whose sum of squares overflows double precision (values
+    /// near 1e154 and beyond): every later step would turn it into inf or NaN, and the regressor
+    /// would look absorbed or collinear when the problem is its scale.
+    static func checkMagnitudes(_ frame: ModelFrame) throws(EstimationError) {
+        let rows = frame.observationCount
+        var series: [(role: String, name: String, values: ArraySlice<Double>)] = [("outcome", frame.responseName, frame.response[...])]
+        for (column, name) in frame.columnNames.enumerated() {
+            series.append(("regressor", name, frame.design.values[(column * rows)..<((column + 1) * rows)]))
+        }
+        for (role, name, values) in series {
+            let plain = sumOfSquares(values, weights: nil, centred: false)
+            let weighted = frame.weights == nil ? plain : sumOfSquares(values, weights: frame.weights, centred: false)
+            guard !plain.isFinite || !weighted.isFinite else { continue }
+            let largest = values.max(by: { abs($0) < abs($1) }) ?? 0
+            let cause = plain.isFinite ? "multiplied by the weights, their squares" : "their squares"
+            throw EstimationError("\(role) '\(name)' has values as large as \(largest): \(cause) overflow double precision, so it cannot be fitted (this is an overflow, not collinearity); rescale it, e.g. divide it by a power of ten")
+        }
     }
 
     /// Σ w (v − v̄_w)², or Σ w v² when not centred.

@@ -26,7 +26,7 @@ extension LinearModelFit {
     /// The wild cluster bootstrap test of a linear restriction H0: Σ aⱼ βⱼ = r.
     public func wildBootstrap(frame: ModelFrame?, restriction hypothesis: LinearRestriction, covarianceCluster: String,
                               bootstrapCluster: String? = nil, settings: WildBootstrapSettings) throws(EstimationError) -> WildBootstrapResult {
-        let slopes = try hypothesis.vector(over: coefficientNames, collinear: collinearNames)
+        let slopes = try hypothesis.vector(over: coefficientNames, collinear: collinearNames, absorbed: absorbedReason)
         let covariance = try clusterVariable(covarianceCluster)
         let bootstrap = try clusterVariable(bootstrapCluster ?? covarianceCluster)
         var design = weightedDesign
@@ -84,10 +84,21 @@ extension LinearModelFit {
     /// The position of a coefficient, or an error that says why it has none.
     public func coefficientIndex(_ term: String) throws(EstimationError) -> Int {
         if let index = coefficientNames.firstIndex(of: term) { return index }
+        if let reason = absorbedReason(term) {
+            throw EstimationError("'\(term)' \(reason), so it has no coefficient to test; remove it from --param, or absorb fewer fixed effects")
+        }
         if collinearNames.contains(term) {
             throw EstimationError("'\(term)' was dropped as collinear, so no restriction on it can be tested")
         }
         throw EstimationError("'\(term)' is not a coefficient of the model; its coefficients are " + coefficientNames.map { "'\($0)'" }.joined(separator: ", "))
+    }
+
+    /// Why `term` has no coefficient when the fixed effects absorbed it, worded to follow the term's
+    /// name ("is absorbed by the fixed effects (firm, year): it does not vary within them"); nil
+    /// for any other term.
+    func absorbedReason(_ term: String) -> String? {
+        guard absorbedNames.contains(term) else { return nil }
+        return "is absorbed by the fixed effects (" + fixedEffects.map(\.name).joined(separator: ", ") + "): it does not vary within them"
     }
 
     func clusterVariable(_ name: String) throws(EstimationError) -> ClusterVariable {

@@ -12,8 +12,12 @@ public struct LinearModelFit: Sendable {
     public let responseName: String
     /// Names of the estimated coefficients.
     public let coefficientNames: [String]
-    /// Names of the regressors dropped as collinear.
+    /// Names of the regressors dropped, in design order: those absorbed by the fixed effects and
+    /// those collinear with earlier regressors (together, fixest's `collin.var`).
     public let collinearNames: [String]
+    /// The regressors among `collinearNames` that the fixed effects absorb (they do not vary within
+    /// them), so that messages can say why a term has no estimate.
+    public let absorbedNames: [String]
     /// The estimates.
     public let coefficients: [Double]
     /// (X̃ᵀWX̃)⁻¹ over the estimated coefficients.
@@ -28,6 +32,8 @@ public struct LinearModelFit: Sendable {
     public let rowsRead: Int
     /// Rows dropped for missing values, singletons and zero weights.
     public let droppedMissing: Int, droppedSingletons: Int, droppedZeroWeight: Int
+    /// Rows dropped for non-finite values, and for undefined transformations by reason.
+    public let droppedNonFinite: Int, droppedUndefinedTransforms: [(reason: String, rows: Int)]
     /// The fixed effects absorbed.
     public let fixedEffects: [Factor]
     /// Cluster variables carried from the data.

@@ -61,11 +61,17 @@ public struct LinearRestriction: Sendable, Equatable, CustomStringConvertible {
         self.value = value
     }
 
-    /// The restriction as a vector over `names`, or an error naming a term the model lacks.
-    public func vector(over names: [String], collinear: [String]) throws(EstimationError) -> [Double] {
+    /// The restriction as a vector over `names`, or an error naming a term the model lacks;
+    /// `absorbed` says why a term absorbed by the fixed effects has no coefficient.
+    public func vector(over names: [String], collinear: [String], absorbed: (String) -> String? = { _ in nil })
+        throws(EstimationError) -> [Double]
+    {
         var vector = [Double](repeating: 0, count: names.count)
         for (term, weight) in weights {
             guard let index = names.firstIndex(of: term) else {
+                if let reason = absorbed(term) {
+                    throw EstimationError("restriction '\(description)': '\(term)' \(reason), so no restriction on it can be tested")
+                }
                 if collinear.contains(term) {
                     throw EstimationError("'\(term)' was dropped as collinear, so no restriction on it can be tested")
                 }

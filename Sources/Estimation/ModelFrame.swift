@@ -25,8 +25,13 @@ public struct ModelFrame: Sendable {
     public let clusterVariables: [ClusterVariable]
     /// Rows of the data read.
     public let rowsRead: Int
-    /// Rows dropped for a missing (or non-finite) value in a variable used.
+    /// Rows dropped for a missing value (empty, NA, NaN) in a variable used.
     public let droppedMissing: Int
+    /// Rows dropped for an infinite value (inf, 1e400) in a variable used, or an overflowing product.
+    public var droppedNonFinite: Int = 0
+    /// Rows dropped because a function of a present value is undefined, by reason ("log of zero or
+    /// negative"), in the order first met.
+    public var droppedUndefinedTransforms: [(reason: String, rows: Int)] = []
     /// Rows dropped as fixed-effect singletons.
     public let droppedSingletons: Int
     /// Rows dropped for a zero weight.
@@ -44,12 +49,15 @@ public struct ModelFrameOptions: Sendable {
     public var clusters: [String]
     /// Remove fixed-effect singletons recursively (fixest 0.13's default).
     public var removeSingletons: Bool
+    /// The memory the design may take; nil for this machine's (see `MemoryBudget`).
+    public var memoryBudget: MemoryBudget?
 
     /// Creates options.
-    public init(weights: String? = nil, clusters: [String] = [], removeSingletons: Bool = true) {
+    public init(weights: String? = nil, clusters: [String] = [], removeSingletons: Bool = true, memoryBudget: MemoryBudget? = nil) {
         self.weights = weights
         self.clusters = clusters
         self.removeSingletons = removeSingletons
+        self.memoryBudget = memoryBudget
     }
 }
 
@@ -63,8 +71,9 @@ extension ModelFrame {
         let needed = formula.variables.union(options.clusters).union(options.weights.map { [$0] } ?? [])
         for name in needed.sorted() { try source.requireColumn(name) }
 
-        var rowValid = [Bool](repeating: true, count: source.rowCount)
-        var response = try source.evaluate(formula.response, valid: &rowValid)
+        try Self.checkDesignMemory(formula: formula, source: source, budget: options.memoryBudget ?? .machine)
+        var exclusions = RowExclusions(rowCount: source.rowCount)
+        var response = try source.evaluate(formula.response, exclusions: &exclusions)
 
         var columns = [[Double]]()
         var names = [String]()
@@ -73,40 +82,36 @@ extension ModelFrame {
             names.append("(Intercept)")
         }
         for term in formula.fixestOrderedTerms {
-            for (name, column) in try source.expand(term, valid: &rowValid) {
+            for (name, column) in try source.expand(term, exclusions: &exclusions) {
                 columns.append(column)
                 names.append(name)
             }
         }
         var weights: [Double]? = nil
-        var zeroWeight = 0
         if let weightName = options.weights {
-            let values = try source.numeric(weightName, valid: &rowValid)
-            for (index, value) in values.enumerated() where rowValid[index] {
+            let values = try source.numeric(weightName, exclusions: &exclusions)
+            for (index, value) in values.enumerated() where exclusions.isKept(index) {
                 if value < 0 {
                     throw EstimationError("\(source.source): weight column '\(weightName)' has a negative value \(value) at data row \(index + 1)")
                 }
-                if value == 0 {
-                    rowValid[index] = false
-                    zeroWeight += 1
-                }
+                if value == 0 { exclusions.markZeroWeight(index) }
             }
             weights = values
         }
         var fixedEffects = [Factor]()
         for effect in formula.fixedEffects {
-            fixedEffects.append(try source.factor(for: effect.variables, name: effect.name, valid: &rowValid))
+            fixedEffects.append(try source.factor(for: effect.variables, name: effect.name, exclusions: &exclusions))
         }
         var clusterFactors = [Factor]()
         for name in options.clusters {
-            clusterFactors.append(try source.factor(for: [name], name: name, valid: &rowValid))
+            clusterFactors.append(try source.factor(for: [name], name: name, exclusions: &exclusions))
         }
         let rowsRead = source.rowCount
         source.releaseAll()
 
-        let validCount = rowValid.reduce(0) { $0 + ($1 ? 1 : 0) }
-        let missing = rowsRead - validCount - zeroWeight
-        var keep: [Bool]? = validCount == rowsRead ? nil : rowValid
+        let dropped = exclusions.counts
+        let rowValid = exclusions.keepMask
+        var keep: [Bool]? = exclusions.keptCount == rowsRead ? nil : rowValid
         if keep != nil {
             fixedEffects = fixedEffects.map { $0.subset(rowValid) }
         }
@@ -123,7 +128,10 @@ extension ModelFrame {
             clusterFactors = clusterFactors.map { $0.subset(keep) }
         }
         guard !response.isEmpty else {
-            throw EstimationError("every row was dropped (\(missing) with missing values, \(zeroWeight) with zero weight, \(singletons) singletons): no observations left to fit")
+            var reasons = ["\(dropped.missing) with missing values", "\(dropped.nonFinite) non-finite (inf or beyond the double range)"]
+            reasons += dropped.undefinedTransforms.map { "\($0.reason): \($0.rows)" }
+            reasons += ["\(dropped.zeroWeight) with zero weight", "\(singletons) singletons"]
+            throw EstimationError("every row was dropped (" + reasons.joined(separator: ", ") + "): no observations left to fit")
         }
         let rows = response.count
         var storage = [Double]()
@@ -141,9 +149,31 @@ extension ModelFrame {
         self.fixedEffects = fixedEffects
         self.clusterVariables = clusterFactors.map { ClusterVariable(name: $0.name, codes: $0.codes, count: $0.levelCount) }
         self.rowsRead = rowsRead
-        self.droppedMissing = missing
+        self.droppedMissing = dropped.missing
+        self.droppedNonFinite = dropped.nonFinite
+        self.droppedUndefinedTransforms = dropped.undefinedTransforms
         self.droppedSingletons = singletons
-        self.droppedZeroWeight = zeroWeight
+        self.droppedZeroWeight = dropped.zeroWeight
+    }
+
+    /// Refuses, before any column is built, a formula whose `i()` terms would make a design larger
+    /// than the memory budget, with the figure and the alternative (absorb the factor).
+    static func checkDesignMemory(formula: ModelFormula, source: TableColumns, budget: MemoryBudget) throws(EstimationError) {
+        var columnCount = formula.hasInterceptColumn ? 1 : 0
+        var indicators = [(indicator: Indicator, columns: Int)]()
+        for term in formula.terms {
+            let count = try source.plannedColumnCount(term)
+            columnCount += count
+            if case let .indicator(indicator) = term { indicators.append((indicator, count)) }
+        }
+        guard let largest = indicators.max(by: { $0.columns < $1.columns }) else { return }
+        let bytes = MemoryBudget.leastSquaresBytes(rows: source.rowCount, columns: columnCount)
+        guard !budget.allows(bytes) else { return }
+        let factor = Formula.Expression.displayName(of: largest.indicator.factor)
+        let alternative = largest.indicator.interaction == nil
+            ? "absorb '\(largest.indicator.factor)' as a fixed effect instead (drop \(largest.indicator.name) and add \(factor) after '|'), which adds no columns"
+            : "group the levels of '\(largest.indicator.factor)' into fewer, or absorb it as a fixed effect and drop the interaction"
+        throw EstimationError("\(largest.indicator.name) adds \(largest.columns) indicator columns: a design of \(columnCount) columns over \(source.rowCount) rows needs about \(MemoryBudget.describe(bytes)) of memory to fit, more than the \(budget.summary); \(alternative)")
     }
 
     /// Keeps `values[i]` where `keep[i]`.

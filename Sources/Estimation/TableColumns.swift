@@ -41,11 +41,11 @@ struct TableColumns {
         return columns[index]
     }
 
-    /// The values of a numeric column; non-finite values mark their rows invalid.
-    func numeric(_ name: String, valid: inout [Bool]) throws(EstimationError) -> [Double] {
+    /// The values of a numeric column; missing and non-finite values mark their rows excluded.
+    func numeric(_ name: String, exclusions: inout RowExclusions) throws(EstimationError) -> [Double] {
         switch try column(name) {
         case let .numeric(values):
-            Self.markNonFinite(values, valid: &valid)
+            exclusions.markUnusable(values)
             return values
         case let .text(text):
             if let bad = text.firstNonNumeric {
@@ -55,50 +55,67 @@ struct TableColumns {
         }
     }
 
-    /// Evaluates an expression of columns and functions, marking rows with non-finite results.
-    func evaluate(_ expression: Formula.Expression, valid: inout [Bool]) throws(EstimationError) -> [Double] {
+    /// Evaluates an expression of columns and functions, marking rows whose value is unusable:
+    /// missing or non-finite in the column, or outside the function's domain (log of zero), each
+    /// under its own reason.
+    func evaluate(_ expression: Formula.Expression, exclusions: inout RowExclusions) throws(EstimationError) -> [Double] {
         switch expression {
         case let .variable(name):
-            return try numeric(name, valid: &valid)
+            return try numeric(name, exclusions: &exclusions)
         case let .function(name, argument):
-            let inner = try evaluate(argument, valid: &valid)
+            let inner = try evaluate(argument, exclusions: &exclusions)
             guard let transform = Formula.Expression.numericFunction(named: name) else {
                 throw EstimationError("unknown function '\(name)' in the formula")
             }
             let values = inner.map(transform)
-            Self.markNonFinite(values, valid: &valid)
+            exclusions.markUndefined(values, argument: inner, reason: RowExclusions.undefinedReason(function: name))
             return values
         }
     }
 
     /// The named columns a formula term contributes to the design.
-    func expand(_ term: Term, valid: inout [Bool]) throws(EstimationError) -> [(String, [Double])] {
+    func expand(_ term: Term, exclusions: inout RowExclusions) throws(EstimationError) -> [(String, [Double])] {
         switch term {
         case let .product(expressions):
             // A single expression is its own column: no copy of a column the table already holds.
             if expressions.count == 1, let only = expressions.first {
-                return [(term.name, try evaluate(only, valid: &valid))]
+                return [(term.name, try evaluate(only, exclusions: &exclusions))]
             }
             var product = [Double](repeating: 1, count: rowCount)
             for expression in expressions {
-                let values = try evaluate(expression, valid: &valid)
+                let values = try evaluate(expression, exclusions: &exclusions)
                 for index in 0..<rowCount { product[index] *= values[index] }
             }
+            // Finite factors whose product overflows: counted with the non-finite values.
+            exclusions.markUnusable(product)
             return [(term.name, product)]
         case let .indicator(indicator):
-            return try indicatorColumns(indicator, valid: &valid)
+            return try indicatorColumns(indicator, exclusions: &exclusions)
+        }
+    }
+
+    /// The number of design columns a term adds, found without building them (an `i()` term adds
+    /// one per level but the references), so that the memory a design needs can be judged first.
+    func plannedColumnCount(_ term: Term) throws(EstimationError) -> Int {
+        guard case let .indicator(indicator) = term else { return 1 }
+        switch try column(indicator.factor) {
+        case let .numeric(values):
+            let levels = Set(values.filter { $0.isFinite })
+            return levels.filter { !indicator.isReference(number: $0) }.count
+        case let .text(text):
+            return text.levels.filter { !indicator.isReference(text: $0) }.count
         }
     }
 
     /// `i(f)`, `i(f, ref = r)`, `i(f, z, ref = r)`: one column per level of f (sorted, as fixest
     /// orders them) except the reference levels, times z when given.
-    private func indicatorColumns(_ indicator: Indicator, valid: inout [Bool]) throws(EstimationError) -> [(String, [Double])] {
-        let interaction = try indicator.interaction.map { (expression) throws(EstimationError) in try evaluate(expression, valid: &valid) }
+    private func indicatorColumns(_ indicator: Indicator, exclusions: inout RowExclusions) throws(EstimationError) -> [(String, [Double])] {
+        let interaction = try indicator.interaction.map { (expression) throws(EstimationError) in try evaluate(expression, exclusions: &exclusions) }
         let interactionName = indicator.interaction?.name
         var result = [(String, [Double])]()
         switch try column(indicator.factor) {
         case let .numeric(values):
-            Self.markNonFinite(values, valid: &valid)
+            exclusions.markUnusable(values)
             let levels = Set(values.filter { $0.isFinite }).sorted()
             for level in levels where !indicator.references.contains(where: { $0.matches(number: level) }) {
                 var column = [Double](repeating: 0, count: rowCount)
@@ -112,7 +129,7 @@ struct TableColumns {
                 }
             }
         case let .text(text):
-            for index in 0..<rowCount where text.codes[index] < 0 { valid[index] = false }
+            for index in 0..<rowCount where text.codes[index] < 0 { exclusions.markMissing(index) }
             let order = text.levels.indices.sorted { text.levels[$0] < text.levels[$1] }
             for code in order where !indicator.references.contains(where: { $0.matches(text: text.levels[code]) }) {
                 var column = [Double](repeating: 0, count: rowCount)
@@ -128,41 +145,37 @@ struct TableColumns {
     }
 
     /// A factor from one column, or from the combination of several (`a^b`).
-    func factor(for variables: [String], name: String, valid: inout [Bool]) throws(EstimationError) -> Factor {
+    func factor(for variables: [String], name: String, exclusions: inout RowExclusions) throws(EstimationError) -> Factor {
         var combined: Factor? = nil
         for variable in variables {
-            let single = try singleFactor(variable, valid: &valid)
+            let single = try singleFactor(variable, exclusions: &exclusions)
             combined = combined.map { $0.combined(with: single, name: name) } ?? single
         }
         guard let combined else { throw EstimationError("empty fixed effect '\(name)'") }
         return combined
     }
 
-    private func singleFactor(_ name: String, valid: inout [Bool]) throws(EstimationError) -> Factor {
+    private func singleFactor(_ name: String, exclusions: inout RowExclusions) throws(EstimationError) -> Factor {
         switch try column(name) {
         case let .numeric(values):
+            exclusions.markUnusable(values)
             // Integer identifiers in a modest range (firms, years) map straight to dense codes,
             // without an N-sized array of keys.
             if let factor = Factor(name: name, integerValues: values) {
-                for index in 0..<rowCount where !values[index].isFinite { valid[index] = false }
                 return factor
             }
             let fallback = values.first(where: { $0.isFinite }) ?? 0
             var keys = [Int64](repeating: 0, count: rowCount)
             for index in 0..<rowCount {
-                var value = values[index]
-                if !value.isFinite {
-                    valid[index] = false
-                    value = fallback  // a placeholder: the row is dropped before the levels are used
-                }
-                keys[index] = Self.key(for: value)
+                // A non-finite value gets a placeholder: its row is dropped before the levels are used.
+                keys[index] = Self.key(for: values[index].isFinite ? values[index] : fallback)
             }
             return Factor(name: name, keys: keys)
         case let .text(text):
             var keys = [Int64](repeating: 0, count: rowCount)
             for index in 0..<rowCount {
                 let code = text.codes[index]
-                if code < 0 { valid[index] = false } else { keys[index] = Int64(code) }
+                if code < 0 { exclusions.markMissing(index) } else { keys[index] = Int64(code) }
             }
             return Factor(name: name, keys: keys)
         }
@@ -173,14 +186,6 @@ struct TableColumns {
     static func key(for value: Double) -> Int64 {
         if value == value.rounded(), abs(value) < 9.0e15 { return Int64(value) }
         return Int64(bitPattern: value.bitPattern)
-    }
-
-    static func markNonFinite(_ values: [Double], valid: inout [Bool]) {
-        values.withUnsafeBufferPointer { v in
-            valid.withUnsafeMutableBufferPointer { ok in
-                for index in 0..<v.count where !v[index].isFinite { ok[index] = false }
-            }
-        }
     }
 }
 

@@ -81,6 +81,7 @@ struct FormulaParser {
         guard current.kind == .end else {
             throw failure(at: current.position, unexpectedAfterTermsReason(current))
         }
+        try checkOutcomeNotRegressor(response: response, terms: terms)
         return ModelFormula(
             response: response,
             terms: terms,
@@ -115,6 +116,28 @@ struct FormulaParser {
         default:
             return "unexpected \(token.display)"
         }
+    }
+
+    /// Refuses a regressor that reads the outcome's column (`y ~ y`, `y ~ log(y)`, `log(y) ~ y`,
+    /// `y ~ x:y`): the outcome explains itself by construction, and the fit would report a perfect
+    /// coefficient with p = 0. A fixed effect on the outcome's column is left to the estimator,
+    /// which reports an outcome fully explained by its fixed effects.
+    private func checkOutcomeNotRegressor(response: Expression, terms: [Term]) throws(FormulaError) {
+        let outcomeColumns = response.variables
+        guard let term = terms.first(where: { !$0.variables.isDisjoint(with: outcomeColumns) }) else { return }
+        let column = term.variables.intersection(outcomeColumns).sorted().first ?? response.name
+        // Point at the column's first mention after '~' (a name not called as a function).
+        let tilde = tokens.firstIndex { $0.kind == .tilde } ?? 0
+        var position = tokens[tilde].position
+        for offset in (tilde + 1)..<tokens.count where tokens[offset].name == column {
+            let isCall = offset + 1 < tokens.count && tokens[offset + 1].kind == .leftParen
+            if !isCall {
+                position = tokens[offset].position
+                break
+            }
+        }
+        let shown = Expression.displayName(of: column)
+        throw failure(at: position, "the outcome's column '\(shown)' is also a regressor (in '\(term.name)'): a regression of the outcome on itself, or on a function of it, fits it by construction; remove that term")
     }
 
     // MARK: Structure checks

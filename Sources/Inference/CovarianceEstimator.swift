@@ -69,16 +69,32 @@ public struct CovarianceEstimate: Sendable {
     /// The estimator used.
     public let type: CovarianceType
     /// The k × k covariance of the coefficients.
-    public let matrix: Matrix
+    public internal(set) var matrix: Matrix
     /// Degrees of freedom of the t distribution for tests and intervals.
     public let degreesOfFreedom: Double
     /// The number of clusters of each cluster variable (empty unless clustered).
     public let clusterCounts: [Int]
     /// Things the user should know (for example an eigenvalue fix).
-    public let notes: [String]
+    public internal(set) var notes: [String]
+    /// Why standard errors are undefined (no residual degrees of freedom), or nil when they are
+    /// defined. When set, `matrix` holds NaN, so that every figure derived from it is NA.
+    public internal(set) var undefinedReason: String? = nil
 
-    /// The standard errors: square roots of the diagonal.
-    public var standardErrors: [Double] { matrix.diagonal.map { $0 > 0 ? $0.squareRoot() : 0 } }
+    /// The standard errors: square roots of the diagonal (NaN when undefined).
+    public var standardErrors: [Double] { matrix.diagonal.map { $0 > 0 ? $0.squareRoot() : ($0.isNaN ? .nan : 0) } }
+
+    /// Whether standard errors, tests and intervals can be computed from this estimate.
+    public var isDefined: Bool { undefinedReason == nil }
+
+    /// The estimate with its matrix replaced by NaN and a note saying why.
+    func undefined(because reason: String) -> CovarianceEstimate {
+        var copy = self
+        copy.matrix = Matrix(rows: matrix.rows, columns: matrix.columns,
+                             values: [Double](repeating: .nan, count: matrix.rows * matrix.columns))
+        copy.undefinedReason = reason
+        copy.notes.append(reason)
+        return copy
+    }
 }
 
 /// Computes covariance matrices of least-squares coefficients.
@@ -94,8 +110,52 @@ public struct CovarianceEstimator: Sendable {
         let residualDegrees = input.observationCount - input.parameterCount
         let ssr = input.weightedResiduals.reduce(0) { $0 + $1 * $1 }
         let variance = residualDegrees > 0 ? ssr / Double(residualDegrees) : .nan
-        return CovarianceEstimate(type: .iid, matrix: variance * input.bread,
-                                  degreesOfFreedom: Double(residualDegrees), clusterCounts: [], notes: [])
+        return Self.checked(CovarianceEstimate(type: .iid, matrix: variance * input.bread,
+                                               degreesOfFreedom: Double(residualDegrees), clusterCounts: [], notes: []), input: input)
+    }
+
+    /// The estimate, or its undefined form when nothing is left to estimate a variance from: with
+    /// N − K ≤ 0 the fit is exact (every residual zero) whatever the estimator, and with fewer than
+    /// two clusters CRV1 has G − 1 = 0 degrees of freedom. R's `lm` reports NA there; a standard
+    /// error of 0 would print as p < 2.2e-16.
+    static func checked(_ estimate: CovarianceEstimate, input: CovarianceInput) -> CovarianceEstimate {
+        let residualDegrees = input.observationCount - input.parameterCount
+        if residualDegrees <= 0 {
+            return estimate.undefined(because: "no residual degrees of freedom (N − K = \(input.observationCount) − \(input.parameterCount) = \(residualDegrees)): the fit is exact, so standard errors, t statistics, p-values and confidence intervals are undefined (NA)")
+        }
+        if let smallest = estimate.clusterCounts.min(), smallest < 2 {
+            return estimate.undefined(because: "\(smallest) cluster leaves G − 1 = \(smallest - 1) degrees of freedom: clustered standard errors, t statistics, p-values and confidence intervals are undefined (NA)")
+        }
+        return degeneracyChecked(estimate, input: input)
+    }
+
+    /// The robust estimate with NA for coefficients whose variance is zero although the residuals
+    /// are not: their scores cancel exactly within the clusters (two clusters with period fixed
+    /// effects make the two clusters' score sums equal and opposite, hence zero) or at the rows
+    /// that identify them. A standard error of 1e-16 there is rounding, and would print as
+    /// p < 2.2e-16. "Zero" is a variance below 1e-20 of the homoskedastic scale SSR/N · (X̃ᵀX̃)⁻¹ⱼⱼ,
+    /// far below any real ratio of robust to classical variance.
+    static func degeneracyChecked(_ estimate: CovarianceEstimate, input: CovarianceInput) -> CovarianceEstimate {
+        guard estimate.type != .iid, input.observationCount > 0 else { return estimate }
+        let ssr = input.weightedResiduals.reduce(0) { $0 + $1 * $1 }
+        guard ssr > 0 else { return estimate }
+        let order = estimate.matrix.rows
+        let degenerate = (0..<order).filter { index in
+            let scale = ssr / Double(input.observationCount) * input.bread[index, index]
+            return scale > 0 && !(estimate.matrix[index, index] > 1e-20 * scale)
+        }
+        guard !degenerate.isEmpty else { return estimate }
+        let reason = "a robust variance is zero although the residuals are not: the scores cancel within the clusters (as with two clusters and period fixed effects) or at the few rows that identify the coefficient, so the standard errors, t statistics, p-values and confidence intervals concerned are undefined (NA)"
+        guard degenerate.count < order else { return estimate.undefined(because: reason) }
+        var copy = estimate
+        for index in degenerate {
+            for other in 0..<order {
+                copy.matrix[index, other] = .nan
+                copy.matrix[other, index] = .nan
+            }
+        }
+        copy.notes.append(reason)
+        return copy
     }
 
     /// The heteroskedasticity-robust covariance (HC1).
@@ -105,12 +165,14 @@ public struct CovarianceEstimator: Sendable {
         for column in 0..<scores.columns {
             for row in 0..<rows { scores.values[row + column * rows] *= input.weightedResiduals[row] }
         }
+        let degrees = Double(input.observationCount - input.parameterCount)
+        guard scores.columns > 0 else {
+            return Self.checked(CovarianceEstimate(type: .hetero, matrix: input.bread, degreesOfFreedom: degrees, clusterCounts: [], notes: []), input: input)
+        }
         let meat = scores.crossProduct()
         let factor = correction.heteroFactor(observations: input.observationCount, parameters: input.parameterCount)
         let matrix = factor * (try Matrix.sandwich(bread: input.bread, meat: meat))
-        return CovarianceEstimate(type: .hetero, matrix: matrix,
-                                  degreesOfFreedom: Double(input.observationCount - input.parameterCount),
-                                  clusterCounts: [], notes: [])
+        return Self.checked(CovarianceEstimate(type: .hetero, matrix: matrix, degreesOfFreedom: degrees, clusterCounts: [], notes: []), input: input)
     }
 
     /// The cluster-robust covariance (CRV1), one-way or two-way.
@@ -123,12 +185,16 @@ public struct CovarianceEstimator: Sendable {
         let parameterFactor = correction.parameterFactor(observations: input.observationCount, parameters: parameterCount)
         let smallest = clusters.map(\.count).min() ?? 0
         let type = CovarianceType.cluster(clusters.map(\.name))
+        guard input.bread.columns > 0 else {
+            return Self.checked(CovarianceEstimate(type: type, matrix: input.bread, degreesOfFreedom: Double(smallest - 1),
+                                                   clusterCounts: clusters.map(\.count), notes: []), input: input)
+        }
         if clusters.count == 1 {
             let meat = clusterMeat(input, clusters[0])
             let factor = parameterFactor * correction.clusterFactor(clusters: smallest)
             let matrix = factor * (try Matrix.sandwich(bread: input.bread, meat: meat))
-            return CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: Double(smallest - 1),
-                                      clusterCounts: [smallest], notes: [])
+            return Self.checked(CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: Double(smallest - 1),
+                                                   clusterCounts: [smallest], notes: []), input: input)
         }
         // Two-way (Cameron, Gelbach & Miller 2011): V_A + V_B − V_{A∩B}, one G/(G − 1) factor from
         // the smaller dimension for all three terms (fixest's cluster.df = "min").
@@ -147,8 +213,8 @@ public struct CovarianceEstimator: Sendable {
             matrix = try vectors.multiplied(by: clipped).multiplied(by: vectors, transposeOther: true)
             notes.append("two-way clustered vcov was not positive semi-definite; negative eigenvalues set to zero")
         }
-        return CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: Double(smallest - 1),
-                                  clusterCounts: clusters.map(\.count), notes: notes)
+        return Self.checked(CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: Double(smallest - 1),
+                                               clusterCounts: clusters.map(\.count), notes: notes), input: input)
     }
 
     /// Σ_g (X̃_gᵀû_g)(X̃_gᵀû_g)ᵀ: per-cluster score sums in one pass, their cross-product by BLAS.

@@ -37,6 +37,9 @@ public struct PairsClusterBootstrap: Sendable {
         guard replicates >= 2 else { throw BootstrapError("the pairs bootstrap needs at least 2 replicates, got \(replicates)") }
         guard clusterCount >= 2 else { throw BootstrapError("the pairs bootstrap needs at least 2 clusters, got \(clusterCount)") }
         let width = estimates.count
+        // Per replicate: its estimates, plus one estimate's values filtered and sorted at a time.
+        try BootstrapMemory.check(BootstrapMemory.bytes(replicates: replicates, doublesPerReplicate: width + 3),
+                                  for: "the pairs bootstrap's \(replicates) replicates of \(width) estimate\(width == 1 ? "" : "s")", replicates: replicates)
         let seed = self.seed
         let runner = ReplicateRunner(threads: threads, chunkSize: 8, showsProgress: true)
         let draws = runner.run(count: replicates, width: width) { range, output in

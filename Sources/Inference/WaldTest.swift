@@ -21,7 +21,17 @@ public struct WaldTest: Sendable {
     /// Tests that `coefficients[indices]` are jointly zero under covariance `covariance`.
     public init(coefficients: [Double], covariance: CovarianceEstimate, indices: [Int]) throws(CovarianceError) {
         guard !indices.isEmpty else { throw CovarianceError(message: "the Wald test needs at least one coefficient") }
+        // Without residual degrees of freedom (or with a degenerate robust variance) the covariance
+        // is undefined where its note says, and so is the test: NA, like the coefficients' own
+        // tests, rather than an error.
         let block = covariance.matrix.selecting(rows: indices, columns: indices)
+        guard covariance.isDefined, !block.values.contains(where: \.isNaN) else {
+            self.statistic = .nan
+            self.numeratorDegrees = indices.count
+            self.denominatorDegrees = covariance.degreesOfFreedom
+            self.pValue = .nan
+            return
+        }
         let tested = indices.map { coefficients[$0] }
         let inverse: Matrix
         do {

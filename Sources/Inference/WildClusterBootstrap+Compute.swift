@@ -16,11 +16,14 @@ public enum WildClusterBootstrap {
         guard problem.covarianceClusters.count >= 2 else {
             throw BootstrapError("the wild cluster bootstrap needs at least 2 clusters, '\(problem.covarianceClusters.name)' has \(problem.covarianceClusters.count)")
         }
-        let pieces: Pieces
-        do { pieces = try Pieces(problem, imposeNull: settings.imposeNull) } catch { throw BootstrapError("bootstrap set-up failed: \(error)") }
         let bootstrapCount = problem.bootstrapClusters.count
         let enumerate = settings.weights == .rademacher && bootstrapCount < 31 && (1 << bootstrapCount) <= settings.replicates
         let replicates = enumerate ? 1 << bootstrapCount : settings.replicates
+        // Per replicate: its summaries, their copies as columns for the inversion, and its t.
+        try BootstrapMemory.check(BootstrapMemory.bytes(replicates: replicates, doublesPerReplicate: 2 * summaryWidth + 1),
+                                  for: "the wild bootstrap's \(replicates) replicates", replicates: settings.replicates)
+        let pieces: Pieces
+        do { pieces = try Pieces(problem, imposeNull: settings.imposeNull) } catch { throw BootstrapError("bootstrap set-up failed: \(error)") }
         let runner = ReplicateRunner(threads: settings.threads, chunkSize: 1024, showsProgress: true)
         let seed = settings.seed
         let weights = settings.weights

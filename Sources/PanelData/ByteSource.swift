@@ -28,6 +28,17 @@ final class ByteSource: @unchecked Sendable {
         case memory(UnsafeRawBufferPointer)
     }
 
+    /// How the input ends its lines.
+    enum LineBreaks {
+        /// No line break seen yet.
+        case undecided
+        /// LF or CRLF: the parser's own line ends (a CR before LF is padding to it).
+        case lineFeed
+        /// CR alone, as old Mac and Excel exports write: every CR is delivered as LF, so the
+        /// parser, the record boundaries and the line numbers see ordinary lines.
+        case carriageReturn
+    }
+
     private let storage: Storage
     private let lock = NSLock()
     /// Bytes delivered by `readNext` so far; guarded by `lock`.
@@ -35,6 +46,15 @@ final class ByteSource: @unchecked Sendable {
     /// Set when copying a pipe to the spool file failed, so re-reading is impossible; guarded
     /// by `lock`.
     private var spoolFailure: String?
+    /// The input's line ends, decided from the first block with a line break; written only by
+    /// `readNext`, guarded by `lock` for `readAgain`.
+    private var lineBreaks = LineBreaks.undecided
+    /// Bytes taken from the underlying input, one more than delivered while `lookahead` holds
+    /// a byte; used only by `readNext`.
+    private var taken = 0
+    /// A byte read past a block-final CR to tell CRLF from CR, delivered first by the next
+    /// `readNext`; used only by `readNext`.
+    private var lookahead: UInt8?
 
     /// Bytes delivered by `readNext` so far.
     var consumed: Int {
@@ -108,20 +128,45 @@ final class ByteSource: @unchecked Sendable {
     }
 
     /// Reads the next bytes into `buffer`; returns how many, 0 at the end of the input. Only
-    /// one thread may call this.
+    /// one thread may call this. CR-only line ends arrive as LF.
     func readNext(into buffer: UnsafeMutableRawBufferPointer) throws(CSVError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
-        // Only this method writes `delivered`, so its own unlocked read is up to date.
-        let position = delivered
+        var count = 0
+        if let byte = lookahead {
+            base.storeBytes(of: byte, as: UInt8.self)
+            lookahead = nil
+            count = 1
+        }
+        if count < buffer.count {
+            count += try readUnderlying(into: UnsafeMutableRawBufferPointer(start: base + count, count: buffer.count - count))
+        }
+        // Only this thread writes `lineBreaks`, so its own unlocked read is up to date.
+        var style = lineBreaks
+        if style == .undecided && count > 0 {
+            style = try decideLineBreaks(UnsafeMutableRawBufferPointer(start: base, count: count))
+        }
+        if style == .carriageReturn { Self.translateCarriageReturns(UnsafeMutableRawBufferPointer(start: base, count: count)) }
+        lock.lock()
+        delivered += count
+        lineBreaks = style
+        lock.unlock()
+        return count
+    }
+
+    /// Reads the next bytes of the underlying input, copying a pipe's to the spool file.
+    private func readUnderlying(into buffer: UnsafeMutableRawBufferPointer) throws(CSVError) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        let position = taken
         let count: Int
-        var failure: String?
         switch storage {
         case .file(let descriptor, _, let start):
             count = try readRetrying { pread(descriptor, base, buffer.count, off_t(start + position)) }
         case .pipe(let descriptor, _, let spool):
             count = try readRetrying { read(descriptor, base, buffer.count) }
-            if count > 0, let spool {
-                failure = Self.writeAll(spool, UnsafeRawBufferPointer(start: base, count: count))
+            if count > 0, let spool, let failure = Self.writeAll(spool, UnsafeRawBufferPointer(start: base, count: count)) {
+                lock.lock()
+                if spoolFailure == nil { spoolFailure = failure }
+                lock.unlock()
             }
         case .memory(let bytes):
             count = min(buffer.count, bytes.count - position)
@@ -129,11 +174,37 @@ final class ByteSource: @unchecked Sendable {
                 base.copyMemory(from: source + position, byteCount: count)
             }
         }
-        lock.lock()
-        delivered += count
-        if spoolFailure == nil { spoolFailure = failure }
-        lock.unlock()
+        taken += count
         return count
+    }
+
+    /// Decides the line ends from the input's first CR or LF: a CR not followed by LF means
+    /// CR-only line ends, anything else LF (or CRLF) ones. The rule looks at the input alone, so
+    /// the outcome does not depend on where blocks end; a CR that ends a block could be the
+    /// first half of a CRLF, so the next byte is read ahead to tell.
+    private func decideLineBreaks(_ bytes: UnsafeMutableRawBufferPointer) throws(CSVError) -> LineBreaks {
+        guard let base = bytes.baseAddress else { return .undecided }
+        let lineFeed = memchr(base, Int32(UInt8.newline), bytes.count).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
+        let carriageReturn = memchr(base, Int32(UInt8.carriageReturn), bytes.count).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
+        guard let first = carriageReturn else { return lineFeed == nil ? .undecided : .lineFeed }
+        if let lineFeed, lineFeed < first { return .lineFeed }
+        if first + 1 < bytes.count { return bytes[first + 1] == .newline ? .lineFeed : .carriageReturn }
+        let byte = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+        defer { byte.deallocate() }
+        guard try readUnderlying(into: UnsafeMutableRawBufferPointer(start: byte, count: 1)) > 0 else { return .carriageReturn }
+        let next = byte.load(as: UInt8.self)
+        lookahead = next
+        return next == .newline ? .lineFeed : .carriageReturn
+    }
+
+    /// Replaces every CR in `bytes` by LF.
+    static func translateCarriageReturns(_ bytes: UnsafeMutableRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count, let found = memchr(base + offset, Int32(UInt8.carriageReturn), bytes.count - offset) {
+            found.storeBytes(of: .newline, as: UInt8.self)
+            offset = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
+        }
     }
 
     /// Reads bytes at `offset` (counted from the start of the input) into `buffer`; returns
@@ -143,8 +214,18 @@ final class ByteSource: @unchecked Sendable {
         lock.lock()
         let wanted = min(buffer.count, delivered - offset)
         let failure = spoolFailure
+        let style = lineBreaks
         lock.unlock()
         guard wanted > 0 else { return 0 }
+        let count = try readUnderlying(again: offset, wanted: wanted, into: base, failure: failure)
+        if style == .carriageReturn { Self.translateCarriageReturns(UnsafeMutableRawBufferPointer(start: base, count: count)) }
+        return count
+    }
+
+    /// Reads `wanted` bytes at `offset` of the underlying input, from the spool file for a pipe.
+    private func readUnderlying(
+        again offset: Int, wanted: Int, into base: UnsafeMutableRawPointer, failure: String?
+    ) throws(CSVError) -> Int {
         switch storage {
         case .file(let descriptor, _, let start):
             return try readRetrying { pread(descriptor, base, wanted, off_t(start + offset)) }

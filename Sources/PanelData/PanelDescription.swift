@@ -42,6 +42,9 @@ public struct PanelDescription: Sendable {
     public struct OutcomeSummary: Sendable {
         public let name: String
         public let missingShare: Double
+        /// Rows holding ±inf (or a number too large to represent), left out of every statistic as
+        /// feols and trends leave them out.
+        public let nonFiniteRows: Int
         public let zeroShare: Double
         public let byGroup: [GroupSummary]
     }
@@ -91,7 +94,9 @@ public struct PanelDescription: Sendable {
         }
         var summaries = [OutcomeSummary]()
         for name in outcomeNames {
-            let values = try Self.numericOutcome(table, name)
+            let raw = try Self.numericOutcome(table, name)
+            let nonFinite = raw.lazy.filter { $0.isInfinite }.count
+            let values = raw.map { $0.isFinite ? $0 : .nan }
             let present = values.filter { !$0.isNaN }
             let zeros = present.filter { $0 == 0 }.count
             let groups: [(String, (Int) -> Bool)] = structure.hasCohorts
@@ -108,7 +113,7 @@ public struct PanelDescription: Sendable {
                 }
             }
             summaries.append(OutcomeSummary(
-                name: name, missingShare: Double(values.count - present.count) / Double(max(values.count, 1)),
+                name: name, missingShare: Double(values.count - present.count - nonFinite) / Double(max(values.count, 1)), nonFiniteRows: nonFinite,
                 zeroShare: present.isEmpty ? 0 : Double(zeros) / Double(present.count), byGroup: byGroup))
         }
         self.outcomes = summaries

@@ -122,9 +122,10 @@ extension PanelStructure {
                 firstRow[slot] = Int32(truncatingIfNeeded: row)
             }
         } else {
-            var seen = [Int64: Int](minimumCapacity: rows)
+            // Periods may need all 53 bits a double holds exactly, so the key keeps both parts whole.
+            var seen = [UnitPeriod: Int](minimumCapacity: rows)
             for row in 0..<rows {
-                let key = Int64(unitCodes[row]) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: periods[row])))
+                let key = UnitPeriod(unit: unitCodes[row], period: periods[row])
                 if let first = seen[key] {
                     throw PanelError("\(source): unit \(unitLabels[Int(unitCodes[row])]) is observed twice in period \(periods[row]) of '\(time)' (rows \(first + 1) and \(row + 1))")
                 }
@@ -189,13 +190,26 @@ extension PanelStructure {
                     if allowMissing { continue }
                     throw PanelError("\(source): \(role) column '\(name)' is missing at row \(row + 1)")
                 }
-                guard value == value.rounded(), abs(value) < 1e9 else {
+                guard value == value.rounded() else {
                     throw PanelError("\(source): \(role) column '\(name)' must hold integers: row \(row + 1) has \(value)")
+                }
+                guard abs(value) <= largestExactInteger else {
+                    throw PanelError("\(source): \(role) column '\(name)' has \(label(value)) at row \(row + 1), beyond ±2^53 = ±\(Int64(largestExactInteger)), the largest integers a number in the data holds exactly")
                 }
                 result[row] = Int(value)
             }
             return result
         }
+    }
+
+    /// 2^53: every integer up to this magnitude is exact in a double (the data's number type) and
+    /// in `Int`; beyond it neighbouring periods could not be told apart.
+    static let largestExactInteger = 9_007_199_254_740_992.0
+
+    /// A unit and a period, the key of the check that a unit appears once per period.
+    struct UnitPeriod: Hashable {
+        let unit: Int32
+        let period: Int
     }
 
     static func label(_ value: Double) -> String {

@@ -23,6 +23,11 @@ public struct PanelTrends: Sendable {
     public let groups: [(name: String, start: Int?)]
     /// Every cohort's first treated period, ascending (marked on the chart whatever the grouping).
     public let cohortStarts: [Int]
+    /// Rows left out because the outcome is missing.
+    public let missingRows: Int
+    /// Rows left out because the outcome is infinite (inf, or beyond the double range such as
+    /// 1e400): one such value would turn its group's mean into ±inf.
+    public let nonFiniteRows: Int
 
     /// Computes the trends of `outcome` in `table`, whose panel structure (with cohorts) is given.
     public init(structure: PanelStructure, table: DataTable, outcome: String, statistic: Statistic, grouping: Grouping)
@@ -49,8 +54,14 @@ public struct PanelTrends: Sendable {
         }
         let periodIndex = Dictionary(uniqueKeysWithValues: structure.periodValues.enumerated().map { ($1, $0) })
         var buckets = [[[Double]]](repeating: [[Double]](repeating: [], count: structure.periodValues.count), count: groups.count)
-        for row in 0..<structure.rowCount where !values[row].isNaN {
-            buckets[groupOfRow[row]][periodIndex[structure.periods[row]] ?? 0].append(values[row])
+        var missing = 0, nonFinite = 0
+        for row in 0..<structure.rowCount {
+            let value = values[row]
+            guard value.isFinite else {
+                if value.isNaN { missing += 1 } else { nonFinite += 1 }
+                continue
+            }
+            buckets[groupOfRow[row]][periodIndex[structure.periods[row]] ?? 0].append(value)
         }
         var points = [Point]()
         for (groupIndex, group) in groups.enumerated() {
@@ -71,5 +82,17 @@ public struct PanelTrends: Sendable {
         self.points = points
         self.groups = groups
         self.cohortStarts = Array(Set(structure.cohorts.compactMap { $0 })).sorted()
+        self.missingRows = missing
+        self.nonFiniteRows = nonFinite
+    }
+
+    /// What was left out, for a note beside the table ("outcome 'sales': 2 rows with a non-finite
+    /// value ... left out of the means"); nil when nothing was.
+    public var droppedNote: String? {
+        var parts = [String]()
+        if nonFiniteRows > 0 { parts.append("\(nonFiniteRows) \(nonFiniteRows == 1 ? "row" : "rows") with a non-finite value (inf, or beyond the double range)") }
+        if missingRows > 0 { parts.append("\(missingRows) \(missingRows == 1 ? "row" : "rows") with a missing value") }
+        guard !parts.isEmpty else { return nil }
+        return "outcome '\(outcome)': " + parts.joined(separator: " and ") + " left out of the \(statistic.rawValue)s"
     }
 }

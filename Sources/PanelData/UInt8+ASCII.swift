@@ -2,4 +2,5 @@
 extension UInt8 {
     static let newline = UInt8(ascii: "\n")
     static let quote = UInt8(ascii: "\"")
+    static let carriageReturn = UInt8(ascii: "\r")
 }

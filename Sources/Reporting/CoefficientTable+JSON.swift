@@ -19,6 +19,8 @@ extension CoefficientTable {
             ("rmse", .finite(rmse)),
             ("dropped", .object([
                 ("missing", .integer(droppedMissing)),
+                ("non_finite", .integer(droppedNonFinite)),
+                ("undefined_transform", .integer(droppedUndefinedTransforms.reduce(0) { $0 + $1.rows })),
                 ("singletons", .integer(droppedSingletons)),
                 ("zero_weight", .integer(droppedZeroWeight)),
                 ("collinear", .array(collinear.map { .string($0) })),

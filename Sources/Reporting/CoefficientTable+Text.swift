@@ -51,6 +51,8 @@ extension CoefficientTable {
     private var droppedSummary: String {
         var parts = [String]()
         if droppedMissing > 0 { parts.append("\(droppedMissing) with missing values") }
+        if droppedNonFinite > 0 { parts.append("\(droppedNonFinite) with non-finite values (inf, or beyond the double range)") }
+        for (reason, count) in droppedUndefinedTransforms { parts.append("\(reason): \(count) \(count == 1 ? "row" : "rows")") }
         if droppedZeroWeight > 0 { parts.append("\(droppedZeroWeight) with zero weight") }
         if droppedSingletons > 0 { parts.append("\(droppedSingletons) fixed-effect singletons") }
         return parts.isEmpty ? "" : " (\(rowsRead) rows read; dropped " + parts.joined(separator: ", ") + ")"

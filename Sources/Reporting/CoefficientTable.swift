@@ -24,6 +24,11 @@ public struct CoefficientTable: Sendable {
     public let droppedMissing: Int
     public let droppedSingletons: Int
     public let droppedZeroWeight: Int
+    /// Rows dropped for an infinite value (inf, 1e400) in a variable used.
+    public let droppedNonFinite: Int
+    /// Rows dropped because a function of a present value is undefined, by reason.
+    public let droppedUndefinedTransforms: [(reason: String, rows: Int)]
+    /// Regressors dropped: absorbed by the fixed effects or collinear (fixest's `collin.var`).
     public let collinear: [String]
     public let covariance: CovarianceType
     public let clusterCounts: [Int]
@@ -44,14 +49,15 @@ public struct CoefficientTable: Sendable {
     /// Builds the table from a fit and a covariance estimate.
     public init(fit: LinearModelFit, covariance: CovarianceEstimate, weights: String?, confidenceLevel: Double = 0.95) {
         let distribution = StudentT(degreesOfFreedom: covariance.degreesOfFreedom)
-        let critical = distribution.quantile(0.5 + confidenceLevel / 2)
+        // Without residual degrees of freedom every inferential figure is NA (see the note).
+        let critical = covariance.isDefined ? distribution.quantile(0.5 + confidenceLevel / 2) : .nan
         let errors = covariance.standardErrors
         self.rows = fit.coefficientNames.indices.map { index in
             let estimate = fit.coefficients[index]
-            let error = errors[index]
+            let error = covariance.isDefined ? errors[index] : .nan
             let statistic = estimate / error
             return CoefficientRow(term: fit.coefficientNames[index], estimate: estimate, standardError: error,
-                                  statistic: statistic, pValue: distribution.twoSidedPValue(statistic),
+                                  statistic: statistic, pValue: covariance.isDefined ? distribution.twoSidedPValue(statistic) : .nan,
                                   confidenceLow: estimate - critical * error, confidenceHigh: estimate + critical * error)
         }
         self.command = "feols"
@@ -62,6 +68,8 @@ public struct CoefficientTable: Sendable {
         self.droppedMissing = fit.droppedMissing
         self.droppedSingletons = fit.droppedSingletons
         self.droppedZeroWeight = fit.droppedZeroWeight
+        self.droppedNonFinite = fit.droppedNonFinite
+        self.droppedUndefinedTransforms = fit.droppedUndefinedTransforms
         self.collinear = fit.collinearNames
         self.covariance = covariance.type
         self.clusterCounts = covariance.clusterCounts
@@ -74,8 +82,13 @@ public struct CoefficientTable: Sendable {
         self.rmse = fit.rmse
         self.confidenceLevel = confidenceLevel
         var notes = covariance.notes
-        if !fit.collinearNames.isEmpty {
-            notes.append("dropped as collinear: " + fit.collinearNames.joined(separator: ", "))
+        if !fit.absorbedNames.isEmpty {
+            let effects = fit.fixedEffects.map(\.name).joined(separator: ", ")
+            notes.append("absorbed by the fixed effects (\(effects)), as they do not vary within them, and dropped: " + fit.absorbedNames.joined(separator: ", "))
+        }
+        let collinear = fit.collinearNames.filter { !fit.absorbedNames.contains($0) }
+        if !collinear.isEmpty {
+            notes.append("dropped as collinear: " + collinear.joined(separator: ", "))
         }
         self.notes = notes
     }

@@ -113,6 +113,14 @@ extension DiDResults {
                 lines.append(fields.joined(separator: ","))
             }
         }
+        // The 2x2 comparison (ever against never treated, before against after) is no staggered
+        // estimator's row, but the text and JSON show it, so the CSV must too.
+        for row in estimates where row.estimand == "2x2" {
+            let treated = cohortSizes.filter { $0.cohort != nil }.reduce(0) { $0 + $1.units }
+            let control = cohortSizes.filter { $0.cohort == nil }.reduce(0) { $0 + $1.units }
+            lines.append(["2x2", "simple", "", "", "", number(row.estimate), number(row.standardError), number(row.confidenceLow),
+                          number(row.confidenceHigh), String(treated), String(control), String(cohortSizes.count - 1)].joined(separator: ","))
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -33,6 +33,7 @@ extension PanelDescription {
             .object([
                 ("name", .string(outcome.name)),
                 ("missing_share", .number(outcome.missingShare)),
+                ("non_finite", .integer(outcome.nonFiniteRows)),
                 ("zero_share", .number(outcome.zeroShare)),
                 ("by_group", .array(outcome.byGroup.map { row in
                     .object([
@@ -82,6 +83,9 @@ extension PanelDescription {
         }
         for outcome in outcomes {
             lines.append(heading("Outcome \(outcome.name)"))
+            if outcome.nonFiniteRows > 0 {
+                lines.append("Non-finite: \(outcome.nonFiniteRows) rows hold ±inf or a number too large to represent; they are left out of every statistic.")
+            }
             lines.append("Missing: \(NumberFormat.fixed(outcome.missingShare * 100, decimals: 1))% of rows; "
                          + "zeros: \(NumberFormat.fixed(outcome.zeroShare * 100, decimals: 1))% of non-missing values.")
             if markdown { lines.append("") }

@@ -21,3 +21,9 @@ func reportingFailures(_ body: () throws -> Void) throws {
         throw ExitCode(1)
     }
 }
+
+/// Writes a warning to standard error, beside (not inside) the results: something the reader
+/// must know before trusting a number, which does not stop the command.
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data(("quipu: warning: " + message + "\n").utf8))
+}

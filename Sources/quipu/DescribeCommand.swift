@@ -15,29 +15,26 @@ struct DescribeCommand: ParsableCommand {
     @Option(name: .long, help: "Comma-separated outcome columns to summarise.")
     var outcomes: String?
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: DescribeOutputOptions
     @OptionGroup var execution: ExecutionOptions
 
     var outcomeNames: [String] {
         (outcomes ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    func validate() throws {
-        guard [.text, .json, .markdown].contains(output.format) else {
-            throw ValidationError("describe writes text, markdown or json, not \(output.format.rawValue)")
-        }
-    }
-
     func run() throws {
         try reportingFailures {
+            let started = DispatchTime.now()
             let table = try input.read(columns: panel.columns.union(outcomeNames), threads: execution.threads)
+            let read = DispatchTime.now()
             let structure = try PanelStructure(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment)
             let description = try PanelDescription(structure: structure, table: table, outcomes: outcomeNames)
             switch output.format {
             case .json: try output.emit(description.json.serialized() + "\n")
             case .markdown: try output.emit(description.markdown)
-            default: try output.emit(description.text)
+            case .text: try output.emit(description.text)
             }
+            execution.reportTimings(started: started, read: read)
         }
     }
 }

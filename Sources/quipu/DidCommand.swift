@@ -115,7 +115,7 @@ struct DidCommand: ParsableCommand {
         }
         if plot != nil && !eventStudy && estimator == .twfe { throw ValidationError("--plot draws the event study: add --event-study") }
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw ValidationError("--plot writes SVG: give a path ending in .svg") }
-        if let plot, let destination = output.output, plot == destination { throw ValidationError("--plot and --output name the same file, '\(plot)'") }
+        do { try AtomicFile.refuseSharedFiles([("--plot", plot), ("--output", output.output)]) } catch { throw ValidationError(String(describing: error)) }
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard (0...1000).contains(leads) else { throw ValidationError("--leads must be between 0 and 1000, got \(leads)") }
         guard anticipation >= 0 else { throw ValidationError("--anticipation must be 0 or more, got \(anticipation)") }
@@ -160,6 +160,7 @@ struct DidCommand: ParsableCommand {
             options.combinations = combine
             options.extraFixedEffects = fe
             if bootstrap != nil {
+                if let warning = BootstrapDiagnostics.fewReplicatesWarning(reps) { warn(warning) }
                 options.bootstrap = MultiplierBootstrap(replicates: reps, seed: seed, threads: execution.threads, confidenceLevel: level)
             }
             let feColumns = try options.extraFixedEffectTerms().flatMap(\.variables)
@@ -167,6 +168,7 @@ struct DidCommand: ParsableCommand {
             var columns = panel.columns.union(covariateNames).union(outcomeColumns).union(covariance.clusterVariables).union(feColumns)
             if let weights { columns.insert(weights) }
             let table = try input.read(columns: columns, threads: execution.threads)
+            try refuseTextCovariates(covariateNames, in: table)
             let read = DispatchTime.now()
             execution.limitBLASThreads(rows: table.rowCount)
             let results = try DiDAnalysis.run(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment, options: options)
@@ -192,8 +194,9 @@ struct DidCommand: ParsableCommand {
             case .csv: rendered = results.csv
             case .text: rendered = results.text
             }
-            if let plot, let chart { try AtomicFile.write(chart, to: plot) }
-            try output.emit(rendered)
+            var plotFile = [(text: String, path: String)]()
+            if let plot, let chart { plotFile.append((chart, plot)) }
+            try output.emit(rendered, alongside: plotFile)
             if execution.timings {
                 let seconds = { (from: DispatchTime, to: DispatchTime) in Double(to.uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
                 let timings = JSONValue.object([("timings", .object([
@@ -207,6 +210,21 @@ struct DidCommand: ParsableCommand {
 }
 
 extension DidCommand {
+    /// Refuses text covariates where only Callaway–Sant'Anna could use them, in did's own terms:
+    /// the regression estimators would fail inside a formula that `did` never shows, with advice
+    /// (`i(x)`) that `did` does not accept.
+    func refuseTextCovariates(_ names: [String], in table: DataTable) throws {
+        guard estimator != .cs else { return }
+        for name in names {
+            guard case .text(let column)? = table.column(named: name) else { continue }
+            let example = column.firstNonNumeric.map { " (line \($0.row) has '\($0.value)')" } ?? ""
+            let estimators = estimator == .auto ? "TWFE (which --estimator auto runs) takes" : "the regression estimators (TWFE, Sun–Abraham, imputation) take"
+            throw CommandError("\(table.source): covariate '\(name)' is text\(example), and \(estimators) numeric covariates only: "
+                + "use --estimator cs, whose propensity score and outcome regression take a text covariate as indicators of its levels, "
+                + "or drop '\(name)' from --covariates and give its categories their own period effects with --fe \"\(panel.time)^\(name)\"")
+        }
+    }
+
     /// The aggregations asked for with --aggregate.
     func aggregations() throws -> Set<StaggeredAggregation> {
         var result = Set<StaggeredAggregation>()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import LinearAlgebra
 import PanelData
+import Reporting
 
 /// Where the data come from.
 struct DataOptions: ParsableArguments {
@@ -28,30 +29,13 @@ struct DataOptions: ParsableArguments {
         options.delimiter = delimiterByte ?? UInt8(ascii: ",")
         options.keepColumns = columns
         options.threads = threads
-        return try CSVReader.read(path: data, options: options)
-    }
-}
-
-/// The output format shared by commands that print a table.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, markdown, latex, csv
-}
-
-/// Where and how results are written.
-struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: OutputFormat = .text
-
-    @Option(name: .long, help: "Write the results to this file (atomically) instead of standard output.")
-    var output: String?
-
-    /// Writes the text to the output file, or to standard output.
-    func emit(_ text: String) throws {
-        if let output {
-            try AtomicFile.write(text, to: output)
-        } else {
-            print(text, terminator: "")
+        let table = try CSVReader.read(path: data, options: options)
+        // Every command needs rows; saying so here keeps later steps from blaming an option
+        // (--cohort, --treat) or a drop count for what is an empty file.
+        guard table.rowCount > 0 else {
+            throw CommandError("\(table.source): the data have no rows, only a header line")
         }
+        return table
     }
 }
 
@@ -65,6 +49,17 @@ struct ExecutionOptions: ParsableArguments {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    /// With --timings, prints the seconds spent reading the data and in all as a JSON line on
+    /// standard error (commands with more stages print their own).
+    func reportTimings(started: DispatchTime, read: DispatchTime) {
+        guard timings else { return }
+        let seconds = { (from: DispatchTime, to: DispatchTime) in Double(to.uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
+        let line = JSONValue.object([("timings", .object([
+            ("read", .number(seconds(started, read))), ("total", .number(seconds(started, DispatchTime.now()))),
+        ]))])
+        FileHandle.standardError.write(Data((line.compact() + "\n").utf8))
     }
 
     /// Sets OpenBLAS's thread count for data with `rows` rows: never more than --threads, and one

@@ -36,8 +36,20 @@ struct SimulatePeruCommand: ParsableCommand {
     @Option(name: .long, help: "Write the true effects here; .json for JSON, anything else for CSV.")
     var truth: String?
 
+    func validate() throws {
+        do {
+            try AtomicFile.refuseSharedFiles([("--output", output), ("--truth", truth)])
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
+    }
+
     func run() throws {
         try reportingFailures {
+            // Every destination is checked before the panel is generated, and the files are
+            // written all or nothing: a bad --output must not leave a --truth file behind.
+            let truthDestination = try truth.map { try OutputDestination(path: $0) }
+            let panelDestination = try output.map { try OutputDestination(path: $0) } ?? .standardOutput
             var options = PeruSimulationOptions()
             options.seed = seed
             options.firms = firms
@@ -46,14 +58,11 @@ struct SimulatePeruCommand: ParsableCommand {
             options.lastYear = range.upperBound
             options.selectionOnGrowth = selectionOnGrowth
             let simulation = try PeruSimulation.generate(options)
-            if let truth {
-                try AtomicFile.write(truth.lowercased().hasSuffix(".json") ? simulation.truthJSON() : simulation.truthCSV(), to: truth)
+            var results = [(text: simulation.csv(), destination: panelDestination)]
+            if let truth, let truthDestination {
+                results.append((truth.lowercased().hasSuffix(".json") ? simulation.truthJSON() : simulation.truthCSV(), truthDestination))
             }
-            if let output {
-                try AtomicFile.write(simulation.csv(), to: output)
-            } else {
-                print(simulation.csv(), terminator: "")
-            }
+            try AtomicFile.write(results)
         }
     }
 }

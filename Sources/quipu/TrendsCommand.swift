@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PanelData
 import Reporting
 
@@ -28,33 +29,36 @@ struct TrendsCommand: ParsableCommand {
     @Option(name: .long, help: "Write an SVG line chart to this path.")
     var plot: String?
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: TrendsOutputOptions
     @OptionGroup var execution: ExecutionOptions
 
     func validate() throws {
         guard panel.cohort != nil || panel.treat != nil else {
             throw ValidationError("trends need treatment information: give --cohort or --treat")
         }
-        guard [.text, .json, .csv].contains(output.format) else {
-            throw ValidationError("trends writes text, csv or json, not \(output.format.rawValue)")
-        }
         if let plot, !plot.lowercased().hasSuffix(".svg") {
             throw ValidationError("--plot writes SVG: give a path ending in .svg, got '\(plot)'")
         }
+        do { try AtomicFile.refuseSharedFiles([("--plot", plot), ("--output", output.output)]) } catch { throw ValidationError(String(describing: error)) }
     }
 
     func run() throws {
         try reportingFailures {
+            let started = DispatchTime.now()
             let table = try input.read(columns: panel.columns.union([outcome]), threads: execution.threads)
+            let read = DispatchTime.now()
             let structure = try PanelStructure(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment)
             let trends = try PanelTrends(structure: structure, table: table, outcome: outcome, statistic: stat, grouping: by)
-            if let plot {
-                try AtomicFile.write(trends.chart(source: structure.source).svg(), to: plot)
-            }
+            let chart = plot.map { [(text: trends.chart(source: structure.source).svg(), path: $0)] } ?? []
             switch output.format {
-            case .json: try output.emit(trends.json.serialized() + "\n")
-            case .csv, .text: try output.emit(trends.csv)
-            default: break
+            case .json: try output.emit(trends.json.serialized() + "\n", alongside: chart)
+            case .csv: try output.emit(trends.csv, alongside: chart)
+            case .text: try output.emit(trends.text, alongside: chart)
+            }
+            execution.reportTimings(started: started, read: read)
+            // No format of the table has a place for it, so what was left out goes to standard error.
+            if let note = trends.droppedNote {
+                FileHandle.standardError.write(Data(("quipu: note: " + note + "\n").utf8))
             }
         }
     }

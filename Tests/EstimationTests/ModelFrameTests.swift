@@ -34,7 +34,9 @@ import Testing
 
     @Test func logOfNonPositiveDropsRow() throws {
         let fit = try fitText("y,x\n1,2\n2,0\n3,5\n4,6\n4,9\n", formula: "y ~ log(x)")
-        #expect(fit.droppedMissing == 1)
+        #expect(fit.droppedMissing == 0, "log of zero is counted under its own reason, not as missing")
+        #expect(fit.droppedUndefinedTransforms.map(\.reason) == ["log of zero or negative"])
+        #expect(fit.droppedUndefinedTransforms.map(\.rows) == [1])
         #expect(fit.coefficientNames == ["(Intercept)", "log(x)"])
     }
 
@@ -60,10 +62,17 @@ import Testing
         #expect(fit.coefficientNames == ["(Intercept)", "year::2010:treat", "year::2012:treat", "year::2013:treat", "sector::fruit", "sector::herbs"])
     }
 
-    @Test func regressorAbsorbedByFixedEffectsIsAnError() throws {
-        let csv = "firm,year,size,y\n1,1,3,1\n1,2,3,2\n2,1,5,2\n2,2,5,4\n3,1,2,0\n3,2,2,3\n"
-        #expect(throws: EstimationError.self) { try fitText(csv, formula: "y ~ size | firm + year") }
-        let error = #expect(throws: EstimationError.self) { try fitText(csv, formula: "y ~ size | firm") }
+    @Test func regressorAbsorbedByFixedEffectsIsDroppedAndNamed() throws {
+        // As fixest: the absorbed regressor is dropped (named among the collinear), the rest fitted.
+        let csv = "firm,year,size,x,y\n1,1,3,0.5,1\n1,2,3,1.5,2\n2,1,5,0.2,2\n2,2,5,2.0,4\n3,1,2,0.9,0\n3,2,2,1.1,3\n"
+        let fit = try fitText(csv, formula: "y ~ x + size | firm + year")
+        #expect(fit.coefficientNames == ["x"])
+        #expect(fit.absorbedNames == ["size"])
+        #expect(fit.collinearNames == ["size"])
+        let without = try fitText(csv, formula: "y ~ x | firm + year")
+        #expect(relativeDifference(fit.coefficients[0], without.coefficients[0]) < 1e-10)
+        #expect(fit.parameterCount == without.parameterCount, "a dropped regressor costs no degree of freedom")
+        let error = #expect(throws: EstimationError.self) { try fit.coefficientIndex("size") }
         #expect(error?.message.contains("'size'") == true && error?.message.contains("absorbed") == true)
     }
 

@@ -29,7 +29,6 @@ import Testing
              formula: "y ~ x", extra: ["--weights", "w"], expected: ["'w'", "negative"]),
         Case(label: "every row dropped", csv: "y,x\n1,NA\n2,NA\n", path: nil, formula: "y ~ x", extra: [], expected: ["every row was dropped"]),
         Case(label: "outcome without variation", csv: "y,x\n1,2\n1,3\n1,5\n", path: nil, formula: "y ~ x", extra: [], expected: ["'y'", "no variation"]),
-        Case(label: "absorbed regressor", csv: panel, path: nil, formula: "y ~ x + size | firm + year", extra: [], expected: ["'size'", "absorbed"]),
         Case(label: "bad vcov", csv: panel, path: nil, formula: "y ~ x", extra: ["--vcov", "sandwich"], expected: ["sandwich"]),
         Case(label: "one cluster", csv: "g,x,y\n1,1,2\n1,2,3\n1,3,5\n", path: nil, formula: "y ~ x", extra: ["--vcov", "cluster:g"], expected: ["'g'", "at least 2"]),
     ]

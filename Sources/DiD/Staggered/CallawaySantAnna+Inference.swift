@@ -42,6 +42,11 @@ extension CallawaySantAnna {
             result.standardErrors[j] = .nan
         }
         if let bootstrap {
+            // The basis replicates, the estimates' replicates and their row-major copy.
+            let perReplicate = influence.columns + 2 * estimates.count + 2
+            try BootstrapMemory.check(BootstrapMemory.bytes(replicates: bootstrap.replicates, doublesPerReplicate: perReplicate),
+                                      for: "the multiplier bootstrap's \(bootstrap.replicates) replicates of \(estimates.count) estimates",
+                                      replicates: bootstrap.replicates)
             let basisDraws = try bootstrap.run(influence: influence, clusters: panel.clusters)
             // Replicates of every estimate: (B × basis) · Mᵀ.
             let replicateMatrix = Matrix(rows: influence.columns, columns: bootstrap.replicates, values: basisDraws.replicates)
