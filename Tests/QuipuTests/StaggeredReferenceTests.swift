@@ -57,31 +57,7 @@ import Testing
             #expect(mine?["n_treated"] as? Int == reference["n_treated"] as? Int, "\(label) treated")
             #expect(mine?["n_control"] as? Int == reference["n_control"] as? Int, "\(label) controls")
         }
-        let aggregations = try #require(expected["aggregations"] as? [String: Any])
-        let simple = try #require(aggregations["simple"] as? [String: Any])
-        let mySimple = Self.aggregates(run, estimator: "cs", type: "simple").first
-        #expect(Self.close(mySimple?["estimate"], simple["estimate"], absolute: 1e-10), "\(configuration) simple")
-        #expect(Self.close(mySimple?["std_error"], simple["std_error"], relative: 1e-8), "\(configuration) simple SE")
-        for (type, listKey, byKey) in [("group", "by_group", "group"), ("dynamic", "by_event_time", "event_time"), ("calendar", "by_time", "time")] {
-            let block = try #require(aggregations[type] as? [String: Any])
-            let mine = Self.aggregates(run, estimator: "cs", type: type)
-            let overall = try #require(block["overall"] as? [String: Any])
-            let myOverall = mine.first { $0["overall"] as? Bool == true }
-            #expect(Self.close(myOverall?["estimate"], overall["estimate"], absolute: 1e-10), "\(configuration) \(type)")
-            #expect(Self.close(myOverall?["std_error"], overall["std_error"], relative: 1e-8), "\(configuration) \(type) SE")
-            let parts = try #require(block[listKey] as? [[String: Any]])
-            #expect(mine.count == parts.count + 1, "\(configuration) \(type) count")
-            for part in parts {
-                let key = part[byKey] as? Int
-                let match = mine.first { (($0["by"] as? [[String: Any]])?.first?[byKey] as? Int) == key }
-                #expect(Self.close(match?["estimate"], part["estimate"], absolute: 1e-10), "\(configuration) \(type) \(key ?? 0)")
-                if part["std_error"] is NSNumber {
-                    #expect(Self.close(match?["std_error"], part["std_error"], relative: 1e-8), "\(configuration) \(type) \(key ?? 0) SE")
-                } else {
-                    #expect(match?["std_error"] is NSNull, "\(configuration) \(type) \(key ?? 0): an undefined SE is null")
-                }
-            }
-        }
+        try Self.checkAggregations(run, try #require(expected["aggregations"] as? [String: Any]), label: configuration, countEntries: true)
     }
 
     /// Panels with gaps: R did's repeated cross-sections (`--panel unbalanced`) and the pairwise
@@ -116,23 +92,34 @@ import Testing
                 #expect(mine?["estimate"] is NSNull, "\(name) is not estimable")
             }
         }
-        let aggregations = try #require(expected["aggregations"] as? [String: Any])
+        try Self.checkAggregations(run, try #require(expected["aggregations"] as? [String: Any]), label: label, countEntries: false)
+    }
+
+    /// Compares every Callaway–Sant'Anna aggregate of a run with a fixture's `aggregations` block:
+    /// estimates to 1e-10, SEs to 1e-8 relative, undefined SEs as null.
+    static func checkAggregations(_ run: Invocation, _ aggregations: [String: Any], label: String, countEntries: Bool) throws {
         let simple = try #require(aggregations["simple"] as? [String: Any])
-        let mine = Self.aggregates(run, estimator: "cs", type: "simple").first
-        #expect(Self.close(mine?["estimate"], simple["estimate"], absolute: 1e-10), "\(label) simple")
-        #expect(Self.close(mine?["std_error"], simple["std_error"], relative: 1e-8), "\(label) simple SE")
+        let mySimple = aggregates(run, estimator: "cs", type: "simple").first
+        #expect(close(mySimple?["estimate"], simple["estimate"], absolute: 1e-10), "\(label) simple")
+        #expect(close(mySimple?["std_error"], simple["std_error"], relative: 1e-8), "\(label) simple SE")
         for (type, listKey, byKey) in [("group", "by_group", "group"), ("dynamic", "by_event_time", "event_time"), ("calendar", "by_time", "time")] {
             let block = try #require(aggregations[type] as? [String: Any])
-            let ours = Self.aggregates(run, estimator: "cs", type: type)
+            let mine = aggregates(run, estimator: "cs", type: type)
             let overall = try #require(block["overall"] as? [String: Any])
-            let myOverall = ours.first { $0["overall"] as? Bool == true }
-            #expect(Self.close(myOverall?["estimate"], overall["estimate"], absolute: 1e-10), "\(label) \(type)")
-            #expect(Self.close(myOverall?["std_error"], overall["std_error"], relative: 1e-8), "\(label) \(type) SE")
-            for part in try #require(block[listKey] as? [[String: Any]]) {
+            let myOverall = mine.first { $0["overall"] as? Bool == true }
+            #expect(close(myOverall?["estimate"], overall["estimate"], absolute: 1e-10), "\(label) \(type)")
+            #expect(close(myOverall?["std_error"], overall["std_error"], relative: 1e-8), "\(label) \(type) SE")
+            let parts = try #require(block[listKey] as? [[String: Any]])
+            if countEntries { #expect(mine.count == parts.count + 1, "\(label) \(type) count") }
+            for part in parts {
                 let key = part[byKey] as? Int
-                let match = ours.first { (($0["by"] as? [[String: Any]])?.first?[byKey] as? Int) == key }
-                #expect(Self.close(match?["estimate"], part["estimate"], absolute: 1e-10), "\(label) \(type) \(key ?? 0)")
-                #expect(Self.close(match?["std_error"], part["std_error"], relative: 1e-8), "\(label) \(type) \(key ?? 0) SE")
+                let match = mine.first { (($0["by"] as? [[String: Any]])?.first?[byKey] as? Int) == key }
+                #expect(close(match?["estimate"], part["estimate"], absolute: 1e-10), "\(label) \(type) \(key ?? 0)")
+                if part["std_error"] is NSNumber {
+                    #expect(close(match?["std_error"], part["std_error"], relative: 1e-8), "\(label) \(type) \(key ?? 0) SE")
+                } else {
+                    #expect(match?["std_error"] is NSNull, "\(label) \(type) \(key ?? 0): an undefined SE is null")
+                }
             }
         }
     }
