@@ -108,6 +108,12 @@ final class ByteSource: @unchecked Sendable {
         }
     }
 
+    /// Whether the bytes are the caller's memory, which may be freed as soon as reading returns.
+    var isInMemory: Bool {
+        if case .memory = storage { return true }
+        return false
+    }
+
     /// Wraps bytes already in memory; they must outlive the source.
     init(bytes: UnsafeRawBufferPointer, name: String) {
         self.name = name

@@ -31,9 +31,12 @@ public struct CSVReader {
         }
         let blockSize = max(1, options.blockSize)
         // With several threads, the next block is read while this one is parsed; with one,
-        // the reader stays on the calling thread.
+        // the reader stays on the calling thread. Bytes in memory are read on the calling thread
+        // too: the read-ahead thread may outlive an early error return, and the caller's buffer
+        // must not be read after it is handed back (a use-after-free found by fuzzing); copying
+        // from memory gains nothing from a second thread anyway.
         let stream = BlockStream(
-            name: source.name, readAheadBlockSize: options.threads > 1 ? blockSize : nil
+            name: source.name, readAheadBlockSize: options.threads > 1 && !source.isInMemory ? blockSize : nil
         ) { _, buffer throws(CSVError) in
             try source.readNext(into: buffer)
         }
