@@ -45,7 +45,7 @@ public enum FormulaFuzzTarget {
             do {
                 return try CSVReader.read(bytes: buffer, source: "fuzz-table.csv", options: CSVReadOptions(threads: 1))
             } catch {
-                fatalError("the formula fuzz target's table does not read: \(error)")
+                fatalError("the formula fuzz target's table does not read: \(error)")  // invariant: the fixed table always reads; a failure is a fuzz finding and must crash
             }
         }
     }

@@ -183,7 +183,7 @@ public enum LibFuzzerEntry {
         let bytes = UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size)
         if let finding = target.run(bytes) {
             FileHandle.standardError.write(Data("== \(target.rawValue) finding: \(finding.message)\n".utf8))
-            fatalError("fuzz finding in the \(target.rawValue) target: \(finding.message)")
+            fatalError("fuzz finding in the \(target.rawValue) target: \(finding.message)")  // invariant: a finding must crash so that libFuzzer records the input
         }
         return 0
     }
