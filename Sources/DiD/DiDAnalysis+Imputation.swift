@@ -11,7 +11,7 @@ extension DiDAnalysis {
     static func imputation(design: DiDDesign, options: DiDOptions) throws -> (StaggeredResult, StaggeredSample) {
         let structure = design.timing.structure
         let table = design.sourceTable
-        let outcome = try design.outcomeValues()
+        let outcome = design.outcomeColumn.values
         var keep = outcome.map { !$0.isNaN }
         var drops = [StaggeredSample.Drop]()
         // Fixed-effect and cluster variables must be present.

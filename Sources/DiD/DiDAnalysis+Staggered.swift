@@ -34,7 +34,7 @@ extension DiDAnalysis {
         let eventTerm = "i(\(design.eventTimeName), ref = c(\(options.referencePeriod), \(Int(neverTreatedEventTime))))"
         let fit = try design.fit(formulaTerms: [eventTerm], options: options)
         // Treated units and cohorts behind each (binned) event time, among rows with the outcome.
-        let outcome = try design.outcomeValues()
+        let outcome = design.outcomeColumn.values
         let eventTimes = try DiDDesign.eventTimes(structure: structure, options: options)
         var unitsAt = [Int: Set<Int32>](), cohortsAt = [Int: Set<Int>]()
         for row in 0..<structure.rowCount where !outcome[row].isNaN {
@@ -168,7 +168,7 @@ extension DiDAnalysis {
               let twfe = results[.twfe]?.estimates.first(where: { $0.kind == .simple }) else { return nil }
         var baconText = "the Goodman-Bacon decomposition could not be computed"
         do {
-            let outcome = try design.outcomeValues()
+            let outcome = design.outcomeColumn.values
             let complete = Set((0..<structure.unitCount)).subtracting((0..<structure.rowCount).filter { outcome[$0].isNaN }.map { Int(structure.unitCodes[$0]) })
             var perUnit = [Int](repeating: 0, count: structure.unitCount)
             for row in 0..<structure.rowCount { perUnit[Int(structure.unitCodes[row])] += 1 }

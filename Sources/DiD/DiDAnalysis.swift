@@ -39,7 +39,7 @@ public enum DiDAnalysis {
         let timing = try TreatmentTiming(structure: structure, treatmentColumn: treatment.column, treatmentValues: treatmentValues)
         let design = try DiDDesign(table: table, timing: timing, options: options)
         let estimators = chosenEstimators(options.estimator, cohortCount: timing.cohorts.count)
-        let outcomeColumn = try OutcomeColumn(outcome: options.outcome, table: table)
+        let outcomeColumn = design.outcomeColumn
         let lonely = timing.cohorts.filter { cohort in structure.cohorts.lazy.filter { $0 == cohort }.count == 1 }
         if !lonely.isEmpty && estimators != [.twfe] {
             notes.append("warning: cohort(s) " + lonely.map(String.init).joined(separator: ", ") + " have a single unit: their effects rest on one unit's outcomes and their standard errors are unreliable")
@@ -145,8 +145,7 @@ public enum DiDAnalysis {
 
     /// The rows of units observed, with the outcome and covariates present, in every period.
     static func balancedTable(_ table: DataTable, structure: PanelStructure, outcome: String, covariates: [String]) throws -> (DataTable, Int) {
-        let named = zip(table.names, table.columns).map { ($0, $1) }
-        var present = try DiDDesign.outcomeValues(outcome: outcome, columns: named, source: table.source).map { !$0.isNaN }
+        var present = try OutcomeColumn(outcome: outcome, table: table).values.map { !$0.isNaN }
         for covariate in covariates {
             if case let .numeric(values)? = table.column(named: covariate) {
                 for row in values.indices where values[row].isNaN { present[row] = false }
@@ -172,7 +171,7 @@ public enum DiDAnalysis {
     /// outcome present everywhere (as in the paper); otherwise the error names a missing unit and
     /// period, and the user can balance the panel first.
     static func decomposition(design: DiDDesign, structure: PanelStructure) throws -> BaconDecomposition {
-        let outcome = try design.outcomeValues()
+        let outcome = design.outcomeColumn.values
         let rows = (0..<structure.rowCount).filter { !outcome[$0].isNaN }
         // Integer unit ids keep their own numbers, so that messages name the user's units.
         let labels = structure.unitLabels.enumerated().map { Int($1) ?? $0 }

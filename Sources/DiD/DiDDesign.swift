@@ -22,6 +22,8 @@ struct DiDDesign {
     let rowCount: Int
     /// The table the design was built from (for estimators that need other views of it).
     let sourceTable: DataTable
+    /// The outcome evaluated once, with why each unusable row is unusable.
+    let outcomeColumn: OutcomeColumn
     let unitName: String, timeName: String
     let treatedName: String, eventTimeName: String, groupName: String, postName: String
     private var columns: [(String, Column)]
@@ -33,6 +35,7 @@ struct DiDDesign {
         self.source = table.source
         self.rowCount = table.rowCount
         self.sourceTable = table
+        self.outcomeColumn = try OutcomeColumn(outcome: options.outcome, table: table)
         self.unitName = structure.unitName
         self.timeName = structure.timeName
         let taken = Set(table.names)
@@ -130,7 +133,7 @@ struct DiDDesign {
     /// weights are given, over rows with the outcome present.
     func differenceOfMeans(post: Int) throws -> Double {
         let structure = timing.structure
-        let outcome = try outcomeValues()
+        let outcome = outcomeColumn.values
         var weightValues: [Double]? = nil
         if let name = options.weights, case let .numeric(values)? = columns.first(where: { $0.0 == name })?.1 { weightValues = values }
         var sums = [Double](repeating: 0, count: 4)
@@ -147,33 +150,6 @@ struct DiDDesign {
         }
         let mean = zip(sums, totals).map { $0 / $1 }
         return (mean[3] - mean[2]) - (mean[1] - mean[0])
-    }
-
-    /// The outcome's values (NaN where missing or not finite, as for log of zero).
-    func outcomeValues() throws -> [Double] {
-        try Self.outcomeValues(outcome: options.outcome, columns: columns, source: source)
-    }
-
-    /// The values of an outcome expression over named columns.
-    static func outcomeValues(outcome: String, columns: [(String, Column)], source: String) throws -> [Double] {
-        let expression = try ModelFormula.parse("\(outcome) ~ 1").response
-        return try evaluate(expression, columns: columns, source: source)
-    }
-
-    private static func evaluate(_ expression: Formula.Expression, columns: [(String, Column)], source: String) throws -> [Double] {
-        switch expression {
-        case let .variable(name):
-            guard case let .numeric(values)? = columns.first(where: { $0.0 == name })?.1 else {
-                throw PanelError("\(source): outcome column '\(name)' is not numeric")
-            }
-            return values
-        case let .function(name, argument):
-            let inner = try evaluate(argument, columns: columns, source: source)
-            guard let transform = Formula.Expression.numericFunction(named: name) else {
-                throw PanelError("unknown function '\(name)' in the outcome")
-            }
-            return inner.map { let value = transform($0); return value.isFinite ? value : .nan }
-        }
     }
 
     /// Fits `outcome ~ terms + covariates | unit + time` (or without fixed effects) with the

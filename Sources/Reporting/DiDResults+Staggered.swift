@@ -39,7 +39,7 @@ extension DiDResults {
             ("cohort_period", .array(cohortPeriods)),
             ("aggregates", .array(aggregates)),
             ("combinations", .array(combinations.map { combination in
-                let (critical, pValue) = reference(combination.degreesOfFreedom)
+                let (critical, pValue) = StaggeredResult.reference(degreesOfFreedom: combination.degreesOfFreedom, level: confidenceLevel)
                 let defined = combination.standardError.isFinite
                 let statistic = combination.estimate / combination.standardError
                 return .object([("estimator", .string(combination.estimator.rawValue)), ("expression", .string(combination.expression)),
@@ -53,13 +53,6 @@ extension DiDResults {
             ("pretrend_tests", .array(tests)),
             ("pretrend_warnings", .array(pretrendWarnings.map { .string($0) })),
         ]
-    }
-
-    private func reference(_ degreesOfFreedom: Double?) -> (Double, (Double) -> Double) {
-        let result = StaggeredResult(estimator: .twfe, estimates: [], covariance: .init(rows: 0, columns: 0), degreesOfFreedom: degreesOfFreedom,
-                                     inference: "", observationCount: 0, clusterCount: nil)
-        let reference = result.reference(level: confidenceLevel)
-        return (reference.critical, reference.pValue)
     }
 
     /// Text sections of the staggered estimators (TWFE's table follows in the legacy layout).

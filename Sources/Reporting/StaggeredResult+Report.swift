@@ -16,6 +16,11 @@ extension StaggeredResult {
 
     /// The critical value and p-value function of this result's reference distribution.
     func reference(level: Double) -> (critical: Double, pValue: (Double) -> Double) {
+        Self.reference(degreesOfFreedom: degreesOfFreedom, level: level)
+    }
+
+    /// t with `degreesOfFreedom`, or the standard normal when nil.
+    static func reference(degreesOfFreedom: Double?, level: Double) -> (critical: Double, pValue: (Double) -> Double) {
         if let degreesOfFreedom {
             let t = StudentT(degreesOfFreedom: degreesOfFreedom)
             return (t.quantile(0.5 + level / 2), { t.twoSidedPValue($0) })

@@ -22,7 +22,7 @@ extension DiDAnalysis {
     /// Fits the interaction-weighted event study on `design`'s panel.
     static func sunAbraham(design: DiDDesign, options: DiDOptions) throws -> (StaggeredResult, StaggeredSample) {
         let structure = design.timing.structure
-        let outcome = try design.outcomeValues()
+        let outcome = design.outcomeColumn.values
         var cohorts = design.timing.cohorts
         var notes = [String]()
         var lastPeriod = Int.max
