@@ -176,31 +176,43 @@ extension TwoByTwoData {
         return .estimate(att: etaTreated - etaControl, influence: influence)
     }
 
+    static let allTrimmed = "every comparison unit was trimmed (propensity score of 0.995 or more)"
+
+    /// The treated units' mean of `values` and the comparison units' mean weighted by the odds
+    /// p/(1 − p), with those weights (zero for treated and trimmed units) and the weight totals:
+    /// the common core of IPW (on the changes) and DR (on the outcome regression's residuals).
+    private func oddsWeightedMeans(_ values: [Double], _ p: [Double])
+        -> (weights: [Double], treated: Double, control: Double, treatedWeight: Double, controlWeight: Double)?
+    {
+        var weights = [Double](repeating: 0, count: treated.count)
+        var treatedWeight = 0.0, treatedSum = 0.0, controlWeight = 0.0, controlSum = 0.0
+        for i in treated.indices {
+            if treated[i] {
+                treatedWeight += 1
+                treatedSum += values[i]
+            } else if p[i] < Self.trimLevel {
+                let w = p[i] / (1 - p[i])
+                weights[i] = w
+                controlWeight += w
+                controlSum += w * values[i]
+            }
+        }
+        guard controlWeight > 0 else { return nil }
+        return (weights, treatedSum / treatedWeight, controlSum / controlWeight, treatedWeight, controlWeight)
+    }
+
     /// Normalised inverse probability weighting.
     private func weighting(_ p: [Double]) -> TwoByTwoResult {
         let count = treated.count, n = Double(count)
-        var controlWeights = [Double](repeating: 0, count: count)
-        var sums = (treatedWeight: 0.0, treatedChange: 0.0, controlWeight: 0.0, controlChange: 0.0)
-        for i in 0..<count {
-            if treated[i] {
-                sums.treatedWeight += 1
-                sums.treatedChange += change[i]
-            } else if p[i] < Self.trimLevel {
-                let w = p[i] / (1 - p[i])
-                controlWeights[i] = w
-                sums.controlWeight += w
-                sums.controlChange += w * change[i]
-            }
-        }
-        guard sums.controlWeight > 0 else { return .notIdentified("every comparison unit was trimmed (propensity score of 0.995 or more)") }
-        let etaTreated = sums.treatedChange / sums.treatedWeight, etaControl = sums.controlChange / sums.controlWeight
+        guard let means = oddsWeightedMeans(change, p) else { return .notIdentified(Self.allTrimmed) }
+        let controlWeights = means.weights, etaTreated = means.treated, etaControl = means.control
         var m2 = [Double](repeating: 0, count: columns)
         for i in 0..<count where controlWeights[i] > 0 {
             let factor = controlWeights[i] * (change[i] - etaControl) / n
             for a in 0..<columns { m2[a] += factor * design[i * columns + a] }
         }
         guard let direction = propensityDirection(p, m2) else { return .notIdentified("the propensity score's covariates are collinear") }
-        let meanTreated = sums.treatedWeight / n, meanControl = sums.controlWeight / n
+        let meanTreated = means.treatedWeight / n, meanControl = means.controlWeight / n
         var influence = [Double](repeating: 0, count: count)
         for i in 0..<count {
             let d = treated[i] ? 1.0 : 0.0
@@ -215,23 +227,9 @@ extension TwoByTwoData {
     /// The doubly robust estimator: weighting applied to the outcome regression's residuals.
     private func doublyRobust(_ p: [Double], _ fit: (coefficients: [Double], inverse: SmallSystem)) -> TwoByTwoResult {
         let count = treated.count, n = Double(count)
-        var controlWeights = [Double](repeating: 0, count: count)
-        var residuals = [Double](repeating: 0, count: count)
-        var sums = (treatedWeight: 0.0, treatedResidual: 0.0, controlWeight: 0.0, controlResidual: 0.0)
-        for i in 0..<count {
-            residuals[i] = change[i] - fittedChange(fit.coefficients, i)
-            if treated[i] {
-                sums.treatedWeight += 1
-                sums.treatedResidual += residuals[i]
-            } else if p[i] < Self.trimLevel {
-                let w = p[i] / (1 - p[i])
-                controlWeights[i] = w
-                sums.controlWeight += w
-                sums.controlResidual += w * residuals[i]
-            }
-        }
-        guard sums.controlWeight > 0 else { return .notIdentified("every comparison unit was trimmed (propensity score of 0.995 or more)") }
-        let etaTreated = sums.treatedResidual / sums.treatedWeight, etaControl = sums.controlResidual / sums.controlWeight
+        let residuals = (0..<count).map { change[$0] - fittedChange(fit.coefficients, $0) }
+        guard let means = oddsWeightedMeans(residuals, p) else { return .notIdentified(Self.allTrimmed) }
+        let controlWeights = means.weights, etaTreated = means.treated, etaControl = means.control
         var m1 = [Double](repeating: 0, count: columns), m2 = m1, m3 = m1
         for i in 0..<count {
             let base = i * columns
@@ -248,7 +246,7 @@ extension TwoByTwoData {
         }
         guard let propensity = propensityDirection(p, m2) else { return .notIdentified("the propensity score's covariates are collinear") }
         let olsTreated = fit.inverse.solve(m1), olsControl = fit.inverse.solve(m3)
-        let meanTreated = sums.treatedWeight / n, meanControl = sums.controlWeight / n
+        let meanTreated = means.treatedWeight / n, meanControl = means.controlWeight / n
         var influence = [Double](repeating: 0, count: count)
         for i in 0..<count {
             let d = treated[i] ? 1.0 : 0.0
