@@ -128,7 +128,7 @@ struct RepeatedCrossSectionData {
             let contPost: [Double] = (0..<n).map { odds[$0] * t[$0] }
             let w: [[Double]] = [treatPre, treatPost, contPre, contPost]
             let means = w.map { mean($0) }
-            guard means[2] > 0, means[3] > 0 else { return .notIdentified("every comparison unit was trimmed (propensity score of 0.995 or more)") }
+            guard means[2] > 0, means[3] > 0 else { return .notIdentified(TwoByTwoData.allTrimmed) }
             let att = (0..<4).map { k in mean((0..<n).map { w[k][$0] * outcome[$0] }) / means[k] }
             let m2Pre = weightedMean { w[2][$0] * (outcome[$0] - att[2]) / means[2] }
             let m2Post = weightedMean { w[3][$0] * (outcome[$0] - att[3]) / means[3] }
@@ -162,7 +162,7 @@ struct RepeatedCrossSectionData {
         let wContPre = (0..<n).map { odds[$0] * (1 - t[$0]) }, wContPost = (0..<n).map { odds[$0] * t[$0] }
         let wD = d, wDt1 = wTreatPost, wDt0 = wTreatPre
         let means = [wTreatPre, wTreatPost, wContPre, wContPost, wD, wDt1, wDt0].map { mean($0) }
-        guard means[2] > 0, means[3] > 0 else { return .notIdentified("every comparison unit was trimmed (propensity score of 0.995 or more)") }
+        guard means[2] > 0, means[3] > 0 else { return .notIdentified(TwoByTwoData.allTrimmed) }
         // Summands η and their means (the components of the estimator).
         let residual = (0..<n).map { outcome[$0] - yCont[$0] }
         let gapPost = (0..<n).map { yTreatPost[$0] - yContPost[$0] }, gapPre = (0..<n).map { yTreatPre[$0] - yContPre[$0] }
