@@ -21,12 +21,18 @@ public struct LinearModelOptions: Sendable {
     public var fixedEffectMaxIterations: Int
     /// Threads for absorbing variables in parallel.
     public var threads: Int
+    /// fixest's `collin.tol`: a regressor whose squared Cholesky pivot on the (demeaned, weighted)
+    /// cross-product falls below it is dropped as collinear. 1e-9 is pyfixest's default (fixest's
+    /// is 1e-10); the two differ only for pivots between them.
+    public var collinearityTolerance: Double
 
     /// Creates options with fixest-like defaults (tolerance 1e-8, at most 10,000 sweeps).
-    public init(fixedEffectTolerance: Double = 1e-8, fixedEffectMaxIterations: Int = 10_000, threads: Int = 2) {
+    public init(fixedEffectTolerance: Double = 1e-8, fixedEffectMaxIterations: Int = 10_000, threads: Int = 2,
+                collinearityTolerance: Double = 1e-9) {
         self.fixedEffectTolerance = fixedEffectTolerance
         self.fixedEffectMaxIterations = fixedEffectMaxIterations
         self.threads = threads
+        self.collinearityTolerance = collinearityTolerance
     }
 }
 
@@ -94,7 +100,7 @@ public enum LinearModel {
             }
         }
 
-        let solution = try solve(design: frame.design, response: frame.response, fixedEffectCount: frame.fixedEffects.count)
+        let solution = try solve(design: frame.design, response: frame.response, collinearityTolerance: options.collinearityTolerance)
         let design = solution.droppedColumns.isEmpty ? frame.design : frame.design.selecting(columns: solution.keptColumns)
         // The response becomes the residuals in place: no further N-sized copy.
         var residuals = frame.response
@@ -115,12 +121,12 @@ public enum LinearModel {
         let parameters = solution.coefficients.count + fixedEffectParameters
         let r2 = 1 - ssr / totalSumOfSquares
         let adjustedR2 = 1 - (1 - r2) * Double(rows - (hasIntercept ? 1 : 0)) / Double(rows - parameters)
-        return LinearModelFit(
+        var fit = LinearModelFit(
             formula: frame.formula.source, responseName: frame.responseName,
             coefficientNames: keptColumns.map { frame.columnNames[$0] },
             collinearNames: droppedColumns.map { frame.columnNames[$0] },
             absorbedNames: absorbedColumns.map { frame.columnNames[$0] },
-            coefficients: solution.coefficients, bread: solution.inverseCrossProduct,
+            coefficients: solution.coefficients, bread: solution.inverseCrossProduct, scaledFactor: solution.scaledFactor,
             weightedDesign: design, weightedResiduals: residuals,
             observationCount: rows, rowsRead: frame.rowsRead, droppedMissing: frame.droppedMissing,
             droppedSingletons: frame.droppedSingletons, droppedZeroWeight: frame.droppedZeroWeight,
@@ -130,21 +136,25 @@ public enum LinearModel {
             fixedEffectParameters: fixedEffectParameters,
             r2: r2, adjustedR2: adjustedR2, withinR2: hasFixedEffects ? 1 - ssr / withinSumOfSquares : nil,
             residualSumOfSquares: ssr, method: solution.method, absorptionIterations: iterations)
+        fit.designNotes = frame.referenceNotes
+        return fit
     }
 
     /// The least-squares solution on the (demeaned, weighted) design; a design left without columns
     /// (every regressor absorbed, or `y ~ 0 | fe`) has the empty solution.
-    static func solve(design: Matrix, response: [Double], fixedEffectCount: Int) throws(EstimationError) -> Solution {
+    static func solve(design: Matrix, response: [Double], collinearityTolerance: Double) throws(EstimationError) -> Solution {
+        let emptyFactor = ScaledTriangularFactor(triangle: Matrix(rows: 0, columns: 0), norms: [])
         guard design.columns > 0 else {
-            return Solution(coefficients: [], keptColumns: [], droppedColumns: [], inverseCrossProduct: Matrix(rows: 0, columns: 0), method: .cholesky)
+            return Solution(coefficients: [], keptColumns: [], droppedColumns: [], inverseCrossProduct: Matrix(rows: 0, columns: 0),
+                            method: .cholesky, scaledFactor: emptyFactor)
         }
-        // With two or more fixed effects the demeaned columns carry the absorption's tolerance, so
-        // collinearity is judged as loosely as fixest's collin.tol (1e-10 on the squared scale).
-        let solver = LeastSquaresSolver(collinearityTolerance: fixedEffectCount > 1 ? 1e-5 : 1e-11)
+        // Which regressors are collinear is decided as fixest decides it, so that the same ones are
+        // dropped; those kept are then solved accurately however nearly collinear they are.
+        let solver = LeastSquaresSolver(collinearity: .fixestPivot(collinearityTolerance))
         do {
             let solution = try solver.solve(design: design, response: response)
             return Solution(coefficients: solution.coefficients, keptColumns: solution.keptColumns, droppedColumns: solution.droppedColumns,
-                            inverseCrossProduct: solution.inverseCrossProduct, method: solution.method)
+                            inverseCrossProduct: solution.inverseCrossProduct, method: solution.method, scaledFactor: solution.scaledFactor)
         } catch {
             throw EstimationError("least squares failed: \(error)")
         }
@@ -158,6 +168,7 @@ public enum LinearModel {
         let droppedColumns: [Int]
         let inverseCrossProduct: Matrix
         let method: LeastSquaresMethod
+        let scaledFactor: ScaledTriangularFactor
     }
 
     /// Refuses an outcome or regressor whose sum of squares overflows double precision (values

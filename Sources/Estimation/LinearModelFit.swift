@@ -22,6 +22,8 @@ public struct LinearModelFit: Sendable {
     public let coefficients: [Double]
     /// (X̃ᵀWX̃)⁻¹ over the estimated coefficients.
     public let bread: Matrix
+    /// The column-scaled triangular factor behind `bread`, for accurate sandwiches.
+    public let scaledFactor: ScaledTriangularFactor
     /// √w · X̃ over the estimated coefficients.
     public let weightedDesign: Matrix
     /// √w · û.
@@ -52,6 +54,9 @@ public struct LinearModelFit: Sendable {
     public var rmse: Double { (residualSumOfSquares / Double(observationCount)).squareRoot() }
     /// How the normal equations were solved, and the fixed-effect sweeps used.
     public let method: LeastSquaresMethod, absorptionIterations: Int
+    /// What the design needs a reader to know, one sentence each: the reference levels chosen for
+    /// `i()` terms written without `ref`.
+    public internal(set) var designNotes: [String] = []
 
     /// K: the estimated slopes plus the fixed-effect coefficients.
     public var parameterCount: Int { coefficients.count + fixedEffectParameters }
@@ -61,7 +66,7 @@ public struct LinearModelFit: Sendable {
         throws(EstimationError) -> CovarianceEstimate
     {
         let input = CovarianceInput(bread: bread, weightedDesign: weightedDesign, weightedResiduals: weightedResiduals,
-                                    observationCount: observationCount, parameterCount: parameterCount)
+                                    observationCount: observationCount, parameterCount: parameterCount, scaledFactor: scaledFactor)
         let estimator = CovarianceEstimator(correction: correction)
         do {
             switch type {

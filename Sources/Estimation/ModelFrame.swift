@@ -36,6 +36,8 @@ public struct ModelFrame: Sendable {
     public let droppedSingletons: Int
     /// Rows dropped for a zero weight.
     public let droppedZeroWeight: Int
+    /// The reference levels chosen for `i()` terms written without `ref`, one sentence each.
+    public var referenceNotes: [String] = []
 
     /// The number of observations kept.
     public var observationCount: Int { response.count }
@@ -81,10 +83,25 @@ extension ModelFrame {
             columns.append([Double](repeating: 1, count: source.rowCount))
             names.append("(Intercept)")
         }
+        // `i(f)` without `ref` leaves out f's first level when the model has an intercept or fixed
+        // effects (or an earlier such term already spans the constant), as fixest and pyfixest do;
+        // which level that is depends on the estimation sample, so it is chosen after the drops.
+        var spansConstant = formula.hasIntercept || !formula.fixedEffects.isEmpty
+        var automaticReferences = [AutomaticReference]()
         for term in formula.fixestOrderedTerms {
+            let start = columns.count
             for (name, column) in try source.expand(term, exclusions: &exclusions) {
+                // A column named like an earlier one is the same column (`i(f, ref = 2) + i(f, ref = 1)`
+                // both give f::0): fixest's model matrix holds it once.
+                guard !names.contains(name) else { continue }
                 columns.append(column)
                 names.append(name)
+            }
+            if case let .indicator(indicator) = term, indicator.references.isEmpty, indicator.interaction == nil {
+                if spansConstant {
+                    automaticReferences.append(AutomaticReference(term: indicator.name, columns: start..<columns.count))
+                }
+                spansConstant = true
             }
         }
         var weights: [Double]? = nil
@@ -133,6 +150,15 @@ extension ModelFrame {
             reasons += ["\(dropped.zeroWeight) with zero weight", "\(singletons) singletons"]
             throw EstimationError("every row was dropped (" + reasons.joined(separator: ", ") + "): no observations left to fit")
         }
+        var referenceNotes = [String]()
+        for reference in automaticReferences.reversed() {
+            // The first level present in the sample: a level seen only in dropped rows is no level.
+            guard let position = reference.columns.first(where: { columns[$0].contains { $0 != 0 } }) else { continue }
+            let level = names[position].split(separator: "::", maxSplits: 1).last.map(String.init) ?? names[position]
+            referenceNotes.insert("\(reference.term): reference level \(level) (its first level, left out as fixest does; give ref = to choose another)", at: 0)
+            columns.remove(at: position)
+            names.remove(at: position)
+        }
         let rows = response.count
         var storage = [Double]()
         storage.reserveCapacity(rows * columns.count)
@@ -154,6 +180,13 @@ extension ModelFrame {
         self.droppedUndefinedTransforms = dropped.undefinedTransforms
         self.droppedSingletons = singletons
         self.droppedZeroWeight = dropped.zeroWeight
+        self.referenceNotes = referenceNotes
+    }
+
+    /// An `i()` term whose reference level is chosen automatically, and its columns in the design.
+    private struct AutomaticReference {
+        let term: String
+        let columns: Range<Int>
     }
 
     /// Refuses, before any column is built, a formula whose `i()` terms would make a design larger

@@ -53,14 +53,32 @@ public struct CovarianceInput: Sendable {
     public let observationCount: Int
     /// K: slopes plus non-redundant fixed-effect coefficients.
     public let parameterCount: Int
+    /// The column-scaled factor behind `bread`, when the fit kept it: sandwiches are then formed
+    /// from whitened scores, accurate for nearly collinear columns.
+    public let scaledFactor: ScaledTriangularFactor?
 
     /// Creates the input.
-    public init(bread: Matrix, weightedDesign: Matrix, weightedResiduals: [Double], observationCount: Int, parameterCount: Int) {
+    public init(bread: Matrix, weightedDesign: Matrix, weightedResiduals: [Double], observationCount: Int, parameterCount: Int,
+                scaledFactor: ScaledTriangularFactor? = nil) {
         self.bread = bread
         self.weightedDesign = weightedDesign
         self.weightedResiduals = weightedResiduals
         self.observationCount = observationCount
         self.parameterCount = parameterCount
+        self.scaledFactor = scaledFactor
+    }
+
+    /// The sandwich B (Σ± SᵀS) B for score matrices S with signs ±1 (two-way clustering subtracts
+    /// the intersection's term): through the scaled factor when there is one, else from B itself.
+    func sandwich(_ terms: [(scores: Matrix, sign: Double)]) throws(LinearAlgebraError) -> Matrix {
+        if let scaledFactor, scaledFactor.order == bread.rows {
+            var whitenedMeat = Matrix(rows: bread.rows, columns: bread.rows)
+            for term in terms { whitenedMeat = whitenedMeat + term.sign * (try scaledFactor.whitened(term.scores)).crossProduct() }
+            return try scaledFactor.sandwich(whitenedMeat: whitenedMeat)
+        }
+        var meat = Matrix(rows: bread.rows, columns: bread.rows)
+        for term in terms { meat = meat + term.sign * term.scores.crossProduct() }
+        return try Matrix.sandwich(bread: bread, meat: meat)
     }
 }
 
@@ -169,9 +187,8 @@ public struct CovarianceEstimator: Sendable {
         guard scores.columns > 0 else {
             return Self.checked(CovarianceEstimate(type: .hetero, matrix: input.bread, degreesOfFreedom: degrees, clusterCounts: [], notes: []), input: input)
         }
-        let meat = scores.crossProduct()
         let factor = correction.heteroFactor(observations: input.observationCount, parameters: input.parameterCount)
-        let matrix = factor * (try Matrix.sandwich(bread: input.bread, meat: meat))
+        let matrix = factor * (try input.sandwich([(scores, 1)]))
         return Self.checked(CovarianceEstimate(type: .hetero, matrix: matrix, degreesOfFreedom: degrees, clusterCounts: [], notes: []), input: input)
     }
 
@@ -190,9 +207,8 @@ public struct CovarianceEstimator: Sendable {
                                                    clusterCounts: clusters.map(\.count), notes: []), input: input)
         }
         if clusters.count == 1 {
-            let meat = clusterMeat(input, clusters[0])
             let factor = parameterFactor * correction.clusterFactor(clusters: smallest)
-            let matrix = factor * (try Matrix.sandwich(bread: input.bread, meat: meat))
+            let matrix = factor * (try input.sandwich([(clusterScoreSums(input, clusters[0]), 1)]))
             return Self.checked(CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: Double(smallest - 1),
                                                    clusterCounts: [smallest], notes: []), input: input)
         }
@@ -200,25 +216,39 @@ public struct CovarianceEstimator: Sendable {
         // the smaller dimension for all three terms (fixest's cluster.df = "min").
         let first = clusters[0]
         let second = clusters[1]
-        let meat = clusterMeat(input, first) + clusterMeat(input, second) - clusterMeat(input, first.intersected(with: second))
+        let terms = [(clusterScoreSums(input, first), 1.0), (clusterScoreSums(input, second), 1.0),
+                     (clusterScoreSums(input, first.intersected(with: second)), -1.0)]
         let factor = parameterFactor * correction.clusterFactor(clusters: smallest)
-        var matrix = factor * (try Matrix.sandwich(bread: input.bread, meat: meat))
+        var matrix = factor * (try input.sandwich(terms))
         var notes = [String]()
-        let (eigenvalues, vectors) = try matrix.symmetricEigen()
-        if let lowest = eigenvalues.first, lowest < 0 {
-            // As fixest does: a two-way estimate that is not positive semi-definite gets its negative
-            // eigenvalues set to zero.
-            var clipped = Matrix(rows: matrix.rows, columns: matrix.columns)
-            for (index, value) in eigenvalues.enumerated() { clipped[index, index] = max(value, 0) }
-            matrix = try vectors.multiplied(by: clipped).multiplied(by: vectors, transposeOther: true)
-            notes.append("two-way clustered vcov was not positive semi-definite; negative eigenvalues set to zero")
+        if let repaired = try Self.repairedIfNegativeDiagonal(matrix) {
+            matrix = repaired
+            notes.append("the two-way clustered covariance had a negative variance on its diagonal, so it was repaired as fixest does (Cameron, Gelbach & Miller 2011): eigenvalues below \(Self.repairFloor) raised to \(Self.repairFloor); its standard errors are approximate")
         }
         return Self.checked(CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: Double(smallest - 1),
                                                clusterCounts: clusters.map(\.count), notes: notes), input: input)
     }
 
-    /// Σ_g (X̃_gᵀû_g)(X̃_gᵀû_g)ᵀ: per-cluster score sums in one pass, their cross-product by BLAS.
-    func clusterMeat(_ input: CovarianceInput, _ cluster: ClusterVariable) -> Matrix {
+    /// The eigenvalue floor of fixest's repair (`mat_posdef_fix`, tol = 1e-10, on the final matrix).
+    static let repairFloor = 1e-10
+
+    /// The matrix with its eigenvalues raised to `repairFloor`, when one of its variances is negative;
+    /// nil when every variance is non-negative.
+    ///
+    /// fixest repairs a multiway estimate only then, and otherwise reports the matrix as it is: an
+    /// indefinite matrix with non-negative variances still gives valid-looking standard errors, and
+    /// clipping it whenever an eigenvalue is negative would also "repair" eigenvalues that are
+    /// only rounding error in a nearly singular matrix, changing standard errors that were right.
+    static func repairedIfNegativeDiagonal(_ matrix: Matrix) throws(LinearAlgebraError) -> Matrix? {
+        guard matrix.diagonal.contains(where: { $0 < 0 }) else { return nil }
+        let (eigenvalues, vectors) = try matrix.symmetricEigen()
+        var floored = Matrix(rows: matrix.rows, columns: matrix.columns)
+        for (index, value) in eigenvalues.enumerated() { floored[index, index] = max(value, repairFloor) }
+        return try vectors.multiplied(by: floored).multiplied(by: vectors, transposeOther: true)
+    }
+
+    /// The per-cluster score sums X̃_gᵀû_g (G × k) in one pass; the meat is their cross-product.
+    func clusterScoreSums(_ input: CovarianceInput, _ cluster: ClusterVariable) -> Matrix {
         let rows = input.weightedDesign.rows
         let columns = input.weightedDesign.columns
         var sums = Matrix(rows: cluster.count, columns: columns)
@@ -237,6 +267,6 @@ public struct CovarianceEstimator: Sendable {
                 }
             }
         }
-        return sums.crossProduct()
+        return sums
     }
 }

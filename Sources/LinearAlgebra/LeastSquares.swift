@@ -1,14 +1,29 @@
 // Least squares with collinearity detection.
 //
 // Goals, in order:
-// 1. Agree with the peers: a column that is (numerically) a linear combination of earlier columns is
-//    dropped, the later one in formula order, as fixest does, and reported by the caller.
-// 2. Accuracy on ill-conditioned but full-rank designs (NIST StRD Filip, Longley, Wampler): such a
-//    design is solved, not truncated. The normal equations square the condition number, so when the
-//    column-scaled cross-product's Cholesky factor shows a small pivot we switch to Householder QR on
-//    the column-scaled design, whose error grows only with the condition number itself
-//    (Golub & Van Loan, Matrix Computations, 4th ed., §5.3.8).
+// 1. Agree with the peers on which columns are collinear. Under `.fixestPivot` (what `feols`
+//    uses) the decision is fixest's: a Cholesky factorisation of the unscaled cross-product XᵀX,
+//    in formula order, leaves out a column whose squared pivot (its squared residual norm on the
+//    earlier kept columns) is below `collin.tol` (fixest's `cpp_cholesky`; Bergé 2018). The
+//    decision is taken on that rule alone; the estimates come from the solvers below.
+// 2. Accuracy on ill-conditioned but full-rank designs (NIST StRD Filip, Longley, Wampler), and on
+//    nearly collinear columns that the rule keeps: such a design is solved, not truncated. The
+//    normal equations square the condition number, so when the column-scaled cross-product's
+//    Cholesky factor shows a small pivot we switch to Householder QR on the column-scaled design,
+//    whose error grows only with the condition number itself (Golub & Van Loan, Matrix
+//    Computations, 4th ed., §5.3.8), and keep its triangular factor so that covariance sandwiches
+//    can be formed without the unscaled inverse.
 // 3. Speed: the common, well-conditioned case costs one `dsyrk` over the rows and a k x k Cholesky.
+
+/// How a least-squares solver decides that a column is collinear with earlier ones.
+public enum CollinearityRule: Sendable, Equatable {
+    /// fixest's and pyfixest's rule: the squared pivot of the unscaled cross-product's Cholesky
+    /// factor below the tolerance (`collin.tol`: fixest 1e-10, pyfixest 1e-9).
+    case fixestPivot(Double)
+    /// A column whose residual norm on the earlier columns is below this fraction of its own norm
+    /// (a scale-free rule, for designs built inside Quipu).
+    case scaledResidual(Double)
+}
 
 /// How a least-squares problem was solved.
 public enum LeastSquaresMethod: String, Sendable, Equatable {
@@ -32,24 +47,46 @@ public struct LeastSquaresSolution: Sendable {
     public let method: LeastSquaresMethod
     /// The smallest pivot of the scaled cross-product's Cholesky factor (squared), a conditioning hint.
     public let smallestScaledPivot: Double
+    /// The factorisation `XₖD⁻¹ = QR` (or `D⁻¹XₖᵀXₖD⁻¹ = RᵀR`) of the kept columns scaled to unit
+    /// norm: `(XₖᵀXₖ)⁻¹ = D⁻¹R⁻¹R⁻ᵀD⁻¹`. Sandwich estimators use it to transform scores before
+    /// squaring them, which keeps nearly collinear columns' variances accurate.
+    public let scaledFactor: ScaledTriangularFactor
 }
+
+extension LeastSquaresSolution {
+    /// The solution when every column is dropped.
+    static func empty(dropping dropped: [Int]) -> LeastSquaresSolution {
+        LeastSquaresSolution(coefficients: [], keptColumns: [], droppedColumns: dropped,
+                             inverseCrossProduct: Matrix(rows: 0, columns: 0), method: .cholesky, smallestScaledPivot: 1,
+                             scaledFactor: ScaledTriangularFactor(triangle: Matrix(rows: 0, columns: 0), norms: []))
+    }
+}
+
 
 /// Solves least-squares problems on a design matrix, detecting collinear columns.
 public struct LeastSquaresSolver: Sendable {
-    /// A column whose residual on the earlier columns has a norm below this fraction of its own norm
-    /// is treated as collinear.
-    public var collinearityTolerance: Double
+    /// How a column is judged collinear with earlier ones.
+    public var collinearity: CollinearityRule
     /// Below this smallest squared pivot of the scaled cross-product, the solver switches to QR.
     /// The normal equations lose about log10(1/pivot) digits more than QR; 1e-3 keeps at least
     /// ten correct digits on NIST's Wampler designs, and only strongly collinear designs (a
     /// regressor with R² > 0.999 on the others) pay for the QR.
     public var choleskyPivotFloor: Double
 
-    /// Creates a solver. The defaults keep NIST's Filip (smallest scaled residual about 1e-9) while
+    /// A scaled QR diagonal below this is numerical rank deficiency whatever the rule says: the
+    /// column is indistinguishable from a combination of the earlier ones in double precision.
+    static let numericalRankFloor = 1e-13
+
+    /// Creates a solver. The default keeps NIST's Filip (smallest scaled residual about 1e-9) while
     /// dropping exact dummy traps (about 1e-16).
-    public init(collinearityTolerance: Double = 1e-11, choleskyPivotFloor: Double = 1e-3) {
-        self.collinearityTolerance = collinearityTolerance
+    public init(collinearity: CollinearityRule = .scaledResidual(1e-11), choleskyPivotFloor: Double = 1e-3) {
+        self.collinearity = collinearity
         self.choleskyPivotFloor = choleskyPivotFloor
+    }
+
+    /// Creates a solver with the scale-free rule at `collinearityTolerance`.
+    public init(collinearityTolerance: Double, choleskyPivotFloor: Double = 1e-3) {
+        self.init(collinearity: .scaledResidual(collinearityTolerance), choleskyPivotFloor: choleskyPivotFloor)
     }
 
     /// Solves `min ‖y − Xb‖` for the design `design` (rows × k) and response `response`.
@@ -63,23 +100,40 @@ public struct LeastSquaresSolver: Sendable {
         let norms = (0..<columnCount).map { crossProduct[$0, $0].squareRoot() }
         let zeroColumns = (0..<columnCount).filter { !(norms[$0] > 0) || !norms[$0].isFinite }
         var candidates = (0..<columnCount).filter { !zeroColumns.contains($0) }
+        var dropped = zeroColumns
+        let qrTolerance: Double
+        switch collinearity {
+        case let .fixestPivot(tolerance) where tolerance > 0:
+            let excluded = Self.excludedByPivot(crossProduct: crossProduct, columns: candidates, tolerance: tolerance)
+            candidates.removeAll { excluded.contains($0) }
+            dropped = (dropped + excluded).sorted()
+            qrTolerance = Self.numericalRankFloor
+        case .fixestPivot:
+            // A tolerance of 0 turns the rule off: the squared pivots of an ill-conditioned XᵀX go
+            // negative by rounding, so only the scaled QR can tell what is exactly collinear.
+            qrTolerance = Self.numericalRankFloor
+        case let .scaledResidual(tolerance):
+            qrTolerance = tolerance
+        }
+        guard !candidates.isEmpty else { return .empty(dropping: dropped) }
 
         if let fast = try choleskySolution(crossProduct: crossProduct, crossResponse: crossResponse,
                                            norms: norms, columns: candidates) {
             return LeastSquaresSolution(
-                coefficients: fast.coefficients, keptColumns: candidates, droppedColumns: zeroColumns,
-                inverseCrossProduct: fast.inverse, method: .cholesky, smallestScaledPivot: fast.smallestPivot)
+                coefficients: fast.coefficients, keptColumns: candidates, droppedColumns: dropped,
+                inverseCrossProduct: fast.inverse, method: .cholesky, smallestScaledPivot: fast.smallestPivot,
+                scaledFactor: ScaledTriangularFactor(triangle: fast.factor, norms: candidates.map { norms[$0] }))
         }
 
         // QR path: drop, one at a time, the first column whose scaled residual norm is negligible.
         // An unpivoted QR leaves the leading columns' factor untouched by later ones, so the first
         // small diagonal element identifies exactly the column fixest would drop.
-        var dropped = zeroColumns
         while true {
             let factor = try scaledQR(design: design, response: response, norms: norms, columns: candidates)
             let order = candidates.count
-            if let position = (0..<order).first(where: { abs(factor[$0, $0]) < collinearityTolerance }) {
+            if let position = (0..<order).first(where: { abs(factor[$0, $0]) < qrTolerance }) {
                 dropped.append(candidates.remove(at: position))
+                guard !candidates.isEmpty else { return .empty(dropping: dropped.sorted()) }
                 continue
             }
             let triangle = factor.selecting(rows: Array(0..<order), columns: Array(0..<order))
@@ -103,13 +157,14 @@ public struct LeastSquaresSolver: Sendable {
             let smallest = (0..<order).map { factor[$0, $0] * factor[$0, $0] }.min() ?? 1
             return LeastSquaresSolution(
                 coefficients: coefficients, keptColumns: candidates, droppedColumns: dropped.sorted(),
-                inverseCrossProduct: inverse, method: .qr, smallestScaledPivot: smallest)
+                inverseCrossProduct: inverse, method: .qr, smallestScaledPivot: smallest,
+                scaledFactor: ScaledTriangularFactor(triangle: triangle, norms: candidates.map { norms[$0] }))
         }
     }
 
     /// The Cholesky solution, or `nil` when the scaled cross-product is too ill-conditioned for it.
     private func choleskySolution(crossProduct: Matrix, crossResponse: [Double], norms: [Double], columns: [Int])
-        throws(LinearAlgebraError) -> (coefficients: [Double], inverse: Matrix, smallestPivot: Double)?
+        throws(LinearAlgebraError) -> (coefficients: [Double], inverse: Matrix, smallestPivot: Double, factor: Matrix)?
     {
         let order = columns.count
         var scaled = Matrix(rows: order, columns: order)
@@ -132,7 +187,35 @@ public struct LeastSquaresSolver: Sendable {
         let scaledCoefficients = try factor.solveUpperTriangular(intermediate)
         let scaledInverse = try factor.inverseFromUpperFactor()
         let (coefficients, inverse) = unscale(scaledCoefficients, scaledInverse, norms: norms, columns: columns)
-        return (coefficients, inverse, smallest)
+        return (coefficients, inverse, smallest, factor)
+    }
+
+    /// The columns fixest leaves out: a Cholesky factorisation of the unscaled cross-product in
+    /// column order, skipping a column (and leaving it out of later pivots) when its squared pivot
+    /// is below `tolerance`.
+    static func excludedByPivot(crossProduct: Matrix, columns: [Int], tolerance: Double) -> [Int] {
+        let order = columns.count
+        var lower = Matrix(rows: order, columns: order)
+        var kept = [Int]()
+        var excluded = [Int]()
+        for (j, column) in columns.enumerated() {
+            var pivot = crossProduct[column, column]
+            for k in kept { pivot -= lower[j, k] * lower[j, k] }
+            // NaN fails the comparison and is excluded with the small pivots.
+            guard pivot >= tolerance else {
+                excluded.append(column)
+                continue
+            }
+            let root = pivot.squareRoot()
+            lower[j, j] = root
+            for i in (j + 1)..<max(order, j + 1) {
+                var value = crossProduct[columns[i], column]
+                for k in kept { value -= lower[i, k] * lower[j, k] }
+                lower[i, j] = value / root
+            }
+            kept.append(j)
+        }
+        return excluded
     }
 
     /// The correction δ solving RᵀR δ = (XD⁻¹)ᵀ(y − XD⁻¹b) for scaled coefficients b.

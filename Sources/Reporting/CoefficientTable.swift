@@ -81,7 +81,7 @@ public struct CoefficientTable: Sendable {
         self.withinR2 = fit.withinR2
         self.rmse = fit.rmse
         self.confidenceLevel = confidenceLevel
-        var notes = covariance.notes
+        var notes = fit.designNotes + covariance.notes
         if !fit.absorbedNames.isEmpty {
             let effects = fit.fixedEffects.map(\.name).joined(separator: ", ")
             notes.append("absorbed by the fixed effects (\(effects)), as they do not vary within them, and dropped: " + fit.absorbedNames.joined(separator: ", "))

@@ -34,6 +34,9 @@ struct FeolsCommand: ParsableCommand {
     @Option(name: .customLong("fixef-iter"), help: "Most sweeps of the fixed-effect absorption.")
     var fixefIterations: Int = 10_000
 
+    @Option(name: .customLong("collin-tol"), help: "fixest's collin.tol: a regressor whose squared Cholesky pivot on the demeaned cross-product is below it is dropped as collinear (pyfixest's default 1e-9; fixest's 1e-10). 0 turns the rule off: only columns collinear to double precision (scaled QR residual below 1e-13) are dropped.")
+    var collinearityTolerance: Double = 1e-9
+
     @Flag(name: .customLong("keep-singletons"), help: "Keep fixed-effect singletons (removed by default, as in fixest 0.13).")
     var keepSingletons = false
 
@@ -45,6 +48,7 @@ struct FeolsCommand: ParsableCommand {
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, got \(level)") }
         guard fixefTolerance > 0 else { throw ValidationError("--fixef-tol must be positive") }
         guard fixefIterations >= 1 else { throw ValidationError("--fixef-iter must be at least 1") }
+        guard collinearityTolerance >= 0, collinearityTolerance.isFinite else { throw ValidationError("--collin-tol must be a non-negative number, got \(collinearityTolerance)") }
     }
 
     func run() throws {
@@ -75,7 +79,8 @@ struct FeolsCommand: ParsableCommand {
             // copies, wild re-estimates non-nested fixed effects in each draw.
             let bootstrapFrame: ModelFrame? = resampling.bootstrap != nil ? frame : nil
             let fit = try LinearModel.fit(consume frame, options: LinearModelOptions(
-                fixedEffectTolerance: fixefTolerance, fixedEffectMaxIterations: fixefIterations, threads: execution.threads))
+                fixedEffectTolerance: fixefTolerance, fixedEffectMaxIterations: fixefIterations, threads: execution.threads,
+                collinearityTolerance: collinearityTolerance))
             let solveSeconds = Self.seconds(since: solveStart)
             let covarianceStart = DispatchTime.now()
             let estimate = try fit.covariance(covariance)

@@ -12,12 +12,13 @@ func repositoryPath(_ relative: String) -> String { repositoryRoot.appendingPath
 
 /// Reads a CSV, builds the frame and fits, the same pipeline as `quipu feols`.
 func fitModel(data: String, formula: String, weights: String? = nil, clusters: [String] = [],
-              removeSingletons: Bool = true, tolerance: Double = 1e-10) throws -> LinearModelFit {
+              removeSingletons: Bool = true, tolerance: Double = 1e-10, collinearityTolerance: Double = 1e-9) throws -> LinearModelFit {
     let parsed = try ModelFormula.parse(formula)
     let table = try CSVReader.read(path: repositoryPath(data))
     let frame = try ModelFrame(table: table, formula: parsed,
                                options: ModelFrameOptions(weights: weights, clusters: clusters, removeSingletons: removeSingletons))
-    return try LinearModel.fit(frame, options: LinearModelOptions(fixedEffectTolerance: tolerance, threads: 2))
+    return try LinearModel.fit(frame, options: LinearModelOptions(fixedEffectTolerance: tolerance, threads: 2,
+                                                               collinearityTolerance: collinearityTolerance))
 }
 
 /// The log relative error: the number of correct significant digits, capped at 15.
