@@ -3,12 +3,14 @@ extension PeruSimulation {
     /// The truth CSV header.
     public static let truthColumns = [
         "kind", "programme", "outcome", "cohort", "year", "event_time", "size_class", "aggregated",
-        "n", "n_positive", "log_effect", "level_effect",
+        "n", "n_positive", "log_effect", "level_effect", "log_ratio_of_means", "mean_y1", "mean_y0",
     ]
 
     /// Cells (`kind` = `cell`) then aggregates (`simple`, `simple_cohort_size`, `event_time`,
     /// `cohort`, `size_class`), one row per outcome; fields that do not apply are empty.
-    /// `log_effect` has 6 decimals, `level_effect` (USD or jobs) 3.
+    /// `log_effect` and `log_ratio_of_means` have 6 decimals, `level_effect`, `mean_y1` and
+    /// `mean_y0` (USD or jobs) 3. The ratio columns come last, so readers that find columns by
+    /// position before they were added still read the same fields.
     public func truthCSV() -> String {
         var text = Self.truthColumns.joined(separator: ",") + "\n"
         for cell in truth.cells {
@@ -33,6 +35,9 @@ extension PeruSimulation {
         fields.append(String(effect.nPositive))
         fields.append(effect.logEffect.map { FixedPoint.format($0, decimals: 6) } ?? "")
         fields.append(effect.levelEffect.map { FixedPoint.format($0, decimals: 3) } ?? "")
+        fields.append(effect.logRatioOfMeans.map { FixedPoint.format($0, decimals: 6) } ?? "")
+        fields.append(effect.meanTreated.map { FixedPoint.format($0, decimals: 3) } ?? "")
+        fields.append(effect.meanUntreated.map { FixedPoint.format($0, decimals: 3) } ?? "")
         return fields.joined(separator: ",") + "\n"
     }
 
@@ -50,6 +55,9 @@ extension PeruSimulation {
             ("definitions", .object([
                 ("log_effect", .string("mean of log(Y1) - log(Y0) over treated firm-years observed with Y > 0")),
                 ("level_effect", .string("mean of Y1 - Y0 (USD or jobs) over treated firm-years observed, zeros included")),
+                ("log_ratio_of_means", .string("log(mean_y1 / mean_y0) over treated firm-years observed, zeros included: the proportional effect Poisson regression (fepois) targets, where log-OLS targets log_effect; null where mean_y0 is 0 and in simple_cohort_size")),
+                ("mean_y1", .string("mean of Y1, the observed treated outcome (USD or jobs), over the n treated firm-years, zeros included")),
+                ("mean_y0", .string("mean of Y0, the same firm-years without this programme (USD or jobs), zeros included")),
                 ("counterfactual", .string("the same firm-year without this programme, the other programme at its actual status")),
                 ("simple", .string("all post-support firm-years pooled (cells weighted by n_positive or n)")),
                 ("simple_cohort_size", .string("cells weighted by cohort size (firms of the cohort in the panel)")),
@@ -97,6 +105,9 @@ extension PeruSimulation {
             ("n", .raw(String(effect.n))), ("n_positive", .raw(String(effect.nPositive))),
             ("log_effect", .raw(effect.logEffect.map { FixedPoint.format($0, decimals: 6) } ?? "null")),
             ("level_effect", .raw(effect.levelEffect.map { FixedPoint.format($0, decimals: 3) } ?? "null")),
+            ("log_ratio_of_means", .raw(effect.logRatioOfMeans.map { FixedPoint.format($0, decimals: 6) } ?? "null")),
+            ("mean_y1", .raw(effect.meanTreated.map { FixedPoint.format($0, decimals: 3) } ?? "null")),
+            ("mean_y0", .raw(effect.meanUntreated.map { FixedPoint.format($0, decimals: 3) } ?? "null")),
         ])
     }
 

@@ -6,7 +6,11 @@
 /// and not in the monitoring gap:
 /// - `logEffect`: mean of log(Y₁) − log(Y₀) over those with a positive outcome (support never
 ///   turns a zero into a positive value, so this is the ATT of log Y among exporters, etc.);
-/// - `levelEffect`: mean of Y₁ − Y₀ in USD or jobs over all of them, zeros included.
+/// - `levelEffect`: mean of Y₁ − Y₀ in USD or jobs over all of them, zeros included;
+/// - `logRatioOfMeans`: log(mean Y₁ / mean Y₀) over all of them, zeros included: the
+///   proportional effect that Poisson regression (`fepois`) targets, where log-OLS targets
+///   `logEffect`. The two differ because the ratio weights firm-years by their level (large
+///   exporters dominate) and takes the log after averaging rather than before.
 /// Pre-support effects are zero by construction (no anticipation), so pre-period cells are
 /// not listed. Cohorts treated from the first panel year on (PUM 2004 by default) have no
 /// untreated year to compare with: their cells are listed with `aggregated` false and left
@@ -22,6 +26,15 @@ public struct SimulationTruth: Sendable {
         public let logEffect: Double?
         /// Mean level effect (USD or jobs); nil without observations.
         public let levelEffect: Double?
+        /// Mean Y₁ (the observed treated outcome) over the `n` firm-years, zeros included; nil
+        /// without observations or where the ratio is not defined (`simpleCohortSize`).
+        public let meanTreated: Double?
+        /// Mean Y₀ (the same firm-years without the programme), zeros included; nil as `meanTreated`.
+        public let meanUntreated: Double?
+        /// log(meanTreated / meanUntreated), the ratio estimand of Poisson regression; nil when
+        /// either mean is absent or mean Y₀ is 0 (support never turns a zero into a positive value,
+        /// so mean Y₁ is then 0 too and there is no proportional effect to speak of).
+        public let logRatioOfMeans: Double?
     }
 
     /// The effect of one programme on one outcome for one cohort in one year.
@@ -48,7 +61,9 @@ public struct SimulationTruth: Sendable {
         /// (`n_positive` for the log effect, `n` for the level effect).
         case simple
         /// Cells weighted by cohort size (firms of the cohort in the panel), as in Callaway and
-        /// Sant'Anna's simple aggregation; only cells with observations count.
+        /// Sant'Anna's simple aggregation; only cells with observations count. Its ratio fields
+        /// are nil: a ratio of cohort-size-weighted means is no standard Poisson target, and the
+        /// pooled `simple` ratio is the one to compare Poisson estimates with.
         case simpleCohortSize = "simple_cohort_size"
         /// Firm-years pooled by years since support (the dynamic profile).
         case eventTime = "event_time"

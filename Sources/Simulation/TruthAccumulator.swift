@@ -9,10 +9,16 @@ struct TruthAccumulator {
         var positive = 0
         var logSum = 0.0
         var levelSum = 0.0
+        /// Sums of Y₁ and of Y₀, zeros included, for the ratio of means. The outcomes are whole
+        /// numbers, so these sums are exact (below 2^53, about 9·10^15) and need no fixed order.
+        var treatedTotal = 0.0
+        var untreatedTotal = 0.0
 
         mutating func add(treated: Int64, untreated: Int64) {
             n += 1
             levelSum += Double(treated - untreated)
+            treatedTotal += Double(treated)
+            untreatedTotal += Double(untreated)
             if treated > 0, untreated > 0 {
                 positive += 1
                 logSum += DeterministicMath.log(Double(treated)) - DeterministicMath.log(Double(untreated))
@@ -21,14 +27,21 @@ struct TruthAccumulator {
 
         static func + (lhs: Sums, rhs: Sums) -> Sums {
             Sums(n: lhs.n + rhs.n, positive: lhs.positive + rhs.positive,
-                 logSum: lhs.logSum + rhs.logSum, levelSum: lhs.levelSum + rhs.levelSum)
+                 logSum: lhs.logSum + rhs.logSum, levelSum: lhs.levelSum + rhs.levelSum,
+                 treatedTotal: lhs.treatedTotal + rhs.treatedTotal,
+                 untreatedTotal: lhs.untreatedTotal + rhs.untreatedTotal)
         }
 
         var effect: SimulationTruth.Effect {
+            // Both means share the denominator n, so their ratio is the ratio of the totals.
             SimulationTruth.Effect(
                 n: n, nPositive: positive,
                 logEffect: positive > 0 ? logSum / Double(positive) : nil,
-                levelEffect: n > 0 ? levelSum / Double(n) : nil)
+                levelEffect: n > 0 ? levelSum / Double(n) : nil,
+                meanTreated: n > 0 ? treatedTotal / Double(n) : nil,
+                meanUntreated: n > 0 ? untreatedTotal / Double(n) : nil,
+                logRatioOfMeans: untreatedTotal > 0 && treatedTotal > 0
+                    ? DeterministicMath.log(treatedTotal / untreatedTotal) : nil)
         }
     }
 
@@ -138,7 +151,8 @@ struct TruthAccumulator {
         let effect = SimulationTruth.Effect(
             n: n, nPositive: positive,
             logEffect: logWeight > 0 ? logNumerator / logWeight : nil,
-            levelEffect: levelWeight > 0 ? levelNumerator / levelWeight : nil)
+            levelEffect: levelWeight > 0 ? levelNumerator / levelWeight : nil,
+            meanTreated: nil, meanUntreated: nil, logRatioOfMeans: nil)
         return SimulationTruth.Aggregate(kind: .simpleCohortSize, programme: programme, outcome: outcome,
                                          cohort: nil, eventTime: nil, sizeClass: nil, effect: effect)
     }

@@ -93,12 +93,15 @@ struct TruthTests {
     @Test func truthFilesHaveTheDocumentedShape() throws {
         let simulation = try #require(defaultRun)
         let csv = simulation.truthCSV().split(separator: "\n")
-        #expect(csv.first == "kind,programme,outcome,cohort,year,event_time,size_class,aggregated,n,n_positive,log_effect,level_effect")
+        let header = "kind,programme,outcome,cohort,year,event_time,size_class,aggregated,n,n_positive,log_effect,level_effect,"
+            + "log_ratio_of_means,mean_y1,mean_y0"
+        #expect(csv.first.map(String.init) == header)
         #expect(csv.count == 1 + simulation.truth.cells.count + simulation.truth.aggregates.count)
         #expect(csv.contains { $0.hasPrefix("simple,pum,export_non_eu,") })
         let json = simulation.truthJSON()
         #expect(json.hasPrefix("{\n  \"dataset\": "))
         #expect(json.contains("\"simple_cohort_size\": {"))
         #expect(json.contains("\"event_time\": ["))
+        #expect(json.contains("\"log_ratio_of_means\": "))
     }
 }
