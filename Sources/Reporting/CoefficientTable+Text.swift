@@ -10,7 +10,9 @@ extension CoefficientTable {
             lines.append("Fixed-effects: " + fixedEffects.map { "\($0.name): \($0.levels)" }.joined(separator: ",  "))
         }
         if let weights { lines.append("Weights: \(weights)") }
-        lines.append("Standard-errors: \(covarianceDescription); t with \(NumberFormat.significant(degreesOfFreedom)) df")
+        // Zero degrees of freedom leave no t distribution to test against (see the note).
+        let distribution = degreesOfFreedom > 0 ? "t with \(NumberFormat.significant(degreesOfFreedom)) df" : "inference undefined (0 df)"
+        lines.append("Standard-errors: \(covarianceDescription); \(distribution)")
         let level = NumberFormat.significant(confidenceLevel * 100, digits: 3)
         let header = ["", "Estimate", "Std. Error", "t value", "Pr(>|t|)", "", "\(level)% low", "\(level)% high"]
         var cells = rows.map { row in
