@@ -5,8 +5,8 @@ import Foundation
 /// As in fixest's `etable`, renaming comes first and `--keep`/`--drop` apply to the new names
 /// ("applied post aliasing"); each is a list of regular expressions, a name matching any of
 /// them is kept (dropped), and a pattern that starts with `!` selects the names it does not
-/// match. Renaming also applies to dependent variables, fixed effects and cluster variables (fixest's
-/// `dict`).
+/// match. Renaming also applies to dependent variables, fixed effects and cluster variables
+/// (fixest's `dict`).
 public struct CoefficientSelection {
     /// One `--keep` or `--drop` pattern.
     struct Pattern {

@@ -14,10 +14,10 @@ struct TableCommand: ParsableCommand {
             aggregates are shown when --keep names them.
 
             Examples:
-              quipu feols --data d.csv --formula "y ~ x | firm" --format json --output a.json
-              quipu feols --data d.csv --formula "y ~ x | firm + year" --format json --output b.json
+              quipu feols --data d.csv --formula "y ~ x | firm" --format json > a.json
+              quipu feols --data d.csv --formula "y ~ x | firm + year" --format json > b.json
               quipu table a.json b.json --format latex --output table.tex
-              quipu did ... --estimator all --format json | quipu table - --keep "^ATT$|^e"
+              quipu did ... --format json | quipu table - --keep "^ATT$|^e"
             """
     )
 
@@ -126,7 +126,7 @@ extension RegressionTable.Statistic: EnumerableFlag {
 
     public static func help(for value: Self) -> ArgumentHelp? {
         switch value {
-        case .standardError: return "Standard errors in parentheses below the estimates (default)."
+        case .standardError: return "Standard errors in parentheses below the estimates."
         case .confidenceInterval: return "Confidence intervals [low; high] below the estimates, at each run's --level."
         case .tStatistic: return "t statistics in parentheses below the estimates."
         }
