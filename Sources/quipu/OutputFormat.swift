@@ -20,3 +20,8 @@ enum DescribeFormat: String, OutputFormatChoice {
 enum TrendsFormat: String, OutputFormatChoice {
     case text, csv, json
 }
+
+/// `quipu table`'s formats.
+enum TableFormat: String, OutputFormatChoice {
+    case text, markdown, latex, html, csv, json
+}

@@ -6,6 +6,8 @@ typealias OutputOptions = FormattedOutputOptions<OutputFormat>
 typealias DescribeOutputOptions = FormattedOutputOptions<DescribeFormat>
 /// Options of `quipu trends`.
 typealias TrendsOutputOptions = FormattedOutputOptions<TrendsFormat>
+/// Options of `quipu table`.
+typealias TableOutputOptions = FormattedOutputOptions<TableFormat>
 
 /// Where and how results are written.
 struct FormattedOutputOptions<Format: OutputFormatChoice>: ParsableArguments {
