@@ -15,6 +15,7 @@ struct FeolsCommand: ParsableCommand {
     )
 
     @OptionGroup var input: DataOptions
+    @OptionGroup var rows: SubsetOptions
 
     @Option(name: .long, help: "fixest-style formula, e.g. \"y ~ treat + x | firm + year\".")
     var formula: String
@@ -61,7 +62,7 @@ struct FeolsCommand: ParsableCommand {
             }
             var needed = parsed.variables.union(clusters)
             if let weights { needed.insert(weights) }
-            let table = try input.read(columns: needed, threads: execution.threads)
+            let (table, subsetSummary) = try rows.read(input, columns: needed, threads: execution.threads)
             let readStatistics = table.readStatistics
             execution.limitBLASThreads(rows: table.rowCount)
             let fitStart = DispatchTime.now()
@@ -81,6 +82,7 @@ struct FeolsCommand: ParsableCommand {
             let estimate = try fit.covariance(covariance)
             let covarianceSeconds = Self.seconds(since: covarianceStart)
             var results = CoefficientTable(fit: fit, covariance: estimate, weights: weights, confidenceLevel: level)
+            results.subset = subsetSummary
             if resampling.bootstrap != nil {
                 let runner = BootstrapRunner(options: resampling, covariance: covariance, level: level, threads: execution.threads)
                 results.bootstraps = try runner.run(fit: fit, frame: bootstrapFrame)
