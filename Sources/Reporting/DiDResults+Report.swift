@@ -41,7 +41,7 @@ extension DiDResults {
         if let bacon { pairs.append(("bacon", bacon.json)) }
         pairs += staggeredJSON
         pairs.append(("notes", .array(notes.map { .string($0) })))
-        return .object(pairs)
+        return JSONValue.object(pairs).addingSubset(subset)
     }
 
     /// A plain-text report.
@@ -50,6 +50,7 @@ extension DiDResults {
                      "Panel: \(unit) × \(time); observations: \(observationCount); standard errors: \(covariance)"
                          + (clusterCount.map { " (\($0) clusters)" } ?? ""),
                      "Cohorts: " + cohortSizes.map { "\($0.cohort.map(String.init) ?? "never treated"): \($0.units)" }.joined(separator: ", ")]
+        if let subset { lines.insert(subset.line, at: 1) }
         lines += staggeredTextLines
         if !estimates.isEmpty && staggered.contains(where: { $0.estimator != .twfe }) {
             lines.append("")
@@ -102,6 +103,7 @@ extension DiDResults {
         if estimates.isEmpty { lines = [] }
         lines += staggeredMarkdownLines
         lines.append("")
+        if let subset { lines.append("Sample: \(subset.line).") }
         lines.append("Outcome `\(outcome)`; \(observationCount) observations; standard errors \(covariance).")
         if let test = pretrendTest {
             lines.append("Pre-trend test: F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees))) = \(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue)).")

@@ -15,6 +15,7 @@ struct DidCommand: ParsableCommand {
     )
 
     @OptionGroup var input: DataOptions
+    @OptionGroup var rows: SubsetOptions
 
     @Option(name: .long, help: "The outcome: a column, or a function of one such as log(sales).")
     var outcome: String
@@ -167,11 +168,12 @@ struct DidCommand: ParsableCommand {
             let outcomeColumns = try ModelFormula.parse("\(outcome) ~ 1").response.variables
             var columns = panel.columns.union(covariateNames).union(outcomeColumns).union(covariance.clusterVariables).union(feColumns)
             if let weights { columns.insert(weights) }
-            let table = try input.read(columns: columns, threads: execution.threads)
+            let (table, subsetSummary) = try rows.read(input, columns: columns, threads: execution.threads)
             try refuseTextCovariates(covariateNames, in: table)
             let read = DispatchTime.now()
             execution.limitBLASThreads(rows: table.rowCount)
-            let results = try DiDAnalysis.run(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment, options: options)
+            var results = try DiDAnalysis.run(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment, options: options)
+            results.recordSubset(subsetSummary)
             let estimated = DispatchTime.now()
             var chart: String? = nil
             if plot != nil {

@@ -13,11 +13,13 @@ extension FeolsCommand {
     /// subgroup) is reported as failed, with its reason, on standard error and in the output,
     /// and the others are kept; the command fails (exit 1, nothing written) only when every
     /// model fails.
-    func runMultiple(_ models: MultipleEstimation, table: DataTable, covariance: CovarianceType, clusters: [String],
+    func runMultiple(_ models: MultipleEstimation, table: DataTable, subset: SubsetSummary?, covariance: CovarianceType, clusters: [String],
                      started: DispatchTime) throws {
         let fitStart = DispatchTime.now()
         let list = try models.run(on: table, command: "feols") { modelTable, formula in
-            try estimate(table: modelTable, formula: formula, covariance: covariance, clusters: clusters).results
+            var results = try estimate(table: modelTable, formula: formula, covariance: covariance, clusters: clusters).results
+            results.subset = subset
+            return results
         }
         let failures = list.models.enumerated().filter { $0.element.failure != nil }
         if failures.count == list.models.count {

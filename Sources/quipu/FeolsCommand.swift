@@ -15,6 +15,7 @@ struct FeolsCommand: ParsableCommand {
     )
 
     @OptionGroup var input: DataOptions
+    @OptionGroup var rows: SubsetOptions
 
     @Option(name: .long, help: "fixest-style formula, e.g. \"y ~ treat + x | firm + year\"; c(y1, y2) ~ ..., sw(x1, x2) and csw(x1, x2) estimate several models.")
     var formula: String
@@ -61,11 +62,11 @@ struct FeolsCommand: ParsableCommand {
             var shared = Set(clusters)
             if let weights { shared.insert(weights) }
             let models = MultipleEstimation(formulas: formulas, split: splitting.sampleSplit, sharedColumns: shared)
-            let table = try input.read(columns: models.columns, threads: execution.threads)
+            let (table, subsetSummary) = try rows.read(input, columns: models.columns, threads: execution.threads)
             let readStatistics = table.readStatistics
             execution.limitBLASThreads(rows: table.rowCount)
             if models.isMultiple {
-                try runMultiple(models, table: table, covariance: covariance, clusters: clusters, started: start)
+                try runMultiple(models, table: table, subset: subsetSummary, covariance: covariance, clusters: clusters, started: start)
                 return
             }
             guard let parsed = formulas.variants.first?.formula else { throw CommandError("the formula gives no model") }
@@ -73,7 +74,8 @@ struct FeolsCommand: ParsableCommand {
             // `consume` ends the table here, so its columns are freed as the frame takes them over.
             let fitted = try estimate(table: consume table, formula: parsed, covariance: covariance, clusters: clusters)
             let fitSeconds = Self.seconds(since: fitStart)
-            let results = fitted.results
+            var results = fitted.results
+            results.subset = subsetSummary
             switch output.format {
             case .text: try output.emit(results.text)
             case .json: try output.emit(results.json.serialized() + "\n")
