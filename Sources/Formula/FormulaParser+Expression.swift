@@ -3,12 +3,12 @@ extension FormulaParser {
     /// Functions fixest users commonly write that this parser does not support, with the
     /// reason shown instead of a bare "unknown function".
     private static let unsupportedFunctions: [String: String] = [
-        "c": "multiple estimation with c() is not supported",
-        "sw": "stepwise estimation with sw() is not supported",
-        "sw0": "stepwise estimation with sw0() is not supported",
-        "csw": "stepwise estimation with csw() is not supported",
-        "csw0": "stepwise estimation with csw0() is not supported",
-        "mvsw": "stepwise estimation with mvsw() is not supported",
+        "c": "c() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
+        "sw": "sw() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
+        "sw0": "sw0() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
+        "csw": "csw() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
+        "csw0": "csw0() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
+        "mvsw": "mvsw() is not supported; use sw(), csw(), sw0() or csw0()",
         "factor": "factor() is not supported; use i(f) for factor indicators",
         "as.factor": "as.factor() is not supported; use i(f) for factor indicators",
         "l": "lag operators such as l() are not supported",

@@ -36,7 +36,7 @@ private let errorCases: [ErrorCase] = [
     ErrorCase("i(f) ~ x", at: 0, "i() cannot be the response"),
     ErrorCase("1 ~ x", at: 0, "not a number"),
     ErrorCase("y1 + y2 ~ x", at: 3, "single variable or function call"),
-    ErrorCase("c(y1, y2) ~ x", at: 0, "multiple estimation"),
+    ErrorCase("c(y1, y2) ~ x", at: 0, "c() stands for several models"),
     // Dangling operators.
     ErrorCase("y ~ x1 + + x2", at: 9, "expected a term after '+'"),
     ErrorCase("y ~ x1 +", at: 8, "expected a term after '+'"),
@@ -67,7 +67,7 @@ private let errorCases: [ErrorCase] = [
     ErrorCase("y ~ I(x + 'a')", at: 10, "cannot be used in arithmetic"),
     ErrorCase("y > 0 ~ x", at: 2, "must be inside I()"),
     ErrorCase("y ~ x > 0", at: 6, "must be inside I()"),
-    ErrorCase("y ~ sw(x1, x2)", at: 4, "stepwise estimation"),
+    ErrorCase("y ~ sw(x1, x2)", at: 4, "sw() stands for several models"),
     ErrorCase("y ~ factor(f)", at: 4, "use i(f)"),
     ErrorCase("y ~ log()", at: 8, "log() needs an argument"),
     ErrorCase("y ~ log(x, 2)", at: 9, "single argument"),
