@@ -67,6 +67,12 @@ def label(rows: int) -> str:
     return f"10^{exponent}" if rows == 10 ** exponent else str(rows)
 
 
+def file_label(rows: int) -> str:
+    """1e6 for 10^6 rows (the generator's naming in the README), else the count."""
+    exponent = len(str(rows)) - 1
+    return f"1e{exponent}" if rows == 10 ** exponent else str(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=parse_count, action="append", help="row counts (repeatable)")
@@ -78,7 +84,7 @@ def main() -> None:
     reps_list = args.reps or [3] * len(rows_list)
     configs = []
     for rows, reps in zip(rows_list, reps_list + [reps_list[-1]] * (len(rows_list) - len(reps_list))):
-        path = os.path.join(HERE, "data", f"poisson_{label(rows).replace('^', 'e')}.csv")
+        path = os.path.join(HERE, "data", f"poisson_{file_label(rows)}.csv")
         if not os.path.exists(path):
             subprocess.run([sys.executable, os.path.join(HERE, "generate_poisson_panel.py"), "--rows", str(rows), "--output", path], check=True)
         with open(path, "rb") as fh:  # warm the page cache
