@@ -73,6 +73,10 @@ extension PoissonModel {
         var working = [Double](repeating: 0, count: rows)
         var demeanedWorking = [Double](repeating: 0, count: rows)
         var weights = [Double](repeating: 0, count: rows)
+        var roots = [Double](repeating: 0, count: rows)
+        var weightedWorking = [Double](repeating: 0, count: rows)
+        var residuals = [Double](repeating: 0, count: rows)
+        var weightedDesign = Matrix(rows: rows, columns: 0)
         var sweeps = 0
 
         for iteration in 1...max(options.maxIterations, 1) {
@@ -113,13 +117,18 @@ extension PoissonModel {
                     }
                 }
             }
-            let roots = weights.map { $0.squareRoot() }
-            var weightedDesign = demeaned
-            for column in 0..<weightedDesign.columns {
-                for index in 0..<rows { weightedDesign.values[column * rows + index] *= roots[index] }
+            // The N-sized buffers are filled in place, not allocated afresh in every iteration.
+            if weightedDesign.columns != demeaned.columns { weightedDesign = Matrix(rows: rows, columns: demeaned.columns) }
+            demeaned.values.withUnsafeBufferPointer { source in
+                weightedDesign.values.withUnsafeMutableBufferPointer { target in
+                    for index in 0..<rows { roots[index] = weights[index].squareRoot() }
+                    for column in 0..<demeaned.columns {
+                        let offset = column * rows
+                        for index in 0..<rows { target[offset + index] = source[offset + index] * roots[index] }
+                    }
+                }
             }
-            var weightedWorking = demeanedWorking
-            for index in 0..<rows { weightedWorking[index] *= roots[index] }
+            for index in 0..<rows { weightedWorking[index] = demeanedWorking[index] * roots[index] }
             let solution = try LinearModel.solve(design: weightedDesign, response: weightedWorking, fixedEffectCount: factors.count)
             if !solution.droppedColumns.isEmpty {
                 collinear += solution.droppedColumns.map { columns[$0] }
@@ -128,7 +137,7 @@ extension PoissonModel {
                 columns = solution.keptColumns.map { columns[$0] }
             }
             // The working residual z̃ − X̃β; the new linear predictor is z minus it.
-            var residuals = demeanedWorking
+            for index in 0..<rows { residuals[index] = demeanedWorking[index] }
             if !solution.coefficients.isEmpty {
                 do {
                     try demeaned.subtractProduct(solution.coefficients, from: &residuals)
