@@ -120,6 +120,10 @@ extension DiDResults {
         lines += staggeredMarkdownLines
         lines.append("")
         lines.append("Outcome `\(outcome)`; \(observationCount) observations; standard errors \(covariance).")
+        if model == .poisson {
+            lines.append("Poisson pseudo-maximum likelihood: estimates in log points (z tests); as % changes, 100·(exp(b) − 1): "
+                         + estimates.map { "\($0.estimand)\($0.eventTime.map { " \($0)" } ?? "") \(NumberFormat.significant(100 * expm1($0.estimate), digits: 4))%" }.joined(separator: ", ") + ".")
+        }
         if let test = pretrendTest {
             lines.append("Pre-trend test: F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees))) = \(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue)).")
         }
