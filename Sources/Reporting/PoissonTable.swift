@@ -96,11 +96,18 @@ public struct PoissonTable: Sendable {
                 : "regressor" + (fit.separatingRegressors.count == 1 ? " " : "s ") + fit.separatingRegressors.joined(separator: ", ")
             notes.append("separation: \(cause) perfectly predicts y = 0 on \(fit.droppedSeparated) \(fit.droppedSeparated == 1 ? "observation" : "observations"), which were dropped before fitting (as ppmlhdfe does); the estimates exist only without them")
         }
-        if !fit.absorbedNames.isEmpty {
-            let effects = fit.fixedEffects.map(\.name).joined(separator: ", ")
-            notes.append("absorbed by the fixed effects (\(effects)), as they do not vary within them, and dropped: " + fit.absorbedNames.joined(separator: ", "))
+        // A separating regressor is usually constant on the rows left after separation: say so,
+        // rather than blame the fixed effects or collinearity.
+        let separating = fit.collinearNames.filter { fit.separatingRegressors.contains($0) }
+        if !separating.isEmpty {
+            notes.append("no estimate for " + separating.joined(separator: ", ") + ": without the separated observations it no longer varies (its coefficient would be infinite with them), and it is dropped, as ppmlhdfe and pyfixest do")
         }
-        let collinear = fit.collinearNames.filter { !fit.absorbedNames.contains($0) }
+        let absorbed = fit.absorbedNames.filter { !separating.contains($0) }
+        if !absorbed.isEmpty {
+            let effects = fit.fixedEffects.map(\.name).joined(separator: ", ")
+            notes.append("absorbed by the fixed effects (\(effects)), as they do not vary within them, and dropped: " + absorbed.joined(separator: ", "))
+        }
+        let collinear = fit.collinearNames.filter { !fit.absorbedNames.contains($0) && !separating.contains($0) }
         if !collinear.isEmpty {
             notes.append("dropped as collinear: " + collinear.joined(separator: ", "))
         }
