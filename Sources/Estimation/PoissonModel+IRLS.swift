@@ -145,13 +145,16 @@ extension PoissonModel {
                     throw EstimationError("least squares failed: \(error)")
                 }
             }
+            var smallestFitted = Double.infinity
             for index in 0..<rows {
                 linear[index] = working[index] - residuals[index]
                 fitted[index] = exp(linear[index])
+                smallestFitted = min(smallestFitted, fitted[index])
             }
             let previous = deviance
             deviance = PoissonLikelihood.deviance(response: response, fitted: fitted, weights: userWeights)
-            guard deviance.isFinite else {
+            // A mean that underflows to zero would make the next working outcome 0/0.
+            guard deviance.isFinite, smallestFitted > 0 else {
                 throw EstimationError("the Poisson fit of '\(responseName)' diverged at iteration \(iteration) (deviance \(deviance)): check for regressors with extreme values, or for separation (--separation relu)")
             }
             let change = abs(deviance - previous) / (0.1 + abs(deviance))
