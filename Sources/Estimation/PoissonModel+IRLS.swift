@@ -5,8 +5,9 @@
 // `FixedEffectAbsorber` with those weights (Guimarães & Portugal 2010; Correia, Guimarães & Zylkin
 // 2020, §3). Goals, in order:
 // 1. The same fixed point, stopping rule and final quantities as fixest / pyfixest: start from
-//    μ = (y + ȳ)/2; stop when |D − D₀| / (0.1 + |D|) < tolerance; the covariance inputs (bread,
-//    √w·X̃, √w times the working residuals) are those of the last weighted fit.
+//    μ = (y + ȳ)/2 (pyfixest's `Fepois.get_fit`); stop when |D − D₀| / (0.1 + |D|) < tolerance
+//    (fixest's rule with `glm.tol` = 1e-8, R/feglm.R; pyfixest uses it too); the covariance
+//    inputs (bread, √w·X̃, √w times the working residuals) are those of the last weighted fit.
 // 2. Speed, by warm starts (ppmlhdfe's device): absorbing the fixed effects from any vector that
 //    differs from x only by a combination of the fixed effects gives the same result, because the
 //    projection annihilates that combination whatever the weights. So each iteration absorbs the
