@@ -18,8 +18,8 @@ struct FepoisCommand: ParsableCommand {
               quipu fepois --data Datasets/peru-natural-ingredients/peru.csv \\
                 --formula "export_eu ~ cbi_treated | firm_id + year" --vcov cluster:firm_id
 
-            Rows of fixed-effect groups whose outcome is zero throughout are dropped and counted;
-            separated rows (a regressor combination that predicts y = 0 perfectly) are found by
+            Rows of fixed-effect groups whose outcome is zero throughout are dropped and counted; \
+            separated rows (a regressor combination that predicts y = 0 perfectly) are found by \
             ppmlhdfe's rectifier check, dropped, counted and the regressors named.
             """
     )
