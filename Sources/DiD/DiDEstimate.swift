@@ -54,6 +54,8 @@ public struct DiDResults: Sendable {
     public var confidenceLevel = 0.95
     /// Warnings about leads that rest on few cohorts or units.
     public var pretrendWarnings: [String] = []
+    /// The regression model of the TWFE, 2x2 and event-study estimates.
+    public var model: DiDModel = .linear
 }
 
 /// The numbers of a Wald test, detached from the Inference module's type for presentation.

@@ -19,33 +19,9 @@ extension FeolsCommand {
         let list = try models.run(on: table, command: "feols") { modelTable, formula in
             var results = try estimate(table: modelTable, formula: formula, covariance: covariance, clusters: clusters).results
             results.subset = subset
-            return results
+            return results as any ModelReport
         }
-        let failures = list.models.enumerated().filter { $0.element.failure != nil }
-        if failures.count == list.models.count {
-            let reasons = failures.map { "model \($0.offset + 1) (\($0.element.label)): \($0.element.failure ?? "")" }
-            throw CommandError(list.models.count == 1
-                ? "the model failed: \(reasons.joined())"
-                : "all \(list.models.count) models failed:\n  " + reasons.joined(separator: "\n  "))
-        }
-        for (index, model) in failures {
-            warn("model \(index + 1) of \(list.models.count) (\(model.label)) failed and is reported without results: \(model.failure ?? "")")
-        }
-        let fitSeconds = Self.seconds(since: fitStart)
-        switch output.format {
-        case .text: try output.emit(list.text)
-        case .json: try output.emit(list.json.serialized() + "\n")
-        case .markdown: try output.emit(list.markdown)
-        case .latex: try output.emit(list.latex)
-        case .csv: try output.emit(list.csv)
-        }
-        if execution.timings {
-            let timings = JSONValue.object([("timings", .object([
-                ("read_seconds", .number(table.readStatistics.seconds)), ("read_bytes", .integer(table.readStatistics.bytes)),
-                ("fit_seconds", .number(fitSeconds)), ("models", .integer(list.models.count)),
-                ("total_seconds", .number(Self.seconds(since: started))),
-            ]))])
-            FileHandle.standardError.write(Data((timings.compact() + "\n").utf8))
-        }
+        try emitModelList(list, output: output, execution: execution, readStatistics: table.readStatistics,
+                          fitSeconds: Self.seconds(since: fitStart), started: started)
     }
 }

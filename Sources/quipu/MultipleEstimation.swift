@@ -34,7 +34,7 @@ struct MultipleEstimation {
     /// - Throws: only for problems common to all models (the split column missing or empty).
     func run(
         on table: DataTable, command: String,
-        fit: (_ table: DataTable, _ formula: ModelFormula) throws -> CoefficientTable
+        fit: (_ table: DataTable, _ formula: ModelFormula) throws -> any ModelReport
     ) throws -> ModelList {
         try checkOutcomesNumeric(in: table)
         let samples = try split?.samples(of: table) ?? [.full]
