@@ -26,6 +26,9 @@ extension PoissonTable {
                 ("missing", .integer(droppedMissing)),
                 ("non_finite", .integer(droppedNonFinite)),
                 ("undefined_transform", .integer(droppedUndefinedTransforms.reduce(0) { $0 + $1.rows })),
+                ("undefined_transforms", .array(droppedUndefinedTransforms.map {
+                    .object([("reason", .string($0.reason)), ("rows", .integer($0.rows))])
+                })),
                 ("singletons", .integer(droppedSingletons)),
                 ("zero_weight", .integer(droppedZeroWeight)),
                 ("all_zero_fixed_effect", .integer(droppedAllZeroGroups)),

@@ -83,4 +83,17 @@ import Testing
         }
         #expect((subset["subset"] as? [String: Any]) != nil)
     }
+
+    @Test("rows a transformation drops are counted by reason in fepois's text and JSON")
+    func transformationDropsByReason() throws {
+        let arguments = ["fepois", "--data", Self.data, "--formula", "export_eu ~ cbi_treated + log(export_non_eu) | firm_id + year"]
+        let text = try runQuipu(arguments)
+        #expect(text.status == 0 && text.standardOutput.contains("log of zero or negative"), "\(text.standardOutput)")
+        let json = try #require(try runQuipu(arguments + ["--format", "json"]).json)
+        let dropped = try #require(json["dropped"] as? [String: Any])
+        let reasons = try #require(dropped["undefined_transforms"] as? [[String: Any]])
+        #expect(reasons.first?["reason"] as? String == "log of zero or negative")
+        #expect((reasons.first?["rows"] as? Int ?? 0) == dropped["undefined_transform"] as? Int)
+        #expect((dropped["undefined_transform"] as? Int ?? 0) > 1_000)
+    }
 }
