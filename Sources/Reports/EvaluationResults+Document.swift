@@ -24,8 +24,7 @@ extension EvaluationResults {
 
         blocks.append(.heading("Who was supported, and who they are compared with", id: "overlap"))
         let programmeSentences = spec.programmes.map { programme -> String in
-            let supported = runs.first { $0.programme == programme.name }.map { _ in "" } ?? ""
-            return "\(programme.name): firms supported from the year in `\(programme.cohort)`, compared with firms \(programme.name) never supported (\(programme.control == .never ? "never-supported" : "not-yet-supported") controls for Callaway–Sant'Anna)\(programme.filter.map { ", on rows where `\($0)`" } ?? "")\(supported)."
+            return "\(programme.name): firms supported from the year in `\(programme.cohort)`, compared with firms \(programme.name) never supported (\(programme.control == .never ? "never-supported" : "not-yet-supported") controls for Callaway–Sant'Anna)\(programme.filter.map { ", on rows where `\($0)`" } ?? "")."
         }
         blocks.append(.bullets(programmeSentences))
         if !overlaps.isEmpty { blocks.append(.table(overlapTable)) }

@@ -67,7 +67,7 @@ extension EvaluationResults {
         var header = ["Period", "Firms observed", "Entering", "Leaving after"]
         header += spec.programmes.map { "\($0.name) supported" }
         let rows = sample.periods.map { period -> [Cell] in
-            [.integer(period.period), .integer(period.units), .integer(period.entering), .integer(period.exiting)] + period.treated.map { .integer($0) }
+            [.text(String(period.period)), .integer(period.units), .integer(period.entering), .integer(period.exiting)] + period.treated.map { .integer($0) }
         }
         return ReportTable(name: "sample", title: "Firms by period: entries, exits and support", header: header, rows: rows,
                            note: "Entering: first observed in the period; leaving after: last observed in the period. Supported: firms whose support has started.")

@@ -69,7 +69,9 @@ extension EvaluationSpec {
     static func syntaxError(_ error: YamlError, path: String) -> SpecError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            // libyaml reports where it noticed the fault; the context says where the construct began.
+            let begun = context.map { "\($0.text) (begun at line \($0.mark.line))" }
+            let what = [begun, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
             return SpecError(path: path, location: SpecLocation(keyPath: "YAML syntax", line: mark.line, column: mark.column), what)
         default:
             return SpecError(path: path, location: nil, "YAML syntax: \(error)")
@@ -121,7 +123,7 @@ extension EvaluationSpec {
         guard let column = keys["column"] else { throw node.error("an outcome needs 'column'") }
         guard let scaleNode = keys["scale"] else { throw node.error("an outcome needs 'scale': \(Scale.allCases.map(\.rawValue).joined(separator: ", "))") }
         let scale = try scaleNode.choice(Scale.self)
-        var outcome = Outcome(column: try column.string(), scale: scale, label: "", location: scaleNode.location)
+        var outcome = Outcome(column: try column.string(), scale: scale, label: "", location: scaleNode.location, columnLocation: column.location)
         outcome.label = try keys["label"]?.string() ?? outcome.expression
         return outcome
     }

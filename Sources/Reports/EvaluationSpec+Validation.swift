@@ -48,7 +48,7 @@ extension EvaluationSpec {
         }
         if let filter { try checkFilter(filter, table: table, at: location("filter"), key: "") }
         for outcome in outcomes {
-            guard case .numeric(let values) = try column(outcome.column, at: outcome.location, numeric: true, role: "outcome") else { continue }
+            guard case .numeric(let values) = try column(outcome.column, at: outcome.columnLocation, numeric: true, role: "outcome") else { continue }
             try checkScale(outcome, values: values)
         }
         let textCovariates = try covariates.filter { name in

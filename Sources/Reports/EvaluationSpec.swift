@@ -44,7 +44,10 @@ public struct EvaluationSpec: Sendable {
         public var scale: Scale
         /// Name in tables (default: the outcome's expression, e.g. "log(sales)").
         public var label: String
+        /// Where the scale was given (scale errors point here).
         public var location: SpecLocation
+        /// Where the column was given (unknown or text columns point here).
+        public var columnLocation: SpecLocation
 
         /// The expression the estimators read.
         public var expression: String {

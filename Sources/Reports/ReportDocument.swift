@@ -42,7 +42,7 @@ public struct ReportDocument: Sendable {
         figure { margin: 1rem 0; page-break-inside: avoid; }
         figure svg { max-width: 100%; height: auto; }
         figcaption { font-size: .85rem; color: #444; }
-        .lead { font-size: 1.05rem; }
+        code { font-family: "DejaVu Sans Mono", monospace; font-size: .85em; background: #f1f1ee; padding: 0 .2em; }
         @media print { body { max-width: none; margin: 0; } nav { display: none; } h2 { page-break-after: avoid; } table.data { page-break-inside: avoid; } }
         """
 
@@ -69,9 +69,10 @@ public struct ReportDocument: Sendable {
         return out + "</body>\n</html>\n"
     }
 
-    /// Escapes text and turns Markdown's **bold** into <strong>.
+    /// Escapes text and turns Markdown's **bold** into <strong> and `code` into <code>.
     static func inline(_ text: String) -> String {
-        let parts = HTML.escape(text).components(separatedBy: "**")
-        return parts.enumerated().map { $0.offset % 2 == 1 ? "<strong>\($0.element)</strong>" : $0.element }.joined()
+        let bold = HTML.escape(text).components(separatedBy: "**")
+            .enumerated().map { $0.offset % 2 == 1 ? "<strong>\($0.element)</strong>" : $0.element }.joined()
+        return bold.components(separatedBy: "`").enumerated().map { $0.offset % 2 == 1 ? "<code>\($0.element)</code>" : $0.element }.joined()
     }
 }
