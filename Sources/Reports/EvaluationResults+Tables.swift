@@ -50,7 +50,7 @@ extension EvaluationResults {
                 row += [.text("not estimated: \(failure.prefix(80))")] + Array(repeating: Cell.text("—"), count: 6)
             } else {
                 row += numbers(effect, [effect.estimate, effect.standardError, effect.low, effect.high])
-                row += [.number(effect.pValue, decimals: 3), .integer(effect.observations), .integer(effect.treatedUnits)]
+                row += [.pValue(effect.pValue), .integer(effect.observations), .integer(effect.treatedUnits)]
             }
             if withTruth { row.append(effect.truth.map { .number($0, decimals: Self.decimals(effect.scale)) } ?? .text("—")) }
             return row
@@ -91,7 +91,7 @@ extension EvaluationResults {
                         [.text(test.programme), .text(test.outcome), .text(test.estimator.displayName), .text(test.description),
                          .number(test.statistic, decimals: 3),
                          .text(test.denominatorDegrees.map { "\(test.numeratorDegrees), \(Int($0))" } ?? "\(test.numeratorDegrees)"),
-                         .number(test.pValue, decimals: 3)]
+                         .pValue(test.pValue)]
                     },
                     note: "A small p-value flags effects before support started: supported firms were already on another path. A large one does not prove parallel trends (see the caveats).")
     }

@@ -89,12 +89,12 @@ extension EvaluationSpec {
     }
 
     func checkFilter(_ text: String, table: DataTable, at location: SpecLocation?, key: String) throws {
-        var where_ = location
-        where_?.keyPath += key
+        var filterLocation = location
+        filterLocation?.keyPath += key
         guard let filter = try? RowFilter.parse(text) else { return }
         for name in filter.variables.sorted() where table.column(named: name) == nil {
             let near = table.closestNames(to: name)
-            throw fail(where_, "the filter \"\(text)\" names '\(name)', which is not a column of \(data)" + (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
+            throw fail(filterLocation, "the filter \"\(text)\" names '\(name)', which is not a column of \(data)" + (near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"))
         }
     }
 

@@ -59,7 +59,7 @@ public struct EvaluationSpec: Sendable {
         }
 
         /// A name safe in file names: "log-sales", "poisson-export_eu".
-        public var slug: String { "\(scale.rawValue)-\(column)".map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" }.reduce(into: "") { $0.append($1) } }
+        public var slug: String { String("\(scale.rawValue)-\(column)".map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" }) }
     }
 
     /// Effects estimated separately within each level of a column (e.g. firm size).

@@ -8,11 +8,16 @@ public struct ReportTable: Sendable {
         case text(String)
         case number(Double, decimals: Int)
         case integer(Int)
+        /// A p-value: three decimals, "<0.001" below that.
+        case pValue(Double)
 
         var display: String {
             switch self {
             case .text(let text): return text
             case .integer(let value): return Self.grouped(value)
+            case .pValue(let value):
+                guard value.isFinite else { return "—" }
+                return value < 0.001 ? "<0.001" : String(format: "%.3f", value)
             case .number(let value, let decimals):
                 guard value.isFinite else { return "—" }
                 return String(format: "%.\(decimals)f", value)
@@ -23,7 +28,7 @@ public struct ReportTable: Sendable {
             switch self {
             case .text(let text): return text
             case .integer(let value): return String(value)
-            case .number(let value, _): return value.isFinite ? "\(value)" : "NA"
+            case .number(let value, _), .pValue(let value): return value.isFinite ? "\(value)" : "NA"
             }
         }
 
@@ -38,8 +43,9 @@ public struct ReportTable: Sendable {
             return (value < 0 ? "-" : "") + out
         }
 
+        /// Numbers, and the dash that stands for a missing one, align right.
         var isNumeric: Bool {
-            if case .text = self { return false }
+            if case .text(let text) = self { return text == "—" }
             return true
         }
     }
