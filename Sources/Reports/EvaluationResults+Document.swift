@@ -9,9 +9,15 @@ extension EvaluationResults {
         var blocks = [ReportDocument.Block]()
         let plots = self.plots
         let programmeList = spec.programmes.map { "\($0.label) (\($0.name), cohort column `\($0.cohort)`)" }.joined(separator: "; ")
-        blocks.append(.paragraph("This report evaluates \(programmeList) on \(spec.outcomes.count) outcomes, from the panel `\(spec.data)` (\(sample.units) firms, \(sample.rows) firm-years). Every number comes from `quipu report --spec \(URL(fileURLWithPath: spec.path).lastPathComponent)`; `manifest.json` records the data's SHA-256, the seed and the Quipu version that reproduce it."))
+        blocks.append(.paragraph("This report evaluates \(programmeList) on \(Set(spec.outcomes.map(\.column)).count) outcomes (\(spec.outcomes.count) outcome-scale pairs), from the panel `\(spec.data)` (\(sample.units) firms, \(sample.rows) firm-years). Every number comes from `quipu report --spec \(URL(fileURLWithPath: spec.path).lastPathComponent)`; `manifest.json` records the data's SHA-256, the seed and the Quipu version that reproduce it."))
         blocks.append(.heading("Headline effects", id: "headline"))
         blocks.append(.table(headlineTable))
+        let biased = effects.filter { effect in
+            effect.headline && effect.estimator == .twfe && spec.programmes.first { $0.name == effect.programme }.map { hasManyCohorts($0) } == true
+        }
+        if !biased.isEmpty {
+            blocks.append(.paragraph("**Caution:** " + biased.map { "\($0.programme) × \($0.outcome)" }.joined(separator: ", ") + " rest on TWFE although support starts in many different years: with effects that differ by start year and grow with time, TWFE compares later-supported firms with already-supported ones and is biased (see the Goodman-Bacon diagnostic). Read them beside the heterogeneity-robust estimates of the same programme on the log scale."))
+        }
         blocks.append(.paragraph("Effects are read on each outcome's scale: " + Set(spec.outcomes.map(\.scale)).sorted { $0.rawValue < $1.rawValue }.map { "**\($0.rawValue)**: \(Self.reading($0))" }.joined(separator: "; ") + "."))
 
         blocks.append(.heading("Sample and attrition", id: "sample"))

@@ -47,7 +47,7 @@ extension EvaluationResults {
             let name = effect.estimator.displayName + (effect.estimator == .twfe && spec.programmes.first { $0.name == effect.programme }.map { hasManyCohorts($0) } == true ? " (biased if effects vary)" : "")
             var row: [Cell] = [.text(effect.programme), .text(effect.outcome), .text(name)]
             if let failure = effect.failure {
-                row += [.text("not estimated: \(failure.prefix(80))")] + Array(repeating: Cell.text("—"), count: 6)
+                row += [.text("not estimated: \(failure)")] + Array(repeating: Cell.text("—"), count: 6)
             } else {
                 row += numbers(effect, [effect.estimate, effect.standardError, effect.low, effect.high])
                 row += [.pValue(effect.pValue), .integer(effect.observations), .integer(effect.treatedUnits)]
@@ -130,7 +130,7 @@ extension EvaluationResults {
                                let effect = group.effect
                                var row: [Cell] = [.text("\(group.column) = \(group.level)"), .text(effect.programme), .text(effect.outcome), .text(effect.estimator.displayName)]
                                if let failure = effect.failure {
-                                   row += [.text("not estimated: \(failure.prefix(60))"), .text("—"), .text("—"), .text("—")]
+                                   row += [.text("not estimated: \(failure)"), .text("—"), .text("—"), .text("—")]
                                } else {
                                    row += numbers(effect, [effect.estimate, effect.low, effect.high]) + [.integer(effect.treatedUnits)]
                                }

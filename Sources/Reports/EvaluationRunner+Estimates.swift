@@ -70,7 +70,7 @@ extension EvaluationRunner {
             let did = try DiDAnalysis.run(table: table, unit: spec.unit, time: spec.time, treatment: .cohort(programme.cohort), options: options)
             entry.decomposition = did.bacon
         } catch {
-            entry.failure = String(describing: error)
+            entry.failure = describe(error)
         }
         return entry
     }
@@ -100,7 +100,7 @@ extension EvaluationRunner {
             let subset = try apply(["\(subgroup.column) == \(quoted)"], to: table).table
             result = runEstimator(programme, outcome, estimator, table: subset, bootstrap: false)
         } catch {
-            result = .failure(EstimationFailure(message: String(describing: error)))
+            result = .failure(EstimationFailure(message: describe(error)))
         }
         return EvaluationResults.SubgroupEffect(column: subgroup.column, level: level,
                                                 effect: effect(programme, outcome, estimator, result: result, headline: true, truthValue: truthValue))

@@ -126,8 +126,16 @@ public struct EvaluationRunner {
             }
             return .success((results, own))
         } catch {
-            return .failure(EstimationFailure(message: String(describing: error)))
+            return .failure(EstimationFailure(message: describe(error)))
         }
+    }
+
+    /// An error's message without the data file's path, which the report names once: results
+    /// must not depend on where the data sit on this machine.
+    func describe(_ error: Error) -> String {
+        var message = String(describing: error)
+        for prefix in [table.source + ": ", spec.dataPath + ": "] where message.hasPrefix(prefix) { message.removeFirst(prefix.count) }
+        return message.replacingOccurrences(of: table.source, with: spec.data).replacingOccurrences(of: spec.dataPath, with: spec.data)
     }
 
     /// The overall-effect row of an estimator's result.

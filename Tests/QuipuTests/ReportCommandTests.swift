@@ -62,6 +62,8 @@ struct ReportCommandTests {
         #expect(plots.count == 22, "10 trend plots and 12 event-study plots, got \(plots)")
         for plot in plots { #expect(html.contains("id=\"plot-\(plot.dropLast(4))\""), "plot \(plot) inline") }
 
+        // Nothing in the results depends on where the data sit on this machine.
+        #expect(!(try Self.read("\(out)/results.json")).contains(repositoryRoot.path))
         let results = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/results.json"))) as? [String: Any])
         let headline = try #require(results["headline"] as? [[String: Any]])
         #expect(headline.count == 12)
