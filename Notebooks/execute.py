@@ -7,7 +7,8 @@ outputs are refreshed: `make notebooks`); with it the executed copies go to DIR 
 left alone (`make test`). Without NOTEBOOK arguments every Notebooks/*.ipynb runs. The kernel is
 the Python that runs this script (the virtual environment `make notebooks` creates), and cells run
 with Notebooks/ as their working directory. Execution timestamps are not recorded, so re-running
-unchanged notebooks on the same machine rewrites them byte for byte.
+unchanged notebooks on the same machine rewrites them byte for byte (adjacent printed outputs are
+merged, since the kernel splits them by timing).
 """
 
 import argparse
@@ -21,6 +22,21 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 HERE = Path(__file__).resolve().parent
+
+
+def merge_streams(nb) -> None:
+    """Joins adjacent stdout (or stderr) outputs of a cell into one. How the kernel splits a
+    cell's printing into messages depends on timing; merged, the saved notebook does not."""
+    for cell in nb.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            if (output.get("output_type") == "stream" and merged
+                    and merged[-1].get("output_type") == "stream" and merged[-1]["name"] == output["name"]):
+                merged[-1]["text"] += output["text"]
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
 
 
 def main() -> int:
@@ -55,6 +71,7 @@ def main() -> int:
             plain = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
             print(f"FAILED {path.name}:\n{plain}", file=sys.stderr)
         elapsed = time.monotonic() - start
+        merge_streams(nb)
         target = (args.output_dir / path.name) if args.output_dir else path
         nbformat.write(nb, target)
         status = "failed" if path.name in failed else "ok"
