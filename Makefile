@@ -63,7 +63,11 @@ NOTEBOOKS_OUT ?=
 
 $(NOTEBOOKS_VENV)/.installed: Notebooks/requirements.txt
 	rm -rf $(NOTEBOOKS_VENV)
-	$(PYTHON) -m venv $(NOTEBOOKS_VENV)
+	@$(PYTHON) -m venv $(NOTEBOOKS_VENV) 2>/dev/null || { \
+	  echo "notebooks: $(PYTHON) -m venv failed; installing Debian's python3-venv"; rm -rf $(NOTEBOOKS_VENV); \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-venv >/dev/null && \
+	  $(PYTHON) -m venv $(NOTEBOOKS_VENV); }
 	$(NOTEBOOKS_VENV)/bin/python -m pip install -q --disable-pip-version-check -r Notebooks/requirements.txt
 	touch $@
 
