@@ -4,7 +4,7 @@ QUIPU_RELEASE := .build/release/quipu
 DEB_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
 PERU := Datasets/peru-natural-ingredients/peru.csv
 
-.PHONY: setup build release demo test bench clean fuzz fuzz-build
+.PHONY: setup build release demo test bench clean fuzz fuzz-build notebooks notebooks-venv notebooks-run
 
 # Installs the BLAS/LAPACK development packages when they are missing (as root, or through sudo).
 setup:
@@ -32,10 +32,40 @@ demo: release
 	$(QUIPU_RELEASE) report --spec Datasets/peru-natural-ingredients/evaluation.yaml --out $(DEMO_REPORT) && \
 	echo && echo "(finished in $$(( $$(date +%s) - start )) s; open $(DEMO_REPORT)/report.html in a browser)"
 
-# The command-line tests run the debug binary, so build it before testing.
+# The command-line tests run the debug binary, so build it before testing. The notebooks run
+# first (into .build/notebooks/executed, leaving the committed ones alone), so that a cell that
+# fails fails the run and swift test's summary stays the last thing printed.
 test: setup
 	$(SWIFT) build
+	$(MAKE) --no-print-directory notebooks-run NOTEBOOKS_OUT=.build/notebooks/executed
 	$(SWIFT) test
+
+# Jupyter notebooks (Notebooks/): a virtual environment with the pinned Python packages of
+# Notebooks/requirements.txt (re-created when that file changes), then every notebook executed
+# headless against the debug build; any cell that raises fails the target. `make notebooks`
+# rewrites the notebooks in place with their new outputs (commit them); NOTEBOOKS_OUT=DIR writes
+# the executed copies to DIR instead. PYTHON picks the interpreter of the environment.
+PYTHON ?= python3
+NOTEBOOKS_VENV := Notebooks/.venv
+NOTEBOOKS_OUT ?=
+
+$(NOTEBOOKS_VENV)/.installed: Notebooks/requirements.txt
+	rm -rf $(NOTEBOOKS_VENV)
+	@$(PYTHON) -m venv $(NOTEBOOKS_VENV) 2>/dev/null || { \
+	  echo "notebooks: $(PYTHON) -m venv failed; installing Debian's python3-venv"; rm -rf $(NOTEBOOKS_VENV); \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-venv >/dev/null && \
+	  $(PYTHON) -m venv $(NOTEBOOKS_VENV); }
+	$(NOTEBOOKS_VENV)/bin/python -m pip install -q --disable-pip-version-check -r Notebooks/requirements.txt
+	touch $@
+
+notebooks-venv: $(NOTEBOOKS_VENV)/.installed
+
+notebooks: build notebooks-run
+
+notebooks-run: notebooks-venv
+	QUIPU=$(CURDIR)/.build/debug/quipu $(NOTEBOOKS_VENV)/bin/python Notebooks/execute.py \
+	  $(if $(NOTEBOOKS_OUT),--output-dir $(NOTEBOOKS_OUT))
 
 # Fuzzing with libFuzzer and AddressSanitizer (see "Fuzzing" in the README). Each target runs
 # FUZZ_RUNS inputs, starting from the seeds in Tests/Fuzz/corpus; inputs that find new coverage
