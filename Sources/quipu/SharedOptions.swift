@@ -33,13 +33,20 @@ struct DataOptions: ParsableArguments {
         return byte
     }
 
-    /// Reads the columns a command needs.
+    /// Reads the columns a command needs (all of them when `columns` is nil).
     func read(columns: Set<String>?, threads: Int) throws -> DataTable {
+        try Self.read(
+            path: data, format: formatIn.flatMap { DataFormat(rawValue: $0.lowercased()) },
+            delimiter: delimiterByte ?? UInt8(ascii: ","), columns: columns, threads: threads)
+    }
+
+    /// Reads `path` as `format` (or as its extension says), keeping `columns`.
+    static func read(path: String, format: DataFormat?, delimiter: UInt8, columns: Set<String>?, threads: Int) throws -> DataTable {
         var options = CSVReadOptions()
-        options.delimiter = delimiterByte ?? UInt8(ascii: ",")
+        options.delimiter = delimiter
         options.keepColumns = columns
         options.threads = threads
-        let table = try DataReader.read(path: data, format: formatIn.flatMap { DataFormat(rawValue: $0.lowercased()) }, options: options)
+        let table = try DataReader.read(path: path, format: format, options: options)
         // Every command needs rows; saying so here keeps later steps from blaming an option
         // (--cohort, --treat) or a drop count for what is an empty file.
         guard table.rowCount > 0 else {
