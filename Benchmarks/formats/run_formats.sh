@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Read time of a 10^7-row panel as CSV, as .csv.gz and as Arrow (written by `quipu convert`):
-# the "read" seconds that `quipu feols --timings` reports, best of REPS runs each.
+# the "read_seconds" that `quipu feols --timings` reports, best of REPS runs each.
 # Needs Benchmarks/.venv (run_feols.sh makes it) or any python3 with numpy and pyarrow for the
 # data generator. Usage: bash Benchmarks/formats/run_formats.sh [--no-build]
 set -euo pipefail
@@ -22,7 +22,7 @@ for file in "$CSV" "$CSV.gz" "$DATA/panel_1e7.arrow"; do
   best=""
   for _ in $(seq "$REPS"); do
     read_seconds=$("$QUIPU" feols --data "$file" --formula "y ~ x1 + x2 | firm + year" --timings 2>&1 >/dev/null \
-      | sed -n 's/.*"read":\([0-9.e-]*\).*/\1/p')
+      | sed -n 's/.*"read_seconds":\([0-9.e-]*\).*/\1/p')
     best=$(python3 -c "print(min(x for x in [$read_seconds, ${best:-1e9}]))")
   done
   echo "$file: read $best s (best of $REPS)"
