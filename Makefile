@@ -1,15 +1,17 @@
 # Quipu: `make demo` and `make test` work on a fresh Debian machine with Swift 6.3.
 SWIFT ?= swift
 QUIPU_RELEASE := .build/release/quipu
-DEB_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
+DEB_PACKAGES := libopenblas-dev liblapacke-dev pkg-config libreadstat-dev zlib1g-dev liblz4-dev libzstd-dev
 PERU := Datasets/peru-natural-ingredients/peru.csv
 
 .PHONY: setup build release demo test bench clean fuzz fuzz-build notebooks notebooks-venv notebooks-run
 
-# Installs the BLAS/LAPACK development packages when they are missing (as root, or through sudo).
+# Installs the system libraries when they are missing (as root, or through sudo): BLAS/LAPACK,
+# and ReadStat, zlib, LZ4 and Zstandard for the Stata, SPSS, gzip and Arrow readers.
 setup:
-	@if pkg-config --exists openblas 2>/dev/null && [ -f /usr/include/lapacke.h ]; then \
-	  echo "setup: OpenBLAS and LAPACKE present"; \
+	@if pkg-config --exists openblas zlib liblz4 libzstd 2>/dev/null && [ -f /usr/include/lapacke.h ] \
+	  && [ -f /usr/include/readstat.h ]; then \
+	  echo "setup: OpenBLAS, LAPACKE, ReadStat, zlib, LZ4 and Zstandard present"; \
 	else \
 	  echo "setup: installing $(DEB_PACKAGES)"; \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \

@@ -25,6 +25,9 @@ final class ByteSource: @unchecked Sendable {
     private enum Storage {
         case file(descriptor: Int32, closesDescriptor: Bool, base: Int)
         case pipe(descriptor: Int32, closesDescriptor: Bool, spool: Int32?)
+        /// A gzip file or pipe, inflated as it is read; like a pipe, its bytes are re-read from
+        /// the spool file, since inflating from the start again would cost more.
+        case gzip(descriptor: Int32, closesDescriptor: Bool, inflater: GzipInflater, spool: Int32?)
         case memory(UnsafeRawBufferPointer)
     }
 
@@ -63,8 +66,8 @@ final class ByteSource: @unchecked Sendable {
         return delivered
     }
 
-    /// Opens `path`, or standard input when `path` is "-".
-    init(path: String) throws(CSVError) {
+    /// Opens `path`, or standard input when `path` is "-"; with `gzip`, inflates what it holds.
+    init(path: String, gzip: Bool = false) throws(CSVError) {
         let descriptor: Int32
         let closes: Bool
         if path == "-" {
@@ -94,7 +97,16 @@ final class ByteSource: @unchecked Sendable {
             if closes { close(descriptor) }
             throw CSVError(.unreadable, source: name, message: "\(name): is a directory, not a CSV file")
         }
-        if kind == S_IFREG {
+        if gzip {
+            knownSize = nil
+            do {
+                let inflater = try GzipInflater(descriptor: descriptor, name: name)
+                storage = .gzip(descriptor: descriptor, closesDescriptor: closes, inflater: inflater, spool: Self.makeSpool())
+            } catch {
+                if closes { close(descriptor) }
+                throw error
+            }
+        } else if kind == S_IFREG {
             // Standard input redirected from a file may already be partway through it.
             let base = closes ? 0 : max(0, Int(lseek(descriptor, 0, SEEK_CUR)))
             knownSize = max(0, Int(status.st_size) - base)
@@ -126,6 +138,9 @@ final class ByteSource: @unchecked Sendable {
         case .file(let descriptor, let closes, _):
             if closes { close(descriptor) }
         case .pipe(let descriptor, let closes, let spool):
+            if closes { close(descriptor) }
+            if let spool { close(spool) }
+        case .gzip(let descriptor, let closes, _, let spool):
             if closes { close(descriptor) }
             if let spool { close(spool) }
         case .memory:
@@ -169,11 +184,10 @@ final class ByteSource: @unchecked Sendable {
             count = try readRetrying { pread(descriptor, base, buffer.count, off_t(start + position)) }
         case .pipe(let descriptor, _, let spool):
             count = try readRetrying { read(descriptor, base, buffer.count) }
-            if count > 0, let spool, let failure = Self.writeAll(spool, UnsafeRawBufferPointer(start: base, count: count)) {
-                lock.lock()
-                if spoolFailure == nil { spoolFailure = failure }
-                lock.unlock()
-            }
+            spoolCopy(UnsafeRawBufferPointer(start: base, count: count), to: spool)
+        case .gzip(_, _, let inflater, let spool):
+            count = try inflater.read(into: buffer)
+            spoolCopy(UnsafeRawBufferPointer(start: base, count: count), to: spool)
         case .memory(let bytes):
             count = min(buffer.count, bytes.count - position)
             if count > 0, let source = bytes.baseAddress {
@@ -182,6 +196,15 @@ final class ByteSource: @unchecked Sendable {
         }
         taken += count
         return count
+    }
+
+    /// Copies bytes just read from a pipe or inflated from gzip to the spool file, noting the
+    /// first failure so a later re-read can say why it is impossible.
+    private func spoolCopy(_ bytes: UnsafeRawBufferPointer, to spool: Int32?) {
+        guard bytes.count > 0, let spool, let failure = Self.writeAll(spool, bytes) else { return }
+        lock.lock()
+        if spoolFailure == nil { spoolFailure = failure }
+        lock.unlock()
     }
 
     /// Decides the line ends from the input's first CR or LF: a CR not followed by LF means
@@ -235,7 +258,7 @@ final class ByteSource: @unchecked Sendable {
         switch storage {
         case .file(let descriptor, _, let start):
             return try readRetrying { pread(descriptor, base, wanted, off_t(start + offset)) }
-        case .pipe(_, _, let spool):
+        case .pipe(_, _, let spool), .gzip(_, _, _, let spool):
             guard let spool, failure == nil else {
                 let why = failure ?? "no temporary file could be created"
                 throw CSVError(

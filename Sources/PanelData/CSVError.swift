@@ -1,4 +1,7 @@
 /// A failure to read a CSV input, with the line it concerns and a one-line message for users.
+///
+/// The Stata, SPSS, gzip and Arrow readers report through it too (`DataReader`), so callers
+/// handle one error type whatever the format: a missing column is `missingColumns` everywhere.
 public struct CSVError: Error, CustomStringConvertible, Sendable {
     /// What went wrong.
     public enum Kind: Sendable {
@@ -16,6 +19,10 @@ public struct CSVError: Error, CustomStringConvertible, Sendable {
         case duplicateColumn
         /// `keepColumns` names columns the header lacks.
         case missingColumns
+        /// A binary file (Stata, SPSS, Arrow, gzip) is truncated, corrupt or not of its format.
+        case malformed
+        /// A column's type cannot be read into a `DataTable` (an Arrow list or struct, say).
+        case unsupportedType
     }
 
     /// What went wrong.
@@ -32,7 +39,7 @@ public struct CSVError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 
     /// Creates an error; `message` must already name the source.
-    init(_ kind: Kind, source: String, line: Int? = nil, message: String) {
+    public init(_ kind: Kind, source: String, line: Int? = nil, message: String) {
         self.kind = kind
         self.source = source
         self.line = line
@@ -85,5 +92,20 @@ extension CSVError {
         return CSVError(
             .missingColumns, source: source,
             message: "\(source): no \(noun) named \(list) in the header\(hint)")
+    }
+}
+
+extension CSVError {
+    /// A binary file that is damaged or not what its extension says; `detail` says what was found.
+    static func malformed(source: String, format: String, _ detail: String) -> CSVError {
+        CSVError(.malformed, source: source, message: "\(source): not a readable \(format) file: \(detail)")
+    }
+
+    /// A kept column whose type has no `DataTable` counterpart.
+    static func unsupportedType(source: String, column: String, type: String) -> CSVError {
+        CSVError(
+            .unsupportedType, source: source,
+            message: "\(source): column '\(column)' has type \(type), which Quipu cannot read "
+                + "(numbers, text, booleans, dates and categoricals can be read)")
     }
 }

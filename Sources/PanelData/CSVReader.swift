@@ -11,6 +11,13 @@ public struct CSVReader {
         return try read(from: source, options: options, started: started)
     }
 
+    /// Reads gzip-compressed CSV at `path` ("-" for standard input), inflating it as it is parsed.
+    public static func read(gzipPath path: String, options: CSVReadOptions = .init()) throws(CSVError) -> DataTable {
+        let started = ContinuousClock.now
+        let source = try ByteSource(path: path, gzip: true)
+        return try read(from: source, options: options, started: started)
+    }
+
     /// Reads CSV text held in memory; `source` names it in messages and in the table.
     public static func read(
         bytes: UnsafeRawBufferPointer, source: String, options: CSVReadOptions
@@ -58,34 +65,10 @@ public struct CSVReader {
     }
 
     /// The field positions to materialise, in file order, after checking the names.
-    ///
-    /// Duplicate names are an error only when a duplicated column is kept: a file with two
-    /// unused columns of the same name can still be read for the columns a model needs.
     private static func keptFields(
         _ header: HeaderReader.Header, options: CSVReadOptions, source: String
     ) throws(CSVError) -> [Int] {
-        let names = header.names
-        var kept: [Int]
-        if let wanted = options.keepColumns {
-            let present = Set(names)
-            let absent = wanted.subtracting(present).sorted()
-            if !absent.isEmpty {
-                throw CSVError.missingColumns(source: source, names: absent, available: names)
-            }
-            kept = names.indices.filter { wanted.contains(names[$0]) }
-        } else {
-            kept = Array(names.indices)
-        }
-        var seen = Set<String>()
-        var duplicates: [String] = []
-        var counts: [String: Int] = [:]
-        for name in names { counts[name, default: 0] += 1 }
-        for index in kept where counts[names[index], default: 0] > 1 && seen.insert(names[index]).inserted {
-            duplicates.append(names[index])
-        }
-        if !duplicates.isEmpty {
-            throw CSVError.duplicateColumns(source: source, line: header.line, names: duplicates)
-        }
-        return kept
+        try ColumnSelection.keptIndices(
+            names: header.names, keep: options.keepColumns, source: source, headerLine: header.line)
     }
 }

@@ -10,9 +10,10 @@ struct Quipu: ParsableCommand {
             Examples:
               quipu feols --data Datasets/jtrain/jtrain.csv --formula "lscrap ~ grant + grant_1 | fcode + year"
               quipu feols --data panel.csv --formula "y ~ treat | firm + year" --vcov cluster:firm --format json
+              quipu convert panel.csv panel.arrow   (later commands read --data panel.arrow without parsing)
             """,
         version: "0.1.0",
-        subcommands: [FeolsCommand.self, FepoisCommand.self, DidCommand.self, TableCommand.self, DescribeCommand.self, TrendsCommand.self, ReportCommand.self, SimulateCommand.self]
+        subcommands: [FeolsCommand.self, FepoisCommand.self, DidCommand.self, TableCommand.self, DescribeCommand.self, TrendsCommand.self, ReportCommand.self, SimulateCommand.self, ConvertCommand.self]
     )
 
     static func main() {

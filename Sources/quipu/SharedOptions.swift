@@ -5,13 +5,23 @@ import Reporting
 
 /// Where the data come from.
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: "CSV file with a header row, or - for standard input.")
+    @Option(name: .long, help: ArgumentHelp(
+        "Data file: CSV with a header row (- for standard input), .csv.gz, Stata .dta, SPSS .sav, or Arrow/Feather (.arrow, .feather).",
+        discussion: "The format follows the extension; --format-in overrides it."))
     var data: String
+
+    @Option(name: .customLong("format-in"), help: ArgumentHelp(
+        "Read --data as this format whatever its extension: csv, csv.gz, dta, sav or arrow.", valueName: "format"))
+    var formatIn: String?
 
     @Option(name: .long, help: "Field delimiter (one character; \\t for tab).")
     var delimiter: String = ","
 
     func validate() throws {
+        if let formatIn, DataFormat(rawValue: formatIn.lowercased()) == nil {
+            let names = DataFormat.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--format-in must be one of \(names), got '\(formatIn)'")
+        }
         guard delimiterByte != nil else {
             throw ValidationError("--delimiter must be a single ASCII character (or \\t), got '\(delimiter)'")
         }
@@ -23,13 +33,20 @@ struct DataOptions: ParsableArguments {
         return byte
     }
 
-    /// Reads the columns a command needs.
+    /// Reads the columns a command needs (all of them when `columns` is nil).
     func read(columns: Set<String>?, threads: Int) throws -> DataTable {
+        try Self.read(
+            path: data, format: formatIn.flatMap { DataFormat(rawValue: $0.lowercased()) },
+            delimiter: delimiterByte ?? UInt8(ascii: ","), columns: columns, threads: threads)
+    }
+
+    /// Reads `path` as `format` (or as its extension says), keeping `columns`.
+    static func read(path: String, format: DataFormat?, delimiter: UInt8, columns: Set<String>?, threads: Int) throws -> DataTable {
         var options = CSVReadOptions()
-        options.delimiter = delimiterByte ?? UInt8(ascii: ",")
+        options.delimiter = delimiter
         options.keepColumns = columns
         options.threads = threads
-        let table = try CSVReader.read(path: data, options: options)
+        let table = try DataReader.read(path: path, format: format, options: options)
         // Every command needs rows; saying so here keeps later steps from blaming an option
         // (--cohort, --treat) or a drop count for what is an empty file.
         guard table.rowCount > 0 else {

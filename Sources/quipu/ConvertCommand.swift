@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import PanelData
+
+/// `quipu convert`: rewrites a data file as Arrow IPC, so later models map it instead of parsing it.
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert a data file (CSV, .csv.gz, .dta, .sav, Arrow) to an Arrow IPC (Feather v2) file.",
+        discussion: """
+            A panel converted once is read without parsing by every later command, and pandas \
+            (read_feather), polars (read_ipc) and R arrow (read_feather) read the file too. Numeric \
+            columns are written as float64 (missing values null), text columns as dictionary-encoded \
+            strings (pandas categoricals, R factors). The file is uncompressed, so Quipu maps it \
+            into memory.
+
+            Example:
+              quipu convert panel.csv panel.arrow
+            """
+    )
+
+    @Argument(help: "The data file to read; its extension gives its format unless --format-in does.")
+    var input: String
+
+    @Argument(help: "The Arrow file to write (.arrow, .feather or .ipc).")
+    var output: String
+
+    @Option(name: .customLong("format-in"), help: ArgumentHelp(
+        "Read the input as this format whatever its extension: csv, csv.gz, dta, sav or arrow.", valueName: "format"))
+    var formatIn: String?
+
+    @Option(name: .long, help: "Field delimiter of CSV input (one character; \\t for tab).")
+    var delimiter: String = ","
+
+    @OptionGroup var execution: ExecutionOptions
+
+    /// The delimiter as a byte; `validate` has checked it.
+    var delimiterByte: UInt8 {
+        if delimiter == "\\t" || delimiter == "tab" { return UInt8(ascii: "\t") }
+        return delimiter.utf8.count == 1 ? delimiter.utf8.first ?? UInt8(ascii: ",") : UInt8(ascii: ",")
+    }
+
+    func validate() throws {
+        guard delimiter == "\\t" || delimiter == "tab" || (delimiter.utf8.count == 1 && delimiter.utf8.first.map { $0 < 128 && $0 != UInt8(ascii: "\"") } == true) else {
+            throw ValidationError("--delimiter must be a single ASCII character (or \\t), got '\(delimiter)'")
+        }
+        if let formatIn, DataFormat(rawValue: formatIn.lowercased()) == nil {
+            throw ValidationError("--format-in must be one of \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(formatIn)'")
+        }
+        guard DataFormat.inferred(from: output) == .arrow else {
+            throw ValidationError("convert writes Arrow IPC files: give the output a .arrow, .feather or .ipc extension, got '\(output)'")
+        }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let started = DispatchTime.now()
+            if input != "-", let same = try? FileManager.default.attributesOfItem(atPath: input)[.systemFileNumber] as? Int,
+                let target = try? FileManager.default.attributesOfItem(atPath: output)[.systemFileNumber] as? Int, same == target {
+                throw CommandError("the input and the output are the same file, '\(output)'")
+            }
+            let table = try DataOptions.read(
+                path: input, format: formatIn.flatMap { DataFormat(rawValue: $0.lowercased()) },
+                delimiter: delimiterByte, columns: nil, threads: execution.threads)
+            let read = DispatchTime.now()
+            try ArrowWriter.write(table, to: output)
+            let text = table.columns.filter { if case .text = $0 { true } else { false } }.count
+            FileHandle.standardError.write(Data((
+                "quipu: wrote \(output): \(table.rowCount) rows, \(table.names.count) columns "
+                    + "(\(table.names.count - text) numeric, \(text) text)\n").utf8))
+            execution.reportTimings(started: started, read: read)
+        }
+    }
+}
