@@ -81,12 +81,15 @@ public enum LinearModel {
         // A regressor whose variation the fixed effects absorb cannot be estimated: as fixest does,
         // it is dropped and named (in `collinearNames` and a note), and the rest is fitted. Terms a
         // caller needs (a tested coefficient, did's treatment) are refused there, with the reason.
-        // The threshold allows for the absorption's tolerance.
-        let absorbedTolerance = frame.fixedEffects.count > 1 ? 1e-10 : 1e-20
+        // Whether it is dropped is fixest's pivot rule's decision, like any collinearity; only a
+        // column left with rounding noise is set aside here. A dropped column that keeps less than
+        // 1e-10 of its variation (the absorption's tolerance, squared) is then called absorbed.
+        var withinShares = [Double](repeating: 1, count: columnCount)
         var absorbedColumns = [Int]()
         for column in 0..<columnCount where hasFixedEffects {
             let remaining = sumOfSquares(frame.design.values[(column * rows)..<((column + 1) * rows)], weights: weights, centred: false)
-            if !(remaining > originalSquares[column] * absorbedTolerance) { absorbedColumns.append(column) }
+            withinShares[column] = originalSquares[column] > 0 ? remaining / originalSquares[column] : 0
+            if !(withinShares[column] > 1e-20) { absorbedColumns.append(column) }
         }
         // The design's columns that reach the solver, as indices into the frame's columns.
         let candidateColumns = (0..<columnCount).filter { !absorbedColumns.contains($0) }
@@ -114,6 +117,7 @@ public enum LinearModel {
         }
         let keptColumns = solution.keptColumns.map { candidateColumns[$0] }
         let droppedColumns = (absorbedColumns + solution.droppedColumns.map { candidateColumns[$0] }).sorted()
+        absorbedColumns = droppedColumns.filter { hasFixedEffects && !(withinShares[$0] > 1e-10) }
         let ssr = residuals.reduce(0) { $0 + $1 * $1 }
         let fixedEffectParameters = hasFixedEffects
             ? frame.fixedEffects.reduce(0) { $0 + $1.levelCount } - (frame.fixedEffects.count - 1)
