@@ -22,27 +22,15 @@ build: setup
 release: setup
 	$(SWIFT) build -c release --product quipu
 
+# The full evaluation of the bundled Peru panel (both programmes, five outcomes) as one report;
+# quipu report prints the report's path and its headline numbers beside the truth file's.
+DEMO_REPORT := demo-report
 demo: release
-	@echo "== A first look at the (simulated) panel of Peruvian natural-ingredients exporters =="
-	$(QUIPU_RELEASE) describe --data $(PERU) --unit firm_id --time year --cohort cbi_cohort --outcomes export_non_eu,sales
-	@echo
-	@echo "== Did CBI export coaching raise sales? Event study, firm and year fixed effects, clustered by firm =="
-	$(QUIPU_RELEASE) did --data $(PERU) --outcome "log(sales)" --unit firm_id --time year --cohort cbi_cohort \
-	  --event-study --window -6:3 --plot demo-event-study.svg
-	@echo "(event-study plot written to demo-event-study.svg)"
-	@echo
-	@echo "== Staggered PUM missions (14 cohorts): Callaway-Sant'Anna first, TWFE beside it (true effect 0.198) =="
-	$(QUIPU_RELEASE) did --data $(PERU) --outcome "log(sales)" --unit firm_id --time year --cohort pum_cohort --aggregate simple,group \
-	  --combine "(g2005 + g2006 + g2007)/3"
-	@echo
-	@echo "== Every estimator's event-time profile on one chart =="
-	$(QUIPU_RELEASE) did --data $(PERU) --outcome "log(export_eu)" --unit firm_id --time year --cohort pum_cohort --estimator all \
-	  --aggregate simple --plot demo-profiles.svg --format csv --output demo-staggered.csv
-	@echo "(profiles written to demo-profiles.svg, estimates to demo-staggered.csv)"
-	@echo
-	@echo "== A real panel: Wooldridge Example 14.1, job-training grants and scrap rates, with a wild cluster bootstrap =="
-	$(QUIPU_RELEASE) feols --data Datasets/jtrain/jtrain.csv --formula "lscrap ~ grant + grant_1 | fcode + year" \
-	  --vcov cluster:fcode --bootstrap wild --reps 9999 --seed 42
+	@echo "== Evaluating CBI export coaching and PUM expert missions on the simulated Peru panel =="
+	@echo "   spec: Datasets/peru-natural-ingredients/evaluation.yaml (true effects: peru-truth.json)"
+	@start=$$(date +%s); \
+	$(QUIPU_RELEASE) report --spec Datasets/peru-natural-ingredients/evaluation.yaml --out $(DEMO_REPORT) && \
+	echo && echo "(finished in $$(( $$(date +%s) - start )) s; open $(DEMO_REPORT)/report.html in a browser)"
 
 # The command-line tests run the debug binary, so build it before testing.
 test: setup

@@ -10,6 +10,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The evaluation spec of `quipu report` is YAML: Yams keeps every node's line and column,
+        // so a spec error names its line.
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -26,10 +29,16 @@ let package = Package(
         .target(name: "DiD", dependencies: ["Estimation", "Formula", "Inference", "PanelData"]),
         .target(name: "Simulation"),
         .target(name: "Reporting", dependencies: ["Estimation", "Inference", "PanelData", "DiD"]),
+        // `quipu report`: the evaluation spec, the runs it asks for (through the same library code
+        // as the subcommands) and the report directory.
+        .target(name: "Reports", dependencies: [
+            "Reporting", "DiD", "Estimation", "Formula", "Inference", "PanelData",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(
             name: "quipu",
             dependencies: [
-                "COpenBLAS", "LinearAlgebra", "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD", "Simulation",
+                "COpenBLAS", "LinearAlgebra", "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD", "Simulation", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,7 +55,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "DiDTests", dependencies: ["DiD"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
-        .testTarget(name: "QuipuTests", dependencies: ["Reporting", "Estimation"]),
+        .testTarget(name: "QuipuTests", dependencies: ["Reporting", "Estimation", "Reports"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzSupport"]),
     ]
 )

@@ -104,8 +104,10 @@ extension DiDAnalysis {
                 covariance[a, b] = left.fit.covariance.matrix[left.index, right.index]
             }
         }
-        var result = StaggeredResult(estimator: .twfe, estimates: rows, covariance: covariance, degreesOfFreedom: twfe.covariance.degreesOfFreedom,
-                                     inference: "regression covariance \(twfe.covariance.type.description)",
+        // Poisson estimates are tested with the normal distribution (infinite degrees of freedom).
+        let degrees = twfe.fit.isPoisson ? Double.infinity : twfe.covariance.degreesOfFreedom
+        var result = StaggeredResult(estimator: .twfe, estimates: rows, covariance: covariance, degreesOfFreedom: degrees,
+                                     inference: "regression covariance \(twfe.covariance.type.description)" + (twfe.fit.isPoisson ? ", Poisson PML (log points)" : ""),
                                      observationCount: twfe.fit.observationCount, clusterCount: twfe.covariance.clusterCounts.min())
         result.notes = ["TWFE compares later-treated with already-treated units too; with effects that vary across cohorts or grow over time it is biased"]
         return result

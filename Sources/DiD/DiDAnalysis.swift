@@ -61,7 +61,8 @@ public enum DiDAnalysis {
             if let post = try design.twoByTwoPeriod() {
                 let (regression, means) = try twoByTwo(design: design, post: post, options: options)
                 estimates.append(regression)
-                differenceOfMeans = means
+                // The four means check the least-squares 2x2 only; a Poisson 2x2 is a ratio of them.
+                if options.model == .linear { differenceOfMeans = means }
             }
             let twfe = try design.fit(formulaTerms: [design.treatedName], options: options)
             twfeFit = twfe
@@ -140,6 +141,7 @@ public enum DiDAnalysis {
         results.headline = headline
         results.confidenceLevel = options.confidenceLevel
         results.pretrendWarnings = pretrendWarnings
+        results.model = options.model
         return results
     }
 
@@ -217,7 +219,8 @@ public enum DiDAnalysis {
                                statistic: .nan, pValue: .nan, confidenceLow: .nan, confidenceHigh: .nan)
         }
         let error = fit.covariance.standardErrors[index]
-        let distribution = StudentT(degreesOfFreedom: fit.covariance.degreesOfFreedom)
+        // Poisson coefficients are tested with the normal distribution, as fixest and pyfixest do.
+        let distribution = StudentT(degreesOfFreedom: fit.fit.isPoisson ? .infinity : fit.covariance.degreesOfFreedom)
         let critical = distribution.quantile(0.5 + options.confidenceLevel / 2)
         let statistic = estimate / error
         return DiDEstimate(estimand: estimand, term: term, eventTime: eventTime, estimate: estimate, standardError: error,

@@ -9,10 +9,10 @@ import PanelData
 struct DiDDesign {
     /// A fitted regression with its covariance.
     struct FittedModel {
-        let fit: LinearModelFit
+        let fit: RegressionFit
         let covariance: CovarianceEstimate
         var notes: [String] {
-            covariance.notes + (fit.collinearNames.isEmpty ? [] : ["dropped as collinear: " + fit.collinearNames.joined(separator: ", ")])
+            covariance.notes + fit.notes + (fit.collinearNames.isEmpty ? [] : ["dropped as collinear: " + fit.collinearNames.joined(separator: ", ")])
         }
     }
 
@@ -153,7 +153,8 @@ struct DiDDesign {
     }
 
     /// Fits `outcome ~ terms + covariates | unit + time` (or without fixed effects) with the
-    /// analysis's weights and covariance.
+    /// analysis's weights and covariance, by least squares or, with `--model poisson`, by Poisson
+    /// pseudo-maximum likelihood.
     func fit(formulaTerms: [String], options: DiDOptions, fixedEffects: Bool = true, extraColumns: [(String, Column)] = [])
         throws -> FittedModel
     {
@@ -171,7 +172,13 @@ struct DiDDesign {
         let formula = try ModelFormula.parse(text)
         let frame = try ModelFrame(table: table, formula: formula, options: ModelFrameOptions(
             weights: options.weights, clusters: options.covariance.clusterVariables, removeSingletons: true))
-        let fit = try LinearModel.fit(frame, options: LinearModelOptions(threads: options.threads))
-        return FittedModel(fit: fit, covariance: try fit.covariance(options.covariance))
+        switch options.model {
+        case .linear:
+            let fit = try LinearModel.fit(frame, options: LinearModelOptions(threads: options.threads))
+            return FittedModel(fit: RegressionFit(fit), covariance: try fit.covariance(options.covariance))
+        case .poisson:
+            let fit = try PoissonModel.fit(frame, options: PoissonModelOptions(threads: options.threads))
+            return FittedModel(fit: RegressionFit(fit), covariance: try fit.covariance(options.covariance))
+        }
     }
 }

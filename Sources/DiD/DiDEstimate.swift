@@ -1,3 +1,4 @@
+import Estimation
 /// One estimated quantity of a difference-in-differences analysis: the 2x2 estimate, the two-way
 /// fixed-effects estimate, or one event-study period.
 public struct DiDEstimate: Sendable {
@@ -41,6 +42,8 @@ public struct DiDResults: Sendable {
     public var estimators: [StaggeredEstimator] = [.twfe]
     /// Every estimator's estimates in one shape (TWFE's included), in the order of `estimators`.
     public var staggered: [StaggeredResult] = []
+    /// The `--subset` row filter applied before the panel was built, if any (see `recordSubset`).
+    public var subset: SubsetSummary? = nil
     /// The sample each estimator used.
     public var samples: [(estimator: StaggeredEstimator, sample: StaggeredSample)] = []
     /// `--combine` results.
@@ -51,6 +54,8 @@ public struct DiDResults: Sendable {
     public var confidenceLevel = 0.95
     /// Warnings about leads that rest on few cohorts or units.
     public var pretrendWarnings: [String] = []
+    /// The regression model of the TWFE, 2x2 and event-study estimates.
+    public var model: DiDModel = .linear
 }
 
 /// The numbers of a Wald test, detached from the Inference module's type for presentation.

@@ -10,6 +10,14 @@ public enum EstimatorChoice: String, Sendable, CaseIterable {
     case all
 }
 
+/// The regression model of the TWFE, 2x2 and event-study estimates.
+public enum DiDModel: String, Sendable, CaseIterable {
+    /// Least squares (`feols`): effects in the outcome's units.
+    case linear
+    /// Poisson pseudo-maximum likelihood (`fepois`): effects in log points, keeping zero outcomes.
+    case poisson
+}
+
 /// What `quipu did` estimates and how.
 public struct DiDOptions: Sendable {
     /// The outcome column.
@@ -54,6 +62,8 @@ public struct DiDOptions: Sendable {
     public var extraFixedEffects: [String] = []
     /// Leads in the imputation estimator's pre-trend test.
     public var imputationLeads = 3
+    /// Least squares or Poisson for the regression estimates (Poisson: TWFE and event study only).
+    public var model: DiDModel = .linear
 
     /// Creates options for an outcome and a covariance estimator.
     public init(outcome: String, covariance: CovarianceType) {

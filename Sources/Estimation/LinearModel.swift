@@ -143,6 +143,11 @@ public enum LinearModel {
     /// The least-squares solution on the (demeaned, weighted) design; a design left without columns
     /// (every regressor absorbed, or `y ~ 0 | fe`) has the empty solution.
     static func solve(design: Matrix, response: [Double], collinearityTolerance: Double) throws(EstimationError) -> Solution {
+        try solve(design: design, response: response, rule: .fixestPivot(collinearityTolerance))
+    }
+
+    /// The least-squares solution with collinearity judged by `rule`.
+    static func solve(design: Matrix, response: [Double], rule: CollinearityRule) throws(EstimationError) -> Solution {
         let emptyFactor = ScaledTriangularFactor(triangle: Matrix(rows: 0, columns: 0), norms: [])
         guard design.columns > 0 else {
             return Solution(coefficients: [], keptColumns: [], droppedColumns: [], inverseCrossProduct: Matrix(rows: 0, columns: 0),
@@ -150,7 +155,7 @@ public enum LinearModel {
         }
         // Which regressors are collinear is decided as fixest decides it, so that the same ones are
         // dropped; those kept are then solved accurately however nearly collinear they are.
-        let solver = LeastSquaresSolver(collinearity: .fixestPivot(collinearityTolerance))
+        let solver = LeastSquaresSolver(collinearity: rule)
         do {
             let solution = try solver.solve(design: design, response: response)
             return Solution(coefficients: solution.coefficients, keptColumns: solution.keptColumns, droppedColumns: solution.droppedColumns,

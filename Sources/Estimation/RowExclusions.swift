@@ -68,10 +68,10 @@ struct RowExclusions {
         if codes[row] == Self.kept { codes[row] = Self.zeroWeight }
     }
 
-    /// Marks rows where `result` is not finite although `argument` is: the transformation named by
-    /// `reason` is undefined there. Rows whose argument is itself unusable are marked as such.
-    mutating func markUndefined(_ result: [Double], argument: [Double], reason: String) {
-        markUnusable(argument)
+    /// Marks rows where `result` is not finite although every argument is: the step named by
+    /// `reason` is undefined there. Rows with an unusable argument are marked as such.
+    mutating func markUndefined(_ result: [Double], arguments: [[Double]], reason: String) {
+        for argument in arguments { markUnusable(argument) }
         var code: UInt8? = nil
         for row in 0..<result.count where codes[row] == Self.kept && !result[row].isFinite {
             if code == nil { code = transformCode(reason) }
@@ -101,16 +101,5 @@ struct RowExclusions {
             result.undefinedTransforms.append((reason, tally[code]))
         }
         return result
-    }
-
-    /// What makes `function` undefined, worded for the dropped counts ("log of zero or negative").
-    static func undefinedReason(function: String) -> String {
-        switch function {
-        case "log": return "log of zero or negative"
-        case "log1p": return "log1p of -1 or less"
-        case "sqrt": return "sqrt of negative"
-        case "exp": return "exp overflows"
-        default: return "\(function) not finite"
-        }
     }
 }

@@ -55,22 +55,15 @@ struct TableColumns {
         }
     }
 
-    /// Evaluates an expression of columns and functions, marking rows whose value is unusable:
-    /// missing or non-finite in the column, or outside the function's domain (log of zero), each
+    /// Evaluates an expression of columns, functions and operators, marking rows whose value is
+    /// unusable: missing or non-finite in a column, or outside a step's domain (log of zero), each
     /// under its own reason.
     func evaluate(_ expression: Formula.Expression, exclusions: inout RowExclusions) throws(EstimationError) -> [Double] {
-        switch expression {
-        case let .variable(name):
-            return try numeric(name, exclusions: &exclusions)
-        case let .function(name, argument):
-            let inner = try evaluate(argument, exclusions: &exclusions)
-            guard let transform = Formula.Expression.numericFunction(named: name) else {
-                throw EstimationError("unknown function '\(name)' in the formula")
-            }
-            let values = inner.map(transform)
-            exclusions.markUndefined(values, argument: inner, reason: RowExclusions.undefinedReason(function: name))
-            return values
-        }
+        var source = FrameColumnSource(columns: self, exclusions: RowExclusions(rowCount: 0))
+        // Move the exclusions in and out rather than copy them, so marking them copies no array.
+        swap(&source.exclusions, &exclusions)
+        defer { swap(&source.exclusions, &exclusions) }
+        return try expression.evaluate(rowCount: rowCount, source: &source)
     }
 
     /// The named columns a formula term contributes to the design.
@@ -186,6 +179,20 @@ struct TableColumns {
     static func key(for value: Double) -> Int64 {
         if value == value.rounded(), abs(value) < 9.0e15 { return Int64(value) }
         return Int64(bitPattern: value.bitPattern)
+    }
+}
+
+/// The table's columns as an expression sees them, with the exclusions its steps mark.
+private struct FrameColumnSource: ExpressionColumnSource {
+    let columns: TableColumns
+    var exclusions: RowExclusions
+
+    mutating func numericValues(of column: String) throws(EstimationError) -> [Double] {
+        try columns.numeric(column, exclusions: &exclusions)
+    }
+
+    mutating func noteStep(_ step: Formula.Expression, result: [Double], arguments: [[Double]]) {
+        exclusions.markUndefined(result, arguments: arguments, reason: step.undefinedReason ?? "not finite")
     }
 }
 

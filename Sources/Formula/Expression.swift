@@ -1,23 +1,50 @@
-/// A data column or a transformation of one, such as `x`, `log(y)` or `log(abs(x))`.
+/// A data column or a transformation of one, such as `x`, `log(y)`, `log(abs(x))` or `I(x^2)`.
 public indirect enum Expression: Equatable, Hashable, Sendable {
     /// A column of the data, named exactly as in the data (without backticks).
     case variable(String)
     /// A known function applied to an expression.
     case function(name: String, argument: Expression)
+    /// A numeric literal, as in `I(x^2)` or `log(x + 1)`.
+    case number(Double)
+    /// Unary minus: `-x`.
+    case negation(Expression)
+    /// Arithmetic on two expressions: `x * z`, `x^2`.
+    case arithmetic(ArithmeticOperator, Expression, Expression)
+    /// A comparison, 1 where it holds and 0 where it does not: `y > 0`.
+    case comparison(ComparisonOperator, Expression, Expression)
+    /// R's `I()`, which protects arithmetic from the formula's own reading of `+`, `*`, `^`; it
+    /// changes only the name (`I(x^2)`), not the values.
+    case identity(Expression)
 
     /// The functions a formula may apply to a variable, in the order they are listed in messages.
-    public static let knownFunctions: [String] = ["abs", "exp", "log", "log1p", "sqrt"]
+    public static let knownFunctions: [String] = ["abs", "asinh", "exp", "log", "log1p", "sqrt"]
 
-    /// The name fixest prints for this expression: `x1`, `log(x3)`, `log(abs(x))`.
+    /// The name fixest prints for this expression: `x1`, `log(x3)`, `log(abs(x))`, `I(x^2)`.
     ///
     /// Names that R cannot read bare are wrapped in backticks (`` `my var` ``), which is how R's
-    /// `deparse` and therefore fixest's coefficient names show them.
+    /// `deparse` and therefore fixest's coefficient names show them. Operators are spaced as
+    /// `deparse` spaces them (`x + 1`, `y > 0`, but `x^2`), with parentheses only where
+    /// precedence needs them.
     public var name: String {
         switch self {
         case .variable(let variable):
             return Expression.displayName(of: variable)
         case .function(let function, let argument):
             return "\(function)(\(argument.name))"
+        case .number(let value):
+            return Expression.numberText(value)
+        case .negation(let operand):
+            return "-" + operand.operandName(under: Expression.negationPrecedence, rightSide: true)
+        case .arithmetic(let operation, let left, let right):
+            let leftText = left.operandName(under: operation.precedence, rightSide: operation == .power)
+            let rightText = right.operandName(under: operation.precedence, rightSide: operation != .power)
+            return operation == .power ? "\(leftText)^\(rightText)" : "\(leftText) \(operation.symbol) \(rightText)"
+        case .comparison(let operation, let left, let right):
+            let leftText = left.operandName(under: ComparisonOperator.precedence, rightSide: false)
+            let rightText = right.operandName(under: ComparisonOperator.precedence, rightSide: true)
+            return "\(leftText) \(operation.symbol) \(rightText)"
+        case .identity(let inner):
+            return "I(\(inner.name))"
         }
     }
 
@@ -26,8 +53,12 @@ public indirect enum Expression: Equatable, Hashable, Sendable {
         switch self {
         case .variable(let variable):
             return [variable]
-        case .function(_, let argument):
+        case .function(_, let argument), .negation(let argument), .identity(let argument):
             return argument.variables
+        case .number:
+            return []
+        case .arithmetic(_, let left, let right), .comparison(_, let left, let right):
+            return left.variables.union(right.variables)
         }
     }
 

@@ -13,12 +13,15 @@ public struct FormulaError: Error, CustomStringConvertible, Equatable, Sendable 
     public let position: Int
     /// A short, lowercase explanation of what went wrong.
     public let reason: String
+    /// What the text is, as the message's first word says: "formula", or "subset" for a row filter.
+    public let subject: String
 
     /// Creates an error for `formula` at `position`, explained by `reason`.
-    public init(formula: String, position: Int, reason: String) {
+    public init(formula: String, position: Int, reason: String, subject: String = "formula") {
         self.formula = formula
         self.position = position
         self.reason = reason
+        self.subject = subject
     }
 
     /// The reason, the formula and a caret pointing at the fault.
@@ -27,6 +30,6 @@ public struct FormulaError: Error, CustomStringConvertible, Equatable, Sendable 
         // single space; every other character keeps its one column.
         let line = String(formula.map { $0.isWhitespace ? " " : $0 })
         let indent = String(repeating: " ", count: max(0, position))
-        return "formula error at position \(position): \(reason)\n  \(line)\n  \(indent)^"
+        return "\(subject) error at position \(position): \(reason)\n  \(line)\n  \(indent)^"
     }
 }

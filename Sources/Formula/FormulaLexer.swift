@@ -4,16 +4,18 @@
 struct FormulaLexer {
     private let source: String
     private let characters: [Character]
+    private let subject: String
     private var index = 0
 
-    private init(_ source: String) {
+    private init(_ source: String, subject: String) {
         self.source = source
         self.characters = Array(source)
+        self.subject = subject
     }
 
-    /// The tokens of `text`, always ending with an `.end` token.
-    static func tokenize(_ text: String) throws(FormulaError) -> [Token] {
-        var lexer = FormulaLexer(text)
+    /// The tokens of `text`, always ending with an `.end` token; errors name the text `subject`.
+    static func tokenize(_ text: String, subject: String = "formula") throws(FormulaError) -> [Token] {
+        var lexer = FormulaLexer(text, subject: subject)
         var tokens: [Token] = []
         while let token = try lexer.nextToken() {
             tokens.append(token)
@@ -24,7 +26,15 @@ struct FormulaLexer {
 
     private static let punctuation: [Character: Token.Kind] = [
         "~": .tilde, "+": .plus, "-": .minus, "*": .star, ":": .colon, "^": .caret, "|": .pipe,
-        "(": .leftParen, ")": .rightParen, ",": .comma, "=": .equals,
+        "(": .leftParen, ")": .rightParen, ",": .comma, "/": .slash, "&": .ampersand,
+    ]
+
+    /// Operators of one or two characters: `=` and `==`, `!` and `!=`, `<` and `<=`, `>` and `>=`.
+    private static let pairedOperators: [Character: (single: Token.Kind, withEquals: Token.Kind)] = [
+        "=": (.equals, .comparison(.equal)),
+        "!": (.bang, .comparison(.notEqual)),
+        "<": (.comparison(.less), .comparison(.lessOrEqual)),
+        ">": (.comparison(.greater), .comparison(.greaterOrEqual)),
     ]
 
     private func character(at offset: Int) -> Character? {
@@ -32,7 +42,7 @@ struct FormulaLexer {
     }
 
     private func failure(at position: Int, _ reason: String) -> FormulaError {
-        FormulaError(formula: source, position: position, reason: reason)
+        FormulaError(formula: source, position: position, reason: reason, subject: subject)
     }
 
     private mutating func nextToken() throws(FormulaError) -> Token? {
@@ -44,6 +54,14 @@ struct FormulaLexer {
         if let kind = FormulaLexer.punctuation[first] {
             index += 1
             return Token(kind: kind, position: start)
+        }
+        if let kinds = FormulaLexer.pairedOperators[first] {
+            let paired = character(at: index + 1) == "="
+            index += paired ? 2 : 1
+            return Token(kind: paired ? kinds.withEquals : kinds.single, position: start)
+        }
+        if first == "%" {
+            return try percentOperator()
         }
         if first == "`" {
             return try backtickName()
@@ -71,13 +89,23 @@ struct FormulaLexer {
             return "a name cannot start with '_'; put such names between backticks, like `_x`"
         case "[", "]":
             return "varying slopes such as 'fe[x]' are not supported"
-        case "/":
-            return "the nesting operator '/' is not supported"
-        case "%":
-            return "operators such as '%in%' are not supported"
         default:
             return "unexpected character '\(character)'"
         }
+    }
+
+    /// `%in%`, the one `%...%` operator accepted (in row filters).
+    private mutating func percentOperator() throws(FormulaError) -> Token {
+        let start = index
+        guard let close = characters[(index + 1)...].firstIndex(of: "%") else {
+            throw failure(at: start, "unexpected character '%' (the one operator of that form is %in%, in --subset)")
+        }
+        let text = String(characters[start...close])
+        guard text == "%in%" else {
+            throw failure(at: start, "the operator '\(text)' is not supported (the one operator of that form is %in%, in --subset)")
+        }
+        index = close + 1
+        return Token(kind: .inOperator, position: start)
     }
 
     private mutating func backtickName() throws(FormulaError) -> Token {

@@ -1,15 +1,14 @@
-/// Parsing of expressions: variables and calls to the known functions.
+/// Parsing of expressions: variables, calls to the known functions and `I()`.
 extension FormulaParser {
     /// Functions fixest users commonly write that this parser does not support, with the
     /// reason shown instead of a bare "unknown function".
     private static let unsupportedFunctions: [String: String] = [
-        "I": "I() is not supported",
-        "c": "multiple estimation with c() is not supported",
-        "sw": "stepwise estimation with sw() is not supported",
-        "sw0": "stepwise estimation with sw0() is not supported",
-        "csw": "stepwise estimation with csw() is not supported",
-        "csw0": "stepwise estimation with csw0() is not supported",
-        "mvsw": "stepwise estimation with mvsw() is not supported",
+        "c": "c() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
+        "sw": "sw() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
+        "sw0": "sw0() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
+        "csw": "csw() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
+        "csw0": "csw0() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
+        "mvsw": "mvsw() is not supported; use sw(), csw(), sw0() or csw0()",
         "factor": "factor() is not supported; use i(f) for factor indicators",
         "as.factor": "as.factor() is not supported; use i(f) for factor indicators",
         "l": "lag operators such as l() are not supported",
@@ -22,7 +21,8 @@ extension FormulaParser {
         Expression.knownFunctions.map { "\($0)()" }.joined(separator: ", ")
     }
 
-    /// Parses a variable or a known function call such as `log(abs(x))`.
+    /// Parses a variable, a known function call such as `log(abs(x))` or `log(x + 1)`, or `I()`
+    /// around arithmetic and comparisons (`I(x^2)`, `I(y > 0)`).
     mutating func parseExpression() throws(FormulaError) -> Expression {
         let token = current
         guard let name = token.name else {
@@ -33,23 +33,22 @@ extension FormulaParser {
             advance()
             return .variable(name)
         }
-        try checkFunctionName(token)
+        let isIdentity = token.bareName == "I"
+        if !isIdentity { try checkFunctionName(token) }
         advance(2)
         if current.kind == .rightParen {
-            throw failure(at: current.position, "\(name)() needs an argument, as in \(name)(x)")
+            let example = isIdentity ? "I(x^2)" : "\(name)(x)"
+            throw failure(at: current.position, "\(name)() needs an argument, as in \(example)")
         }
-        let argument = try parseExpression()
+        let argument = try parseValueExpression(in: name)
         switch current.kind {
         case .rightParen:
             advance()
-            return .function(name: name, argument: argument)
+            return isIdentity ? .identity(argument) : .function(name: name, argument: argument)
         case .comma:
             throw failure(at: current.position, "\(name)() takes a single argument")
-        case .plus, .minus, .star, .colon, .caret:
-            throw failure(
-                at: current.position,
-                "arithmetic inside \(name)() is not supported: the argument must be a variable or a function call (log1p(x) computes log(1 + x))"
-            )
+        case .colon:
+            throw failure(at: current.position, "':' inside \(name)() is not supported; write the product as x * z")
         default:
             throw failure(at: current.position, "expected ')' to close \(name)(, found \(current.display)")
         }
@@ -80,7 +79,7 @@ extension FormulaParser {
         let reason = FormulaParser.unsupportedFunctions[name] ?? "unknown function '\(name)'"
         throw failure(
             at: token.position,
-            "\(reason); known functions are \(FormulaParser.knownFunctionList) and i() for factor indicators"
+            "\(reason); known functions are \(FormulaParser.knownFunctionList), I() for arithmetic such as I(x^2), and i() for factor indicators"
         )
     }
 }

@@ -10,10 +10,16 @@ struct FormulaParser {
     /// Each expression's rank of first appearance. R orders the factors of an interaction this
     /// way, so `y ~ b + a:b` names the interaction `b:a`.
     var appearance: [Expression: Int] = [:]
+    /// What the text is, for messages: "formula", or "subset" for a row filter.
+    let subject: String
+    /// Operators read so far in value expressions; bounded (`maximumOperators`) so that evaluating
+    /// and printing the expression trees, which recurse, cannot exhaust the stack.
+    var operatorCount = 0
 
-    private init(source: String, tokens: [Token]) {
+    init(source: String, tokens: [Token], subject: String = "formula") {
         self.source = source
         self.tokens = tokens
+        self.subject = subject
     }
 
     /// Parses `text` into a formula.
@@ -39,9 +45,14 @@ struct FormulaParser {
         index = min(index + count, tokens.count - 1)
     }
 
+    /// Moves the cursor back to `saved`, an index read earlier, to try another reading.
+    mutating func rewind(to saved: Int) {
+        index = min(max(saved, 0), tokens.count - 1)
+    }
+
     /// An error at `position` of this formula.
     func failure(at position: Int, _ reason: String) -> FormulaError {
-        FormulaError(formula: source, position: position, reason: reason)
+        FormulaError(formula: source, position: position, reason: reason, subject: subject)
     }
 
     /// Records `expression` as appearing now unless it appeared earlier.
@@ -64,6 +75,9 @@ struct FormulaParser {
         }
         let response = try parseResponse()
         noteAppearance(of: response)
+        if case .comparison = current.kind {
+            throw failure(at: current.position, "a comparison in the response must be inside I(), as in I(y > 0) for an extensive-margin outcome")
+        }
         guard current.kind == .tilde else {
             throw failure(
                 at: current.position,
@@ -110,7 +124,13 @@ struct FormulaParser {
     func unexpectedAfterTermsReason(_ token: Token) -> String {
         switch token.kind {
         case .caret:
-            return "'^' is only allowed among fixed effects (after '|'), where it combines variables"
+            return "'^' is only allowed among fixed effects (after '|'), where it combines variables; write I(x^2) for a power"
+        case .slash:
+            return "the nesting operator '/' is not supported (write I(x / z) to divide)"
+        case .comparison(let operation):
+            return "a comparison ('\(operation.symbol)') must be inside I(), as in I(x \(operation.symbol) 0)"
+        case .inOperator:
+            return "'%in%' is only allowed in row filters (--subset)"
         case .name, .number, .string, .leftParen:
             return "unexpected \(token.display): terms must be separated by '+'"
         default:

@@ -10,6 +10,14 @@ struct Token: Equatable, Sendable {
         case string(String)
         case tilde, plus, minus, star, colon, caret, pipe
         case leftParen, rightParen, comma, equals
+        /// `/`, arithmetic inside `I()` (the nesting operator elsewhere, which is not supported).
+        case slash
+        /// A comparison: `>`, `>=`, `<`, `<=`, `==`, `!=`.
+        case comparison(ComparisonOperator)
+        /// Row filters' logical operators: `!`, `&` (and `|`, which is `.pipe`).
+        case bang, ampersand
+        /// R's `%in%`, in row filters.
+        case inOperator
         /// The end of the text; always the last token, so the parser can always look at one.
         case end
     }
@@ -47,6 +55,11 @@ struct Token: Equatable, Sendable {
         case .rightParen: return ")"
         case .comma: return ","
         case .equals: return "="
+        case .slash: return "/"
+        case .comparison(let operation): return operation.symbol
+        case .bang: return "!"
+        case .ampersand: return "&"
+        case .inOperator: return "%in%"
         case .name(let name, _): return name
         case .number(_, let text): return text
         case .string(let text): return ReferenceValue.quoted(text)

@@ -65,9 +65,25 @@ public enum FormulaFuzzTarget {
         }
     }
 
+    /// The multiple-estimation expansion (`c()`, `sw()`, `csw()`) gives at least one formula, or
+    /// an error located inside the text it quotes (the original or an expanded formula).
+    static func checkExpansion(_ text: String) -> FuzzFinding? {
+        do {
+            let expanded = try MultipleFormula.expand(text)
+            if expanded.variants.isEmpty { return FuzzFinding("an expansion without formulas") }
+            FuzzSettings.note("expanded to \(expanded.variants.count) formulas")
+        } catch {
+            if error.position < 0 || error.position > error.formula.count {
+                return FuzzFinding("expansion error position \(error.position) outside 0...\(error.formula.count): \(error.reason)")
+            }
+        }
+        return nil
+    }
+
     /// Checks one input; returns the first broken promise, or `nil`.
     public static func run(_ bytes: UnsafeRawBufferPointer) -> FuzzFinding? {
         let text = String(decoding: bytes, as: UTF8.self)
+        if let finding = checkExpansion(text) { return finding }
         let formula: ModelFormula
         do {
             formula = try ModelFormula.parse(text)

@@ -7,7 +7,8 @@ extension CoefficientTable {
             ("formula", .string(formula)),
             ("dependent", .string(responseName)),
             ("nobs", .integer(observationCount)),
-            ("nobs_read", .integer(rowsRead)),
+            // Rows in the data: a --subset's removals count among the drops.
+            ("nobs_read", .integer(subset?.rowsBefore ?? rowsRead)),
             ("vcov", .string(covariance.description)),
             ("n_clusters", clusterCounts.isEmpty ? .null : .integer(clusterCounts.min() ?? 0)),
             ("df_t", .finite(degreesOfFreedom)),
@@ -18,9 +19,13 @@ extension CoefficientTable {
             ("r2_within", .finite(withinR2)),
             ("rmse", .finite(rmse)),
             ("dropped", .object([
+                ("subset", .integer(subset?.removed ?? 0)),
                 ("missing", .integer(droppedMissing)),
                 ("non_finite", .integer(droppedNonFinite)),
                 ("undefined_transform", .integer(droppedUndefinedTransforms.reduce(0) { $0 + $1.rows })),
+                ("undefined_transforms", .array(droppedUndefinedTransforms.map {
+                    .object([("reason", .string($0.reason)), ("rows", .integer($0.rows))])
+                })),
                 ("singletons", .integer(droppedSingletons)),
                 ("zero_weight", .integer(droppedZeroWeight)),
                 ("collinear", .array(collinear.map { .string($0) })),
@@ -46,6 +51,6 @@ extension CoefficientTable {
             }
         }
         pairs.append(("notes", .array(notes.map { .string($0) })))
-        return .object(pairs)
+        return JSONValue.object(pairs).addingSubset(subset)
     }
 }

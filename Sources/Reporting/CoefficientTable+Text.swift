@@ -5,6 +5,7 @@ extension CoefficientTable {
         var lines = [String]()
         lines.append("OLS estimation, Dep. Var.: \(responseName)")
         lines.append("Formula: \(formula)")
+        if let subset { lines.append(subset.line) }
         lines.append("Observations: \(observationCount)" + droppedSummary)
         if !fixedEffects.isEmpty {
             lines.append("Fixed-effects: " + fixedEffects.map { "\($0.name): \($0.levels)" }.joined(separator: ",  "))
@@ -70,6 +71,7 @@ extension CoefficientTable {
         }
         lines.append("")
         lines.append("Dependent variable: `\(responseName)`. Observations: \(observationCount). Standard errors: \(covarianceDescription).")
+        if let subset { lines.append("Sample: \(subset.line).") }
         if !fixedEffects.isEmpty {
             lines.append("Fixed effects: " + fixedEffects.map { "`\($0.name)` (\($0.levels))" }.joined(separator: ", ") + ".")
         }

@@ -43,6 +43,8 @@ public struct CoefficientTable: Sendable {
     public let notes: [String]
     /// Bootstrap inference by term, when a bootstrap was run.
     public var bootstraps: [String: BootstrapSummary] = [:]
+    /// The `--subset` row filter applied before the fit, if any.
+    public var subset: SubsetSummary?
     /// A wild bootstrap test of a linear restriction (`--restriction`), with its text form.
     public var restrictionTest: (restriction: String, summary: BootstrapSummary)?
 

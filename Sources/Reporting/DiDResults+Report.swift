@@ -1,4 +1,5 @@
 import DiD
+import Foundation
 
 /// Text, Markdown, LaTeX and JSON renderings of `quipu did`, and its event-study plot.
 extension DiDResults {
@@ -6,6 +7,7 @@ extension DiDResults {
     public var json: JSONValue {
         var pairs: [(String, JSONValue)] = [
             ("command", .string("did")),
+            ("model", .string(model.rawValue)),
             ("dependent", .string(outcome)),
             ("unit", .string(unit)),
             ("time", .string(time)),
@@ -23,6 +25,11 @@ extension DiDResults {
                 entry += [("estimate", .finite(row.estimate)), ("std_error", .finite(row.standardError)),
                           ("statistic", .finite(row.statistic)), ("p_value", .finite(row.pValue)),
                           ("conf_low", .finite(row.confidenceLow)), ("conf_high", .finite(row.confidenceHigh))]
+                if model == .poisson {
+                    entry += [("percent_change", .finite(100 * expm1(row.estimate))),
+                              ("percent_conf_low", .finite(100 * expm1(row.confidenceLow))),
+                              ("percent_conf_high", .finite(100 * expm1(row.confidenceHigh)))]
+                }
                 return .object(entry)
             })),
         ]
@@ -41,7 +48,7 @@ extension DiDResults {
         if let bacon { pairs.append(("bacon", bacon.json)) }
         pairs += staggeredJSON
         pairs.append(("notes", .array(notes.map { .string($0) })))
-        return .object(pairs)
+        return JSONValue.object(pairs).addingSubset(subset)
     }
 
     /// A plain-text report.
@@ -50,20 +57,31 @@ extension DiDResults {
                      "Panel: \(unit) × \(time); observations: \(observationCount); standard errors: \(covariance)"
                          + (clusterCount.map { " (\($0) clusters)" } ?? ""),
                      "Cohorts: " + cohortSizes.map { "\($0.cohort.map(String.init) ?? "never treated"): \($0.units)" }.joined(separator: ", ")]
+        if let subset { lines.insert(subset.line, at: 1) }
+        if model == .poisson {
+            lines.append("Model: Poisson pseudo-maximum likelihood (as fepois): estimates in log points, z tests; % change = 100·(exp(b) − 1)")
+        }
         lines += staggeredTextLines
         if !estimates.isEmpty && staggered.contains(where: { $0.estimator != .twfe }) {
             lines.append("")
             lines.append("== TWFE" + (estimators.first == .twfe ? "" : " (for comparison: biased when effects differ across cohorts or grow over time)") + " ==")
             if let sample = samples.first(where: { $0.estimator == .twfe })?.sample { lines.append(sample.summaryLine) }
         }
-        let header = ["estimand", "event time", "Estimate", "Std. Error", "t value", "Pr(>|t|)", "95% low", "95% high", "treated units", "cohorts"]
+        let poisson = model == .poisson
+        var header = ["estimand", "event time", "Estimate", "Std. Error", poisson ? "z value" : "t value", poisson ? "Pr(>|z|)" : "Pr(>|t|)",
+                      "95% low", "95% high", "treated units", "cohorts"]
+        if poisson { header += ["% change", "% 95% low", "% 95% high"] }
         var rows = [header]
         for row in estimates {
-            rows.append([row.estimand, row.eventTime.map(String.init) ?? "", NumberFormat.significant(row.estimate),
+            var cells = [row.estimand, row.eventTime.map(String.init) ?? "", NumberFormat.significant(row.estimate),
                          NumberFormat.significant(row.standardError), NumberFormat.significant(row.statistic),
                          NumberFormat.pValue(row.pValue) + " " + NumberFormat.stars(row.pValue),
                          NumberFormat.significant(row.confidenceLow), NumberFormat.significant(row.confidenceHigh),
-                         row.treatedUnits.map(String.init) ?? "", row.cohortCount.map(String.init) ?? ""])
+                         row.treatedUnits.map(String.init) ?? "", row.cohortCount.map(String.init) ?? ""]
+            if poisson {
+                cells += [row.estimate, row.confidenceLow, row.confidenceHigh].map { NumberFormat.significant(100 * expm1($0), digits: 4) }
+            }
+            rows.append(cells)
         }
         if !estimates.isEmpty {
             lines.append("")
@@ -102,7 +120,12 @@ extension DiDResults {
         if estimates.isEmpty { lines = [] }
         lines += staggeredMarkdownLines
         lines.append("")
+        if let subset { lines.append("Sample: \(subset.line).") }
         lines.append("Outcome `\(outcome)`; \(observationCount) observations; standard errors \(covariance).")
+        if model == .poisson {
+            lines.append("Poisson pseudo-maximum likelihood: estimates in log points (z tests); as % changes, 100·(exp(b) − 1): "
+                         + estimates.map { "\($0.estimand)\($0.eventTime.map { " \($0)" } ?? "") \(NumberFormat.significant(100 * expm1($0.estimate), digits: 4))%" }.joined(separator: ", ") + ".")
+        }
         if let test = pretrendTest {
             lines.append("Pre-trend test: F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees))) = \(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue)).")
         }

@@ -4,14 +4,14 @@ import Inference
 /// Tests and intervals of staggered-adoption estimates, and their JSON, text and CSV rows.
 extension StaggeredResult {
     /// One estimate with its inference.
-    struct Row {
-        let estimate: StaggeredEstimate
-        let standardError: Double
-        let statistic: Double
-        let pValue: Double
-        let low: Double, high: Double
+    public struct Row: Sendable {
+        public let estimate: StaggeredEstimate
+        public let standardError: Double
+        public let statistic: Double
+        public let pValue: Double
+        public let low: Double, high: Double
         /// The uniform band (bootstrap), when there is one for this kind.
-        let uniformLow: Double?, uniformHigh: Double?
+        public let uniformLow: Double?, uniformHigh: Double?
     }
 
     /// The critical value and p-value function of this result's reference distribution.
@@ -29,7 +29,7 @@ extension StaggeredResult {
     }
 
     /// Every estimate with its standard error, test and interval (NaN where undefined).
-    func rows(level: Double) -> [Row] {
+    public func rows(level: Double) -> [Row] {
         let (critical, pValue) = reference(level: level)
         return estimates.indices.map { j in
             let estimate = estimates[j], error = standardErrors[j]

@@ -10,6 +10,7 @@ struct DescribeCommand: ParsableCommand {
     )
 
     @OptionGroup var input: DataOptions
+    @OptionGroup var rows: SubsetOptions
     @OptionGroup var panel: PanelOptions
 
     @Option(name: .long, help: "Comma-separated outcome columns to summarise.")
@@ -25,14 +26,14 @@ struct DescribeCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let started = DispatchTime.now()
-            let table = try input.read(columns: panel.columns.union(outcomeNames), threads: execution.threads)
+            let (table, subsetSummary) = try rows.read(input, columns: panel.columns.union(outcomeNames), threads: execution.threads)
             let read = DispatchTime.now()
             let structure = try PanelStructure(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment)
             let description = try PanelDescription(structure: structure, table: table, outcomes: outcomeNames)
             switch output.format {
-            case .json: try output.emit(description.json.serialized() + "\n")
-            case .markdown: try output.emit(description.markdown)
-            case .text: try output.emit(description.text)
+            case .json: try output.emit(description.json.addingSubset(subsetSummary).serialized() + "\n")
+            case .markdown: try output.emit((subsetSummary.map { "Sample: \($0.line).\n\n" } ?? "") + description.markdown)
+            case .text: try output.emit((subsetSummary.map { $0.line + "\n" } ?? "") + description.text)
             }
             execution.reportTimings(started: started, read: read)
         }

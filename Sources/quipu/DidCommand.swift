@@ -15,6 +15,7 @@ struct DidCommand: ParsableCommand {
     )
 
     @OptionGroup var input: DataOptions
+    @OptionGroup var rows: SubsetOptions
 
     @Option(name: .long, help: "The outcome: a column, or a function of one such as log(sales).")
     var outcome: String
@@ -23,6 +24,9 @@ struct DidCommand: ParsableCommand {
 
     @Option(name: .long, help: "Estimator: auto (TWFE with one cohort; Callaway–Sant'Anna first, TWFE beside it, with staggered cohorts), twfe, cs, sunab, imputation, all.")
     var estimator: EstimatorChoice = .auto
+
+    @Option(name: .long, help: "Regression model of TWFE and the event study: linear (least squares) or poisson (PPML, as fepois: keeps zero outcomes, effects in log points and % changes; TWFE only, so auto means twfe).")
+    var model: DiDModel = .linear
 
     @Option(name: .long, help: "Comma-separated covariates: added to the regressions; for Callaway–Sant'Anna, time-invariant (baseline) covariates in the propensity score and outcome regression (text columns enter as indicators).")
     var covariates: String?
@@ -128,7 +132,14 @@ struct DidCommand: ParsableCommand {
             }
             guard reps <= 10_000_000 else { throw ValidationError("--reps \(reps) is more than the multiplier bootstrap needs; use at most 10,000,000 (999 is usual)") }
         }
-        if weights != nil && estimator != .twfe {
+        if model == .poisson {
+            guard estimator == .twfe || estimator == .auto else {
+                throw ValidationError("--model poisson is available with --estimator twfe (TWFE and --event-study); the heterogeneity-robust estimators are linear")
+            }
+            if decompose { throw ValidationError("--decompose splits a least-squares TWFE estimate; it has no Poisson counterpart: drop --decompose or use --model linear") }
+            if bootstrap != nil { throw ValidationError("--bootstrap is Callaway–Sant'Anna's; with --model poisson use the analytic standard errors") }
+        }
+        if weights != nil && estimator != .twfe && !(model == .poisson && estimator == .auto) {
             throw ValidationError("--weights is available with --estimator twfe only; the staggered estimators are unweighted for now")
         }
     }
@@ -149,7 +160,9 @@ struct DidCommand: ParsableCommand {
             options.decompose = decompose
             options.balance = balance
             options.threads = execution.threads
-            options.estimator = estimator
+            // Poisson runs the regression estimators only, so auto means TWFE there.
+            options.estimator = model == .poisson ? .twfe : estimator
+            options.model = model
             options.callawaySantAnna.control = control
             options.callawaySantAnna.method = method
             options.callawaySantAnna.anticipation = anticipation
@@ -167,11 +180,12 @@ struct DidCommand: ParsableCommand {
             let outcomeColumns = try ModelFormula.parse("\(outcome) ~ 1").response.variables
             var columns = panel.columns.union(covariateNames).union(outcomeColumns).union(covariance.clusterVariables).union(feColumns)
             if let weights { columns.insert(weights) }
-            let table = try input.read(columns: columns, threads: execution.threads)
+            let (table, subsetSummary) = try rows.read(input, columns: columns, threads: execution.threads)
             try refuseTextCovariates(covariateNames, in: table)
             let read = DispatchTime.now()
             execution.limitBLASThreads(rows: table.rowCount)
-            let results = try DiDAnalysis.run(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment, options: options)
+            var results = try DiDAnalysis.run(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment, options: options)
+            results.recordSubset(subsetSummary)
             let estimated = DispatchTime.now()
             var chart: String? = nil
             if plot != nil {
@@ -246,6 +260,7 @@ enum DidBootstrap: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension EstimatorChoice: ExpressibleByArgument {}
+extension DiDModel: ExpressibleByArgument {}
 extension CallawaySantAnnaOptions.Control: ExpressibleByArgument {}
 extension CallawaySantAnnaOptions.BasePeriod: ExpressibleByArgument {}
 extension TwoByTwoMethod: ExpressibleByArgument {}

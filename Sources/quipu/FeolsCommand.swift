@@ -15,8 +15,9 @@ struct FeolsCommand: ParsableCommand {
     )
 
     @OptionGroup var input: DataOptions
+    @OptionGroup var rows: SubsetOptions
 
-    @Option(name: .long, help: "fixest-style formula, e.g. \"y ~ treat + x | firm + year\".")
+    @Option(name: .long, help: "fixest-style formula, e.g. \"y ~ treat + x | firm + year\"; c(y1, y2) ~ ..., sw(x1, x2) and csw(x1, x2) estimate several models.")
     var formula: String
 
     @Option(name: .long, help: "Covariance: iid (default, as fixest 0.13), hetero, cluster:VAR or cluster:VAR1+VAR2.")
@@ -40,6 +41,7 @@ struct FeolsCommand: ParsableCommand {
     @Flag(name: .customLong("keep-singletons"), help: "Keep fixed-effect singletons (removed by default, as in fixest 0.13).")
     var keepSingletons = false
 
+    @OptionGroup var splitting: SplitOptions
     @OptionGroup var resampling: BootstrapOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var execution: ExecutionOptions
@@ -54,50 +56,26 @@ struct FeolsCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let start = DispatchTime.now()
-            let parsed = try ModelFormula.parse(formula)
+            let formulas = try MultipleFormula.expand(formula)
             let covariance = try CovarianceType(parsing: vcov)
-            var clusters = covariance.clusterVariables
-            if resampling.bootstrap != nil {
-                guard let first = resampling.bootCluster ?? clusters.first else {
-                    throw CommandError("--bootstrap needs clusters: use --vcov cluster:VAR or --boot-cluster VAR")
-                }
-                if !clusters.contains(first) { clusters.append(first) }
-            }
-            var needed = parsed.variables.union(clusters)
-            if let weights { needed.insert(weights) }
-            let table = try input.read(columns: needed, threads: execution.threads)
+            let clusters = try clusterVariables(for: covariance)
+            var shared = Set(clusters)
+            if let weights { shared.insert(weights) }
+            let models = MultipleEstimation(formulas: formulas, split: splitting.sampleSplit, sharedColumns: shared)
+            let (table, subsetSummary) = try rows.read(input, columns: models.columns, threads: execution.threads)
             let readStatistics = table.readStatistics
             execution.limitBLASThreads(rows: table.rowCount)
+            if models.isMultiple {
+                try runMultiple(models, table: table, subset: subsetSummary, covariance: covariance, clusters: clusters, started: start)
+                return
+            }
+            guard let parsed = formulas.variants.first?.formula else { throw CommandError("the formula gives no model") }
             let fitStart = DispatchTime.now()
             // `consume` ends the table here, so its columns are freed as the frame takes them over.
-            let frame = try ModelFrame(table: consume table, formula: parsed,
-                                       options: ModelFrameOptions(weights: weights, clusters: clusters,
-                                                                  removeSingletons: !keepSingletons))
-            let frameSeconds = Self.seconds(since: fitStart)
-            let solveStart = DispatchTime.now()
-            // The bootstraps need the frame before absorption: pairs re-estimates on resampled
-            // copies, wild re-estimates non-nested fixed effects in each draw.
-            let bootstrapFrame: ModelFrame? = resampling.bootstrap != nil ? frame : nil
-            let fit = try LinearModel.fit(consume frame, options: LinearModelOptions(
-                fixedEffectTolerance: fixefTolerance, fixedEffectMaxIterations: fixefIterations, threads: execution.threads,
-                collinearityTolerance: collinearityTolerance))
-            let solveSeconds = Self.seconds(since: solveStart)
-            let covarianceStart = DispatchTime.now()
-            let estimate = try fit.covariance(covariance)
-            let covarianceSeconds = Self.seconds(since: covarianceStart)
-            var results = CoefficientTable(fit: fit, covariance: estimate, weights: weights, confidenceLevel: level)
-            if resampling.bootstrap != nil {
-                let runner = BootstrapRunner(options: resampling, covariance: covariance, level: level, threads: execution.threads)
-                results.bootstraps = try runner.run(fit: fit, frame: bootstrapFrame)
-                if let (restriction, test) = try runner.restrictionTest(fit: fit, frame: bootstrapFrame) {
-                    results.restrictionTest = (restriction.description, BootstrapSummary(
-                        method: "wild", weights: resampling.bootWeights.rawValue, replicates: test.replicates, seed: resampling.seed,
-                        imposeNull: resampling.imposeNull, fullEnumeration: test.fullEnumeration, pValue: test.pValue, standardError: nil,
-                        confidenceLow: test.confidenceLow, confidenceHigh: test.confidenceHigh,
-                        cluster: resampling.bootCluster ?? covariance.clusterVariables.first ?? ""))
-                }
-            }
+            let fitted = try estimate(table: consume table, formula: parsed, covariance: covariance, clusters: clusters)
             let fitSeconds = Self.seconds(since: fitStart)
+            var results = fitted.results
+            results.subset = subsetSummary
             switch output.format {
             case .text: try output.emit(results.text)
             case .json: try output.emit(results.json.serialized() + "\n")
@@ -108,10 +86,10 @@ struct FeolsCommand: ParsableCommand {
             if execution.timings {
                 let timings = JSONValue.object([("timings", .object([
                     ("read_seconds", .number(readStatistics.seconds)), ("read_bytes", .integer(readStatistics.bytes)),
-                    ("fit_seconds", .number(fitSeconds)), ("frame_seconds", .number(frameSeconds)),
-                    ("estimate_seconds", .number(solveSeconds)), ("vcov_seconds", .number(covarianceSeconds)),
+                    ("fit_seconds", .number(fitSeconds)), ("frame_seconds", .number(fitted.frameSeconds)),
+                    ("estimate_seconds", .number(fitted.solveSeconds)), ("vcov_seconds", .number(fitted.covarianceSeconds)),
                     ("total_seconds", .number(Self.seconds(since: start))),
-                    ("absorption_sweeps", .integer(fit.absorptionIterations)), ("solver", .string(fit.method.rawValue)),
+                    ("absorption_sweeps", .integer(fitted.absorptionIterations)), ("solver", .string(fitted.solver)),
                 ]))])
                 FileHandle.standardError.write(Data((timings.compact() + "\n").utf8))
             }

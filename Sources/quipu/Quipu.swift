@@ -12,7 +12,7 @@ struct Quipu: ParsableCommand {
               quipu feols --data panel.csv --formula "y ~ treat | firm + year" --vcov cluster:firm --format json
             """,
         version: "0.1.0",
-        subcommands: [FeolsCommand.self, DidCommand.self, TableCommand.self, DescribeCommand.self, TrendsCommand.self, SimulateCommand.self]
+        subcommands: [FeolsCommand.self, FepoisCommand.self, DidCommand.self, TableCommand.self, DescribeCommand.self, TrendsCommand.self, ReportCommand.self, SimulateCommand.self]
     )
 
     static func main() {

@@ -15,6 +15,7 @@ struct TrendsCommand: ParsableCommand {
     )
 
     @OptionGroup var input: DataOptions
+    @OptionGroup var rows: SubsetOptions
     @OptionGroup var panel: PanelOptions
 
     @Option(name: .long, help: "The outcome column.")
@@ -45,15 +46,18 @@ struct TrendsCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let started = DispatchTime.now()
-            let table = try input.read(columns: panel.columns.union([outcome]), threads: execution.threads)
+            let (table, subsetSummary) = try rows.read(input, columns: panel.columns.union([outcome]), threads: execution.threads)
             let read = DispatchTime.now()
             let structure = try PanelStructure(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment)
             let trends = try PanelTrends(structure: structure, table: table, outcome: outcome, statistic: stat, grouping: by)
             let chart = plot.map { [(text: trends.chart(source: structure.source).svg(), path: $0)] } ?? []
             switch output.format {
-            case .json: try output.emit(trends.json.serialized() + "\n", alongside: chart)
-            case .csv: try output.emit(trends.csv, alongside: chart)
-            case .text: try output.emit(trends.text, alongside: chart)
+            case .json: try output.emit(trends.json.addingSubset(subsetSummary).serialized() + "\n", alongside: chart)
+            case .csv:
+                try output.emit(trends.csv, alongside: chart)
+                // CSV has no place for it: the filter's effect goes to standard error, as the drops do.
+                if let subsetSummary { FileHandle.standardError.write(Data(("quipu: note: " + subsetSummary.line + "\n").utf8)) }
+            case .text: try output.emit((subsetSummary.map { $0.line + "\n" } ?? "") + trends.text, alongside: chart)
             }
             execution.reportTimings(started: started, read: read)
             // No format of the table has a place for it, so what was left out goes to standard error.

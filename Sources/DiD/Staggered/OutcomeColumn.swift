@@ -2,82 +2,90 @@ import Formula
 import PanelData
 
 /// An outcome expression evaluated on a table, with the reason each unusable row is unusable, so
-/// that reports can say "log(export_eu): 4,892 of 6,891 rows dropped (zero or negative)" instead
-/// of lumping a transformation's failures in with missing values.
+/// that reports can say "log(export_eu): log of zero or negative: 4892 rows" instead of lumping a
+/// transformation's failures in with missing values.
 public struct OutcomeColumn: Sendable {
-    /// The outcome as written (`log(sales)`).
+    /// The outcome as written (`log(sales)`, `I(sales > 0)`).
     public let name: String
     /// The values; NaN where unusable.
     public let values: [Double]
     /// Rows whose underlying column is missing or not finite.
     public let missingRows: Int
-    /// Rows where the column is present but the transformation is undefined (log of 0, sqrt of −1).
-    public let undefinedRows: Int
-    /// Why the transformation is undefined, e.g. "zero or negative" for log.
-    public let undefinedReason: String
+    /// Rows where the columns are present but a transformation is undefined (log of 0, sqrt of
+    /// −1), by reason in the order first met.
+    public let undefinedRows: [(reason: String, rows: Int)]
 
-    /// Evaluates `outcome` (a column or a function of one) on `table`.
+    /// Evaluates `outcome` (a column or an expression of columns) on `table`.
     public init(outcome: String, table: DataTable) throws {
         let expression = try ModelFormula.parse("\(outcome) ~ 1").response
         name = expression.name
-        let raw = try Self.evaluate(expression, table: table, transform: false)
-        let transformed = try Self.evaluate(expression, table: table, transform: true)
-        var missing = 0, undefined = 0
-        var values = transformed
+        var source = OutcomeColumnSource(table: table)
+        var values = try expression.evaluate(rowCount: table.rowCount, source: &source)
+        var missing = 0
+        var undefined = [Int](repeating: 0, count: source.reasons.count)
         for row in values.indices {
-            if !raw[row].isFinite {
+            let code = source.codes[row]
+            if code == OutcomeColumnSource.missing {
                 missing += 1
-                values[row] = .nan
+            } else if code > OutcomeColumnSource.missing {
+                undefined[Int(code) - 2] += 1
             } else if !values[row].isFinite {
-                undefined += 1
-                values[row] = .nan
+                // A non-finite value no step explains: counted with the missing ones.
+                missing += 1
+            } else {
+                continue
             }
+            values[row] = .nan
         }
         self.values = values
         missingRows = missing
-        undefinedRows = undefined
-        undefinedReason = Self.reason(expression)
+        undefinedRows = zip(source.reasons, undefined).filter { $0.1 > 0 }.map { (reason: $0.0, rows: $0.1) }
     }
 
     /// The drop entries for the sample description.
     public func drops(units: Int = 0) -> [StaggeredSample.Drop] {
         var drops = [StaggeredSample.Drop]()
         if missingRows > 0 { drops.append(.init(reason: "\(name): missing or not finite", rows: missingRows, units: 0)) }
-        if undefinedRows > 0 { drops.append(.init(reason: "\(name): \(undefinedReason)", rows: undefinedRows, units: 0)) }
+        for (reason, rows) in undefinedRows { drops.append(.init(reason: "\(name): \(reason)", rows: rows, units: 0)) }
         return drops
     }
+}
 
-    private static func reason(_ expression: Formula.Expression) -> String {
-        guard case let .function(name, argument) = expression else { return "not finite" }
-        switch name {
-        case "log": return "zero or negative"
-        case "log1p": return "at or below -1"
-        case "sqrt": return "negative"
-        case "exp": return "overflows"
-        default: return reason(argument)
-        }
+/// The table's numeric columns for an outcome expression, recording per row whether a column
+/// value was unusable (code 1) or which step was undefined (code 2 + the reason's index).
+private struct OutcomeColumnSource: ExpressionColumnSource {
+    static let kept: UInt8 = 0, missing: UInt8 = 1
+    let table: DataTable
+    var codes: [UInt8]
+    var reasons: [String] = []
+
+    init(table: DataTable) {
+        self.table = table
+        self.codes = [UInt8](repeating: Self.kept, count: table.rowCount)
     }
 
-    /// The expression's values; with `transform` false only its innermost column (so that a
-    /// missing column value can be told apart from an undefined transformation).
-    private static func evaluate(_ expression: Formula.Expression, table: DataTable, transform: Bool) throws -> [Double] {
-        switch expression {
-        case let .variable(name):
-            guard let column = table.column(named: name) else {
-                let hint = table.closestNames(to: name, limit: 3)
-                throw PanelError("\(table.source): no column named '\(name)'" + (hint.isEmpty ? "" : "; did you mean " + hint.map { "'\($0)'" }.joined(separator: ", ") + "?"))
+    mutating func numericValues(of column: String) throws(PanelError) -> [Double] {
+        guard let values = table.column(named: column) else {
+            let hint = table.closestNames(to: column, limit: 3)
+            throw PanelError("\(table.source): no column named '\(column)'" + (hint.isEmpty ? "" : "; did you mean " + hint.map { "'\($0)'" }.joined(separator: ", ") + "?"))
+        }
+        guard case let .numeric(numbers) = values else {
+            throw PanelError("\(table.source): outcome column '\(column)' is not numeric")
+        }
+        for row in numbers.indices where codes[row] == Self.kept && !numbers[row].isFinite { codes[row] = Self.missing }
+        return numbers
+    }
+
+    mutating func noteStep(_ step: Formula.Expression, result: [Double], arguments: [[Double]]) {
+        var code: UInt8? = nil
+        for row in result.indices where codes[row] == Self.kept && !result[row].isFinite {
+            if code == nil {
+                let reason = step.undefinedReason ?? "not finite"
+                let index = reasons.firstIndex(of: reason) ?? { reasons.append(reason); return reasons.count - 1 }()
+                // Past a byte's codes reasons share the last (an outcome has a handful of steps).
+                code = UInt8(clamping: 2 + index)
             }
-            guard case let .numeric(values) = column else {
-                throw PanelError("\(table.source): outcome column '\(name)' is not numeric")
-            }
-            return values
-        case let .function(name, argument):
-            let inner = try evaluate(argument, table: table, transform: transform)
-            guard transform else { return inner }
-            guard let function = Formula.Expression.numericFunction(named: name) else {
-                throw PanelError("unknown function '\(name)' in the outcome")
-            }
-            return inner.map { let value = function($0); return value.isFinite ? value : .nan }
+            codes[row] = code ?? Self.missing
         }
     }
 }

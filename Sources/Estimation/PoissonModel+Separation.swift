@@ -1,0 +1,128 @@
+// Separation in Poisson models: a combination of the regressors (and fixed effects) that is zero
+// where y > 0 and non-negative, positive somewhere, where y = 0. Along it the likelihood keeps
+// rising as the coefficients go to ±∞, so the estimates do not exist (Santos Silva & Tenreyro
+// 2010); the observations where the combination is positive are the "separated" ones, and
+// dropping them leaves a model whose estimates exist and equal those of the remaining
+// coefficients (Correia, Guimarães & Zylkin 2021, "Verifying the existence of maximum likelihood
+// estimates for generalized linear models", arXiv:1903.01633, §3).
+//
+// Goals, in order:
+// 1. Detection without false positives, by their iterative rectifier ("ReLU") check, the one
+//    ppmlhdfe and pyfixest's `separation_check=["ir"]` use, so that the separated rows dropped are
+//    the same as theirs. The rows where y = 0 get the target U = 1; least squares of U on the
+//    regressors and fixed effects, with a weight so large on the rows where y > 0 that the fit is
+//    pinned to zero there, gives Û; negative values of Û are set to zero (the rectifier) and the
+//    fit repeated until Û ≥ 0 everywhere. The rows with Û > 0 are then separated.
+// 2. A useful message: the regressors that make up the separating combination are named.
+// 3. Speed: the weights do not change between rectifier iterations, so the design is demeaned
+//    once and only U again each time. Without separation the check ends after one fit.
+
+import LinearAlgebra
+
+/// The observations separation removes, and why.
+struct SeparationResult {
+    /// Observations to keep, or nil when none is separated.
+    var keep: [Bool]?
+    /// The number of separated observations.
+    var count: Int
+    /// The regressors in the separating combination (empty if it lies in the fixed effects).
+    var regressors: [String]
+
+    static let none = SeparationResult(keep: nil, count: 0, regressors: [])
+}
+
+extension PoissonModel {
+    /// Classification tolerance of Û (ppmlhdfe's and pyfixest's 1e-4): values in (−tol/10, tol)
+    /// count as zero, stricter below zero so that rounding does not create separation.
+    static let separationTolerance = 1e-4
+    /// The most rectifier iterations.
+    static let separationMaxIterations = 100
+
+    /// Runs the rectifier check on the sample.
+    static func separatedObservations(_ sample: PoissonSample, options: PoissonModelOptions) throws(EstimationError) -> SeparationResult {
+        let rows = sample.count
+        let boundary = sample.response.map { $0 == 0 }
+        let boundaryCount = boundary.reduce(0) { $0 + ($1 ? 1 : 0) }
+        // With no regressor and a single fixed effect, separation is exactly an all-zero group,
+        // already removed.
+        guard boundaryCount > 0, sample.design.columns > 0 || sample.fixedEffects.count > 1 else { return .none }
+        let tolerance = separationTolerance
+        let interiorWeight = Double(max(rows - boundaryCount, 1)) / (tolerance * tolerance)
+        let weights = boundary.map { $0 ? 1.0 : interiorWeight }
+        let roots = weights.map { $0.squareRoot() }
+        let absorber = FixedEffectAbsorber(factors: sample.fixedEffects, weights: weights,
+                                           tolerance: options.fixedEffectTolerance, maxIterations: options.fixedEffectMaxIterations)
+        var demeaned = sample.design
+        var target = boundary.map { $0 ? 1.0 : 0.0 }
+        var weightedDesign = demeaned
+
+        for iteration in 0..<separationMaxIterations {
+            var demeanedTarget = target
+            do {
+                if iteration == 0 {
+                    _ = try absorber.absorb(response: &demeanedTarget, responseName: "separation check", design: &demeaned,
+                                            columnNames: sample.columnNames, threads: options.threads)
+                    weightedDesign = demeaned
+                    for column in 0..<weightedDesign.columns {
+                        for index in 0..<rows { weightedDesign.values[column * rows + index] *= roots[index] }
+                    }
+                } else if !sample.fixedEffects.isEmpty {
+                    _ = try demeanedTarget.withUnsafeMutableBufferPointer { buffer throws(AbsorptionError) in
+                        try absorber.absorb(buffer, name: "separation check")
+                    }
+                }
+            } catch {
+                throw EstimationError(error.description)
+            }
+            var residuals = demeanedTarget
+            var coefficients = [Double]()
+            if weightedDesign.columns > 0 {
+                let weightedTarget = (0..<rows).map { demeanedTarget[$0] * roots[$0] }
+                // The check's weights are its own device, not a model's, so collinearity is judged scale-free
+                // (loosely with two or more fixed effects, whose demeaned columns carry the absorption's tolerance).
+                let rule = CollinearityRule.scaledResidual(sample.fixedEffects.count > 1 ? 1e-5 : 1e-11)
+                let solution = try LinearModel.solve(design: weightedDesign, response: weightedTarget, rule: rule)
+                coefficients = [Double](repeating: 0, count: weightedDesign.columns)
+                for (position, column) in solution.keptColumns.enumerated() { coefficients[column] = solution.coefficients[position] }
+                do {
+                    try demeaned.subtractProduct(coefficients, from: &residuals)
+                } catch {
+                    throw EstimationError("least squares failed in the separation check: \(error)")
+                }
+            }
+            var fitted = [Double](repeating: 0, count: rows)
+            var allNonNegative = true
+            for index in 0..<rows where boundary[index] {
+                let value = target[index] - residuals[index]
+                let rounded = value > -0.1 * tolerance && value < tolerance ? 0 : value
+                fitted[index] = rounded
+                if rounded < 0 { allNonNegative = false }
+            }
+            if allNonNegative {
+                let separated = fitted.map { $0 > 0 }
+                let count = separated.reduce(0) { $0 + ($1 ? 1 : 0) }
+                guard count > 0 else { return .none }
+                return SeparationResult(keep: separated.map { !$0 }, count: count,
+                                        regressors: separatingRegressors(sample, coefficients: coefficients, separated: separated, fitted: fitted))
+            }
+            for index in 0..<rows where boundary[index] { target[index] = max(fitted[index], 0) }
+        }
+        throw EstimationError("the separation check did not settle within \(separationMaxIterations) iterations; rerun with --separation none to fit without it (at the risk of diverging estimates)")
+    }
+
+    /// The regressors whose coefficient in the last rectifier fit moves Û on the separated rows by
+    /// more than a thousandth of its largest value there.
+    static func separatingRegressors(_ sample: PoissonSample, coefficients: [Double], separated: [Bool], fitted: [Double]) -> [String] {
+        let rows = sample.count
+        let largest = zip(fitted, separated).filter(\.1).map(\.0).max() ?? 0
+        guard largest > 0 else { return [] }
+        return coefficients.indices.compactMap { column in
+            var reach = 0.0
+            for index in 0..<rows where separated[index] {
+                reach = max(reach, abs(coefficients[column] * sample.design.values[column * rows + index]))
+            }
+            let name = sample.columnNames[column]
+            return reach > 1e-3 * largest && name != "(Intercept)" ? name : nil
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Inference
+import LinearAlgebra
+
+/// A fitted Poisson pseudo-maximum-likelihood model: estimates plus what inference needs (the
+/// inverse Hessian, and the weighted design and working residuals of the last IRLS step), so that
+/// the covariance estimator can be chosen after the fit.
+public struct PoissonModelFit: Sendable {
+    /// The formula text.
+    public let formula: String
+    /// The outcome's name.
+    public let responseName: String
+    /// Names of the estimated coefficients.
+    public let coefficientNames: [String]
+    /// Regressors without an estimate, in design order: absorbed by the fixed effects or collinear.
+    public let collinearNames: [String]
+    /// The regressors among `collinearNames` the fixed effects absorb.
+    public let absorbedNames: [String]
+    /// The estimates (on the log scale: 100·b is roughly a percentage effect).
+    public let coefficients: [Double]
+    /// (X̃ᵀWX̃)⁻¹ with W the working weights μ (times user weights) at convergence.
+    public let bread: Matrix
+    /// √W · X̃.
+    public let weightedDesign: Matrix
+    /// √W · (z̃ − X̃β), whose products with √W·X̃ are the scores x̃ᵢ(yᵢ − μᵢ).
+    public let weightedResiduals: [Double]
+    /// Observations used.
+    public let observationCount: Int
+    /// Rows read from the data.
+    public let rowsRead: Int
+    /// Rows the frame dropped: missing values, singletons, zero weights.
+    public let droppedMissing: Int, droppedSingletons: Int, droppedZeroWeight: Int
+    /// Rows the frame dropped for non-finite values and undefined transformations.
+    public let droppedNonFinite: Int, droppedUndefinedTransforms: [(reason: String, rows: Int)]
+    /// Rows in fixed-effect groups whose outcome is zero throughout.
+    public let droppedAllZeroGroups: Int
+    /// Rows dropped as separated, and the regressors that separate them.
+    public let droppedSeparated: Int, separatingRegressors: [String]
+    /// The fixed effects absorbed, over the final sample.
+    public let fixedEffects: [Factor]
+    /// Cluster variables over the final sample.
+    public let clusterVariables: [ClusterVariable]
+    /// Whether the model has an intercept (explicit, or in the fixed effects).
+    public let hasIntercept: Bool
+    /// Whether observation weights were used.
+    public let isWeighted: Bool
+    /// Fixed-effect coefficients counted once each: Σ levels − (#FE − 1).
+    public let fixedEffectParameters: Int
+    /// Deviance of the fit and of the constant-only model.
+    public let deviance: Double, nullDeviance: Double
+    /// Log-likelihood of the fit and of the constant-only model (with the log y! term, as fixest).
+    public let logLikelihood: Double, nullLogLikelihood: Double
+    /// IRLS iterations, and fixed-effect sweeps summed over them.
+    public let iterations: Int, absorptionSweeps: Int
+
+    /// K: the estimated slopes plus the fixed-effect coefficients.
+    public var parameterCount: Int { coefficients.count + fixedEffectParameters }
+
+    /// McFadden's pseudo R², 1 − ℓ/ℓ₀ with ℓ₀ the constant-only model: fixest's `pr2` and
+    /// pyfixest's `_pseudo_r2`.
+    public var pseudoR2: Double { 1 - logLikelihood / nullLogLikelihood }
+
+    /// The covariance matrix of the estimates: iid is the inverse Hessian, hetero and cluster the
+    /// sandwiches on the scores, all with fixest's small-sample factors.
+    public func covariance(_ type: CovarianceType, correction: SmallSampleCorrection = .fixestDefault)
+        throws(EstimationError) -> CovarianceEstimate
+    {
+        let input = CovarianceInput(bread: bread, weightedDesign: weightedDesign, weightedResiduals: weightedResiduals,
+                                    observationCount: observationCount, parameterCount: parameterCount)
+        let estimator = CovarianceEstimator(correction: correction)
+        do {
+            switch type {
+            case .iid:
+                return estimator.inverseHessian(input)
+            case .hetero:
+                return try estimator.hetero(input)
+            case let .cluster(names):
+                var clusters = [ClusterVariable]()
+                for name in names {
+                    guard let cluster = clusterVariables.first(where: { $0.name == name }) else {
+                        throw EstimationError("cluster variable '\(name)' was not carried into the fit")
+                    }
+                    guard cluster.count >= 2 else {
+                        throw EstimationError("cluster variable '\(name)' has only \(cluster.count) cluster in the estimation sample; clustering needs at least 2")
+                    }
+                    clusters.append(cluster)
+                }
+                return try estimator.clustered(input, clusters: clusters, parameterCount: parameterCount(nestedIn: clusters))
+            }
+        } catch let error as EstimationError {
+            throw error
+        } catch {
+            throw EstimationError("covariance could not be computed: \(error)")
+        }
+    }
+
+    /// K for clustered estimators: a fixed effect nested in a cluster variable counts as one
+    /// parameter (fixest's `fixef.K = "nonnested"`), as for least squares.
+    func parameterCount(nestedIn clusters: [ClusterVariable]) -> Int {
+        guard !fixedEffects.isEmpty else { return parameterCount }
+        let clusterFactors = clusters.map { Factor(name: $0.name, denseCodes: $0.codes, levelCount: $0.count) }
+        var count = coefficients.count - (fixedEffects.count - 1)
+        for factor in fixedEffects {
+            count += clusterFactors.contains(where: { factor.isNested(in: $0) }) ? 1 : factor.levelCount
+        }
+        return count
+    }
+}

@@ -1,0 +1,58 @@
+/// The JSON contract of `quipu fepois --format json`: `feols`'s keys where they mean the same,
+/// with the likelihood figures instead of R² and the percentage effects beside each coefficient.
+extension PoissonTable {
+    /// The table as a JSON value.
+    public var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("command", .string("fepois")),
+            ("formula", .string(formula)),
+            ("dependent", .string(responseName)),
+            ("family", .string("poisson")),
+            ("nobs", .integer(observationCount)),
+            // Rows in the data: a --subset's removals count among the drops.
+            ("nobs_read", .integer(subset?.rowsBefore ?? rowsRead)),
+            ("vcov", .string(covariance.description)),
+            ("n_clusters", clusterCounts.isEmpty ? .null : .integer(clusterCounts.min() ?? 0)),
+            ("distribution", .string("normal")),
+            ("weights", weights.map { .string($0) } ?? .null),
+            ("fixed_effects", .array(fixedEffects.map { .object([("name", .string($0.name)), ("levels", .integer($0.levels))]) })),
+            ("log_likelihood", .finite(logLikelihood)),
+            ("null_log_likelihood", .finite(nullLogLikelihood)),
+            ("deviance", .finite(deviance)),
+            ("pseudo_r2", .finite(pseudoR2)),
+            ("iterations", .integer(iterations)),
+            ("dropped", .object([
+                ("subset", .integer(subset?.removed ?? 0)),
+                ("missing", .integer(droppedMissing)),
+                ("non_finite", .integer(droppedNonFinite)),
+                ("undefined_transform", .integer(droppedUndefinedTransforms.reduce(0) { $0 + $1.rows })),
+                ("undefined_transforms", .array(droppedUndefinedTransforms.map {
+                    .object([("reason", .string($0.reason)), ("rows", .integer($0.rows))])
+                })),
+                ("singletons", .integer(droppedSingletons)),
+                ("zero_weight", .integer(droppedZeroWeight)),
+                ("all_zero_fixed_effect", .integer(droppedAllZeroGroups)),
+                ("separated", .integer(droppedSeparated)),
+                ("collinear", .array(collinear.map { .string($0) })),
+            ])),
+            ("separating_regressors", .array(separatingRegressors.map { .string($0) })),
+        ]
+        if clusterCounts.count > 1 {
+            pairs.append(("cluster_sizes", .array(clusterCounts.map { .integer($0) })))
+        }
+        pairs.append(("conf_level", .number(confidenceLevel)))
+        pairs.append(("coefficients", .array(zip(rows, percentages).map { row, percentage in
+            .object([
+                ("term", .string(row.term)), ("estimate", .finite(row.estimate)),
+                ("std_error", .finite(row.standardError)), ("statistic", .finite(row.statistic)),
+                ("p_value", .finite(row.pValue)), ("conf_low", .finite(row.confidenceLow)),
+                ("conf_high", .finite(row.confidenceHigh)),
+                ("percent_change", .finite(percentage.estimate)),
+                ("percent_conf_low", .finite(percentage.confidenceLow)),
+                ("percent_conf_high", .finite(percentage.confidenceHigh)),
+            ])
+        })))
+        pairs.append(("notes", .array(notes.map { .string($0) })))
+        return JSONValue.object(pairs).addingSubset(subset)
+    }
+}

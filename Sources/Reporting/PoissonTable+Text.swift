@@ -1,0 +1,124 @@
+/// Plain-text, Markdown, LaTeX and CSV renderings of a Poisson regression.
+extension PoissonTable {
+    /// A summary that reads like fixest's `summary()` of an `fepois` fit, with the effects as
+    /// percentage changes below the coefficients.
+    public var text: String {
+        var lines = [String]()
+        lines.append("Poisson estimation, Dep. Var.: \(responseName)")
+        lines.append("Formula: \(formula)")
+        if let subset { lines.append(subset.line) }
+        lines.append("Observations: \(observationCount)" + droppedSummary)
+        if !fixedEffects.isEmpty {
+            lines.append("Fixed-effects: " + fixedEffects.map { "\($0.name): \($0.levels)" }.joined(separator: ",  "))
+        }
+        if let weights { lines.append("Weights: \(weights)") }
+        lines.append("Standard-errors: \(covarianceDescription); z (normal) tests and intervals")
+        let level = NumberFormat.significant(confidenceLevel * 100, digits: 3)
+        let header = ["", "Estimate", "Std. Error", "z value", "Pr(>|z|)", "", "\(level)% low", "\(level)% high"]
+        var cells = rows.map { row in
+            [row.term, NumberFormat.significant(row.estimate), NumberFormat.significant(row.standardError),
+             NumberFormat.significant(row.statistic), NumberFormat.pValue(row.pValue), NumberFormat.stars(row.pValue),
+             NumberFormat.significant(row.confidenceLow), NumberFormat.significant(row.confidenceHigh)]
+        }
+        cells.insert(header, at: 0)
+        lines += Self.aligned(cells, starsColumn: 5)
+        if rows.isEmpty { lines.append("(no coefficients: every regressor absorbed or none given)") }
+        lines.append("---")
+        lines.append("Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
+        if !rows.isEmpty {
+            lines.append("Effects as % change in the expected outcome, 100·(exp(b) − 1):")
+            var effectCells = [["", "% change", "\(level)% low", "\(level)% high"]]
+            for (row, percentage) in zip(rows, percentages) {
+                effectCells.append([row.term, NumberFormat.significant(percentage.estimate, digits: 4),
+                                    NumberFormat.significant(percentage.confidenceLow, digits: 4),
+                                    NumberFormat.significant(percentage.confidenceHigh, digits: 4)])
+            }
+            lines += Self.aligned(effectCells, starsColumn: nil)
+        }
+        lines.append("Log-Likelihood: \(NumberFormat.significant(logLikelihood, digits: 8))   "
+            + "Deviance: \(NumberFormat.significant(deviance, digits: 8))   "
+            + "Pseudo R2 (McFadden): \(NumberFormat.significant(pseudoR2, digits: 5))   IRLS iterations: \(iterations)")
+        for note in notes { lines.append("Note: \(note)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Rows of cells in columns: the first left-aligned, the rest right-aligned, a stars column
+    /// left-aligned after one space.
+    static func aligned(_ cells: [[String]], starsColumn: Int?) -> [String] {
+        guard let header = cells.first else { return [] }
+        let widths = (0..<header.count).map { column in cells.map { $0[column].count }.max() ?? 0 }
+        return cells.map { row in
+            var line = NumberFormat.rightPad(row[0], widths[0])
+            for column in 1..<row.count {
+                line += column == starsColumn ? " " + NumberFormat.rightPad(row[column], 3)
+                                              : "  " + NumberFormat.leftPad(row[column], widths[column])
+            }
+            return line
+        }
+    }
+
+    private var droppedSummary: String {
+        var parts = [String]()
+        if droppedMissing > 0 { parts.append("\(droppedMissing) with missing values") }
+        if droppedNonFinite > 0 { parts.append("\(droppedNonFinite) with non-finite values (inf, or beyond the double range)") }
+        for (reason, count) in droppedUndefinedTransforms { parts.append("\(reason): \(count) \(count == 1 ? "row" : "rows")") }
+        if droppedZeroWeight > 0 { parts.append("\(droppedZeroWeight) with zero weight") }
+        if droppedSingletons > 0 { parts.append("\(droppedSingletons) fixed-effect singletons") }
+        if droppedAllZeroGroups > 0 { parts.append("\(droppedAllZeroGroups) in fixed-effect groups with an all-zero outcome") }
+        if droppedSeparated > 0 { parts.append("\(droppedSeparated) separated") }
+        return parts.isEmpty ? "" : " (\(rowsRead) rows read; dropped " + parts.joined(separator: ", ") + ")"
+    }
+
+    /// A GitHub-flavoured Markdown table with the model's facts below it.
+    public var markdown: String {
+        let level = NumberFormat.significant(confidenceLevel * 100, digits: 3)
+        var lines = ["| Term | Estimate | Std. Error | z value | Pr(>\\|z\\|) | \(level)% CI | % change [\(level)% CI] |",
+                     "|:--|--:|--:|--:|--:|:--:|:--:|"]
+        for (row, percentage) in zip(rows, percentages) {
+            lines.append("| `\(row.term)` | \(NumberFormat.significant(row.estimate))\(NumberFormat.stars(row.pValue).replacingOccurrences(of: "*", with: "\\*")) | "
+                + "\(NumberFormat.significant(row.standardError)) | \(NumberFormat.significant(row.statistic)) | "
+                + "\(NumberFormat.pValue(row.pValue)) | [\(NumberFormat.significant(row.confidenceLow)), \(NumberFormat.significant(row.confidenceHigh))] | "
+                + "\(NumberFormat.significant(percentage.estimate, digits: 4)) [\(NumberFormat.significant(percentage.confidenceLow, digits: 4)), \(NumberFormat.significant(percentage.confidenceHigh, digits: 4))] |")
+        }
+        lines.append("")
+        lines.append("Poisson pseudo-maximum likelihood. Dependent variable: `\(responseName)`. Observations: \(observationCount). Standard errors: \(covarianceDescription).")
+        if !fixedEffects.isEmpty {
+            lines.append("Fixed effects: " + fixedEffects.map { "`\($0.name)` (\($0.levels))" }.joined(separator: ", ") + ".")
+        }
+        lines.append("Log-likelihood: \(NumberFormat.significant(logLikelihood, digits: 8)); pseudo R² (McFadden): \(NumberFormat.significant(pseudoR2, digits: 4)).")
+        for note in notes { lines.append("Note: \(note).") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A LaTeX `tabular` (booktabs) with standard errors in parentheses under the estimates.
+    public var latex: String {
+        var lines = ["\\begin{tabular}{lc}", "\\toprule", " & \\texttt{\(CoefficientTable.latexEscape(responseName))} \\\\", "\\midrule"]
+        for row in rows {
+            let stars = NumberFormat.stars(row.pValue)
+            let mark = stars.isEmpty || stars == "." ? "" : "$^{\(stars)}$"
+            lines.append("\(CoefficientTable.latexEscape(row.term)) & \(NumberFormat.significant(row.estimate, digits: 4))\(mark) \\\\")
+            lines.append(" & (\(NumberFormat.significant(row.standardError, digits: 4))) \\\\")
+        }
+        lines.append("\\midrule")
+        for effect in fixedEffects { lines.append("\(CoefficientTable.latexEscape(effect.name)) fixed effects & Yes \\\\") }
+        lines.append("Observations & \(observationCount) \\\\")
+        lines.append("Pseudo R$^2$ & \(NumberFormat.fixed(pseudoR2, decimals: 4)) \\\\")
+        lines.append("\\bottomrule")
+        lines.append("\\multicolumn{2}{l}{\\footnotesize Poisson PML. Standard errors: \(CoefficientTable.latexEscape(covarianceDescription)).} \\\\")
+        lines.append("\\multicolumn{2}{l}{\\footnotesize $^{*}p<0.05$, $^{**}p<0.01$, $^{***}p<0.001$} \\\\")
+        lines.append("\\end{tabular}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One row per coefficient, full precision, RFC 4180 quoting.
+    public var csv: String {
+        var lines = ["term,estimate,std_error,statistic,p_value,conf_low,conf_high,percent_change,percent_conf_low,percent_conf_high"]
+        for (row, percentage) in zip(rows, percentages) {
+            let numbers = [row.estimate, row.standardError, row.statistic, row.pValue, row.confidenceLow, row.confidenceHigh,
+                           percentage.estimate, percentage.confidenceLow, percentage.confidenceHigh]
+                .map { $0.isFinite ? "\($0)" : "NA" }
+            lines.append(([CoefficientTable.csvQuote(row.term)] + numbers).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,129 @@
+import Estimation
+import Foundation
+import Inference
+
+/// A coefficient of a log-linear model as a percentage change in the outcome's mean:
+/// 100·(exp(b) − 1), with the interval's ends transformed the same way (the transformation is
+/// monotone, so the interval keeps its coverage).
+public struct PercentageEffect: Sendable {
+    public let estimate: Double
+    public let confidenceLow: Double
+    public let confidenceHigh: Double
+
+    /// Transforms a row of log-scale estimates.
+    init(_ row: CoefficientRow) {
+        estimate = 100 * expm1(row.estimate)
+        confidenceLow = 100 * expm1(row.confidenceLow)
+        confidenceHigh = 100 * expm1(row.confidenceHigh)
+    }
+}
+
+/// A Poisson regression's results ready for presentation. Tests and intervals use the standard
+/// normal distribution, as fixest and pyfixest do for GLMs (z, not t).
+public struct PoissonTable: Sendable {
+    public let formula: String
+    public let responseName: String
+    public let rows: [CoefficientRow]
+    /// The same coefficients as percentage changes of the expected outcome.
+    public let percentages: [PercentageEffect]
+    public let observationCount: Int
+    public let rowsRead: Int
+    public let droppedMissing: Int
+    public let droppedSingletons: Int
+    public let droppedZeroWeight: Int
+    public let droppedNonFinite: Int
+    public let droppedUndefinedTransforms: [(reason: String, rows: Int)]
+    /// Rows of fixed-effect groups whose outcome is all zero.
+    public let droppedAllZeroGroups: Int
+    /// Rows dropped as separated, and the regressors that separate them.
+    public let droppedSeparated: Int
+    public let separatingRegressors: [String]
+    public let collinear: [String]
+    public let covariance: CovarianceType
+    public let clusterCounts: [Int]
+    public let fixedEffects: [(name: String, levels: Int)]
+    public let weights: String?
+    public let logLikelihood: Double
+    public let nullLogLikelihood: Double
+    public let deviance: Double
+    /// McFadden's pseudo R² (fixest's `pr2`).
+    public let pseudoR2: Double
+    public let iterations: Int
+    public let confidenceLevel: Double
+    public let notes: [String]
+    /// The `--subset` row filter applied before the fit, if any.
+    public var subset: SubsetSummary?
+
+    /// Builds the table from a fit and a covariance estimate.
+    public init(fit: PoissonModelFit, covariance: CovarianceEstimate, weights: String?, confidenceLevel: Double = 0.95) {
+        let critical = covariance.isDefined ? StandardNormal.quantile(0.5 + confidenceLevel / 2) : .nan
+        let errors = covariance.standardErrors
+        rows = fit.coefficientNames.indices.map { index in
+            let estimate = fit.coefficients[index]
+            let error = covariance.isDefined ? errors[index] : .nan
+            let statistic = estimate / error
+            let pValue = statistic.isNaN ? .nan : 2 * StandardNormal.survival(abs(statistic))
+            return CoefficientRow(term: fit.coefficientNames[index], estimate: estimate, standardError: error,
+                                  statistic: statistic, pValue: pValue,
+                                  confidenceLow: estimate - critical * error, confidenceHigh: estimate + critical * error)
+        }
+        percentages = rows.map(PercentageEffect.init)
+        formula = fit.formula
+        responseName = fit.responseName
+        observationCount = fit.observationCount
+        rowsRead = fit.rowsRead
+        droppedMissing = fit.droppedMissing
+        droppedSingletons = fit.droppedSingletons
+        droppedZeroWeight = fit.droppedZeroWeight
+        droppedNonFinite = fit.droppedNonFinite
+        droppedUndefinedTransforms = fit.droppedUndefinedTransforms
+        droppedAllZeroGroups = fit.droppedAllZeroGroups
+        droppedSeparated = fit.droppedSeparated
+        separatingRegressors = fit.separatingRegressors
+        collinear = fit.collinearNames
+        self.covariance = covariance.type
+        clusterCounts = covariance.clusterCounts
+        fixedEffects = fit.fixedEffects.map { ($0.name, $0.levelCount) }
+        self.weights = weights
+        logLikelihood = fit.logLikelihood
+        nullLogLikelihood = fit.nullLogLikelihood
+        deviance = fit.deviance
+        pseudoR2 = fit.pseudoR2
+        iterations = fit.iterations
+        self.confidenceLevel = confidenceLevel
+        var notes = covariance.notes
+        if fit.droppedSeparated > 0 {
+            let cause = fit.separatingRegressors.isEmpty
+                ? "a combination of the fixed effects"
+                : "regressor" + (fit.separatingRegressors.count == 1 ? " " : "s ") + fit.separatingRegressors.joined(separator: ", ")
+            notes.append("separation: \(cause) perfectly predicts y = 0 on \(fit.droppedSeparated) \(fit.droppedSeparated == 1 ? "observation" : "observations"), which were dropped before fitting (as ppmlhdfe does); the estimates exist only without them")
+        }
+        // A separating regressor is usually constant on the rows left after separation: say so,
+        // rather than blame the fixed effects or collinearity.
+        let separating = fit.collinearNames.filter { fit.separatingRegressors.contains($0) }
+        if !separating.isEmpty {
+            notes.append("no estimate for " + separating.joined(separator: ", ") + ": without the separated observations it no longer varies (its coefficient would be infinite with them), and it is dropped, as ppmlhdfe and pyfixest do")
+        }
+        let absorbed = fit.absorbedNames.filter { !separating.contains($0) }
+        if !absorbed.isEmpty {
+            let effects = fit.fixedEffects.map(\.name).joined(separator: ", ")
+            notes.append("absorbed by the fixed effects (\(effects)), as they do not vary within them, and dropped: " + absorbed.joined(separator: ", "))
+        }
+        let collinear = fit.collinearNames.filter { !fit.absorbedNames.contains($0) && !separating.contains($0) }
+        if !collinear.isEmpty {
+            notes.append("dropped as collinear: " + collinear.joined(separator: ", "))
+        }
+        self.notes = notes
+    }
+
+    /// How the standard errors were computed, in words.
+    public var covarianceDescription: String {
+        switch covariance {
+        case .iid: return "IID (inverse Hessian)"
+        case .hetero: return "Heteroskedasticity-robust (HC1)"
+        case let .cluster(names):
+            let parts = zip(names, clusterCounts).map { "\($0) (\($1) clusters)" }
+            return "Clustered by " + parts.joined(separator: " and ")
+        }
+    }
+}

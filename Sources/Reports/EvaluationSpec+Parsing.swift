@@ -1,0 +1,158 @@
+import DiD
+import Formula
+import Foundation
+import Yams
+
+extension EvaluationSpec {
+    static let topLevelKeys = ["title", "data", "unit", "time", "filter", "programmes", "outcomes", "covariates", "subgroups",
+                               "estimators", "inference", "trends", "truth"]
+
+    /// Reads and checks a spec file's structure (the data are checked later, by `validate`).
+    public static func load(path: String) throws -> EvaluationSpec {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SpecError(path: path, location: nil, "cannot read the spec file: \((error as NSError).localizedDescription)")
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses a spec's YAML text; `path` names the file in messages.
+    public static func parse(_ text: String, path: String) throws -> EvaluationSpec {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw SpecError(path: path, location: nil, "the spec file is empty") }
+            root = node
+        } catch let error as YamlError {
+            throw syntaxError(error, path: path)
+        }
+        let top = SpecNode(node: root, keyPath: "", file: path)
+        let keys = try top.entries(allowed: topLevelKeys)
+        func required(_ key: String) throws -> SpecNode {
+            guard let node = keys[key] else { throw top.error("the spec needs '\(key)'") }
+            return node
+        }
+        let defaultEstimators = try keys["estimators"].map { try estimators($0) } ?? [.callawaySantAnna, .twfe]
+        var spec = EvaluationSpec(
+            path: path, text: text, title: try keys["title"]?.string() ?? "Programme evaluation",
+            data: try required("data").string(), unit: try required("unit").string(), time: try required("time").string(),
+            filter: try keys["filter"].map { try filterText($0) },
+            programmes: [], outcomes: [], covariates: try keys["covariates"]?.strings() ?? [], subgroups: [],
+            inference: try keys["inference"].map { try inference($0) } ?? InferenceSettings(),
+            trendStatistic: "mean", truth: try keys["truth"]?.string(), keyLocations: keys.mapValues(\.location))
+        if let trends = keys["trends"] {
+            spec.trendStatistic = try trends.string()
+            guard ["mean", "median"].contains(spec.trendStatistic) else { throw trends.error("'\(spec.trendStatistic)' is not one of mean, median") }
+        }
+        let programmeNodes = try required("programmes").items()
+        guard !programmeNodes.isEmpty else { throw try required("programmes").error("name at least one programme") }
+        spec.programmes = try programmeNodes.map { try programme($0, defaultEstimators: defaultEstimators) }
+        for (index, programme) in spec.programmes.enumerated() where spec.programmes[..<index].contains(where: { $0.name.lowercased() == programme.name.lowercased() }) {
+            throw SpecError(path: path, location: programme.location, "programme name '\(programme.name)' is used twice")
+        }
+        let outcomeNodes = try required("outcomes").items()
+        guard !outcomeNodes.isEmpty else { throw try required("outcomes").error("name at least one outcome") }
+        spec.outcomes = try outcomeNodes.map { try outcome($0) }
+        for (index, outcome) in spec.outcomes.enumerated() where spec.outcomes[..<index].contains(where: { $0.slug == outcome.slug }) {
+            throw SpecError(path: path, location: outcome.location, "outcome \(outcome.expression) on the \(outcome.scale.rawValue) scale is listed twice")
+        }
+        spec.subgroups = try keys["subgroups"]?.items().map { node in
+            let entries = try node.entries(allowed: ["column", "levels"])
+            guard let column = entries["column"] else { throw node.error("a subgroup needs 'column'") }
+            return Subgroup(column: try column.string(), levels: try entries["levels"]?.strings(), location: node.location)
+        } ?? []
+        return spec
+    }
+
+    /// A YAML syntax error as a spec error at its line and column.
+    static func syntaxError(_ error: YamlError, path: String) -> SpecError {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            // libyaml reports where it noticed the fault; the context says where the construct began.
+            let begun = context.map { "\($0.text) (begun at line \($0.mark.line))" }
+            let what = [begun, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            return SpecError(path: path, location: SpecLocation(keyPath: "YAML syntax", line: mark.line, column: mark.column), what)
+        default:
+            return SpecError(path: path, location: nil, "YAML syntax: \(error)")
+        }
+    }
+
+    static func estimators(_ node: SpecNode) throws -> [StaggeredEstimator] {
+        let items: [SpecNode] = (try? node.items()) ?? [node]
+        let result = try items.map { item -> StaggeredEstimator in
+            let name = try item.string()
+            guard let estimator = StaggeredEstimator(rawValue: name) else {
+                throw item.error("unknown estimator '\(name)'; choose from cs (Callaway–Sant'Anna), sunab (Sun–Abraham), imputation (Borusyak–Jaravel–Spiess), twfe")
+            }
+            return estimator
+        }
+        guard !result.isEmpty else { throw node.error("name at least one estimator") }
+        guard Set(result).count == result.count else { throw node.error("an estimator is listed twice") }
+        return result
+    }
+
+    /// A row filter, checked for syntax here so that its error points into the spec.
+    static func filterText(_ node: SpecNode) throws -> String {
+        let text = try node.string()
+        do { _ = try RowFilter.parse(text) } catch { throw node.error("row filter does not parse:\n\(error.description)") }
+        return text
+    }
+
+    static func programme(_ node: SpecNode, defaultEstimators: [StaggeredEstimator]) throws -> Programme {
+        let keys = try node.entries(allowed: ["name", "label", "cohort", "estimators", "window", "filter", "control", "truth"])
+        guard let name = keys["name"] else { throw node.error("a programme needs 'name'") }
+        guard let cohort = keys["cohort"] else { throw node.error("a programme needs 'cohort', the column with its first treated period (0 for never treated)") }
+        let programmeName = try name.string()
+        var window = -5...5
+        if let windowNode = keys["window"] {
+            let bounds = try windowNode.items().map { try $0.int() }
+            guard bounds.count == 2, bounds[0] < -1, bounds[1] >= 0 else { throw windowNode.error("give [LOW, HIGH] with LOW below -1 and HIGH 0 or more, e.g. [-5, 5]") }
+            window = bounds[0]...bounds[1]
+        }
+        return Programme(
+            name: programmeName, label: try keys["label"]?.string() ?? programmeName, cohort: try cohort.string(),
+            estimators: try keys["estimators"].map { try estimators($0) } ?? defaultEstimators, window: window,
+            filter: try keys["filter"].map { try filterText($0) },
+            control: try keys["control"].map { try $0.choice(CallawaySantAnnaOptions.Control.self) } ?? .never,
+            truthName: try keys["truth"]?.string() ?? programmeName.lowercased(), location: node.location)
+    }
+
+    static func outcome(_ node: SpecNode) throws -> Outcome {
+        let keys = try node.entries(allowed: ["column", "scale", "label"])
+        guard let column = keys["column"] else { throw node.error("an outcome needs 'column'") }
+        guard let scaleNode = keys["scale"] else { throw node.error("an outcome needs 'scale': \(Scale.allCases.map(\.rawValue).joined(separator: ", "))") }
+        let scale = try scaleNode.choice(Scale.self)
+        var outcome = Outcome(column: try column.string(), scale: scale, label: "", location: scaleNode.location, columnLocation: column.location)
+        outcome.label = try keys["label"]?.string() ?? outcome.expression
+        return outcome
+    }
+
+    static func inference(_ node: SpecNode) throws -> InferenceSettings {
+        let keys = try node.entries(allowed: ["vcov", "level", "bootstrap", "seed", "threads"])
+        var settings = InferenceSettings()
+        settings.vcov = try keys["vcov"]?.string()
+        if let level = keys["level"] {
+            settings.level = try level.double()
+            guard settings.level > 0.5 && settings.level < 1 else { throw level.error("the confidence level must be between 0.5 and 1, e.g. 0.95") }
+        }
+        if let bootstrap = keys["bootstrap"] {
+            let entries = try bootstrap.entries(allowed: ["method", "reps"])
+            if let method = entries["method"], try method.string() != "multiplier" {
+                throw method.error("the bootstrap of the report is Callaway–Sant'Anna's multiplier bootstrap: method: multiplier")
+            }
+            guard let reps = entries["reps"] else { throw bootstrap.error("give 'reps', e.g. 999") }
+            settings.bootstrapReplicates = try reps.int()
+            guard (99...1_000_000).contains(settings.bootstrapReplicates) else { throw reps.error("use between 99 and 1,000,000 replicates (999 is usual)") }
+        }
+        if let seed = keys["seed"] {
+            guard let value = UInt64(try seed.string()) else { throw seed.error("expected a whole number 0 or more") }
+            settings.seed = value
+        }
+        if let threads = keys["threads"] {
+            settings.threads = try threads.int()
+            guard (1...256).contains(settings.threads ?? 0) else { throw threads.error("threads must be between 1 and 256") }
+        }
+        return settings
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+/// One table of the report, rendered as Markdown, HTML, LaTeX (booktabs) and CSV. Numbers keep
+/// full precision in CSV and are rounded for reading elsewhere.
+public struct ReportTable: Sendable {
+    /// A cell: text, or a number shown with `decimals` decimals (NA when not finite).
+    public enum Cell: Sendable {
+        case text(String)
+        case number(Double, decimals: Int)
+        case integer(Int)
+        /// A p-value: three decimals, "<0.001" below that.
+        case pValue(Double)
+
+        var display: String {
+            switch self {
+            case .text(let text): return text
+            case .integer(let value): return Self.grouped(value)
+            case .pValue(let value):
+                guard value.isFinite else { return "—" }
+                return value < 0.001 ? "<0.001" : String(format: "%.3f", value)
+            case .number(let value, let decimals):
+                guard value.isFinite else { return "—" }
+                return String(format: "%.\(decimals)f", value)
+            }
+        }
+
+        var csv: String {
+            switch self {
+            case .text(let text): return text
+            case .integer(let value): return String(value)
+            case .number(let value, _), .pValue(let value): return value.isFinite ? "\(value)" : "NA"
+            }
+        }
+
+        /// Thousands separated by commas, whatever the machine's locale.
+        static func grouped(_ value: Int) -> String {
+            let digits = String(value.magnitude)
+            var out = ""
+            for (index, digit) in digits.enumerated() {
+                if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+                out.append(digit)
+            }
+            return (value < 0 ? "-" : "") + out
+        }
+
+        /// Numbers, and the dash that stands for a missing one, align right.
+        var isNumeric: Bool {
+            if case .text(let text) = self { return text == "—" }
+            return true
+        }
+    }
+
+    /// File name stem: tables/NAME.csv and tables/NAME.tex.
+    public var name: String
+    public var title: String
+    public var header: [String]
+    public var rows: [[Cell]]
+    /// A sentence under the table saying how to read it.
+    public var note: String?
+
+    public var csv: String {
+        func quote(_ field: String) -> String {
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }
+        return ([header.map(quote).joined(separator: ",")] + rows.map { $0.map { quote($0.csv) }.joined(separator: ",") })
+            .joined(separator: "\n") + "\n"
+    }
+
+    public var markdown: String {
+        func escape(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+        var lines = ["| " + header.map(escape).joined(separator: " | ") + " |",
+                     "|" + header.indices.map { index in rows.first.map { $0[index].isNumeric } == true ? " ---: |" : " --- |" }.joined()]
+        lines += rows.map { "| " + $0.map { escape($0.display) }.joined(separator: " | ") + " |" }
+        if let note { lines += ["", "*\(note)*"] }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public var html: String {
+        var out = "<table class=\"data\" id=\"table-\(HTML.escape(name))\">\n<caption>\(HTML.escape(title))</caption>\n<thead><tr>"
+        out += header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        for row in rows {
+            out += "<tr>" + row.map { "<td\($0.isNumeric ? " class=\"num\"" : "")>\(HTML.escape($0.display))</td>" }.joined() + "</tr>\n"
+        }
+        out += "</tbody>\n</table>\n"
+        if let note { out += "<p class=\"note\">\(HTML.escape(note))</p>\n" }
+        return out
+    }
+
+    public var latex: String {
+        func escape(_ text: String) -> String {
+            var out = ""
+            for character in text {
+                switch character {
+                case "\\": out += "\\textbackslash{}"
+                case "&", "%", "$", "#", "_", "{", "}": out += "\\\(character)"
+                case "~": out += "\\textasciitilde{}"
+                case "^": out += "\\textasciicircum{}"
+                case "—": out += "--"
+                case "–": out += "--"
+                case "×": out += "$\\times$"
+                case "−": out += "$-$"
+                default: out.append(character)
+                }
+            }
+            return out
+        }
+        let alignment = header.indices.map { index in rows.first.map { $0[index].isNumeric } == true ? "r" : "l" }.joined()
+        var lines = ["% \(title)", "\\begin{tabular}{\(alignment)}", "\\toprule",
+                     header.map(escape).joined(separator: " & ") + " \\\\", "\\midrule"]
+        lines += rows.map { $0.map { escape($0.display) }.joined(separator: " & ") + " \\\\" }
+        lines += ["\\bottomrule", "\\end{tabular}"]
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// HTML escaping of text and attribute values.
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

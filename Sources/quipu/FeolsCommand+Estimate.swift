@@ -1,0 +1,67 @@
+import Dispatch
+import Estimation
+import Formula
+import Inference
+import PanelData
+import Reporting
+
+/// One feols model from a table, shared by the single and the multiple estimation.
+extension FeolsCommand {
+    /// A fitted model's results and where its time went.
+    struct Estimate {
+        var results: CoefficientTable
+        var frameSeconds: Double
+        var solveSeconds: Double
+        var covarianceSeconds: Double
+        var absorptionIterations: Int
+        var solver: String
+    }
+
+    /// The clusters the covariance and the bootstrap need.
+    func clusterVariables(for covariance: CovarianceType) throws -> [String] {
+        var clusters = covariance.clusterVariables
+        if resampling.bootstrap != nil {
+            guard let first = resampling.bootCluster ?? clusters.first else {
+                throw CommandError("--bootstrap needs clusters: use --vcov cluster:VAR or --boot-cluster VAR")
+            }
+            if !clusters.contains(first) { clusters.append(first) }
+        }
+        return clusters
+    }
+
+    /// Builds the frame of `formula` from `table` (consumed, so its columns are freed as the
+    /// frame takes them over), fits it, and computes the covariance and any bootstrap.
+    func estimate(table: consuming DataTable, formula: ModelFormula, covariance: CovarianceType, clusters: [String]) throws -> Estimate {
+        let frameStart = DispatchTime.now()
+        let frame = try ModelFrame(table: table, formula: formula,
+                                   options: ModelFrameOptions(weights: weights, clusters: clusters,
+                                                              removeSingletons: !keepSingletons))
+        let frameSeconds = Self.seconds(since: frameStart)
+        let solveStart = DispatchTime.now()
+        // The bootstraps need the frame before absorption: pairs re-estimates on resampled
+        // copies, wild re-estimates non-nested fixed effects in each draw.
+        let bootstrapFrame: ModelFrame? = resampling.bootstrap != nil ? frame : nil
+        let fit = try LinearModel.fit(consume frame, options: LinearModelOptions(
+            fixedEffectTolerance: fixefTolerance, fixedEffectMaxIterations: fixefIterations, threads: execution.threads,
+            collinearityTolerance: collinearityTolerance))
+        let solveSeconds = Self.seconds(since: solveStart)
+        let covarianceStart = DispatchTime.now()
+        let estimate = try fit.covariance(covariance)
+        let covarianceSeconds = Self.seconds(since: covarianceStart)
+        var results = CoefficientTable(fit: fit, covariance: estimate, weights: weights, confidenceLevel: level)
+        if resampling.bootstrap != nil {
+            let runner = BootstrapRunner(options: resampling, covariance: covariance, level: level, threads: execution.threads)
+            results.bootstraps = try runner.run(fit: fit, frame: bootstrapFrame)
+            if let (restriction, test) = try runner.restrictionTest(fit: fit, frame: bootstrapFrame) {
+                results.restrictionTest = (restriction.description, BootstrapSummary(
+                    method: "wild", weights: resampling.bootWeights.rawValue, replicates: test.replicates, seed: resampling.seed,
+                    imposeNull: resampling.imposeNull, fullEnumeration: test.fullEnumeration, pValue: test.pValue, standardError: nil,
+                    confidenceLow: test.confidenceLow, confidenceHigh: test.confidenceHigh,
+                    cluster: resampling.bootCluster ?? covariance.clusterVariables.first ?? ""))
+            }
+        }
+        return Estimate(results: results, frameSeconds: frameSeconds, solveSeconds: solveSeconds,
+                        covarianceSeconds: covarianceSeconds, absorptionIterations: fit.absorptionIterations,
+                        solver: fit.method.rawValue)
+    }
+}

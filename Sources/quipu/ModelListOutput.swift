@@ -1,0 +1,38 @@
+import Dispatch
+import Foundation
+import PanelData
+import Reporting
+
+/// Writes the models of a multiple estimation (`feols`, `fepois`): one list in the chosen format.
+///
+/// A model that cannot be fitted (a split level too small, an outcome constant in a subgroup) is
+/// reported as failed, with its reason, on standard error and in the output, and the others are
+/// kept; the command fails (exit 1, nothing written) only when every model fails.
+func emitModelList(_ list: ModelList, output: OutputOptions, execution: ExecutionOptions, readStatistics: ReadStatistics,
+                   fitSeconds: Double, started: DispatchTime) throws {
+    let failures = list.models.enumerated().filter { $0.element.failure != nil }
+    if failures.count == list.models.count {
+        let reasons = failures.map { "model \($0.offset + 1) (\($0.element.label)): \($0.element.failure ?? "")" }
+        throw CommandError(list.models.count == 1
+            ? "the model failed: \(reasons.joined())"
+            : "all \(list.models.count) models failed:\n  " + reasons.joined(separator: "\n  "))
+    }
+    for (index, model) in failures {
+        warn("model \(index + 1) of \(list.models.count) (\(model.label)) failed and is reported without results: \(model.failure ?? "")")
+    }
+    switch output.format {
+    case .text: try output.emit(list.text)
+    case .json: try output.emit(list.json.serialized() + "\n")
+    case .markdown: try output.emit(list.markdown)
+    case .latex: try output.emit(list.latex)
+    case .csv: try output.emit(list.csv)
+    }
+    if execution.timings {
+        let timings = JSONValue.object([("timings", .object([
+            ("read_seconds", .number(readStatistics.seconds)), ("read_bytes", .integer(readStatistics.bytes)),
+            ("fit_seconds", .number(fitSeconds)), ("models", .integer(list.models.count)),
+            ("total_seconds", .number(FeolsCommand.seconds(since: started))),
+        ]))])
+        FileHandle.standardError.write(Data((timings.compact() + "\n").utf8))
+    }
+}

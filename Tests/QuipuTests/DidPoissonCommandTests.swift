@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+/// `quipu did --model poisson`: TWFE and the event study as Poisson regressions on the Peru panel.
+@Suite struct DidPoissonCommandTests {
+    let peru = "Datasets/peru-natural-ingredients/peru.csv"
+    var base: [String] {
+        ["did", "--data", peru, "--outcome", "export_eu", "--unit", "firm_id", "--time", "year", "--treat", "cbi_treated", "--model", "poisson"]
+    }
+
+    func estimates(_ json: [String: Any]?) -> [[String: Any]] { json?["estimates"] as? [[String: Any]] ?? [] }
+
+    @Test func twfeEqualsFepois() throws {
+        let did = try runQuipu(base + ["--format", "json"])
+        #expect(did.status == 0, "\(did.standardError)")
+        let fepois = try runQuipu(["fepois", "--data", peru, "--formula", "export_eu ~ cbi_treated | firm_id + year",
+                                   "--vcov", "cluster:firm_id", "--format", "json"])
+        let twfe = try #require(estimates(did.json).first { $0["estimand"] as? String == "twfe" })
+        let reference = try #require((fepois.json?["coefficients"] as? [[String: Any]])?.first)
+        #expect(did.json?["model"] as? String == "poisson")
+        #expect(did.json?["nobs"] as? Int == 3311)
+        #expect(abs((twfe["estimate"] as? Double ?? 0) - (reference["estimate"] as? Double ?? 1)) < 1e-12)
+        #expect(abs((twfe["std_error"] as? Double ?? 0) - (reference["std_error"] as? Double ?? 1)) < 1e-12)
+        #expect(abs((twfe["p_value"] as? Double ?? 0) - (reference["p_value"] as? Double ?? 1)) < 1e-12)
+        #expect(abs((twfe["percent_change"] as? Double ?? 0) - (reference["percent_change"] as? Double ?? 1)) < 1e-9)
+    }
+
+    @Test func eventStudyMatchesPyfixest() throws {
+        let run = try runQuipu(base + ["--event-study", "--window", "-4:4", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        // pyfixest 0.60.0: fepois("export_eu ~ i(rel, ref=-1) | firm_id + year", vcov={"CRV1": "firm_id"},
+        // iwls_tol=1e-12) with rel = year − first CBI year, clipped to [−4, 4], never-treated −1000.
+        let expected: [Int: (Double, Double)] = [-4: (-0.267453, 0.132122), -2: (0.114100, 0.130351), 2: (0.306987, 0.122460)]
+        for (eventTime, (estimate, error)) in expected {
+            let row = try #require(estimates(run.json).first { $0["event_time"] as? Int == eventTime })
+            #expect(abs((row["estimate"] as? Double ?? 0) - estimate) < 1e-6)
+            #expect(abs((row["std_error"] as? Double ?? 0) - error) < 1e-6)
+        }
+    }
+
+    @Test func textSaysPoissonAndShowsPercentages() throws {
+        let run = try runQuipu(base)
+        #expect(run.status == 0, "\(run.standardError)")
+        for fragment in ["Model: Poisson pseudo-maximum likelihood", "z value", "% change",
+                         "Poisson: 3519 observations dropped in fixed-effect groups whose outcome is zero throughout"] {
+            #expect(run.standardOutput.contains(fragment), "missing '\(fragment)'")
+        }
+    }
+
+    @Test(arguments: [(["--estimator", "cs"], "--model poisson"), (["--decompose"], "--decompose")])
+    func unsupportedCombinationsAreRefused(extra: [String], mention: String) throws {
+        let run = try runQuipu(base + extra)
+        #expect(run.status != 0)
+        #expect(run.standardError.contains(mention), "\(run.standardError)")
+    }
+}
