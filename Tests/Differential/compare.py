@@ -112,6 +112,9 @@ def run_pyfixest_isolated(spec: dict, df, fml: str | None = None) -> dict:
     parent, child = ctx.Pipe(duplex=False)
 
     def work():
+        import os
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)  # the panic's message and backtrace: the abort itself is the finding
         child.send(run_pyfixest(spec, df, fml))
 
     proc = ctx.Process(target=work)
@@ -183,12 +186,19 @@ def classify_quipu(spec: dict, q: dict, r: dict, mis: list[dict]) -> tuple[str, 
             return CONVENTION, ("all-regressors-absorbed-empty-fit (quipu reports a fit without coefficients "
                                 "and a note; fixest and pyfixest stop with an error)")
         return QUIPU_DEFECT, "estimates-where-reference-has-none"
+    if r.get("condition", 0) > 1e10 and kinds & {"terms", "coef", "se"}:
+        return CONVENTION, ("numerically-undetermined (condition number of the scaled design above 1e10: "
+                            "no 1e-6 digits to compare, and exact collinearity may hide in rounding)")
     if "error" in q:
         if r.get("collinear") and any("absorbed" in q["error"] or "collinear" in q["error"] for _ in [0]):
             return QUIPU_DEFECT, "absorbed-regressor-refused (listed item 5)"
         return QUIPU_DEFECT, "error-where-reference-estimates"
     if "terms" in kinds:
         m = next(x for x in mis if x["what"] == "terms")
+        absorbed_note = " ".join(n for n in q.get("notes", []) if "absorbed by the fixed effects" in n)
+        if m["missing"] and not m["extra"] and all(n in absorbed_note for n in m["missing"]):
+            return QUIPU_DEFECT, ("regressor-with-within-variation-dropped-as-absorbed (relative threshold 1e-10 "
+                                  "on the uncentred sum of squares with 2+ fixed effects)")
         if _i_duplicate(spec):
             return QUIPU_DEFECT, "duplicate-i-columns (listed item 6)"
         if _i_noref(spec) and any("::" in n for n in m["missing"] + m["extra"]):
@@ -196,6 +206,11 @@ def classify_quipu(spec: dict, q: dict, r: dict, mis: list[dict]) -> tuple[str, 
         if r.get("pivot_margin_decades", 99) < 0.5:
             return CONVENTION, "collinearity-borderline (squared pivot within 3x of collin_tol)"
         return QUIPU_DEFECT, "collinearity-decision (listed item 3)"
+    se_mis = [x for x in mis if x["what"] == "se"]
+    if kinds == {"se"} and spec["vcov"] != "iid" and all(
+            x["value"] == "None" and x["reference"] < 1e-11 * (abs(r["coef"][x["term"]]) + 1.0) for x in se_mis):
+        return CONVENTION, ("zero-robust-variance-undefined (scores cancel within clusters: quipu reports NA "
+                            "with a note, fixest the rounding noise ~1e-15)")
     if "se-defined" in kinds or (r.get("saturated") and kinds & {"se"}):
         return QUIPU_DEFECT, "saturated-model-reports-se (listed item 4)"
     if "nobs" in kinds:
@@ -214,11 +229,13 @@ def _quipu_repaired(q: dict) -> bool:
 
 def classify_peer(spec: dict, p: dict, r: dict, mis: list[dict]) -> tuple[str, str]:
     """Names a disagreement between pyfixest and the reference when quipu agrees with the reference."""
+    if "error" in r and "single cluster" in r["error"]:
+        return CONVENTION, "single-cluster (quipu and the reference refuse clustering with one cluster; pyfixest estimates)"
     if "error" in r:
         return PEER_DEFECT, "pyfixest-estimates-where-reference-has-none"
     if "error" in p:
         msg = p["error"].lower()
-        if isinstance(spec["vcov"], list) and ("nan" in msg or "missing" in msg or "na" in msg.split()):
+        if isinstance(spec["vcov"], list) and ("nanincluster" in msg or "missing values in the cluster" in msg):
             return PEER_DEFECT, "pyfixest-refuses-missing-cluster-values"
         if "singleton" in msg or "aborted" in msg:
             return PEER_DEFECT, "pyfixest-aborts-all-singletons"
@@ -235,6 +252,9 @@ def classify_peer(spec: dict, p: dict, r: dict, mis: list[dict]) -> tuple[str, s
         canon = lambda names: sorted(":".join(sorted(n.split(":"))) if "::" not in n else n for n in names)  # noqa: E731
         if canon(m["missing"]) == canon(m["extra"]):
             return CONVENTION, "interaction-name-order (pyfixest keeps the written order, R/fixest the order of first appearance)"
+        if set(m["extra"]) <= set(r.get("exact_dropped", [])) and not m["missing"]:
+            return CONVENTION, ("exact-collinearity-in-badly-scaled-columns (quipu and the reference drop a column "
+                                "collinear to double precision that the unscaled pivot rule keeps)")
         if len(m["missing"]) == len(m["extra"]):
             return CONVENTION, "collinear-column-choice (pyfixest drops another of the collinear columns)"
         return PEER_DEFECT, "pyfixest-collinearity-decision"

@@ -151,11 +151,15 @@ def _quote(a: str) -> str:
 def summarize(records: list[dict], elapsed: float, specs: int) -> dict:
     classes = collections.Counter(r["class"] for r in records)
     names = collections.Counter(f"{r['class']}: {r['name']}" for r in records if r["class"] != "agree")
-    return {"classes": dict(classes), "names": dict(names.most_common())}
+    did = sum(1 for r in records if "/" in r["id"])
+    return {"classes": dict(classes), "names": dict(names.most_common()),
+            "comparisons": {"feols": len(records) - did, "did": did}}
 
 
 def print_summary(report: dict) -> None:
-    print(f"differential: {report['specifications']} specifications ({report['comparisons']} comparisons), "
+    kinds = report["summary"]["comparisons"]
+    print(f"differential: {report['specifications']} specifications ({kinds['feols']} feols and {kinds['did']} did "
+          f"comparisons), "
           f"seeds {report['seeds']}, {report['seconds']} s")
     for r in report["disagreements"]:
         print(f"  [{r['class']}] {r['name']}: {r['id']} {r['data']} :: {r['formula']} vcov={r['vcov']}"

@@ -125,7 +125,9 @@ def design(spec: dict, df: pd.DataFrame) -> tuple[list[str], np.ndarray]:
     if not has_fe and intercept:
         names.append("(Intercept)")
         cols.append(np.ones(len(df)))
-    for t in spec["terms"]:
+    # R's terms() puts terms of higher order after the main effects (`y ~ a:b + a` -> a, a:b);
+    # fixest's model matrix, and so its collinearity decisions, follow that order.
+    for t in r_term_order(spec["terms"]):
         if t["kind"] == "var":
             names.append(t["name"]); cols.append(df[t["name"]].to_numpy(float))
         elif t["kind"] == "log":
@@ -151,6 +153,10 @@ def design(spec: dict, df: pd.DataFrame) -> tuple[list[str], np.ndarray]:
     if not cols:
         return names, np.zeros((len(df), 0))
     return names, np.column_stack(cols)
+
+
+def r_term_order(terms: list[dict]) -> list[dict]:
+    return [t for t in terms if t["kind"] != "inter"] + [t for t in terms if t["kind"] == "inter"]
 
 
 def level_text(value: float) -> str:
@@ -243,6 +249,20 @@ def compute(spec: dict, df_all: pd.DataFrame) -> dict:
         if n in seen:
             keep[j] = False
         seen.add(n)
+    # quipu's documented second rule (its --collin-tol help): a column collinear to double precision
+    # with the earlier kept ones (scaled residual below 1e-13) is dropped even when the unscaled
+    # pivot of a badly scaled column exceeds collin_tol. fixest has no such rule.
+    exact_dropped = []
+    basis = np.zeros((Xt.shape[0], 0))
+    for j in np.where(keep)[0]:
+        col = Xt[:, j] / max(np.linalg.norm(Xt[:, j]), 1e-300)
+        res = col - basis @ (basis.T @ col)
+        res = res - basis @ (basis.T @ res)
+        if np.linalg.norm(res) < 1e-13:
+            keep[j] = False
+            exact_dropped.append(names[j])
+        else:
+            basis = np.column_stack([basis, res / np.linalg.norm(res)])
     collinear = [n for n, k in zip(names, keep) if not k]
     kept = [n for n, k in zip(names, keep) if k]
     Xk = Xt[:, keep]
@@ -258,6 +278,7 @@ def compute(spec: dict, df_all: pd.DataFrame) -> dict:
     # = D^-1 R^-1 (Q'ΩQ) R^-T D^-1, formed from the scores of Q, which keeps the digits that
     # B M B with an ill-conditioned bread B loses to cancellation.
     Q, Rq = np.linalg.qr(Xs)
+    condition = float(np.linalg.cond(Rq))
     Rinv = sla.solve_triangular(Rq, np.eye(K))
     unscale = 1.0 / np.outer(norms, norms)
     bread = (Rinv @ Rinv.T) * unscale
@@ -279,7 +300,10 @@ def compute(spec: dict, df_all: pd.DataFrame) -> dict:
     pivot_margin = float(np.min(np.abs(np.log10(np.maximum(np.abs(pivots), 1e-300) / COLLIN_TOL)))) if len(pivots) else 99.0
     out = {"nobs": N, "names": kept, "coef": dict(zip(kept, beta.tolist())), "collinear": collinear,
            "df_k": int(df_k), "n_clusters": None, "posdef_fixed": False, "pivot_margin_decades": pivot_margin,
-           "min_pivot_rel": min_pivot_rel}
+           "min_pivot_rel": min_pivot_rel, "exact_dropped": exact_dropped, "condition": condition}
+    for cl in clusters:
+        if len(np.unique(df[cl].to_numpy(float))) < 2:
+            raise ReferenceError_("a single cluster")
     # saturated: as many parameters as observations (the nesting rebate aside), an exact fit
     if N - (K + k_fe_adj) <= 0 or N - df_k <= 0:
         out["se"] = {n: None for n in kept}
