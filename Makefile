@@ -4,7 +4,7 @@ QUIPU_RELEASE := .build/release/quipu
 DEB_PACKAGES := libopenblas-dev liblapacke-dev pkg-config libreadstat-dev zlib1g-dev liblz4-dev libzstd-dev
 PERU := Datasets/peru-natural-ingredients/peru.csv
 
-.PHONY: setup build release demo test bench clean fuzz fuzz-build notebooks notebooks-venv notebooks-run
+.PHONY: setup build release demo test bench clean fuzz fuzz-build notebooks notebooks-venv notebooks-run differential
 
 # Installs the system libraries when they are missing (as root, or through sudo): BLAS/LAPACK,
 # and ReadStat, zlib, LZ4 and Zstandard for the Stata, SPSS, gzip and Arrow readers.
@@ -94,6 +94,31 @@ fuzz: fuzz-build
 	OPENBLAS_NUM_THREADS=1 $(FUZZ_SCRATCH)/release/FuzzFormula $(FUZZ_COMMON) -max_len=512 -dict=Tests/Fuzz/formula.dict \
 	  -artifact_prefix=$(FUZZ_WORK)/crashes/formula/ $(FUZZ_WORK)/corpus/formula Tests/Fuzz/corpus/formula
 	@echo "fuzz: $(FUZZ_RUNS) executions per target, no crash, leak or timeout"
+
+# Differential test of `quipu feols` and `quipu did` against pyfixest 0.60 and a dense reference
+# computation (see Tests/Differential/README.md). DIFF_SPECS specifications in all, split over
+# DIFF_SEEDS; exits non-zero when a disagreement is classified as a quipu defect. The Python side
+# runs in Tests/Differential/.venv (created and filled from PyPI on first use); DIFF_PYTHON=python3
+# uses an interpreter that already has pyfixest 0.60.0 instead. DIFF_QUIPU picks the binary
+# (default: the debug build, built first).
+DIFF_SPECS ?= 500
+DIFF_SEEDS ?= 1,2
+DIFF_JOBS ?= 2
+DIFF_VENV := Tests/Differential/.venv
+DIFF_PYTHON ?= $(DIFF_VENV)/bin/python
+DIFF_QUIPU ?= .build/debug/quipu
+DIFF_FLAGS ?=
+
+$(DIFF_VENV)/.installed: Tests/Differential/requirements.txt
+	python3 -m venv $(DIFF_VENV)
+	$(DIFF_VENV)/bin/python -m pip install -q --disable-pip-version-check -r Tests/Differential/requirements.txt
+	touch $@
+
+differential: setup
+	$(SWIFT) build --product quipu
+	@if [ "$(DIFF_PYTHON)" = "$(DIFF_VENV)/bin/python" ]; then $(MAKE) --no-print-directory $(DIFF_VENV)/.installed; fi
+	$(DIFF_PYTHON) Tests/Differential/differential.py --specs $(DIFF_SPECS) --seeds $(DIFF_SEEDS) \
+	  --jobs $(DIFF_JOBS) --quipu $(DIFF_QUIPU) $(DIFF_FLAGS)
 
 bench: release
 	bash Benchmarks/run_feols.sh --no-build
