@@ -19,6 +19,7 @@
 // One fixed effect is absorbed exactly in a single pass.
 
 import Dispatch
+import Foundation
 import LinearAlgebra
 
 /// Why absorbing fixed effects failed.
@@ -27,12 +28,13 @@ public struct AbsorptionError: Error, CustomStringConvertible, Sendable {
     public let variable: String
     /// The iteration limit reached.
     public let iterations: Int
-    /// The last relative change, to show how far from convergence it was.
+    /// The last relative change between sweeps (or relative error estimate of conjugate
+    /// gradient), to show how far from convergence it was.
     public let lastChange: Double
 
     public var description: String {
         "fixed effects did not converge for '\(variable)' within \(iterations) iterations "
-            + "(last relative change \(lastChange)); raise --fixef-iter or check the fixed-effect structure"
+            + "(last relative change or error \(lastChange)); raise --fixef-iter or check the fixed-effect structure"
     }
 }
 
@@ -44,8 +46,11 @@ public struct FixedEffectAbsorber: Sendable {
     public let weights: [Double]?
     /// Relative convergence tolerance on the change of the demeaned variable.
     public var tolerance: Double
-    /// The most sweeps allowed.
+    /// The most sweeps (plus conjugate-gradient steps) allowed.
     public var maxIterations: Int
+    /// Sweeps of alternating projections before a variable switches to conjugate gradient.
+    /// Firm-year panels converge in a few; poorly connected graphs never would.
+    public var sweepsBeforeKrylov = 16
     /// The total weight of each level of each factor.
     let levelWeights: [[Double]]
 
@@ -65,41 +70,57 @@ public struct FixedEffectAbsorber: Sendable {
     }
 
     /// Demeans every column of `matrix` and the vector `response` in place, in parallel over
-    /// variables; returns the largest number of sweeps used.
+    /// variables; returns the largest number of sweeps (plus conjugate-gradient steps) used.
+    ///
+    /// Alternating projections run first for every variable; those still unconverged after
+    /// `sweepsBeforeKrylov` sweeps continue by conjugate gradient on one reduced system shared by
+    /// all of them, built only then.
     public func absorb(response: inout [Double], responseName: String, design matrix: inout Matrix,
                        columnNames: [String], threads: Int) throws(AbsorptionError) -> Int
     {
         guard !factors.isEmpty else { return 0 }
         let rows = response.count
-        let columnCount = matrix.columns
-        let variableCount = columnCount + 1
+        let variableCount = matrix.columns + 1
         let names = [responseName] + columnNames
-        var outcomes = [Result<Int, AbsorptionError>](repeating: .success(0), count: variableCount)
+        var outcomes = [Result<ProjectionOutcome, AbsorptionError>](repeating: .success(.converged(sweeps: 0)), count: variableCount)
         let previousBLASThreads = BLASThreads.current
         BLASThreads.set(1)
         defer { BLASThreads.set(previousBLASThreads) }
-        response.withUnsafeMutableBufferPointer { responseBuffer in
-            matrix.values.withUnsafeMutableBufferPointer { designBuffer in
-                outcomes.withUnsafeMutableBufferPointer { results in
-                    // Each worker touches only its own column and result slot.
-                    let shared = SendablePointers(response: responseBuffer, design: designBuffer, results: results)
-                    let work: @Sendable (Int) -> Void = { variable in
-                        let responsePointer = shared.response
-                        let designPointer = shared.design
-                        let resultsPointer = shared.results
-                        let column = variable == 0
-                            ? responsePointer
-                            : UnsafeMutableBufferPointer(rebasing: designPointer[((variable - 1) * rows)..<(variable * rows)])
-                        do throws(AbsorptionError) {
-                            resultsPointer[variable] = .success(try absorb(column, name: names[variable]))
-                        } catch {
-                            resultsPointer[variable] = .failure(error)
+        var system: ReducedFixedEffectSystem?
+        for stage in 0..<2 {
+            if stage == 1 {
+                let pending = outcomes.contains { if case .success(.unfinished) = $0 { true } else { false } }
+                guard pending else { break }
+                system = ReducedFixedEffectSystem(factors: factors, weights: weights)
+            }
+            let reduced = system
+            response.withUnsafeMutableBufferPointer { responseBuffer in
+                matrix.values.withUnsafeMutableBufferPointer { designBuffer in
+                    outcomes.withUnsafeMutableBufferPointer { results in
+                        // Each worker touches only its own column and result slot.
+                        let shared = SendablePointers(response: responseBuffer, design: designBuffer, results: results)
+                        let work: @Sendable (Int) -> Void = { variable in
+                            let resultsPointer = shared.results
+                            let column = variable == 0
+                                ? shared.response
+                                : UnsafeMutableBufferPointer(rebasing: shared.design[((variable - 1) * rows)..<(variable * rows)])
+                            do throws(AbsorptionError) {
+                                if let reduced {
+                                    guard case let .success(.unfinished(sweeps, coefficients)) = resultsPointer[variable] else { return }
+                                    let total = try finish(column, name: names[variable], system: reduced, sweeps: sweeps, coefficients: coefficients)
+                                    resultsPointer[variable] = .success(.converged(sweeps: total))
+                                } else {
+                                    resultsPointer[variable] = .success(try project(column, name: names[variable]))
+                                }
+                            } catch {
+                                resultsPointer[variable] = .failure(error)
+                            }
                         }
-                    }
-                    if threads <= 1 || variableCount == 1 {
-                        for variable in 0..<variableCount { work(variable) }
-                    } else {
-                        DispatchQueue.concurrentPerform(iterations: variableCount) { work($0) }
+                        if threads <= 1 || variableCount == 1 {
+                            for variable in 0..<variableCount { work(variable) }
+                        } else {
+                            DispatchQueue.concurrentPerform(iterations: variableCount) { work($0) }
+                        }
                     }
                 }
             }
@@ -107,15 +128,37 @@ public struct FixedEffectAbsorber: Sendable {
         var most = 0
         for outcome in outcomes {
             switch outcome {
-            case let .success(iterations): most = max(most, iterations)
+            case let .success(.converged(sweeps)): most = max(most, sweeps)
+            case let .success(.unfinished(sweeps, _)): most = max(most, sweeps)
             case let .failure(error): throw error
             }
         }
         return most
     }
 
-    /// Demeans one variable in place; returns the number of sweeps.
+    /// Demeans one variable in place; returns the number of sweeps (plus conjugate-gradient steps).
     public func absorb(_ column: UnsafeMutableBufferPointer<Double>, name: String) throws(AbsorptionError) -> Int {
+        switch try project(column, name: name) {
+        case let .converged(sweeps):
+            return sweeps
+        case let .unfinished(sweeps, coefficients):
+            let system = ReducedFixedEffectSystem(factors: factors, weights: weights)
+            return try finish(column, name: name, system: system, sweeps: sweeps, coefficients: coefficients)
+        }
+    }
+
+    /// Where alternating projections left a variable.
+    enum ProjectionOutcome: Sendable {
+        /// Demeaned in place after this many sweeps.
+        case converged(sweeps: Int)
+        /// Not converged within `sweepsBeforeKrylov` sweeps; the column is untouched and the
+        /// coefficients reached are the warm start for conjugate gradient.
+        case unfinished(sweeps: Int, coefficients: [[Double]])
+    }
+
+    /// Alternating projections (with Irons–Tuck extrapolation) for at most `sweepsBeforeKrylov`
+    /// sweeps, demeaning the column in place if they converge.
+    func project(_ column: UnsafeMutableBufferPointer<Double>, name: String) throws(AbsorptionError) -> ProjectionOutcome {
         let scale = Self.scale(of: column, weights: weights)
         var scratch = PartialSums(levelCounts: factors.map(\.levelCount), rows: column.count)
         if factors.count == 1 {
@@ -123,12 +166,14 @@ public struct FixedEffectAbsorber: Sendable {
             coefficients[0] = [Double](repeating: 0, count: factors[0].levelCount)
             update(factor: 0, coefficients: &coefficients, column: column, scratch: &scratch)
             subtractFitted(coefficients, from: column)
-            return 1
+            return .converged(sweeps: 1)
         }
+        let limit = min(maxIterations, sweepsBeforeKrylov)
         var current = factors.map { [Double](repeating: 0, count: $0.levelCount) }
         var iteration = 0
         var lastChange = Double.infinity
-        while iteration < maxIterations {
+        var firstChange = Double.infinity
+        while iteration < limit {
             var once = current
             sweep(&once, column: column, scratch: &scratch)
             var twice = once
@@ -140,13 +185,49 @@ public struct FixedEffectAbsorber: Sendable {
                 break
             }
             current = Self.ironsTuck(current, once, twice) ?? twice
+            if iteration == 2 { firstChange = lastChange }
+            // Leave early when the rate so far would not reach the tolerance within the limit:
+            // on poorly connected graphs the change barely falls, and every further sweep is lost.
+            if iteration >= 6, Self.projectedSweeps(from: firstChange, to: lastChange, over: iteration - 2,
+                                                    tolerance: tolerance) > limit { break }
         }
-        guard lastChange <= tolerance else {
+        if lastChange <= tolerance {
+            subtractFitted(current, from: column)
+            return .converged(sweeps: iteration)
+        }
+        guard iteration < maxIterations else {
             throw AbsorptionError(variable: name, iterations: maxIterations, lastChange: lastChange)
         }
-        subtractFitted(current, from: column)
-        return iteration
+        return .unfinished(sweeps: iteration, coefficients: current)
     }
+
+    /// Conjugate gradient on the reduced system from where alternating projections stopped;
+    /// returns the total of sweeps and steps.
+    func finish(_ column: UnsafeMutableBufferPointer<Double>, name: String, system: ReducedFixedEffectSystem,
+                sweeps: Int, coefficients: [[Double]]) throws(AbsorptionError) -> Int {
+        do {
+            let steps = try system.solve(column: column, start: system.stacked(coefficients), tolerance: krylovTolerance,
+                                         maxIterations: max(maxIterations - sweeps, 1))
+            return sweeps + steps
+        } catch {
+            throw AbsorptionError(variable: name, iterations: maxIterations, lastChange: error.relativeError)
+        }
+    }
+
+    /// The sweeps alternating projections would need in all, had they kept falling from
+    /// `first` to `last` over `sweeps` sweeps at the same geometric rate.
+    static func projectedSweeps(from first: Double, to last: Double, over sweeps: Int, tolerance: Double) -> Int {
+        guard last > tolerance else { return sweeps }
+        guard first > last, last > 0 else { return Int.max }
+        let perSweep = log(last / first) / Double(sweeps)
+        let remaining = log(tolerance / last) / perSweep
+        return remaining.isFinite && remaining < 1e9 ? sweeps + 2 + Int(remaining.rounded(.up)) : Int.max
+    }
+
+    /// The conjugate-gradient tolerance on the relative error of the demeaned column: a tenth of
+    /// the sweep tolerance (a bound on the error, where the sweeps' rule bounds only a change),
+    /// but not below what double precision can certify.
+    var krylovTolerance: Double { max(tolerance * 0.1, 1e-12) }
 
     /// One Gauss–Seidel sweep: each factor's coefficients become the weighted level means of the
     /// variable net of the other factors' current coefficients.
@@ -332,5 +413,5 @@ struct PartialSums {
 private struct SendablePointers: @unchecked Sendable {
     let response: UnsafeMutableBufferPointer<Double>
     let design: UnsafeMutableBufferPointer<Double>
-    let results: UnsafeMutableBufferPointer<Result<Int, AbsorptionError>>
+    let results: UnsafeMutableBufferPointer<Result<FixedEffectAbsorber.ProjectionOutcome, AbsorptionError>>
 }
