@@ -157,7 +157,7 @@ struct EnvelopeCholesky: Sendable {
         return order
     }
 
-    /// Writes S = diag(W) − Σ_l w_l w_lᵀ / W_l into the envelope (lower triangle, positions).
+    /// Writes S = Dᵣᵀ W Dᵣ − Σ_l w_l w_lᵀ / W_l into the envelope (lower triangle, positions).
     /// Eliminated levels are visited in the order of their first position, so that successive
     /// updates fall on nearby columns (the level codes themselves follow the data's order).
     private mutating func assemble(_ system: ReducedFixedEffectSystem, levelOrder: [Int]) {
@@ -172,6 +172,13 @@ struct EnvelopeCholesky: Sendable {
                         let row = Int(position[Int(system.cellCodes[cell * width + slot])])
                         if within[row] == 0 { touched.append(row) }
                         within[row] += system.cellWeights[cell]
+                        // Dᵣᵀ W Dᵣ is diagonal within a factor but a cross-tabulation between two
+                        // kept factors (firm × year): each cell adds its weight there.
+                        for other in 0..<slot {
+                            let column = Int(position[Int(system.cellCodes[cell * width + other])])
+                            let (high, low) = row > column ? (row, column) : (column, row)
+                            values[start[high] - first[high] + low] += system.cellWeights[cell]
+                        }
                     }
                 }
                 touched.sort()
@@ -218,8 +225,11 @@ struct EnvelopeCholesky: Sendable {
         }
     }
 
-    /// z = (P S Pᵀ)⁺-like solve: L Lᵀ on the range, zero on the dropped null directions.
-    func solve(_ residual: UnsafeBufferPointer<Double>, into z: UnsafeMutableBufferPointer<Double>) {
+    /// z = M⁻¹ r with M = L Lᵀ on the factored positions and `diagonal` on the dropped ones, which
+    /// decouple from the rest. A truly null direction carries no residual, so its part does not
+    /// matter; a direction dropped by mistake (a pivot lost to rounding that was not null) stays
+    /// reachable by CG through the diagonal, instead of invisible to it.
+    func solve(_ residual: UnsafeBufferPointer<Double>, into z: UnsafeMutableBufferPointer<Double>, inverseDiagonal: [Double]) {
         let size = first.count
         var work = [Double](repeating: 0, count: size)
         values.withUnsafeBufferPointer { l in
@@ -239,7 +249,10 @@ struct EnvelopeCholesky: Sendable {
                     let value = y[i]
                     for k in first[i]..<i { y[k] -= l[rowBase + k] * value }
                 }
-                for i in 0..<size { z[Int(order[i])] = y[i] }
+                for i in 0..<size {
+                    let index = Int(order[i])
+                    z[index] = isNull[i] ? residual[index] * inverseDiagonal[index] : y[i]
+                }
             }
         }
     }

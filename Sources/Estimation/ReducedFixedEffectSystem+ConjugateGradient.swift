@@ -9,10 +9,13 @@
 // (see `ReducedFixedEffectSystem.swift`). reghdfe (Correia 2016, "A feasible estimator for linear
 // models with multi-way fixed effects") and FixedEffectModels.jl use CG/LSMR for the same reason.
 //
-// Stopping rule: Σ_{j ≥ k} α_j rᵀ_j z_j = ‖x* − x_k‖²_S in exact arithmetic (Hestenes & Stiefel;
-// Strakoš & Tichý 2002, "On error estimation in the conjugate gradient method"); summing the
-// terms of the next `delay` steps gives a lower bound that is tight once convergence is steady.
-// We stop when that estimate, relative to the norm of the demeaned column, is below the tolerance.
+// Stopping rule: Σ_{j > k} α_j rᵀ_j z_j = ‖x* − x_k‖²_S in exact arithmetic (Hestenes & Stiefel;
+// Strakoš & Tichý 2002, "On error estimation in the conjugate gradient method"). The terms still to
+// come are estimated from the latest one and the slowest of the last three rates of decrease (a
+// geometric tail; infinite while the terms do not fall). We stop when that estimate, relative to
+// the norm of the demeaned column, is below the tolerance. A window of past terms (the usual
+// delayed estimate) would describe the error several steps back: with the envelope factor CG
+// converges in three or four steps, and the steps after convergence only lose orthogonality.
 
 /// Why the conjugate gradient stage stopped without converging.
 struct KrylovStall: Error {
@@ -23,9 +26,6 @@ struct KrylovStall: Error {
 }
 
 extension ReducedFixedEffectSystem {
-    /// Steps whose terms make up the error estimate.
-    static let errorDelay = 12
-
     /// Demeans the column in place by conjugate gradient from `start` (the kept factors'
     /// coefficients, stacked); returns the iterations used.
     func solve(column: UnsafeMutableBufferPointer<Double>, start: [Double], tolerance: Double,
@@ -44,6 +44,7 @@ extension ReducedFixedEffectSystem {
         residual.withUnsafeBufferPointer { r in preconditioned.withUnsafeMutableBufferPointer { precondition(r, into: $0) } }
         var gamma = 0.0
         for j in 0..<size { gamma += residual[j] * preconditioned[j] }
+        let firstGamma = gamma
         var direction = preconditioned
         var terms = [Double]()
         var iteration = 0
@@ -64,14 +65,17 @@ extension ReducedFixedEffectSystem {
             var nextGamma = 0.0
             for j in 0..<size { nextGamma += residual[j] * preconditioned[j] }
             terms.append(step * gamma)
+            // Converged to rounding level: further steps would only lose orthogonality.
+            if nextGamma <= 1e-30 * firstGamma { relativeError = 0; break }
             if terms.count >= 3 {
-                // The last `errorDelay` terms, plus a geometric tail at the latest ratio of terms:
-                // with a good preconditioner the terms fall by orders of magnitude per step and a
-                // few suffice; when they fall slowly the tail keeps the estimate honest.
-                var estimate = 0.0
-                for term in terms.suffix(Self.errorDelay) { estimate += term }
-                let ratio = terms[terms.count - 1] / max(terms[terms.count - 2], Double.leastNormalMagnitude)
-                estimate += ratio < 1 ? terms[terms.count - 1] * ratio / (1 - ratio) : Double.infinity
+                // ‖x* − x_k‖²_S is the sum of the terms still to come; they fall about
+                // geometrically, at a rate taken as the slowest of the last three ratios (so a
+                // step that happens to drop much does not end the iteration).
+                var rate = 0.0
+                for back in 1...3 where terms.count > back {
+                    rate = max(rate, terms[terms.count - back] / max(terms[terms.count - back - 1], Double.leastNormalMagnitude))
+                }
+                let estimate = rate < 1 ? terms[terms.count - 1] * rate / (1 - rate) : Double.infinity
                 // The demeaned column's squared norm: what P₁ leaves, less what the rest explains.
                 var explained = 0.0
                 for j in 0..<size { explained += x[j] * b[j] }

@@ -142,7 +142,7 @@ struct ReducedFixedEffectSystem: Sendable {
     /// z = M⁻¹ r for the preconditioner M: the envelope factor if there is one, else diag(S).
     func precondition(_ residual: UnsafeBufferPointer<Double>, into z: UnsafeMutableBufferPointer<Double>) {
         if let factor {
-            factor.solve(residual, into: z)
+            factor.solve(residual, into: z, inverseDiagonal: inverseDiagonal)
         } else {
             for j in 0..<size { z[j] = residual[j] * inverseDiagonal[j] }
         }
