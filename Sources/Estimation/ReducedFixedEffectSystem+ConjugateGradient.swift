@@ -1,10 +1,10 @@
 // Preconditioned conjugate gradient on the reduced fixed-effect system, the absorber's second stage.
 //
 // Why: on poorly connected graphs (workers who move only among a few neighbouring firms, the
-// "difficult" design of fixest's benchmark) alternating projections contract by a factor within
-// 1e-4 of one per sweep; Irons–Tuck acceleration does not rescue them, and a stopping rule on the
-// change between sweeps then stops far from the solution. Conjugate gradient needs about the square
-// root of that many steps (Hestenes & Stiefel 1952), and its error can be measured: CG minimises
+// "difficult" design of fixest's benchmark) alternating projections contract by a factor so close
+// to one that 10,000 sweeps with Irons–Tuck acceleration did not reach the tolerance (issue 13),
+// and a stopping rule on the change between sweeps stops far from the solution. Conjugate gradient
+// needs about the square root of the number of sweeps (condition number) such a method needs (Hestenes & Stiefel 1952), and its error can be measured: CG minimises
 // the S-norm of the error, which here is exactly the norm of the error left in the demeaned column
 // (see `ReducedFixedEffectSystem.swift`). reghdfe (Correia 2016, "A feasible estimator for linear
 // models with multi-way fixed effects") and FixedEffectModels.jl use CG/LSMR for the same reason.
