@@ -119,8 +119,10 @@ public enum LinearModel {
         let droppedColumns = (absorbedColumns + solution.droppedColumns.map { candidateColumns[$0] }).sorted()
         absorbedColumns = droppedColumns.filter { hasFixedEffects && !(withinShares[$0] > 1e-10) }
         let ssr = residuals.reduce(0) { $0 + $1 * $1 }
+        // Σ levels less the redundant levels (one per connected component of the first two).
+        let redundantFixedEffects = FixedEffectRedundancy.redundantCount(frame.fixedEffects)
         let fixedEffectParameters = hasFixedEffects
-            ? frame.fixedEffects.reduce(0) { $0 + $1.levelCount } - (frame.fixedEffects.count - 1)
+            ? frame.fixedEffects.reduce(0) { $0 + $1.levelCount } - redundantFixedEffects
             : 0
         let parameters = solution.coefficients.count + fixedEffectParameters
         let r2 = 1 - ssr / totalSumOfSquares
@@ -137,7 +139,7 @@ public enum LinearModel {
             droppedNonFinite: frame.droppedNonFinite, droppedUndefinedTransforms: frame.droppedUndefinedTransforms,
             fixedEffects: frame.fixedEffects, clusterVariables: frame.clusterVariables,
             hasIntercept: hasIntercept, isWeighted: weights != nil,
-            fixedEffectParameters: fixedEffectParameters,
+            fixedEffectParameters: fixedEffectParameters, redundantFixedEffects: redundantFixedEffects,
             r2: r2, adjustedR2: adjustedR2, withinR2: hasFixedEffects ? 1 - ssr / withinSumOfSquares : nil,
             residualSumOfSquares: ssr, method: solution.method, absorptionIterations: iterations)
         fit.designNotes = frame.referenceNotes

@@ -44,8 +44,11 @@ public struct LinearModelFit: Sendable {
     public let hasIntercept: Bool
     /// Whether observation weights were used.
     public let isWeighted: Bool
-    /// Coefficients absorbed by the fixed effects, counted once each: Σ levels − (#FE − 1).
+    /// Coefficients absorbed by the fixed effects, counted once each: Σ levels − redundant.
     public let fixedEffectParameters: Int
+    /// The fixed-effect levels the data cannot identify (`FixedEffectRedundancy`): the connected
+    /// components of the first two fixed effects' graph, plus one per further fixed effect.
+    public let redundantFixedEffects: Int
     /// R², adjusted R² and within R² (nil without fixed effects).
     public let r2: Double, adjustedR2: Double, withinR2: Double?
     /// Sum of squared (weighted) residuals.
@@ -105,6 +108,7 @@ public struct LinearModelFit: Sendable {
         for factor in fixedEffects {
             count += clusterFactors.contains(where: { factor.isNested(in: $0) }) ? 1 : factor.levelCount
         }
-        return count
+        // Redundant levels beyond the #FE − 1 of a connected graph (disconnected components).
+        return count - max(redundantFixedEffects - (fixedEffects.count - 1), 0)
     }
 }

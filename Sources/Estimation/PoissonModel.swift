@@ -89,8 +89,9 @@ public enum PoissonModel {
         }
         let hasIntercept = !sample.fixedEffects.isEmpty || sample.columnNames.first == "(Intercept)"
         let result = try iterate(&sample, responseName: responseName, options: options)
+        let redundantFixedEffects = FixedEffectRedundancy.redundantCount(sample.fixedEffects)
         let fixedEffectParameters = sample.fixedEffects.isEmpty
-            ? 0 : sample.fixedEffects.reduce(0) { $0 + $1.levelCount } - (sample.fixedEffects.count - 1)
+            ? 0 : sample.fixedEffects.reduce(0) { $0 + $1.levelCount } - redundantFixedEffects
         let likelihood = PoissonLikelihood(response: sample.response, fitted: result.fitted, weights: sample.weights)
         return PoissonModelFit(
             formula: formula, responseName: responseName,
@@ -106,7 +107,7 @@ public enum PoissonModel {
             separatingRegressors: separation.regressors,
             fixedEffects: sample.fixedEffects, clusterVariables: sample.clusterVariables,
             hasIntercept: hasIntercept, isWeighted: sample.weights != nil,
-            fixedEffectParameters: fixedEffectParameters,
+            fixedEffectParameters: fixedEffectParameters, redundantFixedEffects: redundantFixedEffects,
             deviance: likelihood.deviance, nullDeviance: likelihood.nullDeviance,
             logLikelihood: likelihood.logLikelihood, nullLogLikelihood: likelihood.nullLogLikelihood,
             iterations: result.iterations, absorptionSweeps: result.absorptionSweeps)

@@ -43,8 +43,10 @@ public struct PoissonModelFit: Sendable {
     public let hasIntercept: Bool
     /// Whether observation weights were used.
     public let isWeighted: Bool
-    /// Fixed-effect coefficients counted once each: Σ levels − (#FE − 1).
+    /// Fixed-effect coefficients counted once each: Σ levels − redundant.
     public let fixedEffectParameters: Int
+    /// The fixed-effect levels the data cannot identify (`FixedEffectRedundancy`).
+    public let redundantFixedEffects: Int
     /// Deviance of the fit and of the constant-only model.
     public let deviance: Double, nullDeviance: Double
     /// Log-likelihood of the fit and of the constant-only model (with the log y! term, as fixest).
@@ -102,6 +104,7 @@ public struct PoissonModelFit: Sendable {
         for factor in fixedEffects {
             count += clusterFactors.contains(where: { factor.isNested(in: $0) }) ? 1 : factor.levelCount
         }
-        return count
+        // Redundant levels beyond the #FE − 1 of a connected graph (disconnected components).
+        return count - max(redundantFixedEffects - (fixedEffects.count - 1), 0)
     }
 }

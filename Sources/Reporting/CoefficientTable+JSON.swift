@@ -14,6 +14,7 @@ extension CoefficientTable {
             ("df_t", .finite(degreesOfFreedom)),
             ("weights", weights.map { .string($0) } ?? .null),
             ("fixed_effects", .array(fixedEffects.map { .object([("name", .string($0.name)), ("levels", .integer($0.levels))]) })),
+            ("fixed_effects_redundant", .integer(redundantFixedEffects)),
             ("r2", .finite(r2)),
             ("adj_r2", .finite(adjustedR2)),
             ("r2_within", .finite(withinR2)),

@@ -8,7 +8,8 @@ extension CoefficientTable {
         if let subset { lines.append(subset.line) }
         lines.append("Observations: \(observationCount)" + droppedSummary)
         if !fixedEffects.isEmpty {
-            lines.append("Fixed-effects: " + fixedEffects.map { "\($0.name): \($0.levels)" }.joined(separator: ",  "))
+            lines.append("Fixed-effects: " + fixedEffects.map { "\($0.name): \($0.levels)" }.joined(separator: ",  ")
+                + (fixedEffects.count > 1 ? "  (redundant: \(redundantFixedEffects))" : ""))
         }
         if let weights { lines.append("Weights: \(weights)") }
         // Zero degrees of freedom leave no t distribution to test against (see the note).

@@ -34,6 +34,9 @@ public struct CoefficientTable: Sendable {
     public let clusterCounts: [Int]
     public let degreesOfFreedom: Double
     public let fixedEffects: [(name: String, levels: Int)]
+    /// Fixed-effect levels the data cannot identify (connected components of the first two fixed
+    /// effects' graph, plus one per further fixed effect); 0 with fewer than two.
+    public let redundantFixedEffects: Int
     public let weights: String?
     public let r2: Double
     public let adjustedR2: Double
@@ -77,6 +80,7 @@ public struct CoefficientTable: Sendable {
         self.clusterCounts = covariance.clusterCounts
         self.degreesOfFreedom = covariance.degreesOfFreedom
         self.fixedEffects = fit.fixedEffects.map { ($0.name, $0.levelCount) }
+        self.redundantFixedEffects = fit.redundantFixedEffects
         self.weights = weights
         self.r2 = fit.r2
         self.adjustedR2 = fit.adjustedR2

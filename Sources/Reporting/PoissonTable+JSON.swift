@@ -16,6 +16,7 @@ extension PoissonTable {
             ("distribution", .string("normal")),
             ("weights", weights.map { .string($0) } ?? .null),
             ("fixed_effects", .array(fixedEffects.map { .object([("name", .string($0.name)), ("levels", .integer($0.levels))]) })),
+            ("fixed_effects_redundant", .integer(redundantFixedEffects)),
             ("log_likelihood", .finite(logLikelihood)),
             ("null_log_likelihood", .finite(nullLogLikelihood)),
             ("deviance", .finite(deviance)),

@@ -9,7 +9,8 @@ extension PoissonTable {
         if let subset { lines.append(subset.line) }
         lines.append("Observations: \(observationCount)" + droppedSummary)
         if !fixedEffects.isEmpty {
-            lines.append("Fixed-effects: " + fixedEffects.map { "\($0.name): \($0.levels)" }.joined(separator: ",  "))
+            lines.append("Fixed-effects: " + fixedEffects.map { "\($0.name): \($0.levels)" }.joined(separator: ",  ")
+                + (fixedEffects.count > 1 ? "  (redundant: \(redundantFixedEffects))" : ""))
         }
         if let weights { lines.append("Weights: \(weights)") }
         lines.append("Standard-errors: \(covarianceDescription); z (normal) tests and intervals")

@@ -42,6 +42,9 @@ public struct PoissonTable: Sendable {
     public let covariance: CovarianceType
     public let clusterCounts: [Int]
     public let fixedEffects: [(name: String, levels: Int)]
+    /// Fixed-effect levels the data cannot identify (connected components of the first two fixed
+    /// effects' graph, plus one per further fixed effect); 0 with fewer than two.
+    public let redundantFixedEffects: Int
     public let weights: String?
     public let logLikelihood: Double
     public let nullLogLikelihood: Double
@@ -84,6 +87,7 @@ public struct PoissonTable: Sendable {
         self.covariance = covariance.type
         clusterCounts = covariance.clusterCounts
         fixedEffects = fit.fixedEffects.map { ($0.name, $0.levelCount) }
+        redundantFixedEffects = fit.redundantFixedEffects
         self.weights = weights
         logLikelihood = fit.logLikelihood
         nullLogLikelihood = fit.nullLogLikelihood

@@ -29,10 +29,10 @@ struct FeolsCommand: ParsableCommand {
     @Option(name: .long, help: "Confidence level of the intervals.")
     var level: Double = 0.95
 
-    @Option(name: .customLong("fixef-tol"), help: "Convergence tolerance of the fixed-effect absorption.")
+    @Option(name: .customLong("fixef-tol"), help: "Convergence tolerance of the fixed-effect absorption (on the change between sweeps; a tenth of it on the estimated error of the demeaned variables once conjugate gradient takes over).")
     var fixefTolerance: Double = 1e-8
 
-    @Option(name: .customLong("fixef-iter"), help: "Most sweeps of the fixed-effect absorption.")
+    @Option(name: .customLong("fixef-iter"), help: "Most sweeps (plus conjugate-gradient steps) of the fixed-effect absorption.")
     var fixefIterations: Int = 10_000
 
     @Option(name: .customLong("collin-tol"), help: "fixest's collin.tol: a regressor whose squared Cholesky pivot on the demeaned cross-product is below it is dropped as collinear (pyfixest's default 1e-9; fixest's 1e-10). 0 turns the rule off: only columns collinear to double precision (scaled QR residual below 1e-13) are dropped.")

@@ -1,4 +1,4 @@
-import Estimation
+@testable import Estimation
 import Foundation
 import Inference
 import Testing
@@ -61,9 +61,20 @@ import Testing
         let estimateTolerance = tolerances["estimate_rel"] ?? 1e-8
         let errorTolerance = tolerances["std_error_rel"] ?? 1e-6
         let errors = estimate.standardErrors
+        // pyfixest (like fixest's default ssc) counts Σ levels − (#FE − 1) fixed-effect parameters;
+        // Quipu counts the redundant levels exactly (one per connected component of the first two
+        // fixed effects). Where the graph is disconnected, the standard errors differ by exactly
+        // √((N − K_pyfixest) / (N − K_quipu)), which the comparison applies.
+        let extraRedundant = fit.fixedEffects.isEmpty ? 0 : max(fit.redundantFixedEffects - (fit.fixedEffects.count - 1), 0)
+        var scale = 1.0
+        if extraRedundant > 0 {
+            let clusters = covariance.clusterVariables.compactMap { name in fit.clusterVariables.first { $0.name == name } }
+            let k = clusters.isEmpty ? fit.parameterCount : fit.parameterCount(nestedIn: clusters)
+            scale = (Double(fit.observationCount - k - extraRedundant) / Double(fit.observationCount - k)).squareRoot()
+        }
         for (index, expected) in reference.coefficients.enumerated() where index < fit.coefficients.count {
             let estimateGap = relativeDifference(fit.coefficients[index], expected.estimate)
-            let errorGap = relativeDifference(errors[index], expected.std_error)
+            let errorGap = relativeDifference(errors[index], expected.std_error * scale)
             #expect(estimateGap <= estimateTolerance, "\(reference.name) \(expected.term): estimate \(fit.coefficients[index]) vs \(expected.estimate)")
             #expect(errorGap <= errorTolerance, "\(reference.name) \(expected.term): std. error \(errors[index]) vs \(expected.std_error)")
             let p = StudentT(degreesOfFreedom: estimate.degreesOfFreedom).twoSidedPValue(fit.coefficients[index] / errors[index])

@@ -1,0 +1,96 @@
+// The two stages of `FixedEffectAbsorber` for one variable: alternating projections while they
+// contract fast, then conjugate gradient on the reduced system (see the absorber's header).
+
+import Foundation
+
+extension FixedEffectAbsorber {
+    /// Where alternating projections left a variable.
+    enum ProjectionOutcome: Sendable {
+        /// Demeaned in place after this many sweeps.
+        case converged(sweeps: Int)
+        /// Not converged within `sweepsBeforeKrylov` sweeps; the column is untouched and the
+        /// coefficients reached are the warm start for conjugate gradient.
+        case unfinished(sweeps: Int, coefficients: [[Double]])
+    }
+
+    /// Alternating projections (with Irons–Tuck extrapolation) for at most `sweepsBeforeKrylov`
+    /// sweeps, demeaning the column in place if they converge.
+    func project(_ column: UnsafeMutableBufferPointer<Double>, name: String) throws(AbsorptionError) -> ProjectionOutcome {
+        let scale = Self.scale(of: column, weights: weights)
+        var scratch = PartialSums(levelCounts: factors.map(\.levelCount), rows: column.count)
+        if factors.count == 1 {
+            var coefficients = [[Double]](repeating: [], count: 1)
+            coefficients[0] = [Double](repeating: 0, count: factors[0].levelCount)
+            update(factor: 0, coefficients: &coefficients, column: column, scratch: &scratch)
+            subtractFitted(coefficients, from: column)
+            return .converged(sweeps: 1)
+        }
+        let limit = min(maxIterations, sweepsBeforeKrylov)
+        var current = factors.map { [Double](repeating: 0, count: $0.levelCount) }
+        var iteration = 0
+        var lastChange = Double.infinity
+        var firstChange = Double.infinity
+        var previousChange = Double.infinity
+        var converged = false
+        while iteration < limit {
+            var once = current
+            sweep(&once, column: column, scratch: &scratch)
+            var twice = once
+            sweep(&twice, column: column, scratch: &scratch)
+            iteration += 2
+            previousChange = lastChange
+            lastChange = Self.maxChange(once, twice) / scale
+            // A small change bounds the error only if the sweeps contract well: with contraction ρ
+            // per pair the error is about change·ρ/(1 − ρ), which on a poorly connected graph
+            // (ρ near 1) is far above the change.
+            let contraction = previousChange.isFinite ? lastChange / previousChange : 0
+            if lastChange <= tolerance, contraction < 1, lastChange * contraction / (1 - contraction) <= tolerance {
+                current = twice
+                converged = true
+                break
+            }
+            current = Self.ironsTuck(current, once, twice) ?? twice
+            if iteration == 2 { firstChange = lastChange }
+            // Leave early when the rate so far would not reach the tolerance within the limit:
+            // on poorly connected graphs the change barely falls, and every further sweep is lost.
+            if iteration >= 6, Self.projectedSweeps(from: firstChange, to: lastChange, over: iteration - 2,
+                                                    tolerance: tolerance) > limit { break }
+        }
+        if converged {
+            subtractFitted(current, from: column)
+            return .converged(sweeps: iteration)
+        }
+        guard iteration < maxIterations else {
+            throw AbsorptionError(variable: name, iterations: maxIterations, lastChange: lastChange)
+        }
+        return .unfinished(sweeps: iteration, coefficients: current)
+    }
+
+    /// Conjugate gradient on the reduced system from where alternating projections stopped;
+    /// returns the total of sweeps and steps.
+    func finish(_ column: UnsafeMutableBufferPointer<Double>, name: String, system: ReducedFixedEffectSystem,
+                sweeps: Int, coefficients: [[Double]]) throws(AbsorptionError) -> Int {
+        do {
+            let steps = try system.solve(column: column, start: system.stacked(coefficients), tolerance: krylovTolerance,
+                                         maxIterations: max(maxIterations - sweeps, 1))
+            return sweeps + steps
+        } catch {
+            throw AbsorptionError(variable: name, iterations: maxIterations, lastChange: error.relativeError)
+        }
+    }
+
+    /// The sweeps alternating projections would need in all, had they kept falling from
+    /// `first` to `last` over `sweeps` sweeps at the same geometric rate.
+    static func projectedSweeps(from first: Double, to last: Double, over sweeps: Int, tolerance: Double) -> Int {
+        guard last > tolerance else { return sweeps }
+        guard first > last, last > 0 else { return Int.max }
+        let perSweep = log(last / first) / Double(sweeps)
+        let remaining = log(tolerance / last) / perSweep
+        return remaining.isFinite && remaining < 1e9 ? sweeps + 2 + Int(remaining.rounded(.up)) : Int.max
+    }
+
+    /// The conjugate-gradient tolerance on the relative error of the demeaned column: a tenth of
+    /// the sweep tolerance (a bound on the error, where the sweeps' rule bounds only a change),
+    /// but not below what double precision can certify.
+    var krylovTolerance: Double { max(tolerance * 0.1, 1e-12) }
+}
