@@ -49,13 +49,24 @@ extension ReducedFixedEffectSystem {
         var terms = [Double]()
         var iteration = 0
         var relativeError = Double.infinity
-        while iteration < maxIterations {
+        // A warm start that already solves the system to rounding level (alternating projections
+        // that stopped just short of their rule) is the answer: CG from there only amplifies
+        // rounding along the null directions of a singular system (a 14-row saturated panel at
+        // --fixef-tol 1e-13 went from a residual of 1e-16 to 3e5, R² = −1.3e6).
+        let roundingLevel = 1e-24 * max(reference, Double.leastNormalMagnitude)
+        if !(gamma > roundingLevel) { relativeError = 0 }
+        while iteration < maxIterations && relativeError > 0 {
             guard gamma > 0 else { relativeError = 0; break }
             let curvature = direction.withUnsafeBufferPointer { p in
                 product.withUnsafeMutableBufferPointer { apply(p, into: $0) }
             }
             iteration += 1
-            guard curvature > 0, curvature.isFinite else { relativeError = 0; break }
+            // A direction without curvature: converged if the residual is at rounding level,
+            // broken down otherwise (reported, never taken as converged).
+            guard curvature > 0, curvature.isFinite else {
+                if !(gamma > roundingLevel) { relativeError = 0 }
+                break
+            }
             let step = gamma / curvature
             for j in 0..<size {
                 x[j] += step * direction[j]
@@ -66,7 +77,7 @@ extension ReducedFixedEffectSystem {
             for j in 0..<size { nextGamma += residual[j] * preconditioned[j] }
             terms.append(step * gamma)
             // Converged to rounding level: further steps would only lose orthogonality.
-            if nextGamma <= 1e-30 * firstGamma { relativeError = 0; break }
+            if nextGamma <= 1e-30 * firstGamma || !(nextGamma > roundingLevel) { relativeError = 0; break }
             if terms.count >= 3 {
                 // ‖x* − x_k‖²_S is the sum of the terms still to come; they fall about
                 // geometrically, at a rate taken as the slowest of the last three ratios (so a
@@ -83,6 +94,8 @@ extension ReducedFixedEffectSystem {
                 relativeError = (estimate / demeaned).squareRoot()
                 if relativeError <= tolerance { break }
             }
+            // Growth far beyond the first residual is divergence (lost orthogonality), not progress.
+            guard nextGamma <= 1e8 * max(firstGamma, roundingLevel) else { break }
             let ratio = nextGamma / gamma
             for j in 0..<size { direction[j] = preconditioned[j] + ratio * direction[j] }
             gamma = nextGamma

@@ -12,7 +12,9 @@
   dropped when its squared pivot is below collin_tol = 1e-9.
 - Coefficients: least squares on the column-scaled kept columns (LAPACK SVD solver); the bread
   (X'WX)^-1 and the sandwiches from the QR factor of the scaled columns (scores of Q, not of X).
-- Small-sample rules (fixest 0.13 defaults): df_k = K + sum(FE levels) - (n_FE - 1), and for
+- Small-sample rules (fixest 0.13 defaults, with the exact count of redundant fixed-effect levels:
+  the connected components C of the first two fixed effects' graph plus n_FE - 2, as fixest's
+  fixef.force_exact = TRUE; equal to n_FE - 1 on a connected graph): df_k = K + sum(FE levels) - redundant, and for
   clustered errors the fixed effects nested in a cluster variable count once; iid
   s^2 = SSR/(N - df_k); hetero N/(N - df_k); CRV1 G/(G-1) (N-1)/(N-df_k); two-way clustering
   V_A + V_B - V_AB with the smaller G, repaired as fixest's mat_posdef_fix (eigenvalues raised to
@@ -289,6 +291,11 @@ def compute(spec: dict, df_all: pd.DataFrame) -> dict:
     k_fe = sum(int(c.max()) + 1 for c in codes)
     n_fe = len(codes)
     k_fe_adj = k_fe - (n_fe - 1) if n_fe > 1 else k_fe
+    # Exact redundancy (fixest's fixef.force_exact count, which the issue asks for): one redundant
+    # level per connected component of the first two fixed effects' graph, plus one per further
+    # fixed effect; beyond the simple count only when that graph is disconnected.
+    extra_redundant = max(_components(codes[0], codes[1]) + n_fe - 2 - (n_fe - 1), 0) if n_fe > 1 else 0
+    k_fe_adj -= extra_redundant
     vcov = spec["vcov"]
     nested_levels, nested_count = 0, 0
     clusters = vcov[1:] if isinstance(vcov, list) else []
@@ -334,3 +341,14 @@ def compute(spec: dict, df_all: pd.DataFrame) -> dict:
             out["posdef_fixed"] = True
     out["se"] = dict(zip(kept, np.sqrt(np.maximum(np.diag(V), 0)).tolist()))
     return out
+
+
+def _components(first, second):
+    """Connected components of the bipartite graph of two dense code arrays joined by the rows."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    a = np.asarray(first, dtype=np.int64)
+    b = np.asarray(second, dtype=np.int64)
+    na, nb = int(a.max()) + 1, int(b.max()) + 1
+    graph = coo_matrix((np.ones(len(a)), (a, na + b)), shape=(na + nb, na + nb))
+    return int(connected_components(graph, directed=False)[0])
