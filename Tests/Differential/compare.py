@@ -270,6 +270,10 @@ def classify_peer(spec: dict, p: dict, r: dict, mis: list[dict]) -> tuple[str, s
             return PEER_DEFECT, "pyfixest-normal-equations-lose-precision (near-collinear)"
         if r.get("posdef_fixed"):
             return PEER_DEFECT, "pyfixest-two-way-vcov-repair"
+        if kinds == {"se"} and r.get("fe_extra_redundant", 0) > 0:
+            # The fixed-effect graph is disconnected: pyfixest counts Σ levels − (#FE − 1), the
+            # reference and Quipu the exact redundancy (connected components).
+            return CONVENTION, "exact-fixed-effect-redundancy (disconnected graph; pyfixest and fixest's default count Σ levels − (#FE − 1))"
     return PEER_DEFECT, "pyfixest-other"
 
 

@@ -306,7 +306,7 @@ def compute(spec: dict, df_all: pd.DataFrame) -> dict:
     df_k = K + k_fe_adj - nested_levels + nested_count
     pivot_margin = float(np.min(np.abs(np.log10(np.maximum(np.abs(pivots), 1e-300) / COLLIN_TOL)))) if len(pivots) else 99.0
     out = {"nobs": N, "names": kept, "coef": dict(zip(kept, beta.tolist())), "collinear": collinear,
-           "df_k": int(df_k), "n_clusters": None, "posdef_fixed": False, "pivot_margin_decades": pivot_margin,
+           "df_k": int(df_k), "fe_extra_redundant": int(extra_redundant), "n_clusters": None, "posdef_fixed": False, "pivot_margin_decades": pivot_margin,
            "min_pivot_rel": min_pivot_rel, "exact_dropped": exact_dropped, "condition": condition}
     for cl in clusters:
         if len(np.unique(df[cl].to_numpy(float))) < 2:
