@@ -68,47 +68,22 @@ public struct LinearModelFit: Sendable {
     public func covariance(_ type: CovarianceType, correction: SmallSampleCorrection = .fixestDefault)
         throws(EstimationError) -> CovarianceEstimate
     {
-        let input = CovarianceInput(bread: bread, weightedDesign: weightedDesign, weightedResiduals: weightedResiduals,
-                                    observationCount: observationCount, parameterCount: parameterCount, scaledFactor: scaledFactor)
-        let estimator = CovarianceEstimator(correction: correction)
-        do {
-            switch type {
-            case .iid:
-                return estimator.iid(input)
-            case .hetero:
-                return try estimator.hetero(input)
-            case let .cluster(names):
-                var clusters = [ClusterVariable]()
-                for name in names {
-                    guard let cluster = clusterVariables.first(where: { $0.name == name }) else {
-                        throw EstimationError("cluster variable '\(name)' was not carried into the fit")
-                    }
-                    guard cluster.count >= 2 else {
-                        throw EstimationError("cluster variable '\(name)' has only \(cluster.count) cluster in the estimation sample; clustering needs at least 2")
-                    }
-                    clusters.append(cluster)
-                }
-                return try estimator.clustered(input, clusters: clusters,
-                                               parameterCount: parameterCount(nestedIn: clusters))
-            }
-        } catch let error as EstimationError {
-            throw error
-        } catch {
-            throw EstimationError("covariance could not be computed: \(error)")
-        }
+        try FittedCovariance.estimate(type, of: covarianceFit, correction: correction) { estimator, input in estimator.iid(input) }
+    }
+
+    /// What the shared covariance step needs of this fit.
+    var covarianceFit: FittedCovariance.Fit {
+        FittedCovariance.Fit(
+            input: CovarianceInput(bread: bread, weightedDesign: weightedDesign, weightedResiduals: weightedResiduals,
+                                   observationCount: observationCount, parameterCount: parameterCount, scaledFactor: scaledFactor),
+            clusterVariables: clusterVariables, fixedEffects: fixedEffects, coefficientCount: coefficients.count,
+            redundantFixedEffects: redundantFixedEffects)
     }
 
     /// K for clustered estimators: a fixed effect nested in a cluster variable counts as one
     /// parameter, not its levels (fixest's and pyfixest's `fixef.K = "nonnested"` default), since
     /// its coefficients are differenced out within clusters.
     func parameterCount(nestedIn clusters: [ClusterVariable]) -> Int {
-        guard !fixedEffects.isEmpty else { return parameterCount }
-        let clusterFactors = clusters.map { Factor(name: $0.name, denseCodes: $0.codes, levelCount: $0.count) }
-        var count = coefficients.count - (fixedEffects.count - 1)
-        for factor in fixedEffects {
-            count += clusterFactors.contains(where: { factor.isNested(in: $0) }) ? 1 : factor.levelCount
-        }
-        // Redundant levels beyond the #FE − 1 of a connected graph (disconnected components).
-        return count - max(redundantFixedEffects - (fixedEffects.count - 1), 0)
+        FittedCovariance.parameterCount(of: covarianceFit, nestedIn: clusters)
     }
 }

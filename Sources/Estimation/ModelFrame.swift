@@ -87,13 +87,14 @@ extension ModelFrame {
         // effects (or an earlier such term already spans the constant), as fixest and pyfixest do;
         // which level that is depends on the estimation sample, so it is chosen after the drops.
         var spansConstant = formula.hasIntercept || !formula.fixedEffects.isEmpty
+        var seenNames = Set(names)
         var automaticReferences = [AutomaticReference]()
         for term in formula.fixestOrderedTerms {
             let start = columns.count
             for (name, column) in try source.expand(term, exclusions: &exclusions) {
                 // A column named like an earlier one is the same column (`i(f, ref = 2) + i(f, ref = 1)`
                 // both give f::0): fixest's model matrix holds it once.
-                guard !names.contains(name) else { continue }
+                guard seenNames.insert(name).inserted else { continue }
                 columns.append(column)
                 names.append(name)
             }

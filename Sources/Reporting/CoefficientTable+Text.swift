@@ -85,23 +85,8 @@ extension CoefficientTable {
 
     /// A LaTeX `tabular` (booktabs) with standard errors in parentheses under the estimates.
     public var latex: String {
-        var lines = ["\\begin{tabular}{lc}", "\\toprule", " & \\texttt{\(Self.latexEscape(responseName))} \\\\", "\\midrule"]
-        for row in rows {
-            let stars = NumberFormat.stars(row.pValue)
-            let mark = stars.isEmpty || stars == "." ? "" : "$^{\(stars)}$"
-            lines.append("\(Self.latexEscape(row.term)) & \(NumberFormat.significant(row.estimate, digits: 4))\(mark) \\\\")
-            lines.append(" & (\(NumberFormat.significant(row.standardError, digits: 4))) \\\\")
-        }
-        lines.append("\\midrule")
-        for effect in fixedEffects { lines.append("\(Self.latexEscape(effect.name)) fixed effects & Yes \\\\") }
-        lines.append("Observations & \(observationCount) \\\\")
-        lines.append("R$^2$ & \(NumberFormat.fixed(r2, decimals: 4)) \\\\")
-        if let withinR2 { lines.append("Within R$^2$ & \(NumberFormat.fixed(withinR2, decimals: 4)) \\\\") }
-        lines.append("\\bottomrule")
-        lines.append("\\multicolumn{2}{l}{\\footnotesize Standard errors: \(Self.latexEscape(covarianceDescription)).} \\\\")
-        lines.append("\\multicolumn{2}{l}{\\footnotesize $^{*}p<0.05$, $^{**}p<0.01$, $^{***}p<0.001$} \\\\")
-        lines.append("\\end{tabular}")
-        return lines.joined(separator: "\n") + "\n"
+        RegressionSummary.latex(responseName: responseName, rows: rows, fixedEffects: fixedEffects, observationCount: observationCount,
+                                statistics: [("R$^2$", r2)] + (withinR2.map { [("Within R$^2$", $0)] } ?? []), footnote: "Standard errors: \(covarianceDescription).")
     }
 
     /// One row per coefficient, full precision, RFC 4180 quoting.

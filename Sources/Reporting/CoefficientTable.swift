@@ -87,26 +87,15 @@ public struct CoefficientTable: Sendable {
         self.withinR2 = fit.withinR2
         self.rmse = fit.rmse
         self.confidenceLevel = confidenceLevel
-        var notes = fit.designNotes + covariance.notes
-        if !fit.absorbedNames.isEmpty {
-            let effects = fit.fixedEffects.map(\.name).joined(separator: ", ")
-            notes.append("absorbed by the fixed effects (\(effects)), as they do not vary within them, and dropped: " + fit.absorbedNames.joined(separator: ", "))
-        }
         let collinear = fit.collinearNames.filter { !fit.absorbedNames.contains($0) }
-        if !collinear.isEmpty {
-            notes.append("dropped as collinear: " + collinear.joined(separator: ", "))
-        }
+        var notes = fit.designNotes + covariance.notes
+        notes += RegressionSummary.droppedRegressorNotes(fixedEffects: fit.fixedEffects.map(\.name),
+                                                         absorbed: fit.absorbedNames, collinear: collinear)
         self.notes = notes
     }
 
     /// How the standard errors were computed, in words.
     public var covarianceDescription: String {
-        switch covariance {
-        case .iid: return "IID"
-        case .hetero: return "Heteroskedasticity-robust (HC1)"
-        case let .cluster(names):
-            let parts = zip(names, clusterCounts).map { "\($0) (\($1) clusters)" }
-            return "Clustered by " + parts.joined(separator: " and ")
-        }
+        RegressionSummary.covarianceDescription(covariance, clusterCounts: clusterCounts, iid: "IID")
     }
 }

@@ -93,22 +93,8 @@ extension PoissonTable {
 
     /// A LaTeX `tabular` (booktabs) with standard errors in parentheses under the estimates.
     public var latex: String {
-        var lines = ["\\begin{tabular}{lc}", "\\toprule", " & \\texttt{\(CoefficientTable.latexEscape(responseName))} \\\\", "\\midrule"]
-        for row in rows {
-            let stars = NumberFormat.stars(row.pValue)
-            let mark = stars.isEmpty || stars == "." ? "" : "$^{\(stars)}$"
-            lines.append("\(CoefficientTable.latexEscape(row.term)) & \(NumberFormat.significant(row.estimate, digits: 4))\(mark) \\\\")
-            lines.append(" & (\(NumberFormat.significant(row.standardError, digits: 4))) \\\\")
-        }
-        lines.append("\\midrule")
-        for effect in fixedEffects { lines.append("\(CoefficientTable.latexEscape(effect.name)) fixed effects & Yes \\\\") }
-        lines.append("Observations & \(observationCount) \\\\")
-        lines.append("Pseudo R$^2$ & \(NumberFormat.fixed(pseudoR2, decimals: 4)) \\\\")
-        lines.append("\\bottomrule")
-        lines.append("\\multicolumn{2}{l}{\\footnotesize Poisson PML. Standard errors: \(CoefficientTable.latexEscape(covarianceDescription)).} \\\\")
-        lines.append("\\multicolumn{2}{l}{\\footnotesize $^{*}p<0.05$, $^{**}p<0.01$, $^{***}p<0.001$} \\\\")
-        lines.append("\\end{tabular}")
-        return lines.joined(separator: "\n") + "\n"
+        RegressionSummary.latex(responseName: responseName, rows: rows, fixedEffects: fixedEffects, observationCount: observationCount,
+                                statistics: [("Pseudo R$^2$", pseudoR2)], footnote: "Poisson PML. Standard errors: \(covarianceDescription).")
     }
 
     /// One row per coefficient, full precision, RFC 4180 quoting.

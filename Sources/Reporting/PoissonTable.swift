@@ -109,25 +109,13 @@ public struct PoissonTable: Sendable {
             notes.append("no estimate for " + separating.joined(separator: ", ") + ": without the separated observations it no longer varies (its coefficient would be infinite with them), and it is dropped, as ppmlhdfe and pyfixest do")
         }
         let absorbed = fit.absorbedNames.filter { !separating.contains($0) }
-        if !absorbed.isEmpty {
-            let effects = fit.fixedEffects.map(\.name).joined(separator: ", ")
-            notes.append("absorbed by the fixed effects (\(effects)), as they do not vary within them, and dropped: " + absorbed.joined(separator: ", "))
-        }
         let collinear = fit.collinearNames.filter { !fit.absorbedNames.contains($0) && !separating.contains($0) }
-        if !collinear.isEmpty {
-            notes.append("dropped as collinear: " + collinear.joined(separator: ", "))
-        }
+        notes += RegressionSummary.droppedRegressorNotes(fixedEffects: fit.fixedEffects.map(\.name), absorbed: absorbed, collinear: collinear)
         self.notes = notes
     }
 
     /// How the standard errors were computed, in words.
     public var covarianceDescription: String {
-        switch covariance {
-        case .iid: return "IID (inverse Hessian)"
-        case .hetero: return "Heteroskedasticity-robust (HC1)"
-        case let .cluster(names):
-            let parts = zip(names, clusterCounts).map { "\($0) (\($1) clusters)" }
-            return "Clustered by " + parts.joined(separator: " and ")
-        }
+        RegressionSummary.covarianceDescription(covariance, clusterCounts: clusterCounts, iid: "IID (inverse Hessian)")
     }
 }

@@ -5,7 +5,7 @@ extension RegressionTable {
     /// An HTML fragment: one `<table>` with a `<thead>`, a `<tbody>` per panel and the notes in
     /// a `<tfoot>`; every text escaped, marks in `<sup>`. No styles: the page decides.
     public var html: String {
-        let escape = Self.htmlEscape
+        let escape = HTMLText.escape
         let cells = { (tag: String, texts: [String]) in texts.map { "<\(tag)>\($0)</\(tag)>" }.joined() }
         let row = { (label: String, texts: [String]) in "<tr><th scope=\"row\">\(label)</th>" + cells("td", texts) + "</tr>" }
         var lines = ["<table class=\"quipu-table\">", "<thead>"]
@@ -39,19 +39,4 @@ extension RegressionTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Text safe in HTML content and attribute values.
-    static func htmlEscape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Reporting
 
 /// One table of the report, rendered as Markdown, HTML, LaTeX (booktabs) and CSV. Numbers keep
 /// full precision in CSV and are rounded for reading elsewhere.
@@ -76,13 +77,13 @@ public struct ReportTable: Sendable {
     }
 
     public var html: String {
-        var out = "<table class=\"data\" id=\"table-\(HTML.escape(name))\">\n<caption>\(HTML.escape(title))</caption>\n<thead><tr>"
-        out += header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        var out = "<table class=\"data\" id=\"table-\(HTMLText.escape(name))\">\n<caption>\(HTMLText.escape(title))</caption>\n<thead><tr>"
+        out += header.map { "<th>\(HTMLText.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for row in rows {
-            out += "<tr>" + row.map { "<td\($0.isNumeric ? " class=\"num\"" : "")>\(HTML.escape($0.display))</td>" }.joined() + "</tr>\n"
+            out += "<tr>" + row.map { "<td\($0.isNumeric ? " class=\"num\"" : "")>\(HTMLText.escape($0.display))</td>" }.joined() + "</tr>\n"
         }
         out += "</tbody>\n</table>\n"
-        if let note { out += "<p class=\"note\">\(HTML.escape(note))</p>\n" }
+        if let note { out += "<p class=\"note\">\(HTMLText.escape(note))</p>\n" }
         return out
     }
 
@@ -110,22 +111,5 @@ public struct ReportTable: Sendable {
         lines += rows.map { $0.map { escape($0.display) }.joined(separator: " & ") + " \\\\" }
         lines += ["\\bottomrule", "\\end{tabular}"]
         return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-/// HTML escaping of text and attribute values.
-enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
