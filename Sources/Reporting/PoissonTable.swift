@@ -100,7 +100,9 @@ public struct PoissonTable: Sendable {
             let cause = fit.separatingRegressors.isEmpty
                 ? "a combination of the fixed effects"
                 : "regressor" + (fit.separatingRegressors.count == 1 ? " " : "s ") + fit.separatingRegressors.joined(separator: ", ")
-            notes.append("separation: \(cause) perfectly predicts y = 0 on \(fit.droppedSeparated) \(fit.droppedSeparated == 1 ? "observation" : "observations"), which were dropped before fitting (as ppmlhdfe does); the estimates exist only without them")
+            let verb = fit.separatingRegressors.count > 1 ? "predict" : "predicts"
+            let rows = fit.droppedSeparated == 1 ? "1 observation, which was" : "\(fit.droppedSeparated) observations, which were"
+            notes.append("separation: \(cause) perfectly \(verb) y = 0 on \(rows) dropped before fitting (as ppmlhdfe does); the estimates exist only without them")
         }
         // A separating regressor is usually constant on the rows left after separation: say so,
         // rather than blame the fixed effects or collinearity.

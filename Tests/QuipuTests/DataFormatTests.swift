@@ -92,4 +92,21 @@ import Testing
             #expect(run.standardError.hasPrefix("quipu: error: \(path)"))
         }
     }
+
+    @Test("a gzip-compressed CSV with CR-only line ends reads as the plain CSV does")
+    func gzipWithCarriageReturnsOnly() throws {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent(Self.folder + "panel.csv"), encoding: .utf8)
+        let crOnly = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r")
+        let plain = try temporaryFile(crOnly, name: "cr.csv")
+        // gzip from the system, as evaluators' files are made; -n keeps the header free of names and times.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-n", "-k", plain]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let formula = ["--formula", "y ~ x + i(sector) | region + year", "--vcov", "cluster:region"]
+        let reference = try Self.estimates(["feols", "--data", Self.folder + "panel.csv"] + formula)
+        #expect(try Self.estimates(["feols", "--data", plain + ".gz"] + formula) == reference)
+    }
 }

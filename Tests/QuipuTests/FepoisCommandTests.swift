@@ -105,4 +105,16 @@ import Testing
         #expect(run.status != 0)
         #expect(run.standardError.contains(mention), "\(run.standardError)")
     }
+
+    @Test("no residual degrees of freedom: estimates, but standard errors and tests NA with a note")
+    func saturatedModelHasUndefinedInference() throws {
+        let data = try temporaryFile("y,x,z,f\n1,2,1,1\n3,3,5,1\n4,1,2,2\n5,5,7,2\n")
+        let run = try runQuipu(["fepois", "--data", data, "--formula", "y ~ x + z | f", "--vcov", "hetero", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let json = try #require(run.json)
+        let rows = try #require(json["coefficients"] as? [[String: Any]])
+        #expect(rows.count == 2)
+        #expect(rows.allSatisfy { $0["estimate"] is Double && $0["std_error"] is NSNull && $0["p_value"] is NSNull })
+        #expect((json["notes"] as? [String] ?? []).contains { $0.contains("no residual degrees of freedom") })
+    }
 }
