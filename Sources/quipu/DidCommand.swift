@@ -180,7 +180,7 @@ struct DidCommand: ParsableCommand {
             let outcomeColumns = try ModelFormula.parse("\(outcome) ~ 1").response.variables
             var columns = panel.columns.union(covariateNames).union(outcomeColumns).union(covariance.clusterVariables).union(feColumns)
             if let weights { columns.insert(weights) }
-            let (table, subsetSummary) = try rows.read(input, columns: columns, threads: execution.threads)
+            let (table, subsetSummary) = try rows.read(input, columns: columns, threads: execution.threads, demand: .differenceInDifferences)
             try refuseTextCovariates(covariateNames, in: table)
             let read = DispatchTime.now()
             execution.limitBLASThreads(rows: table.rowCount)
@@ -215,7 +215,7 @@ struct DidCommand: ParsableCommand {
                 let seconds = { (from: DispatchTime, to: DispatchTime) in Double(to.uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
                 let timings = JSONValue.object([("timings", .object([
                     ("read", .number(seconds(started, read))), ("estimate", .number(seconds(read, estimated))),
-                    ("total", .number(seconds(started, DispatchTime.now()))),
+                    ("total", .number(seconds(started, DispatchTime.now()))), ("peak_memory_bytes", .integer(ExecutionOptions.peakResidentBytes)),
                 ]))])
                 FileHandle.standardError.write(Data((timings.compact() + "\n").utf8))
             }

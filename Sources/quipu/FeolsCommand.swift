@@ -62,7 +62,7 @@ struct FeolsCommand: ParsableCommand {
             var shared = Set(clusters)
             if let weights { shared.insert(weights) }
             let models = MultipleEstimation(formulas: formulas, split: splitting.sampleSplit, sharedColumns: shared)
-            let (table, subsetSummary) = try rows.read(input, columns: models.columns, threads: execution.threads)
+            let (table, subsetSummary) = try rows.read(input, columns: models.columns, threads: execution.threads, demand: .leastSquares)
             let readStatistics = table.readStatistics
             execution.limitBLASThreads(rows: table.rowCount)
             if models.isMultiple {
@@ -88,7 +88,7 @@ struct FeolsCommand: ParsableCommand {
                     ("read_seconds", .number(readStatistics.seconds)), ("read_bytes", .integer(readStatistics.bytes)),
                     ("fit_seconds", .number(fitSeconds)), ("frame_seconds", .number(fitted.frameSeconds)),
                     ("estimate_seconds", .number(fitted.solveSeconds)), ("vcov_seconds", .number(fitted.covarianceSeconds)),
-                    ("total_seconds", .number(Self.seconds(since: start))),
+                    ("total_seconds", .number(Self.seconds(since: start))), ("peak_memory_bytes", .integer(ExecutionOptions.peakResidentBytes)),
                     ("absorption_sweeps", .integer(fitted.absorptionIterations)), ("solver", .string(fitted.solver)),
                 ]))])
                 FileHandle.standardError.write(Data((timings.compact() + "\n").utf8))

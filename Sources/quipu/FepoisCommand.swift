@@ -85,7 +85,7 @@ struct FepoisCommand: ParsableCommand {
             var shared = Set(clusters)
             if let weights { shared.insert(weights) }
             let models = MultipleEstimation(formulas: formulas, split: splitting.sampleSplit, sharedColumns: shared)
-            let (table, subsetSummary) = try rows.read(input, columns: models.columns, threads: execution.threads)
+            let (table, subsetSummary) = try rows.read(input, columns: models.columns, threads: execution.threads, demand: .poisson)
             let readStatistics = table.readStatistics
             execution.limitBLASThreads(rows: table.rowCount)
             if models.isMultiple {
@@ -117,7 +117,7 @@ struct FepoisCommand: ParsableCommand {
                     ("read_seconds", .number(readStatistics.seconds)), ("read_bytes", .integer(readStatistics.bytes)),
                     ("fit_seconds", .number(fitSeconds)), ("frame_seconds", .number(fitted.frameSeconds)),
                     ("estimate_seconds", .number(fitted.solveSeconds)), ("vcov_seconds", .number(fitted.covarianceSeconds)),
-                    ("total_seconds", .number(FeolsCommand.seconds(since: start))),
+                    ("total_seconds", .number(FeolsCommand.seconds(since: start))), ("peak_memory_bytes", .integer(ExecutionOptions.peakResidentBytes)),
                     ("irls_iterations", .integer(fitted.iterations)), ("absorption_sweeps", .integer(fitted.absorptionSweeps)),
                 ]))])
                 FileHandle.standardError.write(Data((timings.compact() + "\n").utf8))

@@ -31,7 +31,7 @@ func emitModelList(_ list: ModelList, output: OutputOptions, execution: Executio
         let timings = JSONValue.object([("timings", .object([
             ("read_seconds", .number(readStatistics.seconds)), ("read_bytes", .integer(readStatistics.bytes)),
             ("fit_seconds", .number(fitSeconds)), ("models", .integer(list.models.count)),
-            ("total_seconds", .number(FeolsCommand.seconds(since: started))),
+            ("total_seconds", .number(FeolsCommand.seconds(since: started))), ("peak_memory_bytes", .integer(ExecutionOptions.peakResidentBytes)),
         ]))])
         FileHandle.standardError.write(Data((timings.compact() + "\n").utf8))
     }

@@ -17,11 +17,18 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "Field delimiter (one character; \\t for tab).")
     var delimiter: String = ","
 
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "Refuse, before reading, data that would need more memory than this (16G, 512M, or none).",
+        discussion: "By default the limit is the memory the system has available. The need is estimated from the rows (counted in an Arrow, Stata or SPSS file's metadata, estimated from a CSV's size and first 4 MB; gzip is not checked) times the columns used.",
+        valueName: "size"))
+    var maxMemory: String?
+
     func validate() throws {
         if let formatIn, DataFormat(rawValue: formatIn.lowercased()) == nil {
             let names = DataFormat.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("--format-in must be one of \(names), got '\(formatIn)'")
         }
+        if let maxMemory { _ = try MemoryBudget.parse(maxMemory) }
         guard delimiterByte != nil else {
             throw ValidationError("--delimiter must be a single ASCII character (or \\t), got '\(delimiter)'")
         }
@@ -33,11 +40,15 @@ struct DataOptions: ParsableArguments {
         return byte
     }
 
-    /// Reads the columns a command needs (all of them when `columns` is nil).
-    func read(columns: Set<String>?, threads: Int) throws -> DataTable {
-        try Self.read(
-            path: data, format: formatIn.flatMap { DataFormat(rawValue: $0.lowercased()) },
-            delimiter: delimiterByte ?? UInt8(ascii: ","), columns: columns, threads: threads)
+    /// Reads the columns a command needs, after checking that a run with `demand`'s working
+    /// copies of them fits in memory (`MemoryBudget`).
+    func read(columns: Set<String>, threads: Int, demand: MemoryDemand) throws -> DataTable {
+        let format = formatIn.flatMap { DataFormat(rawValue: $0.lowercased()) }
+        let limit = try maxMemory.map(MemoryBudget.parse) ?? MemoryBudget.available()
+        try MemoryBudget.check(
+            path: data, format: format ?? DataFormat.inferred(from: data), columns: columns.count, demand: demand,
+            limit: limit, limitGiven: maxMemory != nil)
+        return try Self.read(path: data, format: format, delimiter: delimiterByte ?? UInt8(ascii: ","), columns: columns, threads: threads)
     }
 
     /// Reads `path` as `format` (or as its extension says), keeping `columns`.
@@ -75,8 +86,26 @@ struct ExecutionOptions: ParsableArguments {
         let seconds = { (from: DispatchTime, to: DispatchTime) in Double(to.uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
         let line = JSONValue.object([("timings", .object([
             ("read", .number(seconds(started, read))), ("total", .number(seconds(started, DispatchTime.now()))),
+            ("peak_memory_bytes", .integer(Self.peakResidentBytes)),
         ]))])
         FileHandle.standardError.write(Data((line.compact() + "\n").utf8))
+    }
+
+    /// The process's peak resident memory so far, in bytes (`getrusage`'s high-water mark), for
+    /// the --timings line: what the run needed, measured where it ran.
+    static var peakResidentBytes: Int {
+        #if os(Linux)
+        let selfUsage = __rusage_who_t(RUSAGE_SELF.rawValue)
+        #else
+        let selfUsage = RUSAGE_SELF
+        #endif
+        var usage = rusage()
+        guard getrusage(selfUsage, &usage) == 0 else { return 0 }
+        #if os(Linux)
+        return Int(usage.ru_maxrss) * 1024  // KiB on Linux
+        #else
+        return Int(usage.ru_maxrss)  // bytes on macOS
+        #endif
     }
 
     /// Sets OpenBLAS's thread count for data with `rows` rows: never more than --threads, and one

@@ -30,11 +30,13 @@ struct SubsetOptions: ParsableArguments {
 
     /// Reads the columns a command needs plus those the filter reads, and applies the filter,
     /// carrying over only the command's columns; without --subset, a plain read and no summary.
-    func read(_ input: DataOptions, columns: Set<String>, threads: Int) throws -> (table: DataTable, summary: SubsetSummary?) {
-        guard let filter = try filter() else { return (try input.read(columns: columns, threads: threads), nil) }
+    func read(
+        _ input: DataOptions, columns: Set<String>, threads: Int, demand: MemoryDemand
+    ) throws -> (table: DataTable, summary: SubsetSummary?) {
+        guard let filter = try filter() else { return (try input.read(columns: columns, threads: threads, demand: demand), nil) }
         let table: DataTable
         do {
-            table = try input.read(columns: columns.union(filter.variables), threads: threads)
+            table = try input.read(columns: columns.union(filter.variables), threads: threads, demand: demand)
         } catch let error as CSVError where error.kind == .missingColumns {
             // Say where a name only the filter uses came from: the header check cannot know.
             let filterOnly = filter.variables.subtracting(columns).sorted().filter { error.message.contains("'\($0)'") }

@@ -1,0 +1,100 @@
+import Foundation
+import PanelData
+
+/// Decides, before a file is read, whether a command's data will fit in memory.
+///
+/// Goals, in order: a command that cannot fit says so at once, with the figures behind the
+/// verdict, instead of reading for minutes and being killed by the kernel; a command that fits
+/// is never refused (so the estimate is of what the run is measured to need, not a worst case);
+/// and the check costs nothing next to the read (`RowCountEstimate`).
+///
+/// What a run needs is the columns it materialises (8 bytes a value) times a factor for the
+/// command's working copies, measured with `/usr/bin/time` on the benchmark panels
+/// (`Benchmarks/README.md`): `feols` peaks at 1.55 times its columns on a firm-year panel and
+/// 2.25 on the difficult worker-firm graph, `fepois` at 2.9, the staggered estimators at about 3,
+/// plus a fixed cost for the runtime, OpenBLAS and the heap.
+struct MemoryDemand {
+    /// Peak memory over the materialised columns' size.
+    let workingFactor: Double
+    /// What the command is called in the message ("feols").
+    let command: String
+
+    static let leastSquares = MemoryDemand(workingFactor: 2.3, command: "feols")
+    static let poisson = MemoryDemand(workingFactor: 3.0, command: "fepois")
+    static let differenceInDifferences = MemoryDemand(workingFactor: 3.2, command: "did")
+    static let description = MemoryDemand(workingFactor: 1.5, command: "this command")
+
+    /// The runtime, OpenBLAS and the retained heap: a fit on a 471-row file peaks at 28 MiB.
+    static let fixedBytes = 40 << 20
+}
+
+/// The memory a command may use: `--max-memory`, else what the system says is available.
+enum MemoryBudget {
+    /// Parses `--max-memory`: a size such as `16G`, `512M`, `2.5GiB` or `1000000` (bytes), or
+    /// `none` for no check. Returns `nil` for `none`.
+    static func parse(_ text: String) throws -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if trimmed == "none" || trimmed == "off" { return nil }
+        let units: [(suffixes: [String], scale: Double)] = [
+            (["tib", "tb", "t"], 1_099_511_627_776), (["gib", "gb", "g"], 1_073_741_824),
+            (["mib", "mb", "m"], 1_048_576), (["kib", "kb", "k"], 1024), (["b", ""], 1),
+        ]
+        for (suffixes, scale) in units {
+            for suffix in suffixes where trimmed.hasSuffix(suffix) {
+                let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
+                if let value = Double(number), value.isFinite, value > 0, value * scale < 9e18 {
+                    return Int(value * scale)
+                }
+            }
+        }
+        throw CommandError("--max-memory must be a size such as 16G, 512M or 2.5GiB, or none; got '\(text)'")
+    }
+
+    /// Bytes the process can still use: the smaller of the kernel's `MemAvailable` and the room
+    /// left under a cgroup v2 limit (a container's), or `nil` when neither can be read.
+    static func available() -> Int? {
+        var candidates: [Int] = []
+        if let meminfo = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+           let line = meminfo.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
+           let kib = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) {
+            candidates.append(kib * 1024)
+        }
+        let read = { (path: String) in
+            (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        if let limit = read("/sys/fs/cgroup/memory.max"), let used = read("/sys/fs/cgroup/memory.current") {
+            candidates.append(max(0, limit - used))
+        }
+        return candidates.min()
+    }
+
+    /// Throws, naming the file and the figures, when `columns` columns of `path` will not fit.
+    /// Says nothing when the rows cannot be estimated cheaply (standard input, gzip).
+    static func check(
+        path: String, format: DataFormat, columns: Int, demand: MemoryDemand, limit: Int?, limitGiven: Bool
+    ) throws {
+        guard let limit, columns > 0, let estimate = RowCountEstimate.estimate(path: path, format: format) else { return }
+        let columnBytes = Double(estimate.rows) * Double(columns) * 8
+        let needed = columnBytes * demand.workingFactor + Double(MemoryDemand.fixedBytes)
+        guard needed > Double(limit) else { return }
+        let rows = estimate.exact ? "\(grouped(estimate.rows)) rows (\(estimate.basis))" : "about \(grouped(estimate.rows)) rows (\(estimate.basis))"
+        let room = limitGiven ? "the \(byteDescription(limit)) that --max-memory allows" : "the \(byteDescription(limit)) the system has available"
+        let advice = limitGiven
+            ? "raise --max-memory if the limit is too low"
+            : "run it on a machine with more memory or on part of the file (--max-memory none skips this check)"
+        throw CommandError(
+            "\(path): \(rows); \(demand.command) would hold \(columns) column\(columns == 1 ? "" : "s") of it, "
+                + "\(byteDescription(Int(columnBytes))) as doubles, and needs about \(byteDescription(Int(needed))) with its "
+                + "working copies, more than \(room); not reading it. \(advice.prefix(1).uppercased() + advice.dropFirst())")
+    }
+
+    private static func grouped(_ value: Int) -> String {
+        let digits = Array(String(value))
+        var out = ""
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0, (digits.count - offset) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return out
+    }
+}
