@@ -13,6 +13,13 @@
 //
 // Levels adjacent to a large share of the others (the year of a worker-firm-year panel) would
 // make every breadth-first level wide; they are numbered last, as full rows at the bottom.
+// When those full rows would exceed the budget (a thousand years beside 625,000 firms at 10^8
+// rows: 6·10^8 entries, and 3·10^14 multiply-adds between the full rows), the hubs are decoupled
+// instead: the factor is exact on the other levels and keeps only the hubs' diagonal, so the
+// preconditioner is blockdiag(S_rest, diag(S_hubs)). M⁻¹S then differs from the identity by a
+// term of rank at most twice the hub count, and much less in effect when the hubs (years) are
+// spread evenly over the rest, so CG still needs few steps; and the factor costs what the
+// two-factor chain costs.
 // S is singular (one null direction per connected component, and more with three factors): a
 // pivot that cancels to rounding level marks a null direction, whose row and column are dropped,
 // so the factor preconditions on the range of S, where CG works.
@@ -30,12 +37,14 @@ struct EnvelopeCholesky: Sendable {
     private(set) var values: [Double]
     /// Whether each position's pivot vanished (a null direction of S).
     private(set) var isNull: [Bool]
+    /// The first hub position when the hubs are decoupled (diagonal only), else `size`.
+    let decoupledFrom: Int
 
     /// Factors the system's S, or returns nil when its envelope exceeds `entryBudget` entries.
     init?(system: ReducedFixedEffectSystem, entryBudget: Int) {
         let size = system.size
         guard size > 0 else { return nil }
-        let (order, position) = Self.ordering(system)
+        let (order, position, hubCount) = Self.ordering(system)
         // Envelope: each row reaches back to its earliest neighbour in the ordering.
         var first = (0..<size).map { $0 }
         let width = system.kept.count
@@ -55,15 +64,15 @@ struct EnvelopeCholesky: Sendable {
                 }
             }
         }
-        var start = [Int](repeating: 0, count: size + 1)
-        for row in 0..<size { start[row + 1] = start[row] + row - first[row] + 1 }
-        guard start[size] <= entryBudget else { return nil }
-        // The factorization's multiply-adds: entry (i, j) takes the overlap of rows i and j.
-        var work = 0
-        for row in 0..<size {
-            for column in first[row]..<row { work += column - max(first[row], first[column]) }
+        var (start, work) = Self.cost(first: first)
+        var decoupledFrom = size
+        if start[size] > entryBudget || work > 64 * entryBudget, hubCount > 0 {
+            decoupledFrom = size - hubCount
+            for row in decoupledFrom..<size { first[row] = row }
+            (start, work) = Self.cost(first: first)
         }
-        guard work <= 64 * entryBudget else { return nil }
+        guard start[size] <= entryBudget, work <= 64 * entryBudget else { return nil }
+        self.decoupledFrom = decoupledFrom
         self.order = order
         self.position = position
         self.first = first
@@ -74,10 +83,23 @@ struct EnvelopeCholesky: Sendable {
         factor()
     }
 
+    /// The envelope's row starts and the factorization's multiply-adds (entry (i, j) takes the
+    /// overlap of rows i and j).
+    private static func cost(first: [Int]) -> (start: [Int], work: Int) {
+        let size = first.count
+        var start = [Int](repeating: 0, count: size + 1)
+        for row in 0..<size { start[row + 1] = start[row] + row - first[row] + 1 }
+        var work = 0
+        for row in 0..<size {
+            for column in first[row]..<row { work += column - max(first[row], first[column]) }
+        }
+        return (start, work)
+    }
+
     /// Reverse Cuthill–McKee over the levels S connects (two levels are neighbours when they
     /// share an eliminated level), from a pseudo-peripheral start in each component; hub levels
     /// go last.
-    private static func ordering(_ system: ReducedFixedEffectSystem) -> (order: [Int32], position: [Int32]) {
+    private static func ordering(_ system: ReducedFixedEffectSystem) -> (order: [Int32], position: [Int32], hubCount: Int) {
         let size = system.size
         let width = system.kept.count
         let levels = system.eliminatedTotals.count
@@ -139,10 +161,11 @@ struct EnvelopeCholesky: Sendable {
             _ = search(from: far, stamp: stamp, into: &queue)
         }
         var order = [Int32](queue.reversed())
+        let nonHubs = order.count
         for index in 0..<size where isHub[index] { order.append(Int32(index)) }
         var position = [Int32](repeating: 0, count: size)
         for (slot, index) in order.enumerated() { position[Int(index)] = Int32(slot) }
-        return (order, position)
+        return (order, position, size - nonHubs)
     }
 
     /// The indices 0..<keys.count sorted by key (all keys in 0..<bound), stably.
@@ -178,6 +201,7 @@ struct EnvelopeCholesky: Sendable {
                         for other in 0..<slot {
                             let column = Int(position[Int(system.cellCodes[cell * width + other])])
                             let (high, low) = row > column ? (row, column) : (column, row)
+                            guard high < decoupledFrom else { continue }
                             values[start[high] - first[high] + low] += system.cellWeights[cell]
                         }
                     }
@@ -188,6 +212,10 @@ struct EnvelopeCholesky: Sendable {
                     let base = start[a] - first[a]
                     let scaled = within[a] * inverseTotal
                     values[base + a] += within[a]
+                    guard a < decoupledFrom else {
+                        values[base + a] -= scaled * within[a]
+                        continue
+                    }
                     for b in touched[0...rank] { values[base + b] -= scaled * within[b] }
                 }
                 for row in touched { within[row] = 0 }

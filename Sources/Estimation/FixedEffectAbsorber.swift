@@ -63,6 +63,8 @@ public struct FixedEffectAbsorber: Sendable {
     /// Sweeps of alternating projections before a variable switches to conjugate gradient.
     /// Firm-year panels converge in a few; poorly connected graphs never would.
     public var sweepsBeforeKrylov = 16
+    /// The envelope factor's entry budget, when a test needs a smaller one than the default.
+    var envelopeBudget: Int?
     /// The total weight of each level of each factor.
     let levelWeights: [[Double]]
 
@@ -103,7 +105,7 @@ public struct FixedEffectAbsorber: Sendable {
             if stage == 1 {
                 let pending = outcomes.contains { if case .success(.unfinished) = $0 { true } else { false } }
                 guard pending else { break }
-                system = ReducedFixedEffectSystem(factors: factors, weights: weights)
+                system = ReducedFixedEffectSystem(factors: factors, weights: weights, envelopeBudget: envelopeBudget)
             }
             let reduced = system
             response.withUnsafeMutableBufferPointer { responseBuffer in
@@ -154,7 +156,7 @@ public struct FixedEffectAbsorber: Sendable {
         case let .converged(sweeps):
             return sweeps
         case let .unfinished(sweeps, coefficients):
-            let system = ReducedFixedEffectSystem(factors: factors, weights: weights)
+            let system = ReducedFixedEffectSystem(factors: factors, weights: weights, envelopeBudget: envelopeBudget)
             return try finish(column, name: name, system: system, sweeps: sweeps, coefficients: coefficients)
         }
     }

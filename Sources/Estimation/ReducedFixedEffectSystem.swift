@@ -48,8 +48,9 @@ struct ReducedFixedEffectSystem: Sendable {
     /// The number of cells.
     var cellCount: Int { cellWeights.count }
 
-    /// Builds the system for `factors` (at least two, over the same observations).
-    init(factors: [Factor], weights: [Double]?) {
+    /// Builds the system for `factors` (at least two, over the same observations); tests pass a
+    /// small `envelopeBudget` to reach the decoupled-hub factor on small panels.
+    init(factors: [Factor], weights: [Double]?, envelopeBudget: Int? = nil) {
         let rows = factors[0].count
         let eliminated = factors.indices.max { factors[$0].levelCount < factors[$1].levelCount } ?? 0
         let kept = factors.indices.filter { $0 != eliminated }
@@ -136,7 +137,7 @@ struct ReducedFixedEffectSystem: Sendable {
         self.factor = nil
         // The envelope may hold as many entries as there are cells (or 2^21): no more memory than
         // the system itself, and a factorization cost of the order of a few CG steps.
-        self.factor = EnvelopeCholesky(system: self, entryBudget: max(cellWeights.count, 1 << 21))
+        self.factor = EnvelopeCholesky(system: self, entryBudget: envelopeBudget ?? max(cellWeights.count, 1 << 21))
     }
 
     /// z = M⁻¹ r for the preconditioner M: the envelope factor if there is one, else diag(S).
