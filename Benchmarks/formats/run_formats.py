@@ -166,6 +166,25 @@ def git_commit(path: str) -> str | None:
     return run_capture(["git", "-C", path, "rev-parse", "HEAD"])
 
 
+def binary_facts(quipu: str, main_repo: str) -> dict:
+    """The binary's sha256 and mtime, and the main checkout's HEAD at that mtime.
+
+    The checkout's HEAD can move while (and after) the binary is built, so HEAD at run time need
+    not be the binary's source; HEAD as of the binary's mtime is the likelier one (uncommitted
+    changes in the checkout at build time cannot be seen from here).
+    """
+    import hashlib
+    h = hashlib.sha256()
+    with open(quipu, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    mtime = dt.datetime.fromtimestamp(os.path.getmtime(quipu), dt.timezone.utc)
+    at = run_capture(["git", "-C", main_repo, "rev-list", "-1", "--first-parent",
+                      f"--before={mtime.isoformat()}", "HEAD"])
+    return {"path": quipu, "sha256": h.hexdigest(), "mtime_utc": mtime.isoformat(),
+            "main_commit_at_binary_mtime": at}
+
+
 # --------------------------------------------------------------------------
 # data
 
@@ -543,6 +562,7 @@ def main(argv=None) -> int:
         "versions": versions(args.quipu),
         "git": {"main_commit": git_commit(args.main_repo), "main_repo": args.main_repo,
                 "benchmark_commit": git_commit(REPO)},
+        "quipu_binary": binary_facts(args.quipu, args.main_repo),
         "quipu": args.quipu,
         "data": {"csv": csv, "csv_meta": csv_meta, "files": files},
         "baselines": baselines,
