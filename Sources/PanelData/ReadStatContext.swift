@@ -29,8 +29,8 @@ final class ReadStatContext {
     private(set) var allNames: [String] = []
     /// The kept variables, in file order.
     private var variables: [Variable] = []
-    /// The kept position of each file variable index, for the value callback.
-    private var keptPosition: [Int: Int] = [:]
+    /// The value callback's state, which ReadStat passes as its context pointer.
+    let sink: UnsafeMutableRawPointer
     /// Label sets by name: value → label.
     private var labelSets: [String: [LabelKey: String]] = [:]
     /// The rows the file announces, or -1 when it does not say.
@@ -43,16 +43,31 @@ final class ReadStatContext {
     init(keep: Set<String>?, missingTokens: Set<String>) {
         self.keep = keep
         self.missingTokens = missingTokens
+        let sink = UnsafeMutablePointer<ValueSink>.allocate(capacity: 1)
+        self.sink = UnsafeMutableRawPointer(sink)
+        sink.initialize(to: ValueSink(owner: Unmanaged.passUnretained(self)))
+    }
+
+    deinit {
+        let sink = sink.assumingMemoryBound(to: ValueSink.self)
+        sink.pointee.release()
+        sink.deinitialize(count: 1)
+        sink.deallocate()
     }
 
     /// The number of data rows read (the kept columns' common length).
     var rowsRead: Int {
         guard let first = variables.first else { return max(0, announcedRows) }
-        return first.isString ? first.strings.count : first.numbers.count
+        return first.isString ? first.strings.count : max(first.numbers.count, sinkPointer.pointee.received(0))
     }
+
+    private var sinkPointer: UnsafeMutablePointer<ValueSink> { sink.assumingMemoryBound(to: ValueSink.self) }
 
     /// The kept columns, with labels applied and missing values marked.
     func finishColumns(source: String, format: DataFormat) throws(CSVError) -> [Column] {
+        for position in variables.indices where sinkPointer.pointee.hasStorage(position) {
+            variables[position].numbers = sinkPointer.pointee.take(position)
+        }
         let rows = rowsRead
         var columns: [Column] = []
         for variable in variables {
@@ -103,9 +118,9 @@ final class ReadStatContext {
         }
     }
 
-    /// The context behind ReadStat's opaque pointer.
+    /// The context behind ReadStat's opaque pointer (a `ValueSink`).
     private static func context(_ pointer: UnsafeMutableRawPointer?) -> ReadStatContext? {
-        pointer.map { Unmanaged<ReadStatContext>.fromOpaque($0).takeUnretainedValue() }
+        pointer.map { $0.assumingMemoryBound(to: ValueSink.self).pointee.owner.takeUnretainedValue() }
     }
 
     // MARK: - ReadStat callbacks (C function pointers: they capture nothing)
@@ -113,6 +128,7 @@ final class ReadStatContext {
     static let handleMetadata: readstat_metadata_handler = { metadata, pointer in
         guard let context = context(pointer) else { return Int32(READSTAT_HANDLER_ABORT) }
         context.announcedRows = Int(readstat_get_row_count(metadata))
+        context.sinkPointer.pointee.prepare(variables: Int(readstat_get_var_count(metadata)), rows: context.announcedRows)
         return Int32(READSTAT_HANDLER_OK)
     }
 
@@ -121,21 +137,35 @@ final class ReadStatContext {
         let name = readstat_variable_get_name(variable).map { String(cString: $0) } ?? "v\(index + 1)"
         context.allNames.append(name)
         guard context.keep?.contains(name) ?? true else { return Int32(READSTAT_HANDLER_SKIP_VARIABLE) }
-        context.keptPosition[Int(readstat_variable_get_index(variable))] = context.variables.count
         let isString = readstat_variable_get_type_class(variable) == READSTAT_TYPE_CLASS_STRING
         var entry = Variable(name: name, labelSet: labelSet.map { String(cString: $0) }, isString: isString)
-        if context.announcedRows > 0 {
-            if isString { entry.strings.reserveCapacity(context.announcedRows) } else { entry.numbers.reserveCapacity(context.announcedRows) }
-        }
+        guard context.sinkPointer.pointee.keep(
+            variable: Int(readstat_variable_get_index(variable)), at: context.variables.count, numeric: !isString)
+        else { return Int32(READSTAT_HANDLER_ABORT) }
+        if isString, context.announcedRows > 0 { entry.strings.reserveCapacity(context.announcedRows) }
+        if !isString, context.announcedRows < 0 { entry.numbers.reserveCapacity(1 << 16) }
         context.variables.append(entry)
         return Int32(READSTAT_HANDLER_OK)
     }
 
-    static let handleValue: readstat_value_handler = { _, variable, value, pointer in
-        guard let context = context(pointer), let variable,
-            let position = context.keptPosition[Int(readstat_variable_get_index(variable))]
-        else { return Int32(READSTAT_HANDLER_ABORT) }
+    /// Numbers go straight into the sink's storage at their row; text, and numbers of a file
+    /// that does not announce its row count, take the slower path through the context.
+    static let handleValue: readstat_value_handler = { row, variable, value, pointer in
+        guard let pointer, let variable else { return Int32(READSTAT_HANDLER_ABORT) }
+        let sink = pointer.assumingMemoryBound(to: ValueSink.self)
+        let index = Int(readstat_variable_get_index(variable))
+        guard let position = sink.pointee.position(of: index) else { return Int32(READSTAT_HANDLER_ABORT) }
         let missing = readstat_value_is_missing(value, variable) != 0
+        if sink.pointee.hasStorage(position) {
+            let number = missing ? Double.nan : number(of: value) ?? .nan
+            guard sink.pointee.store(number, row: Int(row), at: position) else {
+                let context = sink.pointee.owner.takeUnretainedValue()
+                context.failure = "it holds more rows than its header announces (\(context.announcedRows))"
+                return Int32(READSTAT_HANDLER_ABORT)
+            }
+            return Int32(READSTAT_HANDLER_OK)
+        }
+        let context = sink.pointee.owner.takeUnretainedValue()
         if context.variables[position].isString {
             let text = missing ? nil : readstat_string_value(value).map { String(cString: $0) }
             context.variables[position].strings.append(text)

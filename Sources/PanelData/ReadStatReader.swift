@@ -27,9 +27,17 @@ enum ReadStatReader {
         readstat_set_value_handler(parser, ReadStatContext.handleValue)
         readstat_set_value_label_handler(parser, ReadStatContext.handleValueLabel)
         readstat_set_error_handler(parser, ReadStatContext.handleError)
-        let opaque = Unmanaged.passUnretained(context).toOpaque()
-        let status = withExtendedLifetime(context) {
-            format == .stata ? readstat_parse_dta(parser, path, opaque) : readstat_parse_sav(parser, path, opaque)
+        let mapped = try MappedFile(path: path)
+        let input = UnsafeMutablePointer<ReadStatMappedInput>.allocate(capacity: 1)
+        input.initialize(to: ReadStatMappedInput(bytes: mapped.bytes))
+        defer { input.deallocate() }
+        ReadStatMappedInput.install(on: parser, input: input)
+        let sink = context.sink
+        let status = withExtendedLifetime((context, mapped)) {
+            format == .stata ? readstat_parse_dta(parser, path, sink) : readstat_parse_sav(parser, path, sink)
+        }
+        if let failure = context.failure {
+            throw CSVError.malformed(source: path, format: format.displayName, failure)
         }
         if status != READSTAT_OK {
             var reason = String(cString: readstat_error_message(status))
@@ -37,9 +45,6 @@ enum ReadStatReader {
             if status == READSTAT_ERROR_READ || status == READSTAT_ERROR_SEEK { reason += " (the file ends early: truncated?)" }
             let detail = context.errorMessages.isEmpty ? reason : "\(reason) (\(context.errorMessages.joined(separator: "; ")))"
             throw CSVError.malformed(source: path, format: format.displayName, detail)
-        }
-        if let failure = context.failure {
-            throw CSVError.malformed(source: path, format: format.displayName, failure)
         }
         let kept = try ColumnSelection.keptIndices(names: context.allNames, keep: options.keepColumns, source: path)
         let columns = try context.finishColumns(source: path, format: format)
