@@ -37,9 +37,9 @@ def timed(command, timeout):
         return result
 
 
-def run_quipu(binary, data, fe, timeout):
+def run_quipu(binary, data, fe, timeout, extra=()):
     run = timed([binary, "feols", "--data", data, "--formula", FORMULAS[fe], "--vcov", "cluster:indiv",
-                 "--format", "json", "--timings"], timeout)
+                 "--format", "json", "--timings", *extra], timeout)
     if run["ok"]:
         out = json.loads(run["stdout"])
         run["coef"] = {c["term"]: c["estimate"] for c in out["coefficients"]}
@@ -73,11 +73,15 @@ def main():
     ap.add_argument("--pyfixest-timeout", type=float, default=900); ap.add_argument("--timeout", type=float, default=3600)
     ap.add_argument("--quipu", default=os.path.join(ROOT, ".build", "release", "quipu"))
     ap.add_argument("--reference", help="JSON {rows: {fe: {coef: {...}, se: {...}}}} for other row counts")
+    ap.add_argument("--format", choices=["csv", "arrow"], default="csv",
+                    help="data file format (arrow: difficult_<rows>.arrow, written by generate_difficult.py)")
+    ap.add_argument("--tight-reference", action="store_true",
+                    help="where no reference is known, first run Quipu once at --fixef-tol 1e-12 and compare with that")
     args = ap.parse_args()
     extra = json.load(open(args.reference)) if args.reference else {}
     summaries, runs = [], []
     for rows in args.rows or ["1e6"]:
-        data = os.path.join(ROOT, "Benchmarks", "data", f"difficult_{rows}.csv")
+        data = os.path.join(ROOT, "Benchmarks", "data", f"difficult_{rows}.{args.format}")
         if not os.path.exists(data):
             subprocess.run([sys.executable, os.path.join(HERE, "generate_difficult.py"), rows, data], check=True)
         for fe in args.fe or [2, 3]:
@@ -85,6 +89,13 @@ def main():
                 while handle.read(1 << 24):
                     pass
             reference = ISSUE_REFERENCE.get((rows, fe)) or extra.get(rows, {}).get(str(fe))
+            if reference is None and args.tight_reference:
+                tight = run_quipu(args.quipu, data, fe, args.timeout, ("--fixef-tol", "1e-12"))
+                tight.update(tool="quipu-tight", rows=rows, fe=fe, rep=-1)
+                runs.append(tight)
+                print(f"{rows} {fe}FE quipu --fixef-tol 1e-12 (reference): " + (f"{tight['wall']:.2f} s" if tight["ok"] else tight.get("error", "failed")), flush=True)
+                if tight["ok"]:
+                    reference = {"coef": tight["coef"], "se": tight["se"], "source": "quipu --fixef-tol 1e-12"}
             tools = ["quipu"] + ([] if args.skip_pyfixest else ["pyfixest"])
             measured = {tool: [] for tool in tools}
             for rep in range(args.reps):

@@ -18,7 +18,7 @@ and the median of --reps runs is reported.  Quipu's coefficients must agree acro
 Writes Benchmarks/formats/results/formats-<UTC>.json and prints Markdown tables.
 
 Usage: Benchmarks/formats/.venv/bin/python Benchmarks/formats/run_formats.py \
-           [--rows 1e7] [--reps 3] [--data-dir /work/bench-data] [--quipu PATH]
+           [--rows 1e7] [--reps 3] [--data-dir Benchmarks/data] [--quipu PATH]
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
 BENCH = os.path.dirname(HERE)
 REPO = os.path.dirname(BENCH)
 sys.path.insert(0, BENCH)
@@ -425,9 +426,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=parse_count, default=10_000_000, help="default 1e7")
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--data-dir", default="/work/bench-data")
-    ap.add_argument("--quipu", default="/tmp/quipu-bench/quipu")
-    ap.add_argument("--main-repo", default="/work/main",
+    ap.add_argument("--data-dir", default=os.path.join(ROOT, "Benchmarks", "data"))
+    ap.add_argument("--quipu", default=os.path.join(ROOT, ".build", "release", "quipu"))
+    ap.add_argument("--main-repo", default=ROOT,
                     help="checkout the Quipu binary was built from (its commit is recorded)")
     ap.add_argument("--formats", default=",".join(k for k, *_ in FORMATS),
                     help="comma-separated subset of " + ",".join(k for k, *_ in FORMATS))

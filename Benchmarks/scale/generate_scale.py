@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Generate a deterministic, balanced firm-year panel for the scale benchmark, in chunks.
 
-    python3 Benchmarks/scale/generate_scale.py 1e8 --csv /work/bench-data/scale_1e8.csv \
-        --arrow /work/bench-data/scale_1e8.arrow [--seed 20261130]
+    python3 Benchmarks/scale/generate_scale.py 1e8 --csv Benchmarks/data/scale_1e8.csv \
+        --arrow Benchmarks/data/scale_1e8.arrow [--seed 20261130]
 
 Columns, in this order:
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Scale benchmark: quipu feols  y ~ x1 + x2 + x3 | firm + year, CRV1 by firm, up to 10^8 rows.
 
-    python3 Benchmarks/scale/run_scale.py [--rows 1e8] [--reps 3] [--data-dir /work/bench-data]
-        [--quipu /tmp/quipu-bench/quipu] [--formats csv,arrow] [--pyfixest-max-rows 1e7]
+    python3 Benchmarks/scale/run_scale.py [--rows 1e8] [--reps 3] [--data-dir Benchmarks/data]
+        [--quipu .build/release/quipu] [--formats csv,arrow] [--pyfixest-max-rows 1e7]
 
 For each row count (--rows takes a comma list or may be repeated, e.g. --rows 1e7,1e8):
 
@@ -42,6 +42,7 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(HERE, ".."))
 from bench_data import parse_count  # noqa: E402
 
@@ -95,7 +96,7 @@ def machine_facts(quipu: str) -> dict:
         "mem_available_kib_at_start": meminfo_kib("MemAvailable"),
         "kernel": platform.release(),
         "python": platform.python_version(),
-        "main_commit": run(["git", "-C", "/work/main", "rev-parse", "HEAD"]),
+        "main_commit": run(["git", "-C", ROOT, "rev-parse", "HEAD"]),
         "benchmark_commit": run(["git", "-C", HERE, "rev-parse", "HEAD"]),
         "quipu": os.path.abspath(quipu),
     }
@@ -425,8 +426,8 @@ def main(argv=None) -> int:
                     help="row count(s): 1e8, or a comma list 1e6,1e7 (repeatable; default 1e8)")
     ap.add_argument("--reps", type=int, default=3, help="quipu runs per format (default 3)")
     ap.add_argument("--pyfixest-reps", type=int, default=None, help="pyfixest runs (default: --reps)")
-    ap.add_argument("--data-dir", default="/work/bench-data")
-    ap.add_argument("--quipu", default="/tmp/quipu-bench/quipu")
+    ap.add_argument("--data-dir", default=os.path.join(ROOT, "Benchmarks", "data"))
+    ap.add_argument("--quipu", default=os.path.join(ROOT, ".build", "release", "quipu"))
     ap.add_argument("--formats", default="csv,arrow", help="comma list of csv, arrow")
     ap.add_argument("--pyfixest-max-rows", type=parse_count, default=10_000_000,
                     help="run pyfixest only up to this many rows (default 1e7)")

@@ -16,13 +16,13 @@ Three experiments, each configuration run --reps times (median reported), one ru
 Each run is `/usr/bin/time -f '%e %M' quipu feols ... --format json --timings`; we record fit_seconds,
 read_seconds and total_seconds and peak_memory_bytes / absorption_sweeps / solver from the timings
 line, wall seconds and peak RSS from /usr/bin/time, and the load average just before the run.
-Data are written once as uncompressed Arrow IPC to --data-dir (default /work/bench-data/scaling) with
+Data are written once as uncompressed Arrow IPC to --data-dir (default Benchmarks/data/scaling) with
 a .meta.json beside each file; a file whose meta does not match is regenerated.
 
 Results go to results/scaling-<UTC time>.json (beside this script) and Markdown tables on stdout.
 
 Usage: python3 Benchmarks/scaling/run_scaling.py [--quick] [--only A --only B --only C]
-           [--reps 3] [--timeout 600] [--no-c-max] [--quipu /tmp/quipu-bench/quipu-main]
+           [--reps 3] [--timeout 600] [--no-c-max] [--quipu .build/release/quipu]
 """
 import argparse, json, os, platform, statistics, subprocess, sys, tempfile, time
 from datetime import datetime, timezone
@@ -33,8 +33,8 @@ import pyarrow.feather as feather
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-DEFAULT_QUIPU = "/tmp/quipu-bench/quipu-main"
-DEFAULT_DATA = "/work/bench-data/scaling"
+DEFAULT_QUIPU = os.path.join(ROOT, ".build", "release", "quipu")
+DEFAULT_DATA = os.path.join(ROOT, "Benchmarks", "data", "scaling")
 GENERATOR_VERSION = 1
 
 
