@@ -4,9 +4,10 @@ import PanelData
 /// Decides, before a file is read, whether a command's data will fit in memory.
 ///
 /// Goals, in order: a command that cannot fit says so at once, with the figures behind the
-/// verdict, instead of reading for minutes and being killed by the kernel; a command that fits
-/// is never refused (so the estimate is of what the run is measured to need, not a worst case);
-/// and the check costs nothing next to the read (`RowCountEstimate`).
+/// verdict, instead of reading for minutes and being killed by the kernel; a command is refused
+/// only near the limit (the estimate is the largest peak measured for that command, not a worst
+/// case, and `--max-memory none` overrides it); and the check costs nothing next to the read
+/// (`RowCountEstimate`).
 ///
 /// What a run needs is the columns it materialises (8 bytes a value) times a factor for the
 /// command's working copies, measured with `/usr/bin/time` on the benchmark panels
