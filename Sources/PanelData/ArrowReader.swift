@@ -1,3 +1,4 @@
+import Dispatch
 /// Reads Apache Arrow IPC files (Feather v2) into a `DataTable`, without Arrow's C++ library.
 ///
 /// The file is memory-mapped; uncompressed buffers are read in place and LZ4-frame or ZSTD
@@ -48,19 +49,41 @@ public enum ArrowReader {
         for index in accumulators.indices {
             if case .numbers = accumulators[index] { accumulators[index] = .numbers(reservedColumn(totalRows)) }
         }
-        var rowCount = 0
+        let rowCount = totalRows
+        // Where each kept field starts in each batch: a walk over the metadata only.
+        var starts = [[(node: Int, buffer: Int, variadic: Int)]]()
+        starts.reserveCapacity(batches.count)
         for batch in batches {
-            let buffers = ArrowBatchBuffers(batch: batch, fail: file.fail)
             var cursor = (node: 0, buffer: 0, variadic: 0)
+            var fieldStarts = [(node: Int, buffer: Int, variadic: Int)](repeating: (0, 0, 0), count: kept.count)
             for (index, field) in fields.enumerated() {
-                if let position = keptPosition[index] {
-                    try decode(field, buffers: buffers, cursor: &cursor, dictionaries: dictionaries, into: &accumulators[position], file: file)
-                } else {
-                    try skip(field, batch: buffers.batch, cursor: &cursor, file: file)
-                }
+                if let position = keptPosition[index] { fieldStarts[position] = cursor }
+                try skip(field, batch: batch, cursor: &cursor, file: file)
             }
-            rowCount += buffers.batch.length
+            starts.append(fieldStarts)
         }
+        // Columns are independent, so they are decoded in parallel: the copy and conversion
+        // into fresh memory dominate an uncompressed read (its first-touch page faults among
+        // them), and one thread left a 10^7-row read at 0.12 s, under 4 times the CSV parser's.
+        // Each column gets its own view of each batch's buffers, which decompresses only what
+        // that column needs.
+        let count = accumulators.count
+        let outcomes = UnsafeMutablePointer<Result<Accumulator, CSVError>>.allocate(capacity: max(count, 1))
+        for (position, accumulator) in accumulators.enumerated() { (outcomes + position).initialize(to: .success(accumulator)) }
+        defer {
+            outcomes.deinitialize(count: count)
+            outcomes.deallocate()
+        }
+        accumulators = []
+        let job = ColumnDecoding(
+            outcomes: outcomes, batches: batches, starts: starts, fields: kept.map { fields[$0] }, dictionaries: dictionaries,
+            file: file)
+        if options.threads > 1, count > 1 {
+            DispatchQueue.concurrentPerform(iterations: count) { job.decode(column: $0) }
+        } else {
+            for position in 0..<count { job.decode(column: position) }
+        }
+        for position in 0..<count { accumulators.append(try outcomes[position].get()) }
         let columns: [Column] = accumulators.map { accumulator in
             switch accumulator {
             case .numbers(let values): .numeric(values)
@@ -75,6 +98,33 @@ public enum ArrowReader {
         return DataTable(
             source: path, names: kept.map { fields[$0].name }, columns: columns, rowCount: rowCount,
             readStatistics: ReadStatistics(bytes: mapped.bytes.count, seconds: seconds))
+    }
+
+    /// One column's decoding over every batch, run on its own thread: each writes only its own
+    /// slot of `outcomes` and reads the rest.
+    private struct ColumnDecoding: @unchecked Sendable {
+        let outcomes: UnsafeMutablePointer<Result<Accumulator, CSVError>>
+        let batches: [ArrowFile.RecordBatch]
+        let starts: [[(node: Int, buffer: Int, variadic: Int)]]
+        let fields: [ArrowField]
+        let dictionaries: [Int64: Dictionary]
+        let file: ArrowFile
+
+        func decode(column position: Int) {
+            guard case .success(var accumulator) = outcomes[position] else { return }
+            outcomes[position] = .success(.numbers([]))  // hands the storage over, so appending does not copy it
+            do throws(CSVError) {
+                for (batchIndex, batch) in batches.enumerated() {
+                    var cursor = starts[batchIndex][position]
+                    let buffers = ArrowBatchBuffers(batch: batch, fail: file.fail)
+                    try ArrowReader.decode(
+                        fields[position], buffers: buffers, cursor: &cursor, dictionaries: dictionaries, into: &accumulator, file: file)
+                }
+                outcomes[position] = .success(accumulator)
+            } catch {
+                outcomes[position] = .failure(error)
+            }
+        }
     }
 
     /// An empty column with room for `rows` values, its pages marked for huge pages.
