@@ -54,6 +54,18 @@ import Testing
         }
     }
 
+    /// Arrow columns are decoded in parallel: one, two or four threads give the same table.
+    @Test(arguments: ["panel.arrow", "panel_lz4.arrow", "panel_zstd.arrow", "panel_polars.arrow"])
+    func arrowThreadsGiveTheSameTable(_ file: String) throws {
+        var tables: [DataTable] = []
+        for threads in [1, 2, 4] {
+            var options = CSVReadOptions(threads: threads)
+            options.keepColumns = nil
+            tables.append(try DataReader.read(path: Self.folder + "/" + file, options: options))
+        }
+        for table in tables.dropFirst() { expectIdentical(tables[0], table, "\(file)") }
+    }
+
     @Test func stataAndSPSSMissingCodesAreMissing() throws {
         for file in ["panel.dta", "panel.sav"] {
             let x = Self.numbers(try Self.read(file, keep: ["x"]), "x")
