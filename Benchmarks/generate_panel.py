@@ -3,7 +3,8 @@
 
 Columns (header, in this order):
 
-    firm    integer id, about rows/10 distinct values (7-digit, not contiguous)
+    firm    integer id, about rows/10 distinct values (7-digit, 8-digit above 9 million
+            firms; not contiguous)
     year    integer, 10 levels 2010..2019
     region  integer, 1..100; a firm has a home region but moves with
             probability --move-prob in each firm-year, so region is NOT
@@ -59,10 +60,12 @@ def generate(rows: int, seed: int, move_prob: float, shuffle: bool) -> dict:
     rng = np.random.default_rng(seed)
     n_firms = -(-rows // N_YEARS)  # ceil
 
-    # Distinct, non-contiguous 7-digit firm ids, ascending.
+    # 7-digit ids while they suffice (the files up to 10^7 rows stay byte-identical); 8-digit
+    # ids beyond 9 million firms (10^8 rows).
+    id_space, id_base = (9_000_000, 1_000_000) if n_firms <= 9_000_000 else (90_000_000, 10_000_000)
     firm_ids = np.sort(
-        rng.choice(9_000_000, size=n_firms, replace=False).astype(np.int64)
-    ) + 1_000_000
+        rng.choice(id_space, size=n_firms, replace=False).astype(np.int64)
+    ) + id_base
     firm_fe = rng.standard_normal(n_firms)
     year_fe = 0.5 * rng.standard_normal(N_YEARS)
     region_fe = 0.5 * rng.standard_normal(N_REGIONS)
