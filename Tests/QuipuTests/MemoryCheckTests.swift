@@ -49,6 +49,26 @@ import Testing
         #expect(!read.standardError.contains("--max-memory"))
     }
 
+    /// Between the least and the most a command was measured to need, it warns and reads.
+    @Test func aLimitThatMightSufficeWarnsAndRuns() throws {
+        // 400 rows × 5 columns × 8 bytes = 16,000 bytes; plus the 40 MiB fixed cost, feols needs
+        // at least 41,963,840 bytes (factor 1.3) and at most 41,983,040 (factor 2.5).
+        let run = try runQuipu([
+            "feols", "--data", Self.panel + ".csv", "--formula", "y ~ x + treat | firm + year", "--max-memory", "41970000",
+            "--format", "json",
+        ])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardError.contains("quipu: warning: \(Self.panel).csv: 400 rows (counted); feols would hold 5 columns"))
+        #expect(run.standardError.contains("may need up to 40.0 MiB with its working copies (at least 40.0 MiB)"))
+        #expect(run.standardError.contains("reading it anyway"))
+        #expect(run.json?["coefficients"] != nil)
+        let refused = try runQuipu([
+            "feols", "--data", Self.panel + ".csv", "--formula", "y ~ x + treat | firm + year", "--max-memory", "41960000",
+        ])
+        #expect(refused.status == 1)
+        #expect(refused.standardError.contains("needs at least 40.0 MiB with its working copies"))
+    }
+
     @Test func aSufficientLimitOrNoneRuns() throws {
         for limit in ["1G", "none", "2.5GiB", "500000000"] {
             let run = try runQuipu(["feols", "--data", Self.panel + ".arrow", "--formula", "y ~ x | firm", "--max-memory", limit])
