@@ -92,7 +92,27 @@ public struct FixedEffectAbsorber: Sendable {
     public func absorb(response: inout [Double], responseName: String, design matrix: inout Matrix,
                        columnNames: [String], threads: Int) throws(AbsorptionError) -> Int
     {
-        guard !factors.isEmpty else { return 0 }
+        try absorbReporting(response: &response, responseName: responseName, design: &matrix, columnNames: columnNames,
+                            threads: threads).sweeps
+    }
+
+    /// What an absorption did: the most sweeps (plus CG steps) of any variable, and which stage
+    /// finished the slow ones, for `--timings` and the benchmarks.
+    public struct Report: Sendable {
+        /// The largest number of sweeps plus conjugate-gradient steps over the variables.
+        public let sweeps: Int
+        /// The variables that went on to conjugate gradient.
+        public let krylovVariables: Int
+        /// "alternating projections", or the conjugate-gradient preconditioner used.
+        public let stage: String
+    }
+
+    /// `absorb(response:responseName:design:columnNames:threads:)`, saying which stage ran.
+    public func absorbReporting(response: inout [Double], responseName: String, design matrix: inout Matrix,
+                                columnNames: [String], threads: Int) throws(AbsorptionError) -> Report
+    {
+        guard !factors.isEmpty else { return Report(sweeps: 0, krylovVariables: 0, stage: "none") }
+        var krylovVariables = 0
         let rows = response.count
         let variableCount = matrix.columns + 1
         let names = [responseName] + columnNames
@@ -105,6 +125,7 @@ public struct FixedEffectAbsorber: Sendable {
             if stage == 1 {
                 let pending = outcomes.contains { if case .success(.unfinished) = $0 { true } else { false } }
                 guard pending else { break }
+                krylovVariables = outcomes.count { if case .success(.unfinished) = $0 { true } else { false } }
                 system = ReducedFixedEffectSystem(factors: factors, weights: weights, envelopeBudget: envelopeBudget)
             }
             let reduced = system
@@ -147,7 +168,18 @@ public struct FixedEffectAbsorber: Sendable {
             case let .failure(error): throw error
             }
         }
-        return most
+        let stage: String
+        if let system {
+            if let factor = system.factor {
+                stage = factor.decoupledFrom < factor.first.count
+                    ? "conjugate gradient, envelope factor with hub levels decoupled" : "conjugate gradient, envelope factor"
+            } else {
+                stage = "conjugate gradient, diagonal preconditioner"
+            }
+        } else {
+            stage = "alternating projections"
+        }
+        return Report(sweeps: most, krylovVariables: krylovVariables, stage: stage)
     }
 
     /// Demeans one variable in place; returns the number of sweeps (plus conjugate-gradient steps).

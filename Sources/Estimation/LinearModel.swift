@@ -61,14 +61,17 @@ public enum LinearModel {
         }
 
         var iterations = 0
+        var absorptionStage: String?
         if hasFixedEffects {
             let absorber = FixedEffectAbsorber(factors: frame.fixedEffects, weights: weights,
                                                tolerance: options.fixedEffectTolerance,
                                                maxIterations: options.fixedEffectMaxIterations)
             do {
-                iterations = try absorber.absorb(response: &frame.response, responseName: frame.responseName,
-                                                 design: &frame.design, columnNames: frame.columnNames,
-                                                 threads: options.threads)
+                let report = try absorber.absorbReporting(response: &frame.response, responseName: frame.responseName,
+                                                          design: &frame.design, columnNames: frame.columnNames,
+                                                          threads: options.threads)
+                iterations = report.sweeps
+                absorptionStage = report.stage
             } catch {
                 throw EstimationError(error.description)
             }
@@ -143,6 +146,7 @@ public enum LinearModel {
             r2: r2, adjustedR2: adjustedR2, withinR2: hasFixedEffects ? 1 - ssr / withinSumOfSquares : nil,
             residualSumOfSquares: ssr, method: solution.method, absorptionIterations: iterations)
         fit.designNotes = frame.referenceNotes
+        fit.absorptionStage = absorptionStage
         return fit
     }
 

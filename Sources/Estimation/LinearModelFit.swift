@@ -60,6 +60,9 @@ public struct LinearModelFit: Sendable {
     /// What the design needs a reader to know, one sentence each: the reference levels chosen for
     /// `i()` terms written without `ref`.
     public internal(set) var designNotes: [String] = []
+    /// Which stage finished absorbing the fixed effects ("alternating projections", or conjugate
+    /// gradient with its preconditioner); nil without fixed effects.
+    public internal(set) var absorptionStage: String?
 
     /// K: the estimated slopes plus the fixed-effect coefficients.
     public var parameterCount: Int { coefficients.count + fixedEffectParameters }

@@ -14,6 +14,7 @@ extension FeolsCommand {
         var solveSeconds: Double
         var covarianceSeconds: Double
         var absorptionIterations: Int
+        var absorptionStage: String?
         var solver: String
     }
 
@@ -62,6 +63,6 @@ extension FeolsCommand {
         }
         return Estimate(results: results, frameSeconds: frameSeconds, solveSeconds: solveSeconds,
                         covarianceSeconds: covarianceSeconds, absorptionIterations: fit.absorptionIterations,
-                        solver: fit.method.rawValue)
+                        absorptionStage: fit.absorptionStage, solver: fit.method.rawValue)
     }
 }

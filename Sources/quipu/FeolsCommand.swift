@@ -89,7 +89,8 @@ struct FeolsCommand: ParsableCommand {
                     ("fit_seconds", .number(fitSeconds)), ("frame_seconds", .number(fitted.frameSeconds)),
                     ("estimate_seconds", .number(fitted.solveSeconds)), ("vcov_seconds", .number(fitted.covarianceSeconds)),
                     ("total_seconds", .number(Self.seconds(since: start))), ("peak_memory_bytes", .integer(ExecutionOptions.peakResidentBytes)),
-                    ("absorption_sweeps", .integer(fitted.absorptionIterations)), ("solver", .string(fitted.solver)),
+                    ("absorption_sweeps", .integer(fitted.absorptionIterations)),
+                    ("absorption_stage", fitted.absorptionStage.map(JSONValue.string) ?? .null), ("solver", .string(fitted.solver)),
                 ]))])
                 FileHandle.standardError.write(Data((timings.compact() + "\n").utf8))
             }

@@ -52,6 +52,7 @@ import Testing
             let model = try #require(reference.models[name])
             let (fit, covariance) = try Self.fit(formula, path: path)
             #expect(fit.redundantFixedEffects == name.split(separator: "+").count - 1)
+            #expect(fit.absorptionStage == "conjugate gradient, envelope factor", "\(name)")
             for (index, term) in fit.coefficientNames.enumerated() {
                 let coefficient = try #require(model.coefficients[term]), error = try #require(model.std_errors[term])
                 #expect(relativeDifference(fit.coefficients[index], coefficient) < 1e-8, "\(name) \(term)")

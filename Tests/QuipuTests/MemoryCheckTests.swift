@@ -95,6 +95,7 @@ import Testing
             let timings = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: Any]])
             let peak = try #require(timings["timings"]?["peak_memory_bytes"] as? Int)
             #expect(peak > 1 << 20 && peak < 1 << 31, "\(peak)")
+            if command[0] == "feols" { #expect(timings["timings"]?["absorption_stage"] as? String == "alternating projections") }
         }
     }
 }
