@@ -1,4 +1,5 @@
 @testable import Estimation
+import LinearAlgebra
 import Foundation
 import Formula
 import Inference
@@ -58,6 +59,38 @@ import Testing
                 #expect(relativeDifference(fit.coefficients[index], coefficient) < 1e-8, "\(name) \(term)")
                 #expect(relativeDifference(covariance.standardErrors[index], error) < 1e-6, "\(name) \(term) SE")
             }
+        }
+    }
+
+    /// The decoupled-hub factor (the path 10^8-row panels take, where the years' dense rows do
+    /// not fit) reaches the LSQR reference too: the 10^5-row panel's two years are hub levels,
+    /// and a budget just below the full factor forces the decoupling.
+    @Test func decoupledHubsMatchTheReference() throws {
+        let reference = try Self.reference()
+        let model = try #require(reference.models["indiv+firm+year"])
+        let panel = DifficultPanel(rows: reference.rows, seed: reference.seed)
+        let factors = [
+            Factor(name: "indiv", keys: panel.indiv.map(Int64.init)), Factor(name: "firm", keys: panel.firm.map(Int64.init)),
+            Factor(name: "year", keys: panel.year.map(Int64.init)),
+        ]
+        let full = try #require(ReducedFixedEffectSystem(factors: factors, weights: nil).factor)
+        var absorber = FixedEffectAbsorber(factors: factors, weights: nil, tolerance: 1e-8)
+        absorber.envelopeBudget = try #require(full.start.last) - 1
+        var response = panel.y
+        var design = Matrix(columns: [panel.x1, panel.x2], rows: panel.y.count)
+        let report = try absorber.absorbReporting(response: &response, responseName: "y", design: &design,
+                                                  columnNames: ["x1", "x2"], threads: 2)
+        #expect(report.stage == "conjugate gradient, envelope factor with hub levels decoupled")
+        // The two slopes from the demeaned columns' normal equations.
+        let rows = panel.y.count
+        let x1 = Array(design.values[0..<rows]), x2 = Array(design.values[rows..<(2 * rows)])
+        let dot = { (a: [Double], b: [Double]) in zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+        let (a, b, c) = (dot(x1, x1), dot(x1, x2), dot(x2, x2))
+        let (u, v) = (dot(x1, response), dot(x2, response))
+        let determinant = a * c - b * b
+        let slopes = ["x1": (c * u - b * v) / determinant, "x2": (a * v - b * u) / determinant]
+        for (term, slope) in slopes {
+            #expect(relativeDifference(slope, try #require(model.coefficients[term])) < 1e-8, "\(term)")
         }
     }
 
