@@ -33,13 +33,10 @@ extension FixedEffectAbsorber {
         var previousChange = Double.infinity
         var converged = false
         while iteration < limit {
-            var once = current
-            sweep(&once, column: column, scratch: &scratch)
-            var twice = once
-            sweep(&twice, column: column, scratch: &scratch)
+            let (twice, extrapolated, change) = sweepPair(from: current, column: column, scratch: &scratch, scale: scale)
             iteration += 2
             previousChange = lastChange
-            lastChange = Self.maxChange(once, twice) / scale
+            lastChange = change
             // A small change bounds the error only if the sweeps contract well: with contraction ρ
             // per pair the error is about change·ρ/(1 − ρ), which on a poorly connected graph
             // (ρ near 1) is far above the change.
@@ -49,7 +46,7 @@ extension FixedEffectAbsorber {
                 converged = true
                 break
             }
-            current = Self.ironsTuck(current, once, twice) ?? twice
+            current = extrapolated
             if iteration == 2 { firstChange = lastChange }
             // Leave early when the rate so far would not reach the tolerance within the limit:
             // on poorly connected graphs the change barely falls, and every further sweep is lost.
@@ -105,19 +102,28 @@ extension FixedEffectAbsorber {
         var iteration = sweeps
         var lastChange = Double.infinity
         while iteration < maxIterations {
-            var once = current
-            sweep(&once, column: column, scratch: &scratch)
-            var twice = once
-            sweep(&twice, column: column, scratch: &scratch)
+            let (twice, extrapolated, change) = sweepPair(from: current, column: column, scratch: &scratch, scale: scale)
             iteration += 2
-            lastChange = Self.maxChange(once, twice) / scale
+            lastChange = change
             if lastChange <= tolerance {
                 subtractFitted(twice, from: column)
                 return iteration
             }
-            current = Self.ironsTuck(current, once, twice) ?? twice
+            current = extrapolated
         }
         throw AbsorptionError(variable: name, iterations: maxIterations, lastChange: lastChange)
+    }
+
+    /// Two sweeps from `current`: the second's coefficients, the Irons–Tuck extrapolation from
+    /// the three points (the second when it is undefined), and the largest change between the
+    /// two sweeps relative to `scale`.
+    func sweepPair(from current: [[Double]], column: UnsafeMutableBufferPointer<Double>, scratch: inout PartialSums,
+                   scale: Double) -> (twice: [[Double]], extrapolated: [[Double]], change: Double) {
+        var once = current
+        sweep(&once, column: column, scratch: &scratch)
+        var twice = once
+        sweep(&twice, column: column, scratch: &scratch)
+        return (twice, Self.ironsTuck(current, once, twice) ?? twice, Self.maxChange(once, twice) / scale)
     }
 
     /// Σ w r² of the column less the fixed effects `coefficients` fit, a block of rows at a
@@ -129,30 +135,20 @@ extension FixedEffectAbsorber {
         var total = 0.0
         block.withUnsafeMutableBufferPointer { block in
             for start in stride(from: 0, to: column.count, by: blockRows) {
-                let count = min(blockRows, column.count - start)
-                for row in 0..<count { block[row] = column[start + row] }
-                for (factor, levelCoefficients) in zip(factors, coefficients) {
-                    factor.codes.withUnsafeBufferPointer { codes in
-                        levelCoefficients.withUnsafeBufferPointer { c in
-                            for row in 0..<count { block[row] -= c[Int(codes[start + row])] }
-                        }
-                    }
-                }
-                if let weights {
-                    for row in 0..<count { total += weights[start + row] * block[row] * block[row] }
-                } else {
-                    for row in 0..<count { total += block[row] * block[row] }
-                }
+                let rows = UnsafeMutableBufferPointer(rebasing: block[0..<min(blockRows, column.count - start)])
+                _ = rows.update(fromContentsOf: UnsafeBufferPointer(rebasing: column[start..<(start + rows.count)]))
+                subtractFitted(coefficients, from: rows, firstRow: start)
+                total += weightedSquares(UnsafeBufferPointer(rows), firstRow: start)
             }
         }
         return total
     }
 
-    /// Σ w r² over the rows (Σ r² without weights).
-    func weightedSquares(_ column: UnsafeBufferPointer<Double>) -> Double {
+    /// Σ w r² over the rows (Σ r² without weights); the column holds rows from `firstRow` on.
+    func weightedSquares(_ column: UnsafeBufferPointer<Double>, firstRow: Int = 0) -> Double {
         var total = 0.0
         if let weights {
-            for row in 0..<column.count { total += weights[row] * column[row] * column[row] }
+            for row in 0..<column.count { total += weights[firstRow + row] * column[row] * column[row] }
         } else {
             for value in column { total += value * value }
         }

@@ -278,9 +278,10 @@ public struct FixedEffectAbsorber: Sendable {
         }
     }
 
-    func subtractFitted(_ coefficients: [[Double]], from column: UnsafeMutableBufferPointer<Double>) {
+    func subtractFitted(_ coefficients: [[Double]], from column: UnsafeMutableBufferPointer<Double>, firstRow: Int = 0) {
         for (factor, levelCoefficients) in zip(factors, coefficients) {
-            factor.codes.withUnsafeBufferPointer { codes in
+            factor.codes.withUnsafeBufferPointer { allCodes in
+                let codes = UnsafeBufferPointer(rebasing: allCodes[firstRow..<(firstRow + column.count)])
                 levelCoefficients.withUnsafeBufferPointer { c in
                     for i in 0..<column.count { column[i] -= c[Int(codes[i])] }
                 }
