@@ -23,10 +23,8 @@ import shlex
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 
-from bench_data import parse_count
+from bench_data import parse_count, run_timed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -218,38 +216,10 @@ def warm_page_cache(path: str) -> None:
 
 def timed_run(cmd: list[str], timeout: float) -> dict:
     """Run cmd under /usr/bin/time; return wall, peak RSS, stdout, stderr."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as tf:
-        time_path = tf.name
-    full = [TIME_BIN, "-f", "%e %M", "-o", time_path] + cmd
-    t0 = time.perf_counter()
-    try:
-        r = subprocess.run(full, capture_output=True, text=True, timeout=timeout,
-                           cwd=REPO)
-        rc, out, err = r.returncode, r.stdout, r.stderr
-    except subprocess.TimeoutExpired as e:
-        rc = None
-        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-        err = (e.stderr.decode() if isinstance(e.stderr, bytes) else (e.stderr or "")) \
-            + f"\n[timeout after {timeout} s]"
-    py_wall = time.perf_counter() - t0
-    wall = rss = None
-    try:
-        with open(time_path) as fh:
-            lines = [ln for ln in fh.read().splitlines() if ln.strip()]
-        # GNU time writes "Command exited with non-zero status N" first on failure.
-        parts = lines[-1].split() if lines else []
-        if len(parts) == 2:
-            wall, rss = float(parts[0]), int(parts[1])
-    except (OSError, ValueError):
-        pass
-    finally:
-        try:
-            os.unlink(time_path)
-        except OSError:
-            pass
-    return {"cmd": cmd, "returncode": rc, "wall_seconds": wall,
-            "wall_seconds_harness": py_wall, "peak_rss_kib": rss,
-            "stdout": out, "stderr": err, "loadavg_before": None}
+    run = run_timed(cmd, timeout, cwd=REPO)
+    return {"cmd": cmd, "returncode": run["returncode"], "wall_seconds": run["wall_seconds"],
+            "wall_seconds_harness": run["harness_seconds"], "peak_rss_kib": run["peak_rss_kib"],
+            "stdout": run["stdout"], "stderr": run["stderr"], "loadavg_before": None}
 
 
 def tail(text: str, n: int = 15) -> str:

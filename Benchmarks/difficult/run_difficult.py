@@ -10,11 +10,13 @@ whatever `--reference` gives. Results go to results/difficult-<UTC time>.json an
 Usage: python3 Benchmarks/difficult/run_difficult.py [--rows 1e6] [--reps 3] [--fe 2 --fe 3]
            [--skip-pyfixest] [--pyfixest-timeout 900] [--quipu .build/release/quipu]
 """
-import argparse, json, os, platform, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, platform, statistics, subprocess, sys
 from datetime import datetime, timezone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+from bench_data import run_timed  # noqa: E402
 FORMULAS = {2: "y ~ x1 + x2 | indiv + firm", 3: "y ~ x1 + x2 | indiv + firm + year"}
 # Issue 13: R fixest 0.12.2, fixef.tol = 1e-11, clustered by indiv, on the 10^6-row file.
 ISSUE_REFERENCE = {
@@ -24,17 +26,12 @@ ISSUE_REFERENCE = {
 
 
 def timed(command, timeout):
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as stamp:
-        load = os.getloadavg()[0]
-        try:
-            done = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", stamp.name] + command,
-                                  capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return {"ok": False, "error": f"timeout after {timeout} s", "load": load}
-        fields = open(stamp.name).read().split()
-        result = {"ok": done.returncode == 0, "wall": float(fields[-2]), "peak_kib": int(fields[-1]), "load": load,
-                  "stdout": done.stdout, "stderr": done.stderr[-2000:]}
-        return result
+    load = os.getloadavg()[0]
+    run = run_timed(command, timeout)
+    if run["timed_out"]:
+        return {"ok": False, "error": f"timeout after {timeout} s", "load": load}
+    return {"ok": run["returncode"] == 0, "wall": run["wall_seconds"], "peak_kib": run["peak_rss_kib"], "load": load,
+            "stdout": run["stdout"], "stderr": run["stderr"][-2000:]}
 
 
 def run_quipu(binary, data, fe, timeout, extra=()):

@@ -20,27 +20,19 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "Benchmarks"))
-from bench_data import parse_count  # noqa: E402
+from bench_data import parse_count, run_timed  # noqa: E402
 
 FORMULA = "y ~ x1 + x2 | firm + year"
 
 
 def timed(cmd: list[str], timeout: float) -> dict:
-    fd, tpath = tempfile.mkstemp(prefix="fepois-time-")
-    os.close(fd)
-    start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", tpath] + cmd, capture_output=True, text=True, timeout=timeout)
-    wall = time.perf_counter() - start
-    with open(tpath) as fh:
-        peak_kib = int(fh.read().split()[-1])
-    os.unlink(tpath)
-    return {"wall_s": wall, "peak_kib": peak_kib, "returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}
+    run = run_timed(cmd, timeout)
+    return {"wall_s": run["harness_seconds"], "peak_kib": run["peak_rss_kib"], "returncode": run["returncode"],
+            "stdout": run["stdout"], "stderr": run["stderr"]}
 
 
 def run_quipu(binary: str, path: str, timeout: float) -> dict:

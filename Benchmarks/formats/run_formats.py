@@ -31,7 +31,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,7 +38,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 BENCH = os.path.dirname(HERE)
 REPO = os.path.dirname(BENCH)
 sys.path.insert(0, BENCH)
-from bench_data import parse_count  # noqa: E402
+from bench_data import parse_count, run_timed  # noqa: E402
 
 TIME_BIN = "/usr/bin/time"
 FORMULA = "y ~ x1 + x2 | firm + year"
@@ -309,36 +308,10 @@ def ensure_formats(csv: str, csv_meta: dict, rows: int, data_dir: str) -> dict:
 
 def timed_run(cmd: list[str], timeout: float) -> dict:
     """Run cmd under /usr/bin/time; wall, peak RSS, stdout, stderr."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as tf:
-        time_path = tf.name
-    full = [TIME_BIN, "-f", "%e %M", "-o", time_path] + cmd
     la = loadavg()
-    timed_out = False
-    try:
-        r = subprocess.run(full, capture_output=True, text=True, timeout=timeout)
-        rc, out, err = r.returncode, r.stdout, r.stderr
-    except subprocess.TimeoutExpired as e:
-        timed_out = True
-        rc = None
-        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-        err = (e.stderr.decode() if isinstance(e.stderr, bytes) else (e.stderr or "")) \
-            + f"\n[timeout after {timeout} s]"
-    wall = rss = None
-    try:
-        with open(time_path) as fh:
-            lines = [ln for ln in fh.read().splitlines() if ln.strip()]
-        parts = lines[-1].split() if lines else []
-        if len(parts) == 2:
-            wall, rss = float(parts[0]), int(parts[1])
-    except (OSError, ValueError):
-        pass
-    finally:
-        try:
-            os.unlink(time_path)
-        except OSError:
-            pass
-    return {"returncode": rc, "timed_out": timed_out, "wall_seconds": wall,
-            "peak_rss_kib": rss, "stdout": out, "stderr": err, "loadavg_before": la}
+    run = run_timed(cmd, timeout)
+    return {"returncode": run["returncode"], "timed_out": run["timed_out"], "wall_seconds": run["wall_seconds"],
+            "peak_rss_kib": run["peak_rss_kib"], "stdout": run["stdout"], "stderr": run["stderr"], "loadavg_before": la}
 
 
 def memory_split_run(cmd: list[str], timeout: float) -> dict:
