@@ -36,15 +36,15 @@ extension FeolsCommand {
         let frameStart = DispatchTime.now()
         let frame = try ModelFrame(table: table, formula: formula,
                                    options: ModelFrameOptions(weights: weights, clusters: clusters,
-                                                              removeSingletons: !keepSingletons))
+                                                              removeSingletons: !fixedEffects.keepSingletons))
         let frameSeconds = Self.seconds(since: frameStart)
         let solveStart = DispatchTime.now()
         // The bootstraps need the frame before absorption: pairs re-estimates on resampled
         // copies, wild re-estimates non-nested fixed effects in each draw.
         let bootstrapFrame: ModelFrame? = resampling.bootstrap != nil ? frame : nil
         let fit = try LinearModel.fit(consume frame, options: LinearModelOptions(
-            fixedEffectTolerance: fixefTolerance, fixedEffectMaxIterations: fixefIterations, threads: execution.threads,
-            collinearityTolerance: collinearityTolerance))
+            fixedEffectTolerance: fixedEffects.fixefTolerance, fixedEffectMaxIterations: fixedEffects.fixefIterations, threads: execution.threads,
+            collinearityTolerance: fixedEffects.collinearityTolerance))
         let solveSeconds = Self.seconds(since: solveStart)
         let covarianceStart = DispatchTime.now()
         let estimate = try fit.covariance(covariance)

@@ -45,20 +45,10 @@ struct FepoisCommand: ParsableCommand {
     @Option(name: .customLong("iter"), help: "Most IRLS iterations.")
     var iterations: Int = 100
 
-    @Option(name: .customLong("fixef-tol"), help: "Convergence tolerance of each fixed-effect absorption.")
-    var fixefTolerance: Double = 1e-8
-
-    @Option(name: .customLong("fixef-iter"), help: "Most sweeps of each fixed-effect absorption.")
-    var fixefIterations: Int = 10_000
-
     @Option(name: .long, help: "Separation check: relu (default, ppmlhdfe's rectifier) or none.")
     var separation: String = "relu"
 
-    @Option(name: .customLong("collin-tol"), help: "fixest's collin.tol on the IRLS-weighted cross-product (pyfixest's fepois default 1e-9).")
-    var collinearityTolerance: Double = 1e-9
-
-    @Flag(name: .customLong("keep-singletons"), help: "Keep fixed-effect singletons (removed by default, as in fixest 0.13).")
-    var keepSingletons = false
+    @OptionGroup var fixedEffects: FixedEffectOptions
 
     @OptionGroup var splitting: SplitOptions
     @OptionGroup var output: OutputOptions
@@ -68,9 +58,6 @@ struct FepoisCommand: ParsableCommand {
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, got \(level)") }
         guard tolerance > 0 && tolerance < 1 else { throw ValidationError("--tol must be between 0 and 1, got \(tolerance)") }
         guard iterations >= 1 else { throw ValidationError("--iter must be at least 1") }
-        guard fixefTolerance > 0 else { throw ValidationError("--fixef-tol must be positive") }
-        guard fixefIterations >= 1 else { throw ValidationError("--fixef-iter must be at least 1") }
-        guard collinearityTolerance >= 0, collinearityTolerance.isFinite else { throw ValidationError("--collin-tol must be a non-negative number, got \(collinearityTolerance)") }
         guard ["relu", "none"].contains(separation) else {
             throw ValidationError("--separation must be relu or none, got '\(separation)'")
         }
@@ -138,13 +125,13 @@ struct FepoisCommand: ParsableCommand {
         let frameStart = DispatchTime.now()
         let frame = try ModelFrame(table: table, formula: formula,
                                    options: ModelFrameOptions(weights: weights, clusters: clusters,
-                                                              removeSingletons: !keepSingletons))
+                                                              removeSingletons: !fixedEffects.keepSingletons))
         let frameSeconds = FeolsCommand.seconds(since: frameStart)
         let solveStart = DispatchTime.now()
         let fit = try PoissonModel.fit(consume frame, options: PoissonModelOptions(
-            tolerance: tolerance, maxIterations: iterations, fixedEffectTolerance: fixefTolerance,
-            fixedEffectMaxIterations: fixefIterations, checkSeparation: separation == "relu", threads: execution.threads,
-            collinearityTolerance: collinearityTolerance))
+            tolerance: tolerance, maxIterations: iterations, fixedEffectTolerance: fixedEffects.fixefTolerance,
+            fixedEffectMaxIterations: fixedEffects.fixefIterations, checkSeparation: separation == "relu", threads: execution.threads,
+            collinearityTolerance: fixedEffects.collinearityTolerance))
         let solveSeconds = FeolsCommand.seconds(since: solveStart)
         let covarianceStart = DispatchTime.now()
         let estimate = try fit.covariance(covariance)
