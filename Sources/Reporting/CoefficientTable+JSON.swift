@@ -13,24 +13,13 @@ extension CoefficientTable {
             ("n_clusters", clusterCounts.isEmpty ? .null : .integer(clusterCounts.min() ?? 0)),
             ("df_t", .finite(degreesOfFreedom)),
             ("weights", weights.map { .string($0) } ?? .null),
-            ("fixed_effects", .array(fixedEffects.map { .object([("name", .string($0.name)), ("levels", .integer($0.levels))]) })),
+            ("fixed_effects", fixedEffectsJSON),
             ("fixed_effects_redundant", .integer(redundantFixedEffects)),
             ("r2", .finite(r2)),
             ("adj_r2", .finite(adjustedR2)),
             ("r2_within", .finite(withinR2)),
             ("rmse", .finite(rmse)),
-            ("dropped", .object([
-                ("subset", .integer(subset?.removed ?? 0)),
-                ("missing", .integer(droppedMissing)),
-                ("non_finite", .integer(droppedNonFinite)),
-                ("undefined_transform", .integer(droppedUndefinedTransforms.reduce(0) { $0 + $1.rows })),
-                ("undefined_transforms", .array(droppedUndefinedTransforms.map {
-                    .object([("reason", .string($0.reason)), ("rows", .integer($0.rows))])
-                })),
-                ("singletons", .integer(droppedSingletons)),
-                ("zero_weight", .integer(droppedZeroWeight)),
-                ("collinear", .array(collinear.map { .string($0) })),
-            ])),
+            ("dropped", droppedJSON),
         ]
         if clusterCounts.count > 1 {
             pairs.append(("cluster_sizes", .array(clusterCounts.map { .integer($0) })))

@@ -4,14 +4,7 @@ extension CoefficientTable {
     public var text: String {
         var lines = [String]()
         lines.append("OLS estimation, Dep. Var.: \(responseName)")
-        lines.append("Formula: \(formula)")
-        if let subset { lines.append(subset.line) }
-        lines.append("Observations: \(observationCount)" + droppedSummary)
-        if !fixedEffects.isEmpty {
-            lines.append("Fixed-effects: " + fixedEffects.map { "\($0.name): \($0.levels)" }.joined(separator: ",  ")
-                + (fixedEffects.count > 1 ? "  (redundant: \(redundantFixedEffects))" : ""))
-        }
-        if let weights { lines.append("Weights: \(weights)") }
+        lines += sampleLines
         // Zero degrees of freedom leave no t distribution to test against (see the note).
         let distribution = degreesOfFreedom > 0 ? "t with \(NumberFormat.significant(degreesOfFreedom)) df" : "inference undefined (0 df)"
         lines.append("Standard-errors: \(covarianceDescription); \(distribution)")
@@ -50,16 +43,6 @@ extension CoefficientTable {
         }
         for note in notes { lines.append("Note: \(note)") }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    private var droppedSummary: String {
-        var parts = [String]()
-        if droppedMissing > 0 { parts.append("\(droppedMissing) with missing values") }
-        if droppedNonFinite > 0 { parts.append("\(droppedNonFinite) with non-finite values (inf, or beyond the double range)") }
-        for (reason, count) in droppedUndefinedTransforms { parts.append("\(reason): \(count) \(count == 1 ? "row" : "rows")") }
-        if droppedZeroWeight > 0 { parts.append("\(droppedZeroWeight) with zero weight") }
-        if droppedSingletons > 0 { parts.append("\(droppedSingletons) fixed-effect singletons") }
-        return parts.isEmpty ? "" : " (\(rowsRead) rows read; dropped " + parts.joined(separator: ", ") + ")"
     }
 
     /// A GitHub-flavoured Markdown table with the model's facts below it.

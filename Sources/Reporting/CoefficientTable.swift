@@ -99,3 +99,5 @@ public struct CoefficientTable: Sendable {
         RegressionSummary.covarianceDescription(covariance, clusterCounts: clusterCounts, iid: "IID")
     }
 }
+
+extension CoefficientTable: RegressionSample {}

@@ -15,27 +15,14 @@ extension PoissonTable {
             ("n_clusters", clusterCounts.isEmpty ? .null : .integer(clusterCounts.min() ?? 0)),
             ("distribution", .string("normal")),
             ("weights", weights.map { .string($0) } ?? .null),
-            ("fixed_effects", .array(fixedEffects.map { .object([("name", .string($0.name)), ("levels", .integer($0.levels))]) })),
+            ("fixed_effects", fixedEffectsJSON),
             ("fixed_effects_redundant", .integer(redundantFixedEffects)),
             ("log_likelihood", .finite(logLikelihood)),
             ("null_log_likelihood", .finite(nullLogLikelihood)),
             ("deviance", .finite(deviance)),
             ("pseudo_r2", .finite(pseudoR2)),
             ("iterations", .integer(iterations)),
-            ("dropped", .object([
-                ("subset", .integer(subset?.removed ?? 0)),
-                ("missing", .integer(droppedMissing)),
-                ("non_finite", .integer(droppedNonFinite)),
-                ("undefined_transform", .integer(droppedUndefinedTransforms.reduce(0) { $0 + $1.rows })),
-                ("undefined_transforms", .array(droppedUndefinedTransforms.map {
-                    .object([("reason", .string($0.reason)), ("rows", .integer($0.rows))])
-                })),
-                ("singletons", .integer(droppedSingletons)),
-                ("zero_weight", .integer(droppedZeroWeight)),
-                ("all_zero_fixed_effect", .integer(droppedAllZeroGroups)),
-                ("separated", .integer(droppedSeparated)),
-                ("collinear", .array(collinear.map { .string($0) })),
-            ])),
+            ("dropped", droppedJSON),
             ("separating_regressors", .array(separatingRegressors.map { .string($0) })),
         ]
         if clusterCounts.count > 1 {

@@ -5,14 +5,7 @@ extension PoissonTable {
     public var text: String {
         var lines = [String]()
         lines.append("Poisson estimation, Dep. Var.: \(responseName)")
-        lines.append("Formula: \(formula)")
-        if let subset { lines.append(subset.line) }
-        lines.append("Observations: \(observationCount)" + droppedSummary)
-        if !fixedEffects.isEmpty {
-            lines.append("Fixed-effects: " + fixedEffects.map { "\($0.name): \($0.levels)" }.joined(separator: ",  ")
-                + (fixedEffects.count > 1 ? "  (redundant: \(redundantFixedEffects))" : ""))
-        }
-        if let weights { lines.append("Weights: \(weights)") }
+        lines += sampleLines
         lines.append("Standard-errors: \(covarianceDescription); z (normal) tests and intervals")
         let level = NumberFormat.significant(confidenceLevel * 100, digits: 3)
         let header = ["", "Estimate", "Std. Error", "z value", "Pr(>|z|)", "", "\(level)% low", "\(level)% high"]
@@ -56,18 +49,6 @@ extension PoissonTable {
             }
             return line
         }
-    }
-
-    private var droppedSummary: String {
-        var parts = [String]()
-        if droppedMissing > 0 { parts.append("\(droppedMissing) with missing values") }
-        if droppedNonFinite > 0 { parts.append("\(droppedNonFinite) with non-finite values (inf, or beyond the double range)") }
-        for (reason, count) in droppedUndefinedTransforms { parts.append("\(reason): \(count) \(count == 1 ? "row" : "rows")") }
-        if droppedZeroWeight > 0 { parts.append("\(droppedZeroWeight) with zero weight") }
-        if droppedSingletons > 0 { parts.append("\(droppedSingletons) fixed-effect singletons") }
-        if droppedAllZeroGroups > 0 { parts.append("\(droppedAllZeroGroups) in fixed-effect groups with an all-zero outcome") }
-        if droppedSeparated > 0 { parts.append("\(droppedSeparated) separated") }
-        return parts.isEmpty ? "" : " (\(rowsRead) rows read; dropped " + parts.joined(separator: ", ") + ")"
     }
 
     /// A GitHub-flavoured Markdown table with the model's facts below it.

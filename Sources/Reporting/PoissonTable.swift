@@ -121,3 +121,16 @@ public struct PoissonTable: Sendable {
         RegressionSummary.covarianceDescription(covariance, clusterCounts: clusterCounts, iid: "IID (inverse Hessian)")
     }
 }
+
+extension PoissonTable: RegressionSample {
+    var modelDropParts: [String] {
+        var parts = [String]()
+        if droppedAllZeroGroups > 0 { parts.append("\(droppedAllZeroGroups) in fixed-effect groups with an all-zero outcome") }
+        if droppedSeparated > 0 { parts.append("\(droppedSeparated) separated") }
+        return parts
+    }
+
+    var modelDropPairs: [(String, JSONValue)] {
+        [("all_zero_fixed_effect", .integer(droppedAllZeroGroups)), ("separated", .integer(droppedSeparated))]
+    }
+}
