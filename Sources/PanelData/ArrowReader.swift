@@ -115,10 +115,10 @@ public enum ArrowReader {
             outcomes[position] = .success(.numbers([]))  // hands the storage over, so appending does not copy it
             do throws(CSVError) {
                 for (batchIndex, batch) in batches.enumerated() {
-                    var cursor = starts[batchIndex][position]
                     let buffers = ArrowBatchBuffers(batch: batch, fail: file.fail)
                     try ArrowReader.decode(
-                        fields[position], buffers: buffers, cursor: &cursor, dictionaries: dictionaries, into: &accumulator, file: file)
+                        fields[position], buffers: buffers, cursor: starts[batchIndex][position], dictionaries: dictionaries,
+                        into: &accumulator, file: file)
                 }
                 outcomes[position] = .success(accumulator)
             } catch {
@@ -143,9 +143,10 @@ public enum ArrowReader {
         }
     }
 
-    /// Decodes one kept top-level field of a record batch and appends it to its column.
+    /// Decodes one kept top-level field of a record batch, whose nodes and buffers start at
+    /// `cursor`, and appends it to its column.
     private static func decode(
-        _ field: ArrowField, buffers: ArrowBatchBuffers, cursor: inout (node: Int, buffer: Int, variadic: Int),
+        _ field: ArrowField, buffers: ArrowBatchBuffers, cursor: (node: Int, buffer: Int, variadic: Int),
         dictionaries: [Int64: Dictionary], into accumulator: inout Accumulator, file: ArrowFile
     ) throws(CSVError) {
         let batch = buffers.batch
@@ -176,7 +177,6 @@ public enum ArrowReader {
                 accumulator = .text(builder)
             }
         }
-        try skip(field, batch: batch, cursor: &cursor, file: file)
     }
 
     /// Appends the dictionary values that `indices` pick (`-1` for null).

@@ -19,7 +19,7 @@ extension NumberFormat {
     }
 
     /// A count with thousands separators, as fixest prints observations: 2,500.
-    static func grouped(_ value: Int) -> String {
+    public static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var result = ""
         for (index, character) in digits.enumerated() {

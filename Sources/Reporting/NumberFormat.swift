@@ -1,7 +1,7 @@
 import Foundation
 
 /// Number formatting shared by the human-readable formats.
-enum NumberFormat {
+public enum NumberFormat {
     /// `value` with `digits` significant digits, as R prints summaries (no exponent unless needed).
     static func significant(_ value: Double, digits: Int = 6) -> String {
         guard value.isFinite else { return value.isNaN ? "NA" : (value > 0 ? "Inf" : "-Inf") }

@@ -15,7 +15,7 @@ public struct ReportTable: Sendable {
         var display: String {
             switch self {
             case .text(let text): return text
-            case .integer(let value): return Self.grouped(value)
+            case .integer(let value): return NumberFormat.grouped(value)
             case .pValue(let value):
                 guard value.isFinite else { return "—" }
                 return value < 0.001 ? "<0.001" : String(format: "%.3f", value)
@@ -31,17 +31,6 @@ public struct ReportTable: Sendable {
             case .integer(let value): return String(value)
             case .number(let value, _), .pValue(let value): return value.isFinite ? "\(value)" : "NA"
             }
-        }
-
-        /// Thousands separated by commas, whatever the machine's locale.
-        static func grouped(_ value: Int) -> String {
-            let digits = String(value.magnitude)
-            var out = ""
-            for (index, digit) in digits.enumerated() {
-                if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-                out.append(digit)
-            }
-            return (value < 0 ? "-" : "") + out
         }
 
         /// Numbers, and the dash that stands for a missing one, align right.

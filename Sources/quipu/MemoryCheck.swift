@@ -1,5 +1,6 @@
 import Foundation
 import PanelData
+import Reporting
 
 /// Decides, before a file is read, whether a command's data will fit in memory.
 ///
@@ -82,7 +83,7 @@ enum MemoryBudget {
         let least = columnBytes * demand.lowerFactor + fixed
         let most = columnBytes * demand.upperFactor + fixed
         guard most > Double(limit) else { return }
-        let rows = estimate.exact ? "\(grouped(estimate.rows)) rows (\(estimate.basis))" : "about \(grouped(estimate.rows)) rows (\(estimate.basis))"
+        let rows = estimate.exact ? "\(NumberFormat.grouped(estimate.rows)) rows (\(estimate.basis))" : "about \(NumberFormat.grouped(estimate.rows)) rows (\(estimate.basis))"
         let room = limitGiven ? "the \(byteDescription(limit)) that --max-memory allows" : "the \(byteDescription(limit)) the system has available"
         let holding = "\(path): \(rows); \(demand.command) would hold \(columns) column\(columns == 1 ? "" : "s") of it, "
             + "\(byteDescription(Int(columnBytes))) as doubles"
@@ -97,15 +98,5 @@ enum MemoryBudget {
         throw CommandError(
             holding + ", and needs at least \(byteDescription(Int(least))) with its working copies, more than \(room); "
                 + "not reading it. \(advice)")
-    }
-
-    private static func grouped(_ value: Int) -> String {
-        let digits = Array(String(value))
-        var out = ""
-        for (offset, digit) in digits.enumerated() {
-            if offset > 0, (digits.count - offset) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return out
     }
 }
