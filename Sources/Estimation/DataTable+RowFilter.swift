@@ -44,23 +44,7 @@ extension DataTable {
             for row in values.indices where keep[row] { result.append(values[row]) }
             return .numeric(result)
         case .text(let text):
-            var codes = [Int32]()
-            codes.reserveCapacity(keptCount)
-            var renumbered = [Int32](repeating: -1, count: text.levels.count)
-            var levels = [String]()
-            for row in text.codes.indices where keep[row] {
-                let code = text.codes[row]
-                guard code >= 0, Int(code) < text.levels.count else {
-                    codes.append(-1)
-                    continue
-                }
-                if renumbered[Int(code)] < 0 {
-                    renumbered[Int(code)] = Int32(levels.count)
-                    levels.append(text.levels[Int(code)])
-                }
-                codes.append(renumbered[Int(code)])
-            }
-            return .text(TextColumn(codes: codes, levels: levels, firstNonNumeric: text.firstNonNumeric))
+            return .text(text.keepingRows(text.codes.indices.lazy.filter { keep[$0] }, count: keptCount))
         }
     }
 }

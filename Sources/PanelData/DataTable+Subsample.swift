@@ -29,27 +29,37 @@ extension DataTable {
 
     /// The rows of a text column, with levels renumbered by first appearance among them.
     private static func keepingRows(_ rows: [Int], of text: TextColumn) -> Column {
-        var renumbered = [Int32](repeating: -1, count: text.levels.count)
-        var levels: [String] = []
-        var codes: [Int32] = []
-        codes.reserveCapacity(rows.count)
+        let kept = text.keepingRows(rows, count: rows.count)
+        // Every kept value a number: the filtered file would have read a numeric column.
+        let numbers = kept.levels.map { Double($0) }
+        if !numbers.contains(where: { $0 == nil }) {
+            return .numeric(kept.codes.map { $0 < 0 ? .nan : (numbers[Int($0)] ?? .nan) })
+        }
+        return .text(kept)
+    }
+}
+
+extension TextColumn {
+    /// The values at `rows` (increasing indices), with the levels present renumbered in order of
+    /// first appearance among them, as a reader of only those rows would number them; `count` is
+    /// the number of rows, for the allocation.
+    public func keepingRows<Rows: Sequence<Int>>(_ rows: Rows, count: Int) -> TextColumn {
+        var renumbered = [Int32](repeating: -1, count: levels.count)
+        var keptLevels: [String] = []
+        var keptCodes: [Int32] = []
+        keptCodes.reserveCapacity(count)
         for row in rows {
-            let code = text.codes[row]
+            let code = codes[row]
             guard code >= 0, Int(code) < renumbered.count else {
-                codes.append(-1)
+                keptCodes.append(-1)
                 continue
             }
             if renumbered[Int(code)] < 0 {
-                renumbered[Int(code)] = Int32(levels.count)
-                levels.append(text.levels[Int(code)])
+                renumbered[Int(code)] = Int32(keptLevels.count)
+                keptLevels.append(levels[Int(code)])
             }
-            codes.append(renumbered[Int(code)])
+            keptCodes.append(renumbered[Int(code)])
         }
-        // Every kept value a number: the filtered file would have read a numeric column.
-        let numbers = levels.map { Double($0) }
-        if !numbers.contains(where: { $0 == nil }) {
-            return .numeric(codes.map { $0 < 0 ? .nan : (numbers[Int($0)] ?? .nan) })
-        }
-        return .text(TextColumn(codes: codes, levels: levels, firstNonNumeric: text.firstNonNumeric))
+        return TextColumn(codes: keptCodes, levels: keptLevels, firstNonNumeric: firstNonNumeric)
     }
 }
