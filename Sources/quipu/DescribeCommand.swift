@@ -26,7 +26,7 @@ struct DescribeCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let started = DispatchTime.now()
-            let (table, subsetSummary) = try rows.read(input, columns: panel.columns.union(outcomeNames), threads: execution.threads, demand: .description)
+            let (table, subsetSummary) = try rows.read(input, columns: panel.columns.union(outcomeNames), threads: execution.threads, demand: .panelSummary)
             let read = DispatchTime.now()
             let structure = try PanelStructure(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment)
             let description = try PanelDescription(structure: structure, table: table, outcomes: outcomeNames)

@@ -25,7 +25,7 @@ struct MemoryDemand {
     static let leastSquares = MemoryDemand(lowerFactor: 1.3, upperFactor: 2.5, command: "feols")
     static let poisson = MemoryDemand(lowerFactor: 2.5, upperFactor: 3.0, command: "fepois")
     static let differenceInDifferences = MemoryDemand(lowerFactor: 1.3, upperFactor: 3.2, command: "did")
-    static let description = MemoryDemand(lowerFactor: 1.0, upperFactor: 1.5, command: "this command")
+    static let panelSummary = MemoryDemand(lowerFactor: 1.0, upperFactor: 1.5, command: "this command")
 
     /// The runtime, OpenBLAS and the retained heap: a fit on a 471-row file peaks at 28 MiB.
     static let fixedBytes = 40 << 20

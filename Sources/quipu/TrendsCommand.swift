@@ -46,7 +46,7 @@ struct TrendsCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let started = DispatchTime.now()
-            let (table, subsetSummary) = try rows.read(input, columns: panel.columns.union([outcome]), threads: execution.threads, demand: .description)
+            let (table, subsetSummary) = try rows.read(input, columns: panel.columns.union([outcome]), threads: execution.threads, demand: .panelSummary)
             let read = DispatchTime.now()
             let structure = try PanelStructure(table: table, unit: panel.unit, time: panel.time, treatment: panel.treatment)
             let trends = try PanelTrends(structure: structure, table: table, outcome: outcome, statistic: stat, grouping: by)
