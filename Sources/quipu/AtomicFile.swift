@@ -15,6 +15,9 @@ enum AtomicFile {
     static func write(_ results: [(text: String, destination: OutputDestination)]) throws {
         var staged = [StagedOutput]()
         do {
+            for (_, destination) in results where destination.kind == .regularFile {
+                try InputFiles.checkWrite(to: destination.target, option: "the output")
+            }
             for (text, destination) in results { staged.append(try StagedOutput(text, to: destination)) }
             for output in staged where output.destination.kind != .regularFile { try output.commit() }
             for output in staged where output.destination.kind == .regularFile { try output.commit() }

@@ -55,14 +55,12 @@ struct ConvertCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let started = DispatchTime.now()
-            if input != "-", let same = try? FileManager.default.attributesOfItem(atPath: input)[.systemFileNumber] as? Int,
-                let target = try? FileManager.default.attributesOfItem(atPath: output)[.systemFileNumber] as? Int, same == target {
-                throw CommandError("the input and the output are the same file, '\(output)'")
-            }
+            try InputFiles.refuse(outputs: [("the output", output)], inputs: [("input", input)])
             let table = try DataOptions.read(
                 path: input, format: formatIn.flatMap { DataFormat(rawValue: $0.lowercased()) },
                 delimiter: delimiterByte, columns: nil, threads: execution.threads)
             let read = DispatchTime.now()
+            try InputFiles.checkWrite(to: output, option: "the output")
             try ArrowWriter.write(table, to: output)
             let text = table.columns.filter { if case .text = $0 { true } else { false } }.count
             FileHandle.standardError.write(Data((

@@ -23,6 +23,10 @@ struct DescribeCommand: ParsableCommand {
         (outcomes ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    func validate() throws {
+        try input.refuseOverwrite(by: [("--output", output.output)])
+    }
+
     func run() throws {
         try reportingFailures {
             let started = DispatchTime.now()

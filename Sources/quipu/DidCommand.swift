@@ -120,6 +120,7 @@ struct DidCommand: ParsableCommand {
         if plot != nil && !eventStudy && estimator == .twfe { throw ValidationError("--plot draws the event study: add --event-study") }
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw ValidationError("--plot writes SVG: give a path ending in .svg") }
         do { try AtomicFile.refuseSharedFiles([("--plot", plot), ("--output", output.output)]) } catch { throw ValidationError(String(describing: error)) }
+        try input.refuseOverwrite(by: [("--plot", plot), ("--output", output.output)])
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard (0...1000).contains(leads) else { throw ValidationError("--leads must be between 0 and 1000, got \(leads)") }
         guard anticipation >= 0 else { throw ValidationError("--anticipation must be 0 or more, got \(anticipation)") }

@@ -23,7 +23,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "The evaluation spec (YAML).")
     var spec: String
 
-    @Option(name: .long, help: "The report directory to write (replaced whole if it holds an earlier report).")
+    @Option(name: .long, help: "The report directory to write (replaced whole only if it holds an earlier Quipu report and nothing else; a symbolic link is followed).")
     var out: String
 
     @Option(name: .long, help: "Worker threads (default: the spec's inference.threads, else all cores); results do not depend on it.")
@@ -40,6 +40,9 @@ struct ReportCommand: ParsableCommand {
         try reportingFailures {
             let started = DispatchTime.now()
             let evaluation = try EvaluationSpec.load(path: spec)
+            // Refuse a directory that cannot be replaced before any estimate is computed.
+            let inputs = [spec, evaluation.dataPath]
+            try ReportDirectory.checkReplaceable(out, protecting: inputs)
             var options = CSVReadOptions()
             let threadCount = threads ?? evaluation.inference.threads ?? ProcessInfo.processInfo.activeProcessorCount
             options.threads = threadCount
@@ -62,7 +65,7 @@ struct ReportCommand: ParsableCommand {
             var files = results.files
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             files.append(("manifest.json", try manifest(evaluation, threads: threadCount, seconds: seconds, files: files).serialized() + "\n"))
-            try ReportDirectory.write(files, to: out)
+            try ReportDirectory.write(files, to: out, protecting: inputs)
             print("Report written to \(URL(fileURLWithPath: out).standardizedFileURL.path)/report.html")
             print("")
             print(results.headlineText, terminator: "")

@@ -57,6 +57,7 @@ struct DataOptions: ParsableArguments {
         options.delimiter = delimiter
         options.keepColumns = columns
         options.threads = threads
+        InputFiles.register(path)
         let table = try DataReader.read(path: path, format: format, options: options)
         // Every command needs rows; saying so here keeps later steps from blaming an option
         // (--cohort, --treat) or a drop count for what is an empty file.

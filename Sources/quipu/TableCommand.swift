@@ -47,6 +47,11 @@ struct TableCommand: ParsableCommand {
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give the JSON of at least one run, e.g. quipu table a.json b.json (or - for standard input)") }
         guard inputs.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("standard input (-) can be read once only") }
+        do {
+            try InputFiles.refuse(outputs: [("--output", output.output)], inputs: inputs.map { ("input", $0) })
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
         guard (1...15).contains(digits) else { throw ValidationError("--digits must be between 1 and 15, got \(digits)") }
         do {
             _ = try tableOptions()
@@ -100,6 +105,7 @@ extension TableCommand {
             throw CommandError("\(input): no such file")
         }
         guard !isDirectory.boolValue else { throw CommandError("\(input): is a directory; give the JSON file of a run") }
+        InputFiles.register(input)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: input))

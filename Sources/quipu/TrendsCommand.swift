@@ -41,6 +41,7 @@ struct TrendsCommand: ParsableCommand {
             throw ValidationError("--plot writes SVG: give a path ending in .svg, got '\(plot)'")
         }
         do { try AtomicFile.refuseSharedFiles([("--plot", plot), ("--output", output.output)]) } catch { throw ValidationError(String(describing: error)) }
+        try input.refuseOverwrite(by: [("--plot", plot), ("--output", output.output)])
     }
 
     func run() throws {
