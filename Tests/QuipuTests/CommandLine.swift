@@ -57,3 +57,16 @@ func temporaryOutputPath(_ name: String = "out.json") throws -> String {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     return directory.appendingPathComponent(name).path
 }
+
+/// The names of a parameterised test's cases, read from a fixture when the tests are listed.
+/// Swift Testing evaluates `arguments:` without `try`, and a fixture that cannot be read must not
+/// become zero cases and a silent pass: it becomes one case named after the failure, which no
+/// fixture entry matches, so that case fails and says why.
+func fixtureCaseNames(_ load: () throws -> [String]) -> [String] {
+    do {
+        let names = try load()
+        return names.isEmpty ? ["<the fixture lists no cases>"] : names
+    } catch {
+        return ["<the fixture cannot be read: \(error)>"]
+    }
+}

@@ -10,7 +10,12 @@ import Testing
     }
 
     static var datasetNames: [String] {
-        ((try? fixture()["datasets"]) as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+        fixtureCaseNames { try #require(try fixture()["datasets"] as? [[String: Any]]).compactMap { $0["name"] as? String } }
+    }
+
+    /// The fixture's datasets, all of them run: a truncated fixture fails here.
+    @Test func everyFixtureDatasetRuns() throws {
+        #expect(Self.datasetNames.sorted() == ["jtrain", "mpdta"])
     }
 
     static func dataset(_ name: String) throws -> [String: Any] {

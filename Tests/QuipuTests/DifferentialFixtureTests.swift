@@ -18,11 +18,13 @@ import Testing
 
     /// The case identifiers, read when the tests are listed (empty if the fixture is unreadable,
     /// which `fixtureIsComplete` reports).
-    static let caseIDs: [String] = ((try? cases()) ?? []).compactMap { $0["id"] as? String }
+    static let caseIDs: [String] = fixtureCaseNames { try cases().compactMap { $0["id"] as? String } }
 
     @Test func fixtureIsComplete() throws {
         let cases = try Self.cases()
-        #expect(cases.count >= 30, "the fixture should hold about 40 cases, found \(cases.count)")
+        // The fixture's 40 cases, each with an id, all run as parameterised cases.
+        #expect(cases.count == 40, "the fixture holds 40 cases, found \(cases.count)")
+        #expect(Self.caseIDs.count == cases.count)
         let kinds = Set(cases.compactMap { $0["kind"] as? String })
         #expect(kinds == ["feols", "did"])
         #expect(cases.contains { $0["expect"] as? String == "error" }, "at least one case expects a clear refusal")

@@ -9,13 +9,19 @@ import Testing
 /// extreme" (P(|t*| ≥ |t|)), while wildboottest's strict comparison counts them or not depending
 /// on rounding; the fixture records both counts.
 @Suite struct WildBootstrapReferenceTests {
-    static func cases() -> [[String: Any]] {
+    static func cases() throws -> [[String: Any]] {
         let url = repositoryRoot.appendingPathComponent("Tests/Fixtures/wildboot/wildboot_reference.json")
-        guard let data = try? Data(contentsOf: url), let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
-        return json["cases"] as? [[String: Any]] ?? []
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        return try #require(json["cases"] as? [[String: Any]])
     }
 
-    static var names: [String] { cases().compactMap { $0["name"] as? String } }
+    static var names: [String] { fixtureCaseNames { try cases().compactMap { $0["name"] as? String } } }
+
+    /// All 15 of the fixture's cases run: a missing or truncated fixture fails here.
+    @Test func everyFixtureCaseRuns() throws {
+        #expect(try Self.cases().count == 15)
+        #expect(Self.names.count == 15)
+    }
 
     @Test(arguments: names)
     func agreesWithWildboottest(name: String) throws {
