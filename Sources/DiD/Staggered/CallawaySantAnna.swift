@@ -81,6 +81,16 @@ public struct CallawaySantAnnaCells: Sendable {
 /// The Callaway–Sant'Anna estimator.
 public enum CallawaySantAnna {
     /// Estimates every ATT(g,t) of the panel.
+    /// The columns of the influence-function basis: one per ATT(g,t) cell of every cohort with a
+    /// pre-treatment period, and one per cohort for its share of the treated (the aggregation
+    /// weights' own influence).
+    static func basisColumnCount(panel: UnitPanel, options: CallawaySantAnnaOptions) -> Int {
+        let cohorts = Set(panel.cohorts.filter { $0 != 0 })
+        let estimable = cohorts.filter { g in panel.periods.contains { $0 + options.anticipation < g } }
+        let perCohort = panel.periods.count - (options.basePeriod == .universal ? 0 : 1)
+        return estimable.count * perCohort + cohorts.count
+    }
+
     public static func cells(panel: UnitPanel, options: CallawaySantAnnaOptions) throws(PanelError) -> CallawaySantAnnaCells {
         let periods = panel.periods, periodCount = periods.count
         let n = panel.unitCount
@@ -94,7 +104,7 @@ public enum CallawaySantAnna {
         let first = options.basePeriod == .universal ? 0 : 1
         let estimable = cohorts.filter { g in periods.contains { $0 + options.anticipation < g } }
         let perCohort = periodCount - first
-        var influence = Matrix(rows: n, columns: estimable.count * perCohort + cohorts.count)
+        var influence = Matrix(rows: n, columns: basisColumnCount(panel: panel, options: options))
         var unitsByCohort = [Int: [Int]]()
         for unit in 0..<n { unitsByCohort[panel.cohorts[unit], default: []].append(unit) }
         let unitsOf = unitsByCohort

@@ -66,6 +66,7 @@ extension DiDAnalysis {
         }
         let cells = cellRows.keys.sorted().map { (g: $0 / 4096, e: $0 % 4096 - 2048) }
         guard !cells.isEmpty else { throw PanelError("\(structure.source): no treated observations besides the reference period −1: Sun–Abraham has nothing to estimate") }
+        try StaggeredCellBudget.checkSunAbraham(cells: cells.count, rows: structure.rowCount, cohorts: treatedCohorts.count)
         var extra = [(String, Column)]()
         var names = [String]()
         for cell in cells {
