@@ -177,7 +177,9 @@ extension DiDAnalysis {
             let balancedUnits = complete.filter { perUnit[$0] == structure.periodValues.count }.count
             let (balanced, _) = try balancedTable(design.sourceTable, structure: structure, outcome: options.outcome, covariates: [])
             let balancedStructure = try PanelStructure(table: balanced, unit: structure.unitName, time: structure.timeName,
-                                                       treatment: structure.cohortSource.map { .cohort($0) } ?? .none)
+                                                       treatment: structure.cohortSource.map { column in
+                                                           structure.cohortDerivedFromTreatment ? .treatment(column) : .cohort(column, neverTreated: structure.neverTreatedCode)
+                                                       } ?? .none)
             let balancedTiming = try TreatmentTiming(structure: balancedStructure, treatmentColumn: nil, treatmentValues: nil)
             let balancedDesign = try DiDDesign(table: balanced, timing: balancedTiming, options: options)
             let bacon = try decomposition(design: balancedDesign, structure: balancedStructure)
