@@ -120,6 +120,7 @@ extension ImputationDiD {
             }
             outcome.covariance = covariance.matrix.selecting(rows: order, columns: order)
             let wald = try WaldTest(coefficients: solution.coefficients, covariance: covariance, indices: order)
+            if let reason = wald.undefinedReason { outcome.notes.append("pre-trend test: " + reason) }
             let first = outcome.estimates.first?.eventTime ?? 0, last = outcome.estimates.last?.eventTime ?? 0
             outcome.test = StaggeredPretrendTest(
                 statistic: wald.statistic, numeratorDegrees: wald.numeratorDegrees, denominatorDegrees: wald.denominatorDegrees,

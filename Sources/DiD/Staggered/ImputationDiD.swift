@@ -83,8 +83,10 @@ public enum ImputationDiD {
                 covariance = insertBlock(leads.covariance, into: covariance, at: 1)
             }
         }
+        // t with G − 1 df, as every clustered estimate in quipu (FewClusters); did_imputation uses the normal.
         var result = StaggeredResult(
-            estimator: .imputation, estimates: estimates, covariance: covariance, degreesOfFreedom: nil,
+            estimator: .imputation, estimates: estimates, covariance: covariance,
+            degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: variance.clustersUsed),
             inference: "conservative (Borusyak–Jaravel–Spiess), clustered by \(clusters.name)",
             observationCount: sample.untreatedOutcome.count + sample.treated.count, clusterCount: variance.clustersUsed)
         result.pretrend = pretrend
