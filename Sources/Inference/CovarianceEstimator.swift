@@ -105,7 +105,7 @@ public struct CovarianceEstimate: Sendable {
     public var isDefined: Bool { undefinedReason == nil }
 
     /// The estimate with its matrix replaced by NaN and a note saying why.
-    func undefined(because reason: String) -> CovarianceEstimate {
+    public func undefined(because reason: String) -> CovarianceEstimate {
         var copy = self
         copy.matrix = Matrix(rows: matrix.rows, columns: matrix.columns,
                              values: [Double](repeating: .nan, count: matrix.rows * matrix.columns))
