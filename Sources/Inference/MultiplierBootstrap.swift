@@ -99,12 +99,18 @@ public struct MultiplierBootstrap: Sendable {
         return Self.summarize(replicates: draws, count: replicates, width: width, level: confidenceLevel)
     }
 
+    /// The standard error of one estimate from its replicates: (q.75 − q.25) / (z.75 − z.25), robust
+    /// to the heavy tails a few influential units give (R did's `mboot`).
+    public static func standardError(ofReplicates values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let iqrScale = StandardNormal.quantile(0.75) - StandardNormal.quantile(0.25)
+        return (PairsClusterBootstrap.quantile(sorted, 0.75) - PairsClusterBootstrap.quantile(sorted, 0.25)) / iqrScale
+    }
+
     /// IQR standard errors and the uniform band's critical value of replicates (row-major B × J).
     public static func summarize(replicates draws: [Double], count replicates: Int, width: Int, level: Double) -> Result {
-        let iqrScale = StandardNormal.quantile(0.75) - StandardNormal.quantile(0.25)
         let errors = (0..<width).map { j -> Double in
-            let values = (0..<replicates).map { draws[$0 * width + j] }.sorted()
-            return (PairsClusterBootstrap.quantile(values, 0.75) - PairsClusterBootstrap.quantile(values, 0.25)) / iqrScale
+            standardError(ofReplicates: (0..<replicates).map { draws[$0 * width + j] })
         }
         let maxima = (0..<replicates).map { b in
             (0..<width).map { j in errors[j] > 0 ? abs(draws[b * width + j]) / errors[j] : 0 }.max() ?? 0

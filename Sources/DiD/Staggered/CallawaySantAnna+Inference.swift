@@ -62,6 +62,7 @@ extension CallawaySantAnna {
             for j in estimates.indices where result.standardErrors[j].isFinite {
                 result.standardErrors[j] = draws.standardErrors[j]
             }
+            result.bootstrapReplicates = draws.replicates
             result.inference = "multiplier bootstrap (\(bootstrap.replicates) replicates, \(bootstrap.weights.rawValue) weights, seed \(bootstrap.seed)), \(clusterText)"
             for kind in [StaggeredEstimateKind.attGT, .dynamic, .group, .calendar] {
                 let family = estimates.indices.filter { estimates[$0].kind == kind && !estimates[$0].isOverall && result.standardErrors[$0].isFinite }
