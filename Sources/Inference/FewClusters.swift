@@ -9,15 +9,17 @@
 //    normal distribution would report p < 2e-16 where t(1) says p ≈ 0.3.
 // 2. A warning below 30 clusters, where even t(G − 1) over-rejects (Cameron, Gelbach & Miller
 //    2008; MacKinnon & Webb 2017), naming the wild cluster bootstrap as the check.
-// 3. No pairs bootstrap below 5 clusters: with G clusters it has only C(2G − 1, G) distinct
-//    resamples (3 with 2 clusters, 10 with 3), so its percentiles describe a handful of refits.
+// 3. No pairs or multiplier bootstrap below 5 clusters: with G clusters the pairs bootstrap has
+//    only C(2G − 1, G) distinct resamples (3 with 2 clusters, 10 with 3) and the multiplier
+//    bootstrap 2^G sign vectors (4 with 2 clusters, whose sup-t "band" came out narrower than a
+//    pointwise interval), so their standard errors and quantiles describe a handful of draws.
 
 /// The few-cluster rule: degrees of freedom, the warning threshold, and the pairs bootstrap's minimum.
 public enum FewClusters {
     /// Below this many clusters the report warns that cluster-robust inference is unreliable.
     public static let warningThreshold = 30
-    /// Below this many clusters the pairs (resampling) bootstrap is refused.
-    public static let pairsBootstrapMinimum = 5
+    /// Below this many clusters the pairs and multiplier bootstraps are refused.
+    public static let bootstrapMinimum = 5
 
     /// The degrees of freedom of the t distribution for `clusters` clusters: G − 1.
     public static func degreesOfFreedom(clusters: Int) -> Double { Double(clusters - 1) }
@@ -47,11 +49,18 @@ public enum FewClusters {
         return "a joint test of \(restrictions) coefficients needs more than \(restrictions) clusters: with \(clusters) the cluster-robust covariance has rank \(max(clusters - 1, 0)) at most, so the test is undefined (NA)"
     }
 
-    /// Refuses the pairs bootstrap with fewer than `pairsBootstrapMinimum` clusters.
+    /// Refuses the pairs bootstrap with fewer than `bootstrapMinimum` clusters.
     public static func checkPairsBootstrap(clusters: Int) throws(BootstrapError) {
-        guard clusters >= pairsBootstrapMinimum else {
+        guard clusters >= bootstrapMinimum else {
             let resamples = Int(distinctResamples(clusters: clusters))
-            throw BootstrapError("the pairs bootstrap needs at least \(pairsBootstrapMinimum) clusters, got \(clusters): with \(clusters) there are only \(resamples) distinct resamples of the clusters, so its standard error and percentile interval describe \(resamples) refits, not a sampling distribution; use --bootstrap wild (the wild cluster bootstrap, which enumerates its 2^G sign vectors and says what it can resolve)")
+            throw BootstrapError("the pairs bootstrap needs at least \(bootstrapMinimum) clusters, got \(clusters): with \(clusters) there are only \(resamples) distinct resamples of the clusters, so its standard error and percentile interval describe \(resamples) refits, not a sampling distribution; use --bootstrap wild (the wild cluster bootstrap, which enumerates its 2^G sign vectors and says what it can resolve)")
+        }
+    }
+
+    /// Refuses the multiplier bootstrap with fewer than `bootstrapMinimum` clusters (or units).
+    public static func checkMultiplierBootstrap(clusters: Int) throws(BootstrapError) {
+        guard clusters >= bootstrapMinimum else {
+            throw BootstrapError("the multiplier bootstrap needs at least \(bootstrapMinimum) clusters, got \(clusters): with \(clusters) its Rademacher weights have only \(1 << max(clusters, 0)) sign vectors, so its standard errors and uniform bands describe \(1 << max(clusters, 0)) draws, not a sampling distribution; use the analytic standard errors (t with G − 1 df), and for the TWFE estimate the wild cluster bootstrap (quipu feols --bootstrap wild)")
         }
     }
 }

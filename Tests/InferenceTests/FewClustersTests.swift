@@ -29,6 +29,17 @@ import Testing
         #expect(result.standardErrors[0] > 0)
     }
 
+    @Test("the multiplier bootstrap is refused below 5 clusters and runs from 5")
+    func multiplierBootstrapMinimum() throws {
+        let engine = MultiplierBootstrap(replicates: 99, seed: 1, threads: 1)
+        let influence = Matrix(rows: 5, columns: 1, values: [1, -2, 0.5, 0.25, 0.25])
+        #expect(throws: BootstrapError.self) {
+            try engine.run(influence: influence, clusters: ClusterVariable(name: "g", codes: [0, 0, 1, 2, 3], count: 4))
+        }
+        let result = try engine.run(influence: influence, clusters: nil)
+        #expect(result.standardErrors[0] > 0)
+    }
+
     @Test("a clustered Wald test of q coefficients needs G > q: NA with the reason otherwise")
     func jointTestLimit() throws {
         #expect(FewClusters.jointTestUndefinedReason(restrictions: 1, clusters: 2) == nil)

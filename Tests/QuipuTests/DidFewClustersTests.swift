@@ -214,6 +214,16 @@ import Testing
         #expect(enough.status == 0, "\(enough.standardError)")
     }
 
+    @Test("the multiplier bootstrap is refused with 2 clusters (4 sign vectors; its sup-t band was narrower than a pointwise interval)")
+    func multiplierBootstrapNeedsFiveClusters() throws {
+        let path = try temporaryFile(Self.twoRegionPanel())
+        let run = try Self.did(path, ["--estimator", "cs", "--cluster", "region", "--bootstrap", "multiplier", "--reps", "999"])
+        #expect(run.status == 1, "\(run.standardOutput.prefix(300))")
+        #expect(run.standardError.contains("the multiplier bootstrap needs at least 5 clusters, got 2"), "\(run.standardError)")
+        let byUnit = try Self.did(path, ["--estimator", "cs", "--bootstrap", "multiplier", "--reps", "999"])
+        #expect(byUnit.status == 0, "\(byUnit.standardError)")
+    }
+
     @Test("a wild-bootstrap interval with 2 clusters prints as unbounded, not ±2·10^13")
     func unboundedWildInterval() throws {
         let path = try temporaryFile(Self.twoRegionPanel())
