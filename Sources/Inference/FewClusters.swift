@@ -1,6 +1,7 @@
-// The one rule for inference with few clusters, which every clustered test in quipu follows:
-// feols and fepois, and did's TWFE, Callaway–Sant'Anna, Sun–Abraham, imputation and multiplier
-// bootstrap.
+// The one rule for inference with few clusters, which every clustered test of feols and did
+// follows: the regression covariance (CovarianceEstimator), did's TWFE (least squares and Poisson),
+// Callaway–Sant'Anna, Sun–Abraham, imputation and the multiplier bootstrap. (`quipu fepois` keeps
+// the normal for its GLM tests, as fixest and pyfixest do.)
 //
 // Goals, in order:
 // 1. One reference distribution: t with G − 1 degrees of freedom for tests and intervals from a

@@ -68,7 +68,8 @@ extension DiDResults {
                 lines.append(sample.summaryLine)
                 lines.append(contentsOf: sample.dropLines)
             }
-            lines.append("Inference: \(result.inference)")
+            let reference = result.degreesOfFreedom.flatMap { $0.isFinite ? "t with \(NumberFormat.significant($0)) df" : nil } ?? "normal"
+            lines.append("Inference: \(result.inference); tests and intervals: \(reference)")
             lines.append(contentsOf: result.textLines(level: confidenceLevel))
             if let test = result.pretrend {
                 let statistic = test.denominatorDegrees.map { "F(\(test.numeratorDegrees), \(NumberFormat.significant($0))) = " } ?? "χ²(\(test.numeratorDegrees)) = "
