@@ -57,13 +57,14 @@ extension DiDAnalysis {
             }
         }
         var test: WaldTestSummary? = nil
+        var warnings = [String]()
         if !preIndices.isEmpty {
             let wald = try WaldTest(coefficients: fit.fit.coefficients, covariance: fit.covariance, indices: preIndices)
             test = WaldTestSummary(statistic: wald.statistic, numeratorDegrees: wald.numeratorDegrees,
                                    denominatorDegrees: wald.denominatorDegrees, pValue: wald.pValue, terms: preTerms)
+            if let reason = wald.undefinedReason { warnings.append("TWFE pre-trend test: " + reason) }
         }
         let thin = estimates.filter { ($0.eventTime ?? 0) < 0 && $0.eventTime != options.referencePeriod && (($0.cohortCount ?? 0) <= 1 || ($0.treatedUnits ?? 0) < 10) }
-        var warnings = [String]()
         if !thin.isEmpty {
             warnings.append("TWFE pre-trend test: lead(s) " + thin.map { "\($0.eventTime ?? 0) (\($0.cohortCount ?? 0) cohort(s), \($0.treatedUnits ?? 0) units)" }.joined(separator: ", ")
                             + " rest on one cohort or fewer than 10 units, so the test can reject or pass because of those few units alone; narrow the window (--window) to leads that several cohorts share")
@@ -104,13 +105,20 @@ extension DiDAnalysis {
                 covariance[a, b] = left.fit.covariance.matrix[left.index, right.index]
             }
         }
-        // Poisson estimates are tested with the normal distribution (infinite degrees of freedom).
-        let degrees = twfe.fit.isPoisson ? Double.infinity : twfe.covariance.degreesOfFreedom
-        var result = StaggeredResult(estimator: .twfe, estimates: rows, covariance: covariance, degreesOfFreedom: degrees,
+        var result = StaggeredResult(estimator: .twfe, estimates: rows, covariance: covariance, degreesOfFreedom: twfe.degreesOfFreedom,
                                      inference: "regression covariance \(twfe.covariance.type.description)" + (twfe.fit.isPoisson ? ", Poisson PML (log points)" : ""),
                                      observationCount: twfe.fit.observationCount, clusterCount: twfe.covariance.clusterCounts.min())
         result.notes = ["TWFE compares later-treated with already-treated units too; with effects that vary across cohorts or grow over time it is biased"]
         return result
+    }
+
+    /// The few-cluster warning (FewClusters) for the smallest number of clusters any estimator's
+    /// inference rests on, pointing to the wild cluster bootstrap of the TWFE regression.
+    static func fewClustersWarning(_ results: [StaggeredResult], unit: String, time: String, options: DiDOptions) -> String? {
+        guard let smallest = results.compactMap(\.clusterCount).min() else { return nil }
+        let variable = options.covariance.clusterVariables.first ?? unit
+        return FewClusters.warning(clusters: smallest, variable: variable,
+                                   check: "for the TWFE estimate, quipu feols --formula \"\(options.outcome) ~ D | \(unit) + \(time)\" --vcov cluster:\(variable) --bootstrap wild, with D the treated-period indicator")
     }
 
     /// The sample of a regression on the long panel: rows with the outcome, their units and cohorts.
@@ -177,7 +185,9 @@ extension DiDAnalysis {
             let balancedUnits = complete.filter { perUnit[$0] == structure.periodValues.count }.count
             let (balanced, _) = try balancedTable(design.sourceTable, structure: structure, outcome: options.outcome, covariates: [])
             let balancedStructure = try PanelStructure(table: balanced, unit: structure.unitName, time: structure.timeName,
-                                                       treatment: structure.cohortSource.map { .cohort($0) } ?? .none)
+                                                       treatment: structure.cohortSource.map { column in
+                                                           structure.cohortDerivedFromTreatment ? .treatment(column) : .cohort(column, neverTreated: structure.neverTreatedCode)
+                                                       } ?? .none)
             let balancedTiming = try TreatmentTiming(structure: balancedStructure, treatmentColumn: nil, treatmentValues: nil)
             let balancedDesign = try DiDDesign(table: balanced, timing: balancedTiming, options: options)
             let bacon = try decomposition(design: balancedDesign, structure: balancedStructure)

@@ -123,6 +123,9 @@ public enum DiDAnalysis {
             }
             if !found, let firstError { throw firstError }
         }
+        if let warning = fewClustersWarning(estimators.compactMap { staggered[$0] }, unit: unit, time: time, options: options) {
+            notes.append("warning: " + warning)
+        }
         var sizes = timing.cohorts.map { cohort in (cohort: Optional(cohort), units: structure.cohorts.filter { $0 == cohort }.count) }
         sizes.append((cohort: nil, units: timing.neverTreatedCount))
         let lead = estimators.first.flatMap { staggered[$0] }
@@ -219,8 +222,7 @@ public enum DiDAnalysis {
                                statistic: .nan, pValue: .nan, confidenceLow: .nan, confidenceHigh: .nan)
         }
         let error = fit.covariance.standardErrors[index]
-        // Poisson coefficients are tested with the normal distribution, as fixest and pyfixest do.
-        let distribution = StudentT(degreesOfFreedom: fit.fit.isPoisson ? .infinity : fit.covariance.degreesOfFreedom)
+        let distribution = StudentT(degreesOfFreedom: fit.degreesOfFreedom)
         let critical = distribution.quantile(0.5 + options.confidenceLevel / 2)
         let statistic = estimate / error
         return DiDEstimate(estimand: estimand, term: term, eventTime: eventTime, estimate: estimate, standardError: error,

@@ -14,6 +14,12 @@ struct DiDDesign {
         var notes: [String] {
             covariance.notes + fit.notes + (fit.collinearNames.isEmpty ? [] : ["dropped as collinear: " + fit.collinearNames.joined(separator: ", ")])
         }
+        /// Degrees of freedom of the reference t distribution: G − 1 when clustered, least squares
+        /// or Poisson alike (FewClusters); otherwise N − K, or the normal for Poisson (as fixest).
+        var degreesOfFreedom: Double {
+            if let clusters = covariance.clusterCounts.min() { return FewClusters.degreesOfFreedom(clusters: clusters) }
+            return fit.isPoisson ? .infinity : covariance.degreesOfFreedom
+        }
     }
 
     let timing: TreatmentTiming

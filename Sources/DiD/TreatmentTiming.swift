@@ -35,7 +35,7 @@ public struct TreatmentTiming: Sendable {
             // here, absorbed by their fixed effects. Before or after the panel it is an error.
             if cohort < first || cohort > last {
                 let reason = cohort < first ? "before the first period" : "after the last period"
-                throw PanelError("\(source): cohort \(cohort) of unit \(structure.unitLabels[code]) lies outside the panel's periods \(first)–\(last) (\(reason)); code units treated after the panel as never treated (0)")
+                throw PanelError("\(source): cohort \(cohort) of unit \(structure.unitLabels[code]) lies outside the panel's periods \(first)–\(last) (\(reason)); code units treated after the panel as never treated (\(structure.neverTreatedCode == .emptyOnly ? "an empty cell" : "\(structure.neverTreatedCode)"))")
             }
         }
         let cohorts = Array(Set(structure.cohorts.compactMap { $0 })).sorted()

@@ -105,7 +105,7 @@ public struct CovarianceEstimate: Sendable {
     public var isDefined: Bool { undefinedReason == nil }
 
     /// The estimate with its matrix replaced by NaN and a note saying why.
-    func undefined(because reason: String) -> CovarianceEstimate {
+    public func undefined(because reason: String) -> CovarianceEstimate {
         var copy = self
         copy.matrix = Matrix(rows: matrix.rows, columns: matrix.columns,
                              values: [Double](repeating: .nan, count: matrix.rows * matrix.columns))
@@ -203,13 +203,13 @@ public struct CovarianceEstimator: Sendable {
         let smallest = clusters.map(\.count).min() ?? 0
         let type = CovarianceType.cluster(clusters.map(\.name))
         guard input.bread.columns > 0 else {
-            return Self.checked(CovarianceEstimate(type: type, matrix: input.bread, degreesOfFreedom: Double(smallest - 1),
+            return Self.checked(CovarianceEstimate(type: type, matrix: input.bread, degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: smallest),
                                                    clusterCounts: clusters.map(\.count), notes: []), input: input)
         }
         if clusters.count == 1 {
             let factor = parameterFactor * correction.clusterFactor(clusters: smallest)
             let matrix = factor * (try input.sandwich([(clusterScoreSums(input, clusters[0]), 1)]))
-            return Self.checked(CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: Double(smallest - 1),
+            return Self.checked(CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: smallest),
                                                    clusterCounts: [smallest], notes: []), input: input)
         }
         // Two-way (Cameron, Gelbach & Miller 2011): V_A + V_B − V_{A∩B}, one G/(G − 1) factor from
@@ -225,7 +225,7 @@ public struct CovarianceEstimator: Sendable {
             matrix = repaired
             notes.append("the two-way clustered covariance had a negative variance on its diagonal, so it was repaired as fixest does (Cameron, Gelbach & Miller 2011): eigenvalues below \(Self.repairFloor) raised to \(Self.repairFloor); its standard errors are approximate")
         }
-        return Self.checked(CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: Double(smallest - 1),
+        return Self.checked(CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: smallest),
                                                clusterCounts: clusters.map(\.count), notes: notes), input: input)
     }
 

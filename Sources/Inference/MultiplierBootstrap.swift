@@ -37,6 +37,7 @@ public struct MultiplierBootstrap: Sendable {
         guard replicates >= 2 else { throw BootstrapError("the multiplier bootstrap needs at least 2 replicates, got \(replicates)") }
         let units = influence.rows, width = influence.columns
         guard units > 0, width > 0 else { throw BootstrapError("no influence functions to bootstrap") }
+        try FewClusters.checkMultiplierBootstrap(clusters: clusters?.count ?? units)
         // Per replicate: its estimates, one estimate's sorted values, and the sup-t maxima.
         try BootstrapMemory.check(BootstrapMemory.bytes(replicates: replicates, doublesPerReplicate: width + 3),
                                   for: "the multiplier bootstrap's \(replicates) replicates of \(width) estimate\(width == 1 ? "" : "s")", replicates: replicates)
@@ -99,12 +100,18 @@ public struct MultiplierBootstrap: Sendable {
         return Self.summarize(replicates: draws, count: replicates, width: width, level: confidenceLevel)
     }
 
+    /// The standard error of one estimate from its replicates: (q.75 − q.25) / (z.75 − z.25), robust
+    /// to the heavy tails a few influential units give (R did's `mboot`).
+    public static func standardError(ofReplicates values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let iqrScale = StandardNormal.quantile(0.75) - StandardNormal.quantile(0.25)
+        return (PairsClusterBootstrap.quantile(sorted, 0.75) - PairsClusterBootstrap.quantile(sorted, 0.25)) / iqrScale
+    }
+
     /// IQR standard errors and the uniform band's critical value of replicates (row-major B × J).
     public static func summarize(replicates draws: [Double], count replicates: Int, width: Int, level: Double) -> Result {
-        let iqrScale = StandardNormal.quantile(0.75) - StandardNormal.quantile(0.25)
         let errors = (0..<width).map { j -> Double in
-            let values = (0..<replicates).map { draws[$0 * width + j] }.sorted()
-            return (PairsClusterBootstrap.quantile(values, 0.75) - PairsClusterBootstrap.quantile(values, 0.25)) / iqrScale
+            standardError(ofReplicates: (0..<replicates).map { draws[$0 * width + j] })
         }
         let maxima = (0..<replicates).map { b in
             (0..<width).map { j in errors[j] > 0 ? abs(draws[b * width + j]) / errors[j] : 0 }.max() ?? 0

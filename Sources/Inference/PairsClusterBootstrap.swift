@@ -35,7 +35,7 @@ public struct PairsClusterBootstrap: Sendable {
     public func run(clusterCount: Int, estimates: [Double],
                     estimator: @Sendable ([Int]) throws -> [Double]) throws(BootstrapError) -> Result {
         guard replicates >= 2 else { throw BootstrapError("the pairs bootstrap needs at least 2 replicates, got \(replicates)") }
-        guard clusterCount >= 2 else { throw BootstrapError("the pairs bootstrap needs at least 2 clusters, got \(clusterCount)") }
+        try FewClusters.checkPairsBootstrap(clusters: clusterCount)
         let width = estimates.count
         // Per replicate: its estimates, plus one estimate's values filtered and sorted at a time.
         try BootstrapMemory.check(BootstrapMemory.bytes(replicates: replicates, doublesPerReplicate: width + 3),

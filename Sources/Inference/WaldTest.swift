@@ -17,6 +17,8 @@ public struct WaldTest: Sendable {
     public let denominatorDegrees: Double
     /// P(F ≥ statistic).
     public let pValue: Double
+    /// Why the test is undefined (NaN statistic), when a rule rather than the covariance says so.
+    public private(set) var undefinedReason: String? = nil
 
     /// Tests that `coefficients[indices]` are jointly zero under covariance `covariance`.
     public init(coefficients: [Double], covariance: CovarianceEstimate, indices: [Int]) throws(CovarianceError) {
@@ -30,6 +32,15 @@ public struct WaldTest: Sendable {
             self.numeratorDegrees = indices.count
             self.denominatorDegrees = covariance.degreesOfFreedom
             self.pValue = .nan
+            return
+        }
+        if let clusters = covariance.clusterCounts.min(),
+           let reason = FewClusters.jointTestUndefinedReason(restrictions: indices.count, clusters: clusters) {
+            self.statistic = .nan
+            self.numeratorDegrees = indices.count
+            self.denominatorDegrees = covariance.degreesOfFreedom
+            self.pValue = .nan
+            self.undefinedReason = reason
             return
         }
         let tested = indices.map { coefficients[$0] }

@@ -106,18 +106,24 @@ extension WildClusterBootstrap {
             return (bound(alpha: alpha, scale: scale, direction: -1), bound(alpha: alpha, scale: scale, direction: 1))
         }
 
+        /// Farthest a bound is searched for, in standard errors (2^20 ≈ 10⁶). With few clusters the
+        /// p-value may never fall to α (2 clusters: 4 sign vectors, p ≥ 1/2), and far out rounding
+        /// breaks the ties that keep it up, so a search without this limit stopped at a rounding
+        /// artefact such as ±2·10¹³; a set that reaches a million standard errors is unbounded.
+        static let boundSearchExpansions = 20
+
         private func bound(alpha: Double, scale: Double, direction: Double) -> Double {
             var inside = pieces.estimate
             var step = scale
             var outside = inside + direction * step
             var expansions = 0
-            while pValue(at: outside) > alpha && expansions < 60 {
+            while pValue(at: outside) > alpha && expansions < Self.boundSearchExpansions {
                 inside = outside
                 step *= 2
                 outside = inside + direction * step
                 expansions += 1
             }
-            guard expansions < 60 else { return direction * .infinity }
+            guard expansions < Self.boundSearchExpansions else { return direction * .infinity }
             // p(r) is a step function of r; locating its crossing to 1e-7 standard errors is far
             // finer than the Monte Carlo error of the end points.
             for _ in 0..<80 {

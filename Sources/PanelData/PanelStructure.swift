@@ -23,6 +23,8 @@ public struct PanelStructure: Sendable {
     /// The column the cohort came from, and whether it was derived from a 0/1 treatment.
     public let cohortSource: String?
     public let cohortDerivedFromTreatment: Bool
+    /// The value of the cohort column that marked never-treated units (with empty cells).
+    public internal(set) var neverTreatedCode: NeverTreatedCode = .zero
 
     /// The number of units.
     public var unitCount: Int { unitLabels.count }
@@ -47,8 +49,9 @@ public struct PanelStructure: Sendable {
 public enum TreatmentSpecification: Sendable, Equatable {
     /// No treatment information.
     case none
-    /// A column holding each unit's first treated period (0 or missing: never treated).
-    case cohort(String)
+    /// A column holding each unit's first treated period; `neverTreated` (nil: 0, refused when 0 is
+    /// a period of the panel) and missing cells mark never-treated units.
+    case cohort(String, neverTreated: NeverTreatedCode? = nil)
     /// A 0/1 column: the cohort is the first period with a 1.
     case treatment(String)
 
@@ -56,7 +59,7 @@ public enum TreatmentSpecification: Sendable, Equatable {
     public var column: String? {
         switch self {
         case .none: return nil
-        case let .cohort(name), let .treatment(name): return name
+        case let .cohort(name, _), let .treatment(name): return name
         }
     }
 }
@@ -134,16 +137,22 @@ extension PanelStructure {
         }
         var cohorts = [Int?]()
         var derived = false
+        var neverTreated = NeverTreatedCode.zero
         switch treatment {
         case .none:
             break
-        case let .cohort(name):
+        case let .cohort(name, code):
             let values = try Self.integerColumn(column(name), name: name, role: "cohort", source: source, allowMissing: true)
+            if code == nil {
+                try Self.checkDefaultNeverTreatedCode(values, column: name, periods: periods, unitCodes: unitCodes,
+                                                      unitLabels: unitLabels, source: source)
+            }
+            neverTreated = code ?? .zero
             var assigned = [Int?](repeating: nil, count: unitLabels.count)
             var firstRow = [Int](repeating: -1, count: unitLabels.count)
             for row in 0..<rows {
                 let unitCode = Int(unitCodes[row])
-                let cohort = values[row].flatMap { $0 == 0 ? nil : $0 }
+                let cohort = values[row].flatMap { neverTreated.marksNeverTreated($0) ? nil : $0 }
                 if firstRow[unitCode] < 0 {
                     firstRow[unitCode] = row
                     assigned[unitCode] = cohort
@@ -173,6 +182,7 @@ extension PanelStructure {
         self.init(source: source, unitName: unit, timeName: time, unitCodes: unitCodes, unitLabels: unitLabels,
                   periods: periods, periodValues: Array(Set(periods)).sorted(), cohorts: cohorts,
                   cohortSource: treatment.column, cohortDerivedFromTreatment: derived)
+        self.neverTreatedCode = neverTreated
     }
 
     /// The values of a column that must hold integers (periods, cohorts, 0/1 treatments).

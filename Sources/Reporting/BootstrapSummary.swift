@@ -51,6 +51,7 @@ public struct BootstrapSummary: Sendable {
         if let standardError { pairs.append(("std_error", .finite(standardError))) }
         pairs.append(("conf_low", .finite(confidenceLow)))
         pairs.append(("conf_high", .finite(confidenceHigh)))
+        if isUnbounded { pairs.append(("conf_unbounded", .bool(true))) }
         if let normalInterval {
             pairs.append(("interval", .string("percentile")))
             pairs.append(("normal_conf_low", .finite(normalInterval.low)))
@@ -69,6 +70,10 @@ public struct BootstrapSummary: Sendable {
         var text = "\(term): \(kind): "
         if let pValue { text += "p = \(NumberFormat.pValue(pValue)), " }
         if let standardError { text += "SE = \(NumberFormat.significant(standardError)), " }
-        return text + "CI [\(NumberFormat.significant(confidenceLow)), \(NumberFormat.significant(confidenceHigh))]"
+        let interval = "CI [\(NumberFormat.significant(confidenceLow)), \(NumberFormat.significant(confidenceHigh))]"
+        return text + interval + (isUnbounded ? " (unbounded: values however far from the estimate are not rejected, as happens with very few clusters)" : "")
     }
+
+    /// Whether the confidence set has no finite end (an infinite bound).
+    public var isUnbounded: Bool { confidenceLow == -.infinity || confidenceHigh == .infinity }
 }

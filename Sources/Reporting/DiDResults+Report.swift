@@ -68,7 +68,9 @@ extension DiDResults {
             if let sample = samples.first(where: { $0.estimator == .twfe })?.sample { lines.append(sample.summaryLine) }
         }
         let poisson = model == .poisson
-        var header = ["estimand", "event time", "Estimate", "Std. Error", poisson ? "z value" : "t value", poisson ? "Pr(>|z|)" : "Pr(>|t|)",
+        // Clustered Poisson estimates are tested with t(G − 1) like every clustered estimate (FewClusters).
+        let normal = poisson && clusterCount == nil
+        var header = ["estimand", "event time", "Estimate", "Std. Error", normal ? "z value" : "t value", normal ? "Pr(>|z|)" : "Pr(>|t|)",
                       "95% low", "95% high", "treated units", "cohorts"]
         if poisson { header += ["% change", "% 95% low", "% 95% high"] }
         var rows = [header]

@@ -47,7 +47,8 @@ extension DiDResults {
                                 ("estimate", .finite(combination.estimate)), ("std_error", .finite(combination.standardError)),
                                 ("p_value", defined ? .finite(pValue(statistic)) : .null),
                                 ("conf_low", defined ? .finite(combination.estimate - critical * combination.standardError) : .null),
-                                ("conf_high", defined ? .finite(combination.estimate + critical * combination.standardError) : .null)])
+                                ("conf_high", defined ? .finite(combination.estimate + critical * combination.standardError) : .null),
+                                ("inference", .string(combination.inference))])
             })),
             ("bootstrap", .array(bootstrap)),
             ("pretrend_tests", .array(tests)),
@@ -67,7 +68,8 @@ extension DiDResults {
                 lines.append(sample.summaryLine)
                 lines.append(contentsOf: sample.dropLines)
             }
-            lines.append("Inference: \(result.inference)")
+            let reference = result.degreesOfFreedom.flatMap { $0.isFinite ? "t with \(NumberFormat.significant($0)) df" : nil } ?? "normal"
+            lines.append("Inference: \(result.inference); tests and intervals: \(reference)")
             lines.append(contentsOf: result.textLines(level: confidenceLevel))
             if let test = result.pretrend {
                 let statistic = test.denominatorDegrees.map { "F(\(test.numeratorDegrees), \(NumberFormat.significant($0))) = " } ?? "χ²(\(test.numeratorDegrees)) = "
@@ -82,7 +84,12 @@ extension DiDResults {
             lines.append("")
             lines.append("Linear combinations:")
             for combination in combinations {
-                lines.append("  \(combination.estimator.displayName): \(combination.expression) = \(NumberFormat.significant(combination.estimate)) (SE \(NumberFormat.significant(combination.standardError)))")
+                let (critical, _) = StaggeredResult.reference(degreesOfFreedom: combination.degreesOfFreedom, level: confidenceLevel)
+                let error = combination.standardError
+                let interval = error.isFinite
+                    ? ", \(Int((confidenceLevel * 100).rounded()))% CI [\(NumberFormat.significant(combination.estimate - critical * error)), \(NumberFormat.significant(combination.estimate + critical * error))]"
+                    : ""
+                lines.append("  \(combination.estimator.displayName): \(combination.expression) = \(NumberFormat.significant(combination.estimate)) (SE \(NumberFormat.significant(error))\(interval); \(combination.inference))")
             }
         }
         return lines

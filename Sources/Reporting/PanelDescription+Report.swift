@@ -66,7 +66,7 @@ extension PanelDescription {
         if let source = structure.cohortSource {
             lines.append(structure.cohortDerivedFromTreatment
                          ? "Cohort: first period with \(source) = 1."
-                         : "Cohort: column \(source) (0 or missing: never treated).")
+                         : "Cohort: column \(source) (\(structure.neverTreatedCode): never treated).")
         }
         lines.append(heading("Units by period"))
         var table = [["period", "units", "entering", "exiting"] + (structure.hasCohorts ? ["treated", "not treated"] : [])]

@@ -83,7 +83,9 @@ extension StaggeredResult {
     /// Text table lines of the aggregates (cells are left to JSON and CSV).
     func textLines(level: Double) -> [String] {
         let percent = Int((level * 100).rounded())
-        var grid = [["aggregate", "by", "Estimate", "Std. Error", "z/t", "Pr(>|z|)", "\(percent)% low", "\(percent)% high", "treated units", "cohorts"]]
+        let normal = !(degreesOfFreedom?.isFinite ?? false)
+        var grid = [["aggregate", "by", "Estimate", "Std. Error", normal ? "z value" : "t value", normal ? "Pr(>|z|)" : "Pr(>|t|)",
+                     "\(percent)% low", "\(percent)% high", "treated units", "cohorts"]]
         for row in rows(level: level) where row.estimate.kind != .attGT && row.estimate.kind != .cohortPeriod {
             let by: String
             switch row.estimate.kind {

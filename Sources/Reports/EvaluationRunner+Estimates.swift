@@ -67,7 +67,7 @@ extension EvaluationRunner {
             options.eventStudy = false
             options.balance = true
             options.decompose = true
-            let did = try DiDAnalysis.run(table: table, unit: spec.unit, time: spec.time, treatment: .cohort(programme.cohort), options: options)
+            let did = try DiDAnalysis.run(table: table, unit: spec.unit, time: spec.time, treatment: programme.treatment, options: options)
             entry.decomposition = did.bacon
         } catch {
             entry.failure = describe(error)

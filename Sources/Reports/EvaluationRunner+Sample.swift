@@ -8,7 +8,7 @@ extension EvaluationRunner {
     func sampleSummary(_ table: DataTable, filter: SubsetSummary?) throws -> EvaluationResults.Sample {
         let columns = Array(Set(spec.outcomes.map(\.column))).sorted()
         let descriptions = try spec.programmes.map { programme in
-            try PanelDescription(structure: PanelStructure(table: table, unit: spec.unit, time: spec.time, treatment: .cohort(programme.cohort)),
+            try PanelDescription(structure: PanelStructure(table: table, unit: spec.unit, time: spec.time, treatment: programme.treatment),
                                  table: table, outcomes: columns)
         }
         let first = descriptions[0]
@@ -32,7 +32,7 @@ extension EvaluationRunner {
 
     /// For each pair of programmes, the firms supported by both, by one only, and by neither.
     func overlaps(_ table: DataTable) throws -> [EvaluationResults.Overlap] {
-        let structures = try spec.programmes.map { try PanelStructure(table: table, unit: spec.unit, time: spec.time, treatment: .cohort($0.cohort)) }
+        let structures = try spec.programmes.map { try PanelStructure(table: table, unit: spec.unit, time: spec.time, treatment: $0.treatment) }
         var result = [EvaluationResults.Overlap]()
         for i in structures.indices {
             for j in structures.indices where j > i {
@@ -59,7 +59,7 @@ extension EvaluationRunner {
         for outcome in spec.outcomes where seen.insert(outcome.column).inserted { columns.append(outcome.column) }
         let statistic = PanelTrends.Statistic(rawValue: spec.trendStatistic) ?? .mean
         return try spec.programmes.flatMap { programme in
-            let structure = try PanelStructure(table: table, unit: spec.unit, time: spec.time, treatment: .cohort(programme.cohort))
+            let structure = try PanelStructure(table: table, unit: spec.unit, time: spec.time, treatment: programme.treatment)
             return try columns.map { column in
                 EvaluationResults.Trend(programme: programme.name, column: column,
                                         trends: try PanelTrends(structure: structure, table: table, outcome: column, statistic: statistic, grouping: .status))

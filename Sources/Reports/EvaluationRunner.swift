@@ -56,7 +56,7 @@ public struct EvaluationRunner {
         results.trends = try trends(filtered.table)
         for programme in spec.programmes {
             let programmeTable = try apply([programme.filter], to: filtered.table).table
-            let cohorts = try PanelStructure(table: programmeTable, unit: spec.unit, time: spec.time, treatment: .cohort(programme.cohort))
+            let cohorts = try PanelStructure(table: programmeTable, unit: spec.unit, time: spec.time, treatment: programme.treatment)
             let cohortCount = Set(cohorts.cohorts.compactMap { $0 }).count
             for outcome in spec.outcomes {
                 try estimate(programme, outcome, table: programmeTable, into: &results)
@@ -119,7 +119,7 @@ public struct EvaluationRunner {
                       table: DataTable, bootstrap: Bool) -> Result<(DiDResults, StaggeredResult), EstimationFailure>
     {
         do {
-            let results = try DiDAnalysis.run(table: table, unit: spec.unit, time: spec.time, treatment: .cohort(programme.cohort),
+            let results = try DiDAnalysis.run(table: table, unit: spec.unit, time: spec.time, treatment: programme.treatment,
                                               options: try options(programme, outcome, estimator, bootstrap: bootstrap))
             guard let own = results.staggered.first(where: { $0.estimator == estimator }) else {
                 return .failure(EstimationFailure(message: "\(estimator.displayName) produced no estimate"))

@@ -1,6 +1,7 @@
 import DiD
 import Formula
 import Foundation
+import PanelData
 import Yams
 
 extension EvaluationSpec {
@@ -100,7 +101,7 @@ extension EvaluationSpec {
     }
 
     static func programme(_ node: SpecNode, defaultEstimators: [StaggeredEstimator]) throws -> Programme {
-        let keys = try node.entries(allowed: ["name", "label", "cohort", "estimators", "window", "filter", "control", "truth"])
+        let keys = try node.entries(allowed: ["name", "label", "cohort", "never_treated", "estimators", "window", "filter", "control", "truth"])
         guard let name = keys["name"] else { throw node.error("a programme needs 'name'") }
         guard let cohort = keys["cohort"] else { throw node.error("a programme needs 'cohort', the column with its first treated period (0 for never treated)") }
         let programmeName = try name.string()
@@ -115,7 +116,13 @@ extension EvaluationSpec {
             estimators: try keys["estimators"].map { try estimators($0) } ?? defaultEstimators, window: window,
             filter: try keys["filter"].map { try filterText($0) },
             control: try keys["control"].map { try $0.choice(CallawaySantAnnaOptions.Control.self) } ?? .never,
-            truthName: try keys["truth"]?.string() ?? programmeName.lowercased(), location: node.location)
+            truthName: try keys["truth"]?.string() ?? programmeName.lowercased(), location: node.location,
+            neverTreated: try keys["never_treated"].map { node -> NeverTreatedCode in
+                guard let code = NeverTreatedCode(parsing: try node.string()) else {
+                    throw node.error("never_treated takes an integer (the cohort value of never-treated units, e.g. 0 or 9999) or none (only empty cells)")
+                }
+                return code
+            })
     }
 
     static func outcome(_ node: SpecNode) throws -> Outcome {

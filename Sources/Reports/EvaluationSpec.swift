@@ -1,5 +1,6 @@
 import DiD
 import Inference
+import PanelData
 
 /// What `quipu report` evaluates, read from a YAML spec file: the data and panel, the programmes
 /// (each with its cohort column), the outcomes with their scale, and how to estimate and infer.
@@ -24,6 +25,11 @@ public struct EvaluationSpec: Sendable {
         public var truthName: String
         /// Where the programme was declared, for messages.
         public var location: SpecLocation
+        /// The cohort value of never-treated units (`never_treated:`); nil: 0, refused when 0 is a period.
+        public var neverTreated: NeverTreatedCode? = nil
+
+        /// The programme's treatment as the panel code reads it.
+        public var treatment: TreatmentSpecification { .cohort(cohort, neverTreated: neverTreated) }
     }
 
     /// How an outcome enters the estimates.

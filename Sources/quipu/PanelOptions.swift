@@ -9,8 +9,11 @@ struct PanelOptions: ParsableArguments {
     @Option(name: .long, help: "Time column (integer periods, e.g. years).")
     var time: String
 
-    @Option(name: .long, help: "Column with each unit's first treated period (0 or empty: never treated).")
+    @Option(name: .long, help: "Column with each unit's first treated period (0 or empty: never treated; see --never-treated).")
     var cohort: String?
+
+    @Option(name: .customLong("never-treated"), help: "The --cohort value of never-treated units besides empty cells (default 0, refused when 0 is a period of the panel), or none: only empty cells.")
+    var neverTreated: String?
 
     @Option(name: .long, help: "0/1 treatment column; the cohort is the first period with a 1.")
     var treat: String?
@@ -19,10 +22,16 @@ struct PanelOptions: ParsableArguments {
         if cohort != nil && treat != nil {
             throw ValidationError("give either --cohort or --treat, not both (one is derived from the other)")
         }
+        if let neverTreated {
+            guard cohort != nil else { throw ValidationError("--never-treated says which --cohort value marks never-treated units: add --cohort") }
+            guard NeverTreatedCode(parsing: neverTreated) != nil else {
+                throw ValidationError("--never-treated takes an integer (the cohort value of never-treated units, e.g. 0 or 9999) or none (only empty cells), got '\(neverTreated)'")
+            }
+        }
     }
 
     var treatment: TreatmentSpecification {
-        if let cohort { return .cohort(cohort) }
+        if let cohort { return .cohort(cohort, neverTreated: neverTreated.flatMap(NeverTreatedCode.init(parsing:))) }
         if let treat { return .treatment(treat) }
         return .none
     }

@@ -141,7 +141,8 @@ struct ImputationDiDTests {
                             "limit \(limit), covariance (\(j), \(k)): \(result.covariance[index, other]) vs \(reference.covariance[j, k])")
                 }
             }
-            #expect(result.degreesOfFreedom == nil)
+            // t with G − 1 df, the few-cluster rule of every clustered estimate (FewClusters).
+            #expect(result.degreesOfFreedom == Double(input.unitCount - 1))
             #expect(result.inference == "conservative (Borusyak–Jaravel–Spiess), clustered by unit")
             #expect(result.observationCount == input.rowCount)
             #expect(result.clusterCount == input.unitCount)

@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import Testing
 
 /// `quipu did --model poisson`: TWFE and the event study as Poisson regressions on the Peru panel.
@@ -21,7 +22,13 @@ import Testing
         #expect(did.json?["nobs"] as? Int == 3311)
         #expect(abs((twfe["estimate"] as? Double ?? 0) - (reference["estimate"] as? Double ?? 1)) < 1e-12)
         #expect(abs((twfe["std_error"] as? Double ?? 0) - (reference["std_error"] as? Double ?? 1)) < 1e-12)
-        #expect(abs((twfe["p_value"] as? Double ?? 0) - (reference["p_value"] as? Double ?? 1)) < 1e-12)
+        // fepois tests with the normal, as fixest and pyfixest do for GLMs; did tests every clustered
+        // estimate with t(G − 1) (issue 19: one few-cluster rule for all of did's estimators).
+        let clusters = try #require(did.json?["n_clusters"] as? Int)
+        let statistic = try #require(reference["statistic"] as? Double)
+        #expect(abs((twfe["statistic"] as? Double ?? 0) - statistic) < 1e-9 * abs(statistic))
+        let expected = StudentT(degreesOfFreedom: Double(clusters - 1)).twoSidedPValue(statistic)
+        #expect(abs((twfe["p_value"] as? Double ?? 0) - expected) < 1e-12)
         #expect(abs((twfe["percent_change"] as? Double ?? 0) - (reference["percent_change"] as? Double ?? 1)) < 1e-9)
     }
 
@@ -41,7 +48,8 @@ import Testing
     @Test func textSaysPoissonAndShowsPercentages() throws {
         let run = try runQuipu(base)
         #expect(run.status == 0, "\(run.standardError)")
-        for fragment in ["Model: Poisson pseudo-maximum likelihood", "z value", "% change",
+        // Clustered by firm (the default), so tested with t(G − 1), as every clustered estimate of did.
+        for fragment in ["Model: Poisson pseudo-maximum likelihood", "t value", "% change",
                          "Poisson: 3519 observations dropped in fixed-effect groups whose outcome is zero throughout"] {
             #expect(run.standardOutput.contains(fragment), "missing '\(fragment)'")
         }

@@ -43,9 +43,12 @@ extension CallawaySantAnna {
         for index in covariance.values.indices { covariance.values[index] /= n * n }
         covariance.symmetrizeFromUpper()
         let clusterText = panel.clusters.map { "clustered by \($0.name) (\($0.count) clusters)" } ?? "clustered by \(unitName)"
-        var result = StaggeredResult(estimator: .callawaySantAnna, estimates: estimates, covariance: covariance, degreesOfFreedom: nil,
+        // t with G − 1 df, as every clustered estimate in quipu (FewClusters); R did uses the normal.
+        let clusterCount = panel.clusters?.count ?? panel.unitCount
+        var result = StaggeredResult(estimator: .callawaySantAnna, estimates: estimates, covariance: covariance,
+                                     degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: clusterCount),
                                      inference: "analytic (influence functions), \(clusterText)",
-                                     observationCount: panel.sample.rows, clusterCount: panel.clusters?.count ?? panel.unitCount)
+                                     observationCount: panel.sample.rows, clusterCount: clusterCount)
         // As R did: a standard error at rounding level (a normalised reference cell) is undefined.
         let floor = Double.ulpOfOne.squareRoot() * 10
         for j in estimates.indices where !(result.standardErrors[j] > floor) || !estimates[j].estimate.isFinite {
@@ -69,6 +72,7 @@ extension CallawaySantAnna {
             for j in estimates.indices where result.standardErrors[j].isFinite {
                 result.standardErrors[j] = draws.standardErrors[j]
             }
+            result.bootstrapReplicates = draws.replicates
             result.inference = "multiplier bootstrap (\(bootstrap.replicates) replicates, \(bootstrap.weights.rawValue) weights, seed \(bootstrap.seed)), \(clusterText)"
             for kind in [StaggeredEstimateKind.attGT, .dynamic, .group, .calendar] {
                 let family = estimates.indices.filter { estimates[$0].kind == kind && !estimates[$0].isOverall && result.standardErrors[$0].isFinite }

@@ -107,9 +107,18 @@ extension ImputationDiD {
             }
             let covarianceInput = CovarianceInput(bread: solution.inverseCrossProduct, weightedDesign: keptDesign, weightedResiduals: residuals,
                                                   observationCount: response.count, parameterCount: parameters)
-            let covariance = try CovarianceEstimator().clustered(
+            var covariance = try CovarianceEstimator().clustered(
                 covarianceInput, clusters: [ClusterVariable(name: clusters.name, codes: keptClusters.codes, count: keptClusters.levelCount)],
                 parameterCount: parameters)
+            // K above counts fixed effects nested in the clusters once (fixest's small-sample
+            // convention), so N − K > 0 need not mean residual degrees of freedom: with two units
+            // the leads and fixed effects can fit the untreated rows exactly, and the variance of
+            // rounding-level residuals would print as SE 1e-24 and F = 1e45.
+            if isExactFit(residuals: residuals, outcome: sample.untreatedOutcome) {
+                let reason = "pre-trend test: the leads and fixed effects fit the \(response.count) untreated rows exactly (residuals zero up to rounding): no residual degrees of freedom, so the leads' standard errors and the test are undefined (NA)"
+                covariance = covariance.undefined(because: reason)
+                outcome.notes.append(reason)
+            }
             // Leads in ascending event time (lead K first), as the result lists dynamic estimates.
             let order = Array(solution.keptColumns.indices.reversed())
             for position in order {
@@ -120,6 +129,7 @@ extension ImputationDiD {
             }
             outcome.covariance = covariance.matrix.selecting(rows: order, columns: order)
             let wald = try WaldTest(coefficients: solution.coefficients, covariance: covariance, indices: order)
+            if let reason = wald.undefinedReason { outcome.notes.append("pre-trend test: " + reason) }
             let first = outcome.estimates.first?.eventTime ?? 0, last = outcome.estimates.last?.eventTime ?? 0
             outcome.test = StaggeredPretrendTest(
                 statistic: wald.statistic, numeratorDegrees: wald.numeratorDegrees, denominatorDegrees: wald.denominatorDegrees,
@@ -129,6 +139,16 @@ extension ImputationDiD {
             outcome.notes.append("pre-trend test not computed: \(error)")
         }
         return outcome
+    }
+
+    /// Whether `residuals` are zero up to rounding: their sum of squares below 10⁻²⁰ of the
+    /// outcome's about its mean (relative size 10⁻¹⁰, far above rounding and far below any real fit).
+    static func isExactFit(residuals: [Double], outcome: [Double]) -> Bool {
+        guard !outcome.isEmpty else { return true }
+        let mean = outcome.reduce(0, +) / Double(outcome.count)
+        let total = outcome.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        let residualSquares = residuals.reduce(0) { $0 + $1 * $1 }
+        return residualSquares <= 1e-20 * total
     }
 
     /// The outcome and each lead indicator (column c ≥ 1 where `columnOfRow` is c) on the untreated

@@ -7,7 +7,7 @@
 //    v₀ = −Z₀(Z₀′Z₀)⁻Z₁′w₁ on the untreated ones (Theorem 1); the variance is
 //    Σ_clusters (Σ_rows v ε̃)², where ε̃ is the fit's residual on untreated rows and τ − τ̄ on treated
 //    ones, τ̄ the v²-weighted mean of τ in the row's cohort × horizon cell (did_imputation's default
-//    `avgeffectsby`); no small-sample factor, normal inference. The covariance of two estimands
+//    `avgeffectsby`); no small-sample factor; tests use t(G − 1) (FewClusters). The covariance of two estimands
 //    comes from the same per-cluster sums, so the matrix is their joint covariance.
 // 2. Speed: every horizon's v₀ from one batched solve of the fixed-effect equations (the overall
 //    average's is their count-weighted sum, by linearity), and one pass over each kind of row.

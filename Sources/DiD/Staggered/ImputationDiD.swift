@@ -71,8 +71,9 @@ public enum ImputationDiD {
         // The variance's order is the horizons, then the overall average; the result's puts it first.
         let order = [horizons.values.count] + Array(0..<horizons.values.count)
         var covariance = variance.covariance.selecting(rows: order, columns: order)
-
         var notes = sample.notes
+        if let note = clearRoundingLevelVariances(&covariance, outcome: sample.untreatedOutcome) { notes.append(note) }
+
         var pretrend: StaggeredPretrendTest? = nil
         if input.pretrendLeads > 0 {
             let leads = pretrendRegression(input, sample: sample, equations: equations, clusters: clusters)
@@ -83,8 +84,10 @@ public enum ImputationDiD {
                 covariance = insertBlock(leads.covariance, into: covariance, at: 1)
             }
         }
+        // t with G − 1 df, as every clustered estimate in quipu (FewClusters); did_imputation uses the normal.
         var result = StaggeredResult(
-            estimator: .imputation, estimates: estimates, covariance: covariance, degreesOfFreedom: nil,
+            estimator: .imputation, estimates: estimates, covariance: covariance,
+            degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: variance.clustersUsed),
             inference: "conservative (Borusyak–Jaravel–Spiess), clustered by \(clusters.name)",
             observationCount: sample.untreatedOutcome.count + sample.treated.count, clusterCount: variance.clustersUsed)
         result.pretrend = pretrend
@@ -135,6 +138,25 @@ public enum ImputationDiD {
                 ImputationDistinctCounts.perGroup(group: horizons.index, groupCount: groups, key: cohorts, keyCount: max(cohortCount, 1)),
                 ImputationDistinctCounts.perGroup(group: overall, groupCount: 1, key: units, keyCount: unitCount)[0],
                 ImputationDistinctCounts.perGroup(group: overall, groupCount: 1, key: cohorts, keyCount: max(cohortCount, 1))[0])
+    }
+
+    /// Sets to NaN the rows and columns of variances at rounding level: below 10⁻²⁰ of the
+    /// untreated outcome's variance (a standard error 10⁻¹⁰ of its standard deviation). They arise
+    /// when every residual the conservative variance sums is zero, as with one unit per cohort
+    /// and an exactly fitted comparison; printed, they read as SE 1e-16 and p < 2e-16.
+    static func clearRoundingLevelVariances(_ covariance: inout Matrix, outcome: [Double]) -> String? {
+        guard !outcome.isEmpty else { return nil }
+        let mean = outcome.reduce(0, +) / Double(outcome.count)
+        let scale = outcome.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(outcome.count)
+        let cleared = (0..<covariance.rows).filter { !(covariance[$0, $0] > 1e-20 * scale) }
+        guard !cleared.isEmpty else { return nil }
+        for index in cleared {
+            for other in 0..<covariance.rows {
+                covariance[index, other] = .nan
+                covariance[other, index] = .nan
+            }
+        }
+        return "the conservative variance is zero up to rounding for \(cleared.count) of the \(covariance.rows) estimates: every residual it sums is zero (an exact fit, as with one unit per cohort), so their standard errors, tests and intervals are undefined (NA)"
     }
 
     /// `matrix` with the square `block` inserted at row and column `position`, NaN across.

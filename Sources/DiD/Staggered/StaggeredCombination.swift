@@ -1,4 +1,5 @@
 import Estimation
+import Inference
 
 /// A linear combination of one estimator's estimates, such as the average effect over the first
 /// three years after support, `(e0 + e1 + e2)/3`, with its standard error from the joint covariance.
@@ -12,6 +13,8 @@ public struct StaggeredCombination: Sendable {
     public let standardError: Double
     /// Degrees of freedom of the reference t distribution; nil: normal.
     public let degreesOfFreedom: Double?
+    /// Where the standard error came from: the estimator's inference (the bootstrap when it ran).
+    public let inference: String
 }
 
 extension StaggeredResult {
@@ -52,9 +55,16 @@ extension StaggeredResult {
             for j in vector.indices where vector[j] != 0 { variance += vector[i] * covariance[i, j] * vector[j] }
         }
         guard !variance.isNaN else {
-            throw EstimationError("--combine '\(text)': \(estimator.displayName)'s estimates in it come from separate regressions (the pre-trend leads and the effects), so their combination has no standard error")
+            throw EstimationError("--combine '\(text)': \(estimator.displayName)'s estimates in it have no joint covariance (they come from separate regressions, as the pre-trend leads and the effects, or their standard errors are undefined: see the notes), so their combination has no standard error")
+        }
+        var standardError = variance > 0 ? variance.squareRoot() : .nan
+        if let replicates = bootstrapReplicates, standardError.isFinite {
+            // The same bootstrap as the estimates beside it: the combination of each replicate.
+            let width = estimates.count, count = replicates.count / max(width, 1)
+            let combined = (0..<count).map { b in vector.indices.reduce(0.0) { $0 + vector[$1] * replicates[b * width + $1] } }
+            standardError = MultiplierBootstrap.standardError(ofReplicates: combined)
         }
         return StaggeredCombination(estimator: estimator, expression: text, weights: weights, estimate: estimate,
-                                    standardError: variance > 0 ? variance.squareRoot() : .nan, degreesOfFreedom: degreesOfFreedom)
+                                    standardError: standardError, degreesOfFreedom: degreesOfFreedom, inference: inference)
     }
 }

@@ -117,6 +117,10 @@ public struct StaggeredResult: Sendable {
     public var degreesOfFreedom: Double?
     /// Critical values of uniform (sup-t) bands from the multiplier bootstrap, by kind.
     public var uniformCriticalValues: [StaggeredEstimateKind: Double] = [:]
+    /// The multiplier bootstrap's replicates of every estimate, row-major (replicates × estimates),
+    /// when the standard errors came from it: a linear combination takes its standard error from
+    /// them too, so that a run states one inference.
+    public var bootstrapReplicates: [Double]? = nil
     /// How the standard errors were obtained, e.g. "analytic (influence function), clustered by firm_id".
     public var inference: String
     public var pretrend: StaggeredPretrendTest?

@@ -7,6 +7,11 @@ extension StaggeredResult {
     /// otherwise (influence-function inference); nil when the covariance block is singular.
     public func waldTest(indices: [Int], description: String) -> StaggeredPretrendTest? {
         guard !indices.isEmpty else { return nil }
+        if let clusters = clusterCount,
+           let reason = FewClusters.jointTestUndefinedReason(restrictions: indices.count, clusters: clusters) {
+            return StaggeredPretrendTest(statistic: .nan, numeratorDegrees: indices.count, denominatorDegrees: degreesOfFreedom,
+                                         pValue: .nan, description: description + " (undefined: \(reason))")
+        }
         let block = covariance.selecting(rows: indices, columns: indices)
         guard let inverse = try? block.symmetricPositiveDefiniteInverse() else { return nil }
         var quadratic = 0.0
