@@ -2,8 +2,6 @@ import DiD
 import Foundation
 
 extension EvaluationResults {
-    static func fixed(_ value: Double, _ decimals: Int = 3) -> String { value.isFinite ? String(format: "%.\(decimals)f", value) : "NA" }
-
     /// The report: sections in the order an evaluator reads them, with what each diagnostic flags.
     public var document: ReportDocument {
         var blocks = [ReportDocument.Block]()

@@ -4,9 +4,6 @@ import Foundation
 extension EvaluationResults {
     typealias Cell = ReportTable.Cell
 
-    /// The decimals of an effect on `scale` (levels are in the outcome's units).
-    static func decimals(_ scale: EvaluationSpec.Scale) -> Int { scale == .level ? 1 : 3 }
-
     /// What one unit of an effect on `scale` means, for table notes.
     static func reading(_ scale: EvaluationSpec.Scale) -> String {
         switch scale {
@@ -26,17 +23,15 @@ extension EvaluationResults {
         if withTruth { header.append("True effect") }
         let rows = effects.filter(\.headline).map { effect -> [Cell] in
             var row: [Cell] = [.text(effect.programme), .text(effect.outcome), .text(effect.scale.rawValue), .text(effect.estimator.displayName)]
-            row += numbers(effect, [effect.estimate, effect.low, effect.high]) + [.integer(effect.observations)]
-            if withTruth { row.append(effect.truth.map { .number($0, decimals: Self.decimals(effect.scale)) } ?? .text("—")) }
+            row += numbers([effect.estimate, effect.low, effect.high]) + [.integer(effect.observations)]
+            if withTruth { row.append(effect.truth.map { .estimate($0) } ?? .text("—")) }
             return row
         }
         return ReportTable(name: "headline", title: "Headline effects: the first estimator of each programme", header: header, rows: rows,
                            note: "The headline estimator is the first one the spec lists for the programme (Poisson outcomes: TWFE)." + (withTruth ? " True effects come from the truth file: the mean log effect for log outcomes, the log ratio of means for Poisson." : ""))
     }
 
-    func numbers(_ effect: Effect, _ values: [Double]) -> [Cell] {
-        values.map { .number($0, decimals: Self.decimals(effect.scale)) }
-    }
+    func numbers(_ values: [Double]) -> [Cell] { values.map { .estimate($0) } }
 
     /// Every programme × outcome × estimator.
     public var effectsTable: ReportTable {
@@ -49,10 +44,10 @@ extension EvaluationResults {
             if let failure = effect.failure {
                 row += [.text("not estimated: \(failure)")] + Array(repeating: Cell.text("—"), count: 6)
             } else {
-                row += numbers(effect, [effect.estimate, effect.standardError, effect.low, effect.high])
+                row += numbers([effect.estimate, effect.standardError, effect.low, effect.high])
                 row += [.pValue(effect.pValue), .integer(effect.observations), .integer(effect.treatedUnits)]
             }
-            if withTruth { row.append(effect.truth.map { .number($0, decimals: Self.decimals(effect.scale)) } ?? .text("—")) }
+            if withTruth { row.append(effect.truth.map { .estimate($0) } ?? .text("—")) }
             return row
         }
         return ReportTable(name: "effects", title: "Effects by programme, outcome and estimator (overall ATT)", header: header, rows: rows,
@@ -101,11 +96,11 @@ extension EvaluationResults {
                     header: ["Programme", "Outcome", "TWFE (balanced)", "Weight: vs never supported", "Weight: later vs earlier (forbidden)", "Weight: earlier vs later", "Mean estimate of forbidden comparisons"],
                     rows: bacon.compactMap { entry in
                         guard let decomposition = entry.decomposition else { return nil }
-                        return [.text(entry.programme), .text(entry.outcome), .number(decomposition.twfeEstimate, decimals: 3),
+                        return [.text(entry.programme), .text(entry.outcome), .estimate(decomposition.twfeEstimate),
                                 .number(decomposition.weightsByKind[.treatedVsNever] ?? 0, decimals: 3),
                                 .number(decomposition.forbiddenWeight, decimals: 3),
                                 .number(decomposition.weightsByKind[.earlierVsLater] ?? 0, decimals: 3),
-                                .number(decomposition.estimateByKind[.laterVsEarlier] ?? .nan, decimals: 3)]
+                                .estimate(decomposition.estimateByKind[.laterVsEarlier] ?? .nan)]
                     },
                     note: "Later-vs-earlier comparisons use already-supported firms as controls; when effects grow over time they pull TWFE away from the true effect.")
     }
@@ -114,8 +109,8 @@ extension EvaluationResults {
         ReportTable(name: "bootstrap", title: "Multiplier bootstrap of Callaway–Sant'Anna's overall effect",
                     header: ["Programme", "Outcome", "Estimate", "Analytic SE", "Bootstrap SE", "\(level) CI low", "\(level) CI high", "Sup-t critical value (event-time band)", "Replicates", "Seed"],
                     rows: bootstrap.map { row in
-                        [.text(row.programme), .text(row.outcome), .number(row.estimate, decimals: 3), .number(row.analyticStandardError, decimals: 4),
-                         .number(row.bootstrapStandardError, decimals: 4), .number(row.low, decimals: 3), .number(row.high, decimals: 3),
+                        [.text(row.programme), .text(row.outcome), .estimate(row.estimate), .estimate(row.analyticStandardError),
+                         .estimate(row.bootstrapStandardError), .estimate(row.low), .estimate(row.high),
                          .number(row.dynamicCriticalValue ?? .nan, decimals: 3), .integer(row.replicates), .text(String(row.seed))]
                     },
                     note: "Rademacher weights per firm; the sup-t critical value widens the event-time intervals into a band that covers the whole profile at once.")
@@ -132,9 +127,9 @@ extension EvaluationResults {
                                if let failure = effect.failure {
                                    row += [.text("not estimated: \(failure)"), .text("—"), .text("—"), .text("—")]
                                } else {
-                                   row += numbers(effect, [effect.estimate, effect.low, effect.high]) + [.integer(effect.treatedUnits)]
+                                   row += numbers([effect.estimate, effect.low, effect.high]) + [.integer(effect.treatedUnits)]
                                }
-                               if withTruth { row.append(effect.truth.map { .number($0, decimals: Self.decimals(effect.scale)) } ?? .text("—")) }
+                               if withTruth { row.append(effect.truth.map { .estimate($0) } ?? .text("—")) }
                                return row
                            },
                            note: "Small subgroups give wide intervals; a difference between subgroups needs its own test before it is read as one.")

@@ -8,6 +8,10 @@ public struct ReportTable: Sendable {
     public enum Cell: Sendable {
         case text(String)
         case number(Double, decimals: Int)
+        /// An estimate, standard error or interval bound: 4 significant digits, as fixest's
+        /// `etable` prints them, so that a small effect in large units (−0.040 jobs) keeps its
+        /// digits instead of rounding to −0.0.
+        case estimate(Double)
         case integer(Int)
         /// A p-value: three decimals, "<0.001" below that.
         case pValue(Double)
@@ -22,14 +26,20 @@ public struct ReportTable: Sendable {
             case .number(let value, let decimals):
                 guard value.isFinite else { return "—" }
                 return String(format: "%.\(decimals)f", value)
+            case .estimate(let value):
+                guard value.isFinite else { return "—" }
+                return NumberFormat.tableDigits(value, digits: Self.estimateDigits)
             }
         }
+
+        /// Significant digits of estimates (fixest's `etable` default, `digits = 4`).
+        static let estimateDigits = 4
 
         var csv: String {
             switch self {
             case .text(let text): return text
             case .integer(let value): return String(value)
-            case .number(let value, _), .pValue(let value): return value.isFinite ? "\(value)" : "NA"
+            case .number(let value, _), .estimate(let value), .pValue(let value): return value.isFinite ? "\(value)" : "NA"
             }
         }
 
