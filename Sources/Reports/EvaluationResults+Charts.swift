@@ -57,12 +57,12 @@ extension EvaluationResults {
             chart.height = 420
             if let note = trend.trends.droppedNote { chart.caption = note }
             return Plot(name: "trends-\(Self.slug(trend.programme))-\(Self.slug(trend.column))",
-                        caption: "Raw \(spec.trendStatistic) of \(trend.column), \(trend.programme)-supported firms against firms \(trend.programme) never supported",
+                        caption: "Raw \(spec.trendStatistic) of \(trend.column), \(unitsNoun) in \(trend.programme) against \(unitsNoun) never in it",
                         svg: chart.svg(), section: "trends")
         }
         for programme in spec.programmes {
             for outcome in spec.outcomes {
-                if let plot = eventStudyPlot(programme: programme.name, outcome: outcome.label) { result.append(plot) }
+                if let plot = eventStudyPlot(programme: programme.name, outcome: outcome.title) { result.append(plot) }
             }
         }
         return result

@@ -22,9 +22,10 @@ extension EvaluationResults {
         var rows = [table.header] + table.rows.map { $0.map(\.display) }
         rows = rows.map { Array($0.prefix(table.header.count)) }
         let widths = table.header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let numeric = table.header.indices.map { column in table.rows.first.map { $0[column].isNumeric } ?? false }
         return rows.map { row in
             row.enumerated().map { index, cell in
-                index < 4 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) : String(repeating: " ", count: widths[index] - cell.count) + cell
+                !numeric[index] ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) : String(repeating: " ", count: widths[index] - cell.count) + cell
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
     }

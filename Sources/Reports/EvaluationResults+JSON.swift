@@ -7,7 +7,8 @@ extension EvaluationResults {
     public var json: JSONValue {
         func effectJSON(_ effect: Effect) -> JSONValue {
             .object([
-                ("programme", .string(effect.programme)), ("outcome", .string(effect.outcome)), ("scale", .string(effect.scale.rawValue)),
+                ("programme", .string(effect.programme)), ("outcome", .string(effect.outcome)), ("expression", .string(effect.expression)),
+                ("scale", .string(effect.scale.rawValue)),
                 ("estimator", .string(effect.estimator.rawValue)), ("headline", .bool(effect.headline)),
                 ("estimate", .finite(effect.estimate)), ("std_error", .finite(effect.standardError)),
                 ("conf_low", .finite(effect.low)), ("conf_high", .finite(effect.high)), ("p_value", .finite(effect.pValue)),
@@ -21,6 +22,7 @@ extension EvaluationResults {
             ("title", .string(spec.title)),
             ("data", .string(spec.data)),
             ("unit", .string(spec.unit)),
+            ("unit_label", .array([.string(spec.unitNoun.one), .string(spec.unitNoun.many)])),
             ("time", .string(spec.time)),
             ("conf_level", .finite(spec.inference.level)),
             ("sample", .object([

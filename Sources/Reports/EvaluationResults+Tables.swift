@@ -4,10 +4,14 @@ import Foundation
 extension EvaluationResults {
     typealias Cell = ReportTable.Cell
 
+    /// The spec's words for its units and rows: "firms", "firm-years".
+    var unitsNoun: String { spec.unitNoun.many }
+    var observationsNoun: String { spec.observationNoun }
+
     /// What one unit of an effect on `scale` means, for table notes.
     static func reading(_ scale: EvaluationSpec.Scale) -> String {
         switch scale {
-        case .log: return "log points (×100 ≈ % change for firms with a positive value)"
+        case .log: return "log points (×100 ≈ % change, among observations with a positive value)"
         case .poisson: return "log ratio of means (exp(b) − 1 is the % change in the mean, zeros included)"
         case .level: return "the outcome's own units"
         case .extensive: return "change in the share with a positive value (0.01 = one percentage point)"
@@ -19,10 +23,10 @@ extension EvaluationResults {
     /// The headline estimate of each programme × outcome.
     public var headlineTable: ReportTable {
         let withTruth = effects.contains { $0.truth != nil }
-        var header = ["Programme", "Outcome", "Scale", "Estimator", "Estimate", "\(level) CI low", "\(level) CI high", "N"]
+        var header = ["Programme", "Outcome", "Estimator", "Estimate", "\(level) CI low", "\(level) CI high", "N"]
         if withTruth { header.append("True effect") }
         let rows = effects.filter(\.headline).map { effect -> [Cell] in
-            var row: [Cell] = [.text(effect.programme), .text(effect.outcome), .text(effect.scale.rawValue), .text(effect.estimator.displayName)]
+            var row: [Cell] = [.text(effect.programme), .text(effect.outcome), .text(effect.estimator.displayName)]
             row += numbers([effect.estimate, effect.low, effect.high]) + [.integer(effect.observations)]
             if withTruth { row.append(effect.truth.map { .estimate($0) } ?? .text("—")) }
             return row
@@ -36,7 +40,7 @@ extension EvaluationResults {
     /// Every programme × outcome × estimator.
     public var effectsTable: ReportTable {
         let withTruth = effects.contains { $0.truth != nil }
-        var header = ["Programme", "Outcome", "Estimator", "Estimate", "Std. error", "\(level) CI low", "\(level) CI high", "p-value", "N", "Treated firms"]
+        var header = ["Programme", "Outcome", "Estimator", "Estimate", "Std. error", "\(level) CI low", "\(level) CI high", "p-value", "N", "Treated \(unitsNoun)"]
         if withTruth { header.append("True effect") }
         let rows = effects.map { effect -> [Cell] in
             let name = effect.estimator.displayName + (effect.estimator == .twfe && spec.programmes.first { $0.name == effect.programme }.map { hasManyCohorts($0) } == true ? " (biased if effects vary)" : "")
@@ -51,7 +55,7 @@ extension EvaluationResults {
             return row
         }
         return ReportTable(name: "effects", title: "Effects by programme, outcome and estimator (overall ATT)", header: header, rows: rows,
-                           note: "Standard errors clustered by \(spec.unit) unless the spec says otherwise; Callaway–Sant'Anna's with the multiplier bootstrap when the spec asks for it. N counts the firm-years each estimator used.")
+                           note: "Standard errors clustered by \(spec.unit) unless the spec says otherwise; Callaway–Sant'Anna's with the multiplier bootstrap when the spec asks for it. N counts the \(observationsNoun) each estimator used.")
     }
 
     func hasManyCohorts(_ programme: EvaluationSpec.Programme) -> Bool {
@@ -59,13 +63,13 @@ extension EvaluationResults {
     }
 
     public var sampleTable: ReportTable {
-        var header = ["Period", "Firms observed", "Entering", "Leaving after"]
+        var header = ["Period", "\(spec.unitNoun.manyCapitalized) observed", "Entering", "Leaving after"]
         header += spec.programmes.map { "\($0.name) supported" }
         let rows = sample.periods.map { period -> [Cell] in
             [.text(String(period.period)), .integer(period.units), .integer(period.entering), .integer(period.exiting)] + period.treated.map { .integer($0) }
         }
-        return ReportTable(name: "sample", title: "Firms by period: entries, exits and support", header: header, rows: rows,
-                           note: "Entering: first observed in the period; leaving after: last observed in the period. Supported: firms whose support has started.")
+        return ReportTable(name: "sample", title: "\(spec.unitNoun.manyCapitalized) by period: entries, exits and support", header: header, rows: rows,
+                           note: "Entering: first observed in the period; leaving after: last observed in the period. Supported: \(unitsNoun) whose support has started.")
     }
 
     public var outcomeTable: ReportTable {
@@ -75,9 +79,9 @@ extension EvaluationResults {
     }
 
     public var overlapTable: ReportTable {
-        ReportTable(name: "overlap", title: "Overlap of programmes (firms)", header: ["Programmes", "Both", "First only", "Second only", "Neither"],
+        ReportTable(name: "overlap", title: "Overlap of programmes (\(unitsNoun))", header: ["Programmes", "Both", "First only", "Second only", "Neither"],
                     rows: overlaps.map { [.text("\($0.first) and \($0.second)"), .integer($0.both), .integer($0.firstOnly), .integer($0.secondOnly), .integer($0.neither)] },
-                    note: "Each programme's estimates compare its firms with firms it never supported, some of which the other programme supported: its effect is measured against the other programme as it was.")
+                    note: "Each programme's estimates compare its \(unitsNoun) with \(unitsNoun) it never supported, some of which the other programme supported: its effect is measured against the other programme as it was.")
     }
 
     public var pretrendTable: ReportTable {
@@ -88,7 +92,7 @@ extension EvaluationResults {
                          .text(test.denominatorDegrees.map { "\(test.numeratorDegrees), \(Int($0))" } ?? "\(test.numeratorDegrees)"),
                          .pValue(test.pValue)]
                     },
-                    note: "A small p-value flags effects before support started: supported firms were already on another path. A large one does not prove parallel trends (see the caveats).")
+                    note: "A small p-value flags effects before support started: supported \(unitsNoun) were already on another path. A large one does not prove parallel trends (see the caveats).")
     }
 
     public var baconTable: ReportTable {
@@ -102,7 +106,7 @@ extension EvaluationResults {
                                 .number(decomposition.weightsByKind[.earlierVsLater] ?? 0, decimals: 3),
                                 .estimate(decomposition.estimateByKind[.laterVsEarlier] ?? .nan)]
                     },
-                    note: "Later-vs-earlier comparisons use already-supported firms as controls; when effects grow over time they pull TWFE away from the true effect.")
+                    note: "Later-vs-earlier comparisons use already-supported \(unitsNoun) as controls; when effects grow over time they pull TWFE away from the true effect.")
     }
 
     public var bootstrapTable: ReportTable {
@@ -113,12 +117,12 @@ extension EvaluationResults {
                          .estimate(row.bootstrapStandardError), .estimate(row.low), .estimate(row.high),
                          .number(row.dynamicCriticalValue ?? .nan, decimals: 3), .integer(row.replicates), .text(String(row.seed))]
                     },
-                    note: "Rademacher weights per firm; the sup-t critical value widens the event-time intervals into a band that covers the whole profile at once.")
+                    note: "Rademacher weights per \(spec.unitNoun.one); the sup-t critical value widens the event-time intervals into a band that covers the whole profile at once.")
     }
 
     public var subgroupTable: ReportTable {
         let withTruth = subgroups.contains { $0.effect.truth != nil }
-        var header = ["Subgroup", "Programme", "Outcome", "Estimator", "Estimate", "\(level) CI low", "\(level) CI high", "Treated firms"]
+        var header = ["Subgroup", "Programme", "Outcome", "Estimator", "Estimate", "\(level) CI low", "\(level) CI high", "Treated \(unitsNoun)"]
         if withTruth { header.append("True effect") }
         return ReportTable(name: "subgroups", title: "Effects within subgroups (headline estimator, analytic inference)", header: header,
                            rows: subgroups.map { group in

@@ -8,7 +8,10 @@ public struct EvaluationResults: Sendable {
     /// One estimate of one programme's effect on one outcome by one estimator.
     public struct Effect: Sendable {
         public var programme: String
+        /// The outcome's title (label and scale).
         public var outcome: String
+        /// What the estimator read, e.g. "log(sales)".
+        public var expression: String
         public var scale: EvaluationSpec.Scale
         public var estimator: StaggeredEstimator
         /// The first estimator of the programme: the number the report leads with.
@@ -75,7 +78,7 @@ public struct EvaluationResults: Sendable {
         public var effect: Effect
     }
 
-    /// Firms and rows by period, with the programmes' treated firms.
+    /// Units and rows by period, with the programmes' treated units.
     public struct PeriodRow: Sendable {
         public var period: Int
         public var units: Int
@@ -104,7 +107,7 @@ public struct EvaluationResults: Sendable {
         public var both: Int, firstOnly: Int, secondOnly: Int, neither: Int
     }
 
-    /// Raw trends of an outcome column for one programme's supported and unsupported firms.
+    /// Raw trends of an outcome column for one programme's supported and unsupported units.
     public struct Trend: Sendable {
         public var programme: String
         public var column: String

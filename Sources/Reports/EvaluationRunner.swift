@@ -61,12 +61,12 @@ public struct EvaluationRunner {
             for outcome in spec.outcomes {
                 try estimate(programme, outcome, table: programmeTable, into: &results)
                 if outcome.scale != .poisson {
-                    announce("\(programme.name) × \(outcome.label): Goodman-Bacon decomposition")
+                    announce("\(programme.name) × \(outcome.title): Goodman-Bacon decomposition")
                     results.bacon.append(bacon(programme, outcome, table: programmeTable, cohortCount: cohortCount))
                 }
                 for subgroup in spec.subgroups {
                     for level in try levels(subgroup) {
-                        announce("\(programme.name) × \(outcome.label): \(subgroup.column) = \(level)")
+                        announce("\(programme.name) × \(outcome.title): \(subgroup.column) = \(level)")
                         results.subgroups.append(subgroupEffect(programme, outcome, subgroup: subgroup, level: level, table: programmeTable))
                     }
                 }
@@ -142,7 +142,7 @@ public struct EvaluationRunner {
     func effect(_ programme: EvaluationSpec.Programme, _ outcome: EvaluationSpec.Outcome, _ estimator: StaggeredEstimator,
                 result: Result<(DiDResults, StaggeredResult), EstimationFailure>, headline: Bool, truthValue: Double?) -> EvaluationResults.Effect
     {
-        var effect = EvaluationResults.Effect(programme: programme.name, outcome: outcome.label, scale: outcome.scale, estimator: estimator,
+        var effect = EvaluationResults.Effect(programme: programme.name, outcome: outcome.title, expression: outcome.expression, scale: outcome.scale, estimator: estimator,
                                               headline: headline, estimate: .nan, standardError: .nan, low: .nan, high: .nan, pValue: .nan,
                                               observations: 0, treatedUnits: 0, inference: "", truth: truthValue, failure: nil)
         switch result {

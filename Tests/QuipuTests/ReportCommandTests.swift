@@ -71,7 +71,7 @@ struct ReportCommandTests {
         #expect(rows.count == headline.count)
         for (row, entry) in zip(rows, headline) {
             let cells = row.components(separatedBy: "</td>").map { $0.components(separatedBy: ">").last ?? "" }
-            for (index, key) in [(4, "estimate"), (5, "conf_low"), (6, "conf_high")] {
+            for (index, key) in [(3, "estimate"), (4, "conf_low"), (5, "conf_high")] {
                 let value = try #require(entry[key] as? Double)
                 // Four significant digits, as fixest's etable prints estimates.
                 let shown = try #require(Double(cells[index]), "\(cells[index])")
@@ -80,7 +80,7 @@ struct ReportCommandTests {
             }
         }
         // PUM's heterogeneity-robust headline on log(sales) is near the truth (0.198); TWFE is not.
-        let pumSales = try #require(headline.first { ($0["programme"] as? String) == "PUM" && ($0["outcome"] as? String) == "log(sales)" })
+        let pumSales = try #require(headline.first { ($0["programme"] as? String) == "PUM" && ($0["expression"] as? String) == "log(sales)" })
         #expect(pumSales["estimator"] as? String == "cs")
         #expect(abs((pumSales["estimate"] as? Double ?? 0) - 0.198) < 0.03)
 
