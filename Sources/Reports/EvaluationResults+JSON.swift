@@ -70,7 +70,8 @@ extension EvaluationResults {
                          ("replicates", .integer(row.replicates)), ("seed", .string(String(row.seed)))])
             })),
             ("subgroups", .array(subgroups.map { group in
-                .object([("column", .string(group.column)), ("level", .string(group.level)), ("effect", effectJSON(group.effect))])
+                .object([("column", .string(group.column)), ("level", .string(group.level)),
+                         ("flag", group.tooFewTreated(spec.unitNoun).map { .string($0) } ?? .null), ("effect", effectJSON(group.effect))])
             })),
             ("notes", .array(notes.map { .string($0) })),
             ("runs", .array(runs.map { run in

@@ -130,13 +130,15 @@ extension EvaluationResults {
                                var row: [Cell] = [.text("\(group.column) = \(group.level)"), .text(effect.programme), .text(effect.outcome), .text(effect.estimator.displayName)]
                                if let failure = effect.failure {
                                    row += [.text("not estimated: \(failure)"), .text("—"), .text("—"), .text("—")]
+                               } else if let flag = group.tooFewTreated(spec.unitNoun) {
+                                   row += [.text(flag), .text("—"), .text("—"), .integer(effect.treatedUnits)]
                                } else {
                                    row += numbers([effect.estimate, effect.low, effect.high]) + [.integer(effect.treatedUnits)]
                                }
                                if withTruth { row.append(effect.truth.map { .estimate($0) } ?? .text("—")) }
                                return row
                            },
-                           note: "Small subgroups give wide intervals; a difference between subgroups needs its own test before it is read as one.")
+                           note: "Small subgroups give wide intervals; a difference between subgroups needs its own test before it is read as one. A subgroup with fewer than \(SubgroupEffect.minimumTreatedUnits) treated \(unitsNoun) is not shown as an estimate: its number is those \(unitsNoun)' own history, and its interval cannot be trusted (results.json keeps it, flagged).")
     }
 
     /// Every table, in report order.

@@ -76,6 +76,17 @@ public struct EvaluationResults: Sendable {
         public var column: String
         public var level: String
         public var effect: Effect
+
+        /// Treated units below which a subgroup's estimate is flagged rather than shown: with one
+        /// or two, the "effect" is those units' own history, and clustered intervals with so few
+        /// treated clusters are far too narrow (Conley & Taber 2011; MacKinnon & Webb 2017).
+        public static let minimumTreatedUnits = 3
+
+        /// Why the estimate is not shown as one, when it rests on too few treated units.
+        public func tooFewTreated(_ units: EvaluationSpec.UnitNoun) -> String? {
+            guard effect.failure == nil, effect.treatedUnits < Self.minimumTreatedUnits else { return nil }
+            return "not shown: rests on \(effect.treatedUnits) treated \(effect.treatedUnits == 1 ? units.one : units.many)"
+        }
     }
 
     /// Units and rows by period, with the programmes' treated units.

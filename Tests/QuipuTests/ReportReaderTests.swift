@@ -101,3 +101,26 @@ struct ReportReaderTests {
         #expect(message.contains("standard output"), "\(message)")
     }
 }
+
+extension ReportReaderTests {
+    @Test("a subgroup resting on two treated units is flagged, not shown as an estimate")
+    func thinSubgroup() throws {
+        let spec = try ReportPanelFixture.write(extra: "subgroups:\n  - { column: size }")
+        let (run, out) = try Self.run(spec)
+        #expect(run.status == 0, "\(run.standardError)")
+        let markdown = try ReportCommandTests.read("\(out)/report.md")
+        let table = ReportPanelFixture.markdownTable(markdown, title: "Effects within subgroups")
+        let estimateColumn = try #require(table.header.firstIndex(of: "Estimate"))
+        let lowColumn = try #require(table.header.firstIndex { $0.hasSuffix("CI low") })
+        // Units 0 and 1 are the only supported large units; 28 small units are supported.
+        let large = try #require(table.rows.first { $0[0] == "size = large" })
+        #expect(large[estimateColumn] == "not shown: rests on 2 treated units", "\(large)")
+        #expect(large[lowColumn] == "—")
+        let small = try #require(table.rows.first { $0[0] == "size = small" })
+        #expect(Double(small[estimateColumn]) != nil, "\(small)")
+        let groups = try #require(try Self.results(out)["subgroups"] as? [[String: Any]])
+        let flagged = groups.filter { $0["flag"] is String }
+        #expect(flagged.map { $0["level"] as? String } == ["large"])
+        #expect(((flagged.first?["effect"] as? [String: Any])?["n_treated"] as? Int) == 2)
+    }
+}
