@@ -15,6 +15,7 @@ extension EvaluationResults {
                 ("nobs", .integer(effect.observations)), ("n_treated", .integer(effect.treatedUnits)),
                 ("inference", .string(effect.inference)), ("truth", .finite(effect.truth)),
                 ("failure", effect.failure.map { .string($0) } ?? .null),
+                ("warnings", .array(effect.warnings.map { .string($0) })),
             ])
         }
         return .object([

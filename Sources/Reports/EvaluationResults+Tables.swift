@@ -20,19 +20,38 @@ extension EvaluationResults {
 
     var level: String { "\(Int((spec.inference.level * 100).rounded()))%" }
 
+    /// Numbers the distinct warnings of some estimates in order of first appearance: each
+    /// estimate's marks and the numbered texts, printed under its table.
+    static func footnotes(_ warnings: [[String]]) -> (cells: [Cell], texts: [String]) {
+        var texts = [String]()
+        let cells = warnings.map { list -> Cell in
+            let numbers = list.map { text -> Int in
+                if let index = texts.firstIndex(of: text) { return index + 1 }
+                texts.append(text)
+                return texts.count
+            }
+            return .marks(numbers, texts: list)
+        }
+        return (cells, texts)
+    }
+
     /// The headline estimate of each programme × outcome.
     public var headlineTable: ReportTable {
         let withTruth = effects.contains { $0.truth != nil }
         var header = ["Programme", "Outcome", "Estimator", "Estimate", "\(level) CI low", "\(level) CI high", "N"]
         if withTruth { header.append("True effect") }
-        let rows = effects.filter(\.headline).map { effect -> [Cell] in
+        header.append("Warnings")
+        let headline = effects.filter(\.headline)
+        let (marks, footnotes) = Self.footnotes(headline.map(\.warnings))
+        let rows = zip(headline, marks).map { effect, mark -> [Cell] in
             var row: [Cell] = [.text(effect.programme), .text(effect.outcome), .text(effect.estimator.displayName)]
             row += numbers([effect.estimate, effect.low, effect.high]) + [.integer(effect.observations)]
             if withTruth { row.append(effect.truth.map { .estimate($0) } ?? .text("—")) }
-            return row
+            return row + [mark]
         }
         return ReportTable(name: "headline", title: "Headline effects: the first estimator of each programme", header: header, rows: rows,
-                           note: "The headline estimator is the first one the spec lists for the programme (Poisson outcomes: TWFE)." + (withTruth ? " True effects come from the truth file: the mean log effect for log outcomes, the log ratio of means for Poisson." : ""))
+                           note: "The headline estimator is the first one the spec lists for the programme (Poisson outcomes: TWFE)." + (withTruth ? " True effects come from the truth file: the mean log effect for log outcomes, the log ratio of means for Poisson." : "") + (footnotes.isEmpty ? "" : " Warnings: numbered above, what qualifies each estimate."),
+                           footnotes: footnotes)
     }
 
     func numbers(_ values: [Double]) -> [Cell] { values.map { .estimate($0) } }
@@ -42,7 +61,9 @@ extension EvaluationResults {
         let withTruth = effects.contains { $0.truth != nil }
         var header = ["Programme", "Outcome", "Estimator", "Estimate", "Std. error", "\(level) CI low", "\(level) CI high", "p-value", "N", "Treated \(unitsNoun)"]
         if withTruth { header.append("True effect") }
-        let rows = effects.map { effect -> [Cell] in
+        header.append("Warnings")
+        let (marks, footnotes) = Self.footnotes(effects.map(\.warnings))
+        let rows = zip(effects, marks).map { effect, mark -> [Cell] in
             let name = effect.estimator.displayName + (effect.estimator == .twfe && spec.programmes.first { $0.name == effect.programme }.map { hasManyCohorts($0) } == true ? " (biased if effects vary)" : "")
             var row: [Cell] = [.text(effect.programme), .text(effect.outcome), .text(name)]
             if let failure = effect.failure {
@@ -52,10 +73,11 @@ extension EvaluationResults {
                 row += [.pValue(effect.pValue), .integer(effect.observations), .integer(effect.treatedUnits)]
             }
             if withTruth { row.append(effect.truth.map { .estimate($0) } ?? .text("—")) }
-            return row
+            return row + [mark]
         }
         return ReportTable(name: "effects", title: "Effects by programme, outcome and estimator (overall ATT)", header: header, rows: rows,
-                           note: "Standard errors clustered by \(spec.unit) unless the spec says otherwise; Callaway–Sant'Anna's with the multiplier bootstrap when the spec asks for it. N counts the \(observationsNoun) each estimator used.")
+                           note: "Standard errors clustered by \(spec.unit) unless the spec says otherwise; Callaway–Sant'Anna's with the multiplier bootstrap when the spec asks for it. N counts the \(observationsNoun) each estimator used. Warnings: numbered above, what qualifies each estimate.",
+                           footnotes: footnotes)
     }
 
     func hasManyCohorts(_ programme: EvaluationSpec.Programme) -> Bool {
@@ -124,8 +146,10 @@ extension EvaluationResults {
         let withTruth = subgroups.contains { $0.effect.truth != nil }
         var header = ["Subgroup", "Programme", "Outcome", "Estimator", "Estimate", "\(level) CI low", "\(level) CI high", "Treated \(unitsNoun)"]
         if withTruth { header.append("True effect") }
+        header.append("Warnings")
+        let (marks, footnotes) = Self.footnotes(subgroups.map { $0.tooFewTreated(spec.unitNoun) == nil ? $0.effect.warnings : [] })
         return ReportTable(name: "subgroups", title: "Effects within subgroups (headline estimator, analytic inference)", header: header,
-                           rows: subgroups.map { group in
+                           rows: zip(subgroups, marks).map { group, mark in
                                let effect = group.effect
                                var row: [Cell] = [.text("\(group.column) = \(group.level)"), .text(effect.programme), .text(effect.outcome), .text(effect.estimator.displayName)]
                                if let failure = effect.failure {
@@ -136,9 +160,10 @@ extension EvaluationResults {
                                    row += numbers([effect.estimate, effect.low, effect.high]) + [.integer(effect.treatedUnits)]
                                }
                                if withTruth { row.append(effect.truth.map { .estimate($0) } ?? .text("—")) }
-                               return row
+                               return row + [mark]
                            },
-                           note: "Small subgroups give wide intervals; a difference between subgroups needs its own test before it is read as one. A subgroup with fewer than \(SubgroupEffect.minimumTreatedUnits) treated \(unitsNoun) is not shown as an estimate: its number is those \(unitsNoun)' own history, and its interval cannot be trusted (results.json keeps it, flagged).")
+                           note: "Small subgroups give wide intervals; a difference between subgroups needs its own test before it is read as one. A subgroup with fewer than \(SubgroupEffect.minimumTreatedUnits) treated \(unitsNoun) is not shown as an estimate: its number is those \(unitsNoun)' own history, and its interval cannot be trusted (results.json keeps it, flagged).",
+                           footnotes: footnotes)
     }
 
     /// Every table, in report order.

@@ -27,6 +27,9 @@ public struct EvaluationResults: Sendable {
         public var truth: Double?
         /// Why there is no estimate, when the estimator failed.
         public var failure: String?
+        /// What qualifies the estimate (pre-trend test, few clusters, sample loss, ...), shown
+        /// beside it.
+        public var warnings: [String] = []
     }
 
     /// An estimator's event-time profile.

@@ -18,7 +18,7 @@ extension EvaluationRunner {
             let result = runEstimator(programme, outcome, estimator, table: table, bootstrap: withBootstrap)
             results.effects.append(effect(programme, outcome, estimator, result: result, headline: index == 0, truthValue: truthValue))
             guard case .success(let (did, own)) = result else {
-                if case .failure(let failure) = result { results.notes.append("\(programme.name) × \(outcome.title), \(estimator.displayName): not estimated: \(failure.message)") }
+                if case .failure(let failure) = result { results.notes.append("\(programme.name) × \(outcome.title) (\(estimator.displayName)): not estimated: \(failure.message)") }
                 continue
             }
             results.runs.append(EvaluationResults.Run(programme: programme.name, outcome: outcome.title, estimator: estimator, json: did.json))

@@ -148,7 +148,8 @@ public struct EvaluationRunner {
         switch result {
         case .failure(let failure):
             effect.failure = failure.message
-        case .success(let (_, own)):
+        case .success(let (did, own)):
+            effect.warnings = warnings(did, own, estimator: estimator)
             guard let row = own.rows(level: spec.inference.level).first(where: { $0.estimate.kind == .simple }) else {
                 effect.failure = "no overall effect"
                 return effect

@@ -41,6 +41,7 @@ public struct ReportDocument: Sendable {
         table.data td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         table.data tbody tr:last-child td { border-bottom: 2px solid #1a1a1a; }
         p.note { font-size: .85rem; color: #444; font-style: italic; margin-top: -.3rem; }
+        ol.footnotes { font-family: "DejaVu Sans", Arial, sans-serif; font-size: .8rem; color: #333; margin-top: -.4rem; }
         figure { margin: 1rem 0; page-break-inside: avoid; }
         figure svg { max-width: 100%; height: auto; }
         figcaption { font-size: .85rem; color: #444; }

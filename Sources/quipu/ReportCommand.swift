@@ -63,7 +63,7 @@ struct ReportCommand: ParsableCommand {
             // A report without a single number would read as an evaluation that found nothing.
             guard results.effects.contains(where: { $0.failure == nil }) else {
                 throw CommandError("\(spec): no estimate could be made, so no report was written:\n" + results.effects.map {
-                    "  \($0.programme) × \($0.outcome), \($0.estimator.displayName): \($0.failure ?? "no estimate")"
+                    "  \($0.programme) × \($0.outcome) (\($0.estimator.displayName)): \($0.failure ?? "no estimate")"
                 }.joined(separator: "\n"))
             }
             var files = results.files

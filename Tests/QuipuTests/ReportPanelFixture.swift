@@ -6,7 +6,8 @@ import Foundation
 /// starts, with a little deterministic noise; `sales` is skewed (a few units sell 100 times
 /// more) and grows 10% a year, 5% more with support; `size` is "large" for units 0, 1 (the only
 /// supported large units) and 40–49, "small" otherwise; `nobody` is a cohort column that is 0
-/// throughout.
+/// throughout; `exports` is zero for even units (a log drops half the rows); `trending` has no
+/// effect but rises 0.3 a year for units that will be supported (a pre-trend).
 enum ReportPanelFixture {
     static let units = 60
     static let years = 2001...2008
@@ -15,7 +16,7 @@ enum ReportPanelFixture {
     static func cohort(_ unit: Int) -> Int { unit < 20 ? 2005 : (unit < 30 ? 2006 : 0) }
 
     static var csv: String {
-        var lines = ["id,year,cohort,nobody,jobs,sales,size"]
+        var lines = ["id,year,cohort,nobody,jobs,sales,size,exports,trending"]
         for unit in 0..<units {
             let large = unit < 2 || (40..<50).contains(unit)
             for year in years {
@@ -24,7 +25,9 @@ enum ReportPanelFixture {
                 let jobs = 10 + Double(unit % 7) + 0.1 * Double(year - 2001) + (treated ? jobsEffect : 0) + noise
                 let scale = unit % 10 == 3 ? 100.0 : 1.0
                 let sales = scale * (50 + Double(unit % 5)) * exp(0.1 * Double(year - 2001) + (treated ? 0.05 : 0) + noise)
-                lines.append("\(unit),\(year),\(cohort(unit)),0,\(jobs),\(sales),\(large ? "large" : "small")")
+                let exports = unit % 2 == 0 ? 0 : 100 * exp(noise)
+                let trending = 5 + (cohort(unit) > 0 ? 0.3 * Double(year - 2001) : 0) + noise
+                lines.append("\(unit),\(year),\(cohort(unit)),0,\(jobs),\(sales),\(large ? "large" : "small"),\(exports),\(trending)")
             }
         }
         return lines.joined(separator: "\n") + "\n"

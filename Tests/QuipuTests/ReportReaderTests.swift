@@ -77,8 +77,8 @@ struct ReportReaderTests {
         let (run, out) = try Self.run(spec)
         #expect(run.status == 1)
         #expect(run.standardError.contains("no estimate could be made"), "\(run.standardError)")
-        #expect(run.standardError.contains("Nobody × jobs, Callaway–Sant'Anna:"), "\(run.standardError)")
-        #expect(run.standardError.contains("Nobody × jobs, TWFE:"), "\(run.standardError)")
+        #expect(run.standardError.contains("Nobody × jobs, level (Callaway–Sant'Anna):"), "\(run.standardError)")
+        #expect(run.standardError.contains("Nobody × jobs, level (TWFE):"), "\(run.standardError)")
         #expect(run.standardError.contains("treated"), "the estimators' reason: \(run.standardError)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
