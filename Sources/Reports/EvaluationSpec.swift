@@ -150,11 +150,14 @@ extension EvaluationSpec.Scale {
 }
 
 extension EvaluationSpec {
-    /// A unit-period row in the spec's words: "firm-years", "state-years", "unit-periods".
-    public var observationNoun: String {
+    /// The time column's period in words: "year" for a column named year, else "period".
+    public var periodNoun: String {
         let periods = ["year", "month", "quarter", "week", "day", "period", "wave", "round"]
-        return "\(unitNoun.one)-\(periods.contains(time.lowercased()) ? time.lowercased() : "period")s"
+        return periods.contains(time.lowercased()) ? time.lowercased() : "period"
     }
+
+    /// A unit-period row in the spec's words: "firm-years", "state-years", "unit-periods".
+    public var observationNoun: String { "\(unitNoun.one)-\(periodNoun)s" }
 }
 
 /// A place in the spec file: its key path and line.
