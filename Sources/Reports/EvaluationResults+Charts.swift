@@ -90,12 +90,27 @@ extension EvaluationResults {
     public var plots: [Plot] {
         var result = trends.map { trend -> Plot in
             var chart = trend.trends.chart(source: spec.data)
-            chart.title = "\(trend.programme): \(chart.title)"
+            let statistic = trend.scale == .extensive ? "share" : trend.trends.statistic.rawValue
+            chart.title = "\(trend.programme): \(statistic) of \(trend.outcome), by support status"
+            chart.yLabel = "\(statistic) of \(trend.outcome)"
+            chart.xLabel = spec.periodNoun.prefix(1).uppercased() + spec.periodNoun.dropFirst()
             chart.width = 860
             chart.height = 420
-            if let note = trend.trends.droppedNote { chart.caption = note }
-            return Plot(name: "trends-\(Self.slug(trend.programme))-\(Self.slug(trend.column))",
-                        caption: "Raw \(spec.trendStatistic) of \(trend.column), \(unitsNoun) in \(trend.programme) against \(unitsNoun) never in it",
+            let rows = spec.programmes.first { $0.name == trend.programme }?.filter.map { " (rows where \($0), as its estimates)" } ?? ""
+            let scale: String
+            switch trend.scale {
+            case .log: scale = " The log is drawn where the outcome is positive, as the log outcome's estimates keep; a mean of logs is not dominated by a few very large \(unitsNoun)."
+            case .extensive: scale = ""
+            case .level, .poisson: scale = trend.trends.statistic == .mean ? " A mean in levels follows the largest \(unitsNoun); `trends: median` in the spec draws medians." : ""
+            }
+            if trend.scale == .log, trend.trends.missingRows > 0 {
+                // The log makes zeros missing: say so rather than call them missing values.
+                chart.caption = "\(trend.expression): \(NumberFormat.grouped(trend.trends.missingRows)) rows missing or not positive left out of the \(statistic)s"
+            } else if let note = trend.trends.droppedNote {
+                chart.caption = note
+            }
+            return Plot(name: "trends-\(Self.slug(trend.programme))-\(trend.slug)",
+                        caption: "Raw \(statistic) of \(trend.outcome) by \(spec.periodNoun): \(unitsNoun) in \(trend.programme) against \(unitsNoun) never in it\(rows).\(scale)",
                         svg: chart.svg(), section: "trends")
         }
         for programme in spec.programmes {

@@ -35,7 +35,7 @@ extension EvaluationResults {
         if !overlaps.isEmpty { blocks.append(.table(overlapTable)) }
 
         blocks.append(.heading("Raw trends", id: "trends"))
-        blocks.append(.paragraph("The \(spec.trendStatistic) of each outcome by year for supported and never-supported \(unitsNoun), before any model. Lines that already diverge before support starts warn that the comparison \(unitsNoun) may not show what the supported \(unitsNoun) would have done without support."))
+        blocks.append(.paragraph("The \(spec.trendStatistic) of each outcome by \(spec.periodNoun) for supported and never-supported \(unitsNoun), before any model, on the rows each programme's estimates use and on the scale each outcome is estimated on (the log for log outcomes, the share above zero for the extensive margin). Lines that already diverge before support starts warn that the comparison \(unitsNoun) may not show what the supported \(unitsNoun) would have done without support."))
         blocks += plots.filter { $0.section == "trends" }.map { .plot($0) }
 
         blocks.append(.heading("Effects by programme, outcome and estimator", id: "effects"))

@@ -42,7 +42,8 @@ extension EvaluationResults {
                          ("first_only", .integer(overlap.firstOnly)), ("second_only", .integer(overlap.secondOnly)), ("neither", .integer(overlap.neither))])
             })),
             ("trends", .array(trends.map { trend in
-                .object([("programme", .string(trend.programme)), ("outcome", .string(trend.column)), ("statistic", .string(spec.trendStatistic)),
+                .object([("programme", .string(trend.programme)), ("outcome", .string(trend.outcome)), ("expression", .string(trend.expression)),
+                         ("statistic", .string(trend.trends.statistic.rawValue)),
                          ("points", .array(trend.trends.points.map { point in
                              .object([("group", .string(point.group)), ("period", .integer(point.period)), ("n", .integer(point.count)), ("value", .finite(point.value))])
                          }))])

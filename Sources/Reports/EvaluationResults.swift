@@ -121,10 +121,16 @@ public struct EvaluationResults: Sendable {
         public var both: Int, firstOnly: Int, secondOnly: Int, neither: Int
     }
 
-    /// Raw trends of an outcome column for one programme's supported and unsupported units.
+    /// Raw trends of an outcome, on its scale, for one programme's supported and unsupported
+    /// units, on the rows the programme's estimates use.
     public struct Trend: Sendable {
         public var programme: String
-        public var column: String
+        /// The outcome's title ("sales (USD), log").
+        public var outcome: String
+        public var expression: String
+        public var scale: EvaluationSpec.Scale
+        /// A name safe in file names ("log-sales").
+        public var slug: String
         public var trends: PanelTrends
     }
 

@@ -53,7 +53,10 @@ public struct EvaluationRunner {
         let filtered = try apply([spec.filter], to: table)
         var results = EvaluationResults(spec: spec, sample: try sampleSummary(filtered.table, filter: filtered.summary), threads: threads)
         results.overlaps = try overlaps(filtered.table)
-        results.trends = try trends(filtered.table)
+        for programme in spec.programmes {
+            let programmeTable = try apply([programme.filter], to: filtered.table).table
+            results.trends += try trends(programme, table: programmeTable)
+        }
         for programme in spec.programmes {
             let programmeTable = try apply([programme.filter], to: filtered.table).table
             let cohorts = try PanelStructure(table: programmeTable, unit: spec.unit, time: spec.time, treatment: .cohort(programme.cohort))

@@ -59,7 +59,7 @@ struct ReportCommandTests {
             #expect(html.contains("id=\"table-\(table)\""), "table \(table) in the HTML")
         }
         let plots = try FileManager.default.contentsOfDirectory(atPath: "\(out)/plots").filter { $0.hasSuffix(".svg") }.sorted()
-        #expect(plots.count == 22, "10 trend plots and 12 event-study plots, got \(plots)")
+        #expect(plots.count == 24, "12 trend plots and 12 event-study plots (programme × outcome), got \(plots)")
         for plot in plots { #expect(html.contains("id=\"plot-\(plot.dropLast(4))\""), "plot \(plot) inline") }
 
         // Nothing in the results depends on where the data sit on this machine.
