@@ -5,6 +5,8 @@ extension EvaluationResults {
     /// A plot of the report: its file name stem (plots/NAME.svg), caption and SVG.
     public struct Plot: Sendable {
         public var name: String
+        /// A short title (the image's alternative text).
+        public var title: String
         public var caption: String
         public var svg: String
         /// Which report section shows it: "trends" or "event-study".
@@ -80,39 +82,47 @@ extension EvaluationResults {
                               markers: [LineChart.VerticalMarker(x: -0.5, label: "support starts")],
                               horizontalLines: [(y: 0, label: nil)], errorBars: bars, width: 860, height: 460)
         chart.caption = mixed?.line ?? "End points of the TWFE event study bin the \(spec.periodNoun)s beyond the window."
-        return Plot(name: "event-study-\(Self.slug(programme))-\(Self.slug(outcome))",
+        return Plot(name: "event-study-\(Self.slug(programme))-\(Self.slug(outcome))", title: "\(programme): event study of \(outcome)",
                     caption: "Event-study profiles of \(programme) on \(outcome): \(chosen.map(\.estimator.displayName).joined(separator: ", "))." + (mixed.map { " " + $0.text } ?? "")
                         + (chosen.contains { $0.estimator == .twfe } ? " End points of the TWFE event study bin the \(spec.periodNoun)s beyond the window." : ""),
                     svg: chart.svg(), section: "event-study")
     }
 
+    /// What a trend chart draws, in words: "mean of log sales (USD)", "share of firms with
+    /// exports to the EU (USD) above zero".
+    func trendQuantity(_ trend: Trend) -> String {
+        let statistic = trend.trends.statistic.rawValue
+        switch trend.scale {
+        case .log: return "\(statistic) of log \(trend.label)"
+        case .level, .poisson: return "\(statistic) of \(trend.label)"
+        case .extensive: return "share of \(unitsNoun) with \(trend.label) above zero"
+        }
+    }
+
+    /// The raw trends of one outcome for one programme's supported and never-supported units.
+    func trendPlot(_ trend: Trend) -> Plot {
+        var chart = trend.trends.chart(source: spec.data)
+        let quantity = trendQuantity(trend)
+        chart.title = "\(trend.programme): \(quantity), by support status"
+        chart.yLabel = quantity.prefix(1).uppercased() + quantity.dropFirst()
+        chart.xLabel = spec.periodNoun.prefix(1).uppercased() + spec.periodNoun.dropFirst()
+        chart.width = 860
+        chart.height = 420
+        if trend.scale == .log, trend.trends.missingRows > 0 {
+            // The log makes zeros missing: say so rather than call them missing values.
+            chart.caption = "\(trend.expression): \(NumberFormat.grouped(trend.trends.missingRows)) rows missing or not positive left out"
+        } else if let note = trend.trends.droppedNote {
+            chart.caption = note
+        }
+        let rows = spec.programmes.first { $0.name == trend.programme }?.filter.map { ", on the rows of its estimates (\($0))" } ?? ""
+        return Plot(name: "trends-\(Self.slug(trend.programme))-\(trend.slug)", title: "\(trend.programme): raw \(quantity)",
+                    caption: "Raw \(quantity) by \(spec.periodNoun): \(unitsNoun) in \(trend.programme) against \(unitsNoun) never in it\(rows).",
+                    svg: chart.svg(), section: "trends")
+    }
+
     /// Every plot, in report order: raw trends, then event studies.
     public var plots: [Plot] {
-        var result = trends.map { trend -> Plot in
-            var chart = trend.trends.chart(source: spec.data)
-            let statistic = trend.scale == .extensive ? "share" : trend.trends.statistic.rawValue
-            chart.title = "\(trend.programme): \(statistic) of \(trend.outcome), by support status"
-            chart.yLabel = "\(statistic) of \(trend.outcome)"
-            chart.xLabel = spec.periodNoun.prefix(1).uppercased() + spec.periodNoun.dropFirst()
-            chart.width = 860
-            chart.height = 420
-            let rows = spec.programmes.first { $0.name == trend.programme }?.filter.map { " (rows where \($0), as its estimates)" } ?? ""
-            let scale: String
-            switch trend.scale {
-            case .log: scale = " The log is drawn where the outcome is positive, as the log outcome's estimates keep; a mean of logs is not dominated by a few very large \(unitsNoun)."
-            case .extensive: scale = ""
-            case .level, .poisson: scale = trend.trends.statistic == .mean ? " A mean in levels follows the largest \(unitsNoun); `trends: median` in the spec draws medians." : ""
-            }
-            if trend.scale == .log, trend.trends.missingRows > 0 {
-                // The log makes zeros missing: say so rather than call them missing values.
-                chart.caption = "\(trend.expression): \(NumberFormat.grouped(trend.trends.missingRows)) rows missing or not positive left out of the \(statistic)s"
-            } else if let note = trend.trends.droppedNote {
-                chart.caption = note
-            }
-            return Plot(name: "trends-\(Self.slug(trend.programme))-\(trend.slug)",
-                        caption: "Raw \(statistic) of \(trend.outcome) by \(spec.periodNoun): \(unitsNoun) in \(trend.programme) against \(unitsNoun) never in it\(rows).\(scale)",
-                        svg: chart.svg(), section: "trends")
-        }
+        var result = trends.map(trendPlot)
         for programme in spec.programmes {
             for outcome in spec.outcomes {
                 if let plot = eventStudyPlot(programme: programme.name, outcome: outcome.title) { result.append(plot) }

@@ -35,7 +35,7 @@ extension EvaluationResults {
         if !overlaps.isEmpty { blocks.append(.table(overlapTable)) }
 
         blocks.append(.heading("Raw trends", id: "trends"))
-        blocks.append(.paragraph("The \(spec.trendStatistic) of each outcome by \(spec.periodNoun) for supported and never-supported \(unitsNoun), before any model, on the rows each programme's estimates use and on the scale each outcome is estimated on (the log for log outcomes, the share above zero for the extensive margin). Lines that already diverge before support starts warn that the comparison \(unitsNoun) may not show what the supported \(unitsNoun) would have done without support."))
+        blocks.append(.paragraph("The \(spec.trendStatistic) of each outcome by \(spec.periodNoun) for supported and never-supported \(unitsNoun), before any model, on the rows each programme's estimates use and on the scale each outcome is estimated on: the log for log outcomes (drawn where the outcome is positive, as the estimates keep it; a mean of logs is not dominated by a few very large \(unitsNoun)), the share above zero for the extensive margin, the outcome itself otherwise\(spec.trendStatistic == "mean" ? " (a mean in levels follows the largest \(unitsNoun); `trends: median` in the spec draws medians)" : ""). Lines that already diverge before support starts warn that the comparison \(unitsNoun) may not show what the supported \(unitsNoun) would have done without support."))
         blocks += plots.filter { $0.section == "trends" }.map { .plot($0) }
 
         blocks.append(.heading("Effects by programme, outcome and estimator", id: "effects"))

@@ -125,8 +125,9 @@ public struct EvaluationResults: Sendable {
     /// units, on the rows the programme's estimates use.
     public struct Trend: Sendable {
         public var programme: String
-        /// The outcome's title ("sales (USD), log").
+        /// The outcome's title ("sales (USD), log") and label ("sales (USD)").
         public var outcome: String
+        public var label: String
         public var expression: String
         public var scale: EvaluationSpec.Scale
         /// A name safe in file names ("log-sales").

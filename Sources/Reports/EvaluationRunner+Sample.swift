@@ -73,7 +73,7 @@ extension EvaluationRunner {
             // The median of a 0/1 indicator is 0 or 1: the margin's trend is always its share.
             let trends = try PanelTrends(structure: structure, table: withOutcome, outcome: outcome.expression,
                                          statistic: outcome.scale == .extensive ? .mean : statistic, grouping: .status)
-            return EvaluationResults.Trend(programme: programme.name, outcome: outcome.title, expression: outcome.expression, scale: outcome.scale,
+            return EvaluationResults.Trend(programme: programme.name, outcome: outcome.title, label: outcome.label, expression: outcome.expression, scale: outcome.scale,
                                            slug: outcome.slug, trends: trends)
         }
     }

@@ -23,7 +23,7 @@ public struct ReportDocument: Sendable {
             case .bullets(let items): out += items.map { "- " + $0 }.joined(separator: "\n") + "\n\n"
             case .table(let table): out += "**\(table.title)** ([CSV](tables/\(table.name).csv), [LaTeX](tables/\(table.name).tex))\n\n" + table.markdown + "\n"
             // The caption also stands as text: an image's alt text is shown only when the image is not.
-            case .plot(let plot): out += "![\(plot.caption)](plots/\(plot.name).svg)\n\n*\(plot.caption)*\n\n"
+            case .plot(let plot): out += "![\(plot.title)](plots/\(plot.name).svg)\n\n*\(plot.caption)*\n\n"
             }
         }
         return out

@@ -69,6 +69,7 @@ extension ReportChartTests {
         #expect(share["statistic"] as? String == "mean")
         #expect(Self.points(share, group: "ever_treated").allSatisfy { $0["n"] as? Int == 20 && $0["value"] as? Double == 0.5 })
         let markdown = try ReportCommandTests.read("\(out)/report.md")
-        #expect(markdown.contains("Raw median of exports, log by year: units in Grant against units never in it (rows where cohort != 2006, as its estimates)."))
+        #expect(markdown.contains("Raw median of log exports by year: units in Grant against units never in it, on the rows of its estimates (cohort != 2006)."))
+        #expect(markdown.contains("Raw share of units with exports above zero by year"))
     }
 }
