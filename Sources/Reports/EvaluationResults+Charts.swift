@@ -41,17 +41,30 @@ extension EvaluationResults {
         }
     }
 
-    /// What says that the overlaid estimators' pre-period points rest on different bases (a
-    /// line for the chart, a paragraph for the report), or nil when they share one.
-    func mixedReferences(_ estimators: [StaggeredEstimator]) -> (line: String, text: String)? {
+    /// The line that says the overlaid estimators' pre-period points rest on different bases,
+    /// or nil when they share one.
+    func mixedReferences(_ estimators: [StaggeredEstimator]) -> String? {
         var groups = [(short: String, names: [String])]()
         for estimator in estimators {
             let short = reference(estimator).short
             if let index = groups.firstIndex(where: { $0.short == short }) { groups[index].names.append(estimator.displayName) } else { groups.append((short, [estimator.displayName])) }
         }
         guard groups.count > 1 else { return nil }
-        return ("Pre-period bases differ: " + groups.map { "\($0.names.joined(separator: ", ")) \($0.short)" }.joined(separator: "; ") + ".",
-                "The pre-period points are not on one base: " + estimators.map { reference($0).sentence }.joined(separator: "; ") + ". Read each estimator's pre-period points against zero, not against each other; after support all measure the effect against the \(spec.periodNoun) before it.")
+        return "Pre-period bases differ: " + groups.map { "\($0.names.joined(separator: ", ")) \($0.short)" }.joined(separator: "; ") + "."
+    }
+
+    /// The paragraph that explains the bases of the estimators whose profiles share a chart with
+    /// another base, or nil when every chart has one base.
+    var mixedReferencesText: String? {
+        var mixed = [StaggeredEstimator]()
+        for programme in spec.programmes {
+            for outcome in spec.outcomes {
+                let estimators = profiles.filter { $0.programme == programme.name && $0.outcome == outcome.title }.map(\.estimator)
+                if mixedReferences(estimators) != nil { mixed += estimators.filter { !mixed.contains($0) } }
+            }
+        }
+        guard !mixed.isEmpty else { return nil }
+        return "The pre-period points are not on one base: " + mixed.map { reference($0).sentence }.joined(separator: "; ") + ". A chart that overlays different bases says so under its axis; read each estimator's pre-period points against zero, not against each other."
     }
 
     /// The event-time profiles of every estimator of one programme × outcome on one chart.
@@ -81,9 +94,9 @@ extension EvaluationResults {
                               yLabel: "Effect (\(level) CI)", series: series,
                               markers: [LineChart.VerticalMarker(x: -0.5, label: "support starts")],
                               horizontalLines: [(y: 0, label: nil)], errorBars: bars, width: 860, height: 460)
-        chart.caption = mixed?.line ?? "End points of the TWFE event study bin the \(spec.periodNoun)s beyond the window."
+        chart.caption = mixed ?? "End points of the TWFE event study bin the \(spec.periodNoun)s beyond the window."
         return Plot(name: "event-study-\(Self.slug(programme))-\(Self.slug(outcome))", title: "\(programme): event study of \(outcome)",
-                    caption: "Event-study profiles of \(programme) on \(outcome): \(chosen.map(\.estimator.displayName).joined(separator: ", "))." + (mixed.map { " " + $0.text } ?? "")
+                    caption: "Event-study profiles of \(programme) on \(outcome): \(chosen.map(\.estimator.displayName).joined(separator: ", "))." + (mixed.map { " " + $0 } ?? "")
                         + (chosen.contains { $0.estimator == .twfe } ? " End points of the TWFE event study bin the \(spec.periodNoun)s beyond the window." : ""),
                     svg: chart.svg(), section: "event-study")
     }

@@ -43,7 +43,8 @@ extension EvaluationResults {
         blocks.append(.bullets(estimatorNotes))
 
         blocks.append(.heading("Event-study profiles", id: "event-study"))
-        blocks.append(.paragraph("Effects by years since support started, from every estimator on one chart. Points left of the dashed line are placebo effects before support: they should be near zero. Effects that grow to the right are effects that build up with time. The estimators do not all measure the pre-period points from the same base (TWFE and Sun–Abraham from −1, Callaway–Sant'Anna \(spec.periodNoun) on \(spec.periodNoun), imputation from earlier untreated \(spec.periodNoun)s): a chart that overlays different bases says so in its legend and caption."))
+        blocks.append(.paragraph("Effects by \(spec.periodNoun)s since support started, from every estimator on one chart. Points left of the dashed line are placebo effects before support: they should be near zero. Effects that grow to the right are effects that build up with time."))
+        if let mixed = mixedReferencesText { blocks.append(.paragraph(mixed)) }
         blocks += plots.filter { $0.section == "event-study" }.map { .plot($0) }
 
         blocks.append(.heading("Pre-trend tests", id: "pretrends"))
