@@ -3,12 +3,15 @@ import Reporting
 import Foundation
 
 extension EvaluationResults {
+    /// "1 outcome", "6 outcomes".
+    static func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
+
     /// The report: sections in the order an evaluator reads them, with what each diagnostic flags.
     public var document: ReportDocument {
         var blocks = [ReportDocument.Block]()
         let plots = self.plots
         let programmeList = spec.programmes.map { "\($0.label) (\($0.name), cohort column `\($0.cohort)`)" }.joined(separator: "; ")
-        blocks.append(.paragraph("This report evaluates \(programmeList) on \(Set(spec.outcomes.map(\.column)).count) outcomes (\(spec.outcomes.count) outcome-scale pairs), from the panel `\(spec.data)` (\(NumberFormat.grouped(sample.units)) \(unitsNoun), \(NumberFormat.grouped(sample.rows)) \(observationsNoun)). Every number comes from `quipu report --spec \(URL(fileURLWithPath: spec.path).lastPathComponent)`; `manifest.json` records the data's SHA-256, the seed and the Quipu version that reproduce it."))
+        blocks.append(.paragraph("This report evaluates \(programmeList) on \(Self.count(Set(spec.outcomes.map(\.column)).count, "outcome")) (\(Self.count(spec.outcomes.count, "outcome-scale pair"))), from the panel `\(spec.data)` (\(NumberFormat.grouped(sample.units)) \(unitsNoun), \(NumberFormat.grouped(sample.rows)) \(observationsNoun)). Every number comes from `quipu report --spec \(URL(fileURLWithPath: spec.path).lastPathComponent)`; `manifest.json` records the data's SHA-256, the seed and the Quipu version that reproduce it."))
         blocks.append(.heading("Headline effects", id: "headline"))
         blocks.append(.table(headlineTable))
         let biased = effects.filter { effect in
