@@ -44,6 +44,13 @@ extension EvaluationRunner {
         return found
     }
 
+    /// An estimate without a standard error must not pass for a precise one: the table shows
+    /// dashes, and this says why they are there.
+    func undefinedStandardError(clusters: Int?) -> String {
+        let few = clusters.map { " with \($0) \($0 == 1 ? "cluster" : "clusters")" } ?? ""
+        return "no standard error could be computed\(few): the interval and p-value are undefined, and the estimate's precision is unknown"
+    }
+
     func pretestRejection(_ pValue: Double) -> String {
         let shown = pValue < 0.001 ? "p < 0.001" : "p = " + String(format: "%.3f", pValue)
         return "the pre-trend test rejects (\(shown)): effects before support are not zero, so this estimate mixes the programme with differences that were there before it"

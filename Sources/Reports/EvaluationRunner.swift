@@ -165,6 +165,9 @@ public struct EvaluationRunner {
             effect.observations = own.observationCount
             effect.treatedUnits = row.estimate.treatedUnits
             effect.inference = own.inference
+            if effect.estimate.isFinite && !effect.standardError.isFinite {
+                effect.warnings.insert(undefinedStandardError(clusters: own.clusterCount), at: 0)
+            }
         }
         return effect
     }

@@ -55,3 +55,25 @@ struct ReportWarningTests {
         #expect(run.standardOutput.contains("Warnings [n] qualify some of these estimates"))
     }
 }
+
+extension ReportWarningTests {
+    @Test("clustering on a constant column: TWFE's refusal and Callaway–Sant'Anna's missing standard error both stand beside their rows")
+    func oneCluster() throws {
+        let spec = try ReportPanelFixture.write(extra: "inference:\n  vcov: \"cluster:nobody\"")
+        let (run, out) = try ReportReaderTests.run(spec)
+        #expect(run.status == 0, "\(run.standardError)")
+        let effects = try #require(try ReportReaderTests.results(out)["effects"] as? [[String: Any]])
+        let cs = try #require(effects.first { $0["estimator"] as? String == "cs" })
+        #expect(cs["std_error"] is NSNull)
+        #expect((cs["warnings"] as? [String])?.first == "no standard error could be computed with 1 cluster: the interval and p-value are undefined, and the estimate's precision is unknown")
+        let twfe = try #require(effects.first { $0["estimator"] as? String == "twfe" })
+        #expect((twfe["failure"] as? String)?.contains("only 1 cluster") == true, "\(twfe)")
+        let markdown = try ReportCommandTests.read("\(out)/report.md")
+        let table = ReportPanelFixture.markdownTable(markdown, title: "Effects by programme")
+        let notes = try Self.footnotes(markdown, title: "Effects by programme")
+        let column = try #require(table.header.firstIndex(of: "Warnings"))
+        let row = try #require(table.rows.first { $0.contains("Callaway–Sant'Anna") })
+        #expect(Self.texts(row[column], footnotes: notes).first?.hasPrefix("no standard error could be computed") == true)
+        #expect(table.rows.contains { $0.contains { $0.contains("not estimated:") && $0.contains("only 1 cluster") } })
+    }
+}
