@@ -56,9 +56,6 @@ public struct EvaluationRunner {
         for programme in spec.programmes {
             let programmeTable = try apply([programme.filter], to: filtered.table).table
             results.trends += try trends(programme, table: programmeTable)
-        }
-        for programme in spec.programmes {
-            let programmeTable = try apply([programme.filter], to: filtered.table).table
             let cohorts = try PanelStructure(table: programmeTable, unit: spec.unit, time: spec.time, treatment: .cohort(programme.cohort))
             let cohortCount = Set(cohorts.cohorts.compactMap { $0 }).count
             for outcome in spec.outcomes {
