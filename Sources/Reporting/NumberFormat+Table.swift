@@ -4,7 +4,7 @@ import Foundation
 extension NumberFormat {
     /// `value` to `digits` significant digits keeping trailing zeros, so a column's decimals line
     /// up (fixest `etable`'s `digits`); magnitudes below 1e-4 or from 1e15 take an exponent.
-    static func tableDigits(_ value: Double, digits: Int) -> String {
+    public static func tableDigits(_ value: Double, digits: Int) -> String {
         guard value.isFinite else { return value.isNaN ? "NA" : (value > 0 ? "Inf" : "-Inf") }
         if value == 0 { return String(format: "%.\(max(0, digits - 1))f", 0.0) }
         let magnitude = abs(value)

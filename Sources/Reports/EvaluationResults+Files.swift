@@ -16,16 +16,22 @@ extension EvaluationResults {
         return files
     }
 
-    /// The headline numbers for a terminal, with the truth beside them when the spec names it.
+    /// The headline numbers for a terminal, with the truth beside them when the spec names it;
+    /// the warnings' texts are too long for a terminal, so it says which rows have some.
     public var headlineText: String {
         let table = headlineTable
         var rows = [table.header] + table.rows.map { $0.map(\.display) }
         rows = rows.map { Array($0.prefix(table.header.count)) }
         let widths = table.header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
+        let numeric = table.header.indices.map { column in table.rows.first.map { $0[column].isNumeric } ?? false }
+        var text = rows.map { row in
             row.enumerated().map { index, cell in
-                index < 4 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) : String(repeating: " ", count: widths[index] - cell.count) + cell
-            }.joined(separator: "  ")
+                !numeric[index] ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) : String(repeating: " ", count: widths[index] - cell.count) + cell
+            }.joined(separator: "  ").replacingOccurrences(of: " +$", with: "", options: .regularExpression)
         }.joined(separator: "\n") + "\n"
+        if !table.footnotes.isEmpty {
+            text += "\nWarnings [n] qualify some of these estimates: they are listed under the headline table of report.md and report.html.\n"
+        }
+        return text
     }
 }

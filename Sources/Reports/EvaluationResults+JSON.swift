@@ -7,13 +7,15 @@ extension EvaluationResults {
     public var json: JSONValue {
         func effectJSON(_ effect: Effect) -> JSONValue {
             .object([
-                ("programme", .string(effect.programme)), ("outcome", .string(effect.outcome)), ("scale", .string(effect.scale.rawValue)),
+                ("programme", .string(effect.programme)), ("outcome", .string(effect.outcome)), ("expression", .string(effect.expression)),
+                ("scale", .string(effect.scale.rawValue)),
                 ("estimator", .string(effect.estimator.rawValue)), ("headline", .bool(effect.headline)),
                 ("estimate", .finite(effect.estimate)), ("std_error", .finite(effect.standardError)),
                 ("conf_low", .finite(effect.low)), ("conf_high", .finite(effect.high)), ("p_value", .finite(effect.pValue)),
                 ("nobs", .integer(effect.observations)), ("n_treated", .integer(effect.treatedUnits)),
                 ("inference", .string(effect.inference)), ("truth", .finite(effect.truth)),
                 ("failure", effect.failure.map { .string($0) } ?? .null),
+                ("warnings", .array(effect.warnings.map { .string($0) })),
             ])
         }
         return .object([
@@ -21,6 +23,7 @@ extension EvaluationResults {
             ("title", .string(spec.title)),
             ("data", .string(spec.data)),
             ("unit", .string(spec.unit)),
+            ("unit_label", .array([.string(spec.unitNoun.one), .string(spec.unitNoun.many)])),
             ("time", .string(spec.time)),
             ("conf_level", .finite(spec.inference.level)),
             ("sample", .object([
@@ -39,7 +42,8 @@ extension EvaluationResults {
                          ("first_only", .integer(overlap.firstOnly)), ("second_only", .integer(overlap.secondOnly)), ("neither", .integer(overlap.neither))])
             })),
             ("trends", .array(trends.map { trend in
-                .object([("programme", .string(trend.programme)), ("outcome", .string(trend.column)), ("statistic", .string(spec.trendStatistic)),
+                .object([("programme", .string(trend.programme)), ("outcome", .string(trend.outcome)), ("expression", .string(trend.expression)),
+                         ("statistic", .string(trend.trends.statistic.rawValue)),
                          ("points", .array(trend.trends.points.map { point in
                              .object([("group", .string(point.group)), ("period", .integer(point.period)), ("n", .integer(point.count)), ("value", .finite(point.value))])
                          }))])
@@ -68,7 +72,8 @@ extension EvaluationResults {
                          ("replicates", .integer(row.replicates)), ("seed", .string(String(row.seed)))])
             })),
             ("subgroups", .array(subgroups.map { group in
-                .object([("column", .string(group.column)), ("level", .string(group.level)), ("effect", effectJSON(group.effect))])
+                .object([("column", .string(group.column)), ("level", .string(group.level)),
+                         ("flag", group.tooFewTreated(spec.unitNoun).map { .string($0) } ?? .null), ("effect", effectJSON(group.effect))])
             })),
             ("notes", .array(notes.map { .string($0) })),
             ("runs", .array(runs.map { run in

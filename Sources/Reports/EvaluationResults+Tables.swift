@@ -4,13 +4,14 @@ import Foundation
 extension EvaluationResults {
     typealias Cell = ReportTable.Cell
 
-    /// The decimals of an effect on `scale` (levels are in the outcome's units).
-    static func decimals(_ scale: EvaluationSpec.Scale) -> Int { scale == .level ? 1 : 3 }
+    /// The spec's words for its units and rows: "firms", "firm-years".
+    var unitsNoun: String { spec.unitNoun.many }
+    var observationsNoun: String { spec.observationNoun }
 
     /// What one unit of an effect on `scale` means, for table notes.
     static func reading(_ scale: EvaluationSpec.Scale) -> String {
         switch scale {
-        case .log: return "log points (×100 ≈ % change for firms with a positive value)"
+        case .log: return "log points (×100 ≈ % change, among observations with a positive value)"
         case .poisson: return "log ratio of means (exp(b) − 1 is the % change in the mean, zeros included)"
         case .level: return "the outcome's own units"
         case .extensive: return "change in the share with a positive value (0.01 = one percentage point)"
@@ -19,44 +20,64 @@ extension EvaluationResults {
 
     var level: String { "\(Int((spec.inference.level * 100).rounded()))%" }
 
+    /// Numbers the distinct warnings of some estimates in order of first appearance: each
+    /// estimate's marks and the numbered texts, printed under its table.
+    static func footnotes(_ warnings: [[String]]) -> (cells: [Cell], texts: [String]) {
+        var texts = [String]()
+        let cells = warnings.map { list -> Cell in
+            let numbers = list.map { text -> Int in
+                if let index = texts.firstIndex(of: text) { return index + 1 }
+                texts.append(text)
+                return texts.count
+            }
+            return .marks(numbers, texts: list)
+        }
+        return (cells, texts)
+    }
+
     /// The headline estimate of each programme × outcome.
     public var headlineTable: ReportTable {
         let withTruth = effects.contains { $0.truth != nil }
-        var header = ["Programme", "Outcome", "Scale", "Estimator", "Estimate", "\(level) CI low", "\(level) CI high", "N"]
+        var header = ["Programme", "Outcome", "Estimator", "Estimate", "\(level) CI low", "\(level) CI high", "N"]
         if withTruth { header.append("True effect") }
-        let rows = effects.filter(\.headline).map { effect -> [Cell] in
-            var row: [Cell] = [.text(effect.programme), .text(effect.outcome), .text(effect.scale.rawValue), .text(effect.estimator.displayName)]
-            row += numbers(effect, [effect.estimate, effect.low, effect.high]) + [.integer(effect.observations)]
-            if withTruth { row.append(effect.truth.map { .number($0, decimals: Self.decimals(effect.scale)) } ?? .text("—")) }
-            return row
+        header.append("Warnings")
+        let headline = effects.filter(\.headline)
+        let (marks, footnotes) = Self.footnotes(headline.map(\.warnings))
+        let rows = zip(headline, marks).map { effect, mark -> [Cell] in
+            var row: [Cell] = [.text(effect.programme), .text(effect.outcome), .text(effect.estimator.displayName)]
+            row += numbers([effect.estimate, effect.low, effect.high]) + [.integer(effect.observations)]
+            if withTruth { row.append(effect.truth.map { .estimate($0) } ?? .text("—")) }
+            return row + [mark]
         }
         return ReportTable(name: "headline", title: "Headline effects: the first estimator of each programme", header: header, rows: rows,
-                           note: "The headline estimator is the first one the spec lists for the programme (Poisson outcomes: TWFE)." + (withTruth ? " True effects come from the truth file: the mean log effect for log outcomes, the log ratio of means for Poisson." : ""))
+                           note: "The headline estimator is the first one the spec lists for the programme (Poisson outcomes: TWFE)." + (withTruth ? " True effects come from the truth file: the mean log effect for log outcomes, the log ratio of means for Poisson." : "") + (footnotes.isEmpty ? "" : " Warnings: numbered above, what qualifies each estimate."),
+                           footnotes: footnotes)
     }
 
-    func numbers(_ effect: Effect, _ values: [Double]) -> [Cell] {
-        values.map { .number($0, decimals: Self.decimals(effect.scale)) }
-    }
+    func numbers(_ values: [Double]) -> [Cell] { values.map { .estimate($0) } }
 
     /// Every programme × outcome × estimator.
     public var effectsTable: ReportTable {
         let withTruth = effects.contains { $0.truth != nil }
-        var header = ["Programme", "Outcome", "Estimator", "Estimate", "Std. error", "\(level) CI low", "\(level) CI high", "p-value", "N", "Treated firms"]
+        var header = ["Programme", "Outcome", "Estimator", "Estimate", "Std. error", "\(level) CI low", "\(level) CI high", "p-value", "N", "Treated \(unitsNoun)"]
         if withTruth { header.append("True effect") }
-        let rows = effects.map { effect -> [Cell] in
+        header.append("Warnings")
+        let (marks, footnotes) = Self.footnotes(effects.map(\.warnings))
+        let rows = zip(effects, marks).map { effect, mark -> [Cell] in
             let name = effect.estimator.displayName + (effect.estimator == .twfe && spec.programmes.first { $0.name == effect.programme }.map { hasManyCohorts($0) } == true ? " (biased if effects vary)" : "")
             var row: [Cell] = [.text(effect.programme), .text(effect.outcome), .text(name)]
             if let failure = effect.failure {
                 row += [.text("not estimated: \(failure)")] + Array(repeating: Cell.text("—"), count: 6)
             } else {
-                row += numbers(effect, [effect.estimate, effect.standardError, effect.low, effect.high])
+                row += numbers([effect.estimate, effect.standardError, effect.low, effect.high])
                 row += [.pValue(effect.pValue), .integer(effect.observations), .integer(effect.treatedUnits)]
             }
-            if withTruth { row.append(effect.truth.map { .number($0, decimals: Self.decimals(effect.scale)) } ?? .text("—")) }
-            return row
+            if withTruth { row.append(effect.truth.map { .estimate($0) } ?? .text("—")) }
+            return row + [mark]
         }
         return ReportTable(name: "effects", title: "Effects by programme, outcome and estimator (overall ATT)", header: header, rows: rows,
-                           note: "Standard errors clustered by \(spec.unit) unless the spec says otherwise; Callaway–Sant'Anna's with the multiplier bootstrap when the spec asks for it. N counts the firm-years each estimator used.")
+                           note: "Standard errors clustered by \(spec.unit) unless the spec says otherwise; Callaway–Sant'Anna's with the multiplier bootstrap when the spec asks for it. N counts the \(observationsNoun) each estimator used. Warnings: numbered above, what qualifies each estimate.",
+                           footnotes: footnotes)
     }
 
     func hasManyCohorts(_ programme: EvaluationSpec.Programme) -> Bool {
@@ -64,13 +85,13 @@ extension EvaluationResults {
     }
 
     public var sampleTable: ReportTable {
-        var header = ["Period", "Firms observed", "Entering", "Leaving after"]
+        var header = ["Period", "\(spec.unitNoun.manyCapitalized) observed", "Entering", "Leaving after"]
         header += spec.programmes.map { "\($0.name) supported" }
         let rows = sample.periods.map { period -> [Cell] in
             [.text(String(period.period)), .integer(period.units), .integer(period.entering), .integer(period.exiting)] + period.treated.map { .integer($0) }
         }
-        return ReportTable(name: "sample", title: "Firms by period: entries, exits and support", header: header, rows: rows,
-                           note: "Entering: first observed in the period; leaving after: last observed in the period. Supported: firms whose support has started.")
+        return ReportTable(name: "sample", title: "\(spec.unitNoun.manyCapitalized) by period: entries, exits and support", header: header, rows: rows,
+                           note: "Entering: first observed in the period; leaving after: last observed in the period. Supported: \(unitsNoun) whose support has started.")
     }
 
     public var outcomeTable: ReportTable {
@@ -80,9 +101,9 @@ extension EvaluationResults {
     }
 
     public var overlapTable: ReportTable {
-        ReportTable(name: "overlap", title: "Overlap of programmes (firms)", header: ["Programmes", "Both", "First only", "Second only", "Neither"],
+        ReportTable(name: "overlap", title: "Overlap of programmes (\(unitsNoun))", header: ["Programmes", "Both", "First only", "Second only", "Neither"],
                     rows: overlaps.map { [.text("\($0.first) and \($0.second)"), .integer($0.both), .integer($0.firstOnly), .integer($0.secondOnly), .integer($0.neither)] },
-                    note: "Each programme's estimates compare its firms with firms it never supported, some of which the other programme supported: its effect is measured against the other programme as it was.")
+                    note: "Each programme's estimates compare its \(unitsNoun) with \(unitsNoun) it never supported, some of which the other programme supported: its effect is measured against the other programme as it was.")
     }
 
     public var pretrendTable: ReportTable {
@@ -93,7 +114,7 @@ extension EvaluationResults {
                          .text(test.denominatorDegrees.map { "\(test.numeratorDegrees), \(Int($0))" } ?? "\(test.numeratorDegrees)"),
                          .pValue(test.pValue)]
                     },
-                    note: "A small p-value flags effects before support started: supported firms were already on another path. A large one does not prove parallel trends (see the caveats).")
+                    note: "A small p-value flags effects before support started: supported \(unitsNoun) were already on another path. A large one does not prove parallel trends (see the caveats).")
     }
 
     public var baconTable: ReportTable {
@@ -101,43 +122,48 @@ extension EvaluationResults {
                     header: ["Programme", "Outcome", "TWFE (balanced)", "Weight: vs never supported", "Weight: later vs earlier (forbidden)", "Weight: earlier vs later", "Mean estimate of forbidden comparisons"],
                     rows: bacon.compactMap { entry in
                         guard let decomposition = entry.decomposition else { return nil }
-                        return [.text(entry.programme), .text(entry.outcome), .number(decomposition.twfeEstimate, decimals: 3),
+                        return [.text(entry.programme), .text(entry.outcome), .estimate(decomposition.twfeEstimate),
                                 .number(decomposition.weightsByKind[.treatedVsNever] ?? 0, decimals: 3),
                                 .number(decomposition.forbiddenWeight, decimals: 3),
                                 .number(decomposition.weightsByKind[.earlierVsLater] ?? 0, decimals: 3),
-                                .number(decomposition.estimateByKind[.laterVsEarlier] ?? .nan, decimals: 3)]
+                                .estimate(decomposition.estimateByKind[.laterVsEarlier] ?? .nan)]
                     },
-                    note: "Later-vs-earlier comparisons use already-supported firms as controls; when effects grow over time they pull TWFE away from the true effect.")
+                    note: "Later-vs-earlier comparisons use already-supported \(unitsNoun) as controls; when effects grow over time they pull TWFE away from the true effect.")
     }
 
     public var bootstrapTable: ReportTable {
         ReportTable(name: "bootstrap", title: "Multiplier bootstrap of Callaway–Sant'Anna's overall effect",
                     header: ["Programme", "Outcome", "Estimate", "Analytic SE", "Bootstrap SE", "\(level) CI low", "\(level) CI high", "Sup-t critical value (event-time band)", "Replicates", "Seed"],
                     rows: bootstrap.map { row in
-                        [.text(row.programme), .text(row.outcome), .number(row.estimate, decimals: 3), .number(row.analyticStandardError, decimals: 4),
-                         .number(row.bootstrapStandardError, decimals: 4), .number(row.low, decimals: 3), .number(row.high, decimals: 3),
+                        [.text(row.programme), .text(row.outcome), .estimate(row.estimate), .estimate(row.analyticStandardError),
+                         .estimate(row.bootstrapStandardError), .estimate(row.low), .estimate(row.high),
                          .number(row.dynamicCriticalValue ?? .nan, decimals: 3), .integer(row.replicates), .text(String(row.seed))]
                     },
-                    note: "Rademacher weights per firm; the sup-t critical value widens the event-time intervals into a band that covers the whole profile at once.")
+                    note: "Rademacher weights per \(spec.unitNoun.one); the sup-t critical value widens the event-time intervals into a band that covers the whole profile at once.")
     }
 
     public var subgroupTable: ReportTable {
         let withTruth = subgroups.contains { $0.effect.truth != nil }
-        var header = ["Subgroup", "Programme", "Outcome", "Estimator", "Estimate", "\(level) CI low", "\(level) CI high", "Treated firms"]
+        var header = ["Subgroup", "Programme", "Outcome", "Estimator", "Estimate", "\(level) CI low", "\(level) CI high", "Treated \(unitsNoun)"]
         if withTruth { header.append("True effect") }
+        header.append("Warnings")
+        let (marks, footnotes) = Self.footnotes(subgroups.map { $0.tooFewTreated(spec.unitNoun) == nil ? $0.effect.warnings : [] })
         return ReportTable(name: "subgroups", title: "Effects within subgroups (headline estimator, analytic inference)", header: header,
-                           rows: subgroups.map { group in
+                           rows: zip(subgroups, marks).map { group, mark in
                                let effect = group.effect
                                var row: [Cell] = [.text("\(group.column) = \(group.level)"), .text(effect.programme), .text(effect.outcome), .text(effect.estimator.displayName)]
                                if let failure = effect.failure {
                                    row += [.text("not estimated: \(failure)"), .text("—"), .text("—"), .text("—")]
+                               } else if let flag = group.tooFewTreated(spec.unitNoun) {
+                                   row += [.text(flag), .text("—"), .text("—"), .integer(effect.treatedUnits)]
                                } else {
-                                   row += numbers(effect, [effect.estimate, effect.low, effect.high]) + [.integer(effect.treatedUnits)]
+                                   row += numbers([effect.estimate, effect.low, effect.high]) + [.integer(effect.treatedUnits)]
                                }
-                               if withTruth { row.append(effect.truth.map { .number($0, decimals: Self.decimals(effect.scale)) } ?? .text("—")) }
-                               return row
+                               if withTruth { row.append(effect.truth.map { .estimate($0) } ?? .text("—")) }
+                               return row + [mark]
                            },
-                           note: "Small subgroups give wide intervals; a difference between subgroups needs its own test before it is read as one.")
+                           note: "Small subgroups give wide intervals; a difference between subgroups needs its own test before it is read as one. A subgroup with fewer than \(SubgroupEffect.minimumTreatedUnits) treated \(unitsNoun) is not shown as an estimate: its number is those \(unitsNoun)' own history, and its interval cannot be trusted (results.json keeps it, flagged).",
+                           footnotes: footnotes)
     }
 
     /// Every table, in report order.

@@ -8,7 +8,10 @@ public struct EvaluationResults: Sendable {
     /// One estimate of one programme's effect on one outcome by one estimator.
     public struct Effect: Sendable {
         public var programme: String
+        /// The outcome's title (label and scale).
         public var outcome: String
+        /// What the estimator read, e.g. "log(sales)".
+        public var expression: String
         public var scale: EvaluationSpec.Scale
         public var estimator: StaggeredEstimator
         /// The first estimator of the programme: the number the report leads with.
@@ -24,6 +27,9 @@ public struct EvaluationResults: Sendable {
         public var truth: Double?
         /// Why there is no estimate, when the estimator failed.
         public var failure: String?
+        /// What qualifies the estimate (pre-trend test, few clusters, sample loss, ...), shown
+        /// beside it.
+        public var warnings: [String] = []
     }
 
     /// An estimator's event-time profile.
@@ -73,9 +79,20 @@ public struct EvaluationResults: Sendable {
         public var column: String
         public var level: String
         public var effect: Effect
+
+        /// Treated units below which a subgroup's estimate is flagged rather than shown: with one
+        /// or two, the "effect" is those units' own history, and clustered intervals with so few
+        /// treated clusters are far too narrow (Conley & Taber 2011; MacKinnon & Webb 2017).
+        public static let minimumTreatedUnits = 3
+
+        /// Why the estimate is not shown as one, when it rests on too few treated units.
+        public func tooFewTreated(_ units: EvaluationSpec.UnitNoun) -> String? {
+            guard effect.failure == nil, effect.treatedUnits < Self.minimumTreatedUnits else { return nil }
+            return "not shown: rests on \(effect.treatedUnits) treated \(effect.treatedUnits == 1 ? units.one : units.many)"
+        }
     }
 
-    /// Firms and rows by period, with the programmes' treated firms.
+    /// Units and rows by period, with the programmes' treated units.
     public struct PeriodRow: Sendable {
         public var period: Int
         public var units: Int
@@ -104,10 +121,17 @@ public struct EvaluationResults: Sendable {
         public var both: Int, firstOnly: Int, secondOnly: Int, neither: Int
     }
 
-    /// Raw trends of an outcome column for one programme's supported and unsupported firms.
+    /// Raw trends of an outcome, on its scale, for one programme's supported and unsupported
+    /// units, on the rows the programme's estimates use.
     public struct Trend: Sendable {
         public var programme: String
-        public var column: String
+        /// The outcome's title ("sales (USD), log") and label ("sales (USD)").
+        public var outcome: String
+        public var label: String
+        public var expression: String
+        public var scale: EvaluationSpec.Scale
+        /// A name safe in file names ("log-sales").
+        public var slug: String
         public var trends: PanelTrends
     }
 

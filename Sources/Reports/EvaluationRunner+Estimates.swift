@@ -14,39 +14,39 @@ extension EvaluationRunner {
         let bootstrapping = spec.inference.bootstrapReplicates > 0
         for (index, estimator) in estimators(programme, outcome).enumerated() {
             let withBootstrap = bootstrapping && estimator == .callawaySantAnna
-            announce("\(programme.name) × \(outcome.label): \(estimator.displayName)" + (withBootstrap ? " with the multiplier bootstrap (\(spec.inference.bootstrapReplicates) replicates)" : ""))
+            announce("\(programme.name) × \(outcome.title): \(estimator.displayName)" + (withBootstrap ? " with the multiplier bootstrap (\(spec.inference.bootstrapReplicates) replicates)" : ""))
             let result = runEstimator(programme, outcome, estimator, table: table, bootstrap: withBootstrap)
             results.effects.append(effect(programme, outcome, estimator, result: result, headline: index == 0, truthValue: truthValue))
             guard case .success(let (did, own)) = result else {
-                if case .failure(let failure) = result { results.notes.append("\(programme.name) × \(outcome.label), \(estimator.displayName): not estimated: \(failure.message)") }
+                if case .failure(let failure) = result { results.notes.append("\(programme.name) × \(outcome.title) (\(estimator.displayName)): not estimated: \(failure.message)") }
                 continue
             }
-            results.runs.append(EvaluationResults.Run(programme: programme.name, outcome: outcome.label, estimator: estimator, json: did.json))
+            results.runs.append(EvaluationResults.Run(programme: programme.name, outcome: outcome.title, estimator: estimator, json: did.json))
             let points = own.rows(level: spec.inference.level)
                 .filter { $0.estimate.kind == .dynamic && !$0.estimate.isOverall && $0.estimate.estimate.isFinite }
                 .compactMap { row in row.estimate.eventTime.map { (eventTime: $0, estimate: row.estimate.estimate, low: row.low, high: row.high) } }
                 .filter { programme.window.contains($0.eventTime) }
                 .sorted { $0.eventTime < $1.eventTime }
             if !points.isEmpty {
-                results.profiles.append(EvaluationResults.Profile(programme: programme.name, outcome: outcome.label, estimator: estimator, points: points))
+                results.profiles.append(EvaluationResults.Profile(programme: programme.name, outcome: outcome.title, estimator: estimator, points: points))
             }
             if estimator == .twfe, let test = did.pretrendTest {
                 results.pretrends.append(EvaluationResults.Pretrend(
-                    programme: programme.name, outcome: outcome.label, estimator: estimator,
+                    programme: programme.name, outcome: outcome.title, estimator: estimator,
                     description: "event-study leads \(test.terms.count == 1 ? test.terms[0] : "(\(test.terms.count) coefficients)") are zero (Wald F, reference period −1)",
                     statistic: test.statistic, numeratorDegrees: test.numeratorDegrees, denominatorDegrees: test.denominatorDegrees, pValue: test.pValue))
             } else if let test = own.pretrend {
                 results.pretrends.append(EvaluationResults.Pretrend(
-                    programme: programme.name, outcome: outcome.label, estimator: estimator, description: test.description,
+                    programme: programme.name, outcome: outcome.title, estimator: estimator, description: test.description,
                     statistic: test.statistic, numeratorDegrees: test.numeratorDegrees, denominatorDegrees: test.denominatorDegrees, pValue: test.pValue))
             }
             if withBootstrap, let simple = own.rows(level: spec.inference.level).first(where: { $0.estimate.kind == .simple }) {
-                announce("\(programme.name) × \(outcome.label): Callaway–Sant'Anna, analytic standard errors beside the bootstrap")
+                announce("\(programme.name) × \(outcome.title): Callaway–Sant'Anna, analytic standard errors beside the bootstrap")
                 if case .success(let (_, analytic)) = runEstimator(programme, outcome, .callawaySantAnna, table: table, bootstrap: false),
                    let analyticSimple = analytic.rows(level: spec.inference.level).first(where: { $0.estimate.kind == .simple })
                 {
                     results.bootstrap.append(EvaluationResults.Bootstrap(
-                        programme: programme.name, outcome: outcome.label, estimate: simple.estimate.estimate,
+                        programme: programme.name, outcome: outcome.title, estimate: simple.estimate.estimate,
                         analyticStandardError: analyticSimple.standardError, bootstrapStandardError: simple.standardError,
                         low: simple.low, high: simple.high, dynamicCriticalValue: own.uniformCriticalValues[.dynamic],
                         replicates: spec.inference.bootstrapReplicates, seed: spec.inference.seed))
@@ -57,7 +57,7 @@ extension EvaluationRunner {
 
     /// The Goodman-Bacon decomposition of TWFE on the balanced panel, for staggered programmes.
     func bacon(_ programme: EvaluationSpec.Programme, _ outcome: EvaluationSpec.Outcome, table: DataTable, cohortCount: Int) -> EvaluationResults.Bacon {
-        var entry = EvaluationResults.Bacon(programme: programme.name, outcome: outcome.label, decomposition: nil, failure: nil)
+        var entry = EvaluationResults.Bacon(programme: programme.name, outcome: outcome.title, decomposition: nil, failure: nil)
         guard cohortCount > 1 else {
             entry.failure = "one cohort: every comparison is supported against never-supported firms, so TWFE has no forbidden comparisons to decompose"
             return entry

@@ -1,3 +1,4 @@
+import DiD
 import Estimation
 import Foundation
 import PanelData
@@ -53,17 +54,27 @@ extension EvaluationRunner {
         return result
     }
 
-    /// Raw trends of each outcome column (once per column) for each programme.
-    func trends(_ table: DataTable) throws -> [EvaluationResults.Trend] {
-        var seen = Set<String>(), columns = [String]()
-        for outcome in spec.outcomes where seen.insert(outcome.column).inserted { columns.append(outcome.column) }
+    /// Raw trends of each outcome for one programme, on the rows its estimates use (the spec's
+    /// and the programme's filters applied: a cohort every estimate leaves out is not drawn) and
+    /// on the scale it is estimated on: the mean of log(y) for a log outcome (a geometric mean,
+    /// which a few very large units do not dominate, on the positive values the log keeps), the
+    /// share above zero for the extensive margin, y itself otherwise. The values come from the
+    /// estimators' own expression evaluator, so the trend and the estimate read the same numbers.
+    func trends(_ programme: EvaluationSpec.Programme, table: DataTable) throws -> [EvaluationResults.Trend] {
         let statistic = PanelTrends.Statistic(rawValue: spec.trendStatistic) ?? .mean
-        return try spec.programmes.flatMap { programme in
-            let structure = try PanelStructure(table: table, unit: spec.unit, time: spec.time, treatment: programme.treatment)
-            return try columns.map { column in
-                EvaluationResults.Trend(programme: programme.name, column: column,
-                                        trends: try PanelTrends(structure: structure, table: table, outcome: column, statistic: statistic, grouping: .status))
+        let structure = try PanelStructure(table: table, unit: spec.unit, time: spec.time, treatment: programme.treatment)
+        return try spec.outcomes.map { outcome in
+            var withOutcome = table
+            if outcome.expression != outcome.column {
+                let values = try OutcomeColumn(outcome: outcome.expression, table: table).values
+                withOutcome = DataTable(source: table.source, names: table.names + [outcome.expression], columns: table.columns + [.numeric(values)],
+                                        rowCount: table.rowCount)
             }
+            // The median of a 0/1 indicator is 0 or 1: the margin's trend is always its share.
+            let trends = try PanelTrends(structure: structure, table: withOutcome, outcome: outcome.expression,
+                                         statistic: outcome.scale == .extensive ? .mean : statistic, grouping: .status)
+            return EvaluationResults.Trend(programme: programme.name, outcome: outcome.title, label: outcome.label, expression: outcome.expression, scale: outcome.scale,
+                                           slug: outcome.slug, trends: trends)
         }
     }
 }

@@ -53,20 +53,20 @@ public struct EvaluationRunner {
         let filtered = try apply([spec.filter], to: table)
         var results = EvaluationResults(spec: spec, sample: try sampleSummary(filtered.table, filter: filtered.summary), threads: threads)
         results.overlaps = try overlaps(filtered.table)
-        results.trends = try trends(filtered.table)
         for programme in spec.programmes {
             let programmeTable = try apply([programme.filter], to: filtered.table).table
+            results.trends += try trends(programme, table: programmeTable)
             let cohorts = try PanelStructure(table: programmeTable, unit: spec.unit, time: spec.time, treatment: programme.treatment)
             let cohortCount = Set(cohorts.cohorts.compactMap { $0 }).count
             for outcome in spec.outcomes {
                 try estimate(programme, outcome, table: programmeTable, into: &results)
                 if outcome.scale != .poisson {
-                    announce("\(programme.name) × \(outcome.label): Goodman-Bacon decomposition")
+                    announce("\(programme.name) × \(outcome.title): Goodman-Bacon decomposition")
                     results.bacon.append(bacon(programme, outcome, table: programmeTable, cohortCount: cohortCount))
                 }
                 for subgroup in spec.subgroups {
                     for level in try levels(subgroup) {
-                        announce("\(programme.name) × \(outcome.label): \(subgroup.column) = \(level)")
+                        announce("\(programme.name) × \(outcome.title): \(subgroup.column) = \(level)")
                         results.subgroups.append(subgroupEffect(programme, outcome, subgroup: subgroup, level: level, table: programmeTable))
                     }
                 }
@@ -142,13 +142,14 @@ public struct EvaluationRunner {
     func effect(_ programme: EvaluationSpec.Programme, _ outcome: EvaluationSpec.Outcome, _ estimator: StaggeredEstimator,
                 result: Result<(DiDResults, StaggeredResult), EstimationFailure>, headline: Bool, truthValue: Double?) -> EvaluationResults.Effect
     {
-        var effect = EvaluationResults.Effect(programme: programme.name, outcome: outcome.label, scale: outcome.scale, estimator: estimator,
+        var effect = EvaluationResults.Effect(programme: programme.name, outcome: outcome.title, expression: outcome.expression, scale: outcome.scale, estimator: estimator,
                                               headline: headline, estimate: .nan, standardError: .nan, low: .nan, high: .nan, pValue: .nan,
                                               observations: 0, treatedUnits: 0, inference: "", truth: truthValue, failure: nil)
         switch result {
         case .failure(let failure):
             effect.failure = failure.message
-        case .success(let (_, own)):
+        case .success(let (did, own)):
+            effect.warnings = warnings(did, own, estimator: estimator)
             guard let row = own.rows(level: spec.inference.level).first(where: { $0.estimate.kind == .simple }) else {
                 effect.failure = "no overall effect"
                 return effect
@@ -161,6 +162,9 @@ public struct EvaluationRunner {
             effect.observations = own.observationCount
             effect.treatedUnits = row.estimate.treatedUnits
             effect.inference = own.inference
+            if effect.estimate.isFinite && !effect.standardError.isFinite {
+                effect.warnings.insert(undefinedStandardError(clusters: own.clusterCount), at: 0)
+            }
         }
         return effect
     }

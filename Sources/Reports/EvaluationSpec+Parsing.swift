@@ -5,7 +5,7 @@ import PanelData
 import Yams
 
 extension EvaluationSpec {
-    static let topLevelKeys = ["title", "data", "unit", "time", "filter", "programmes", "outcomes", "covariates", "subgroups",
+    static let topLevelKeys = ["title", "data", "unit", "unit_label", "time", "filter", "programmes", "outcomes", "covariates", "subgroups",
                                "estimators", "inference", "trends", "truth"]
 
     /// Reads and checks a spec file's structure (the data are checked later, by `validate`).
@@ -42,6 +42,11 @@ extension EvaluationSpec {
             programmes: [], outcomes: [], covariates: try keys["covariates"]?.strings() ?? [], subgroups: [],
             inference: try keys["inference"].map { try inference($0) } ?? InferenceSettings(),
             trendStatistic: "mean", truth: try keys["truth"]?.string(), keyLocations: keys.mapValues(\.location))
+        if let noun = keys["unit_label"] {
+            let words = try noun.strings()
+            guard (1...2).contains(words.count) else { throw noun.error("give the unit's noun, e.g. state, or the noun and its plural, e.g. [person, people]") }
+            spec.unitNoun = UnitNoun(words[0], plural: words.count == 2 ? words[1] : nil)
+        }
         if let trends = keys["trends"] {
             spec.trendStatistic = try trends.string()
             guard ["mean", "median"].contains(spec.trendStatistic) else { throw trends.error("'\(spec.trendStatistic)' is not one of mean, median") }
@@ -54,9 +59,20 @@ extension EvaluationSpec {
         }
         let outcomeNodes = try required("outcomes").items()
         guard !outcomeNodes.isEmpty else { throw try required("outcomes").error("name at least one outcome") }
-        spec.outcomes = try outcomeNodes.map { try outcome($0) }
-        for (index, outcome) in spec.outcomes.enumerated() where spec.outcomes[..<index].contains(where: { $0.slug == outcome.slug }) {
-            throw SpecError(path: path, location: outcome.location, "outcome \(outcome.expression) on the \(outcome.scale.rawValue) scale is listed twice")
+        let parsed = try outcomeNodes.map { try outcome($0) }
+        // One label serves every scale of a column: an entry without one takes its column's.
+        spec.outcomes = parsed.map { entry in
+            var outcome = entry.outcome
+            outcome.label = entry.label ?? parsed.first { $0.outcome.column == outcome.column && $0.label != nil }?.label ?? outcome.column
+            return outcome
+        }
+        for (index, outcome) in spec.outcomes.enumerated() {
+            if spec.outcomes[..<index].contains(where: { $0.slug == outcome.slug }) {
+                throw SpecError(path: path, location: outcome.location, "outcome \(outcome.expression) on the \(outcome.scale.rawValue) scale is listed twice")
+            }
+            if let other = spec.outcomes[..<index].first(where: { $0.title == outcome.title }) {
+                throw SpecError(path: path, location: outcome.location, "outcome '\(outcome.column)' has the label '\(outcome.label)' of outcome '\(other.column)' on the same scale: give each its own label")
+            }
         }
         spec.subgroups = try keys["subgroups"]?.items().map { node in
             let entries = try node.entries(allowed: ["column", "levels"])
@@ -125,14 +141,15 @@ extension EvaluationSpec {
             })
     }
 
-    static func outcome(_ node: SpecNode) throws -> Outcome {
+    /// An outcome entry, with its label when the entry gives one (the spec fills in the rest).
+    static func outcome(_ node: SpecNode) throws -> (outcome: Outcome, label: String?) {
         let keys = try node.entries(allowed: ["column", "scale", "label"])
         guard let column = keys["column"] else { throw node.error("an outcome needs 'column'") }
         guard let scaleNode = keys["scale"] else { throw node.error("an outcome needs 'scale': \(Scale.allCases.map(\.rawValue).joined(separator: ", "))") }
         let scale = try scaleNode.choice(Scale.self)
-        var outcome = Outcome(column: try column.string(), scale: scale, label: "", location: scaleNode.location, columnLocation: column.location)
-        outcome.label = try keys["label"]?.string() ?? outcome.expression
-        return outcome
+        let name = try column.string()
+        return (Outcome(column: name, scale: scale, label: name, location: scaleNode.location, columnLocation: column.location),
+                try keys["label"]?.string())
     }
 
     static func inference(_ node: SpecNode) throws -> InferenceSettings {

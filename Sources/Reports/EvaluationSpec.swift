@@ -48,7 +48,8 @@ public struct EvaluationSpec: Sendable {
     public struct Outcome: Sendable {
         public var column: String
         public var scale: Scale
-        /// Name in tables (default: the outcome's expression, e.g. "log(sales)").
+        /// The column's plain name for readers ("permanent employment (jobs)"): the spec's
+        /// `label`, else the label another entry of the same column gives, else the column name.
         public var label: String
         /// Where the scale was given (scale errors point here).
         public var location: SpecLocation
@@ -64,8 +65,35 @@ public struct EvaluationSpec: Sendable {
             }
         }
 
+        /// The label with the scale, which names the outcome in titles, tables and charts:
+        /// "permanent employment (jobs), log".
+        public var title: String { "\(label), \(scale.phrase)" }
+
         /// A name safe in file names: "log-sales", "poisson-export_eu".
         public var slug: String { String("\(scale.rawValue)-\(column)".map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" }) }
+    }
+
+    /// What the panel's units are, for the report's prose and headers ("firm", "firms").
+    public struct UnitNoun: Sendable {
+        public var one: String
+        public var many: String
+
+        /// The plural as a header or sentence starts it: "Firms".
+        public var manyCapitalized: String { many.prefix(1).uppercased() + many.dropFirst() }
+
+        /// A noun and its regular English plural (state → states, country → countries).
+        public init(_ one: String, plural: String? = nil) {
+            self.one = one
+            if let plural {
+                many = plural
+            } else if one.hasSuffix("y"), let before = one.dropLast().last, !"aeiou".contains(before) {
+                many = one.dropLast() + "ies"
+            } else if ["s", "x", "z", "ch", "sh"].contains(where: { one.hasSuffix($0) }) {
+                many = one + "es"
+            } else {
+                many = one + "s"
+            }
+        }
     }
 
     /// Effects estimated separately within each level of a column (e.g. firm size).
@@ -95,6 +123,8 @@ public struct EvaluationSpec: Sendable {
     /// The data file, relative to the spec file's directory unless absolute.
     public var data: String
     public var unit: String
+    /// What a unit is (`unit_label`; default "unit").
+    public var unitNoun = UnitNoun("unit")
     public var time: String
     /// A row filter for every estimate.
     public var filter: String?
@@ -111,6 +141,29 @@ public struct EvaluationSpec: Sendable {
     public var truth: String?
     /// Where each top-level key was given, for messages about values checked later.
     public var keyLocations: [String: SpecLocation]
+}
+
+extension EvaluationSpec.Scale {
+    /// The scale as a reader names it after an outcome's label.
+    public var phrase: String {
+        switch self {
+        case .log: return "log"
+        case .level: return "level"
+        case .poisson: return "Poisson"
+        case .extensive: return "share > 0"
+        }
+    }
+}
+
+extension EvaluationSpec {
+    /// The time column's period in words: "year" for a column named year, else "period".
+    public var periodNoun: String {
+        let periods = ["year", "month", "quarter", "week", "day", "period", "wave", "round"]
+        return periods.contains(time.lowercased()) ? time.lowercased() : "period"
+    }
+
+    /// A unit-period row in the spec's words: "firm-years", "state-years", "unit-periods".
+    public var observationNoun: String { "\(unitNoun.one)-\(periodNoun)s" }
 }
 
 /// A place in the spec file: its key path and line.

@@ -22,7 +22,8 @@ public struct ReportDocument: Sendable {
             case .paragraph(let text): out += text + "\n\n"
             case .bullets(let items): out += items.map { "- " + $0 }.joined(separator: "\n") + "\n\n"
             case .table(let table): out += "**\(table.title)** ([CSV](tables/\(table.name).csv), [LaTeX](tables/\(table.name).tex))\n\n" + table.markdown + "\n"
-            case .plot(let plot): out += "![\(plot.caption)](plots/\(plot.name).svg)\n\n"
+            // The caption also stands as text: an image's alt text is shown only when the image is not.
+            case .plot(let plot): out += "![\(plot.title)](plots/\(plot.name).svg)\n\n*\(plot.caption)*\n\n"
             }
         }
         return out
@@ -41,6 +42,7 @@ public struct ReportDocument: Sendable {
         table.data td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         table.data tbody tr:last-child td { border-bottom: 2px solid #1a1a1a; }
         p.note { font-size: .85rem; color: #444; font-style: italic; margin-top: -.3rem; }
+        ol.footnotes { font-family: "DejaVu Sans", Arial, sans-serif; font-size: .8rem; color: #333; margin-top: -.4rem; }
         figure { margin: 1rem 0; page-break-inside: avoid; }
         figure svg { max-width: 100%; height: auto; }
         figcaption { font-size: .85rem; color: #444; }

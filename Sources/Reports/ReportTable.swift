@@ -8,34 +8,51 @@ public struct ReportTable: Sendable {
     public enum Cell: Sendable {
         case text(String)
         case number(Double, decimals: Int)
+        /// An estimate, standard error or interval bound: 4 significant digits, as fixest's
+        /// `etable` prints them, so that a small effect in large units (−0.040 jobs) keeps its
+        /// digits instead of rounding to −0.0.
+        case estimate(Double)
         case integer(Int)
         /// A p-value: three decimals, "<0.001" below that.
         case pValue(Double)
+        /// References to the table's footnotes ("[1, 3]"); the CSV, which has no footnotes,
+        /// holds their texts.
+        case marks([Int], texts: [String])
 
         var display: String {
             switch self {
             case .text(let text): return text
             case .integer(let value): return NumberFormat.grouped(value)
+            case .marks(let numbers, _):
+                return numbers.isEmpty ? "" : "[" + numbers.map(String.init).joined(separator: ", ") + "]"
             case .pValue(let value):
                 guard value.isFinite else { return "—" }
                 return value < 0.001 ? "<0.001" : String(format: "%.3f", value)
             case .number(let value, let decimals):
                 guard value.isFinite else { return "—" }
                 return String(format: "%.\(decimals)f", value)
+            case .estimate(let value):
+                guard value.isFinite else { return "—" }
+                return NumberFormat.tableDigits(value, digits: Self.estimateDigits)
             }
         }
+
+        /// Significant digits of estimates (fixest's `etable` default, `digits = 4`).
+        static let estimateDigits = 4
 
         var csv: String {
             switch self {
             case .text(let text): return text
             case .integer(let value): return String(value)
-            case .number(let value, _), .pValue(let value): return value.isFinite ? "\(value)" : "NA"
+            case .marks(_, let texts): return texts.joined(separator: " | ")
+            case .number(let value, _), .estimate(let value), .pValue(let value): return value.isFinite ? "\(value)" : "NA"
             }
         }
 
         /// Numbers, and the dash that stands for a missing one, align right.
         var isNumeric: Bool {
             if case .text(let text) = self { return text == "—" }
+            if case .marks = self { return false }
             return true
         }
     }
@@ -47,6 +64,8 @@ public struct ReportTable: Sendable {
     public var rows: [[Cell]]
     /// A sentence under the table saying how to read it.
     public var note: String?
+    /// Numbered texts that `.marks` cells refer to, printed under the table.
+    public var footnotes: [String] = []
 
     public var csv: String {
         func quote(_ field: String) -> String {
@@ -61,6 +80,7 @@ public struct ReportTable: Sendable {
         var lines = ["| " + header.map(escape).joined(separator: " | ") + " |",
                      "|" + header.indices.map { index in rows.first.map { $0[index].isNumeric } == true ? " ---: |" : " --- |" }.joined()]
         lines += rows.map { "| " + $0.map { escape($0.display) }.joined(separator: " | ") + " |" }
+        if !footnotes.isEmpty { lines += [""] + footnotes.enumerated().map { "\($0.offset + 1). \($0.element)" } }
         if let note { lines += ["", "*\(note)*"] }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -72,6 +92,9 @@ public struct ReportTable: Sendable {
             out += "<tr>" + row.map { "<td\($0.isNumeric ? " class=\"num\"" : "")>\(HTMLText.escape($0.display))</td>" }.joined() + "</tr>\n"
         }
         out += "</tbody>\n</table>\n"
+        if !footnotes.isEmpty {
+            out += "<ol class=\"footnotes\">\n" + footnotes.map { "<li>\(HTMLText.escape($0))</li>\n" }.joined() + "</ol>\n"
+        }
         if let note { out += "<p class=\"note\">\(HTMLText.escape(note))</p>\n" }
         return out
     }
@@ -99,6 +122,7 @@ public struct ReportTable: Sendable {
                      header.map(escape).joined(separator: " & ") + " \\\\", "\\midrule"]
         lines += rows.map { $0.map { escape($0.display) }.joined(separator: " & ") + " \\\\" }
         lines += ["\\bottomrule", "\\end{tabular}"]
+        lines += footnotes.enumerated().map { "\\par{\\footnotesize [\($0.offset + 1)] \(escape($0.element))}" }
         return lines.joined(separator: "\n") + "\n"
     }
 }

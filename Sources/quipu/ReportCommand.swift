@@ -43,12 +43,13 @@ struct ReportCommand: ParsableCommand {
             // Refuse a directory that cannot be replaced before any estimate is computed.
             let inputs = [spec, evaluation.dataPath]
             try ReportDirectory.checkReplaceable(out, protecting: inputs)
-            var options = CSVReadOptions()
             let threadCount = threads ?? evaluation.inference.threads ?? ProcessInfo.processInfo.activeProcessorCount
-            options.threads = threadCount
             let table: DataTable
             do {
-                table = try CSVReader.read(path: evaluation.dataPath, options: options)
+                // The reader of --data: the format follows the extension (CSV, .csv.gz, .dta, .sav,
+                // Arrow). Every column is kept, so that a misspelt column in the spec is reported
+                // at its line with the closest names.
+                table = try DataOptions.read(path: evaluation.dataPath, format: nil, delimiter: UInt8(ascii: ","), columns: nil, threads: threadCount)
             } catch {
                 throw SpecError(path: spec, location: evaluation.keyLocations["data"], "cannot read the data: \(error)")
             }
@@ -62,13 +63,20 @@ struct ReportCommand: ParsableCommand {
             }
             let results = try runner.run()
             if !quiet && isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
+            // A report without a single number would read as an evaluation that found nothing.
+            guard results.effects.contains(where: { $0.failure == nil }) else {
+                throw CommandError("\(spec): no estimate could be made, so no report was written:\n" + results.effects.map {
+                    "  \($0.programme) × \($0.outcome) (\($0.estimator.displayName)): \($0.failure ?? "no estimate")"
+                }.joined(separator: "\n"))
+            }
             var files = results.files
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             files.append(("manifest.json", try manifest(evaluation, threads: threadCount, seconds: seconds, files: files).serialized() + "\n"))
             try ReportDirectory.write(files, to: out, protecting: inputs)
-            print("Report written to \(URL(fileURLWithPath: out).standardizedFileURL.path)/report.html")
-            print("")
-            print(results.headlineText, terminator: "")
+            // Written and checked, not print()ed: a full disk or closed pipe behind standard
+            // output must fail the command, not vanish in a buffer.
+            try StagedOutput.writeAll("Report written to \(URL(fileURLWithPath: out).standardizedFileURL.path)/report.html\n\n" + results.headlineText,
+                                      to: STDOUT_FILENO, name: "standard output")
         }
     }
 
