@@ -79,13 +79,11 @@ public struct LinearModelFit: Sendable {
         FittedCovariance.Fit(
             input: CovarianceInput(bread: bread, weightedDesign: weightedDesign, weightedResiduals: weightedResiduals,
                                    observationCount: observationCount, parameterCount: parameterCount, scaledFactor: scaledFactor),
-            clusterVariables: clusterVariables, fixedEffects: fixedEffects, coefficientCount: coefficients.count,
-            redundantFixedEffects: redundantFixedEffects)
+            clusterVariables: clusterVariables, fixedEffects: fixedEffects, coefficientCount: coefficients.count)
     }
 
-    /// K for clustered estimators: a fixed effect nested in a cluster variable counts as one
-    /// parameter, not its levels (fixest's and pyfixest's `fixef.K = "nonnested"` default), since
-    /// its coefficients are differenced out within clusters.
+    /// K for clustered estimators: fixed effects nested in a cluster variable add only their shared
+    /// intercept (fixest's `fixef.K = "nested"`; `FittedCovariance.parameterCount`).
     func parameterCount(nestedIn clusters: [ClusterVariable]) -> Int {
         FittedCovariance.parameterCount(of: covarianceFit, nestedIn: clusters)
     }

@@ -74,12 +74,11 @@ public struct PoissonModelFit: Sendable {
         FittedCovariance.Fit(
             input: CovarianceInput(bread: bread, weightedDesign: weightedDesign, weightedResiduals: weightedResiduals,
                                    observationCount: observationCount, parameterCount: parameterCount),
-            clusterVariables: clusterVariables, fixedEffects: fixedEffects, coefficientCount: coefficients.count,
-            redundantFixedEffects: redundantFixedEffects)
+            clusterVariables: clusterVariables, fixedEffects: fixedEffects, coefficientCount: coefficients.count)
     }
 
-    /// K for clustered estimators: a fixed effect nested in a cluster variable counts as one
-    /// parameter (fixest's `fixef.K = "nonnested"`), as for least squares.
+    /// K for clustered estimators: fixed effects nested in a cluster variable add only their shared
+    /// intercept (fixest's `fixef.K = "nested"`; `FittedCovariance.parameterCount`).
     func parameterCount(nestedIn clusters: [ClusterVariable]) -> Int {
         FittedCovariance.parameterCount(of: covarianceFit, nestedIn: clusters)
     }
