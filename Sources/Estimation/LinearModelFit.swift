@@ -58,7 +58,7 @@ public struct LinearModelFit: Sendable {
     /// How the normal equations were solved, and the fixed-effect sweeps used.
     public let method: LeastSquaresMethod, absorptionIterations: Int
     /// What the design needs a reader to know, one sentence each: the reference levels chosen for
-    /// `i()` terms written without `ref`.
+    /// `i()` terms written without `ref`, and columns a term repeats from an earlier one.
     public internal(set) var designNotes: [String] = []
     /// Which stage finished absorbing the fixed effects ("alternating projections", or conjugate
     /// gradient with its preconditioner); nil without fixed effects.
