@@ -81,7 +81,7 @@ public enum PoissonModel {
         }
         var separation = SeparationResult.none
         if options.checkSeparation {
-            separation = try separatedObservations(sample, options: options)
+            separation = separatedObservations(sample, options: options)
             if let keep = separation.keep {
                 sample.keep(keep)
                 try checkOutcome(sample, name: responseName)
@@ -110,7 +110,8 @@ public enum PoissonModel {
             fixedEffectParameters: fixedEffectParameters, redundantFixedEffects: redundantFixedEffects,
             deviance: likelihood.deviance, nullDeviance: likelihood.nullDeviance,
             logLikelihood: likelihood.logLikelihood, nullLogLikelihood: likelihood.nullLogLikelihood,
-            iterations: result.iterations, absorptionSweeps: result.absorptionSweeps)
+            iterations: result.iterations, absorptionSweeps: result.absorptionSweeps,
+            separationUnchecked: separation.unsettled)
     }
 
     /// Refuses outcomes Poisson cannot take: negative values (the likelihood is undefined) and an

@@ -53,9 +53,19 @@ public struct PoissonModelFit: Sendable {
     public let logLikelihood: Double, nullLogLikelihood: Double
     /// IRLS iterations, and fixed-effect sweeps summed over them.
     public let iterations: Int, absorptionSweeps: Int
+    /// Why the separation check stopped without an answer, when it did: the model was then fitted
+    /// without it (as `--separation none`) and nothing was dropped as separated.
+    public let separationUnchecked: String?
 
     /// K: the estimated slopes plus the fixed-effect coefficients.
     public var parameterCount: Int { coefficients.count + fixedEffectParameters }
+
+    /// The note for a separation check that stopped without an answer, naming what was not checked.
+    public var separationUncheckedNote: String? {
+        separationUnchecked.map { reason in
+            "separation not checked: the rectifier check stopped without an answer (\(reason)), so the model was fitted without it, as with --separation none; only fixed-effect groups whose outcome is all zero were dropped, and rows where a combination of the regressors and fixed effects predicts y = 0 perfectly were not looked for"
+        }
+    }
 
     /// McFadden's pseudo R², 1 − ℓ/ℓ₀ with ℓ₀ the constant-only model: fixest's `pr2` and
     /// pyfixest's `_pseudo_r2`.
