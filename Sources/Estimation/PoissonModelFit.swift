@@ -56,6 +56,8 @@ public struct PoissonModelFit: Sendable {
     /// Why the separation check stopped without an answer, when it did: the model was then fitted
     /// without it (as `--separation none`) and nothing was dropped as separated.
     public let separationUnchecked: String?
+    /// What the design needs a reader to know, one sentence each (`ModelFrame.designNotes`).
+    public internal(set) var designNotes: [String] = []
 
     /// K: the estimated slopes plus the fixed-effect coefficients.
     public var parameterCount: Int { coefficients.count + fixedEffectParameters }

@@ -95,7 +95,7 @@ public struct PoissonTable: Sendable {
         pseudoR2 = fit.pseudoR2
         iterations = fit.iterations
         self.confidenceLevel = confidenceLevel
-        var notes = covariance.notes
+        var notes = fit.designNotes + covariance.notes
         if fit.droppedSeparated > 0 {
             let cause = fit.separatingRegressors.isEmpty
                 ? "a combination of the fixed effects"

@@ -154,4 +154,17 @@ import Testing
         let patient = try runQuipu(arguments + ["--fixef-iter", "30000"])
         #expect(patient.status == 0 && (patient.json?["notes"] as? [String] ?? []).contains { $0.hasPrefix("separation not checked") })
     }
+
+    /// fepois reports the design notes feols does: i()'s automatic reference and repeated columns.
+    @Test("fepois notes i() references and columns repeated by a second i() term")
+    func designNotesReachTheTable() throws {
+        let single = try runQuipu(["fepois", "--data", panel, "--formula", "y ~ x1 + i(port) | firm + year", "--format", "json"])
+        #expect((single.json?["notes"] as? [String] ?? []).contains { $0.hasPrefix("i(port): reference level 1 (its first level") })
+        let repeated = try runQuipu(["fepois", "--data", panel, "--formula", "y ~ x1 + i(port, ref = 3) + i(port) | firm + year", "--format", "json"])
+        #expect(repeated.status == 0, "\(repeated.standardError)")
+        let notes = repeated.json?["notes"] as? [String] ?? []
+        #expect(notes.contains("i(port): port::1, port::2, port::4, port::5, port::6 repeat columns of an earlier term, estimated once"), "\(notes)")
+        #expect(!notes.contains { $0.contains("reference level 3") }, "\(notes)")
+        #expect(coefficient(repeated.json, "port::3") == nil && coefficient(repeated.json, "port::1") != nil)
+    }
 }
