@@ -18,8 +18,9 @@
 //    once and only U again each time. Without separation the check ends after one fit.
 // 4. A bounded check that never aborts a fit: the weights (1 against n/tol²) make some absorptions
 //    all but singular (firms exporting only early joined to those exporting only late through
-//    rows where y = 0), where no number of sweeps converges. The check stops after --fixef-iter
-//    sweeps in all or 100 rectifier iterations, and the model is then fitted without it, as with
+//    rows where y = 0), where no number of sweeps converges. The check stops when one absorption
+//    needs more than --fixef-iter sweeps, after 10 × --fixef-iter sweeps in all, or after 100
+//    rectifier iterations, and the model is then fitted without it, as with
 //    --separation none, with a note saying what was not checked (fixest, whose default check
 //    looks only at all-zero fixed-effect groups, fits these models).
 
@@ -50,6 +51,10 @@ extension PoissonModel {
     static let separationTolerance = 1e-4
     /// The most rectifier iterations.
     static let separationMaxIterations = 100
+    /// The check's fixed-effect sweeps in all, as a multiple of --fixef-iter (one absorption's
+    /// limit): a bound on its time, where 100 iterations could otherwise take 100 times one
+    /// absorption's worst case.
+    static let separationSweepBudgetFactor = 10
 
     /// Runs the rectifier check on the sample; `.unsettled` when it stops without an answer.
     static func separatedObservations(_ sample: PoissonSample, options: PoissonModelOptions) -> SeparationResult {
@@ -65,18 +70,19 @@ extension PoissonModel {
         let roots = weights.map { $0.squareRoot() }
         var absorber = FixedEffectAbsorber(factors: sample.fixedEffects, weights: weights,
                                            tolerance: options.fixedEffectTolerance, maxIterations: options.fixedEffectMaxIterations)
-        // The sweeps left to the whole check: --fixef-iter in all, over every rectifier iteration.
-        var sweepsLeft = options.fixedEffectMaxIterations
+        // The sweeps left to the whole check, over every rectifier iteration; one absorption may
+        // use --fixef-iter of them.
+        let sweepBudget = options.fixedEffectMaxIterations.multipliedReportingOverflow(by: separationSweepBudgetFactor)
+        var sweepsLeft = sweepBudget.overflow ? Int.max : sweepBudget.partialValue
         var demeaned = sample.design
         var target = boundary.map { $0 ? 1.0 : 0.0 }
         var weightedDesign = demeaned
 
         for iteration in 0..<separationMaxIterations {
             var demeanedTarget = target
-            guard sweepsLeft > 0 || sample.fixedEffects.isEmpty else {
-                return .unsettled("it used its \(options.fixedEffectMaxIterations) fixed-effect sweeps (--fixef-iter) in \(iteration) rectifier iterations")
-            }
-            absorber.maxIterations = sweepsLeft
+            let budgetExhausted = "its rectifier used up the \(separationSweepBudgetFactor) × --fixef-iter fixed-effect sweeps it may use in all, in \(iteration + 1) iterations"
+            guard sweepsLeft > 0 || sample.fixedEffects.isEmpty else { return .unsettled(budgetExhausted) }
+            absorber.maxIterations = min(options.fixedEffectMaxIterations, sweepsLeft)
             do throws(AbsorptionError) {
                 if iteration == 0 {
                     sweepsLeft -= try absorber.absorb(response: &demeanedTarget, responseName: "separation check", design: &demeaned,
@@ -91,7 +97,9 @@ extension PoissonModel {
                     }
                 }
             } catch {
-                return .unsettled("its fixed-effect absorption did not converge within the \(options.fixedEffectMaxIterations) sweeps (--fixef-iter) the check may use in all")
+                return .unsettled(absorber.maxIterations < options.fixedEffectMaxIterations
+                    ? budgetExhausted
+                    : "its fixed-effect absorption did not converge within \(options.fixedEffectMaxIterations) sweeps (--fixef-iter)")
             }
             var residuals = demeanedTarget
             var coefficients = [Double]()
