@@ -165,7 +165,9 @@ extension ModelFrame {
             throw EstimationError("every row was dropped (" + reasons.joined(separator: ", ") + "): no observations left to fit")
         }
         var referenceNotes = [String]()
-        for reference in automaticReferences.reversed() {
+        // A term that repeats an earlier one entirely (`i(f) + i(f)`) adds nothing: its note on the
+        // repeated columns says so.
+        for reference in automaticReferences.reversed() where !reference.newColumns.isEmpty {
             // The first level present in the sample: a level seen only in dropped rows is no level.
             guard let position = reference.positions.first(where: { columns[$0].contains { $0 != 0 } }) else { continue }
             let level = names[position].split(separator: "::", maxSplits: 1).last.map(String.init) ?? names[position]
