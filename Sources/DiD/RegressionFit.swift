@@ -51,6 +51,7 @@ struct RegressionFit {
             let cause = fit.separatingRegressors.isEmpty ? "a combination of the fixed effects" : fit.separatingRegressors.joined(separator: ", ")
             notes.append("Poisson: \(fit.droppedSeparated) separated observations dropped (\(cause) predicts a zero outcome perfectly there)")
         }
+        if let note = fit.separationUncheckedNote { notes.append("Poisson: " + note) }
         self.notes = notes
     }
 }

@@ -10,7 +10,6 @@ enum FittedCovariance {
         let clusterVariables: [ClusterVariable]
         let fixedEffects: [Factor]
         let coefficientCount: Int
-        let redundantFixedEffects: Int
     }
 
     /// The covariance of `type`, with `iid` the fit's own homoskedastic estimator.
@@ -49,17 +48,24 @@ enum FittedCovariance {
         return clusters
     }
 
-    /// K for clustered estimators: a fixed effect nested in a cluster variable counts as one
-    /// parameter, not its levels (fixest's and pyfixest's `fixef.K = "nonnested"` default), since
-    /// its coefficients are differenced out within clusters; redundant levels beyond the #FE − 1
-    /// of a connected graph (disconnected components) are left out.
+    /// K for clustered estimators, fixest's `ssc(fixef.K = "nested")` (pyfixest's "nonnested"):
+    /// fixed effects nested in a cluster variable are differenced out within the clusters, so they
+    /// add no parameter but the one intercept they share (fixest R/VCOV.R: K − Σ nested (levels − 1),
+    /// the coefficients + 1 when every fixed effect is nested, never below the coefficients + 1).
+    /// The others count their levels less the redundant ones *among themselves*: the redundancy of
+    /// the whole set is not subtracted again, since the nested levels it involves are already out
+    /// (subtracting both made K fall below the coefficients). K is then the coefficients plus the
+    /// rank of [1, dummies of the non-nested effects]: exact for two non-nested effects, the first
+    /// two's connected components plus one per further effect for three or more
+    /// (`FixedEffectRedundancy`), which equals fixest's Σ levels − (#non-nested − 1) on a connected
+    /// graph. Without a nested fixed effect it is the fit's own K.
     static func parameterCount(of fit: Fit, nestedIn clusters: [ClusterVariable]) -> Int {
         guard !fit.fixedEffects.isEmpty else { return fit.input.parameterCount }
         let clusterFactors = clusters.map { Factor(name: $0.name, denseCodes: $0.codes, levelCount: $0.count) }
-        var count = fit.coefficientCount - (fit.fixedEffects.count - 1)
-        for factor in fit.fixedEffects {
-            count += clusterFactors.contains(where: { factor.isNested(in: $0) }) ? 1 : factor.levelCount
-        }
-        return count - max(fit.redundantFixedEffects - (fit.fixedEffects.count - 1), 0)
+        let notNested = fit.fixedEffects.filter { factor in !clusterFactors.contains(where: { factor.isNested(in: $0) }) }
+        guard notNested.count < fit.fixedEffects.count else { return fit.input.parameterCount }
+        let levels = notNested.reduce(0) { $0 + $1.levelCount }
+        let absorbed = notNested.isEmpty ? 1 : levels - FixedEffectRedundancy.redundantCount(notNested)
+        return fit.coefficientCount + max(absorbed, 1)
     }
 }

@@ -145,7 +145,7 @@ public enum LinearModel {
             fixedEffectParameters: fixedEffectParameters, redundantFixedEffects: redundantFixedEffects,
             r2: r2, adjustedR2: adjustedR2, withinR2: hasFixedEffects ? 1 - ssr / withinSumOfSquares : nil,
             residualSumOfSquares: ssr, method: solution.method, absorptionIterations: iterations)
-        fit.designNotes = frame.referenceNotes
+        fit.designNotes = frame.designNotes
         fit.absorptionStage = absorptionStage
         return fit
     }

@@ -58,7 +58,7 @@ public struct LinearModelFit: Sendable {
     /// How the normal equations were solved, and the fixed-effect sweeps used.
     public let method: LeastSquaresMethod, absorptionIterations: Int
     /// What the design needs a reader to know, one sentence each: the reference levels chosen for
-    /// `i()` terms written without `ref`.
+    /// `i()` terms written without `ref`, and columns a term repeats from an earlier one.
     public internal(set) var designNotes: [String] = []
     /// Which stage finished absorbing the fixed effects ("alternating projections", or conjugate
     /// gradient with its preconditioner); nil without fixed effects.
@@ -79,13 +79,11 @@ public struct LinearModelFit: Sendable {
         FittedCovariance.Fit(
             input: CovarianceInput(bread: bread, weightedDesign: weightedDesign, weightedResiduals: weightedResiduals,
                                    observationCount: observationCount, parameterCount: parameterCount, scaledFactor: scaledFactor),
-            clusterVariables: clusterVariables, fixedEffects: fixedEffects, coefficientCount: coefficients.count,
-            redundantFixedEffects: redundantFixedEffects)
+            clusterVariables: clusterVariables, fixedEffects: fixedEffects, coefficientCount: coefficients.count)
     }
 
-    /// K for clustered estimators: a fixed effect nested in a cluster variable counts as one
-    /// parameter, not its levels (fixest's and pyfixest's `fixef.K = "nonnested"` default), since
-    /// its coefficients are differenced out within clusters.
+    /// K for clustered estimators: fixed effects nested in a cluster variable add only their shared
+    /// intercept (fixest's `fixef.K = "nested"`; `FittedCovariance.parameterCount`).
     func parameterCount(nestedIn clusters: [ClusterVariable]) -> Int {
         FittedCovariance.parameterCount(of: covarianceFit, nestedIn: clusters)
     }

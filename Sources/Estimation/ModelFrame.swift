@@ -36,8 +36,9 @@ public struct ModelFrame: Sendable {
     public let droppedSingletons: Int
     /// Rows dropped for a zero weight.
     public let droppedZeroWeight: Int
-    /// The reference levels chosen for `i()` terms written without `ref`, one sentence each.
-    public var referenceNotes: [String] = []
+    /// What the design needs a reader to know, one sentence each: the reference levels chosen for
+    /// `i()` terms written without `ref`, and columns a term repeats from an earlier one.
+    public var designNotes: [String] = []
 
     /// The number of observations kept.
     public var observationCount: Int { response.count }
@@ -87,20 +88,32 @@ extension ModelFrame {
         // effects (or an earlier such term already spans the constant), as fixest and pyfixest do;
         // which level that is depends on the estimation sample, so it is chosen after the drops.
         var spansConstant = formula.hasIntercept || !formula.fixedEffects.isEmpty
-        var seenNames = Set(names)
+        var positionOfName = [String: Int]()
+        for (position, name) in names.enumerated() { positionOfName[name] = position }
         var automaticReferences = [AutomaticReference]()
+        var designNotes = [String]()
         for term in formula.fixestOrderedTerms {
             let start = columns.count
+            var positions = [Int](), repeated = [String]()
             for (name, column) in try source.expand(term, exclusions: &exclusions) {
                 // A column named like an earlier one is the same column (`i(f, ref = 2) + i(f, ref = 1)`
-                // both give f::0): fixest's model matrix holds it once.
-                guard seenNames.insert(name).inserted else { continue }
+                // both give f::0): fixest's model matrix holds it once, and so does this one, with a note.
+                if let earlier = positionOfName[name] {
+                    positions.append(earlier)
+                    repeated.append(name)
+                    continue
+                }
+                positionOfName[name] = columns.count
+                positions.append(columns.count)
                 columns.append(column)
                 names.append(name)
             }
+            if !repeated.isEmpty {
+                designNotes.append("\(term.name): \(Self.listed(repeated)) \(repeated.count == 1 ? "repeats a column" : "repeat columns") of an earlier term, estimated once")
+            }
             if case let .indicator(indicator) = term, indicator.references.isEmpty, indicator.interaction == nil {
                 if spansConstant {
-                    automaticReferences.append(AutomaticReference(term: indicator.name, columns: start..<columns.count))
+                    automaticReferences.append(AutomaticReference(term: indicator.name, positions: positions, newColumns: start..<columns.count))
                 }
                 spansConstant = true
             }
@@ -152,10 +165,19 @@ extension ModelFrame {
             throw EstimationError("every row was dropped (" + reasons.joined(separator: ", ") + "): no observations left to fit")
         }
         var referenceNotes = [String]()
-        for reference in automaticReferences.reversed() {
+        // A term that repeats an earlier one entirely (`i(f) + i(f)`) adds nothing: its note on the
+        // repeated columns says so.
+        for reference in automaticReferences.reversed() where !reference.newColumns.isEmpty {
             // The first level present in the sample: a level seen only in dropped rows is no level.
-            guard let position = reference.columns.first(where: { columns[$0].contains { $0 != 0 } }) else { continue }
+            guard let position = reference.positions.first(where: { columns[$0].contains { $0 != 0 } }) else { continue }
             let level = names[position].split(separator: "::", maxSplits: 1).last.map(String.init) ?? names[position]
+            guard reference.newColumns.contains(position) else {
+                // fixest leaves out this level, which an earlier term already estimates: nothing of
+                // this term is left out, and its level collinear with the constant is dropped by the
+                // collinearity check in formula order, as in fixest.
+                referenceNotes.insert("\(reference.term): no reference level left out, since its first level, \(level), is estimated by an earlier term (a level collinear with the constant is dropped as collinear, as fixest does)", at: 0)
+                continue
+            }
             referenceNotes.insert("\(reference.term): reference level \(level) (its first level, left out as fixest does; give ref = to choose another)", at: 0)
             columns.remove(at: position)
             names.remove(at: position)
@@ -181,13 +203,20 @@ extension ModelFrame {
         self.droppedUndefinedTransforms = dropped.undefinedTransforms
         self.droppedSingletons = singletons
         self.droppedZeroWeight = dropped.zeroWeight
-        self.referenceNotes = referenceNotes
+        self.designNotes = referenceNotes + designNotes
     }
 
-    /// An `i()` term whose reference level is chosen automatically, and its columns in the design.
+    /// An `i()` term whose reference level is chosen automatically: the design positions of its
+    /// columns in level order (an earlier term's where it repeats one), and the columns it added.
     private struct AutomaticReference {
         let term: String
-        let columns: Range<Int>
+        let positions: [Int]
+        let newColumns: Range<Int>
+    }
+
+    /// Column names for a note: all of them up to six, else the first five and how many more.
+    static func listed(_ names: [String]) -> String {
+        names.count <= 6 ? names.joined(separator: ", ") : names.prefix(5).joined(separator: ", ") + " and \(names.count - 5) more"
     }
 
     /// Refuses, before any column is built, a formula whose `i()` terms would make a design larger

@@ -16,6 +16,13 @@
 // 2. A useful message: the regressors that make up the separating combination are named.
 // 3. Speed: the weights do not change between rectifier iterations, so the design is demeaned
 //    once and only U again each time. Without separation the check ends after one fit.
+// 4. A bounded check that never aborts a fit: the weights (1 against n/tol²) make some absorptions
+//    all but singular (firms exporting only early joined to those exporting only late through
+//    rows where y = 0), where no number of sweeps converges. The check stops when one absorption
+//    needs more than --fixef-iter sweeps, after 10 × --fixef-iter sweeps in all, or after 100
+//    rectifier iterations, and the model is then fitted without it, as with
+//    --separation none, with a note saying what was not checked (fixest, whose default check
+//    looks only at all-zero fixed-effect groups, fits these models).
 
 import LinearAlgebra
 
@@ -27,8 +34,15 @@ struct SeparationResult {
     var count: Int
     /// The regressors in the separating combination (empty if it lies in the fixed effects).
     var regressors: [String]
+    /// Why the check stopped without an answer, when it did (nothing is then dropped).
+    var unsettled: String? = nil
 
     static let none = SeparationResult(keep: nil, count: 0, regressors: [])
+
+    /// The check gave no answer, for `reason`; the fit goes on without it.
+    static func unsettled(_ reason: String) -> SeparationResult {
+        SeparationResult(keep: nil, count: 0, regressors: [], unsettled: reason)
+    }
 }
 
 extension PoissonModel {
@@ -37,9 +51,13 @@ extension PoissonModel {
     static let separationTolerance = 1e-4
     /// The most rectifier iterations.
     static let separationMaxIterations = 100
+    /// The check's fixed-effect sweeps in all, as a multiple of --fixef-iter (one absorption's
+    /// limit): a bound on its time, where 100 iterations could otherwise take 100 times one
+    /// absorption's worst case.
+    static let separationSweepBudgetFactor = 10
 
-    /// Runs the rectifier check on the sample.
-    static func separatedObservations(_ sample: PoissonSample, options: PoissonModelOptions) throws(EstimationError) -> SeparationResult {
+    /// Runs the rectifier check on the sample; `.unsettled` when it stops without an answer.
+    static func separatedObservations(_ sample: PoissonSample, options: PoissonModelOptions) -> SeparationResult {
         let rows = sample.count
         let boundary = sample.response.map { $0 == 0 }
         let boundaryCount = boundary.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -50,29 +68,38 @@ extension PoissonModel {
         let interiorWeight = Double(max(rows - boundaryCount, 1)) / (tolerance * tolerance)
         let weights = boundary.map { $0 ? 1.0 : interiorWeight }
         let roots = weights.map { $0.squareRoot() }
-        let absorber = FixedEffectAbsorber(factors: sample.fixedEffects, weights: weights,
+        var absorber = FixedEffectAbsorber(factors: sample.fixedEffects, weights: weights,
                                            tolerance: options.fixedEffectTolerance, maxIterations: options.fixedEffectMaxIterations)
+        // The sweeps left to the whole check, over every rectifier iteration; one absorption may
+        // use --fixef-iter of them.
+        let sweepBudget = options.fixedEffectMaxIterations.multipliedReportingOverflow(by: separationSweepBudgetFactor)
+        var sweepsLeft = sweepBudget.overflow ? Int.max : sweepBudget.partialValue
         var demeaned = sample.design
         var target = boundary.map { $0 ? 1.0 : 0.0 }
         var weightedDesign = demeaned
 
         for iteration in 0..<separationMaxIterations {
             var demeanedTarget = target
-            do {
+            let budgetExhausted = "its rectifier used up the \(separationSweepBudgetFactor) × --fixef-iter fixed-effect sweeps it may use in all, in \(iteration + 1) iterations"
+            guard sweepsLeft > 0 || sample.fixedEffects.isEmpty else { return .unsettled(budgetExhausted) }
+            absorber.maxIterations = min(options.fixedEffectMaxIterations, sweepsLeft)
+            do throws(AbsorptionError) {
                 if iteration == 0 {
-                    _ = try absorber.absorb(response: &demeanedTarget, responseName: "separation check", design: &demeaned,
-                                            columnNames: sample.columnNames, threads: options.threads)
+                    sweepsLeft -= try absorber.absorb(response: &demeanedTarget, responseName: "separation check", design: &demeaned,
+                                                      columnNames: sample.columnNames, threads: options.threads)
                     weightedDesign = demeaned
                     for column in 0..<weightedDesign.columns {
                         for index in 0..<rows { weightedDesign.values[column * rows + index] *= roots[index] }
                     }
                 } else if !sample.fixedEffects.isEmpty {
-                    _ = try demeanedTarget.withUnsafeMutableBufferPointer { buffer throws(AbsorptionError) in
+                    sweepsLeft -= try demeanedTarget.withUnsafeMutableBufferPointer { buffer throws(AbsorptionError) in
                         try absorber.absorb(buffer, name: "separation check")
                     }
                 }
             } catch {
-                throw EstimationError(error.description)
+                return .unsettled(absorber.maxIterations < options.fixedEffectMaxIterations
+                    ? budgetExhausted
+                    : "its fixed-effect absorption did not converge within \(options.fixedEffectMaxIterations) sweeps (--fixef-iter)")
             }
             var residuals = demeanedTarget
             var coefficients = [Double]()
@@ -81,13 +108,13 @@ extension PoissonModel {
                 // The check's weights are its own device, not a model's, so collinearity is judged scale-free
                 // (loosely with two or more fixed effects, whose demeaned columns carry the absorption's tolerance).
                 let rule = CollinearityRule.scaledResidual(sample.fixedEffects.count > 1 ? 1e-5 : 1e-11)
-                let solution = try LinearModel.solve(design: weightedDesign, response: weightedTarget, rule: rule)
-                coefficients = [Double](repeating: 0, count: weightedDesign.columns)
-                for (position, column) in solution.keptColumns.enumerated() { coefficients[column] = solution.coefficients[position] }
                 do {
+                    let solution = try LinearModel.solve(design: weightedDesign, response: weightedTarget, rule: rule)
+                    coefficients = [Double](repeating: 0, count: weightedDesign.columns)
+                    for (position, column) in solution.keptColumns.enumerated() { coefficients[column] = solution.coefficients[position] }
                     try demeaned.subtractProduct(coefficients, from: &residuals)
                 } catch {
-                    throw EstimationError("least squares failed in the separation check: \(error)")
+                    return .unsettled("its least squares failed (\(error))")
                 }
             }
             var fitted = [Double](repeating: 0, count: rows)
@@ -107,7 +134,7 @@ extension PoissonModel {
             }
             for index in 0..<rows where boundary[index] { target[index] = max(fitted[index], 0) }
         }
-        throw EstimationError("the separation check did not settle within \(separationMaxIterations) iterations; rerun with --separation none to fit without it (at the risk of diverging estimates)")
+        return .unsettled("its rectifier did not settle within \(separationMaxIterations) iterations")
     }
 
     /// The regressors whose coefficient in the last rectifier fit moves Û on the separated rows by

@@ -57,6 +57,7 @@ public enum PoissonModel {
     /// Fits the model described by `frame`.
     public static func fit(_ frame: consuming ModelFrame, options: PoissonModelOptions = .init()) throws(EstimationError) -> PoissonModelFit {
         let formula = frame.formula.source
+        let designNotes = frame.designNotes
         let responseName = frame.responseName
         let counts = (rowsRead: frame.rowsRead, missing: frame.droppedMissing, singletons: frame.droppedSingletons,
                       zeroWeight: frame.droppedZeroWeight, nonFinite: frame.droppedNonFinite,
@@ -81,7 +82,7 @@ public enum PoissonModel {
         }
         var separation = SeparationResult.none
         if options.checkSeparation {
-            separation = try separatedObservations(sample, options: options)
+            separation = separatedObservations(sample, options: options)
             if let keep = separation.keep {
                 sample.keep(keep)
                 try checkOutcome(sample, name: responseName)
@@ -93,7 +94,7 @@ public enum PoissonModel {
         let fixedEffectParameters = sample.fixedEffects.isEmpty
             ? 0 : sample.fixedEffects.reduce(0) { $0 + $1.levelCount } - redundantFixedEffects
         let likelihood = PoissonLikelihood(response: sample.response, fitted: result.fitted, weights: sample.weights)
-        return PoissonModelFit(
+        var fit = PoissonModelFit(
             formula: formula, responseName: responseName,
             coefficientNames: result.keptColumns.map { sample.columnNames[$0] },
             collinearNames: result.droppedColumns.map { sample.columnNames[$0] },
@@ -110,7 +111,10 @@ public enum PoissonModel {
             fixedEffectParameters: fixedEffectParameters, redundantFixedEffects: redundantFixedEffects,
             deviance: likelihood.deviance, nullDeviance: likelihood.nullDeviance,
             logLikelihood: likelihood.logLikelihood, nullLogLikelihood: likelihood.nullLogLikelihood,
-            iterations: result.iterations, absorptionSweeps: result.absorptionSweeps)
+            iterations: result.iterations, absorptionSweeps: result.absorptionSweeps,
+            separationUnchecked: separation.unsettled)
+        fit.designNotes = designNotes
+        return fit
     }
 
     /// Refuses outcomes Poisson cannot take: negative values (the likelihood is undefined) and an

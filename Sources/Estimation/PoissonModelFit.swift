@@ -53,9 +53,21 @@ public struct PoissonModelFit: Sendable {
     public let logLikelihood: Double, nullLogLikelihood: Double
     /// IRLS iterations, and fixed-effect sweeps summed over them.
     public let iterations: Int, absorptionSweeps: Int
+    /// Why the separation check stopped without an answer, when it did: the model was then fitted
+    /// without it (as `--separation none`) and nothing was dropped as separated.
+    public let separationUnchecked: String?
+    /// What the design needs a reader to know, one sentence each (`ModelFrame.designNotes`).
+    public internal(set) var designNotes: [String] = []
 
     /// K: the estimated slopes plus the fixed-effect coefficients.
     public var parameterCount: Int { coefficients.count + fixedEffectParameters }
+
+    /// The note for a separation check that stopped without an answer, naming what was not checked.
+    public var separationUncheckedNote: String? {
+        separationUnchecked.map { reason in
+            "separation not checked: the rectifier check stopped without an answer (\(reason)), so the model was fitted without it, as with --separation none; only fixed-effect groups whose outcome is all zero were dropped, and rows where a combination of the regressors and fixed effects predicts y = 0 perfectly were not looked for"
+        }
+    }
 
     /// McFadden's pseudo R², 1 − ℓ/ℓ₀ with ℓ₀ the constant-only model: fixest's `pr2` and
     /// pyfixest's `_pseudo_r2`.
@@ -74,12 +86,11 @@ public struct PoissonModelFit: Sendable {
         FittedCovariance.Fit(
             input: CovarianceInput(bread: bread, weightedDesign: weightedDesign, weightedResiduals: weightedResiduals,
                                    observationCount: observationCount, parameterCount: parameterCount),
-            clusterVariables: clusterVariables, fixedEffects: fixedEffects, coefficientCount: coefficients.count,
-            redundantFixedEffects: redundantFixedEffects)
+            clusterVariables: clusterVariables, fixedEffects: fixedEffects, coefficientCount: coefficients.count)
     }
 
-    /// K for clustered estimators: a fixed effect nested in a cluster variable counts as one
-    /// parameter (fixest's `fixef.K = "nonnested"`), as for least squares.
+    /// K for clustered estimators: fixed effects nested in a cluster variable add only their shared
+    /// intercept (fixest's `fixef.K = "nested"`; `FittedCovariance.parameterCount`).
     func parameterCount(nestedIn clusters: [ClusterVariable]) -> Int {
         FittedCovariance.parameterCount(of: covarianceFit, nestedIn: clusters)
     }

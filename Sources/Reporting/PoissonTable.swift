@@ -95,7 +95,7 @@ public struct PoissonTable: Sendable {
         pseudoR2 = fit.pseudoR2
         iterations = fit.iterations
         self.confidenceLevel = confidenceLevel
-        var notes = covariance.notes
+        var notes = fit.designNotes + covariance.notes
         if fit.droppedSeparated > 0 {
             let cause = fit.separatingRegressors.isEmpty
                 ? "a combination of the fixed effects"
@@ -104,6 +104,7 @@ public struct PoissonTable: Sendable {
             let rows = fit.droppedSeparated == 1 ? "1 observation, which was" : "\(fit.droppedSeparated) observations, which were"
             notes.append("separation: \(cause) perfectly \(verb) y = 0 on \(rows) dropped before fitting (as ppmlhdfe does); the estimates exist only without them")
         }
+        if let note = fit.separationUncheckedNote { notes.append(note) }
         // A separating regressor is usually constant on the rows left after separation: say so,
         // rather than blame the fixed effects or collinearity.
         let separating = fit.collinearNames.filter { fit.separatingRegressors.contains($0) }

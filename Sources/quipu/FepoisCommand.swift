@@ -138,6 +138,7 @@ struct FepoisCommand: ParsableCommand {
         let estimate = try fit.covariance(covariance)
         let covarianceSeconds = FeolsCommand.seconds(since: covarianceStart)
         let results = PoissonTable(fit: fit, covariance: estimate, weights: weights, confidenceLevel: level)
+        if let note = fit.separationUncheckedNote { warn("\(formula.response.name): " + note) }
         if fit.droppedSeparated > 0 {
             warn("\(formula.response.name): " + (results.notes.first { $0.hasPrefix("separation") } ?? "separated observations dropped"))
         }

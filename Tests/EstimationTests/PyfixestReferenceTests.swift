@@ -66,15 +66,12 @@ import Testing
         let errors = estimate.standardErrors
         // pyfixest (like fixest's default ssc) counts Σ levels − (#FE − 1) fixed-effect parameters;
         // Quipu counts the redundant levels exactly (one per connected component of the first two
-        // fixed effects). Where the graph is disconnected, the standard errors differ by exactly
-        // √((N − K_pyfixest) / (N − K_quipu)), which the comparison applies.
-        let extraRedundant = fit.fixedEffects.isEmpty ? 0 : max(fit.redundantFixedEffects - (fit.fixedEffects.count - 1), 0)
-        var scale = 1.0
-        if extraRedundant > 0 {
-            let clusters = covariance.clusterVariables.compactMap { name in fit.clusterVariables.first { $0.name == name } }
-            let k = clusters.isEmpty ? fit.parameterCount : fit.parameterCount(nestedIn: clusters)
-            scale = (Double(fit.observationCount - k - extraRedundant) / Double(fit.observationCount - k)).squareRoot()
-        }
+        // counted fixed effects). Where that graph is disconnected, the standard errors differ by
+        // exactly √((N − K_pyfixest) / (N − K_quipu)), which the comparison applies.
+        let clusters = covariance.clusterVariables.compactMap { name in fit.clusterVariables.first { $0.name == name } }
+        let k = clusters.isEmpty ? fit.parameterCount : fit.parameterCount(nestedIn: clusters)
+        let peerK = Self.fixestDefaultParameterCount(fit, nestedIn: clusters)
+        let scale = (Double(fit.observationCount - peerK) / Double(fit.observationCount - k)).squareRoot()
         for (index, expected) in reference.coefficients.enumerated() where index < fit.coefficients.count {
             let estimateGap = relativeDifference(fit.coefficients[index], expected.estimate)
             let errorGap = relativeDifference(errors[index], expected.std_error * scale)
@@ -85,5 +82,25 @@ import Testing
         }
         if let r2 = reference.r2 { #expect(abs(fit.r2 - r2) <= (tolerances["r2_abs"] ?? 1e-10) * 100) }
         if let within = reference.r2_within, let ours = fit.withinR2 { #expect(abs(ours - within) <= 1e-8) }
+    }
+
+    /// K by fixest's default `ssc()` (R/VCOV.R, `fixef.K = "nested"`, `fixef.force_exact = FALSE`)
+    /// and pyfixest's: coefficients + Σ levels − (#FE − 1); with clusters, the nested fixed effects'
+    /// levels less one each are left out (coefficients + 1 when all are nested), at least
+    /// coefficients + 1.
+    static func fixestDefaultParameterCount(_ fit: LinearModelFit, nestedIn clusters: [ClusterVariable]) -> Int {
+        let effects = fit.fixedEffects
+        guard !effects.isEmpty else { return fit.parameterCount }
+        let levels = effects.map(\.levelCount)
+        var k = fit.coefficients.count + levels.reduce(0, +) - (effects.count - 1)
+        let clusterFactors = clusters.map { Factor(name: $0.name, denseCodes: $0.codes, levelCount: $0.count) }
+        let nested = effects.map { effect in clusterFactors.contains { effect.isNested(in: $0) } }
+        guard nested.contains(true) else { return k }
+        if !nested.contains(false) {
+            k = fit.coefficients.count + 1
+        } else {
+            k -= zip(levels, nested).filter(\.1).reduce(0) { $0 + $1.0 - 1 }
+        }
+        return max(k, fit.coefficients.count + 1)
     }
 }

@@ -7,8 +7,10 @@ import PanelData
 /// The repository root, found from this file's location.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// A path inside the repository.
-func repositoryPath(_ relative: String) -> String { repositoryRoot.appendingPathComponent(relative).path }
+/// A path inside the repository; an absolute path (a temporary file) is returned as it is.
+func repositoryPath(_ relative: String) -> String {
+    relative.hasPrefix("/") ? relative : repositoryRoot.appendingPathComponent(relative).path
+}
 
 /// Reads a CSV, builds the frame and fits, the same pipeline as `quipu feols`.
 func fitModel(data: String, formula: String, weights: String? = nil, clusters: [String] = [],

@@ -117,4 +117,39 @@ import Testing
         let dropped = (fit.json["dropped"] as? [String: Any])?["collinear"] as? [String] ?? []
         #expect(!dropped.contains("X1::0"), "\(dropped)")
     }
+
+    @Test("i(g, ref = 3) + i(g): the repeated columns are named in a note, level 3 is not called i(g)'s first level, and the fit is i(g, ref = 3)'s")
+    func repeatedIndicatorTermIsNamedAndItsReferenceIsTruthful() throws {
+        var rows = ["y,x1,g,h"]
+        var state: UInt64 = 15
+        for index in 0..<150 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let noise = Double(state >> 40) / Double(1 << 24) - 0.5
+            let level = [4, 1, 3, 5, 2, 3, 1][index % 7]
+            rows.append("\(0.4 * Double(level) + noise + Double(index % 5) * 0.1),\(Double(index % 9) * 0.3 - noise),\(level),\(index % 6)")
+        }
+        let data = try temporaryFile(rows.joined(separator: "\n"))
+        for fixedEffect in ["", " | h"] {
+            let repeated = try Self.fit(["--data", data, "--formula", "y ~ x1 + i(g, ref = 3) + i(g)" + fixedEffect])
+            let single = try Self.fit(["--data", data, "--formula", "y ~ x1 + i(g, ref = 3)" + fixedEffect])
+            #expect(Set(repeated.coefficients.keys) == Set(single.coefficients.keys))
+            for (term, value) in single.coefficients {
+                let other = try #require(repeated.coefficients[term])
+                #expect(Self.relative(other.0, value.0) < 1e-10 && Self.relative(other.1, value.1) < 1e-8, "\(fixedEffect) \(term)")
+            }
+            #expect(repeated.notes.contains("i(g): g::1, g::2, g::4, g::5 repeat columns of an earlier term, estimated once"), "\(repeated.notes)")
+            #expect(!repeated.notes.contains { $0.contains("reference level 3") }, "\(repeated.notes)")
+            #expect(repeated.notes.contains { $0.hasPrefix("i(g): no reference level left out, since its first level, 1, is estimated by an earlier term") })
+        }
+        // Two levels left out before: fixest keeps the earlier of them (g::2) and drops the one
+        // collinear with the constant in formula order (g::3), which the collinearity note names.
+        let twice = try Self.fit(["--data", data, "--formula", "y ~ x1 + i(g, ref = c(2, 3)) + i(g) | h"])
+        #expect(twice.coefficients["g::2"] != nil && twice.coefficients["g::3"] == nil)
+        let dropped = (twice.json["dropped"] as? [String: Any])?["collinear"] as? [String] ?? []
+        #expect(dropped == ["g::3"], "\(dropped)")
+        let reference = try Self.fit(["--data", data, "--formula", "y ~ x1 + i(g, ref = 3) | h"])
+        let (estimate, error) = try #require(twice.coefficients["x1"])
+        let (expectedEstimate, expectedError) = try #require(reference.coefficients["x1"])
+        #expect(Self.relative(estimate, expectedEstimate) < 1e-10 && Self.relative(error, expectedError) < 1e-8)
+    }
 }
