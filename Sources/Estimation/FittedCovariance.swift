@@ -3,7 +3,7 @@ import Inference
 /// The covariance step every fit shares (least squares, Poisson): the requested cluster variables
 /// looked up among those carried into the fit, K for clustered estimators, and LAPACK failures as
 /// estimation errors. Only the iid estimator differs between fits (s²(X̃ᵀX̃)⁻¹ or the inverse Hessian).
-enum FittedCovariance {
+public enum FittedCovariance {
     /// What a fit hands over for its covariance.
     struct Fit {
         let input: CovarianceInput
@@ -62,10 +62,19 @@ enum FittedCovariance {
     static func parameterCount(of fit: Fit, nestedIn clusters: [ClusterVariable]) -> Int {
         guard !fit.fixedEffects.isEmpty else { return fit.input.parameterCount }
         let clusterFactors = clusters.map { Factor(name: $0.name, denseCodes: $0.codes, levelCount: $0.count) }
-        let notNested = fit.fixedEffects.filter { factor in !clusterFactors.contains(where: { factor.isNested(in: $0) }) }
-        guard notNested.count < fit.fixedEffects.count else { return fit.input.parameterCount }
+        guard fit.fixedEffects.contains(where: { factor in clusterFactors.contains(where: { factor.isNested(in: $0) }) }) else {
+            return fit.input.parameterCount
+        }
+        return nestedParameterCount(coefficientCount: fit.coefficientCount, fixedEffects: fit.fixedEffects, clusters: clusterFactors)
+    }
+
+    /// K under fixest's `fixef.K = "nested"` rule (see `parameterCount(of:nestedIn:)`) for
+    /// `coefficientCount` coefficients besides the fixed effects, shared with estimators that
+    /// solve their own fixed-effect regressions (the imputation estimator's pre-trend test).
+    public static func nestedParameterCount(coefficientCount: Int, fixedEffects: [Factor], clusters: [Factor]) -> Int {
+        let notNested = fixedEffects.filter { factor in !clusters.contains(where: { factor.isNested(in: $0) }) }
         let levels = notNested.reduce(0) { $0 + $1.levelCount }
         let absorbed = notNested.isEmpty ? 1 : levels - FixedEffectRedundancy.redundantCount(notNested)
-        return fit.coefficientCount + max(absorbed, 1)
+        return coefficientCount + max(absorbed, 1)
     }
 }

@@ -96,11 +96,9 @@ extension ImputationDiD {
             }
             // Always renumbered: clusters with no untreated row (always-treated units) do not count in G.
             let keptClusters = clusterFactor.subset(keep ?? [Bool](repeating: true, count: clusterFactor.count))
-            var parameters = solution.keptColumns.count - (factors.count - 1)
-            for factor in factors {
-                let restricted = restrict(factor)
-                parameters += restricted.isNested(in: keptClusters) ? 1 : restricted.levelCount
-            }
+            // One definition of K with nested fixed effects, the regressions' (fixest's rule).
+            let parameters = FittedCovariance.nestedParameterCount(coefficientCount: solution.keptColumns.count,
+                                                                   fixedEffects: factors.map(restrict), clusters: [keptClusters])
             guard keptClusters.levelCount >= 2 else {
                 outcome.notes.append("pre-trend test not computed: its regression has \(keptClusters.levelCount) cluster of '\(clusters.name)'; clustering needs at least 2")
                 return outcome
