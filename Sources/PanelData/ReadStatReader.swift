@@ -17,7 +17,7 @@ enum ReadStatReader {
     static func read(path: String, format: DataFormat, options: CSVReadOptions) throws(CSVError) -> DataTable {
         let started = ContinuousClock.now
         try checkReadable(path)
-        let context = ReadStatContext(keep: options.keepColumns, missingTokens: options.missingTokens)
+        let context = ReadStatContext(keep: options.keepColumns, missingTokens: options.missingTokens, fileSize: fileSize(path))
         guard let parser = readstat_parser_init() else {
             throw CSVError(.unreadable, source: path, message: "\(path): ReadStat could not be initialised")
         }
@@ -71,8 +71,8 @@ enum ReadStatReader {
         }
     }
 
-    /// The file's size in bytes, for the read statistics.
-    private static func fileSize(_ path: String) -> Int {
+    /// The file's size in bytes, for the read statistics and the header's plausibility.
+    static func fileSize(_ path: String) -> Int {
         var status = stat()
         return stat(path, &status) == 0 ? Int(status.st_size) : 0
     }
