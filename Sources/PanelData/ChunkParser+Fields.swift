@@ -65,11 +65,13 @@ extension ChunkParser {
         }
         // Padding inside quotes is tolerated around numbers too (" 1.5" quoted by some writers).
         let candidate = quoted ? trimmed(token) : token
-        if let value = DecimalParser.parse(UnsafeRawBufferPointer(candidate)) {
+        if let value = DecimalParser.parse(UnsafeRawBufferPointer(candidate)),
+           !(abs(value) >= Column.largestExactInteger && Self.isIntegerBeyondExactRange(candidate)) {
             column.append(value)
             return
         }
-        // The first non-number: the column is text from now on. Earlier rows of this chunk were
+        // The first non-number (or an integer too large for a double to keep distinct from its
+        // neighbours, whose digits only text keeps): the column is text from now on. Earlier rows of this chunk were
         // stored as numbers, whose text is gone, so re-read just this column from the chunk's
         // bytes; exact text matters because "01" and "1" are different levels.
         let earlier = ChunkParser(layout: layout.keeping(slots: [slot]), knownText: [true])
@@ -77,6 +79,12 @@ extension ChunkParser {
         column.takeText(from: &earlier.columns.sinks[0])
         column.firstNonNumeric = (line, Array(token))
         column.append(code: column.dictionary.code(for: UnsafeRawBufferPointer(token)))
+    }
+
+    /// `DecimalParser.isIntegerBeyondExactRange` for a buffer.
+    static func isIntegerBeyondExactRange(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = token.baseAddress else { return false }
+        return DecimalParser.isIntegerBeyondExactRange(base, base + token.count)
     }
 
     /// The padding-trimmed view of a token.

@@ -49,4 +49,43 @@ import Testing
         let fits = try runQuipu(["convert", path, output, "--max-memory", "1G"])
         #expect(fits.status == 0, "\(fits.standardError)")
     }
+
+    // MARK: 6: identifiers beyond 2^53
+
+    /// Three firms whose ids differ beyond 2^53 (two of them read as the same double) count as
+    /// three fixed-effect levels and three clusters, in feols and in did.
+    @Test func identifiersBeyondTwoToTheFiftyThreeStayDistinct() throws {
+        let ids = ["9007199254740993", "9007199254740992", "9007199254740995"]
+        var lines = ["y,x,firm,year,treat"]
+        for (index, id) in ids.enumerated() {
+            for year in 2000...2003 {
+                let x = Double((index * 7 + year * 3) % 11)
+                lines.append("\(Double(index) + 0.3 * x + Double(year % 3) * 0.1),\(x),\(id),\(year),\(index == 0 && year >= 2002 ? 1 : 0)")
+            }
+        }
+        let path = try temporaryFile(lines.joined(separator: "\n") + "\n")
+        let run = try runQuipu(["feols", "--data", path, "--formula", "y ~ x | firm + year", "--vcov", "cluster:firm", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let effects = try #require(run.json?["fixed_effects"] as? [[String: Any]])
+        #expect(effects.first { $0["name"] as? String == "firm" }?["levels"] as? Int == 3, "\(effects)")
+        let described = try runQuipu(["describe", "--data", path, "--unit", "firm", "--time", "year", "--format", "json"])
+        #expect(described.status == 0, "\(described.standardError)")
+        #expect(described.standardOutput.contains("\"units\":3") || described.standardOutput.contains("\"units\": 3"), "\(described.standardOutput.prefix(400))")
+        // As a number in a formula it is refused with the reason, not called text.
+        let asNumber = try runQuipu(["feols", "--data", path, "--formula", "y ~ firm"])
+        #expect(asNumber.status == 1)
+        #expect(asNumber.standardError.contains("column 'firm' holds integers beyond ±2^53 (line 2 has '9007199254740993')"), "\(asNumber.standardError)")
+    }
+
+    /// Written in exponent notation the ids arrive as doubles, already rounded: refused, naming the
+    /// column and the row, for a fixed effect and for a panel's unit.
+    @Test func identifiersThatArriveAsLargeDoublesAreRefused() throws {
+        let path = try temporaryFile("y,x,firm,year,treat\n1,2,1.5e17,2000,0\n2,3,1.5e17,2001,0\n3,5,2e17,2000,0\n4,4,2e17,2001,1\n5,1,3,2000,0\n6,2,3,2001,0\n")
+        let feols = try runQuipu(["feols", "--data", path, "--formula", "y ~ x | firm"])
+        #expect(feols.status == 1)
+        #expect(feols.standardError.contains("column 'firm' has 1.5e+17 at row 1, beyond ±2^53"), "\(feols.standardError)")
+        let did = try runQuipu(["did", "--data", path, "--outcome", "y", "--unit", "firm", "--time", "year", "--treat", "treat"])
+        #expect(did.status == 1)
+        #expect(did.standardError.contains("unit column 'firm' has 1.5e+17 at row 1"), "\(did.standardError)")
+    }
 }
