@@ -78,10 +78,13 @@ public struct RegressionTable {
     /// the first of their kind appears: a column with a lead the first one lacks would
     /// otherwise put `e-4` after `e3`.
     static func order(_ models: [ModelSummary]) -> [String] {
+        // Sets beside the ordered lists: a model with 10^5 coefficients took minutes when each
+        // name was looked up in the list (issue 19).
         var terms = [String]()
+        var seen = Set<String>()
         var numbered = [String: (family: Character, number: Int)]()
         for model in models {
-            for coefficient in model.coefficients where !terms.contains(coefficient.term) {
+            for coefficient in model.coefficients where seen.insert(coefficient.term).inserted {
                 terms.append(coefficient.term)
                 if model.command == "did", coefficient.term == coefficient.originalTerm,
                    let family = coefficient.term.first, "egt".contains(family), let number = Int(coefficient.term.dropFirst()) {
@@ -90,11 +93,14 @@ public struct RegressionTable {
             }
         }
         var result = [String]()
-        for term in terms where !result.contains(term) {
+        var placedFamilies = Set<Character>()
+        for term in terms {
             guard let family = numbered[term]?.family else {
                 result.append(term)
                 continue
             }
+            // The whole family goes where its first member appears.
+            guard placedFamilies.insert(family).inserted else { continue }
             let members = terms.filter { numbered[$0]?.family == family }
             result += members.sorted { (numbered[$0]?.number ?? 0) < (numbered[$1]?.number ?? 0) }
         }
@@ -104,10 +110,11 @@ public struct RegressionTable {
     /// Every name a `--keep` could show, for the message when none is shown.
     private static func availableNames(_ models: [ModelSummary], _ selection: CoefficientSelection) -> String {
         var names = [String]()
+        var seen = Set<String>()
         for model in models {
             for coefficient in model.coefficients {
                 let name = selection.renamed(coefficient.originalTerm)
-                if !names.contains(name) { names.append(name) }
+                if seen.insert(name).inserted { names.append(name) }
             }
         }
         return names.prefix(30).joined(separator: ", ") + (names.count > 30 ? ", ..." : "")
@@ -127,8 +134,12 @@ public struct RegressionTable {
 
     /// Each coefficient's estimate row and statistic row.
     public var coefficientRows: [Row] {
-        terms.flatMap { term -> [Row] in
-            let found = models.map { model in model.coefficients.first { $0.term == term } }
+        // Each model's coefficients by name, once, rather than a search per term and model.
+        let byTerm = models.map { model in
+            Dictionary(model.coefficients.map { ($0.term, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        return terms.flatMap { term -> [Row] in
+            let found = byTerm.map { $0[term] }
             let estimates = found.map { coefficient in
                 coefficient.map { Cell(number($0.estimate), stars: options.stars.mark($0.pValue)) } ?? Cell("")
             }
