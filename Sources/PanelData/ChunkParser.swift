@@ -70,9 +70,14 @@ struct ChunkParser {
                         }
                         line += quoted.lineBreaks
                         if slot >= 0 {
+                            var isText = true
                             withQuotedToken(quoted) { token in
-                                accept(token, quoted: true, into: &sinks[slot], slot: slot,
-                                       line: recordLine, chunkStart: start, recordStart: recordStart)
+                                isText = accept(token, quoted: true, into: &sinks[slot], slot: slot,
+                                                line: recordLine, chunkStart: start, recordStart: recordStart)
+                            }
+                            if !isText {
+                                result.failure = .nulByte(line: recordLine)
+                                break records
                             }
                         }
                         p = quoted.fieldEnd
@@ -87,9 +92,10 @@ struct ChunkParser {
                             if byte == delimiter || byte == .newline { break }
                             q += 1
                         }
-                        if slot >= 0 {
-                            accept(trimmed(p, q), quoted: false, into: &sinks[slot], slot: slot,
-                                   line: recordLine, chunkStart: start, recordStart: recordStart)
+                        if slot >= 0 && !accept(trimmed(p, q), quoted: false, into: &sinks[slot], slot: slot,
+                                                   line: recordLine, chunkStart: start, recordStart: recordStart) {
+                            result.failure = .nulByte(line: recordLine)
+                            break records
                         }
                         p = q
                     }

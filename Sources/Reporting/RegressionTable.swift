@@ -34,7 +34,7 @@ public struct RegressionTable {
     /// A row, its kind telling the formats how to draw it.
     public struct Row {
         public enum Kind: Equatable {
-            case modelNumbers, dependent, estimator
+            case modelNumbers, dependent, estimator, sample
             /// A coefficient's estimates, and the line of statistics below them.
             case estimate(term: String), statistic(term: String)
             case fixedEffect(name: String)
@@ -123,11 +123,22 @@ public struct RegressionTable {
     /// `(1)`, `(2)`, ... over the columns.
     public var modelNumbers: [String] { models.indices.map { "(\($0 + 1))" } }
 
-    /// The dependent variables, and the estimators when they differ.
+    /// The dependent variables, the estimators when they differ, and the `--split` subsamples
+    /// when a model has one (fixest's etable: "Sample (g)", "Full sample" for --fsplit's first).
     public var headerRows: [Row] {
         var rows = [Row(kind: .dependent, label: "Dependent Var.:", cells: models.map { Cell($0.dependent) })]
         if Set(models.map(\.estimator)).count > 1 {
             rows.append(Row(kind: .estimator, label: "Estimator:", cells: models.map { Cell($0.estimator) }))
+        }
+        let splits = Set(models.compactMap { $0.sample?.split })
+        if let only = splits.first {
+            let oneSplit = splits.count == 1
+            let cells = models.map { model -> Cell in
+                guard let sample = model.sample else { return Cell("") }
+                let value = sample.value ?? "Full sample"
+                return Cell(oneSplit || sample.value == nil ? value : "\(sample.split) = \(value)")
+            }
+            rows.append(Row(kind: .sample, label: oneSplit ? "Sample (\(only)):" : "Sample:", cells: cells))
         }
         return rows
     }

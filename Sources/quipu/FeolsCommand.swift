@@ -38,6 +38,7 @@ struct FeolsCommand: ParsableCommand {
 
     func validate() throws {
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, got \(level)") }
+        try CovarianceType.validateOption(vcov)
     }
 
     func run() throws {

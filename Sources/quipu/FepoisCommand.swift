@@ -61,6 +61,7 @@ struct FepoisCommand: ParsableCommand {
         guard ["relu", "none"].contains(separation) else {
             throw ValidationError("--separation must be relu or none, got '\(separation)'")
         }
+        try CovarianceType.validateOption(vcov)
     }
 
     func run() throws {

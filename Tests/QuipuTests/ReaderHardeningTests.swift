@@ -137,4 +137,132 @@ import Glibc
         #expect(received.contains("warning: the wild bootstrap's 20000000 replicates over 54 clusters will take about"), "\(received)")
         #expect(received.contains("minutes") || received.contains("hours"), "\(received)")
     }
+
+    // MARK: 22: messages in the user's terms, exit codes
+
+    @Test func stepwiseFunctionOutsideAFormulaIsExplainedWithoutInternalNames() throws {
+        let path = try temporaryFile("y,x\n1,2\n2,3\n3,5\n")
+        for arguments in [["feols", "--data", path, "--formula", "y ~ x", "--subset", "sw(x) > 1"],
+                          ["did", "--data", path, "--unit", "x", "--time", "y", "--treat", "x", "--outcome", "csw(y)"]] {
+            let run = try runQuipu(arguments)
+            #expect(run.status != 0)
+            #expect(!run.standardError.contains("MultipleFormula") && !run.standardError.contains(".expand"), "\(run.standardError)")
+            #expect(run.standardError.contains("stands for several models, which only the --formula of feols and fepois expands"), "\(run.standardError)")
+        }
+    }
+
+    @Test func specFilesThatAreNotYAMLSpecsSayWhatTheyAre() throws {
+        let toml = try temporaryFile("[data]\npath = \"panel.csv\"\nunit = \"firm\"\n", name: "spec.toml")
+        let directory = URL(fileURLWithPath: toml).deletingLastPathComponent().path
+        let binary = try temporaryFile("", name: "spec.yaml")
+        try Data([0xFF, 0xFE, 0x64, 0x00, 0x00, 0x61]).write(to: URL(fileURLWithPath: binary))
+        let cases: [(String, String)] = [
+            (toml, "is TOML, not YAML"), (directory, "is a directory: give the spec's YAML file inside it"),
+            (directory + "/absent.yaml", "no such file"), (binary, "is not UTF-8 text"),
+        ]
+        for (spec, reason) in cases {
+            let output = try temporaryOutputPath("report")
+            let run = try runQuipu(["report", "--spec", spec, "--out", output])
+            #expect(run.status == 1, "\(spec)")
+            #expect(run.standardError.contains(reason), "\(spec): \(run.standardError)")
+            #expect(!run.standardError.contains("could not be completed"), "\(run.standardError)")
+        }
+    }
+
+    /// 10 rows read: --subset removes 2 (false) and 2 (NA), singletons 4, 2 observations remain;
+    /// the text said "6 rows read" (the rows after the filter) and left the filter's rows out.
+    @Test func subsetAndDropTalliesAddUpToTheRowsRead() throws {
+        let path = try temporaryFile("y,x,firm,year\n1,2,1,2000\n2,3,1,2001\n3,,2,2000\n4,4,2,2001\n5,7,3,2000\n6,1,3,2001\n7,1,4,2001\n8,2,5,2000\n9,NA,5,2001\n10,3,6,2000\n")
+        let run = try runQuipu(["feols", "--data", path, "--formula", "y ~ x | firm", "--subset", "year > 1999 & x != 3"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardOutput.contains("subset: kept 6 of 10 rows (year > 1999 & x != 3); removed 2 rows where the condition is false and 2 rows where it is missing (NA)"), "\(run.standardOutput)")
+        #expect(run.standardOutput.contains("Observations: 2 (10 rows read; dropped 4 by --subset, 4 fixed-effect singletons)"), "\(run.standardOutput)")
+    }
+
+    @Test func tableKeepsSplitLabels() throws {
+        let path = try temporaryFile("y,x,g\n1,2,a\n2,3,a\n3,5,a\n4,4,b\n5,7,b\n6,1,b\n7,3,b\n")
+        let fit = try runQuipu(["feols", "--data", path, "--formula", "y ~ x", "--fsplit", "g", "--format", "json"])
+        #expect(fit.status == 0, "\(fit.standardError)")
+        let json = try temporaryFile(fit.standardOutput, name: "split.json")
+        let table = try runQuipu(["table", json])
+        #expect(table.status == 0, "\(table.standardError)")
+        let sampleLine = table.standardOutput.split(separator: "\n").first { $0.hasPrefix("Sample (g):") }
+        #expect(sampleLine?.split(separator: " ", omittingEmptySubsequences: true).suffix(4) == ["Full", "sample", "a", "b"], "\(table.standardOutput)")
+        // The table's own JSON keeps them, so a second table shows them too.
+        let again = try runQuipu(["table", json, "--format", "json"])
+        let reread = try runQuipu(["table", "-"], standardInput: again.standardOutput)
+        #expect(reread.standardOutput.contains("Sample (g):"), "\(reread.standardOutput)")
+    }
+
+    @Test(arguments: [
+        ["feols", "--vcov", "nonsense"], ["feols", "--vcov", "cluster:"], ["fepois", "--vcov", "sandwich"],
+        ["feols", "--max-memory", "lots"], ["feols", "--level", "abc"], ["feols", "--threads", "-1"],
+    ])
+    func malformedOptionValuesExitSixtyFour(arguments: [String]) throws {
+        let path = try temporaryFile("y,x,firm\n1,2,1\n2,3,1\n3,5,2\n4,4,2\n")
+        let run = try runQuipu([arguments[0], "--data", path, "--formula", "y ~ x"] + arguments.dropFirst())
+        #expect(run.status == 64, "\(arguments): \(run.status) \(run.standardError)")
+    }
+
+    @Test func didVcovMalformedExitsSixtyFour() throws {
+        let path = try temporaryFile("unit,year,treat,y\n1,2000,0,1\n1,2001,1,2\n2,2000,0,3\n2,2001,0,4\n")
+        let run = try runQuipu(["did", "--data", path, "--unit", "unit", "--time", "year", "--treat", "treat", "--outcome", "y", "--vcov", "foo"])
+        #expect(run.status == 64, "\(run.standardError)")
+        #expect(run.standardError.contains("--vcov: unknown vcov 'foo'"))
+    }
+
+    @Test func inputsThatAreNotUTF8CSVSaySo() throws {
+        let text = "y,x\n1,2\n3,4\n5,7\n"
+        var utf16 = Data([0xFF, 0xFE])
+        for unit in text.utf16 { utf16.append(contentsOf: [UInt8(unit & 0xFF), UInt8(unit >> 8)]) }
+        let withoutMark = utf16.dropFirst(2)
+        let nul = Data("y,x\n1,2\n3,\u{0}4\n5,7\n".utf8)
+        let binary = Data([0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x0A, 0x31])
+        let cases: [(Data, String)] = [
+            (utf16, "is not UTF-8 CSV: it is UTF-16 text"), (Data(withoutMark), "is not UTF-8 CSV: line 1 holds a NUL byte"),
+            (nul, "is not UTF-8 CSV: line 3 holds a NUL byte"), (binary, "is not UTF-8 CSV: line 1 holds a NUL byte"),
+        ]
+        for (bytes, reason) in cases {
+            let path = try temporaryFile("")
+            try bytes.write(to: URL(fileURLWithPath: path))
+            let run = try runQuipu(["feols", "--data", path, "--formula", "y ~ x"])
+            #expect(run.status == 1)
+            #expect(run.standardError.contains(reason), "\(run.standardError)")
+        }
+    }
+
+    @Test func csvRenamedAsStataOrSPSSIsNamedForWhatItIs() throws {
+        for (name, reason) in [("panel.dta", "not a Stata file"), ("panel.sav", "not an SPSS file")] {
+            let path = try temporaryFile("firm,year,y,x\n1,2000,1,2\n1,2001,2,3\n", name: name)
+            let run = try runQuipu(["feols", "--data", path, "--formula", "y ~ x"])
+            #expect(run.status == 1)
+            #expect(run.standardError.contains(reason) && run.standardError.contains("it starts like text ('firm,year,y,x')"), "\(run.standardError)")
+        }
+    }
+
+    @Test func gzipOnStandardInputIsDetected() throws {
+        let csv = try temporaryFile("y,x\n1,2\n2,3\n3,5\n4,4\n")
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c \"$0\" > \"$0.gz\"", csv]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let compressed = try Data(contentsOf: URL(fileURLWithPath: csv + ".gz"))
+        for (extra, expectedStatus) in [([String](), Int32(1)), (["--format-in", "csv.gz"], Int32(0))] {
+            let process = Process()
+            process.executableURL = repositoryRoot.appendingPathComponent(".build/debug/quipu")
+            process.arguments = ["feols", "--data", "-", "--formula", "y ~ x"] + extra
+            let input = Pipe(), error = Pipe()
+            process.standardInput = input
+            process.standardError = error
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            input.fileHandleForWriting.write(compressed)
+            try input.fileHandleForWriting.close()
+            let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == expectedStatus, "\(extra): \(message)")
+            if expectedStatus == 1 { #expect(message.contains("<stdin>: is gzip-compressed, not CSV text: add --format-in csv.gz"), "\(message)") }
+        }
+    }
 }
