@@ -46,14 +46,14 @@ extension RegressionSample {
     /// observations add up to them (as the JSON's `nobs_read` and `dropped` do).
     private var droppedSummary: String {
         var parts = [String]()
-        if let subset, subset.removed > 0 { parts.append("\(NumberFormat.grouped(subset.removed)) by --subset") }
-        if droppedMissing > 0 { parts.append("\(NumberFormat.grouped(droppedMissing)) with missing values") }
-        if droppedNonFinite > 0 { parts.append("\(NumberFormat.grouped(droppedNonFinite)) with non-finite values (inf, or beyond the double range)") }
-        for (reason, count) in droppedUndefinedTransforms { parts.append("\(reason): \(NumberFormat.grouped(count)) \(count == 1 ? "row" : "rows")") }
-        if droppedZeroWeight > 0 { parts.append("\(NumberFormat.grouped(droppedZeroWeight)) with zero weight") }
-        if droppedSingletons > 0 { parts.append("\(NumberFormat.grouped(droppedSingletons)) fixed-effect singletons") }
+        if let subset, subset.removed > 0 { parts.append("\(subset.removed) by --subset") }
+        if droppedMissing > 0 { parts.append("\(droppedMissing) with missing values") }
+        if droppedNonFinite > 0 { parts.append("\(droppedNonFinite) with non-finite values (inf, or beyond the double range)") }
+        for (reason, count) in droppedUndefinedTransforms { parts.append("\(reason): \(count) \(count == 1 ? "row" : "rows")") }
+        if droppedZeroWeight > 0 { parts.append("\(droppedZeroWeight) with zero weight") }
+        if droppedSingletons > 0 { parts.append("\(droppedSingletons) fixed-effect singletons") }
         parts += modelDropParts
-        return parts.isEmpty ? "" : " (\(NumberFormat.grouped(subset?.rowsBefore ?? rowsRead)) rows read; dropped " + parts.joined(separator: ", ") + ")"
+        return parts.isEmpty ? "" : " (\(subset?.rowsBefore ?? rowsRead) rows read; dropped " + parts.joined(separator: ", ") + ")"
     }
 
     /// The JSON `dropped` object.
