@@ -90,6 +90,18 @@ import Glibc
         let did = try runQuipu(["did", "--data", path, "--outcome", "y", "--unit", "firm", "--time", "year", "--treat", "treat"])
         #expect(did.status == 1)
         #expect(did.standardError.contains("unit column 'firm' has 1.5e+17 at row 1"), "\(did.standardError)")
+        // A cluster variable of the imputation estimator, which groups rows itself.
+        var lines = ["unit,year,treat,y,region"]
+        for unit in 1...12 {
+            for year in 2000...2004 {
+                lines.append("\(unit),\(year),\(unit <= 5 && year >= 2002 + unit % 3 ? 1 : 0),\(Double(unit) * 0.1 + Double(year % 3) * 0.2),\(unit % 2 == 0 ? "2e17" : "1.5e17")")
+            }
+        }
+        let panel = try temporaryFile(lines.joined(separator: "\n") + "\n")
+        let imputation = try runQuipu(["did", "--data", panel, "--unit", "unit", "--time", "year", "--treat", "treat", "--outcome", "y",
+                                       "--estimator", "imputation", "--vcov", "cluster:region"])
+        #expect(imputation.status == 1)
+        #expect(imputation.standardError.contains("column 'region' has 1.5e+17 at row 1, beyond ±2^53"), "\(imputation.standardError)")
     }
 
     // MARK: 12: tables of many coefficients; the length of a wild bootstrap
