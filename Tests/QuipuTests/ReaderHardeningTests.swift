@@ -80,6 +80,17 @@ import Glibc
         #expect(asNumber.standardError.contains("column 'firm' holds integers beyond ±2^53 (line 2 has '9007199254740993')"), "\(asNumber.standardError)")
     }
 
+    /// An Arrow int64 column holds the same ids exactly (Tests/Fixtures/formats/int64_ids.arrow,
+    /// written by pyarrow): read as text, they stay three firms; the null row is dropped.
+    @Test func arrowInt64IdentifiersBeyondTwoToTheFiftyThreeStayDistinct() throws {
+        let run = try runQuipu(["feols", "--data", "Tests/Fixtures/formats/int64_ids.arrow", "--formula", "y ~ x | firm + year",
+                                "--vcov", "cluster:firm", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let effects = try #require(run.json?["fixed_effects"] as? [[String: Any]])
+        #expect(effects.first { $0["name"] as? String == "firm" }?["levels"] as? Int == 3, "\(effects)")
+        #expect(run.json?["nobs"] as? Int == 12)
+    }
+
     /// Written in exponent notation the ids arrive as doubles, already rounded: refused, naming the
     /// column and the row, for a fixed effect and for a panel's unit.
     @Test func identifiersThatArriveAsLargeDoublesAreRefused() throws {
