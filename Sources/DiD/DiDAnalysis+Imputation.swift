@@ -24,6 +24,7 @@ extension DiDAnalysis {
         let needed = Array(Set(terms.flatMap(\.variables) + (clusterName.map { [$0] } ?? []))).sorted()
         for name in needed {
             guard let column = table.column(named: name) else { throw PanelError("\(table.source): no column named '\(name)'") }
+            if let problem = column.identifierProblem(source: table.source, name: name, role: "grouping") { throw PanelError(problem) }
             var missing = 0
             for row in keep.indices where keep[row] && UnitPanel.isMissing(column, row) { keep[row] = false; missing += 1 }
             if missing > 0 { drops.append(.init(reason: "\(name): missing", rows: missing, units: 0)) }

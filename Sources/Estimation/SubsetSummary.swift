@@ -23,10 +23,4 @@ public struct SubsetSummary: Equatable, Sendable {
 
     /// All rows removed.
     public var removed: Int { removedFalse + removedMissing }
-
-    /// One line for reports: "subset: kept 900 of 1000 rows (removed 100: year >= 2005)".
-    public var line: String {
-        let missing = removedMissing > 0 ? "; \(removedMissing) of them where the condition is missing (NA)" : ""
-        return "subset: kept \(rowsKept) of \(rowsBefore) rows (removed \(removed): \(expression)\(missing))"
-    }
 }

@@ -48,6 +48,9 @@ struct TableColumns {
             exclusions.markUnusable(values)
             return values
         case let .text(text):
+            if let bad = text.firstNonNumeric, Column.isIntegerBeyondExactRange(bad.value) {
+                throw EstimationError("\(source): column '\(name)' holds integers beyond ±2^53 (line \(bad.row) has '\(bad.value)'), which a number cannot hold exactly; it is read as text so that identifiers stay distinct, and can group rows (a fixed effect, a cluster) but not enter a formula as a number")
+            }
             if let bad = text.firstNonNumeric {
                 throw EstimationError("\(source): column '\(name)' is not numeric: line \(bad.row) has '\(bad.value)' (use i(\(name)) for indicators of a categorical variable)")
             }
@@ -149,7 +152,9 @@ struct TableColumns {
     }
 
     private func singleFactor(_ name: String, exclusions: inout RowExclusions) throws(EstimationError) -> Factor {
-        switch try column(name) {
+        let column = try column(name)
+        if let problem = column.identifierProblem(source: source, name: name, role: "grouping") { throw EstimationError(problem) }
+        switch column {
         case let .numeric(values):
             exclusions.markUnusable(values)
             // Integer identifiers in a modest range (firms, years) map straight to dense codes,

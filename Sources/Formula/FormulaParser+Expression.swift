@@ -3,11 +3,11 @@ extension FormulaParser {
     /// Functions fixest users commonly write that this parser does not support, with the
     /// reason shown instead of a bare "unknown function".
     private static let unsupportedFunctions: [String: String] = [
-        "c": "c() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
-        "sw": "sw() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
-        "sw0": "sw0() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
-        "csw": "csw() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
-        "csw0": "csw0() stands for several models: expand the formula with MultipleFormula.expand (the command line does), then parse each",
+        "c": severalModels("c"),
+        "sw": severalModels("sw"),
+        "sw0": severalModels("sw0"),
+        "csw": severalModels("csw"),
+        "csw0": severalModels("csw0"),
         "mvsw": "mvsw() is not supported; use sw(), csw(), sw0() or csw0()",
         "factor": "factor() is not supported; use i(f) for factor indicators",
         "as.factor": "as.factor() is not supported; use i(f) for factor indicators",
@@ -15,6 +15,13 @@ extension FormulaParser {
         "f": "lead operators such as f() are not supported",
         "d": "difference operators such as d() are not supported",
     ]
+
+    /// Why a stepwise function is refused where only one model can be meant (a --subset, did's
+    /// --outcome): said in the user's terms, not the library's.
+    private static func severalModels(_ function: String) -> String {
+        "\(function)() stands for several models, which only the --formula of feols and fepois expands "
+            + "(one model per alternative, as fixest's stepwise functions); here give a single expression"
+    }
 
     /// The list of accepted functions quoted in messages.
     static var knownFunctionList: String {

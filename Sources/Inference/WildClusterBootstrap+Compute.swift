@@ -24,7 +24,14 @@ public enum WildClusterBootstrap {
                                   for: "the wild bootstrap's \(replicates) replicates", replicates: settings.replicates)
         let pieces: Pieces
         do { pieces = try Pieces(problem, imposeNull: settings.imposeNull) } catch { throw BootstrapError("bootstrap set-up failed: \(error)") }
-        let runner = ReplicateRunner(threads: settings.threads, chunkSize: 1024, showsProgress: true)
+        if let announce = settings.announce {
+            let seconds = estimatedSeconds(pieces: pieces, replicates: replicates, enumerate: enumerate, settings: settings,
+                                           kappa: problem.smallSampleFactor, value: problem.value)
+            if let warning = longRunWarning(seconds: seconds, replicates: replicates, clusters: bootstrapCount, settings: settings) {
+                announce(warning)
+            }
+        }
+        let runner = ReplicateRunner(threads: settings.threads, chunkSize: pilotReplicates, showsProgress: true)
         let seed = settings.seed
         let weights = settings.weights
         let summaries = runner.run(count: replicates, width: summaryWidth, makeState: { ReplicateScratch() }) { range, output, scratch in

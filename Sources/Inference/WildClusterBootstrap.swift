@@ -97,6 +97,11 @@ public struct WildBootstrapSettings: Sendable {
     public var pValueType: BootstrapPValueType
     public var confidenceLevel: Double
     public var threads: Int
+    /// A run expected to take longer than this many seconds is announced through `announce`
+    /// before it starts (see WildClusterBootstrap+Duration).
+    public var longRunSeconds: Double = 60
+    /// Receives the long-run warning; nil: no pilot is timed.
+    public var announce: (@Sendable (String) -> Void)? = nil
 
     /// Creates settings; the defaults are boottest's (WCR, Rademacher, symmetric).
     public init(replicates: Int = 9_999, seed: UInt64 = 1, weights: BootstrapWeights = .rademacher, imposeNull: Bool = true,

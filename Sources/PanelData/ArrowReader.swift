@@ -84,10 +84,17 @@ public enum ArrowReader {
             for position in 0..<count { job.decode(column: position) }
         }
         for position in 0..<count { accumulators.append(try outcomes[position].get()) }
-        let columns: [Column] = accumulators.map { accumulator in
+        var columns: [Column] = accumulators.map { accumulator in
             switch accumulator {
             case .numbers(let values): .numeric(values)
             case .text(let builder): builder.finish()
+            }
+        }
+        for (position, index) in kept.enumerated() {
+            if let exact = try exactIntegerColumn(
+                fields[index], column: columns[position], batches: batches, starts: starts.map { $0[position] },
+                file: file, missingTokens: options.missingTokens) {
+                columns[position] = exact
             }
         }
         for (column, index) in zip(columns, kept) where column.count != rowCount {

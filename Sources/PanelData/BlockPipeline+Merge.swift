@@ -24,6 +24,8 @@ extension BlockPipeline {
                 throw CSVError.raggedRow(source: source.name, line: line + local, found: found, expected: layout.fieldCount)
             case .unterminatedQuote(let local):
                 throw CSVError.unterminatedQuote(source: source.name, line: line + local)
+            case .nulByte(let local):
+                throw CSVError.notText(source: source.name, line: line + local)
             case nil:
                 break
             }

@@ -58,6 +58,10 @@ final class ByteSource: @unchecked Sendable {
     /// A byte read past a block-final CR to tell CRLF from CR, delivered first by the next
     /// `readNext`; used only by `readNext`.
     private var lookahead: UInt8?
+    /// The input's first bytes (up to four), checked once complete for being CSV text at all
+    /// (`InputSignature`); used only by `readNext`.
+    private var signature: [UInt8] = []
+    private var signatureChecked = false
 
     /// Bytes delivered by `readNext` so far.
     var consumed: Int {
@@ -160,6 +164,17 @@ final class ByteSource: @unchecked Sendable {
         }
         if count < buffer.count {
             count += try readUnderlying(into: UnsafeMutableRawBufferPointer(start: base + count, count: buffer.count - count))
+        }
+        // The signature is the input's first four bytes however the blocks fall, so the verdict
+        // does not depend on the block size (a block may be a single byte).
+        if !signatureChecked {
+            signature += UnsafeRawBufferPointer(start: base, count: min(4 - signature.count, count))
+            if signature.count == 4 || count == 0 {
+                signatureChecked = true
+                if let problem = signature.withUnsafeBytes({ InputSignature.csvProblem($0, name: name) }) {
+                    throw CSVError(.unreadable, source: name, message: problem)
+                }
+            }
         }
         // Only this thread writes `lineBreaks`, so its own unlocked read is up to date.
         var style = lineBreaks

@@ -64,6 +64,14 @@ extension CSVError {
             message: "\(source): line \(line) opens a quoted field that is never closed")
     }
 
+    /// A NUL byte on `line`: the input is not UTF-8 text at all.
+    static func notText(source: String, line: Int) -> CSVError {
+        CSVError(
+            .unreadable, source: source, line: line,
+            message: "\(source): is not UTF-8 CSV: line \(line) holds a NUL byte, which text does not "
+                + "(a binary file, or UTF-16 text without a byte-order mark?)")
+    }
+
     /// An input without a header row.
     static func empty(source: String) -> CSVError {
         CSVError(.empty, source: source, message: "\(source): the input is empty (no header row)")

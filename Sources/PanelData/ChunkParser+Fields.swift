@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension ChunkParser {
     /// Scans the quoted field whose opening quote is at `start`; `nil` if it never closes.
     func scanQuoted(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> QuotedField? {
@@ -49,27 +55,34 @@ extension ChunkParser {
 
     /// Adds one field's value to a kept column, turning the column into text (and re-reading
     /// this chunk's earlier rows as text) when the value is the first non-number.
-    @inline(__always)
+    ///
+    /// Returns false, storing nothing, for a token holding a NUL byte: no text has one, so the
+    /// input is binary or UTF-16 and the caller stops with that reason. (Numbers never get here
+    /// with a NUL: the fast path ends a number only at a delimiter, line break or padding.)
+    @inline(__always) @discardableResult
     func accept(
         _ token: UnsafeBufferPointer<UInt8>, quoted: Bool, into column: inout ColumnSink, slot: Int,
         line: Int, chunkStart: UnsafePointer<UInt8>, recordStart: UnsafePointer<UInt8>
-    ) {
+    ) -> Bool {
+        if let base = token.baseAddress, memchr(base, 0, token.count) != nil { return false }
         let isMissing = layout.missing.contains(token)
         if column.isText {
             column.append(code: isMissing ? -1 : column.dictionary.code(for: UnsafeRawBufferPointer(token)))
-            return
+            return true
         }
         if isMissing {
             column.append(.nan)
-            return
+            return true
         }
         // Padding inside quotes is tolerated around numbers too (" 1.5" quoted by some writers).
         let candidate = quoted ? trimmed(token) : token
-        if let value = DecimalParser.parse(UnsafeRawBufferPointer(candidate)) {
+        if let value = DecimalParser.parse(UnsafeRawBufferPointer(candidate)),
+           !(abs(value) >= Column.largestExactInteger && Self.isIntegerBeyondExactRange(candidate)) {
             column.append(value)
-            return
+            return true
         }
-        // The first non-number: the column is text from now on. Earlier rows of this chunk were
+        // The first non-number (or an integer too large for a double to keep distinct from its
+        // neighbours, whose digits only text keeps): the column is text from now on. Earlier rows of this chunk were
         // stored as numbers, whose text is gone, so re-read just this column from the chunk's
         // bytes; exact text matters because "01" and "1" are different levels.
         let earlier = ChunkParser(layout: layout.keeping(slots: [slot]), knownText: [true])
@@ -77,6 +90,13 @@ extension ChunkParser {
         column.takeText(from: &earlier.columns.sinks[0])
         column.firstNonNumeric = (line, Array(token))
         column.append(code: column.dictionary.code(for: UnsafeRawBufferPointer(token)))
+        return true
+    }
+
+    /// `DecimalParser.isIntegerBeyondExactRange` for a buffer.
+    static func isIntegerBeyondExactRange(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = token.baseAddress else { return false }
+        return DecimalParser.isIntegerBeyondExactRange(base, base + token.count)
     }
 
     /// The padding-trimmed view of a token.

@@ -2,7 +2,9 @@
 //
 // Goals, in order:
 //  1. Exact numbers: every numeric field converts to the correctly rounded double (see
-//     DecimalParser), and a column is numeric only if every non-missing field is a number.
+//     DecimalParser), and a column is numeric only if every non-missing field is a number and
+//     none is an integer written out beyond 2^53, which a double would merge with a neighbour
+//     (such a column is text, so identifiers stay distinct; Column+ExactIntegers).
 //  2. Correct CSV: RFC 4180 quoting (delimiters, doubled quotes and line breaks inside quotes),
 //     CRLF or LF line ends, exact line numbers for every error and for the first non-numeric
 //     value, and no trap on any input.
@@ -68,9 +70,14 @@ struct ChunkParser {
                         }
                         line += quoted.lineBreaks
                         if slot >= 0 {
+                            var isText = true
                             withQuotedToken(quoted) { token in
-                                accept(token, quoted: true, into: &sinks[slot], slot: slot,
-                                       line: recordLine, chunkStart: start, recordStart: recordStart)
+                                isText = accept(token, quoted: true, into: &sinks[slot], slot: slot,
+                                                line: recordLine, chunkStart: start, recordStart: recordStart)
+                            }
+                            if !isText {
+                                result.failure = .nulByte(line: recordLine)
+                                break records
                             }
                         }
                         p = quoted.fieldEnd
@@ -85,9 +92,10 @@ struct ChunkParser {
                             if byte == delimiter || byte == .newline { break }
                             q += 1
                         }
-                        if slot >= 0 {
-                            accept(trimmed(p, q), quoted: false, into: &sinks[slot], slot: slot,
-                                   line: recordLine, chunkStart: start, recordStart: recordStart)
+                        if slot >= 0 && !accept(trimmed(p, q), quoted: false, into: &sinks[slot], slot: slot,
+                                                   line: recordLine, chunkStart: start, recordStart: recordStart) {
+                            result.failure = .nulByte(line: recordLine)
+                            break records
                         }
                         p = q
                     }
@@ -128,6 +136,8 @@ struct ChunkParser {
         var p = start
         while p < end && layout.isPadding(p.pointee) { p += 1 }
         guard p < end, let (value, stop) = DecimalParser.parsePrefix(p, end) else { return nil }
+        // An integer beyond 2^53 would be rounded onto a neighbour: the slow path keeps it as text.
+        if abs(value) >= Column.largestExactInteger && DecimalParser.isIntegerBeyondExactRange(p, stop) { return nil }
         p = stop
         // Test for the field's end before padding: padding after a number is rare.
         if p == end || p.pointee == layout.delimiter || p.pointee == .newline {

@@ -4,6 +4,8 @@ struct ChunkResult {
     enum Failure: Equatable {
         case ragged(line: Int, found: Int)
         case unterminatedQuote(line: Int)
+        /// A kept field holds a NUL byte, which no text holds: a binary file, or UTF-16.
+        case nulByte(line: Int)
     }
 
     let columns: ChunkColumns

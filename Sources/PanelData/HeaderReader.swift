@@ -53,6 +53,7 @@ enum HeaderReader {
             case .unterminatedQuote:
                 throw CSVError.unterminatedQuote(source: source, line: line)
             case .complete(let fields, let length, let lineBreaks):
+                if fields.contains(where: { $0.utf8.contains(0) }) { throw CSVError.notText(source: source, line: line) }
                 stream.consume(length)
                 let names = fields.enumerated().map { index, name in name.isEmpty ? "V\(index + 1)" : name }
                 return Header(names: names, line: line, dataLine: line + lineBreaks)

@@ -80,7 +80,9 @@ extension PanelStructure {
         // Units: numeric ids or text labels, densified in order of first appearance.
         var unitCodes = [Int32](repeating: 0, count: rows)
         var unitLabels = [String]()
-        switch try column(unit) {
+        let unitColumn = try column(unit)
+        if let problem = unitColumn.identifierProblem(source: source, name: unit, role: "unit") { throw PanelError(problem) }
+        switch unitColumn {
         case let .numeric(values):
             var lookup = [Double: Int32]()
             for row in 0..<rows {
@@ -191,6 +193,10 @@ extension PanelStructure {
     {
         switch column {
         case let .text(text):
+            // An integer written out beyond 2^53 makes its column text (Column+ExactIntegers): say so.
+            if let first = text.firstNonNumeric, DecimalParser.isIntegerBeyondExactRange(first.value) {
+                throw PanelError("\(source): \(role) column '\(name)' has \(first.value) on line \(first.row), beyond ±2^53 = ±\(Int64(Column.largestExactInteger)), the largest integers a number in the data holds exactly")
+            }
             let example = text.firstNonNumeric.map { " (line \($0.row) has '\($0.value)')" } ?? ""
             throw PanelError("\(source): \(role) column '\(name)' must hold integers, but it is text\(example)")
         case let .numeric(values):
@@ -203,18 +209,14 @@ extension PanelStructure {
                 guard value == value.rounded() else {
                     throw PanelError("\(source): \(role) column '\(name)' must hold integers: row \(row + 1) has \(value)")
                 }
-                guard abs(value) <= largestExactInteger else {
-                    throw PanelError("\(source): \(role) column '\(name)' has \(label(value)) at row \(row + 1), beyond ±2^53 = ±\(Int64(largestExactInteger)), the largest integers a number in the data holds exactly")
+                guard abs(value) <= Column.largestExactInteger else {
+                    throw PanelError("\(source): \(role) column '\(name)' has \(label(value)) at row \(row + 1), beyond ±2^53 = ±\(Int64(Column.largestExactInteger)), the largest integers a number in the data holds exactly")
                 }
                 result[row] = Int(value)
             }
             return result
         }
     }
-
-    /// 2^53: every integer up to this magnitude is exact in a double (the data's number type) and
-    /// in `Int`; beyond it neighbouring periods could not be told apart.
-    static let largestExactInteger = 9_007_199_254_740_992.0
 
     /// A unit and a period, the key of the check that a unit appears once per period.
     struct UnitPeriod: Hashable {

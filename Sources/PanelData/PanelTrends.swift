@@ -63,6 +63,11 @@ public struct PanelTrends: Sendable {
             }
             buckets[groupOfRow[row]][periodIndex[structure.periods[row]] ?? 0].append(value)
         }
+        // No finite value at all would draw an empty chart and exit 0, which reads as "no trend".
+        guard missing + nonFinite < structure.rowCount else {
+            let kinds = nonFinite == 0 ? "missing" : missing == 0 ? "non-finite" : "missing or non-finite"
+            throw PanelError("\(table.source): outcome '\(outcome)' has no finite value: all \(structure.rowCount) rows are \(kinds); no trend to show")
+        }
         var points = [Point]()
         for (groupIndex, group) in groups.enumerated() {
             for (periodPosition, period) in structure.periodValues.enumerated() {

@@ -40,8 +40,12 @@ final class ReadStatContext {
     /// A problem found by the callbacks themselves.
     private(set) var failure: String?
 
-    init(keep: Set<String>?, missingTokens: Set<String>) {
+    /// The file's size in bytes, against which the header's row count is checked.
+    private let fileSize: Int
+
+    init(keep: Set<String>?, missingTokens: Set<String>, fileSize: Int) {
         self.keep = keep
+        self.fileSize = fileSize
         self.missingTokens = missingTokens
         let sink = UnsafeMutablePointer<ValueSink>.allocate(capacity: 1)
         self.sink = UnsafeMutableRawPointer(sink)
@@ -127,8 +131,16 @@ final class ReadStatContext {
 
     static let handleMetadata: readstat_metadata_handler = { metadata, pointer in
         guard let context = context(pointer) else { return Int32(READSTAT_HANDLER_ABORT) }
-        context.announcedRows = Int(readstat_get_row_count(metadata))
-        context.sinkPointer.pointee.prepare(variables: Int(readstat_get_var_count(metadata)), rows: context.announcedRows)
+        let announced = Int(readstat_get_row_count(metadata))
+        let variables = Int(readstat_get_var_count(metadata))
+        if let reason = AnnouncedRowCount.implausibility(
+            announced: announced, fileSize: context.fileSize, variables: variables,
+            compression: readstat_get_compression(metadata)) {
+            context.failure = reason
+            return Int32(READSTAT_HANDLER_ABORT)
+        }
+        context.announcedRows = announced
+        context.sinkPointer.pointee.prepare(variables: variables, rows: context.announcedRows)
         return Int32(READSTAT_HANDLER_OK)
     }
 

@@ -17,7 +17,8 @@ enum ReadStatReader {
     static func read(path: String, format: DataFormat, options: CSVReadOptions) throws(CSVError) -> DataTable {
         let started = ContinuousClock.now
         try checkReadable(path)
-        let context = ReadStatContext(keep: options.keepColumns, missingTokens: options.missingTokens)
+        try checkSignature(path, format: format)
+        let context = ReadStatContext(keep: options.keepColumns, missingTokens: options.missingTokens, fileSize: fileSize(path))
         guard let parser = readstat_parser_init() else {
             throw CSVError(.unreadable, source: path, message: "\(path): ReadStat could not be initialised")
         }
@@ -71,8 +72,22 @@ enum ReadStatReader {
         }
     }
 
-    /// The file's size in bytes, for the read statistics.
-    private static func fileSize(_ path: String) -> Int {
+    /// Fails, naming what the file is, when its first bytes are not a Stata or SPSS signature
+    /// (ReadStat says only "this version of the file format is not supported" of a renamed CSV).
+    private static func checkSignature(_ path: String, format: DataFormat) throws(CSVError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        var start = [UInt8](repeating: 0, count: 64)
+        let got = start.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        guard got > 0 else { return }
+        if let problem = InputSignature.readStatProblem(Array(start[0..<got]), name: path, format: format) {
+            throw CSVError(.malformed, source: path, message: problem)
+        }
+    }
+
+    /// The file's size in bytes, for the read statistics and the header's plausibility.
+    static func fileSize(_ path: String) -> Int {
         var status = stat()
         return stat(path, &status) == 0 ? Int(status.st_size) : 0
     }

@@ -117,16 +117,23 @@ public struct RowCountEstimate: Sendable, Equatable {
     private static func readStat(path: String, format: DataFormat) -> RowCountEstimate? {
         guard let parser = readstat_parser_init() else { return nil }
         defer { readstat_parser_free(parser) }
-        let announced = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
-        defer { announced.deallocate() }
-        announced.pointee = -1
+        // The file's size in, the rows announced and the most that size allows out (AnnouncedRowCount).
+        typealias Header = (fileSize: Int, rows: Int, most: Int)
+        let header = UnsafeMutablePointer<Header>.allocate(capacity: 1)
+        defer { header.deallocate() }
+        header.initialize(to: (fileSize: ReadStatReader.fileSize(path), rows: -1, most: 0))
         readstat_set_metadata_handler(parser) { metadata, pointer in
-            pointer?.assumingMemoryBound(to: Int64.self).pointee = Int64(readstat_get_row_count(metadata))
+            guard let header = pointer?.assumingMemoryBound(to: Header.self) else { return Int32(READSTAT_HANDLER_ABORT) }
+            header.pointee.rows = Int(readstat_get_row_count(metadata))
+            header.pointee.most = AnnouncedRowCount.maximumRows(
+                fileSize: header.pointee.fileSize, variables: Int(readstat_get_var_count(metadata)),
+                compression: readstat_get_compression(metadata))
             return Int32(READSTAT_HANDLER_ABORT)
         }
-        _ = format == .stata ? readstat_parse_dta(parser, path, announced) : readstat_parse_sav(parser, path, announced)
-        guard announced.pointee >= 0 else { return nil }
-        return RowCountEstimate(rows: Int(announced.pointee), exact: true, basis: "from its header")
+        _ = format == .stata ? readstat_parse_dta(parser, path, header) : readstat_parse_sav(parser, path, header)
+        // A header the file's size contradicts gives no estimate: the reader reports it.
+        guard header.pointee.rows >= 0, header.pointee.rows <= header.pointee.most else { return nil }
+        return RowCountEstimate(rows: header.pointee.rows, exact: true, basis: "from its header")
     }
 }
 

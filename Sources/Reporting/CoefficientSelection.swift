@@ -19,12 +19,15 @@ public struct CoefficientSelection {
 
     /// Exact names and their replacements, in the order given.
     public let renames: [(from: String, to: String)]
+    /// `renames` by old name, so that renaming is one lookup per coefficient.
+    private let renameTable: [String: String]
     let keep: [Pattern]
     let drop: [Pattern]
 
     /// Everything shown by default, under its own name.
     public init() {
         renames = []
+        renameTable = [:]
         keep = []
         drop = []
     }
@@ -48,6 +51,7 @@ public struct CoefficientSelection {
             renames.append((from, to))
         }
         self.renames = renames
+        self.renameTable = Dictionary(renames.map { ($0.from, $0.to) }, uniquingKeysWith: { first, _ in first })
     }
 
     private static func compile(_ text: String, option: String) throws -> Pattern {
@@ -62,8 +66,10 @@ public struct CoefficientSelection {
 
     /// The name `name` is shown under.
     public func renamed(_ name: String) -> String {
-        renames.first { $0.from == name }?.to ?? name
+        renameTable[name] ?? name
     }
+
+
 
     /// Whether a coefficient (by its shown name) is in the table.
     public func shows(_ coefficient: ModelSummary.Coefficient) -> Bool {

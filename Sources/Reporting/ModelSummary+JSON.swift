@@ -58,13 +58,19 @@ extension ModelSummary {
         }
         var clusters = (object["cluster_sizes"] as? [Any] ?? []).compactMap(integer)
         if clusters.isEmpty, let count = integer(object["n_clusters"]) { clusters = [count] }
-        return ModelSummary(
+        var model = ModelSummary(
             source: location, command: command, dependent: dependentName(object),
             estimator: object["estimator"] as? String ?? estimatorName(command: command, family: object["family"] as? String),
             coefficients: coefficients, fixedEffects: fixedEffects, vcov: object["vcov"] as? String,
             observations: integer(object["nobs"]), clusterCounts: clusters,
             r2: number(object["r2"]), adjustedR2: number(object["adj_r2"]), withinR2: number(object["r2_within"]),
             pseudoR2: number(object["pseudo_r2"] ?? object["r2_pseudo"]), confidenceLevel: number(object["conf_level"]))
+        // --split's subsample: {"split": "g", "value": "a"}, the value null for --fsplit's full sample.
+        if let sample = object["sample"] as? [String: Any], let split = sample["split"] as? String {
+            let value = sample["value"] as? String ?? number(sample["value"]).map { NumberFormat.significant($0, digits: 15) }
+            model.sample = ModelSummary.Sample(split: split, value: value)
+        }
+        return model
     }
 
     /// One coefficient entry: a name (`term`, or `name`) and a finite estimate are required.

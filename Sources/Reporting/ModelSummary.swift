@@ -66,6 +66,18 @@ public struct ModelSummary: Sendable {
     public let pseudoR2: Double?
     /// The level of the intervals `conf_low`/`conf_high`.
     public let confidenceLevel: Double?
+    /// The subsample of a `--split`/`--fsplit` run, shown in its own header row.
+    public var sample: Sample?
+
+    /// A `--split VAR` subsample: the column and its value, nil for `--fsplit`'s full sample.
+    public struct Sample: Sendable, Equatable {
+        public let split: String
+        public let value: String?
+        public init(split: String, value: String?) {
+            self.split = split
+            self.value = value
+        }
+    }
 
     public init(source: String, command: String, dependent: String, estimator: String, coefficients: [Coefficient],
                 fixedEffects: [String] = [], vcov: String? = nil, observations: Int? = nil, clusterCounts: [Int] = [],

@@ -41,16 +41,19 @@ extension RegressionSample {
         return lines
     }
 
-    /// " (N rows read; dropped …)", or nothing when no row was dropped.
+    /// " (N rows read; dropped …)", or nothing when no row was dropped. The rows read are the
+    /// file's, before `--subset`, whose removals are listed first, so the parts and the
+    /// observations add up to them (as the JSON's `nobs_read` and `dropped` do).
     private var droppedSummary: String {
         var parts = [String]()
+        if let subset, subset.removed > 0 { parts.append("\(subset.removed) by --subset") }
         if droppedMissing > 0 { parts.append("\(droppedMissing) with missing values") }
         if droppedNonFinite > 0 { parts.append("\(droppedNonFinite) with non-finite values (inf, or beyond the double range)") }
         for (reason, count) in droppedUndefinedTransforms { parts.append("\(reason): \(count) \(count == 1 ? "row" : "rows")") }
         if droppedZeroWeight > 0 { parts.append("\(droppedZeroWeight) with zero weight") }
         if droppedSingletons > 0 { parts.append("\(droppedSingletons) fixed-effect singletons") }
         parts += modelDropParts
-        return parts.isEmpty ? "" : " (\(rowsRead) rows read; dropped " + parts.joined(separator: ", ") + ")"
+        return parts.isEmpty ? "" : " (\(subset?.rowsBefore ?? rowsRead) rows read; dropped " + parts.joined(separator: ", ") + ")"
     }
 
     /// The JSON `dropped` object.

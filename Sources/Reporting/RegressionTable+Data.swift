@@ -39,6 +39,9 @@ extension RegressionTable {
             ("n_clusters", model.clusterCounts.min().map { .integer($0) } ?? .null),
         ]
         if model.clusterCounts.count > 1 { pairs.append(("cluster_sizes", .array(model.clusterCounts.map { .integer($0) }))) }
+        if let sample = model.sample {
+            pairs.append(("sample", .object([("split", .string(sample.split)), ("value", sample.value.map { .string($0) } ?? .null)])))
+        }
         pairs += [
             ("fixed_effects", .array(model.fixedEffects.map { .object([("name", .string($0))]) })),
             ("r2", .finite(model.r2)), ("adj_r2", .finite(model.adjustedR2)), ("r2_within", .finite(model.withinR2)),

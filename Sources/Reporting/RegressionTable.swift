@@ -34,7 +34,7 @@ public struct RegressionTable {
     /// A row, its kind telling the formats how to draw it.
     public struct Row {
         public enum Kind: Equatable {
-            case modelNumbers, dependent, estimator
+            case modelNumbers, dependent, estimator, sample
             /// A coefficient's estimates, and the line of statistics below them.
             case estimate(term: String), statistic(term: String)
             case fixedEffect(name: String)
@@ -78,10 +78,13 @@ public struct RegressionTable {
     /// the first of their kind appears: a column with a lead the first one lacks would
     /// otherwise put `e-4` after `e3`.
     static func order(_ models: [ModelSummary]) -> [String] {
+        // Sets beside the ordered lists: a model with 10^5 coefficients took minutes when each
+        // name was looked up in the list (issue 19).
         var terms = [String]()
+        var seen = Set<String>()
         var numbered = [String: (family: Character, number: Int)]()
         for model in models {
-            for coefficient in model.coefficients where !terms.contains(coefficient.term) {
+            for coefficient in model.coefficients where seen.insert(coefficient.term).inserted {
                 terms.append(coefficient.term)
                 if model.command == "did", coefficient.term == coefficient.originalTerm,
                    let family = coefficient.term.first, "egt".contains(family), let number = Int(coefficient.term.dropFirst()) {
@@ -90,11 +93,14 @@ public struct RegressionTable {
             }
         }
         var result = [String]()
-        for term in terms where !result.contains(term) {
+        var placedFamilies = Set<Character>()
+        for term in terms {
             guard let family = numbered[term]?.family else {
                 result.append(term)
                 continue
             }
+            // The whole family goes where its first member appears.
+            guard placedFamilies.insert(family).inserted else { continue }
             let members = terms.filter { numbered[$0]?.family == family }
             result += members.sorted { (numbered[$0]?.number ?? 0) < (numbered[$1]?.number ?? 0) }
         }
@@ -104,10 +110,11 @@ public struct RegressionTable {
     /// Every name a `--keep` could show, for the message when none is shown.
     private static func availableNames(_ models: [ModelSummary], _ selection: CoefficientSelection) -> String {
         var names = [String]()
+        var seen = Set<String>()
         for model in models {
             for coefficient in model.coefficients {
                 let name = selection.renamed(coefficient.originalTerm)
-                if !names.contains(name) { names.append(name) }
+                if seen.insert(name).inserted { names.append(name) }
             }
         }
         return names.prefix(30).joined(separator: ", ") + (names.count > 30 ? ", ..." : "")
@@ -116,19 +123,34 @@ public struct RegressionTable {
     /// `(1)`, `(2)`, ... over the columns.
     public var modelNumbers: [String] { models.indices.map { "(\($0 + 1))" } }
 
-    /// The dependent variables, and the estimators when they differ.
+    /// The dependent variables, the estimators when they differ, and the `--split` subsamples
+    /// when a model has one (fixest's etable: "Sample (g)", "Full sample" for --fsplit's first).
     public var headerRows: [Row] {
         var rows = [Row(kind: .dependent, label: "Dependent Var.:", cells: models.map { Cell($0.dependent) })]
         if Set(models.map(\.estimator)).count > 1 {
             rows.append(Row(kind: .estimator, label: "Estimator:", cells: models.map { Cell($0.estimator) }))
+        }
+        let splits = Set(models.compactMap { $0.sample?.split })
+        if let only = splits.first {
+            let oneSplit = splits.count == 1
+            let cells = models.map { model -> Cell in
+                guard let sample = model.sample else { return Cell("") }
+                let value = sample.value ?? "Full sample"
+                return Cell(oneSplit || sample.value == nil ? value : "\(sample.split) = \(value)")
+            }
+            rows.append(Row(kind: .sample, label: oneSplit ? "Sample (\(only)):" : "Sample:", cells: cells))
         }
         return rows
     }
 
     /// Each coefficient's estimate row and statistic row.
     public var coefficientRows: [Row] {
-        terms.flatMap { term -> [Row] in
-            let found = models.map { model in model.coefficients.first { $0.term == term } }
+        // Each model's coefficients by name, once, rather than a search per term and model.
+        let byTerm = models.map { model in
+            Dictionary(model.coefficients.map { ($0.term, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        return terms.flatMap { term -> [Row] in
+            let found = byTerm.map { $0[term] }
             let estimates = found.map { coefficient in
                 coefficient.map { Cell(number($0.estimate), stars: options.stars.mark($0.pValue)) } ?? Cell("")
             }

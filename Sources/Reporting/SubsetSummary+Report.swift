@@ -15,6 +15,20 @@ extension SubsetSummary {
     }
 }
 
+extension SubsetSummary {
+    /// One line for reports, whose counts add up to the rows read: "subset: kept 994 of 6815
+    /// rows (year >= 2005); removed 5821 rows where the condition is false" (counts ungrouped,
+    /// as the Observations line beside it).
+    public var line: String {
+        let rows = { (count: Int) in "\(count)" + (count == 1 ? " row" : " rows") }
+        var removedParts = [String]()
+        if removedFalse > 0 { removedParts.append("\(rows(removedFalse)) where the condition is false") }
+        if removedMissing > 0 { removedParts.append("\(rows(removedMissing)) where it is missing (NA)") }
+        let removals = removedParts.isEmpty ? "; removed none" : "; removed " + removedParts.joined(separator: " and ")
+        return "subset: kept \(rowsKept) of \(rows(rowsBefore)) (\(expression))" + removals
+    }
+}
+
 extension JSONValue {
     /// This object with `("subset", summary)` added after its first field (`command`), or
     /// unchanged without a summary or when not an object.

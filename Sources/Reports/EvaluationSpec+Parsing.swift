@@ -10,13 +10,12 @@ extension EvaluationSpec {
 
     /// Reads and checks a spec file's structure (the data are checked later, by `validate`).
     public static func load(path: String) throws -> EvaluationSpec {
-        let text: String
+        let text = try specText(path: path)
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw SpecError(path: path, location: nil, "cannot read the spec file: \((error as NSError).localizedDescription)")
+            return try parse(text, path: path)
+        } catch let error as SpecError where path.lowercased().hasSuffix(".toml") || looksLikeTOML(text) {
+            throw SpecError(path: path, location: nil, "is TOML, not YAML: write the spec as YAML (`key: value`, see README, \"The spec\"); read as YAML: \(error.message)")
         }
-        return try parse(text, path: path)
     }
 
     /// Parses a spec's YAML text; `path` names the file in messages.

@@ -12,9 +12,12 @@ struct BootstrapRunner {
 
     /// The wild bootstrap's settings from the command-line options.
     var wildSettings: WildBootstrapSettings {
-        WildBootstrapSettings(replicates: options.reps, seed: options.seed, weights: options.bootWeights,
-                              imposeNull: options.imposeNull, pValueType: options.pValueType,
-                              confidenceLevel: level, threads: threads)
+        var settings = WildBootstrapSettings(replicates: options.reps, seed: options.seed, weights: options.bootWeights,
+                                             imposeNull: options.imposeNull, pValueType: options.pValueType,
+                                             confidenceLevel: level, threads: threads)
+        // A run of more than a minute says so, with its expected length, before it starts.
+        settings.announce = { warn($0) }
+        return settings
     }
 
     /// The variable whose clusters the bootstrap resamples or weights.

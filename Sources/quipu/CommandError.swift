@@ -8,13 +8,18 @@ struct CommandError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Runs a command body, turning every error into one line on standard error and exit code 1, so
-/// that bad input never ends in a crash or a stack trace.
+/// Runs a command body, turning every error into one line on standard error and exit code 1 (64
+/// for a malformed option value), so that bad input never ends in a crash or a stack trace.
 func reportingFailures(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let exit as ExitCode {
         throw exit
+    } catch let usage as ValidationError {
+        // A malformed option value found only once the command runs is still a usage error:
+        // exit 64 (EX_USAGE), as ArgumentParser gives those found in `validate`.
+        FileHandle.standardError.write(Data(("quipu: error: " + usage.message + "\n").utf8))
+        throw ExitCode.validationFailure
     } catch {
         let message = String(describing: error)
         FileHandle.standardError.write(Data(("quipu: error: " + message + "\n").utf8))

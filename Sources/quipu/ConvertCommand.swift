@@ -32,6 +32,12 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Field delimiter of CSV input (one character; \\t for tab).")
     var delimiter: String = ","
 
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "Refuse, before reading, an input that would need more memory than this (16G, 512M, or none).",
+        discussion: "By default the limit is the memory the system has available; every column is kept, so the need is the rows (as the other commands count them) times all the columns.",
+        valueName: "size"))
+    var maxMemory: String?
+
     @OptionGroup var execution: ExecutionOptions
 
     /// The delimiter as a byte; `validate` has checked it.
@@ -47,6 +53,7 @@ struct ConvertCommand: ParsableCommand {
         if let formatIn, DataFormat(rawValue: formatIn.lowercased()) == nil {
             throw ValidationError("--format-in must be one of \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(formatIn)'")
         }
+        if let maxMemory { _ = try MemoryBudget.parsedOption(maxMemory) }
         guard DataFormat.inferred(from: output) == .arrow else {
             throw ValidationError("convert writes Arrow IPC files: give the output a .arrow, .feather or .ipc extension, got '\(output)'")
         }
@@ -56,8 +63,15 @@ struct ConvertCommand: ParsableCommand {
         try reportingFailures {
             let started = DispatchTime.now()
             try InputFiles.refuse(outputs: [("the output", output)], inputs: [("input", input)])
+            let format = formatIn.flatMap { DataFormat(rawValue: $0.lowercased()) }
+            let inferred = format ?? DataFormat.inferred(from: input)
+            if let columns = RowCountEstimate.columnCount(path: input, format: inferred, delimiter: delimiterByte) {
+                try MemoryBudget.check(
+                    path: input, format: inferred, columns: columns, demand: .conversion,
+                    limit: try maxMemory.map(MemoryBudget.parse) ?? MemoryBudget.available(), limitGiven: maxMemory != nil)
+            }
             let table = try DataOptions.read(
-                path: input, format: formatIn.flatMap { DataFormat(rawValue: $0.lowercased()) },
+                path: input, format: format,
                 delimiter: delimiterByte, columns: nil, threads: execution.threads)
             let read = DispatchTime.now()
             try InputFiles.checkWrite(to: output, option: "the output")

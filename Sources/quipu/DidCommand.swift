@@ -125,6 +125,7 @@ struct DidCommand: ParsableCommand {
         guard (0...1000).contains(leads) else { throw ValidationError("--leads must be between 0 and 1000, got \(leads)") }
         guard anticipation >= 0 else { throw ValidationError("--anticipation must be 0 or more, got \(anticipation)") }
         if cluster != nil && vcov != nil { throw ValidationError("give --cluster or --vcov, not both") }
+        if let vcov { try CovarianceType.validateOption(vcov) }
         _ = try aggregations()
         if bootstrap != nil {
             let smallest = Int((1 / (1 - level)).rounded(.up)) - 1

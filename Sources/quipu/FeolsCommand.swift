@@ -39,6 +39,7 @@ struct FeolsCommand: ParsableCommand {
     func validate() throws {
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, got \(level)") }
         try input.refuseOverwrite(by: [("--output", output.output)])
+        try CovarianceType.validateOption(vcov)
     }
 
     func run() throws {

@@ -62,6 +62,7 @@ struct FepoisCommand: ParsableCommand {
             throw ValidationError("--separation must be relu or none, got '\(separation)'")
         }
         try input.refuseOverwrite(by: [("--output", output.output)])
+        try CovarianceType.validateOption(vcov)
     }
 
     func run() throws {

@@ -28,7 +28,7 @@ struct DataOptions: ParsableArguments {
             let names = DataFormat.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("--format-in must be one of \(names), got '\(formatIn)'")
         }
-        if let maxMemory { _ = try MemoryBudget.parse(maxMemory) }
+        if let maxMemory { _ = try MemoryBudget.parsedOption(maxMemory) }
         guard delimiterByte != nil else {
             throw ValidationError("--delimiter must be a single ASCII character (or \\t), got '\(delimiter)'")
         }

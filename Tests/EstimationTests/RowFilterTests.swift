@@ -46,7 +46,6 @@ import Testing
     func summary() throws {
         let (_, summary) = try Self.table().filtered(by: try RowFilter.parse("x > 1"))
         #expect(summary == SubsetSummary(expression: "x > 1", rowsBefore: 5, rowsKept: 2, removedFalse: 2, removedMissing: 1))
-        #expect(summary.line == "subset: kept 2 of 5 rows (removed 3: x > 1; 1 of them where the condition is missing (NA))")
     }
 
     @Test("text levels are renumbered over the rows kept, as reading them alone would")

@@ -178,7 +178,7 @@ import Testing
         #expect(Set(periods) == [1_000_000_000, 1_000_000_001, 1_000_000_002])
         let beyond = try temporaryFile("unit,t,g,y\n1,1,0,1\n1,100000000000000000,0,2\n")
         try expectRefusal(["trends", "--data", beyond, "--unit", "unit", "--time", "t", "--cohort", "g", "--outcome", "y"],
-                          ["'t'", "2^53", "row 2"], absent: ["must hold integers"])
+                          ["'t'", "2^53", "line 3"], absent: ["must hold integers"])
     }
 
     // MARK: Item 14: regressors absorbed by the fixed effects

@@ -46,7 +46,7 @@ import Testing
         #expect(summary?["rows_before"] as? Int == filtered.total)
         #expect((subset.json?["dropped"] as? [String: Any])?["subset"] as? Int == filtered.total - filtered.rows)
         let text = try runQuipu(["feols", "--data", Self.peru, "--subset", Self.filter, "--formula", "log(sales) ~ export_eu | firm_id + year"])
-        #expect(text.standardOutput.contains("subset: kept \(filtered.rows) of \(filtered.total) rows (removed \(filtered.total - filtered.rows): \(Self.filter))"))
+        #expect(text.standardOutput.contains("subset: kept \(filtered.rows) of \(filtered.total) rows (\(Self.filter)); removed \(filtered.total - filtered.rows) rows where the condition is false"))
     }
 
     @Test("did --subset equals did on the CSV filtered first (cohorts and never-treated from the filtered panel)")

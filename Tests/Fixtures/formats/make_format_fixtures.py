@@ -94,6 +94,17 @@ def main() -> None:
     polars = pl.from_pandas(df.assign(sector=df["sector"].map(SECTORS))).with_columns(pl.col("region").cast(pl.Categorical))
     polars.write_ipc(os.path.join(HERE, "panel_polars.arrow"))
 
+    # Identifiers beyond 2^53 as int64: 2^53 + 1 and 2^53 are one double, so three firms would be two.
+    big = 2**53
+    firms = [big + 1, big, big + 3]
+    ids = pa.table({
+        "firm": pa.array([f for f in firms for _ in range(4)] + [None], type=pa.int64()),
+        "year": pa.array([2000 + t for _ in firms for t in range(4)] + [2000], type=pa.int64()),
+        "x": [float((i * 7) % 11) for i in range(13)],
+        "y": [float(i // 4) + 0.3 * ((i * 7) % 11) + 0.1 * (i % 3) for i in range(13)],
+    })
+    feather.write_feather(ids, os.path.join(HERE, "int64_ids.arrow"), compression="uncompressed")
+
     bad = os.path.join(HERE, "bad")
     os.makedirs(bad, exist_ok=True)
     with open(os.path.join(HERE, "panel.dta"), "rb") as source:
