@@ -55,7 +55,7 @@ extension DiDResults {
     public var text: String {
         var lines = ["Difference-in-differences, Dep. Var.: \(outcome)",
                      "Panel: \(unit) × \(time); observations: \(observationCount); standard errors: \(covariance)"
-                         + (clusterCount.map { " (\($0) clusters)" } ?? ""),
+                         + (clusterCount.flatMap { covariance.contains("(\($0) clusters)") ? nil : " (\($0) clusters)" } ?? ""),
                      "Cohorts: " + cohortSizes.map { "\($0.cohort.map(String.init) ?? "never treated"): \($0.units)" }.joined(separator: ", ")]
         if let subset { lines.insert(subset.line, at: 1) }
         if model == .poisson {

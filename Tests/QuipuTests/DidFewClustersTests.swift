@@ -83,6 +83,19 @@ import Testing
         #expect(asCohort.status == 0, "\(asCohort.standardError)")
         let sizes = try #require(asCohort.json?["cohorts"] as? [[String: Any]])
         #expect(sizes.contains { $0["cohort"] as? Int == 0 && $0["units"] as? Int == 2 })
+        // Every estimator estimates cohort 0 as a cohort rather than using its units as controls
+        // (Callaway–Sant'Anna coded never-treated units as cohort 0 internally).
+        let all = try Self.did(path, ["--estimator", "all", "--never-treated", "none", "--format", "json"])
+        #expect(all.status == 0, "\(all.standardError)")
+        let samples = try #require(all.json?["sample"] as? [[String: Any]])
+        #expect(samples.count == 4)
+        for sample in samples {
+            let perCohort = try #require(sample["units_per_cohort"] as? [[String: Any]])
+            #expect(perCohort.contains { $0["cohort"] as? Int == 0 && $0["units"] as? Int == 2 }, "\(sample["estimator"] ?? "")")
+        }
+        let aggregates = try #require(all.json?["aggregates"] as? [[String: Any]])
+        #expect(aggregates.contains { $0["estimator"] as? String == "cs" && $0["label"] as? String == "g0" && $0["estimate"] is Double },
+                "Callaway–Sant'Anna estimates cohort 0")
 
         let asNever = try Self.did(path, ["--estimator", "cs", "--never-treated", "0", "--format", "json"])
         #expect(asNever.status == 0, "\(asNever.standardError)")

@@ -32,7 +32,7 @@ extension CallawaySantAnna {
     {
         let n = cohortOfUnit.count
         var unitsPerCohort = [Int: Int]()
-        for cohort in cohortOfUnit where cohort != 0 { unitsPerCohort[cohort, default: 0] += 1 }
+        for cohort in cohortOfUnit where cohort != UnitPanel.neverTreated { unitsPerCohort[cohort, default: 0] += 1 }
         let share = { (g: Int) in Double(unitsPerCohort[g] ?? 0) / Double(n) }
         let cells = result.cells
         let basisCount = result.influence.columns

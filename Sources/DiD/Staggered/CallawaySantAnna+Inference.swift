@@ -12,7 +12,7 @@ extension CallawaySantAnna {
                                 bootstrap: MultiplierBootstrap?, unitName: String) throws -> StaggeredResult
     {
         let basis = basisColumnCount(panel: panel, options: options)
-        let cohortCount = Set(panel.cohorts.filter { $0 != 0 }).count
+        let cohortCount = Set(panel.cohorts.filter { $0 != UnitPanel.neverTreated }).count
         // Aggregates: at most one per event time, cohort and period, and the overall ones.
         let estimateBound = basis + 2 * panel.periods.count + cohortCount + panel.periods.count + 4
         try StaggeredCellBudget.checkCallawaySantAnna(cells: basis - cohortCount, estimates: estimateBound, units: panel.unitCount,

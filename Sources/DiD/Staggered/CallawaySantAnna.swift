@@ -85,7 +85,7 @@ public enum CallawaySantAnna {
     /// pre-treatment period, and one per cohort for its share of the treated (the aggregation
     /// weights' own influence).
     static func basisColumnCount(panel: UnitPanel, options: CallawaySantAnnaOptions) -> Int {
-        let cohorts = Set(panel.cohorts.filter { $0 != 0 })
+        let cohorts = Set(panel.cohorts.filter { $0 != UnitPanel.neverTreated })
         let estimable = cohorts.filter { g in panel.periods.contains { $0 + options.anticipation < g } }
         let perCohort = panel.periods.count - (options.basePeriod == .universal ? 0 : 1)
         return estimable.count * perCohort + cohorts.count
@@ -94,9 +94,9 @@ public enum CallawaySantAnna {
     public static func cells(panel: UnitPanel, options: CallawaySantAnnaOptions) throws(PanelError) -> CallawaySantAnnaCells {
         let periods = panel.periods, periodCount = periods.count
         let n = panel.unitCount
-        let cohorts = Array(Set(panel.cohorts.filter { $0 != 0 })).sorted()
+        let cohorts = Array(Set(panel.cohorts.filter { $0 != UnitPanel.neverTreated })).sorted()
         guard !cohorts.isEmpty else { throw PanelError("no treated cohort remains in the sample: nothing to estimate") }
-        let neverCount = panel.cohorts.lazy.filter { $0 == 0 }.count
+        let neverCount = panel.cohorts.lazy.filter { $0 == UnitPanel.neverTreated }.count
         if options.control == .never && neverCount == 0 {
             throw PanelError("there are no never-treated units to compare with (--control never); use --control notyet to compare with units not yet treated")
         }
@@ -124,7 +124,7 @@ public enum CallawaySantAnna {
                 let treatedCount = members.count
                 for cohort in orderedGroups where cohort != g {
                     guard let units = unitsOf[cohort] else { continue }
-                    let isControl = cohort == 0 || (options.control == .notyet && cohort > threshold)
+                    let isControl = cohort == UnitPanel.neverTreated || (options.control == .notyet && cohort > threshold)
                     if isControl { members.append(contentsOf: units) }
                 }
                 let controlCount = members.count - treatedCount

@@ -15,8 +15,11 @@ public struct UnitPanel: Sendable {
     public let unitCount: Int
     /// Outcomes, unit-major: `outcome[unit * periods.count + periodIndex]`.
     public let outcome: [Double]
-    /// Each unit's cohort; 0 for never treated.
+    /// Each unit's cohort; `UnitPanel.neverTreated` for never treated.
     public let cohorts: [Int]
+    /// The cohort of never-treated units: a value no period can take, since 0 (or any other
+    /// code) may be a period of the panel (`--never-treated none` on time −1…3).
+    public static let neverTreated = Int.min
     /// Baseline covariates, row-major `unitCount × covariateNames.count` (no intercept column).
     public let covariates: [Double]
     /// Names of the covariate columns (text covariates expand to `name::level` indicators).
@@ -119,8 +122,8 @@ public struct UnitPanel: Sendable {
                 : "\(source): no unit has a usable '\(outcome.name)' with a pre-treatment period")
         }
         var values = [Double](repeating: .nan, count: count * periodCount)
-        var cohorts = [Int](repeating: 0, count: count)
-        for unit in 0..<unitTotal where newCode[unit] >= 0 { cohorts[newCode[unit]] = structure.cohorts[unit] ?? 0 }
+        var cohorts = [Int](repeating: Self.neverTreated, count: count)
+        for unit in 0..<unitTotal where newCode[unit] >= 0 { cohorts[newCode[unit]] = structure.cohorts[unit] ?? Self.neverTreated }
         for row in 0..<rowCount where usable[row] {
             let unit = newCode[Int(structure.unitCodes[row])]
             guard unit >= 0, let column = periodIndex[structure.periods[row]] else { continue }
@@ -141,7 +144,7 @@ public struct UnitPanel: Sendable {
         let span = "\(periodValues.first ?? 0)–\(periodValues.last ?? 0)"
         self.sample = StaggeredSample(
             rowsRead: rowCount, rows: rowsUsed, units: count,
-            unitsPerCohort: StaggeredSample.cohortCounts(cohorts.map { $0 == 0 ? nil : $0 }), drops: drops,
+            unitsPerCohort: StaggeredSample.cohortCounts(cohorts.map { $0 == Self.neverTreated ? nil : $0 }), drops: drops,
             panel: isBalanced
                 ? "balanced panel: \(count) units observed in all \(periodCount) periods \(span)"
                 : mode == .unbalanced
