@@ -15,7 +15,8 @@
 - Small-sample rules (fixest 0.13 defaults, with the exact count of redundant fixed-effect levels:
   the connected components C of the first two fixed effects' graph plus n_FE - 2, as fixest's
   fixef.force_exact = TRUE; equal to n_FE - 1 on a connected graph): df_k = K + sum(FE levels) - redundant, and for
-  clustered errors the fixed effects nested in a cluster variable count once; iid
+  clustered errors the fixed effects nested in a cluster variable add only their shared intercept, the
+  redundancy being counted among the others (fixef.K = "nested"; at least K + 1); iid
   s^2 = SSR/(N - df_k); hetero N/(N - df_k); CRV1 G/(G-1) (N-1)/(N-df_k); two-way clustering
   V_A + V_B - V_AB with the smaller G, repaired as fixest's mat_posdef_fix (eigenvalues raised to
   1e-10) when a diagonal element is negative. With N <= df_k the standard errors are undefined.
@@ -288,22 +289,31 @@ def compute(spec: dict, df_all: pd.DataFrame) -> dict:
     def sandwich(meat_q):
         return (Rinv @ meat_q @ Rinv.T) * unscale
 
-    k_fe = sum(int(c.max()) + 1 for c in codes)
-    n_fe = len(codes)
-    k_fe_adj = k_fe - (n_fe - 1) if n_fe > 1 else k_fe
-    # Exact redundancy (fixest's fixef.force_exact count, which the issue asks for): one redundant
-    # level per connected component of the first two fixed effects' graph, plus one per further
-    # fixed effect; beyond the simple count only when that graph is disconnected.
-    extra_redundant = max(_components(codes[0], codes[1]) + n_fe - 2 - (n_fe - 1), 0) if n_fe > 1 else 0
-    k_fe_adj -= extra_redundant
+    # The fit's own K: every level, less the redundant ones (exact for the first two fixed effects).
+    redundant = _components(codes[0], codes[1]) + len(codes) - 2 if len(codes) > 1 else 0
+    k_fe_adj = sum(int(c.max()) + 1 for c in codes) - redundant
     vcov = spec["vcov"]
-    nested_levels, nested_count = 0, 0
     clusters = vcov[1:] if isinstance(vcov, list) else []
-    for c in codes:
-        if any(_nested(c, df[cl].to_numpy(float)) for cl in clusters):
-            nested_levels += int(c.max()) + 1
-            nested_count += 1
-    df_k = K + k_fe_adj - nested_levels + nested_count
+    nested = [any(_nested(c, df[cl].to_numpy(float)) for cl in clusters) for c in codes]
+    # fixest's fixef.K = "nested" (R/VCOV.R): fixed effects nested in a cluster variable add only the
+    # intercept they share; the others count their levels less (#counted - 1).
+    counted = [c for c, flag in zip(codes, nested) if not flag]
+    # Exact redundancy (fixest's fixef.force_exact count, which the issue asks for) among the counted
+    # fixed effects only, so that nested levels are not subtracted twice: one redundant level per
+    # connected component of the first two counted fixed effects' graph, plus one per further one;
+    # beyond the simple count only when that graph is disconnected.
+    extra_redundant = max(_components(counted[0], counted[1]) - 1, 0) if len(counted) > 1 else 0
+    if not any(nested):
+        df_k = K + k_fe_adj
+    elif counted:
+        df_k = K + sum(int(c.max()) + 1 for c in counted) - (len(counted) - 1) - extra_redundant
+    else:
+        df_k = K + 1
+    if any(nested):
+        df_k = max(df_k, K + 1)
+    # For the classification of SE-only differences from pyfixest (Σ levels − (#FE − 1) throughout).
+    if not any(nested) and len(codes) > 1:
+        extra_redundant = max(redundant - (len(codes) - 1), 0)
     pivot_margin = float(np.min(np.abs(np.log10(np.maximum(np.abs(pivots), 1e-300) / COLLIN_TOL)))) if len(pivots) else 99.0
     out = {"nobs": N, "names": kept, "coef": dict(zip(kept, beta.tolist())), "collinear": collinear,
            "df_k": int(df_k), "fe_extra_redundant": int(extra_redundant), "n_clusters": None, "posdef_fixed": False, "pivot_margin_decades": pivot_margin,
@@ -311,6 +321,7 @@ def compute(spec: dict, df_all: pd.DataFrame) -> dict:
     for cl in clusters:
         if len(np.unique(df[cl].to_numpy(float))) < 2:
             raise ReferenceError_("a single cluster")
+    out.update(_other_parameter_counts(K, codes, nested, counted, k_fe_adj))
     # saturated: as many parameters as observations (the nesting rebate aside), an exact fit
     if N - (K + k_fe_adj) <= 0 or N - df_k <= 0:
         out["se"] = {n: None for n in kept}
@@ -341,6 +352,22 @@ def compute(spec: dict, df_all: pd.DataFrame) -> dict:
             out["posdef_fixed"] = True
     out["se"] = dict(zip(kept, np.sqrt(np.maximum(np.diag(V), 0)).tolist()))
     return out
+
+
+def _other_parameter_counts(K: int, codes: list, nested: list, counted: list, k_fe_adj: int) -> dict:
+    """Two other counts of K, to name a standard-error difference by its cause (compare.py,
+    rfixest.py): fixest's default (Σ levels − (#FE − 1) of the counted fixed effects, no exact
+    redundancy), and nested levels subtracted from a count already net of their exact redundancy
+    (Quipu before issue 19's point 13: `| firm + country^firm` clustered by country gave K − F + 2)."""
+    levels = lambda cs: sum(int(c.max()) + 1 for c in cs)  # noqa: E731
+    if any(nested):
+        fixest_default = K + max(levels(counted) - (len(counted) - 1), 1) if counted else K + 1
+        twice = K + k_fe_adj - levels([c for c, flag in zip(codes, nested) if flag]) + sum(nested)
+    else:
+        fixest_default = K + levels(codes) - max(len(codes) - 1, 0)
+        twice = None
+    return {"df_k_fixest_default": int(fixest_default), "df_k_double_subtracted": twice,
+            "nested_fe": int(sum(nested)), "fe_levels": [int(c.max()) + 1 for c in codes]}
 
 
 def _components(first, second):
