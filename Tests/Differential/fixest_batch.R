@@ -2,7 +2,7 @@
 #
 #   Rscript fixest_batch.R specs.json results.json
 #
-# specs.json: {"specs": [{"id", "path", "formula", "vcov": "iid" | "hetero" | ["cluster", A(, B)],
+# specs.json: {"specs": [{"id", "path", "formula", "y", "vcov": "iid" | "hetero" | ["cluster", A(, B)],
 #                          "weights": null | W, "fe": [[col, ...], ...]}]}
 # results.json: {"fixest": version, "results": {id: {nobs, names, coef, se, collinear} | {error}}}
 #
@@ -18,7 +18,9 @@
 # - fixef.tol = 1e-11 (fixest refuses a tolerance below 2.2e-12; the other computations use 1e-13).
 # - Singletons: fixest 0.12 removes fixed-effect singletons in one pass; fixest 0.13, pyfixest and
 #   Quipu recursively. After each fit, singletons left in the estimation sample are removed here
-#   and the model refitted on the smaller sample until none is left.
+#   (their outcome set to NA, not through `subset`: fixest evaluates i(f, ref = r) on the data it
+#   is given and refuses a reference level that the smaller sample lost) and the model refitted
+#   until none is left.
 suppressPackageStartupMessages({
   library(fixest)
   library(jsonlite)
@@ -69,7 +71,8 @@ fit_one <- function(s) {
     rows <- obs(fit)
     single <- singletons_left(df, rows, s$fe)
     if (!any(single)) break
-    call_args$subset <- rows[!single]
+    df[[s$y]][rows[single]] <- NA
+    call_args$data <- df
     fit <- do.call(feols, call_args)
     rounds <- rounds + 1
   }

@@ -40,7 +40,7 @@ def detect() -> tuple[str | None, str]:
 
 def job(spec: dict, path: str) -> dict:
     """The part of a specification fixest_batch.R needs (the formula is quipu's, fixest's syntax)."""
-    return {"id": spec["id"], "path": path, "formula": spec["formula"], "vcov": spec["vcov"],
+    return {"id": spec["id"], "path": path, "formula": spec["formula"], "y": spec["y"], "vcov": spec["vcov"],
             "weights": spec.get("weights"), "fe": [reference.fe_columns(f) for f in spec["fe"]]}
 
 
@@ -102,6 +102,31 @@ def _se_ratio_matches(r: dict, mis: list[dict], k_other: int | None) -> bool:
                and abs(m["value"] - r["se"][m["term"]] * ratio) <= C.SE_TOL * abs(r["se"][m["term"]]) for m in mis)
 
 
+def _duplicate_i(spec: dict) -> bool:
+    factors = [t["factor"] for t in spec["terms"] if t["kind"] == "i" and not t.get("var")]
+    return len(factors) > len(set(factors))
+
+
+def _implied_k(r: dict, mis: list[dict]) -> int | None:
+    """The K that makes the reference's standard errors fixest's ((N - K) scales every variance),
+    when all differences imply the same whole number."""
+    n, k = r.get("nobs"), r.get("df_k")
+    implied = set()
+    for m in mis:
+        if m["what"] != "se" or not isinstance(m["value"], float) or m["value"] <= 0:
+            return None
+        value = n - (n - k) * (r["se"][m["term"]] / m["value"]) ** 2
+        if abs(value - round(value)) > 1e-3:
+            return None
+        implied.add(round(value))
+    return implied.pop() if len(implied) == 1 else None
+
+
+def _is_floor_or_noise(value) -> bool:
+    """fixest's standard error after mat_posdef_fix raised a negative variance to 1e-10, or zero up to rounding."""
+    return isinstance(value, float) and (abs(value - 1e-5) <= 1e-12 or abs(value) < 1e-12)
+
+
 def nesting_by_name_k(spec: dict, r: dict) -> int | None:
     """fixest 0.12's K when every cluster variable is itself one of the fixed effects: R/VCOV.R then
     finds nested fixed effects by name only (a fixed effect that is a cluster variable or a^b with
@@ -141,7 +166,17 @@ def classify(spec: dict, f: dict, r: dict, mis: list[dict]) -> tuple[str, str]:
     if "nobs" in kinds:
         return C.PEER_DEFECT, "fixest-sample"
     if "se-defined" in kinds or (r.get("saturated") and "se" in kinds):
-        return C.CONVENTION, "saturated-model (fixest reports a number where the reference's standard errors are undefined)"
+        if all(_is_floor_or_noise(m["value"]) for m in mis if m["what"] in ("se", "se-defined")):
+            return C.PEER_DEFECT, ("fixest-saturated-model-reports-se (N <= K: fixest's variance has a negative "
+                                   "(N-1)/(N-K) factor, which mat_posdef_fix turns into SE 1e-5, or rounding noise)")
+        return C.CONVENTION, ("saturated-model (K + fixed-effect levels reaches N by Quipu's count, one redundant level "
+                              "per fixed effect after the second, so Quipu and the reference report NA; fixest leaves "
+                              "the nested fixed effects out of K and reports a number)")
+    if kinds == {"se"} and r.get("df_k_fixest_default", 0) >= r["nobs"] and all(
+            _is_floor_or_noise(m["value"]) or m["value"] == "nan" for m in mis):
+        return C.CONVENTION, ("exact-fixed-effect-redundancy (fixest's default count Σ levels − (#FE − 1) reaches N: "
+                              "its SEs are NaN or mat_posdef_fix's 1e-5, where the exact count leaves residual degrees "
+                              "of freedom)")
     if "terms" in kinds:
         m = next(x for x in mis if x["what"] == "terms")
         if set(m["extra"]) <= set(r.get("exact_dropped", [])) and not m["missing"]:
@@ -152,17 +187,17 @@ def classify(spec: dict, f: dict, r: dict, mis: list[dict]) -> tuple[str, str]:
         if len(m["missing"]) == len(m["extra"]):
             return C.CONVENTION, "collinear-column-choice (fixest drops another of the collinear columns)"
         return C.PEER_DEFECT, "fixest-collinearity-decision"
+    if kinds == {"se"} and _se_ratio_matches(r, mis, r.get("df_k_fixest_default")):
+        return C.CONVENTION, ("exact-fixed-effect-redundancy (fixest's default counts sum(levels) - (#FE - 1) of the "
+                              "fixed effects it counts, Quipu and the reference the exact redundancy: they differ on a "
+                              "disconnected graph, or when one counted fixed effect is nested in another)")
+    if kinds == {"se"} and _duplicate_i(spec) and _implied_k(r, mis) is not None and _implied_k(r, mis) < len(r["names"]):
+        return C.PEER_DEFECT, ("fixest-duplicate-i-terms-parameter-count (i(f, ref = a) + i(f, ref = b): the standard "
+                               "errors imply a K below fixest's own count of coefficients)")
     if kinds == {"se"} and _se_ratio_matches(r, mis, nesting_by_name_k(spec, r)):
         return C.PEER_DEFECT, ("fixest-nesting-checked-by-name-only (a cluster variable that is also a fixed effect "
                                "stops fixest 0.12 from checking other fixed effects' nesting in the data: they "
                                "are counted in K, against ssc()'s documented fixef.K = \"nested\")")
-    if kinds == {"se"} and any(t["kind"] == "i" for t in spec["terms"]) and len(
-            [t for t in spec["terms"] if t["kind"] == "i" and not t.get("var")]) > len(
-            {t["factor"] for t in spec["terms"] if t["kind"] == "i" and not t.get("var")}):
-        return C.PEER_DEFECT, "fixest-duplicate-i-terms-parameter-count (i(f, ref = a) + i(f, ref = b): K miscounted)"
-    if kinds == {"se"} and _se_ratio_matches(r, mis, r.get("df_k_fixest_default")):
-        return C.CONVENTION, ("exact-fixed-effect-redundancy (disconnected fixed-effect graph: fixest's default "
-                              "counts sum(levels) - (#FE - 1), Quipu and the reference the exact redundancy)")
     se_mis = [x for x in mis if x["what"] == "se"]
     if kinds == {"se"} and spec["vcov"] != "iid" and all(
             isinstance(x["reference"], float) and x["reference"] < 1e-11 * (abs(r["coef"][x["term"]]) + 1.0)
