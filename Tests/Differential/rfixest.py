@@ -191,9 +191,9 @@ def classify(spec: dict, f: dict, r: dict, mis: list[dict]) -> tuple[str, str]:
         return C.CONVENTION, ("exact-fixed-effect-redundancy (fixest's default counts sum(levels) - (#FE - 1) of the "
                               "fixed effects it counts, Quipu and the reference the exact redundancy: they differ on a "
                               "disconnected graph, or when one counted fixed effect is nested in another)")
-    if kinds == {"se"} and _duplicate_i(spec) and _implied_k(r, mis) is not None and _implied_k(r, mis) < len(r["names"]):
-        return C.PEER_DEFECT, ("fixest-duplicate-i-terms-parameter-count (i(f, ref = a) + i(f, ref = b): the standard "
-                               "errors imply a K below fixest's own count of coefficients)")
+    if kinds == {"se"} and _duplicate_i(spec) and _implied_k(r, mis) not in (None, r.get("df_k")):
+        return C.PEER_DEFECT, ("fixest-duplicate-i-terms-parameter-count (i(f, ref = a) + i(f, ref = b): every standard "
+                               "error implies one other whole-number K; fixest's coefficients equal the reference's)")
     if kinds == {"se"} and _se_ratio_matches(r, mis, nesting_by_name_k(spec, r)):
         return C.PEER_DEFECT, ("fixest-nesting-checked-by-name-only (a cluster variable that is also a fixed effect "
                                "stops fixest 0.12 from checking other fixed effects' nesting in the data: they "
