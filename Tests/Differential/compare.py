@@ -215,12 +215,30 @@ def classify_quipu(spec: dict, q: dict, r: dict, mis: list[dict]) -> tuple[str, 
         return QUIPU_DEFECT, "saturated-model-reports-se (listed item 4)"
     if "nobs" in kinds:
         return QUIPU_DEFECT, "sample"
+    if kinds <= {"se"} and _nested_redundancy_counted_twice(r, se_mis):
+        if r["df_k_double_subtracted"] < r["df_k"]:
+            return QUIPU_DEFECT, ("nested-redundant-fixed-effects-df (clustered SEs too small: the redundant levels "
+                                  "of fixed effects nested in the cluster are subtracted twice)")
+        return QUIPU_DEFECT, ("nested-fixed-effects-df-redundancy-of-all (clustered SEs too large: with nested "
+                              "fixed effects, the redundancy is counted among all fixed effects, not the others)")
     if kinds <= {"se"} and isinstance(spec["vcov"], list) and len(spec["vcov"]) == 3:
         return QUIPU_DEFECT, "two-way-vcov-repair (listed item 2)" if r.get("posdef_fixed") or _quipu_repaired(q) \
             else "two-way-vcov"
     if "coef" in kinds:
         return QUIPU_DEFECT, "coefficients"
     return QUIPU_DEFECT, "standard-errors"
+
+
+def _nested_redundancy_counted_twice(r: dict, se_mis: list[dict]) -> bool:
+    """Whether every standard error differs from the reference's by sqrt((N - K) / (N - K')), K'
+    the parameter count that subtracts nested fixed effects' levels from a count already net of
+    their exact redundancy (the defect of issue 19 this harness was extended to catch)."""
+    n, k, k_twice = r.get("nobs"), r.get("df_k"), r.get("df_k_double_subtracted")
+    if not se_mis or not r.get("nested_fe") or k_twice is None or k_twice == k or n - k_twice <= 0:
+        return False
+    ratio = ((n - k) / (n - k_twice)) ** 0.5
+    return all(isinstance(m["value"], float) and abs(m["value"] - m["reference"] * ratio) <= SE_TOL * m["reference"]
+               for m in se_mis)
 
 
 def _quipu_repaired(q: dict) -> bool:

@@ -88,6 +88,9 @@ def unbalanced_panel(directory: str, seed: int, firms: int = 2000) -> Schema:
                + firm_effect + year_effect + rng.normal(0, 1, n) * hetero)
     df["w"] = rng.uniform(0.2, 3.0, n)
     df["state"] = (df["region"] * 3 + df["industry"] % 3).astype(float)
+    # country ⊃ region ⊃ firm: fixed effects nested in a cluster, and combined ones that repeat
+    # another (country^firm is firm), for the nested-and-redundant specifications of specs.py
+    df["country"] = (df["region"] - 1) // 3 + 1
     # missing cells
     for col, share in [("x1", 0.02), ("x3", 0.015), ("y", 0.01)]:
         df.loc[rng.random(n) < share, col] = np.nan
@@ -100,9 +103,28 @@ def unbalanced_panel(directory: str, seed: int, firms: int = 2000) -> Schema:
         name=f"panel_{seed}", path=path,
         outcomes=["y"], numeric=["x1", "x2", "x3", "treat"], positive=["x2"],
         factors=["size", "region"], fixed_effects=["firm", "year", "industry", "region"],
-        combos=[("region", "year"), ("industry", "size")], clusters=["firm", "year", "state", "state_na", "region"],
-        weights=["w"], extra={"unit": "firm", "time": "year", "cohort": "cohort"},
+        combos=[("region", "year"), ("industry", "size"), ("country", "firm")],
+        clusters=["firm", "year", "state", "state_na", "region", "country"],
+        weights=["w"], extra={"unit": "firm", "time": "year", "cohort": "cohort", "nested_fe": NESTED_FE,
+                              "nested_clusters": [["firm"], ["region"], ["state"], ["country"], ["state_na"],
+                                                  ["region", "year"], ["firm", "year"]]},
     )
+
+
+# Fixed-effect sets of the panel where some are nested in a cluster variable and some repeat
+# others (firm = country^firm = region^firm; region and industry are constant within firm).
+NESTED_FE = [
+    ["firm", ["country", "firm"]],
+    ["firm", ["region", "firm"], "year"],
+    ["firm", "region", "year"],
+    [["region", "firm"], "year"],
+    ["firm", "year", ["country", "firm"]],
+    ["industry", "firm"],
+    ["year", "firm", "region"],
+    ["firm", "industry", "region"],
+    ["region", "year"],
+    ["firm", "country"],
+]
 
 
 def near_collinear(directory: str, seed: int, n: int = 120) -> Schema:

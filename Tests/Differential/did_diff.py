@@ -121,5 +121,16 @@ def judge_did(spec: dict, raw_q: dict, df: pd.DataFrame) -> list[dict]:
         rec = C.judge(dict(rspec, formula=f"{spec['formula']} [{estimand}: {rspec['formula']}]"), q, p, r)
         rec["id"] = rspec["id"]
         rec["_reference"] = r
+        rec["_quipu"] = q
+        rec["_spec"] = rspec
         records.append(rec)
     return records
+
+
+def fixest_jobs(spec: dict, df: pd.DataFrame, scratch: str) -> list[dict]:
+    """R fixest's jobs for a did design: its regressions on the derived frame, written as CSV."""
+    import os
+    import rfixest
+    path = os.path.join(scratch, f"did_{spec['id']}.csv")
+    derived_frame(spec, df).to_csv(path, index=False, float_format="%.17g", na_rep="")
+    return [rfixest.job(rspec, path) for _, rspec in regression_specs(spec)]

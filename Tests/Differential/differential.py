@@ -37,6 +37,7 @@ sys.path.insert(0, HERE)
 import compare as C  # noqa: E402
 import dgp  # noqa: E402
 import did_diff  # noqa: E402
+import rfixest  # noqa: E402
 import specs as S  # noqa: E402
 
 # Shares of the random specifications by data set (the rest of the specs are `did`).
@@ -107,6 +108,21 @@ def run(args) -> int:
             return did_diff.quipu_args(spec, paths[spec["data"]])
         return C.quipu_feols_args(spec, paths[spec["data"]])
 
+    fixest_version, fixest_skipped = (None, "--no-fixest") if args.no_fixest else rfixest.detect()
+    r_pool = ThreadPoolExecutor(max_workers=1)
+    fixest_future = None
+    if fixest_version:
+        jobs = []
+        for s in all_specs:
+            if s.get("kind") == "did":
+                jobs += did_diff.fixest_jobs(s, frames[s["data"]], args.scratch)
+            else:
+                jobs.append(rfixest.job(s, paths[s["data"]]))
+        print(f"differential: R fixest {fixest_version}: {len(jobs)} regressions in batches of {args.fixest_batch}",
+              flush=True)
+        fixest_future = r_pool.submit(rfixest.run_batches, jobs, args.scratch, args.fixest_batch)
+    else:
+        print(f"differential: R fixest skipped ({fixest_skipped})", flush=True)
     records = []
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = [pool.submit(C.run_quipu, args.quipu, quipu_args(s)) for s in all_specs]
@@ -129,19 +145,32 @@ def run(args) -> int:
             spec["_result"] = (q, p, r, rec)
             if args.verbose and rec["class"] != "agree":
                 print(f"  {rec['id']}: {rec['class']} {rec.get('name')}", flush=True)
+    if fixest_future is not None:
+        fixest_results = fixest_future.result()
+        for spec in all_specs:
+            if spec.get("kind") == "did":
+                for rec in spec["_records"]:
+                    rfixest.judge(rec["_spec"], rec["_quipu"], fixest_results[rec["id"]], rec["_reference"], rec)
+            else:
+                q, _, r, rec = spec["_result"]
+                rfixest.judge(spec, q, fixest_results[spec["id"]], r, rec)
+    r_pool.shutdown()
     elapsed = time.time() - started
     summary = summarize(records, elapsed, len(all_specs))
-    report = {"versions": versions(args.quipu), "seeds": seeds, "specifications": len(all_specs),
+    vers = versions(args.quipu)
+    vers["fixest"] = fixest_version or f"skipped ({fixest_skipped})"
+    report = {"versions": vers, "seeds": seeds, "specifications": len(all_specs),
               "comparisons": len(records), "seconds": round(elapsed, 1), "summary": summary,
               "disagreements": [{k: v for k, v in r.items() if not k.startswith("_")}
-                                for r in records if r["class"] != "agree"]}
+                                for r in records if r["class"] != "agree" or r.get("fixest_class", "agree") != "agree"]}
     with open(args.report, "w") as fh:
         json.dump(C.jsonable(report), fh, indent=1)
     print_summary(report)
     if args.write_fixtures:
         import fixtures
         fixtures.write(args.write_fixtures, all_specs, schemas, paths, args.fixture_count, versions(args.quipu))
-    return 1 if summary["classes"].get(C.QUIPU_DEFECT, 0) else 0
+    failed = summary["classes"].get(C.QUIPU_DEFECT, 0) + summary["classes"].get(rfixest.REFERENCE_DEFECT, 0)
+    return 1 if failed else 0
 
 
 def _quote(a: str) -> str:
@@ -152,7 +181,11 @@ def summarize(records: list[dict], elapsed: float, specs: int) -> dict:
     classes = collections.Counter(r["class"] for r in records)
     names = collections.Counter(f"{r['class']}: {r['name']}" for r in records if r["class"] != "agree")
     did = sum(1 for r in records if "/" in r["id"])
-    return {"classes": dict(classes), "names": dict(names.most_common()),
+    judged = [r for r in records if "fixest_class" in r]
+    fixest = {"classes": dict(collections.Counter(r["fixest_class"] for r in judged)),
+              "names": dict(collections.Counter(f"{r['fixest_class']}: {r['fixest_name']}" for r in judged
+                                                if r["fixest_class"] != "agree").most_common())} if judged else None
+    return {"classes": dict(classes), "names": dict(names.most_common()), "fixest": fixest,
             "comparisons": {"feols": len(records) - did, "did": did}}
 
 
@@ -162,11 +195,23 @@ def print_summary(report: dict) -> None:
           f"comparisons), "
           f"seeds {report['seeds']}, {report['seconds']} s")
     for r in report["disagreements"]:
-        print(f"  [{r['class']}] {r['name']}: {r['id']} {r['data']} :: {r['formula']} vcov={r['vcov']}"
+        verdict = f"[{r['class']}] {r.get('name')}" if r["class"] != "agree" else "[quipu and pyfixest agree]"
+        if r.get("fixest_class", "agree") != "agree":
+            verdict += f" / fixest [{r['fixest_class']}] {r['fixest_name']}"
+        print(f"  {verdict}: {r['id']} {r['data']} :: {r['formula']} vcov={r['vcov']}"
               + (f" weights={r['weights']}" if r.get("weights") else ""))
-    print("classes: " + ", ".join(f"{k} {v}" for k, v in sorted(report["summary"]["classes"].items())))
+    print("classes (quipu and pyfixest against the reference): "
+          + ", ".join(f"{k} {v}" for k, v in sorted(report["summary"]["classes"].items())))
     for k, v in report["summary"]["names"].items():
         print(f"  {v:4d}  {k}")
+    fx = report["summary"].get("fixest")
+    if fx is None:
+        print(f"R fixest: {report['versions']['fixest']}")
+    else:
+        print(f"R fixest {report['versions']['fixest']} against the reference: "
+              + ", ".join(f"{k} {v}" for k, v in sorted(fx["classes"].items())))
+        for k, v in fx["names"].items():
+            print(f"  {v:4d}  {k}")
 
 
 def versions(quipu: str) -> dict:
@@ -193,6 +238,8 @@ def main() -> int:
     ap.add_argument("--write-fixtures", default=None, help="write a fixed sample as fixtures to this folder")
     ap.add_argument("--fixture-count", type=int, default=40)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--no-fixest", action="store_true", help="skip R fixest even where it is installed")
+    ap.add_argument("--fixest-batch", type=int, default=200, help="specifications per Rscript process")
     args = ap.parse_args()
     if not os.access(args.quipu, os.X_OK):
         print(f"differential: {args.quipu} is not an executable quipu binary (swift build first)", file=sys.stderr)

@@ -321,6 +321,7 @@ def compute(spec: dict, df_all: pd.DataFrame) -> dict:
     for cl in clusters:
         if len(np.unique(df[cl].to_numpy(float))) < 2:
             raise ReferenceError_("a single cluster")
+    out.update(_other_parameter_counts(K, codes, nested, counted, k_fe_adj))
     # saturated: as many parameters as observations (the nesting rebate aside), an exact fit
     if N - (K + k_fe_adj) <= 0 or N - df_k <= 0:
         out["se"] = {n: None for n in kept}
@@ -351,6 +352,22 @@ def compute(spec: dict, df_all: pd.DataFrame) -> dict:
             out["posdef_fixed"] = True
     out["se"] = dict(zip(kept, np.sqrt(np.maximum(np.diag(V), 0)).tolist()))
     return out
+
+
+def _other_parameter_counts(K: int, codes: list, nested: list, counted: list, k_fe_adj: int) -> dict:
+    """Two other counts of K, to name a standard-error difference by its cause (compare.py,
+    rfixest.py): fixest's default (Σ levels − (#FE − 1) of the counted fixed effects, no exact
+    redundancy), and nested levels subtracted from a count already net of their exact redundancy
+    (Quipu before issue 19's point 13: `| firm + country^firm` clustered by country gave K − F + 2)."""
+    levels = lambda cs: sum(int(c.max()) + 1 for c in cs)  # noqa: E731
+    if any(nested):
+        fixest_default = K + max(levels(counted) - (len(counted) - 1), 1) if counted else K + 1
+        twice = K + k_fe_adj - levels([c for c, flag in zip(codes, nested) if flag]) + sum(nested)
+    else:
+        fixest_default = K + levels(codes) - max(len(codes) - 1, 0)
+        twice = None
+    return {"df_k_fixest_default": int(fixest_default), "df_k_double_subtracted": twice,
+            "nested_fe": int(sum(nested)), "fe_levels": [int(c.max()) + 1 for c in codes]}
 
 
 def _components(first, second):

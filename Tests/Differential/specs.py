@@ -9,6 +9,7 @@ text, the quipu command line, the pyfixest call and the dense reference are all 
                {"kind": "i", "factor": "size", "ref": [1] | [], "var": None | "x1"}],
      "intercept": true, "fe": ["firm", ["region", "year"]],
      "vcov": "iid" | "hetero" | ["cluster", "firm"] | ["cluster", "firm", "year"],
+     (on the panel, half the time a fixed-effect set of dgp.NESTED_FE, clustered)
      "weights": None | "w"}
 """
 from __future__ import annotations
@@ -120,6 +121,13 @@ def random_spec(rng: np.random.Generator, schema: Schema, df, ident: str) -> dic
         a, b = (str(x) for x in rng.choice(schema.clusters, 2, replace=False))
         spec["vcov"] = ["cluster", a, b]
     spec["weights"] = str(rng.choice(schema.weights)) if schema.weights and rng.random() < 0.3 else None
+    nested = schema.extra.get("nested_fe")
+    if nested and rng.random() < 0.5:
+        # fixed effects nested in the cluster variable and redundant with each other: the small-sample
+        # count must leave the nested ones out once, not their redundant levels twice
+        spec["fe"] = nested[int(rng.integers(len(nested)))]
+        clusters = schema.extra["nested_clusters"]
+        spec["vcov"] = ["cluster"] + clusters[int(rng.integers(len(clusters)))]
     spec["formula"] = formula(spec)
     return spec
 
@@ -153,5 +161,8 @@ def fixed_edge_specs(schemas: dict) -> list[dict]:
     add("edge-saturated", tiny, "y", [v("x1"), v("x2"), v("xp"), {"kind": "i", "factor": "f", "ref": [], "var": None},
                                       {"kind": "i", "factor": "g", "ref": [1], "var": None}], ["cl"], "iid")
     add("edge-saturated-fe", tiny, "y", [v("x1"), v("x2")], ["f", "g"], "hetero")
+    # the issue-19 defect: a fixed effect repeated by a combined one, both nested in the cluster
+    add("edge-nested-redundant", panel, "y", [v("x2")], ["firm", ["country", "firm"]], ["cluster", "country"])
+    add("edge-nested-redundant-3fe", panel, "y", [v("x1"), v("x3")], ["firm", "region", "year"], ["cluster", "state"])
     add("edge-all-singletons", "singletons", "y", [v("x1")], ["firm", "year"], "iid")
     return out
