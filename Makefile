@@ -95,8 +95,8 @@ fuzz: fuzz-build
 	  -artifact_prefix=$(FUZZ_WORK)/crashes/formula/ $(FUZZ_WORK)/corpus/formula Tests/Fuzz/corpus/formula
 	@echo "fuzz: $(FUZZ_RUNS) executions per target, no crash, leak or timeout"
 
-# Differential test of `quipu feols` and `quipu did` against pyfixest 0.60 and a dense reference
-# computation (see Tests/Differential/README.md). DIFF_SPECS specifications in all, split over
+# Differential test of `quipu feols` and `quipu did` against pyfixest 0.60, a dense reference
+# computation and, where Rscript and fixest are installed, R fixest (see Tests/Differential/README.md). DIFF_SPECS specifications in all, split over
 # DIFF_SEEDS; exits non-zero when a disagreement is classified as a quipu defect. The Python side
 # runs in Tests/Differential/.venv (created and filled from PyPI on first use); DIFF_PYTHON=python3
 # uses an interpreter that already has pyfixest 0.60.0 instead. DIFF_QUIPU picks the binary
