@@ -35,9 +35,11 @@ public enum FewClusters {
 
     /// The warning for `clusters` clusters of `variable` (nil at or above the threshold). `check`
     /// says how to run the wild cluster bootstrap for the estimate at hand.
-    public static func warning(clusters: Int, variable: String, check: String) -> String? {
+    /// `distribution` names the reference distribution when it is not t(G − 1) (fepois's normal).
+    public static func warning(clusters: Int, variable: String, check: String, distribution: String? = nil) -> String? {
         guard clusters < warningThreshold else { return nil }
-        return "only \(clusters) clusters (\(variable)): tests and intervals use t with G − 1 = \(clusters - 1) df, and below "
+        let reference = distribution ?? "t with G − 1 = \(clusters - 1) df"
+        return "only \(clusters) clusters (\(variable)): tests and intervals use \(reference), and below "
             + "\(warningThreshold) clusters even these over-reject (Cameron, Gelbach & Miller 2008); check the conclusions with the wild cluster bootstrap (\(check))"
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inference
 
 /// A failure to report on standard error as one line, with a non-zero exit code.
 struct CommandError: Error, CustomStringConvertible {
@@ -31,4 +32,22 @@ func reportingFailures(_ body: () throws -> Void) throws {
 /// must know before trusting a number, which does not stop the command.
 func warn(_ message: String) {
     FileHandle.standardError.write(Data(("quipu: warning: " + message + "\n").utf8))
+}
+
+/// Warns that a clustered covariance rests on fewer clusters than `FewClusters` trusts (the
+/// rule `did` follows too), once per cluster variable and count in a run of several models.
+func warnOfFewClusters(_ estimate: CovarianceEstimate, covariance: CovarianceType, check: String, distribution: String? = nil) {
+    guard let fewest = estimate.clusterCounts.min(), fewest >= 2 else { return }
+    let variable = covariance.clusterVariables.joined(separator: "+")
+    guard let message = FewClusters.warning(clusters: fewest, variable: variable, check: check, distribution: distribution) else { return }
+    FewClusterWarnings.lock.lock()
+    defer { FewClusterWarnings.lock.unlock() }
+    guard FewClusterWarnings.given.insert(message).inserted else { return }
+    warn(message)
+}
+
+/// The few-cluster warnings already given in this run.
+private enum FewClusterWarnings {
+    static let lock = NSLock()
+    nonisolated(unsafe) static var given = Set<String>()
 }

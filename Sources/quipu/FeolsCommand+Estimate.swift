@@ -49,6 +49,9 @@ extension FeolsCommand {
         let covarianceStart = DispatchTime.now()
         let estimate = try fit.covariance(covariance)
         let covarianceSeconds = Self.seconds(since: covarianceStart)
+        if resampling.bootstrap != .wild {
+            warnOfFewClusters(estimate, covariance: covariance, check: "add --bootstrap wild")
+        }
         var results = CoefficientTable(fit: fit, covariance: estimate, weights: weights, confidenceLevel: level)
         if resampling.bootstrap != nil {
             let runner = BootstrapRunner(options: resampling, covariance: covariance, level: level, threads: execution.threads)

@@ -138,6 +138,10 @@ struct FepoisCommand: ParsableCommand {
         let covarianceStart = DispatchTime.now()
         let estimate = try fit.covariance(covariance)
         let covarianceSeconds = FeolsCommand.seconds(since: covarianceStart)
+        // fepois keeps the normal for its tests, as fixest and pyfixest do for GLMs; the warning
+        // still applies (the wild bootstrap is feols's: check the linear model of the same design).
+        warnOfFewClusters(estimate, covariance: covariance, check: "quipu feols with the same formula and --bootstrap wild",
+                          distribution: "the normal distribution (as fixest for Poisson models)")
         let results = PoissonTable(fit: fit, covariance: estimate, weights: weights, confidenceLevel: level)
         if let note = fit.separationUncheckedNote { warn("\(formula.response.name): " + note) }
         if fit.droppedSeparated > 0 {
