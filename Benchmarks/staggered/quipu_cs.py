@@ -12,7 +12,8 @@ It runs, in a fresh process under /usr/bin/time:
 
 and reads the JSON on stdout ("aggregates": objects with "estimator", "type" (simple, group,
 dynamic, calendar), "estimate", "std_error" and a "by" list) and the last line of stderr that is
-`{"timings": {"read": s, "estimate": s, "bootstrap": s, "total": s, ...}}`. The estimation time
+`{"timings": {"read_seconds": s, "estimate_seconds": s, "total_seconds": s, ...}}` (older builds
+wrote "read", "estimate" and "total"; `_get` reads either). The estimation time
 is total - read, the same region the Python peers time (they exclude reading the CSV). The wall time
 is the whole process; the peak memory is GNU time's maximum resident set size.
 

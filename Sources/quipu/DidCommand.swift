@@ -213,14 +213,8 @@ struct DidCommand: ParsableCommand {
             var plotFile = [(text: String, path: String)]()
             if let plot, let chart { plotFile.append((chart, plot)) }
             try output.emit(rendered, alongside: plotFile)
-            if execution.timings {
-                let seconds = { (from: DispatchTime, to: DispatchTime) in Double(to.uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
-                let timings = JSONValue.object([("timings", .object([
-                    ("read", .number(seconds(started, read))), ("estimate", .number(seconds(read, estimated))),
-                    ("total", .number(seconds(started, DispatchTime.now()))), ("peak_memory_bytes", .integer(ExecutionOptions.peakResidentBytes)),
-                ]))])
-                FileHandle.standardError.write(Data((timings.compact() + "\n").utf8))
-            }
+            let seconds = { (from: DispatchTime, to: DispatchTime) in Double(to.uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
+            execution.reportTimings(started: started, stages: [("read", seconds(started, read)), ("estimate", seconds(read, estimated))])
         }
     }
 }

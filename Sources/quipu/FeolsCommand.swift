@@ -72,17 +72,13 @@ struct FeolsCommand: ParsableCommand {
             case .latex: try output.emit(results.latex)
             case .csv: try output.emit(results.csv)
             }
-            if execution.timings {
-                let timings = JSONValue.object([("timings", .object([
-                    ("read_seconds", .number(readStatistics.seconds)), ("read_bytes", .integer(readStatistics.bytes)),
-                    ("fit_seconds", .number(fitSeconds)), ("frame_seconds", .number(fitted.frameSeconds)),
-                    ("estimate_seconds", .number(fitted.solveSeconds)), ("vcov_seconds", .number(fitted.covarianceSeconds)),
-                    ("total_seconds", .number(Self.seconds(since: start))), ("peak_memory_bytes", .integer(ExecutionOptions.peakResidentBytes)),
-                    ("absorption_sweeps", .integer(fitted.absorptionIterations)),
-                    ("absorption_stage", fitted.absorptionStage.map(JSONValue.string) ?? .null), ("solver", .string(fitted.solver)),
-                ]))])
-                FileHandle.standardError.write(Data((timings.compact() + "\n").utf8))
-            }
+            execution.reportTimings(started: start, stages: [
+                ("read", readStatistics.seconds), ("fit", fitSeconds), ("frame", fitted.frameSeconds),
+                ("estimate", fitted.solveSeconds), ("vcov", fitted.covarianceSeconds),
+            ], extra: [
+                ("read_bytes", .integer(readStatistics.bytes)), ("absorption_sweeps", .integer(fitted.absorptionIterations)),
+                ("absorption_stage", fitted.absorptionStage.map(JSONValue.string) ?? .null), ("solver", .string(fitted.solver)),
+            ])
         }
     }
 

@@ -27,12 +27,6 @@ func emitModelList(_ list: ModelList, output: OutputOptions, execution: Executio
     case .latex: try output.emit(list.latex)
     case .csv: try output.emit(list.csv)
     }
-    if execution.timings {
-        let timings = JSONValue.object([("timings", .object([
-            ("read_seconds", .number(readStatistics.seconds)), ("read_bytes", .integer(readStatistics.bytes)),
-            ("fit_seconds", .number(fitSeconds)), ("models", .integer(list.models.count)),
-            ("total_seconds", .number(FeolsCommand.seconds(since: started))), ("peak_memory_bytes", .integer(ExecutionOptions.peakResidentBytes)),
-        ]))])
-        FileHandle.standardError.write(Data((timings.compact() + "\n").utf8))
-    }
+    execution.reportTimings(started: started, stages: [("read", readStatistics.seconds), ("fit", fitSeconds)],
+                            extra: [("read_bytes", .integer(readStatistics.bytes)), ("models", .integer(list.models.count))])
 }

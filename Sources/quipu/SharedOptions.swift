@@ -81,15 +81,22 @@ struct ExecutionOptions: ParsableArguments {
     }
 
     /// With --timings, prints the seconds spent reading the data and in all as a JSON line on
-    /// standard error (commands with more stages print their own).
+    /// standard error (commands with more stages pass them to `reportTimings(started:stages:extra:)`).
     func reportTimings(started: DispatchTime, read: DispatchTime) {
+        reportTimings(started: started, stages: [("read", Double(read.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)])
+    }
+
+    /// The `--timings` line, one vocabulary for every command: `{"timings": {...}}` with each
+    /// stage's duration as `<stage>_seconds` (read, fit, frame, estimate, vcov), then `extra`
+    /// (counts such as `read_bytes`, `models`, `absorption_sweeps`), then the whole run's
+    /// `total_seconds` and `peak_memory_bytes`. (Before, did, describe, trends and convert wrote
+    /// `read` and `total` where feols and fepois wrote `read_seconds` and `total_seconds`.)
+    func reportTimings(started: DispatchTime, stages: [(String, Double)], extra: [(String, JSONValue)] = []) {
         guard timings else { return }
-        let seconds = { (from: DispatchTime, to: DispatchTime) in Double(to.uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
-        let line = JSONValue.object([("timings", .object([
-            ("read", .number(seconds(started, read))), ("total", .number(seconds(started, DispatchTime.now()))),
-            ("peak_memory_bytes", .integer(Self.peakResidentBytes)),
-        ]))])
-        FileHandle.standardError.write(Data((line.compact() + "\n").utf8))
+        let total = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let fields = stages.map { ("\($0.0)_seconds", JSONValue.number($0.1)) } + extra
+            + [("total_seconds", .number(total)), ("peak_memory_bytes", .integer(Self.peakResidentBytes))]
+        FileHandle.standardError.write(Data((JSONValue.object([("timings", .object(fields))]).compact() + "\n").utf8))
     }
 
     /// The process's peak resident memory so far, in bytes (`getrusage`'s high-water mark), for
