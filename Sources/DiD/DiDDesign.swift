@@ -17,8 +17,8 @@ struct DiDDesign {
         /// Degrees of freedom of the reference t distribution: G − 1 when clustered, least squares
         /// or Poisson alike (FewClusters); otherwise N − K, or the normal for Poisson (as fixest).
         var degreesOfFreedom: Double {
-            if let clusters = covariance.clusterCounts.min() { return FewClusters.degreesOfFreedom(clusters: clusters) }
-            return fit.isPoisson ? .infinity : covariance.degreesOfFreedom
+            // A clustered covariance carries G − 1 already (CovarianceEstimator, for both fits).
+            covariance.clusterCounts.isEmpty && fit.isPoisson ? .infinity : covariance.degreesOfFreedom
         }
     }
 

@@ -48,7 +48,7 @@ struct TableColumns {
             exclusions.markUnusable(values)
             return values
         case let .text(text):
-            if let bad = text.firstNonNumeric, Column.isIntegerBeyondExactRange(bad.value) {
+            if let bad = text.firstIntegerBeyondExactRange {
                 throw EstimationError("\(source): column '\(name)' holds integers beyond ±2^53 (line \(bad.row) has '\(bad.value)'), which a number cannot hold exactly; it is read as text so that identifiers stay distinct, and can group rows (a fixed effect, a cluster) but not enter a formula as a number")
             }
             if let bad = text.firstNonNumeric {

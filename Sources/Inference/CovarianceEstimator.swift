@@ -201,15 +201,16 @@ public struct CovarianceEstimator: Sendable {
     {
         let parameterFactor = correction.parameterFactor(observations: input.observationCount, parameters: parameterCount)
         let smallest = clusters.map(\.count).min() ?? 0
+        let degrees = FewClusters.degreesOfFreedom(clusters: smallest)
         let type = CovarianceType.cluster(clusters.map(\.name))
         guard input.bread.columns > 0 else {
-            return Self.checked(CovarianceEstimate(type: type, matrix: input.bread, degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: smallest),
+            return Self.checked(CovarianceEstimate(type: type, matrix: input.bread, degreesOfFreedom: degrees,
                                                    clusterCounts: clusters.map(\.count), notes: []), input: input)
         }
         if clusters.count == 1 {
             let factor = parameterFactor * correction.clusterFactor(clusters: smallest)
             let matrix = factor * (try input.sandwich([(clusterScoreSums(input, clusters[0]), 1)]))
-            return Self.checked(CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: smallest),
+            return Self.checked(CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: degrees,
                                                    clusterCounts: [smallest], notes: []), input: input)
         }
         // Two-way (Cameron, Gelbach & Miller 2011): V_A + V_B − V_{A∩B}, one G/(G − 1) factor from
@@ -225,7 +226,7 @@ public struct CovarianceEstimator: Sendable {
             matrix = repaired
             notes.append("the two-way clustered covariance had a negative variance on its diagonal, so it was repaired as fixest does (Cameron, Gelbach & Miller 2011): eigenvalues below \(Self.repairFloor) raised to \(Self.repairFloor); its standard errors are approximate")
         }
-        return Self.checked(CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: smallest),
+        return Self.checked(CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: degrees,
                                                clusterCounts: clusters.map(\.count), notes: notes), input: input)
     }
 

@@ -56,18 +56,24 @@ extension ChunkParser {
     /// Adds one field's value to a kept column, turning the column into text (and re-reading
     /// this chunk's earlier rows as text) when the value is the first non-number.
     ///
-    /// Returns false, storing nothing, for a token holding a NUL byte: no text has one, so the
-    /// input is binary or UTF-16 and the caller stops with that reason. (Numbers never get here
-    /// with a NUL: the fast path ends a number only at a delimiter, line break or padding.)
+    /// Returns false for a token holding a NUL byte: no text has one, so the input is binary or
+    /// UTF-16 and the caller stops with that reason. Only a token new to the column's dictionary
+    /// is searched (a repeated one was searched when it was new), so the search costs nothing per
+    /// field of a text column; a number cannot hold a NUL (the parser rejects it, and the fast path
+    /// ends a number only at a delimiter, line break or padding).
     @inline(__always) @discardableResult
     func accept(
         _ token: UnsafeBufferPointer<UInt8>, quoted: Bool, into column: inout ColumnSink, slot: Int,
         line: Int, chunkStart: UnsafePointer<UInt8>, recordStart: UnsafePointer<UInt8>
     ) -> Bool {
-        if let base = token.baseAddress, memchr(base, 0, token.count) != nil { return false }
         let isMissing = layout.missing.contains(token)
         if column.isText {
-            column.append(code: isMissing ? -1 : column.dictionary.code(for: UnsafeRawBufferPointer(token)))
+            if isMissing {
+                column.append(code: -1)
+                return true
+            }
+            guard let code = Self.textCode(token, in: column) else { return false }
+            column.append(code: code)
             return true
         }
         if isMissing {
@@ -77,7 +83,7 @@ extension ChunkParser {
         // Padding inside quotes is tolerated around numbers too (" 1.5" quoted by some writers).
         let candidate = quoted ? trimmed(token) : token
         if let value = DecimalParser.parse(UnsafeRawBufferPointer(candidate)),
-           !(abs(value) >= Column.largestExactInteger && Self.isIntegerBeyondExactRange(candidate)) {
+           !(abs(value) >= Column.largestExactInteger && DecimalParser.isIntegerBeyondExactRange(candidate)) {
             column.append(value)
             return true
         }
@@ -89,14 +95,19 @@ extension ChunkParser {
             .parse(chunkStart, recordStart)
         column.takeText(from: &earlier.columns.sinks[0])
         column.firstNonNumeric = (line, Array(token))
-        column.append(code: column.dictionary.code(for: UnsafeRawBufferPointer(token)))
+        guard let code = Self.textCode(token, in: column) else { return false }
+        column.append(code: code)
         return true
     }
 
-    /// `DecimalParser.isIntegerBeyondExactRange` for a buffer.
-    static func isIntegerBeyondExactRange(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = token.baseAddress else { return false }
-        return DecimalParser.isIntegerBeyondExactRange(base, base + token.count)
+    /// The dictionary code of a text token, or nil when the token is new to the dictionary and
+    /// holds a NUL byte.
+    @inline(__always)
+    static func textCode(_ token: UnsafeBufferPointer<UInt8>, in column: ColumnSink) -> Int32? {
+        let known = column.dictionary.count
+        let code = column.dictionary.code(for: UnsafeRawBufferPointer(token))
+        if column.dictionary.count != known, let base = token.baseAddress, memchr(base, 0, token.count) != nil { return nil }
+        return code
     }
 
     /// The padding-trimmed view of a token.

@@ -25,20 +25,19 @@ extension DecimalParser {
         return overflow || magnitude > 1 << 53
     }
 
-    /// `isIntegerBeyondExactRange` for a token given as text (a text column's first non-number).
-    static func isIntegerBeyondExactRange(_ text: String) -> Bool {
-        var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return false }
-            return isIntegerBeyondExactRange(UnsafePointer(base), UnsafePointer(base + buffer.count))
-        }
+    /// `isIntegerBeyondExactRange` for a token's buffer.
+    static func isIntegerBeyondExactRange(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = token.baseAddress else { return false }
+        return isIntegerBeyondExactRange(base, base + token.count)
     }
 }
 
-extension Column {
-    /// Whether `token` is an integer written out in full beyond ±2^53, which the CSV reader keeps
-    /// as text rather than round (the reason a column of such numbers is text).
-    public static func isIntegerBeyondExactRange(_ token: String) -> Bool {
-        DecimalParser.isIntegerBeyondExactRange(token)
+extension TextColumn {
+    /// The column's first non-number when it is an integer written out in full beyond ±2^53,
+    /// which the CSV reader keeps as text rather than round (the reason the column is text).
+    public var firstIntegerBeyondExactRange: (row: Int, value: String)? {
+        guard let first = firstNonNumeric else { return nil }
+        let beyond = Array(first.value.utf8).withUnsafeBufferPointer { DecimalParser.isIntegerBeyondExactRange($0) }
+        return beyond ? first : nil
     }
 }

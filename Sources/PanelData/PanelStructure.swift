@@ -194,7 +194,7 @@ extension PanelStructure {
         switch column {
         case let .text(text):
             // An integer written out beyond 2^53 makes its column text (Column+ExactIntegers): say so.
-            if let first = text.firstNonNumeric, DecimalParser.isIntegerBeyondExactRange(first.value) {
+            if let first = text.firstIntegerBeyondExactRange {
                 throw PanelError("\(source): \(role) column '\(name)' has \(first.value) on line \(first.row), beyond ±2^53 = ±\(Int64(Column.largestExactInteger)), the largest integers a number in the data holds exactly")
             }
             let example = text.firstNonNumeric.map { " (line \($0.row) has '\($0.value)')" } ?? ""

@@ -69,8 +69,6 @@ public struct CoefficientSelection {
         renameTable[name] ?? name
     }
 
-
-
     /// Whether a coefficient (by its shown name) is in the table.
     public func shows(_ coefficient: ModelSummary.Coefficient) -> Bool {
         let kept = keep.isEmpty ? coefficient.shownByDefault : keep.contains { $0.matches(coefficient.term) }

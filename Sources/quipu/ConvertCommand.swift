@@ -66,9 +66,7 @@ struct ConvertCommand: ParsableCommand {
             let format = formatIn.flatMap { DataFormat(rawValue: $0.lowercased()) }
             let inferred = format ?? DataFormat.inferred(from: input)
             if let columns = RowCountEstimate.columnCount(path: input, format: inferred, delimiter: delimiterByte) {
-                try MemoryBudget.check(
-                    path: input, format: inferred, columns: columns, demand: .conversion,
-                    limit: try maxMemory.map(MemoryBudget.parse) ?? MemoryBudget.available(), limitGiven: maxMemory != nil)
+                try MemoryBudget.check(path: input, format: inferred, columns: columns, demand: .conversion, maxMemory: maxMemory)
             }
             let table = try DataOptions.read(
                 path: input, format: format,

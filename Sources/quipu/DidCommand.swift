@@ -213,8 +213,8 @@ struct DidCommand: ParsableCommand {
             var plotFile = [(text: String, path: String)]()
             if let plot, let chart { plotFile.append((chart, plot)) }
             try output.emit(rendered, alongside: plotFile)
-            let seconds = { (from: DispatchTime, to: DispatchTime) in Double(to.uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
-            execution.reportTimings(started: started, stages: [("read", seconds(started, read)), ("estimate", seconds(read, estimated))])
+            execution.reportTimings(started: started, stages: [("read", ExecutionOptions.seconds(from: started, to: read)),
+                                                               ("estimate", ExecutionOptions.seconds(from: read, to: estimated))])
         }
     }
 }

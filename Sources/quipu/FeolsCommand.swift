@@ -83,7 +83,7 @@ struct FeolsCommand: ParsableCommand {
     }
 
     static func seconds(since start: DispatchTime) -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        ExecutionOptions.seconds(from: start)
     }
 }
 

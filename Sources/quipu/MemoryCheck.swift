@@ -81,6 +81,12 @@ enum MemoryBudget {
         return candidates.min()
     }
 
+    /// `check` against a command's `--max-memory` value as given (nil: the memory available now).
+    static func check(path: String, format: DataFormat, columns: Int, demand: MemoryDemand, maxMemory: String?) throws {
+        try check(path: path, format: format, columns: columns, demand: demand,
+                  limit: try maxMemory.map(parse) ?? available(), limitGiven: maxMemory != nil)
+    }
+
     /// Throws, naming the file and the figures, when `columns` columns of `path` cannot fit even
     /// at the command's lower factor; warns when they might not at its upper one. Says nothing
     /// when the rows cannot be estimated cheaply (standard input, gzip).

@@ -44,10 +44,8 @@ struct DataOptions: ParsableArguments {
     /// copies of them fits in memory (`MemoryBudget`).
     func read(columns: Set<String>, threads: Int, demand: MemoryDemand) throws -> DataTable {
         let format = formatIn.flatMap { DataFormat(rawValue: $0.lowercased()) }
-        let limit = try maxMemory.map(MemoryBudget.parse) ?? MemoryBudget.available()
-        try MemoryBudget.check(
-            path: data, format: format ?? DataFormat.inferred(from: data), columns: columns.count, demand: demand,
-            limit: limit, limitGiven: maxMemory != nil)
+        try MemoryBudget.check(path: data, format: format ?? DataFormat.inferred(from: data), columns: columns.count,
+                               demand: demand, maxMemory: maxMemory)
         return try Self.read(path: data, format: format, delimiter: delimiterByte ?? UInt8(ascii: ","), columns: columns, threads: threads)
     }
 
@@ -83,7 +81,12 @@ struct ExecutionOptions: ParsableArguments {
     /// With --timings, prints the seconds spent reading the data and in all as a JSON line on
     /// standard error (commands with more stages pass them to `reportTimings(started:stages:extra:)`).
     func reportTimings(started: DispatchTime, read: DispatchTime) {
-        reportTimings(started: started, stages: [("read", Double(read.uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)])
+        reportTimings(started: started, stages: [("read", Self.seconds(from: started, to: read))])
+    }
+
+    /// The seconds between two instants (to now by default).
+    static func seconds(from start: DispatchTime, to end: DispatchTime = .now()) -> Double {
+        Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
     /// The `--timings` line, one vocabulary for every command: `{"timings": {...}}` with each
@@ -93,9 +96,8 @@ struct ExecutionOptions: ParsableArguments {
     /// `read` and `total` where feols and fepois wrote `read_seconds` and `total_seconds`.)
     func reportTimings(started: DispatchTime, stages: [(String, Double)], extra: [(String, JSONValue)] = []) {
         guard timings else { return }
-        let total = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         let fields = stages.map { ("\($0.0)_seconds", JSONValue.number($0.1)) } + extra
-            + [("total_seconds", .number(total)), ("peak_memory_bytes", .integer(Self.peakResidentBytes))]
+            + [("total_seconds", .number(Self.seconds(from: started))), ("peak_memory_bytes", .integer(Self.peakResidentBytes))]
         FileHandle.standardError.write(Data((JSONValue.object([("timings", .object(fields))]).compact() + "\n").utf8))
     }
 

@@ -12,12 +12,12 @@ extension CallawaySantAnna {
                                 bootstrap: MultiplierBootstrap?, unitName: String) throws -> StaggeredResult
     {
         let basis = basisColumnCount(panel: panel, options: options)
-        let cohortCount = Set(panel.cohorts.filter { $0 != UnitPanel.neverTreated }).count
+        let cohortCount = treatedCohorts(panel).count
+        let clusterCount = panel.clusters?.count ?? panel.unitCount
         // Aggregates: at most one per event time, cohort and period, and the overall ones.
         let estimateBound = basis + 2 * panel.periods.count + cohortCount + panel.periods.count + 4
         try StaggeredCellBudget.checkCallawaySantAnna(cells: basis - cohortCount, estimates: estimateBound, units: panel.unitCount,
-                                                      clusters: panel.clusters?.count ?? panel.unitCount, cohorts: cohortCount,
-                                                      periods: panel.periods.count)
+                                                      clusters: clusterCount, cohorts: cohortCount, periods: panel.periods.count)
         let cellResult = try cells(panel: panel, options: options)
         let (estimates, map) = aggregate(cellResult, cohortOfUnit: panel.cohorts, aggregations: aggregations)
         let influence = cellResult.influence
@@ -44,7 +44,6 @@ extension CallawaySantAnna {
         covariance.symmetrizeFromUpper()
         let clusterText = panel.clusters.map { "clustered by \($0.name) (\($0.count) clusters)" } ?? "clustered by \(unitName)"
         // t with G − 1 df, as every clustered estimate in quipu (FewClusters); R did uses the normal.
-        let clusterCount = panel.clusters?.count ?? panel.unitCount
         var result = StaggeredResult(estimator: .callawaySantAnna, estimates: estimates, covariance: covariance,
                                      degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: clusterCount),
                                      inference: "analytic (influence functions), \(clusterText)",

@@ -80,21 +80,30 @@ public struct CallawaySantAnnaCells: Sendable {
 
 /// The Callaway–Sant'Anna estimator.
 public enum CallawaySantAnna {
-    /// Estimates every ATT(g,t) of the panel.
+    /// The panel's treated cohorts, in order.
+    static func treatedCohorts(_ panel: UnitPanel) -> [Int] {
+        Array(Set(panel.cohorts.filter { $0 != UnitPanel.neverTreated })).sorted()
+    }
+
+    /// The cohorts with a period before treatment (less anticipation), whose cells are estimated.
+    static func estimableCohorts(_ cohorts: [Int], panel: UnitPanel, options: CallawaySantAnnaOptions) -> [Int] {
+        cohorts.filter { g in panel.periods.contains { $0 + options.anticipation < g } }
+    }
+
     /// The columns of the influence-function basis: one per ATT(g,t) cell of every cohort with a
     /// pre-treatment period, and one per cohort for its share of the treated (the aggregation
     /// weights' own influence).
     static func basisColumnCount(panel: UnitPanel, options: CallawaySantAnnaOptions) -> Int {
-        let cohorts = Set(panel.cohorts.filter { $0 != UnitPanel.neverTreated })
-        let estimable = cohorts.filter { g in panel.periods.contains { $0 + options.anticipation < g } }
+        let cohorts = treatedCohorts(panel)
         let perCohort = panel.periods.count - (options.basePeriod == .universal ? 0 : 1)
-        return estimable.count * perCohort + cohorts.count
+        return estimableCohorts(cohorts, panel: panel, options: options).count * perCohort + cohorts.count
     }
 
+    /// Estimates every ATT(g,t) of the panel.
     public static func cells(panel: UnitPanel, options: CallawaySantAnnaOptions) throws(PanelError) -> CallawaySantAnnaCells {
         let periods = panel.periods, periodCount = periods.count
         let n = panel.unitCount
-        let cohorts = Array(Set(panel.cohorts.filter { $0 != UnitPanel.neverTreated })).sorted()
+        let cohorts = treatedCohorts(panel)
         guard !cohorts.isEmpty else { throw PanelError("no treated cohort remains in the sample: nothing to estimate") }
         let neverCount = panel.cohorts.lazy.filter { $0 == UnitPanel.neverTreated }.count
         if options.control == .never && neverCount == 0 {
@@ -102,7 +111,7 @@ public enum CallawaySantAnna {
         }
         let k = panel.covariateNames.count
         let first = options.basePeriod == .universal ? 0 : 1
-        let estimable = cohorts.filter { g in periods.contains { $0 + options.anticipation < g } }
+        let estimable = estimableCohorts(cohorts, panel: panel, options: options)
         let perCohort = periodCount - first
         var influence = Matrix(rows: n, columns: basisColumnCount(panel: panel, options: options))
         var unitsByCohort = [Int: [Int]]()

@@ -143,10 +143,14 @@ extension ImputationDiD {
     /// outcome's about its mean (relative size 10⁻¹⁰, far above rounding and far below any real fit).
     static func isExactFit(residuals: [Double], outcome: [Double]) -> Bool {
         guard !outcome.isEmpty else { return true }
-        let mean = outcome.reduce(0, +) / Double(outcome.count)
-        let total = outcome.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        let residualSquares = residuals.reduce(0) { $0 + $1 * $1 }
-        return residualSquares <= 1e-20 * total
+        return residuals.reduce(0) { $0 + $1 * $1 } <= 1e-20 * centredSquares(outcome)
+    }
+
+    /// Σ (y − ȳ)²: the outcome's spread, the scale against which a variance or a residual sum of
+    /// squares is judged to be rounding.
+    static func centredSquares(_ values: [Double]) -> Double {
+        let mean = values.reduce(0, +) / Double(max(values.count, 1))
+        return values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
     }
 
     /// The outcome and each lead indicator (column c ≥ 1 where `columnOfRow` is c) on the untreated

@@ -146,8 +146,7 @@ public enum ImputationDiD {
     /// and an exactly fitted comparison; printed, they read as SE 1e-16 and p < 2e-16.
     static func clearRoundingLevelVariances(_ covariance: inout Matrix, outcome: [Double]) -> String? {
         guard !outcome.isEmpty else { return nil }
-        let mean = outcome.reduce(0, +) / Double(outcome.count)
-        let scale = outcome.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(outcome.count)
+        let scale = centredSquares(outcome) / Double(outcome.count)
         let cleared = (0..<covariance.rows).filter { !(covariance[$0, $0] > 1e-20 * scale) }
         guard !cleared.isEmpty else { return nil }
         for index in cleared {
