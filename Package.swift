@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "quipu", targets: ["quipu"]),
-        .library(name: "QuipuCore", targets: ["LinearAlgebra", "PanelData", "Formula", "Estimation", "Inference", "DiD", "Reporting", "Simulation"]),
+        .library(name: "QuipuCore", targets: ["Primitives", "LinearAlgebra", "PanelData", "Formula", "Estimation", "Inference", "DiD", "Reporting", "Simulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,24 +26,27 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // The primitives every module shares: the JSON writer, and (as they move here) number
+        // formatting, random streams and typed diagnostics. It depends on nothing.
+        .target(name: "Primitives"),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
         .target(name: "PanelData", dependencies: ["CReadStat", "CZlib", "CLZ4", "CZstd"]),
         .target(name: "Formula"),
-        .target(name: "Inference", dependencies: ["LinearAlgebra"]),
-        .target(name: "Estimation", dependencies: ["LinearAlgebra", "PanelData", "Formula", "Inference"]),
-        .target(name: "DiD", dependencies: ["Estimation", "Formula", "Inference", "PanelData"]),
-        .target(name: "Simulation"),
-        .target(name: "Reporting", dependencies: ["Estimation", "Inference", "PanelData", "DiD"]),
+        .target(name: "Inference", dependencies: ["LinearAlgebra", "Primitives"]),
+        .target(name: "Estimation", dependencies: ["Primitives", "LinearAlgebra", "PanelData", "Formula", "Inference"]),
+        .target(name: "DiD", dependencies: ["Primitives", "Estimation", "Formula", "Inference", "PanelData"]),
+        .target(name: "Simulation", dependencies: ["Primitives"]),
+        .target(name: "Reporting", dependencies: ["Primitives", "Estimation", "Inference", "PanelData", "DiD"]),
         // `quipu report`: the evaluation spec, the runs it asks for (through the same library code
         // as the subcommands) and the report directory.
         .target(name: "Reports", dependencies: [
-            "Reporting", "DiD", "Estimation", "Formula", "Inference", "PanelData",
+            "Primitives", "Reporting", "DiD", "Estimation", "Formula", "Inference", "PanelData",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(
             name: "quipu",
             dependencies: [
-                "COpenBLAS", "LinearAlgebra", "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD", "Simulation", "Reports",
+                "COpenBLAS", "Primitives", "LinearAlgebra", "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD", "Simulation", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,8 +62,8 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "DiDTests", dependencies: ["DiD"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
-        .testTarget(name: "QuipuTests", dependencies: ["Reporting", "Estimation", "Reports"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Primitives"]),
+        .testTarget(name: "QuipuTests", dependencies: ["Primitives", "Reporting", "Estimation", "Reports"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import DiD
+import Primitives
 
 /// Renderings of the Goodman-Bacon decomposition.
 extension BaconDecomposition {

@@ -1,3 +1,4 @@
+import Primitives
 /// A coefficient's bootstrap inference, as shown beside the analytic one.
 public struct BootstrapSummary: Sendable {
     /// `wild` or `pairs`.

@@ -1,3 +1,4 @@
+import Primitives
 /// The JSON contract of `quipu feols --format json`; later commands extend it.
 extension CoefficientTable {
     /// The table as a JSON value.

@@ -1,5 +1,6 @@
 import DiD
 import Foundation
+import Primitives
 
 /// Text, Markdown, LaTeX and JSON renderings of `quipu did`, and its event-study plot.
 extension DiDResults {

@@ -1,4 +1,5 @@
 import DiD
+import Primitives
 
 /// The staggered-adoption parts of `quipu did`'s output: samples, ATT(g,t), aggregates, linear
 /// combinations, bootstrap bands and pre-trend tests of every estimator, as JSON, text and CSV.

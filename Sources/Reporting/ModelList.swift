@@ -1,3 +1,4 @@
+import Primitives
 /// The models of one multiple estimation, in fixest's order (sample, outcome, fixed effects,
 /// regressors), with their JSON and text renderings.
 public struct ModelList: Sendable {

@@ -1,3 +1,4 @@
+import Primitives
 /// What a list of models needs of one fitted model's results, whatever the estimator (`feols`'s
 /// `CoefficientTable`, `fepois`'s `PoissonTable`): its coefficient rows and its renderings.
 public protocol ModelReport: Sendable {

@@ -1,4 +1,5 @@
 import PanelData
+import Primitives
 
 /// JSON, text and Markdown renderings of `quipu describe`.
 extension PanelDescription {

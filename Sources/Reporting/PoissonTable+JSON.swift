@@ -1,3 +1,4 @@
+import Primitives
 /// The JSON contract of `quipu fepois --format json`: `feols`'s keys where they mean the same,
 /// with the likelihood figures instead of R² and the percentage effects beside each coefficient.
 extension PoissonTable {

@@ -1,6 +1,7 @@
 import Estimation
 import Foundation
 import Inference
+import Primitives
 
 /// A coefficient of a log-linear model as a percentage change in the outcome's mean:
 /// 100·(exp(b) − 1), with the interval's ends transformed the same way (the transformation is

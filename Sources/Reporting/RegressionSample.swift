@@ -1,4 +1,5 @@
 import Estimation
+import Primitives
 
 /// What the `feols` and `fepois` tables say alike about their sample: the rows read and why rows
 /// were dropped, the fixed effects and the weights. One rendering serves both, so a new reason to

@@ -1,3 +1,4 @@
+import Primitives
 /// The machine-readable renderings: full precision, no rounding to `--digits`.
 extension RegressionTable {
     /// Tidy CSV: one row per model × shown coefficient (a model's absent coefficients have no

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// The significance marks of a regression table and their legend.
 ///

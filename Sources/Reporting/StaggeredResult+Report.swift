@@ -1,5 +1,6 @@
 import DiD
 import Inference
+import Primitives
 
 /// Tests and intervals of staggered-adoption estimates, and their JSON, text and CSV rows.
 extension StaggeredResult {

@@ -1,4 +1,5 @@
 import Estimation
+import Primitives
 
 /// The JSON form of a `--subset` summary, shared by every command's output.
 extension SubsetSummary {

@@ -1,5 +1,6 @@
 import DiD
 import Reporting
+import Primitives
 
 extension EvaluationResults {
     /// All results as one JSON document; no times or paths of this machine, so two runs of the

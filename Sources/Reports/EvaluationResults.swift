@@ -1,6 +1,7 @@
 import DiD
 import PanelData
 import Reporting
+import Primitives
 
 /// Everything `quipu report` estimated, in the order the report shows it. Nothing here depends on
 /// the clock or the machine, so that the same spec gives the same results, byte for byte.

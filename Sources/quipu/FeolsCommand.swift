@@ -6,6 +6,7 @@ import Foundation
 import Inference
 import PanelData
 import Reporting
+import Primitives
 
 /// `quipu feols`: least squares with absorbed fixed effects, as fixest's `feols`.
 struct FeolsCommand: ParsableCommand {

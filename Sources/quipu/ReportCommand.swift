@@ -4,6 +4,7 @@ import Foundation
 import PanelData
 import Reporting
 import Reports
+import Primitives
 
 /// `quipu report`: a whole evaluation from one spec file, written to a report directory.
 struct ReportCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import LinearAlgebra
 import PanelData
 import Reporting
+import Primitives
 
 /// Where the data come from.
 struct DataOptions: ParsableArguments {
