@@ -1,12 +1,26 @@
-// Difference-in-differences: the canonical 2x2 comparison, the two-way fixed-effects estimate and
-// the event-study profile, all as fixed-effects regressions on a panel with validated timing.
+// `quipu did`: validates a difference-in-differences design once, runs each chosen estimator on it
+// through one protocol, and gathers their effect sets into the results the report shows.
+//
+// The shape (pyfixest's `pyfixest/did/`: one base, one estimator per file beside it):
+// - Design/: the validated design every estimator reads (DiDDesign, TreatmentTiming, UnitPanel,
+//   OutcomeColumn, DiDOptions).
+// - Core/: the protocol (DiDEstimator) and what estimators return (DiDEffectSet, holding a
+//   StaggeredResult and a StaggeredSample), and DiDResults, what `quipu did` reports.
+// - One folder per estimator, each with one conforming type: TwoWayFixedEffects/ (the 2x2, TWFE
+//   and the event study; with `--decompose` the Goodman-Bacon diagnostic from Bacon/),
+//   CallawaySantAnna/ (on the 2x2 comparisons of TwoByTwo/), SunAbraham/, Imputation/.
+// - Analysis/ (this folder): `run` below, and the steps after the estimators in
+//   DiDAnalysis+Steps.swift (which estimators, the auto headline, `--combine`, warnings).
 //
 // Goals, in order:
-// 1. Agreement with fixest/pyfixest: the same regressions (`y ~ D | unit + time`,
-//    `y ~ i(event_time, ref = c(-1, never)) | unit + time`) give the same numbers, because they run
-//    through the same estimator and covariance code as `quipu feols`.
-// 2. Clear refusals where DiD is not defined: a treatment that switches off, no controls, cohorts
-//    outside the panel, a reference period without observations.
+// 1. One path for every estimator: `run` has no branch per estimator; what differs lives in the
+//    estimator's folder, and a new estimator needs one folder and one conformance.
+// 2. Clear refusals where DiD is not defined, before any estimator runs: a treatment that
+//    switches off, no controls, cohorts outside the panel, an anticipation that leaves no
+//    pre-treatment period.
+// 3. Errors independent of the headline: the estimators run in one fixed order (TWFE,
+//    Callaway–Sant'Anna, Sun–Abraham, imputation), so that the first failure is the same error
+//    whichever of them is reported first.
 
 import Estimation
 import Formula
@@ -15,11 +29,8 @@ import PanelData
 
 /// Runs a difference-in-differences analysis.
 public enum DiDAnalysis {
-    /// Event time given to never-treated units: a level excluded from the indicators, so that these
-    /// units serve as the control group of the event study (fixest's usual coding).
-    static let neverTreatedEventTime = -1_000_000.0
-
-    /// Runs the 2x2 (when defined), two-way fixed-effects and (optionally) event-study estimates.
+    /// Runs the estimators `options.estimator` chooses on the design of `original`, and the steps
+    /// that compare and combine their effect sets.
     public static func run(table original: DataTable, unit: String, time: String, treatment: TreatmentSpecification,
                            options: DiDOptions) throws -> DiDResults
     {
@@ -39,113 +50,54 @@ public enum DiDAnalysis {
         let timing = try TreatmentTiming(structure: structure, treatmentColumn: treatment.column, treatmentValues: treatmentValues)
         let design = try DiDDesign(table: table, timing: timing, options: options)
         let estimators = chosenEstimators(options.estimator, cohortCount: timing.cohorts.count)
-        let outcomeColumn = design.outcomeColumn
-        let lonely = timing.cohorts.filter { cohort in structure.cohorts.lazy.filter { $0 == cohort }.count == 1 }
-        if !lonely.isEmpty && estimators != [.twfe] {
-            notes.append("warning: cohort(s) " + lonely.map(String.init).joined(separator: ", ") + " have a single unit: their effects rest on one unit's outcomes and their standard errors are unreliable")
-        }
-        if options.callawaySantAnna.anticipation > 0, let first = structure.periodValues.first,
-           !timing.cohorts.contains(where: { $0 - options.callawaySantAnna.anticipation > first }) {
-            throw PanelError("\(structure.source): --anticipation \(options.callawaySantAnna.anticipation) leaves no cohort a pre-treatment period (cohorts start \(timing.cohorts.first ?? 0)–\(timing.cohorts.last ?? 0), the panel starts in \(first)); use a smaller value")
-        }
-        var estimates = [DiDEstimate]()
-        var differenceOfMeans: Double? = nil
-        var pretrend: WaldTestSummary? = nil
-        var bacon: BaconDecomposition? = nil
-        var twfeFit: DiDDesign.FittedModel? = nil
-        var staggered = [StaggeredEstimator: StaggeredResult]()
-        var samples = [StaggeredEstimator: StaggeredSample]()
-        var pretrendWarnings = [String]()
+        notes += try designWarnings(timing: timing, options: options, estimators: estimators)
 
-        if estimators.contains(.twfe) {
-            if let post = try design.twoByTwoPeriod() {
-                let (regression, means) = try twoByTwo(design: design, post: post, options: options)
-                estimates.append(regression)
-                // The four means check the least-squares 2x2 only; a Poisson 2x2 is a ratio of them.
-                if options.model == .linear { differenceOfMeans = means }
-            }
-            let twfe = try design.fit(formulaTerms: [design.treatedName], options: options)
-            twfeFit = twfe
-            estimates.append(try estimate(twfe, term: design.treatedName, estimand: "twfe", eventTime: nil, options: options))
-            notes.append(contentsOf: twfe.notes)
-            var eventStudyFit: DiDDesign.FittedModel? = nil
-            let wantsEventStudy = options.eventStudy || (options.estimator == .all && timing.neverTreatedCount > 0)
-            if wantsEventStudy {
-                let (fit, study, test, warnings) = try twfeEventStudy(design: design, timing: timing, options: options)
-                eventStudyFit = fit
-                estimates.append(contentsOf: study)
-                pretrend = test
-                pretrendWarnings += warnings
-                if test == nil { notes.append("no pre-period coefficients besides the reference: the pre-trend test is not available") }
-                notes.append(contentsOf: fit.notes)
-            }
-            if options.decompose {
-                bacon = try decomposition(design: design, structure: structure)
-                if let share = bacon?.forbiddenWeight, share > options.forbiddenWeightWarning {
-                    notes.append("warning: comparisons that use already-treated units as controls carry \(Int((share * 100).rounded()))% of the TWFE weight; with effects that change over time the TWFE estimate can be badly biased: prefer a heterogeneity-robust estimator")
-                }
-            }
-            staggered[.twfe] = twfeResult(twfe: twfe, eventStudy: eventStudyFit, estimates: estimates, design: design)
-            samples[.twfe] = regressionSample(design: design, outcome: outcomeColumn, rows: twfe.fit.observationCount,
-                                              panel: "all observed unit-periods with the outcome (unbalanced panels allowed)")
+        var effects = [StaggeredEstimator: DiDEffectSet]()
+        for id in StaggeredEstimator.allCases where estimators.contains(id) {
+            let effectSet = try conformance(for: id).estimate(design)
+            notes += effectSet.notes
+            effects[id] = effectSet
         }
-        if estimators.contains(.callawaySantAnna) {
-            let (result, sample) = try callawaySantAnna(table: table, structure: structure, outcome: outcomeColumn, options: options)
-            staggered[.callawaySantAnna] = result
-            samples[.callawaySantAnna] = sample
-        }
-        if estimators.contains(.sunAbraham) {
-            var (result, sample) = try sunAbraham(design: design, options: options)
-            sample.drops = outcomeColumn.drops() + sample.drops
-            staggered[.sunAbraham] = result
-            samples[.sunAbraham] = sample
-        }
-        if estimators.contains(.imputation) {
-            var (result, sample) = try imputation(design: design, options: options)
-            sample.drops = outcomeColumn.drops() + sample.drops
-            staggered[.imputation] = result
-            samples[.imputation] = sample
-        }
-        for estimator in estimators where estimator != .twfe {
-            if let result = staggered[estimator] { pretrendWarnings += leadWarnings(result) }
-        }
+        // Headline first, from here on.
+        let chosen = estimators.compactMap { id in effects[id].map { (id: id, effects: $0) } }
+        let results = chosen.map(\.effects.result)
+
+        let pretrendWarnings = chosen.flatMap { $0.effects.pretrendWarnings ?? [] }
+            + chosen.filter { $0.effects.pretrendWarnings == nil }.flatMap { leadWarnings($0.effects.result) }
         var headline: String? = nil
         if options.estimator == .auto && estimators.count > 1 {
-            headline = try autoHeadline(design: design, structure: structure, options: options, results: staggered)
+            headline = try autoHeadline(design: design, options: options, results: effects.mapValues(\.result))
         }
-        var combinations = [StaggeredCombination]()
-        for expression in options.combinations {
-            var firstError: Error? = nil
-            var found = false
-            for estimator in estimators {
-                guard let result = staggered[estimator] else { continue }
-                do { combinations.append(try result.combine(expression)); found = true } catch { firstError = firstError ?? error }
-            }
-            if !found, let firstError { throw firstError }
-        }
-        if let warning = fewClustersWarning(estimators.compactMap { staggered[$0] }, unit: unit, time: time, options: options) {
+        let combinations = try combine(options.combinations, results: results)
+        if let warning = fewClustersWarning(results, unit: unit, time: time, options: options) {
             notes.append("warning: " + warning)
         }
+
         var sizes = timing.cohorts.map { cohort in (cohort: Optional(cohort), units: structure.cohorts.filter { $0 == cohort }.count) }
         sizes.append((cohort: nil, units: timing.neverTreatedCount))
-        let lead = estimators.first.flatMap { staggered[$0] }
-        var results = DiDResults(
+        // The header states the regression estimator's sample and covariance when one ran (TWFE),
+        // else the headline's.
+        let regression = chosen.first { $0.effects.regressionView != nil }?.effects
+        let lead = regression?.result ?? results.first
+        let rows = regression?.regressionView?.estimates ?? []
+        let eventStudy = rows.contains { $0.estimand == "event_study" }
+        var analysis = DiDResults(
             outcome: options.outcome, unit: unit, time: time,
-            covariance: twfeFit?.covariance.type.description ?? lead?.inference ?? options.covariance.description,
-            observationCount: twfeFit?.fit.observationCount ?? lead?.observationCount ?? 0,
-            clusterCount: twfeFit?.covariance.clusterCounts.min() ?? lead?.clusterCount,
-            cohortSizes: sizes, estimates: estimates, differenceOfMeans: differenceOfMeans, pretrendTest: pretrend,
-            referencePeriod: estimates.contains { $0.estimand == "event_study" } ? options.referencePeriod : nil,
-            window: estimates.contains { $0.estimand == "event_study" } ? options.window : nil, bacon: bacon, notes: Array(Set(notes)).sorted())
-        results.estimators = estimators
-        results.staggered = estimators.compactMap { staggered[$0] }
-        results.samples = estimators.compactMap { estimator in samples[estimator].map { (estimator, $0) } }
-        results.combinations = combinations
-        results.headline = headline
-        results.confidenceLevel = options.confidenceLevel
-        results.pretrendWarnings = pretrendWarnings
-        results.model = options.model
-        return results
+            covariance: regression?.regressionView?.covariance ?? lead?.inference ?? options.covariance.description,
+            observationCount: lead?.observationCount ?? 0, clusterCount: lead?.clusterCount,
+            cohortSizes: sizes, estimates: rows, differenceOfMeans: regression?.regressionView?.differenceOfMeans,
+            pretrendTest: regression?.regressionView?.pretrendTest,
+            referencePeriod: eventStudy ? options.referencePeriod : nil, window: eventStudy ? options.window : nil,
+            bacon: regression?.regressionView?.bacon, notes: Array(Set(notes)).sorted())
+        analysis.estimators = estimators
+        analysis.staggered = results
+        analysis.samples = chosen.map { ($0.id, $0.effects.sample) }
+        analysis.combinations = combinations
+        analysis.headline = headline
+        analysis.confidenceLevel = options.confidenceLevel
+        analysis.pretrendWarnings = pretrendWarnings
+        analysis.model = options.model
+        return analysis
     }
 
     /// The rows of units observed, with the outcome and covariates present, in every period.
@@ -170,63 +122,5 @@ public enum DiDAnalysis {
             }
         }
         return (DataTable(source: table.source, names: table.names, columns: columns, rowCount: keep.filter { $0 }.count), kept)
-    }
-
-    /// The Goodman-Bacon decomposition of the TWFE estimate. It needs a balanced panel with the
-    /// outcome present everywhere (as in the paper); otherwise the error names a missing unit and
-    /// period, and the user can balance the panel first.
-    static func decomposition(design: DiDDesign, structure: PanelStructure) throws -> BaconDecomposition {
-        let outcome = design.outcomeColumn.values
-        let rows = (0..<structure.rowCount).filter { !outcome[$0].isNaN }
-        // Integer unit ids keep their own numbers, so that messages name the user's units.
-        let labels = structure.unitLabels.enumerated().map { Int($1) ?? $0 }
-        let distinct = Set(labels).count == labels.count
-        let input = BaconInput(unit: rows.map { distinct ? labels[Int(structure.unitCodes[$0])] : Int(structure.unitCodes[$0]) }, time: rows.map { structure.periods[$0] },
-                               outcome: rows.map { outcome[$0] },
-                               cohort: rows.map { structure.cohorts[Int(structure.unitCodes[$0])] })
-        do {
-            return try BaconDecomposition.compute(input)
-        } catch {
-            throw PanelError("\(structure.source): the Bacon decomposition needs a balanced panel with '\(design.options.outcome)' present in every unit and period (add --balance to keep the units observed throughout): \(error.description)")
-        }
-    }
-
-    /// The canonical comparison of ever-treated and never-treated units before and after `post`:
-    /// the difference of the four means, and its regression form `y ~ group * post` for inference.
-    static func twoByTwo(design: DiDDesign, post: Int, options: DiDOptions) throws -> (DiDEstimate, Double) {
-        let means = try design.differenceOfMeans(post: post)
-        let fit = try design.fit(formulaTerms: [design.groupName, design.postName, "\(design.groupName):\(design.postName)"],
-                                 options: options, fixedEffects: false, extraColumns: design.twoByTwoColumns(post: post))
-        let term = "\(design.groupName):\(design.postName)"
-        return (try estimate(fit, term: term, estimand: "2x2", eventTime: nil, options: options), means)
-    }
-
-    /// One estimate's row from a fitted DiD regression. A term the regression could not estimate is
-    /// an error in did's own words; without residual degrees of freedom the row keeps its estimate
-    /// and has NA inference (the covariance's note says why).
-    static func estimate(_ fit: DiDDesign.FittedModel, term: String, estimand: String, eventTime: Int?, options: DiDOptions)
-        throws -> DiDEstimate
-    {
-        guard let index = fit.fit.coefficientNames.firstIndex(of: term) else {
-            if fit.fit.absorbedNames.contains(term) {
-                let effects = fit.fit.fixedEffects.map(\.name)
-                let extra = effects.count > 2 ? " and --fe " + effects.dropFirst(2).joined(separator: ", ") : ""
-                let what = estimand == "event_study" ? "the event-time indicator '\(term)'" : "the treatment indicator"
-                throw EstimationError("\(what) is absorbed by the unit and period fixed effects (\(effects.prefix(2).joined(separator: ", "))\(extra)): no unit changes treatment status within the periods observed, so the \(estimand == "twfe" ? "TWFE" : estimand) estimate is not identified. If the treatment column marks treated units rather than treated periods, give each unit's first treated period with --cohort instead of --treat")
-            }
-            throw EstimationError("'\(term)' was dropped as collinear; the \(estimand) estimate is not identified")
-        }
-        let estimate = fit.fit.coefficients[index]
-        guard fit.covariance.isDefined else {
-            return DiDEstimate(estimand: estimand, term: term, eventTime: eventTime, estimate: estimate, standardError: .nan,
-                               statistic: .nan, pValue: .nan, confidenceLow: .nan, confidenceHigh: .nan)
-        }
-        let error = fit.covariance.standardErrors[index]
-        let distribution = StudentT(degreesOfFreedom: fit.degreesOfFreedom)
-        let critical = distribution.quantile(0.5 + options.confidenceLevel / 2)
-        let statistic = estimate / error
-        return DiDEstimate(estimand: estimand, term: term, eventTime: eventTime, estimate: estimate, standardError: error,
-                           statistic: statistic, pValue: distribution.twoSidedPValue(statistic),
-                           confidenceLow: estimate - critical * error, confidenceHigh: estimate + critical * error)
     }
 }

@@ -22,6 +22,10 @@ struct DiDDesign {
         }
     }
 
+    /// Event time given to never-treated units: a level excluded from the indicators, so that these
+    /// units serve as the control group of the event study (fixest's usual coding).
+    static let neverTreatedEventTime = -1_000_000.0
+
     let timing: TreatmentTiming
     let options: DiDOptions
     let source: String
@@ -86,7 +90,7 @@ struct DiDDesign {
     /// Each row's period relative to its unit's cohort, binned into the window's end points;
     /// never-treated units get a sentinel level that the indicators leave out.
     static func eventTimes(structure: PanelStructure, options: DiDOptions) throws(PanelError) -> [Double] {
-        var values = [Double](repeating: DiDAnalysis.neverTreatedEventTime, count: structure.rowCount)
+        var values = [Double](repeating: Self.neverTreatedEventTime, count: structure.rowCount)
         var referenceSeen = false
         var present = Set<Int>()
         for row in 0..<structure.rowCount {

@@ -18,9 +18,13 @@ import Inference
 import LinearAlgebra
 import PanelData
 
-extension DiDAnalysis {
+/// Sun–Abraham's cohort × relative-period regression and its event-time and overall averages.
+struct SunAbrahamEstimator: DiDEstimator {
+    var id: StaggeredEstimator { .sunAbraham }
+
     /// Fits the interaction-weighted event study on `design`'s panel.
-    static func sunAbraham(design: DiDDesign, options: DiDOptions) throws -> (StaggeredResult, StaggeredSample) {
+    func estimate(_ design: DiDDesign) throws -> DiDEffectSet {
+        let options = design.options
         let structure = design.timing.structure
         let outcome = design.outcomeColumn.values
         var cohorts = design.timing.cohorts
@@ -42,7 +46,8 @@ extension DiDAnalysis {
         let treatedCohorts = Set(cohorts)
         // Rows that can enter the regression, to count observations per cell for the weights.
         var usable = outcome.map { !$0.isNaN }
-        var drops = [StaggeredSample.Drop]()
+        // Rows without a usable outcome first, then this estimator's own filters.
+        var drops = design.outcomeColumn.drops()
         if !alwaysTreated.isEmpty {
             var rows = 0
             var units = Set<Int32>()
@@ -121,6 +126,6 @@ extension DiDAnalysis {
         let sample = StaggeredSample(rowsRead: structure.rowCount, rows: fit.observationCount, units: usedUnits.count,
                                      unitsPerCohort: StaggeredSample.cohortCounts(usedUnits.map { structure.cohorts[Int($0)] }),
                                      drops: drops, panel: "all observed unit-periods (unbalanced panels allowed)")
-        return (result, sample)
+        return DiDEffectSet(result: result, sample: sample)
     }
 }

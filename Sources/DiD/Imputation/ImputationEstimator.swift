@@ -1,19 +1,24 @@
-// Wiring the imputation estimator (Borusyak, Jaravel & Spiess 2024) into `quipu did`: rows with
-// the outcome, the `--fe` factors, the clusters, and the sample it used.
+// The imputation estimator (Borusyak, Jaravel & Spiess 2024) in `quipu did`: rows with the
+// outcome, the `--fe` factors, the clusters, and the sample it used (ImputationDiD estimates).
 
 import Estimation
 import Formula
 import Inference
 import PanelData
 
-extension DiDAnalysis {
+/// Imputation of untreated outcomes from unit and period effects fitted on untreated rows.
+struct ImputationEstimator: DiDEstimator {
+    var id: StaggeredEstimator { .imputation }
+
     /// Runs the imputation estimator on `design`'s panel.
-    static func imputation(design: DiDDesign, options: DiDOptions) throws -> (StaggeredResult, StaggeredSample) {
+    func estimate(_ design: DiDDesign) throws -> DiDEffectSet {
+        let options = design.options
         let structure = design.timing.structure
         let table = design.sourceTable
         let outcome = design.outcomeColumn.values
         var keep = outcome.map { !$0.isNaN }
-        var drops = [StaggeredSample.Drop]()
+        // Rows without a usable outcome first, then this estimator's own filters.
+        var drops = design.outcomeColumn.drops()
         // Fixed-effect and cluster variables must be present.
         let terms = try options.extraFixedEffectTerms()
         var clusterName: String? = nil
@@ -49,14 +54,14 @@ extension DiDAnalysis {
             var keys = [Int64](repeating: 0, count: rows.count)
             for variable in term.variables {
                 guard let column = table.column(named: variable) else { continue }
-                let (levels, count) = denseLevels(column, rows: rows)
+                let (levels, count) = Self.denseLevels(column, rows: rows)
                 for i in keys.indices { keys[i] = keys[i] &* Int64(count + 1) &+ Int64(levels[i]) }
             }
             factors.append(Factor(name: term.name, keys: keys))
         }
         var clusters: ClusterVariable? = nil
         if let clusterName, let column = table.column(named: clusterName) {
-            let (levels, count) = denseLevels(column, rows: rows)
+            let (levels, count) = Self.denseLevels(column, rows: rows)
             clusters = ClusterVariable(name: clusterName, codes: levels.map { Int32($0) }, count: count)
         }
         let input = ImputationInput(unitCodes: codes, unitCount: cohorts.count, periods: rows.map { structure.periods[$0] },
@@ -75,7 +80,7 @@ extension DiDAnalysis {
         let sample = StaggeredSample(rowsRead: structure.rowCount, rows: result.observationCount, units: used.count,
                                      unitsPerCohort: StaggeredSample.cohortCounts(used), drops: drops,
                                      panel: "all observed unit-periods; unit and period effects fitted on untreated rows only")
-        return (result, sample)
+        return DiDEffectSet(result: result, sample: sample)
     }
 
     /// Dense codes of a column's values over `rows`, and how many there are.

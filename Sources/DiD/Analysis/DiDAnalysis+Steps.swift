@@ -1,0 +1,121 @@
+// The steps of `quipu did` around its estimators: which ones run (and the conformance of each),
+// the warnings on the design before they run, and after them the steps that read several effect
+// sets: warnings on thin leads, the few-cluster warning, `--combine`, and the note that explains
+// why a staggered design's robust estimate and TWFE differ.
+
+import Estimation
+import Foundation
+import Formula
+import Inference
+import LinearAlgebra
+import PanelData
+
+extension DiDAnalysis {
+    /// The estimators to run, headline first.
+    static func chosenEstimators(_ choice: EstimatorChoice, cohortCount: Int) -> [StaggeredEstimator] {
+        switch choice {
+        case .auto: return cohortCount > 1 ? [.callawaySantAnna, .twfe] : [.twfe]
+        case .twfe: return [.twfe]
+        case .cs: return [.callawaySantAnna]
+        case .sunab: return [.sunAbraham]
+        case .imputation: return [.imputation]
+        case .all: return [.callawaySantAnna, .sunAbraham, .imputation, .twfe]
+        }
+    }
+
+    /// The conforming type of each estimator.
+    static func conformance(for id: StaggeredEstimator) -> any DiDEstimator {
+        switch id {
+        case .twfe: return TwoWayFixedEffectsEstimator()
+        case .callawaySantAnna: return CallawaySantAnnaEstimator()
+        case .sunAbraham: return SunAbrahamEstimator()
+        case .imputation: return ImputationEstimator()
+        }
+    }
+
+    /// Warnings on the design that hold whichever estimator runs, and the refusal of an
+    /// anticipation that leaves no cohort a pre-treatment period.
+    static func designWarnings(timing: TreatmentTiming, options: DiDOptions, estimators: [StaggeredEstimator]) throws -> [String] {
+        let structure = timing.structure
+        var notes = [String]()
+        let lonely = timing.cohorts.filter { cohort in structure.cohorts.lazy.filter { $0 == cohort }.count == 1 }
+        if !lonely.isEmpty && estimators != [.twfe] {
+            notes.append("warning: cohort(s) " + lonely.map(String.init).joined(separator: ", ") + " have a single unit: their effects rest on one unit's outcomes and their standard errors are unreliable")
+        }
+        if options.callawaySantAnna.anticipation > 0, let first = structure.periodValues.first,
+           !timing.cohorts.contains(where: { $0 - options.callawaySantAnna.anticipation > first }) {
+            throw PanelError("\(structure.source): --anticipation \(options.callawaySantAnna.anticipation) leaves no cohort a pre-treatment period (cohorts start \(timing.cohorts.first ?? 0)–\(timing.cohorts.last ?? 0), the panel starts in \(first)); use a smaller value")
+        }
+        return notes
+    }
+
+    /// `--combine`: each expression evaluated in every estimator whose labels it uses; an error
+    /// only when no estimator can evaluate it (the first estimator's error).
+    static func combine(_ expressions: [String], results: [StaggeredResult]) throws -> [StaggeredCombination] {
+        var combinations = [StaggeredCombination]()
+        for expression in expressions {
+            var firstError: Error? = nil
+            var found = false
+            for result in results {
+                do { combinations.append(try result.combine(expression)); found = true } catch { firstError = firstError ?? error }
+            }
+            if !found, let firstError { throw firstError }
+        }
+        return combinations
+    }
+
+    /// Warnings on an estimator's event-time leads that rest on one cohort or fewer than 10 units.
+    static func leadWarnings(_ result: StaggeredResult) -> [String] {
+        let thin = result.estimates.filter { $0.kind == .dynamic && ($0.eventTime ?? 0) < -1 && ($0.cohortCount <= 1 || $0.treatedUnits < 10) }
+        guard !thin.isEmpty else { return [] }
+        return ["\(result.estimator.displayName) pre-trend test: lead(s) " + thin.map { "\($0.eventTime ?? 0) (\($0.cohortCount) cohort(s), \($0.treatedUnits) units)" }.joined(separator: ", ")
+                + " rest on one cohort or fewer than 10 units; read the test with care and look at the leads that several cohorts share"]
+    }
+
+    /// The few-cluster warning (FewClusters) for the smallest number of clusters any estimator's
+    /// inference rests on, pointing to the wild cluster bootstrap of the TWFE regression.
+    static func fewClustersWarning(_ results: [StaggeredResult], unit: String, time: String, options: DiDOptions) -> String? {
+        guard let smallest = results.compactMap(\.clusterCount).min() else { return nil }
+        let variable = options.covariance.clusterVariables.first ?? unit
+        return FewClusters.warning(clusters: smallest, variable: variable,
+                                   check: "for the TWFE estimate, quipu feols --formula \"\(options.outcome) ~ D | \(unit) + \(time)\" --vcov cluster:\(variable) --bootstrap wild, with D the treated-period indicator")
+    }
+
+    /// The one-line explanation of why the robust headline and TWFE differ, with the Goodman-Bacon
+    /// weight on later-vs-earlier comparisons (computed on the balanced subset of the panel).
+    static func autoHeadline(design: DiDDesign, options: DiDOptions, results: [StaggeredEstimator: StaggeredResult]) throws -> String? {
+        let structure = design.timing.structure
+        guard let robust = results[.callawaySantAnna]?.estimates.first(where: { $0.kind == .simple }),
+              let twfe = results[.twfe]?.estimates.first(where: { $0.kind == .simple }) else { return nil }
+        var baconText = "the Goodman-Bacon decomposition could not be computed"
+        do {
+            let outcome = design.outcomeColumn.values
+            let complete = Set((0..<structure.unitCount)).subtracting((0..<structure.rowCount).filter { outcome[$0].isNaN }.map { Int(structure.unitCodes[$0]) })
+            var perUnit = [Int](repeating: 0, count: structure.unitCount)
+            for row in 0..<structure.rowCount { perUnit[Int(structure.unitCodes[row])] += 1 }
+            let balancedUnits = complete.filter { perUnit[$0] == structure.periodValues.count }.count
+            let (balanced, _) = try balancedTable(design.sourceTable, structure: structure, outcome: options.outcome, covariates: [])
+            let balancedStructure = try PanelStructure(table: balanced, unit: structure.unitName, time: structure.timeName,
+                                                       treatment: structure.cohortSource.map { column in
+                                                           structure.cohortDerivedFromTreatment ? .treatment(column) : .cohort(column, neverTreated: structure.neverTreatedCode)
+                                                       } ?? .none)
+            let balancedTiming = try TreatmentTiming(structure: balancedStructure, treatmentColumn: nil, treatmentValues: nil)
+            let balancedDesign = try DiDDesign(table: balanced, timing: balancedTiming, options: options)
+            let bacon = try BaconDecomposition(design: balancedDesign)
+            baconText = "comparisons of later- with already-treated units carry \(Int((bacon.forbiddenWeight * 100).rounded()))% of the TWFE weight (Goodman-Bacon, \(balancedUnits) units observed in every period)"
+        } catch {
+            baconText = "the Goodman-Bacon weights need a balanced panel with the outcome throughout, which this one lacks"
+        }
+        return "Callaway–Sant'Anna (\(NumberFormatting.short(robust.estimate))) is the headline: support starts in \(design.timing.cohorts.count) different periods, and TWFE (\(NumberFormatting.short(twfe.estimate))) averages 2x2 comparisons that include already-treated units as controls; \(baconText)"
+    }
+}
+
+/// Short numbers for notes.
+enum NumberFormatting {
+    static func short(_ value: Double) -> String {
+        guard value.isFinite else { return "NA" }
+        var text = String(format: "%.4g", value)
+        if text == "-0" { text = "0" }
+        return text
+    }
+}

@@ -1,0 +1,48 @@
+// Callaway & Sant'Anna (2021) in `quipu did`: the design's panel as one row per unit (UnitPanel:
+// balanced, or the unbalanced panel as repeated cross-sections), the covariates and the cluster
+// variable, and the notes that say which of did's options it applies and which it cannot.
+
+import Estimation
+import PanelData
+
+/// Callaway–Sant'Anna's ATT(g,t) and their aggregations, with influence-function inference
+/// (CallawaySantAnna.estimate).
+struct CallawaySantAnnaEstimator: DiDEstimator {
+    var id: StaggeredEstimator { .callawaySantAnna }
+
+    func estimate(_ design: DiDDesign) throws -> DiDEffectSet {
+        let options = design.options
+        let table = design.sourceTable
+        let structure = design.timing.structure
+        var covariates = [(String, Column)]()
+        for name in options.covariates {
+            guard let column = table.column(named: name) else { throw PanelError("\(table.source): no column named '\(name)'") }
+            covariates.append((name, column))
+        }
+        var cluster: (String, Column)? = nil
+        var notes = [String]()
+        switch options.covariance {
+        case .cluster(let variables):
+            if variables.count > 1 { throw PanelError("Callaway–Sant'Anna clusters on one variable (the unit or a coarser one such as a region); two-way clustering is not available for it") }
+            if let name = variables.first, name != structure.unitName {
+                guard let column = table.column(named: name) else { throw PanelError("\(table.source): no column named '\(name)'") }
+                cluster = (name, column)
+            }
+        default:
+            notes.append("Callaway–Sant'Anna's standard errors come from unit-level influence functions (clustered by unit); --vcov \(options.covariance) applies to the regression estimators only")
+        }
+        if !options.extraFixedEffects.isEmpty {
+            notes.append("--fe applies to the regression estimators (TWFE, Sun–Abraham, imputation); Callaway–Sant'Anna conditions on covariates instead")
+        }
+        let panel = try UnitPanel(structure: structure, outcome: design.outcomeColumn, covariates: covariates, cluster: cluster,
+                                  anticipation: options.callawaySantAnna.anticipation, mode: options.panelMode)
+        var csOptions = options.callawaySantAnna
+        csOptions.threads = options.threads
+        var result = try CallawaySantAnna.estimate(panel: panel, options: csOptions, aggregations: options.aggregations,
+                                                   bootstrap: options.bootstrap, unitName: structure.unitName)
+        let cs = options.callawaySantAnna
+        result.notes.insert("ATT(g,t) by \(cs.method.rawValue) 2x2 comparisons with \(cs.control == .never ? "never-treated" : "not-yet-treated") units, \(cs.basePeriod.rawValue) base period" + (cs.anticipation > 0 ? ", anticipation \(cs.anticipation)" : "") + (panel.covariateNames.isEmpty ? "" : ", covariates " + panel.covariateNames.joined(separator: ", ")), at: 0)
+        result.notes += notes
+        return DiDEffectSet(result: result, sample: panel.sample)
+    }
+}
