@@ -105,11 +105,10 @@ extension DiDAnalysis {
                 covariance[a, b] = left.fit.covariance.matrix[left.index, right.index]
             }
         }
-        var result = StaggeredResult(estimator: .twfe, estimates: rows, covariance: covariance, degreesOfFreedom: twfe.degreesOfFreedom,
-                                     inference: "regression covariance \(twfe.covariance.type.description)" + (twfe.fit.isPoisson ? ", Poisson PML (log points)" : ""),
-                                     observationCount: twfe.fit.observationCount, clusterCount: twfe.covariance.clusterCounts.min())
-        result.notes = ["TWFE compares later-treated with already-treated units too; with effects that vary across cohorts or grow over time it is biased"]
-        return result
+        return StaggeredResult(estimator: .twfe, estimates: rows, covariance: covariance, degreesOfFreedom: twfe.degreesOfFreedom,
+                               inference: "regression covariance \(twfe.covariance.type.description)" + (twfe.fit.isPoisson ? ", Poisson PML (log points)" : ""),
+                               observationCount: twfe.fit.observationCount, clusterCount: twfe.covariance.clusterCounts.min(),
+                               notes: ["TWFE compares later-treated with already-treated units too; with effects that vary across cohorts or grow over time it is biased"])
     }
 
     /// The few-cluster warning (FewClusters) for the smallest number of clusters any estimator's
@@ -161,12 +160,11 @@ extension DiDAnalysis {
                                   anticipation: options.callawaySantAnna.anticipation, mode: options.panelMode)
         var csOptions = options.callawaySantAnna
         csOptions.threads = options.threads
-        var result = try CallawaySantAnna.estimate(panel: panel, options: csOptions, aggregations: options.aggregations,
+        let result = try CallawaySantAnna.estimate(panel: panel, options: csOptions, aggregations: options.aggregations,
                                                    bootstrap: options.bootstrap, unitName: structure.unitName)
         let cs = options.callawaySantAnna
-        result.notes.insert("ATT(g,t) by \(cs.method.rawValue) 2x2 comparisons with \(cs.control == .never ? "never-treated" : "not-yet-treated") units, \(cs.basePeriod.rawValue) base period" + (cs.anticipation > 0 ? ", anticipation \(cs.anticipation)" : "") + (panel.covariateNames.isEmpty ? "" : ", covariates " + panel.covariateNames.joined(separator: ", ")), at: 0)
-        result.notes += notes
-        return (result, panel.sample)
+        let method = "ATT(g,t) by \(cs.method.rawValue) 2x2 comparisons with \(cs.control == .never ? "never-treated" : "not-yet-treated") units, \(cs.basePeriod.rawValue) base period" + (cs.anticipation > 0 ? ", anticipation \(cs.anticipation)" : "") + (panel.covariateNames.isEmpty ? "" : ", covariates " + panel.covariateNames.joined(separator: ", "))
+        return (result.withNotes([method] + result.notes + notes), panel.sample)
     }
 
     /// The one-line explanation of why the robust headline and TWFE differ, with the Goodman-Bacon

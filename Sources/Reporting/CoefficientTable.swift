@@ -10,6 +10,14 @@ public struct CoefficientRow: Sendable {
     public let pValue: Double
     public let confidenceLow: Double
     public let confidenceHigh: Double
+
+    /// The rows of the estimates named `terms`, with the figures their inference derives.
+    static func rows(terms: [String], inference: EstimateInference, level: Double) -> [CoefficientRow] {
+        zip(terms, inference.rows(level: level)).map { term, row in
+            CoefficientRow(term: term, estimate: row.estimate, standardError: row.standardError, statistic: row.statistic,
+                           pValue: row.pValue, confidenceLow: row.low, confidenceHigh: row.high)
+        }
+    }
 }
 
 /// A regression's results ready for presentation: coefficients with their inference and the
@@ -53,18 +61,10 @@ public struct CoefficientTable: Sendable {
 
     /// Builds the table from a fit and a covariance estimate.
     public init(fit: LinearModelFit, covariance: CovarianceEstimate, weights: String?, confidenceLevel: Double = 0.95) {
-        let distribution = StudentT(degreesOfFreedom: covariance.degreesOfFreedom)
-        // Without residual degrees of freedom every inferential figure is NA (see the note).
-        let critical = covariance.isDefined ? distribution.quantile(0.5 + confidenceLevel / 2) : .nan
-        let errors = covariance.standardErrors
-        self.rows = fit.coefficientNames.indices.map { index in
-            let estimate = fit.coefficients[index]
-            let error = covariance.isDefined ? errors[index] : .nan
-            let statistic = estimate / error
-            return CoefficientRow(term: fit.coefficientNames[index], estimate: estimate, standardError: error,
-                                  statistic: statistic, pValue: covariance.isDefined ? distribution.twoSidedPValue(statistic) : .nan,
-                                  confidenceLow: estimate - critical * error, confidenceHigh: estimate + critical * error)
-        }
+        // t with the covariance's degrees of freedom; without residual degrees of freedom every
+        // inferential figure is NA (see the note).
+        self.rows = CoefficientRow.rows(terms: fit.coefficientNames, inference: EstimateInference(estimates: fit.coefficients, covariance: covariance),
+                                        level: confidenceLevel)
         self.command = "feols"
         self.formula = fit.formula
         self.responseName = fit.responseName
