@@ -36,6 +36,20 @@ public struct BootstrapDraws: Sendable {
 
     /// The replicates of estimate `j`.
     public func column(_ j: Int) -> [Double] { (0..<count).map { values[$0 * width + j] } }
+
+    /// The critical value of a uniform (sup-t) band at `level` over the estimates `family`: the
+    /// `level` quantile across replicates of max_j |replicate_j| / se_j (Callaway & Sant'Anna 2021,
+    /// §4.1; R did's `mboot`). 0 for an empty family.
+    public func supTCriticalValue(over family: [Int], standardErrors: [Double], level: Double) -> Double {
+        var maxima = [Double](repeating: 0, count: count)
+        for b in 0..<count {
+            var largest = 0.0
+            for j in family { largest = max(largest, abs(self[replicate: b, estimate: j]) / standardErrors[j]) }
+            maxima[b] = largest
+        }
+        maxima.sort()
+        return PairsClusterBootstrap.quantile(maxima, level)
+    }
 }
 
 /// One estimate with everything derived from it: standard error, test statistic against zero,
@@ -141,18 +155,11 @@ public struct EstimateInference: Sendable {
         }
     }
 
-    /// The critical value of a uniform (sup-t) band at `level` over the estimates `family`: the
-    /// `level` quantile across bootstrap replicates of max_j |replicate_j| / se_j (Callaway &
-    /// Sant'Anna 2021, §4.1; R did's `mboot`). Nil without bootstrap draws or estimates.
+    /// The critical value of a uniform (sup-t) band at `level` over the estimates `family`, from
+    /// the bootstrap draws and the standard errors they gave (BootstrapDraws.supTCriticalValue).
+    /// Nil without bootstrap draws or estimates.
     public func uniformCriticalValue(over family: [Int], level: Double) -> Double? {
         guard let draws = bootstrapDraws, !family.isEmpty else { return nil }
-        var maxima = [Double](repeating: 0, count: draws.count)
-        for b in 0..<draws.count {
-            var largest = 0.0
-            for j in family { largest = max(largest, abs(draws[replicate: b, estimate: j]) / standardErrors[j]) }
-            maxima[b] = largest
-        }
-        maxima.sort()
-        return PairsClusterBootstrap.quantile(maxima, level)
+        return draws.supTCriticalValue(over: family, standardErrors: standardErrors, level: level)
     }
 }
