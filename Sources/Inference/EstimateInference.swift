@@ -81,34 +81,6 @@ public struct EstimateInference: Sendable {
     /// Why the whole covariance is undefined (no residual degrees of freedom), or nil.
     public let undefinedReason: String?
 
-    /// Analytic inference from a covariance matrix.
-    public init(estimates: [Double], covariance: Matrix, distribution: ReferenceDistribution, clusterCount: Int? = nil) {
-        self.init(estimates: estimates, covariance: covariance, distribution: distribution, method: .analytic,
-                  standardErrors: covariance.diagonal.map(Self.standardError(ofVariance:)), clusterCount: clusterCount,
-                  undefinedReason: nil)
-    }
-
-    /// Analytic inference from a regression's covariance estimate (t with its degrees of freedom
-    /// unless `distribution` says otherwise, as fepois's normal).
-    public init(estimates: [Double], covariance estimate: CovarianceEstimate, distribution: ReferenceDistribution? = nil) {
-        let errors = estimate.isDefined ? estimate.matrix.diagonal.map(Self.standardError(ofVariance:))
-                                        : [Double](repeating: .nan, count: estimates.count)
-        self.init(estimates: estimates, covariance: estimate.matrix,
-                  distribution: distribution ?? .studentT(degreesOfFreedom: estimate.degreesOfFreedom), method: .analytic,
-                  standardErrors: errors, clusterCount: estimate.clusterCounts.min(), undefinedReason: estimate.undefinedReason)
-    }
-
-    private init(estimates: [Double], covariance: Matrix, distribution: ReferenceDistribution, method: InferenceMethod,
-                 standardErrors: [Double], clusterCount: Int?, undefinedReason: String?) {
-        self.estimates = estimates
-        self.covariance = covariance
-        self.distribution = distribution
-        self.method = method
-        self.standardErrors = standardErrors
-        self.clusterCount = clusterCount
-        self.undefinedReason = undefinedReason
-    }
-
     /// The standard error of a variance: its square root; 0 for 0 (an exact fit, as R's `lm`
     /// states it) and for rounding below zero; NaN for NaN.
     public static func standardError(ofVariance variance: Double) -> Double {
@@ -161,5 +133,26 @@ public struct EstimateInference: Sendable {
     public func uniformCriticalValue(over family: [Int], level: Double) -> Double? {
         guard let draws = bootstrapDraws, !family.isEmpty else { return nil }
         return draws.supTCriticalValue(over: family, standardErrors: standardErrors, level: level)
+    }
+}
+
+// The initializers live in an extension so that the struct keeps its memberwise one, which the
+// derived values (`withBootstrap`, `undefiningStandardErrors`) use.
+extension EstimateInference {
+    /// Analytic inference from a covariance matrix.
+    public init(estimates: [Double], covariance: Matrix, distribution: ReferenceDistribution, clusterCount: Int? = nil) {
+        self.init(estimates: estimates, covariance: covariance, distribution: distribution, method: .analytic,
+                  standardErrors: covariance.diagonal.map(Self.standardError(ofVariance:)), clusterCount: clusterCount,
+                  undefinedReason: nil)
+    }
+
+    /// Analytic inference from a regression's covariance estimate (t with its degrees of freedom
+    /// unless `distribution` says otherwise, as fepois's normal).
+    public init(estimates: [Double], covariance estimate: CovarianceEstimate, distribution: ReferenceDistribution? = nil) {
+        let errors = estimate.isDefined ? estimate.matrix.diagonal.map(Self.standardError(ofVariance:))
+                                        : [Double](repeating: .nan, count: estimates.count)
+        self.init(estimates: estimates, covariance: estimate.matrix,
+                  distribution: distribution ?? .studentT(degreesOfFreedom: estimate.degreesOfFreedom), method: .analytic,
+                  standardErrors: errors, clusterCount: estimate.clusterCounts.min(), undefinedReason: estimate.undefinedReason)
     }
 }

@@ -1,25 +1,6 @@
 import Estimation
 import Inference
 
-/// One row of a coefficient table.
-public struct CoefficientRow: Sendable {
-    public let term: String
-    public let estimate: Double
-    public let standardError: Double
-    public let statistic: Double
-    public let pValue: Double
-    public let confidenceLow: Double
-    public let confidenceHigh: Double
-
-    /// The rows of the estimates named `terms`, with the figures their inference derives.
-    static func rows(terms: [String], inference: EstimateInference, level: Double) -> [CoefficientRow] {
-        zip(terms, inference.rows(level: level)).map { term, row in
-            CoefficientRow(term: term, estimate: row.estimate, standardError: row.standardError, statistic: row.statistic,
-                           pValue: row.pValue, confidenceLow: row.low, confidenceHigh: row.high)
-        }
-    }
-}
-
 /// A regression's results ready for presentation: coefficients with their inference and the
 /// summary figures every format shows. Derived once from an immutable fit and covariance.
 public struct CoefficientTable: Sendable {

@@ -117,35 +117,6 @@ public struct StaggeredResult: Sendable {
     /// Clusters of the standard errors.
     public let clusterCount: Int?
 
-    /// Analytic inference from the joint covariance of `estimates` (J × J; NaN entries where
-    /// undefined), tested against t with `degreesOfFreedom`, or the normal when nil. A standard
-    /// error that is not a number above `standardErrorFloor` (0 unless an estimator knows its
-    /// rounding level), or that of an estimate that is not finite, is undefined, and so are its
-    /// test and interval.
-    public init(estimator: StaggeredEstimator, estimates: [StaggeredEstimate], covariance: Matrix, degreesOfFreedom: Double?,
-                inference: String, observationCount: Int, clusterCount: Int?, notes: [String] = [], standardErrorFloor: Double = 0) {
-        let analytic = EstimateInference(estimates: estimates.map(\.estimate), covariance: covariance,
-                                         distribution: ReferenceDistribution(degreesOfFreedom: degreesOfFreedom), clusterCount: clusterCount)
-        self.init(estimator: estimator, estimates: estimates,
-                  estimateInference: analytic.undefiningStandardErrors { !($0.isFinite && $1.isFinite && $1 > standardErrorFloor) },
-                  inference: inference, uniformCriticalValues: [:], pretrend: nil, notes: notes,
-                  observationCount: observationCount, clusterCount: clusterCount)
-    }
-
-    private init(estimator: StaggeredEstimator, estimates: [StaggeredEstimate], estimateInference: EstimateInference, inference: String,
-                 uniformCriticalValues: [StaggeredEstimateKind: Double], pretrend: StaggeredPretrendTest?, notes: [String],
-                 observationCount: Int, clusterCount: Int?) {
-        self.estimator = estimator
-        self.estimates = estimates
-        self.estimateInference = estimateInference
-        self.inference = inference
-        self.uniformCriticalValues = uniformCriticalValues
-        self.pretrend = pretrend
-        self.notes = notes
-        self.observationCount = observationCount
-        self.clusterCount = clusterCount
-    }
-
     /// Joint covariance of `estimates` (J × J); NaN entries where undefined.
     public var covariance: Matrix { estimateInference.covariance }
     /// Standard errors used for inference: the covariance's, or the bootstrap's.
@@ -177,5 +148,24 @@ public struct StaggeredResult: Sendable {
         StaggeredResult(estimator: estimator, estimates: estimates, estimateInference: estimateInference, inference: inference,
                         uniformCriticalValues: uniformCriticalValues, pretrend: pretrend, notes: notes,
                         observationCount: observationCount, clusterCount: clusterCount)
+    }
+}
+
+// The public initializer lives in an extension so that the struct keeps its memberwise one, which
+// the `with…` copies use.
+extension StaggeredResult {
+    /// Analytic inference from the joint covariance of `estimates` (J × J; NaN entries where
+    /// undefined), tested against t with `degreesOfFreedom`, or the normal when nil. A standard
+    /// error that is not a number above `standardErrorFloor` (0 unless an estimator knows its
+    /// rounding level), or that of an estimate that is not finite, is undefined, and so are its
+    /// test and interval.
+    public init(estimator: StaggeredEstimator, estimates: [StaggeredEstimate], covariance: Matrix, degreesOfFreedom: Double?,
+                inference: String, observationCount: Int, clusterCount: Int?, notes: [String] = [], standardErrorFloor: Double = 0) {
+        let analytic = EstimateInference(estimates: estimates.map(\.estimate), covariance: covariance,
+                                         distribution: ReferenceDistribution(degreesOfFreedom: degreesOfFreedom), clusterCount: clusterCount)
+        self.init(estimator: estimator, estimates: estimates,
+                  estimateInference: analytic.undefiningStandardErrors { !($0.isFinite && $1.isFinite && $1 > standardErrorFloor) },
+                  inference: inference, uniformCriticalValues: [:], pretrend: nil, notes: notes,
+                  observationCount: observationCount, clusterCount: clusterCount)
     }
 }
