@@ -98,8 +98,8 @@ public struct CovarianceEstimate: Sendable {
     /// defined. When set, `matrix` holds NaN, so that every figure derived from it is NA.
     public internal(set) var undefinedReason: String? = nil
 
-    /// The standard errors: square roots of the diagonal (NaN when undefined).
-    public var standardErrors: [Double] { matrix.diagonal.map { $0 > 0 ? $0.squareRoot() : ($0.isNaN ? .nan : 0) } }
+    /// The standard errors: square roots of the diagonal (NaN when undefined), by the one rule.
+    public var standardErrors: [Double] { matrix.diagonal.map(EstimateInference.standardError(ofVariance:)) }
 
     /// Whether standard errors, tests and intervals can be computed from this estimate.
     public var isDefined: Bool { undefinedReason == nil }

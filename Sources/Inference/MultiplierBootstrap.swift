@@ -113,10 +113,9 @@ public struct MultiplierBootstrap: Sendable {
         let errors = (0..<width).map { j -> Double in
             standardError(ofReplicates: (0..<replicates).map { draws[$0 * width + j] })
         }
-        let maxima = (0..<replicates).map { b in
-            (0..<width).map { j in errors[j] > 0 ? abs(draws[b * width + j]) / errors[j] : 0 }.max() ?? 0
-        }.sorted()
-        return Result(standardErrors: errors, uniformCriticalValue: PairsClusterBootstrap.quantile(maxima, level),
-                      replicates: draws)
+        // Estimates without spread in the draws take no part in the band.
+        let band = BootstrapDraws(values: draws, count: replicates, width: width)
+            .supTCriticalValue(over: (0..<width).filter { errors[$0] > 0 }, standardErrors: errors, level: level)
+        return Result(standardErrors: errors, uniformCriticalValue: band, replicates: draws)
     }
 }

@@ -27,12 +27,7 @@ extension CoefficientTable {
         }
         pairs.append(("conf_level", .number(confidenceLevel)))
         pairs.append(("coefficients", .array(rows.map { row in
-            var entry: [(String, JSONValue)] = [
-                ("term", .string(row.term)), ("estimate", .finite(row.estimate)),
-                ("std_error", .finite(row.standardError)), ("statistic", .finite(row.statistic)),
-                ("p_value", .finite(row.pValue)), ("conf_low", .finite(row.confidenceLow)),
-                ("conf_high", .finite(row.confidenceHigh)),
-            ]
+            var entry = row.jsonPairs
             if let bootstrap = bootstraps[row.term] { entry.append(("bootstrap", bootstrap.json)) }
             return .object(entry)
         })))

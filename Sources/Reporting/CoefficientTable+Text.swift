@@ -9,22 +9,8 @@ extension CoefficientTable {
         let distribution = degreesOfFreedom > 0 ? "t with \(NumberFormat.significant(degreesOfFreedom)) df" : "inference undefined (0 df)"
         lines.append("Standard-errors: \(covarianceDescription); \(distribution)")
         let level = NumberFormat.significant(confidenceLevel * 100, digits: 3)
-        let header = ["", "Estimate", "Std. Error", "t value", "Pr(>|t|)", "", "\(level)% low", "\(level)% high"]
-        var cells = rows.map { row in
-            [row.term, NumberFormat.significant(row.estimate), NumberFormat.significant(row.standardError),
-             NumberFormat.significant(row.statistic), NumberFormat.pValue(row.pValue), NumberFormat.stars(row.pValue),
-             NumberFormat.significant(row.confidenceLow), NumberFormat.significant(row.confidenceHigh)]
-        }
-        cells.insert(header, at: 0)
-        let widths = (0..<header.count).map { column in cells.map { $0[column].count }.max() ?? 0 }
-        for row in cells {
-            var line = NumberFormat.rightPad(row[0], widths[0])
-            for column in 1..<row.count {
-                line += column == 5 ? " " + NumberFormat.rightPad(row[column], 3)
-                                    : "  " + NumberFormat.leftPad(row[column], widths[column])
-            }
-            lines.append(line)
-        }
+        let header = CoefficientRow.textHeader(.studentT(degreesOfFreedom: degreesOfFreedom), level: level)
+        lines += CoefficientRow.aligned([header] + rows.map(\.textCells), starsColumn: CoefficientRow.textStarsColumn)
         if rows.isEmpty { lines.append("(no coefficients: every regressor absorbed or none given)") }
         lines.append("---")
         lines.append("Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
@@ -76,8 +62,7 @@ extension CoefficientTable {
     public var csv: String {
         var lines = ["term,estimate,std_error,statistic,p_value,conf_low,conf_high"]
         for row in rows {
-            let numbers = [row.estimate, row.standardError, row.statistic, row.pValue, row.confidenceLow, row.confidenceHigh]
-                .map { $0.isFinite ? "\($0)" : "NA" }
+            let numbers = row.csvNumbers.map { $0.isFinite ? "\($0)" : "NA" }
             lines.append(([Self.csvQuote(row.term)] + numbers).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

@@ -1,17 +1,6 @@
 import Estimation
 import Inference
 
-/// One row of a coefficient table.
-public struct CoefficientRow: Sendable {
-    public let term: String
-    public let estimate: Double
-    public let standardError: Double
-    public let statistic: Double
-    public let pValue: Double
-    public let confidenceLow: Double
-    public let confidenceHigh: Double
-}
-
 /// A regression's results ready for presentation: coefficients with their inference and the
 /// summary figures every format shows. Derived once from an immutable fit and covariance.
 public struct CoefficientTable: Sendable {
@@ -53,18 +42,10 @@ public struct CoefficientTable: Sendable {
 
     /// Builds the table from a fit and a covariance estimate.
     public init(fit: LinearModelFit, covariance: CovarianceEstimate, weights: String?, confidenceLevel: Double = 0.95) {
-        let distribution = StudentT(degreesOfFreedom: covariance.degreesOfFreedom)
-        // Without residual degrees of freedom every inferential figure is NA (see the note).
-        let critical = covariance.isDefined ? distribution.quantile(0.5 + confidenceLevel / 2) : .nan
-        let errors = covariance.standardErrors
-        self.rows = fit.coefficientNames.indices.map { index in
-            let estimate = fit.coefficients[index]
-            let error = covariance.isDefined ? errors[index] : .nan
-            let statistic = estimate / error
-            return CoefficientRow(term: fit.coefficientNames[index], estimate: estimate, standardError: error,
-                                  statistic: statistic, pValue: covariance.isDefined ? distribution.twoSidedPValue(statistic) : .nan,
-                                  confidenceLow: estimate - critical * error, confidenceHigh: estimate + critical * error)
-        }
+        // t with the covariance's degrees of freedom; without residual degrees of freedom every
+        // inferential figure is NA (see the note).
+        self.rows = CoefficientRow.rows(terms: fit.coefficientNames, inference: EstimateInference(estimates: fit.coefficients, covariance: covariance),
+                                        level: confidenceLevel)
         self.command = "feols"
         self.formula = fit.formula
         self.responseName = fit.responseName

@@ -31,11 +31,7 @@ extension PoissonTable {
         }
         pairs.append(("conf_level", .number(confidenceLevel)))
         pairs.append(("coefficients", .array(zip(rows, percentages).map { row, percentage in
-            .object([
-                ("term", .string(row.term)), ("estimate", .finite(row.estimate)),
-                ("std_error", .finite(row.standardError)), ("statistic", .finite(row.statistic)),
-                ("p_value", .finite(row.pValue)), ("conf_low", .finite(row.confidenceLow)),
-                ("conf_high", .finite(row.confidenceHigh)),
+            .object(row.jsonPairs + [
                 ("percent_change", .finite(percentage.estimate)),
                 ("percent_conf_low", .finite(percentage.confidenceLow)),
                 ("percent_conf_high", .finite(percentage.confidenceHigh)),

@@ -8,14 +8,8 @@ extension PoissonTable {
         lines += sampleLines
         lines.append("Standard-errors: \(covarianceDescription); z (normal) tests and intervals")
         let level = NumberFormat.significant(confidenceLevel * 100, digits: 3)
-        let header = ["", "Estimate", "Std. Error", "z value", "Pr(>|z|)", "", "\(level)% low", "\(level)% high"]
-        var cells = rows.map { row in
-            [row.term, NumberFormat.significant(row.estimate), NumberFormat.significant(row.standardError),
-             NumberFormat.significant(row.statistic), NumberFormat.pValue(row.pValue), NumberFormat.stars(row.pValue),
-             NumberFormat.significant(row.confidenceLow), NumberFormat.significant(row.confidenceHigh)]
-        }
-        cells.insert(header, at: 0)
-        lines += Self.aligned(cells, starsColumn: 5)
+        let header = CoefficientRow.textHeader(.standardNormal, level: level)
+        lines += CoefficientRow.aligned([header] + rows.map(\.textCells), starsColumn: CoefficientRow.textStarsColumn)
         if rows.isEmpty { lines.append("(no coefficients: every regressor absorbed or none given)") }
         lines.append("---")
         lines.append("Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
@@ -27,28 +21,13 @@ extension PoissonTable {
                                     NumberFormat.significant(percentage.confidenceLow, digits: 4),
                                     NumberFormat.significant(percentage.confidenceHigh, digits: 4)])
             }
-            lines += Self.aligned(effectCells, starsColumn: nil)
+            lines += CoefficientRow.aligned(effectCells, starsColumn: nil)
         }
         lines.append("Log-Likelihood: \(NumberFormat.significant(logLikelihood, digits: 8))   "
             + "Deviance: \(NumberFormat.significant(deviance, digits: 8))   "
             + "Pseudo R2 (McFadden): \(NumberFormat.significant(pseudoR2, digits: 5))   IRLS iterations: \(iterations)")
         for note in notes { lines.append("Note: \(note)") }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// Rows of cells in columns: the first left-aligned, the rest right-aligned, a stars column
-    /// left-aligned after one space.
-    static func aligned(_ cells: [[String]], starsColumn: Int?) -> [String] {
-        guard let header = cells.first else { return [] }
-        let widths = (0..<header.count).map { column in cells.map { $0[column].count }.max() ?? 0 }
-        return cells.map { row in
-            var line = NumberFormat.rightPad(row[0], widths[0])
-            for column in 1..<row.count {
-                line += column == starsColumn ? " " + NumberFormat.rightPad(row[column], 3)
-                                              : "  " + NumberFormat.leftPad(row[column], widths[column])
-            }
-            return line
-        }
     }
 
     /// A GitHub-flavoured Markdown table with the model's facts below it.
@@ -82,8 +61,7 @@ extension PoissonTable {
     public var csv: String {
         var lines = ["term,estimate,std_error,statistic,p_value,conf_low,conf_high,percent_change,percent_conf_low,percent_conf_high"]
         for (row, percentage) in zip(rows, percentages) {
-            let numbers = [row.estimate, row.standardError, row.statistic, row.pValue, row.confidenceLow, row.confidenceHigh,
-                           percentage.estimate, percentage.confidenceLow, percentage.confidenceHigh]
+            let numbers = (row.csvNumbers + [percentage.estimate, percentage.confidenceLow, percentage.confidenceHigh])
                 .map { $0.isFinite ? "\($0)" : "NA" }
             lines.append(([CoefficientTable.csvQuote(row.term)] + numbers).joined(separator: ","))
         }

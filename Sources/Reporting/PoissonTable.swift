@@ -60,17 +60,9 @@ public struct PoissonTable: Sendable {
 
     /// Builds the table from a fit and a covariance estimate.
     public init(fit: PoissonModelFit, covariance: CovarianceEstimate, weights: String?, confidenceLevel: Double = 0.95) {
-        let critical = covariance.isDefined ? StandardNormal.quantile(0.5 + confidenceLevel / 2) : .nan
-        let errors = covariance.standardErrors
-        rows = fit.coefficientNames.indices.map { index in
-            let estimate = fit.coefficients[index]
-            let error = covariance.isDefined ? errors[index] : .nan
-            let statistic = estimate / error
-            let pValue = statistic.isNaN ? .nan : 2 * StandardNormal.survival(abs(statistic))
-            return CoefficientRow(term: fit.coefficientNames[index], estimate: estimate, standardError: error,
-                                  statistic: statistic, pValue: pValue,
-                                  confidenceLow: estimate - critical * error, confidenceHigh: estimate + critical * error)
-        }
+        rows = CoefficientRow.rows(terms: fit.coefficientNames,
+                                   inference: EstimateInference(estimates: fit.coefficients, covariance: covariance, distribution: .standardNormal),
+                                   level: confidenceLevel)
         percentages = rows.map(PercentageEffect.init)
         formula = fit.formula
         responseName = fit.responseName

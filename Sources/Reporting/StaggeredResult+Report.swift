@@ -15,33 +15,22 @@ extension StaggeredResult {
         public let uniformLow: Double?, uniformHigh: Double?
     }
 
-    /// The critical value and p-value function of this result's reference distribution.
-    func reference(level: Double) -> (critical: Double, pValue: (Double) -> Double) {
-        Self.reference(degreesOfFreedom: degreesOfFreedom, level: level)
-    }
-
-    /// t with `degreesOfFreedom`, or the standard normal when nil.
+    /// The critical value and p-value function of t with `degreesOfFreedom`, or of the standard
+    /// normal when nil (ReferenceDistribution), for figures stated beside a result's rows.
     static func reference(degreesOfFreedom: Double?, level: Double) -> (critical: Double, pValue: (Double) -> Double) {
-        if let degreesOfFreedom {
-            let t = StudentT(degreesOfFreedom: degreesOfFreedom)
-            return (t.quantile(0.5 + level / 2), { t.twoSidedPValue($0) })
-        }
-        return (StandardNormal.quantile(0.5 + level / 2), { 2 * StandardNormal.survival(abs($0)) })
+        let distribution = ReferenceDistribution(degreesOfFreedom: degreesOfFreedom)
+        return (distribution.criticalValue(level: level), distribution.twoSidedPValue)
     }
 
-    /// Every estimate with its standard error, test and interval (NaN where undefined).
+    /// Every estimate with its standard error, test and interval (NaN where undefined), as the
+    /// result's inference derives them, and its uniform band where the bootstrap gave one.
     public func rows(level: Double) -> [Row] {
-        let (critical, pValue) = reference(level: level)
-        return estimates.indices.map { j in
-            let estimate = estimates[j], error = standardErrors[j]
-            let defined = error.isFinite && error > 0 && estimate.estimate.isFinite
-            let statistic = defined ? estimate.estimate / error : .nan
+        zip(estimates, estimateInference.rows(level: level)).map { estimate, row in
             let uniform = estimate.isOverall ? nil : uniformCriticalValues[estimate.kind]
-            return Row(estimate: estimate, standardError: defined ? error : .nan, statistic: statistic,
-                       pValue: defined ? pValue(statistic) : .nan,
-                       low: defined ? estimate.estimate - critical * error : .nan, high: defined ? estimate.estimate + critical * error : .nan,
-                       uniformLow: uniform.map { defined ? estimate.estimate - $0 * error : .nan },
-                       uniformHigh: uniform.map { defined ? estimate.estimate + $0 * error : .nan })
+            return Row(estimate: estimate, standardError: row.standardError, statistic: row.statistic, pValue: row.pValue,
+                       low: row.low, high: row.high,
+                       uniformLow: uniform.map { estimate.estimate - $0 * row.standardError },
+                       uniformHigh: uniform.map { estimate.estimate + $0 * row.standardError })
         }
     }
 

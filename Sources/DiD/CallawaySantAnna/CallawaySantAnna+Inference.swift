@@ -44,51 +44,30 @@ extension CallawaySantAnna {
         covariance.symmetrizeFromUpper()
         let clusterText = panel.clusters.map { "clustered by \($0.name) (\($0.count) clusters)" } ?? "clustered by \(unitName)"
         // t with G − 1 df, as every clustered estimate in quipu (FewClusters); R did uses the normal.
-        var result = StaggeredResult(estimator: .callawaySantAnna, estimates: estimates, covariance: covariance,
-                                     degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: clusterCount),
-                                     inference: "analytic (influence functions), \(clusterText)",
-                                     observationCount: panel.sample.rows, clusterCount: clusterCount)
         // As R did: a standard error at rounding level (a normalised reference cell) is undefined.
-        let floor = Double.ulpOfOne.squareRoot() * 10
-        for j in estimates.indices where !(result.standardErrors[j] > floor) || !estimates[j].estimate.isFinite {
-            result.standardErrors[j] = .nan
-        }
-        if let bootstrap {
-            // The basis replicates, the estimates' replicates and their row-major copy.
-            let perReplicate = influence.columns + 2 * estimates.count + 2
-            try BootstrapMemory.check(BootstrapMemory.bytes(replicates: bootstrap.replicates, doublesPerReplicate: perReplicate),
-                                      for: "the multiplier bootstrap's \(bootstrap.replicates) replicates of \(estimates.count) estimates",
-                                      replicates: bootstrap.replicates)
-            let basisDraws = try bootstrap.run(influence: influence, clusters: panel.clusters)
-            // Replicates of every estimate: (B × basis) · Mᵀ.
-            let replicateMatrix = Matrix(rows: influence.columns, columns: bootstrap.replicates, values: basisDraws.replicates)
-            let estimateDraws = try map.multiplied(by: replicateMatrix)  // J × B, column b = replicate b
-            let width = estimates.count
-            var replicates = [Double](repeating: 0, count: bootstrap.replicates * width)
-            for b in 0..<bootstrap.replicates { for j in 0..<width { replicates[b * width + j] = estimateDraws[j, b] } }
-            let draws = MultiplierBootstrap.summarize(replicates: replicates, count: bootstrap.replicates, width: width,
-                                                      level: bootstrap.confidenceLevel)
-            for j in estimates.indices where result.standardErrors[j].isFinite {
-                result.standardErrors[j] = draws.standardErrors[j]
-            }
-            result.bootstrapReplicates = draws.replicates
-            result.inference = "multiplier bootstrap (\(bootstrap.replicates) replicates, \(bootstrap.weights.rawValue) weights, seed \(bootstrap.seed)), \(clusterText)"
-            for kind in [StaggeredEstimateKind.attGT, .dynamic, .group, .calendar] {
-                let family = estimates.indices.filter { estimates[$0].kind == kind && !estimates[$0].isOverall && result.standardErrors[$0].isFinite }
-                guard !family.isEmpty else { continue }
-                var maxima = [Double](repeating: 0, count: bootstrap.replicates)
-                for b in 0..<bootstrap.replicates {
-                    var largest = 0.0
-                    for j in family { largest = max(largest, abs(draws.replicates[b * width + j]) / result.standardErrors[j]) }
-                    maxima[b] = largest
-                }
-                maxima.sort()
-                result.uniformCriticalValues[kind] = PairsClusterBootstrap.quantile(maxima, bootstrap.confidenceLevel)
-            }
-        }
-        result.notes = cellResult.notes
-        result.pretrend = pretrendTest(result)
-        return result
+        let analytic = StaggeredResult(estimator: .callawaySantAnna, estimates: estimates, covariance: covariance,
+                                       degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: clusterCount),
+                                       inference: "analytic (influence functions), \(clusterText)",
+                                       observationCount: panel.sample.rows, clusterCount: clusterCount, notes: cellResult.notes,
+                                       standardErrorFloor: Double.ulpOfOne.squareRoot() * 10)
+        guard let bootstrap else { return analytic.withPretrend(pretrendTest(analytic)) }
+        // The basis replicates, the estimates' replicates and their row-major copy.
+        let perReplicate = influence.columns + 2 * estimates.count + 2
+        try BootstrapMemory.check(BootstrapMemory.bytes(replicates: bootstrap.replicates, doublesPerReplicate: perReplicate),
+                                  for: "the multiplier bootstrap's \(bootstrap.replicates) replicates of \(estimates.count) estimates",
+                                  replicates: bootstrap.replicates)
+        let basisDraws = try bootstrap.run(influence: influence, clusters: panel.clusters)
+        // Replicates of every estimate: (B × basis) · Mᵀ.
+        let replicateMatrix = Matrix(rows: influence.columns, columns: bootstrap.replicates, values: basisDraws.replicates)
+        let estimateDraws = try map.multiplied(by: replicateMatrix)  // J × B, column b = replicate b
+        let width = estimates.count
+        var replicates = [Double](repeating: 0, count: bootstrap.replicates * width)
+        for b in 0..<bootstrap.replicates { for j in 0..<width { replicates[b * width + j] = estimateDraws[j, b] } }
+        // A new result: the analytic one is not overwritten, so nothing derived from it can mix in.
+        let result = analytic.withBootstrap(
+            replicates: replicates, count: bootstrap.replicates, level: bootstrap.confidenceLevel,
+            inference: "multiplier bootstrap (\(bootstrap.replicates) replicates, \(bootstrap.weights.rawValue) weights, seed \(bootstrap.seed)), \(clusterText)")
+        return result.withPretrend(pretrendTest(result))
     }
 
     /// The joint test that every pre-treatment ATT(g,t) is zero.

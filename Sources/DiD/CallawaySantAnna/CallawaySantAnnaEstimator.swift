@@ -38,11 +38,10 @@ struct CallawaySantAnnaEstimator: DiDEstimator {
                                   anticipation: options.callawaySantAnna.anticipation, mode: options.panelMode)
         var csOptions = options.callawaySantAnna
         csOptions.threads = options.threads
-        var result = try CallawaySantAnna.estimate(panel: panel, options: csOptions, aggregations: options.aggregations,
+        let result = try CallawaySantAnna.estimate(panel: panel, options: csOptions, aggregations: options.aggregations,
                                                    bootstrap: options.bootstrap, unitName: structure.unitName)
         let cs = options.callawaySantAnna
-        result.notes.insert("ATT(g,t) by \(cs.method.rawValue) 2x2 comparisons with \(cs.control == .never ? "never-treated" : "not-yet-treated") units, \(cs.basePeriod.rawValue) base period" + (cs.anticipation > 0 ? ", anticipation \(cs.anticipation)" : "") + (panel.covariateNames.isEmpty ? "" : ", covariates " + panel.covariateNames.joined(separator: ", ")), at: 0)
-        result.notes += notes
-        return DiDEffectSet(result: result, sample: panel.sample)
+        let method = "ATT(g,t) by \(cs.method.rawValue) 2x2 comparisons with \(cs.control == .never ? "never-treated" : "not-yet-treated") units, \(cs.basePeriod.rawValue) base period" + (cs.anticipation > 0 ? ", anticipation \(cs.anticipation)" : "") + (panel.covariateNames.isEmpty ? "" : ", covariates " + panel.covariateNames.joined(separator: ", "))
+        return DiDEffectSet(result: result.withNotes([method] + result.notes + notes), sample: panel.sample)
     }
 }

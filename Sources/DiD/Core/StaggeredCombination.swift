@@ -49,20 +49,9 @@ extension StaggeredResult {
             vector[index] += weight / divisor
             weights.append((label, weight / divisor))
         }
-        var estimate = 0.0, variance = 0.0
-        for i in vector.indices where vector[i] != 0 {
-            estimate += vector[i] * estimates[i].estimate
-            for j in vector.indices where vector[j] != 0 { variance += vector[i] * covariance[i, j] * vector[j] }
-        }
-        guard !variance.isNaN else {
+        // From the result's one inference: the bootstrap's draws when the standard errors came from them.
+        guard let (estimate, standardError) = estimateInference.linearCombination(vector) else {
             throw EstimationError("--combine '\(text)': \(estimator.displayName)'s estimates in it have no joint covariance (they come from separate regressions, as the pre-trend leads and the effects, or their standard errors are undefined: see the notes), so their combination has no standard error")
-        }
-        var standardError = variance > 0 ? variance.squareRoot() : .nan
-        if let replicates = bootstrapReplicates, standardError.isFinite {
-            // The same bootstrap as the estimates beside it: the combination of each replicate.
-            let width = estimates.count, count = replicates.count / max(width, 1)
-            let combined = (0..<count).map { b in vector.indices.reduce(0.0) { $0 + vector[$1] * replicates[b * width + $1] } }
-            standardError = MultiplierBootstrap.standardError(ofReplicates: combined)
         }
         return StaggeredCombination(estimator: estimator, expression: text, weights: weights, estimate: estimate,
                                     standardError: standardError, degreesOfFreedom: degreesOfFreedom, inference: inference)

@@ -1,3 +1,4 @@
+import Inference
 import LinearAlgebra
 
 /// The estimators `quipu did` offers for (possibly staggered) adoption designs.
@@ -40,20 +41,20 @@ public enum StaggeredEstimateKind: String, Sendable, CaseIterable {
 
 /// One estimate with what it rests on; its standard error lives in the result's covariance.
 public struct StaggeredEstimate: Sendable {
-    public var kind: StaggeredEstimateKind
+    public let kind: StaggeredEstimateKind
     /// Periods since treatment (dynamic, cohort_period), or nil.
-    public var eventTime: Int?
+    public let eventTime: Int?
     /// The cohort (first treated period) for att_gt, group and cohort_period estimates.
-    public var group: Int?
+    public let group: Int?
     /// The calendar period for att_gt and calendar estimates.
-    public var time: Int?
-    public var estimate: Double
+    public let time: Int?
+    public let estimate: Double
     /// Treated units behind the estimate.
-    public var treatedUnits: Int
+    public let treatedUnits: Int
     /// Treated cohorts behind the estimate.
-    public var cohortCount: Int
+    public let cohortCount: Int
     /// Comparison units (att_gt cells).
-    public var controlUnits: Int?
+    public let controlUnits: Int?
 
     public init(kind: StaggeredEstimateKind, eventTime: Int? = nil, group: Int? = nil, time: Int? = nil, estimate: Double,
                 treatedUnits: Int, cohortCount: Int, controlUnits: Int? = nil) {
@@ -93,55 +94,78 @@ public struct StaggeredEstimate: Sendable {
     }
 }
 
-/// A joint test that some estimates (pre-period effects) are all zero.
-public struct StaggeredPretrendTest: Sendable {
-    public let statistic: Double
-    public let numeratorDegrees: Int
-    /// Denominator degrees of freedom of an F test; nil for a χ² test.
-    public let denominatorDegrees: Double?
-    public let pValue: Double
-    /// What was tested, e.g. "leads -5 to -2" or "pre-period ATT(g,t)".
-    public let description: String
-}
+/// A joint test that some estimates (pre-period effects) are all zero: the one Wald result type.
+public typealias StaggeredPretrendTest = WaldTestResult
 
-/// The estimates of one estimator, with their joint covariance so that any linear combination has
-/// a standard error, and what inference needs (degrees of freedom, bootstrap band).
+/// The estimates of one estimator with their joint inference (EstimateInference: covariance,
+/// reference distribution, analytic or bootstrap standard errors), from which every standard error,
+/// test, interval, band and linear combination is derived. Immutable: the bootstrap, a pre-trend
+/// test or notes give a new result (`withBootstrap`, `withPretrend`, `withNotes`).
 public struct StaggeredResult: Sendable {
     public let estimator: StaggeredEstimator
-    public var estimates: [StaggeredEstimate]
-    /// Joint covariance of `estimates` (J × J); NaN entries where undefined.
-    public var covariance: Matrix
-    /// Standard errors used for inference: the covariance's diagonal, or bootstrap ones.
-    public var standardErrors: [Double]
-    /// Degrees of freedom of the t distribution for tests and intervals; nil: standard normal.
-    public var degreesOfFreedom: Double?
-    /// Critical values of uniform (sup-t) bands from the multiplier bootstrap, by kind.
-    public var uniformCriticalValues: [StaggeredEstimateKind: Double] = [:]
-    /// The multiplier bootstrap's replicates of every estimate, row-major (replicates × estimates),
-    /// when the standard errors came from it: a linear combination takes its standard error from
-    /// them too, so that a run states one inference.
-    public var bootstrapReplicates: [Double]? = nil
+    public let estimates: [StaggeredEstimate]
+    /// The estimates' joint inference.
+    public let estimateInference: EstimateInference
     /// How the standard errors were obtained, e.g. "analytic (influence function), clustered by firm_id".
-    public var inference: String
-    public var pretrend: StaggeredPretrendTest?
-    public var notes: [String] = []
+    public let inference: String
+    /// Critical values of uniform (sup-t) bands from the bootstrap draws, by kind (none without).
+    public let uniformCriticalValues: [StaggeredEstimateKind: Double]
+    public let pretrend: StaggeredPretrendTest?
+    public let notes: [String]
     /// Observations (rows) the estimator used.
-    public var observationCount: Int
+    public let observationCount: Int
     /// Clusters of the standard errors.
-    public var clusterCount: Int?
+    public let clusterCount: Int?
 
-    public init(estimator: StaggeredEstimator, estimates: [StaggeredEstimate], covariance: Matrix, degreesOfFreedom: Double?,
-                inference: String, observationCount: Int, clusterCount: Int?) {
-        self.estimator = estimator
-        self.estimates = estimates
-        self.covariance = covariance
-        self.standardErrors = covariance.diagonal.map { $0 >= 0 ? $0.squareRoot() : .nan }
-        self.degreesOfFreedom = degreesOfFreedom
-        self.inference = inference
-        self.observationCount = observationCount
-        self.clusterCount = clusterCount
-    }
+    /// Joint covariance of `estimates` (J × J); NaN entries where undefined.
+    public var covariance: Matrix { estimateInference.covariance }
+    /// Standard errors used for inference: the covariance's, or the bootstrap's.
+    public var standardErrors: [Double] { estimateInference.standardErrors }
+    /// Degrees of freedom of the t distribution for tests and intervals; nil: standard normal.
+    public var degreesOfFreedom: Double? { estimateInference.distribution.degreesOfFreedom }
 
     /// The index of the estimate with `label`, if any.
     public func index(ofLabel label: String) -> Int? { estimates.firstIndex { $0.label == label } }
+
+    /// The same result with its inference replaced by `estimateInference` (standard errors, bands
+    /// and tests of the result are all re-derived from it, never mixed).
+    func replacing(_ estimateInference: EstimateInference, inference: String,
+                   uniformCriticalValues: [StaggeredEstimateKind: Double]) -> StaggeredResult {
+        StaggeredResult(estimator: estimator, estimates: estimates, estimateInference: estimateInference, inference: inference,
+                        uniformCriticalValues: uniformCriticalValues, pretrend: nil, notes: notes,
+                        observationCount: observationCount, clusterCount: clusterCount)
+    }
+
+    /// The same result with `test` as its pre-trend test.
+    public func withPretrend(_ test: StaggeredPretrendTest?) -> StaggeredResult {
+        StaggeredResult(estimator: estimator, estimates: estimates, estimateInference: estimateInference, inference: inference,
+                        uniformCriticalValues: uniformCriticalValues, pretrend: test, notes: notes,
+                        observationCount: observationCount, clusterCount: clusterCount)
+    }
+
+    /// The same result with `notes` as its notes.
+    public func withNotes(_ notes: [String]) -> StaggeredResult {
+        StaggeredResult(estimator: estimator, estimates: estimates, estimateInference: estimateInference, inference: inference,
+                        uniformCriticalValues: uniformCriticalValues, pretrend: pretrend, notes: notes,
+                        observationCount: observationCount, clusterCount: clusterCount)
+    }
+}
+
+// The public initializer lives in an extension so that the struct keeps its memberwise one, which
+// the `with…` copies use.
+extension StaggeredResult {
+    /// Analytic inference from the joint covariance of `estimates` (J × J; NaN entries where
+    /// undefined), tested against t with `degreesOfFreedom`, or the normal when nil. A standard
+    /// error that is not a number above `standardErrorFloor` (0 unless an estimator knows its
+    /// rounding level), or that of an estimate that is not finite, is undefined, and so are its
+    /// test and interval.
+    public init(estimator: StaggeredEstimator, estimates: [StaggeredEstimate], covariance: Matrix, degreesOfFreedom: Double?,
+                inference: String, observationCount: Int, clusterCount: Int?, notes: [String] = [], standardErrorFloor: Double = 0) {
+        let analytic = EstimateInference(estimates: estimates.map(\.estimate), covariance: covariance,
+                                         distribution: ReferenceDistribution(degreesOfFreedom: degreesOfFreedom), clusterCount: clusterCount)
+        self.init(estimator: estimator, estimates: estimates,
+                  estimateInference: analytic.undefiningStandardErrors { !($0.isFinite && $1.isFinite && $1 > standardErrorFloor) },
+                  inference: inference, uniformCriticalValues: [:], pretrend: nil, notes: notes,
+                  observationCount: observationCount, clusterCount: clusterCount)
+    }
 }

@@ -129,10 +129,8 @@ extension ImputationDiD {
             let wald = try WaldTest(coefficients: solution.coefficients, covariance: covariance, indices: order)
             if let reason = wald.undefinedReason { outcome.notes.append("pre-trend test: " + reason) }
             let first = outcome.estimates.first?.eventTime ?? 0, last = outcome.estimates.last?.eventTime ?? 0
-            outcome.test = StaggeredPretrendTest(
-                statistic: wald.statistic, numeratorDegrees: wald.numeratorDegrees, denominatorDegrees: wald.denominatorDegrees,
-                pValue: wald.pValue,
-                description: "leads \(first) to \(last) (BJS test 1: untreated rows on lead indicators with the fixed effects, CRV1 by \(clusters.name); Wald F on \(wald.numeratorDegrees) and G − 1 = \(Int(wald.denominatorDegrees)) df)")
+            outcome.test = wald.result.described(
+                "leads \(first) to \(last) (BJS test 1: untreated rows on lead indicators with the fixed effects, CRV1 by \(clusters.name); Wald F on \(wald.numeratorDegrees) and G − 1 = \(Int(wald.denominatorDegrees)) df)")
         } catch {
             outcome.notes.append("pre-trend test not computed: \(error)")
         }

@@ -85,14 +85,12 @@ public enum ImputationDiD {
             }
         }
         // t with G − 1 df, as every clustered estimate in quipu (FewClusters); did_imputation uses the normal.
-        var result = StaggeredResult(
+        return StaggeredResult(
             estimator: .imputation, estimates: estimates, covariance: covariance,
             degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: variance.clustersUsed),
             inference: "conservative (Borusyak–Jaravel–Spiess), clustered by \(clusters.name)",
-            observationCount: sample.untreatedOutcome.count + sample.treated.count, clusterCount: variance.clustersUsed)
-        result.pretrend = pretrend
-        result.notes = notes
-        return result
+            observationCount: sample.untreatedOutcome.count + sample.treated.count, clusterCount: variance.clustersUsed,
+            notes: notes).withPretrend(pretrend)
     }
 
     /// Residuals of the untreated rows and imputed effects τ = Y − Ŷ(0) of the treated rows, from

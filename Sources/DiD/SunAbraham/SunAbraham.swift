@@ -115,13 +115,13 @@ struct SunAbrahamEstimator: DiDEstimator {
         var a = Matrix(rows: rowsOfA.count, columns: fit.coefficients.count)
         for (r, row) in rowsOfA.enumerated() { for (index, weight) in row { a[r, index] = weight } }
         let covariance = try a.multiplied(by: fitted.covariance.matrix).multiplied(by: a, transposeOther: true)
-        var result = StaggeredResult(estimator: .sunAbraham, estimates: estimates, covariance: covariance,
-                                     degreesOfFreedom: fitted.covariance.degreesOfFreedom,
-                                     inference: "regression covariance \(fitted.covariance.type.description), delta method with fixed weights",
-                                     observationCount: fit.observationCount, clusterCount: fitted.covariance.clusterCounts.min())
-        result.notes = notes + fitted.notes
+        let analytic = StaggeredResult(estimator: .sunAbraham, estimates: estimates, covariance: covariance,
+                                       degreesOfFreedom: fitted.covariance.degreesOfFreedom,
+                                       inference: "regression covariance \(fitted.covariance.type.description), delta method with fixed weights",
+                                       observationCount: fit.observationCount, clusterCount: fitted.covariance.clusterCounts.min(),
+                                       notes: notes + fitted.notes)
         let leads = estimates.indices.filter { estimates[$0].kind == .dynamic && (estimates[$0].eventTime ?? 0) < -1 }
-        result.pretrend = result.waldTest(indices: leads, description: "event-time effects before −1 are zero")
+        let result = analytic.withPretrend(analytic.waldTest(indices: leads, description: "event-time effects before −1 are zero"))
         let usedUnits = Set((0..<structure.rowCount).filter { usable[$0] && rowsPerUnit[Int(structure.unitCodes[$0])] > 1 }.map { structure.unitCodes[$0] })
         let sample = StaggeredSample(rowsRead: structure.rowCount, rows: fit.observationCount, units: usedUnits.count,
                                      unitsPerCohort: StaggeredSample.cohortCounts(usedUnits.map { structure.cohorts[Int($0)] }),

@@ -98,11 +98,10 @@ struct TwoWayFixedEffectsEstimator: DiDEstimator {
                 covariance[a, b] = left.fit.covariance.matrix[left.index, right.index]
             }
         }
-        var result = StaggeredResult(estimator: .twfe, estimates: rows, covariance: covariance, degreesOfFreedom: twfe.degreesOfFreedom,
-                                     inference: "regression covariance \(twfe.covariance.type.description)" + (twfe.fit.isPoisson ? ", Poisson PML (log points)" : ""),
-                                     observationCount: twfe.fit.observationCount, clusterCount: twfe.covariance.clusterCounts.min())
-        result.notes = ["TWFE compares later-treated with already-treated units too; with effects that vary across cohorts or grow over time it is biased"]
-        return result
+        return StaggeredResult(estimator: .twfe, estimates: rows, covariance: covariance, degreesOfFreedom: twfe.degreesOfFreedom,
+                               inference: "regression covariance \(twfe.covariance.type.description)" + (twfe.fit.isPoisson ? ", Poisson PML (log points)" : ""),
+                               observationCount: twfe.fit.observationCount, clusterCount: twfe.covariance.clusterCounts.min(),
+                               notes: ["TWFE compares later-treated with already-treated units too; with effects that vary across cohorts or grow over time it is biased"])
     }
 
     /// The sample of a regression on the long panel: rows with the outcome, their units and cohorts.

@@ -1,0 +1,23 @@
+import Inference
+
+extension StaggeredResult {
+    /// The kinds of estimates that get a uniform (sup-t) band: each kind's estimates other than its
+    /// overall average form one family, as R did's `aggte` bands the event times together.
+    static let bandedKinds: [StaggeredEstimateKind] = [.attGT, .dynamic, .group, .calendar]
+
+    /// A new result whose standard errors, bands, tests and combinations come from bootstrap
+    /// `replicates` of every estimate (row-major, `count` × estimates), with uniform bands at
+    /// `level`; `inference` says how they were drawn. This result keeps its analytic inference.
+    /// The pre-trend test is left to the caller, who knows which estimates it covers.
+    public func withBootstrap(replicates: [Double], count: Int, level: Double, inference: String) -> StaggeredResult {
+        let bootstrapped = estimateInference.withBootstrap(replicates: replicates, count: count)
+        var bands = [StaggeredEstimateKind: Double]()
+        for kind in Self.bandedKinds {
+            let family = estimates.indices.filter {
+                estimates[$0].kind == kind && !estimates[$0].isOverall && bootstrapped.standardErrors[$0].isFinite
+            }
+            bands[kind] = bootstrapped.uniformCriticalValue(over: family, level: level)
+        }
+        return replacing(bootstrapped, inference: inference, uniformCriticalValues: bands)
+    }
+}

@@ -1,0 +1,128 @@
+// The one inference core: a set of estimates with their joint covariance (or bootstrap draws), the
+// distribution they are tested against and how their standard errors were obtained. Every figure
+// a table or report states about them (standard error, statistic, p-value, interval, uniform band,
+// linear combination, joint Wald test) is derived here and nowhere else.
+//
+// Goals, in order:
+// 1. One definition of each figure, so that feols's, fepois's and did's tables cannot drift apart
+//    (linearmodels' `panel/results.py` derives std_errors, tstats, pvalues and conf_int once from
+//    `cov` and `df_resid`; pyfixest fixes the inference distribution, t or normal, once per model).
+// 2. Immutable: a bootstrap returns a new value beside the analytic one (`withBootstrap`), so a
+//    result cannot state an analytic standard error for one figure and a bootstrap one for the next.
+// 3. Undefined stays undefined: NaN (NA in reports) wherever the covariance is, never a number
+//    made up from rounding (a zero standard error of an exact fit is the covariance's, kept as such).
+
+import LinearAlgebra
+
+/// How the standard errors of an `EstimateInference` were obtained.
+public enum InferenceMethod: Sendable {
+    /// From the covariance matrix (sandwich, influence functions, delta method).
+    case analytic
+    /// From the draws of a bootstrap (Callaway & Sant'Anna's multiplier bootstrap).
+    case bootstrap(BootstrapDraws)
+}
+
+/// One estimate with everything derived from it: standard error, test statistic against zero,
+/// two-sided p-value and interval (NaN where the standard error is undefined).
+public struct InferenceRow: Sendable {
+    public let estimate: Double
+    public let standardError: Double
+    public let statistic: Double
+    public let pValue: Double
+    public let low: Double
+    public let high: Double
+}
+
+/// A set of estimates with their joint inference. See the file's opening comment.
+public struct EstimateInference: Sendable {
+    public let estimates: [Double]
+    /// Joint covariance of `estimates` (J × J); NaN where unknown.
+    public let covariance: Matrix
+    /// What tests and intervals are computed against.
+    public let distribution: ReferenceDistribution
+    /// Analytic, or bootstrap with its draws.
+    public let method: InferenceMethod
+    /// The standard errors every figure uses: the covariance's (analytic) or the draws' (bootstrap);
+    /// NaN where undefined.
+    public let standardErrors: [Double]
+    /// Clusters of the covariance (the smallest count when several), for the rule that a joint test
+    /// needs more clusters than restrictions (FewClusters); nil when not clustered.
+    public let clusterCount: Int?
+    /// Why the whole covariance is undefined (no residual degrees of freedom), or nil.
+    public let undefinedReason: String?
+
+    /// The standard error of a variance: its square root; 0 for 0 (an exact fit, as R's `lm`
+    /// states it) and for rounding below zero; NaN for NaN.
+    public static func standardError(ofVariance variance: Double) -> Double {
+        variance > 0 ? variance.squareRoot() : (variance.isNaN ? .nan : 0)
+    }
+
+    /// The same inference with the standard errors of the estimates `where` accepts undefined
+    /// (NaN), and with them every test and interval of those estimates: an estimator's rule, such
+    /// as Callaway–Sant'Anna's for a standard error at rounding level (a normalised reference cell).
+    public func undefiningStandardErrors(where isUndefined: (_ estimate: Double, _ standardError: Double) -> Bool) -> EstimateInference {
+        let errors = standardErrors.indices.map { isUndefined(estimates[$0], standardErrors[$0]) ? .nan : standardErrors[$0] }
+        return EstimateInference(estimates: estimates, covariance: covariance, distribution: distribution, method: method,
+                                 standardErrors: errors, clusterCount: clusterCount, undefinedReason: undefinedReason)
+    }
+
+    /// The same estimates with bootstrap inference: standard errors from `draws` (row-major,
+    /// `count` replicates × estimates) by their interquartile range (R did's `mboot`), where the
+    /// analytic standard error is defined; a bootstrap does not give a figure to what the analytic
+    /// inference found undefined. This value is left as it was.
+    public func withBootstrap(replicates draws: [Double], count: Int) -> EstimateInference {
+        let bootstrap = BootstrapDraws(values: draws, count: count, width: estimates.count)
+        let errors = standardErrors.indices.map { j in
+            standardErrors[j].isFinite ? MultiplierBootstrap.standardError(ofReplicates: bootstrap.column(j)) : standardErrors[j]
+        }
+        return EstimateInference(estimates: estimates, covariance: covariance, distribution: distribution, method: .bootstrap(bootstrap),
+                                 standardErrors: errors, clusterCount: clusterCount, undefinedReason: undefinedReason)
+    }
+
+    /// The bootstrap draws, when the standard errors came from them.
+    public var bootstrapDraws: BootstrapDraws? {
+        if case .bootstrap(let draws) = method { return draws }
+        return nil
+    }
+
+    /// Every estimate with its standard error, statistic, p-value and interval at `level`.
+    public func rows(level: Double) -> [InferenceRow] {
+        let critical = distribution.criticalValue(level: level)
+        return estimates.indices.map { j in
+            let estimate = estimates[j], error = standardErrors[j]
+            let statistic = estimate / error
+            return InferenceRow(estimate: estimate, standardError: error, statistic: statistic,
+                                pValue: distribution.twoSidedPValue(statistic),
+                                low: estimate - critical * error, high: estimate + critical * error)
+        }
+    }
+
+    /// The critical value of a uniform (sup-t) band at `level` over the estimates `family`, from
+    /// the bootstrap draws and the standard errors they gave (BootstrapDraws.supTCriticalValue).
+    /// Nil without bootstrap draws or estimates.
+    public func uniformCriticalValue(over family: [Int], level: Double) -> Double? {
+        guard let draws = bootstrapDraws, !family.isEmpty else { return nil }
+        return draws.supTCriticalValue(over: family, standardErrors: standardErrors, level: level)
+    }
+}
+
+// The initializers live in an extension so that the struct keeps its memberwise one, which the
+// derived values (`withBootstrap`, `undefiningStandardErrors`) use.
+extension EstimateInference {
+    /// Analytic inference from a covariance matrix.
+    public init(estimates: [Double], covariance: Matrix, distribution: ReferenceDistribution, clusterCount: Int? = nil) {
+        self.init(estimates: estimates, covariance: covariance, distribution: distribution, method: .analytic,
+                  standardErrors: covariance.diagonal.map(Self.standardError(ofVariance:)), clusterCount: clusterCount,
+                  undefinedReason: nil)
+    }
+
+    /// Analytic inference from a regression's covariance estimate (t with its degrees of freedom
+    /// unless `distribution` says otherwise, as fepois's normal).
+    public init(estimates: [Double], covariance estimate: CovarianceEstimate, distribution: ReferenceDistribution? = nil) {
+        let errors = estimate.isDefined ? estimate.matrix.diagonal.map(Self.standardError(ofVariance:))
+                                        : [Double](repeating: .nan, count: estimates.count)
+        self.init(estimates: estimates, covariance: estimate.matrix,
+                  distribution: distribution ?? .studentT(degreesOfFreedom: estimate.degreesOfFreedom), method: .analytic,
+                  standardErrors: errors, clusterCount: estimate.clusterCounts.min(), undefinedReason: estimate.undefinedReason)
+    }
+}
