@@ -42,6 +42,18 @@ public struct ModelFrame: Sendable {
 
     /// The number of observations kept.
     public var observationCount: Int { response.count }
+
+    /// The rows read, kept and dropped by reason: what every fit's `SampleAccounting` starts from.
+    public var sampleAccounting: SampleAccounting {
+        var accounting = SampleAccounting(rowsRead: rowsRead)
+        accounting.rowsUsed = observationCount
+        accounting.missing = droppedMissing
+        accounting.nonFinite = droppedNonFinite
+        accounting.undefinedTransforms = droppedUndefinedTransforms
+        accounting.zeroWeight = droppedZeroWeight
+        accounting.singletons = droppedSingletons
+        return accounting
+    }
 }
 
 /// Options for building a model frame.
