@@ -130,16 +130,13 @@ public enum LinearModel {
         let parameters = solution.coefficients.count + fixedEffectParameters
         let r2 = 1 - ssr / totalSumOfSquares
         let adjustedR2 = 1 - (1 - r2) * Double(rows - (hasIntercept ? 1 : 0)) / Double(rows - parameters)
-        // The frame's response now holds nothing (it became the residuals): the rows used are `rows`.
-        var accounting = frame.sampleAccounting
-        accounting.rowsUsed = rows
         let core = FittedModelCore(
             formula: frame.formula.source, responseName: frame.responseName,
             coefficientNames: keptColumns.map { frame.columnNames[$0] },
             collinearNames: droppedColumns.map { frame.columnNames[$0] },
             absorbedNames: absorbedColumns.map { frame.columnNames[$0] },
             coefficients: solution.coefficients, bread: solution.inverseCrossProduct,
-            weightedDesign: design, weightedResiduals: residuals, sample: accounting,
+            weightedDesign: design, weightedResiduals: residuals, sample: frame.sampleAccounting,
             fixedEffects: frame.fixedEffects, clusterVariables: frame.clusterVariables,
             hasIntercept: hasIntercept, isWeighted: weights != nil,
             fixedEffectParameters: fixedEffectParameters, redundantFixedEffects: redundantFixedEffects,
