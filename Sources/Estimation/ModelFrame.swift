@@ -187,14 +187,9 @@ extension ModelFrame {
         self.weights = weights
         self.fixedEffects = fixedEffects
         self.clusterVariables = clusterFactors.map { ClusterVariable(name: $0.name, codes: $0.codes, count: $0.levelCount) }
-        var accounting = SampleAccounting(rowsRead: rowsRead)
-        accounting.rowsUsed = rows
-        accounting.missing = dropped.missing
-        accounting.nonFinite = dropped.nonFinite
-        accounting.undefinedTransforms = dropped.undefinedTransforms
-        accounting.zeroWeight = dropped.zeroWeight
-        accounting.singletons = singletons
-        self.sampleAccounting = accounting
+        self.sampleAccounting = SampleAccounting(rowsRead: rowsRead, rowsUsed: rows, missing: dropped.missing, nonFinite: dropped.nonFinite,
+                                                 undefinedTransforms: dropped.undefinedTransforms, zeroWeight: dropped.zeroWeight,
+                                                 singletons: singletons)
         self.designNotes = referenceNotes + designNotes
     }
 

@@ -27,10 +27,17 @@ public struct SampleAccounting: Sendable {
     /// Poisson: rows where the regressors and fixed effects predict y = 0 perfectly.
     public var separated = 0
 
-    /// Accounting for `rowsRead` rows, all used until a reason drops some.
-    public init(rowsRead: Int) {
+    /// Accounting for `rowsRead` rows, of which `rowsUsed` (all, by default) were used, with the
+    /// drops the model frame counts.
+    public init(rowsRead: Int, rowsUsed: Int? = nil, missing: Int = 0, nonFinite: Int = 0,
+                undefinedTransforms: [(reason: String, rows: Int)] = [], zeroWeight: Int = 0, singletons: Int = 0) {
         self.rowsRead = rowsRead
-        self.rowsUsed = rowsRead
+        self.rowsUsed = rowsUsed ?? rowsRead
+        self.missing = missing
+        self.nonFinite = nonFinite
+        self.undefinedTransforms = undefinedTransforms
+        self.zeroWeight = zeroWeight
+        self.singletons = singletons
     }
 
     /// Rows dropped for an undefined transformation, summed over the reasons.
