@@ -45,7 +45,7 @@ public struct FittedModelCore: Sendable {
     public let redundantFixedEffects: Int
     /// What the design needs a reader to know, one sentence each (`ModelFrame.designNotes`): the
     /// reference levels chosen for `i()` terms written without `ref`, and repeated columns.
-    public internal(set) var designNotes: [String]
+    public let designNotes: [String]
 
     /// K: the estimated slopes plus the fixed-effect coefficients.
     public var parameterCount: Int { coefficients.count + fixedEffectParameters }

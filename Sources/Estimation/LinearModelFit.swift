@@ -7,7 +7,7 @@ import LinearAlgebra
 /// that covariance estimators can be chosen after the fit.
 public struct LinearModelFit: FittedRegression {
     /// The part every fitted regression shares.
-    public internal(set) var core: FittedModelCore
+    public let core: FittedModelCore
     /// The column-scaled triangular factor behind `bread`, for accurate sandwiches.
     public let scaledFactor: ScaledTriangularFactor
     /// R², adjusted R² and within R² (nil without fixed effects).
@@ -20,7 +20,7 @@ public struct LinearModelFit: FittedRegression {
     public let method: LeastSquaresMethod, absorptionIterations: Int
     /// Which stage finished absorbing the fixed effects ("alternating projections", or conjugate
     /// gradient with its preconditioner); nil without fixed effects.
-    public internal(set) var absorptionStage: String?
+    public let absorptionStage: String?
 
     /// The covariance matrix of the estimates by the chosen estimator.
     public func covariance(_ type: CovarianceType, correction: SmallSampleCorrection = .fixestDefault)

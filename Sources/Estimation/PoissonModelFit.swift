@@ -7,7 +7,7 @@ import Primitives
 /// Poisson changes: two more reasons to drop rows, the likelihood, and the IRLS's iterations.
 public struct PoissonModelFit: FittedRegression {
     /// The part every fitted regression shares.
-    public internal(set) var core: FittedModelCore
+    public let core: FittedModelCore
     /// The regressors that separate the rows dropped as separated.
     public let separatingRegressors: [String]
     /// Deviance of the fit and of the constant-only model.
