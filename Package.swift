@@ -52,7 +52,7 @@ let package = Package(
         ),
         // Fuzzing (`make fuzz`, Tests/Fuzz): the targets' bodies, shared by the libFuzzer
         // executables and the corpus test that `swift test` runs.
-        .target(name: "FuzzSupport", dependencies: ["PanelData", "Formula", "Estimation", "Inference", "LinearAlgebra"]),
+        .target(name: "FuzzSupport", dependencies: ["Primitives", "PanelData", "Formula", "Estimation", "Inference", "LinearAlgebra"]),
         .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport"]),
         .executableTarget(name: "FuzzFormula", dependencies: ["FuzzSupport"]),
         // One test-support target for every suite: tolerances, fixture loading, schema validation.
@@ -60,9 +60,9 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["QuipuTestSupport", "LinearAlgebra"]),
         .testTarget(name: "PanelDataTests", dependencies: ["QuipuTestSupport", "PanelData"]),
         .testTarget(name: "FormulaTests", dependencies: ["QuipuTestSupport", "Formula"]),
-        .testTarget(name: "EstimationTests", dependencies: ["QuipuTestSupport", "Estimation", "Inference", "PanelData", "Formula", "LinearAlgebra"]),
+        .testTarget(name: "EstimationTests", dependencies: ["QuipuTestSupport", "Primitives", "Estimation", "Inference", "PanelData", "Formula", "LinearAlgebra"]),
         .testTarget(name: "InferenceTests", dependencies: ["QuipuTestSupport", "Inference"]),
-        .testTarget(name: "SimulationTests", dependencies: ["QuipuTestSupport", "Simulation"]),
+        .testTarget(name: "SimulationTests", dependencies: ["QuipuTestSupport", "Primitives", "Simulation"]),
         .testTarget(name: "DiDTests", dependencies: ["QuipuTestSupport", "DiD"]),
         .testTarget(name: "ReportingTests", dependencies: ["QuipuTestSupport", "Reporting", "Primitives"]),
         .testTarget(name: "QuipuTests", dependencies: ["QuipuTestSupport", "Primitives", "Reporting", "Estimation", "Reports"]),

@@ -130,24 +130,22 @@ public enum LinearModel {
         let parameters = solution.coefficients.count + fixedEffectParameters
         let r2 = 1 - ssr / totalSumOfSquares
         let adjustedR2 = 1 - (1 - r2) * Double(rows - (hasIntercept ? 1 : 0)) / Double(rows - parameters)
-        var fit = LinearModelFit(
+        let core = FittedModelCore(
             formula: frame.formula.source, responseName: frame.responseName,
             coefficientNames: keptColumns.map { frame.columnNames[$0] },
             collinearNames: droppedColumns.map { frame.columnNames[$0] },
             absorbedNames: absorbedColumns.map { frame.columnNames[$0] },
-            coefficients: solution.coefficients, bread: solution.inverseCrossProduct, scaledFactor: solution.scaledFactor,
-            weightedDesign: design, weightedResiduals: residuals,
-            observationCount: rows, rowsRead: frame.rowsRead, droppedMissing: frame.droppedMissing,
-            droppedSingletons: frame.droppedSingletons, droppedZeroWeight: frame.droppedZeroWeight,
-            droppedNonFinite: frame.droppedNonFinite, droppedUndefinedTransforms: frame.droppedUndefinedTransforms,
+            coefficients: solution.coefficients, bread: solution.inverseCrossProduct,
+            weightedDesign: design, weightedResiduals: residuals, sample: frame.sampleAccounting,
             fixedEffects: frame.fixedEffects, clusterVariables: frame.clusterVariables,
             hasIntercept: hasIntercept, isWeighted: weights != nil,
             fixedEffectParameters: fixedEffectParameters, redundantFixedEffects: redundantFixedEffects,
+            designNotes: frame.designNotes)
+        return LinearModelFit(
+            core: core, scaledFactor: solution.scaledFactor,
             r2: r2, adjustedR2: adjustedR2, withinR2: hasFixedEffects ? 1 - ssr / withinSumOfSquares : nil,
-            residualSumOfSquares: ssr, method: solution.method, absorptionIterations: iterations)
-        fit.designNotes = frame.designNotes
-        fit.absorptionStage = absorptionStage
-        return fit
+            residualSumOfSquares: ssr, method: solution.method, absorptionIterations: iterations,
+            absorptionStage: absorptionStage)
     }
 
     /// The least-squares solution on the (demeaned, weighted) design; a design left without columns

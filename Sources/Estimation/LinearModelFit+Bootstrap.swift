@@ -153,7 +153,7 @@ extension ModelFrame {
         return ModelFrame(formula: formula, responseName: responseName, response: rows.map { response[$0] },
                           design: Matrix(rows: count, columns: design.columns, values: storage), columnNames: columnNames,
                           weights: weights.map { w in rows.map { w[$0] } }, fixedEffects: effects, clusterVariables: clusters,
-                          rowsRead: count, droppedMissing: 0, droppedSingletons: 0, droppedZeroWeight: 0)
+                          sampleAccounting: SampleAccounting(rowsRead: count))
     }
 
     /// The observations of each level of a cluster variable, for resampling.

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// How much memory a design may take, judged before it is allocated, so that a formula asking for
 /// a hundred thousand indicator columns is refused with the figure instead of running the machine
@@ -43,12 +44,7 @@ public struct MemoryBudget: Sendable {
 
     /// `bytes` for people: "240 GB", "512 MB".
     public static func describe(_ bytes: Double) -> String {
-        let units: [(Double, String)] = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")]
-        for (size, unit) in units where bytes >= size {
-            let value = bytes / size
-            return (value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value)) + " " + unit
-        }
-        return String(format: "%.0f", bytes) + " bytes"
+        NumberFormat.bytes(bytes)
     }
 
     /// How the budget was set, for messages: "18 GB of this machine's 24 GB".

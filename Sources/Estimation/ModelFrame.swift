@@ -23,19 +23,9 @@ public struct ModelFrame: Sendable {
     public let fixedEffects: [Factor]
     /// Cluster variables requested by the caller, aligned with the observations.
     public let clusterVariables: [ClusterVariable]
-    /// Rows of the data read.
-    public let rowsRead: Int
-    /// Rows dropped for a missing value (empty, NA, NaN) in a variable used.
-    public let droppedMissing: Int
-    /// Rows dropped for an infinite value (inf, 1e400) in a variable used, or an overflowing product.
-    public var droppedNonFinite: Int = 0
-    /// Rows dropped because a function of a present value is undefined, by reason ("log of zero or
-    /// negative"), in the order first met.
-    public var droppedUndefinedTransforms: [(reason: String, rows: Int)] = []
-    /// Rows dropped as fixed-effect singletons.
-    public let droppedSingletons: Int
-    /// Rows dropped for a zero weight.
-    public let droppedZeroWeight: Int
+    /// The rows read, kept and dropped by reason (missing, non-finite, undefined transformations,
+    /// zero weight, singletons): what every fit's accounting starts from.
+    public let sampleAccounting: SampleAccounting
     /// What the design needs a reader to know, one sentence each: the reference levels chosen for
     /// `i()` terms written without `ref`, and columns a term repeats from an earlier one.
     public var designNotes: [String] = []
@@ -197,12 +187,9 @@ extension ModelFrame {
         self.weights = weights
         self.fixedEffects = fixedEffects
         self.clusterVariables = clusterFactors.map { ClusterVariable(name: $0.name, codes: $0.codes, count: $0.levelCount) }
-        self.rowsRead = rowsRead
-        self.droppedMissing = dropped.missing
-        self.droppedNonFinite = dropped.nonFinite
-        self.droppedUndefinedTransforms = dropped.undefinedTransforms
-        self.droppedSingletons = singletons
-        self.droppedZeroWeight = dropped.zeroWeight
+        self.sampleAccounting = SampleAccounting(rowsRead: rowsRead, rowsUsed: rows, missing: dropped.missing, nonFinite: dropped.nonFinite,
+                                                 undefinedTransforms: dropped.undefinedTransforms, zeroWeight: dropped.zeroWeight,
+                                                 singletons: singletons)
         self.designNotes = referenceNotes + designNotes
     }
 

@@ -59,9 +59,7 @@ public enum PoissonModel {
         let formula = frame.formula.source
         let designNotes = frame.designNotes
         let responseName = frame.responseName
-        let counts = (rowsRead: frame.rowsRead, missing: frame.droppedMissing, singletons: frame.droppedSingletons,
-                      zeroWeight: frame.droppedZeroWeight, nonFinite: frame.droppedNonFinite,
-                      undefined: frame.droppedUndefinedTransforms)
+        var accounting = frame.sampleAccounting
         try LinearModel.checkMagnitudes(frame)
         // The IRLS alternates short BLAS calls (N × k products, k small) with the absorption's
         // Dispatch workers; OpenBLAS's own threads would spin between the calls and take cores
@@ -94,27 +92,27 @@ public enum PoissonModel {
         let fixedEffectParameters = sample.fixedEffects.isEmpty
             ? 0 : sample.fixedEffects.reduce(0) { $0 + $1.levelCount } - redundantFixedEffects
         let likelihood = PoissonLikelihood(response: sample.response, fitted: result.fitted, weights: sample.weights)
-        var fit = PoissonModelFit(
+        // Poisson's own reasons to drop rows, after the frame's.
+        accounting.allZeroGroups = droppedAllZero
+        accounting.separated = separation.count
+        accounting.rowsUsed = sample.count
+        let core = FittedModelCore(
             formula: formula, responseName: responseName,
             coefficientNames: result.keptColumns.map { sample.columnNames[$0] },
             collinearNames: result.droppedColumns.map { sample.columnNames[$0] },
             absorbedNames: result.absorbedColumns.map { sample.columnNames[$0] },
             coefficients: result.coefficients, bread: result.bread,
-            weightedDesign: result.weightedDesign, weightedResiduals: result.weightedResiduals,
-            observationCount: sample.count, rowsRead: counts.rowsRead, droppedMissing: counts.missing,
-            droppedSingletons: counts.singletons, droppedZeroWeight: counts.zeroWeight,
-            droppedNonFinite: counts.nonFinite, droppedUndefinedTransforms: counts.undefined,
-            droppedAllZeroGroups: droppedAllZero, droppedSeparated: separation.count,
-            separatingRegressors: separation.regressors,
+            weightedDesign: result.weightedDesign, weightedResiduals: result.weightedResiduals, sample: accounting,
             fixedEffects: sample.fixedEffects, clusterVariables: sample.clusterVariables,
             hasIntercept: hasIntercept, isWeighted: sample.weights != nil,
             fixedEffectParameters: fixedEffectParameters, redundantFixedEffects: redundantFixedEffects,
+            designNotes: designNotes)
+        return PoissonModelFit(
+            core: core, separatingRegressors: separation.regressors,
             deviance: likelihood.deviance, nullDeviance: likelihood.nullDeviance,
             logLikelihood: likelihood.logLikelihood, nullLogLikelihood: likelihood.nullLogLikelihood,
             iterations: result.iterations, absorptionSweeps: result.absorptionSweeps,
             separationUnchecked: separation.unsettled)
-        fit.designNotes = designNotes
-        return fit
     }
 
     /// Refuses outcomes Poisson cannot take: negative values (the likelihood is undefined) and an

@@ -177,8 +177,8 @@ public enum FormulaFuzzTarget {
         where cluster.codes.count != rows || cluster.codes.contains(where: { $0 < 0 || Int($0) >= cluster.count }) {
             return FuzzFinding("cluster '\(cluster.name)' has \(cluster.codes.count) codes outside its \(cluster.count) levels for \(rows) observations")
         }
-        if frame.rowsRead < rows {
-            return FuzzFinding("\(rows) observations out of \(frame.rowsRead) rows read")
+        if frame.sampleAccounting.rowsRead < rows {
+            return FuzzFinding("\(rows) observations out of \(frame.sampleAccounting.rowsRead) rows read")
         }
         return nil
     }

@@ -1,19 +1,4 @@
-/// A small deterministic generator (SplitMix64): the same seed gives the same mutations.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import Primitives
 
 /// libFuzzer-style mutations of byte strings, for the fuzzing that runs without libFuzzer (the
 /// corpus test in `make test`, and the fuzz executables built without `-sanitize=fuzzer`).
@@ -22,11 +7,12 @@ public struct FuzzMutator: Sendable {
     public let dictionary: [[UInt8]]
     /// Mutations never make an input longer than this.
     public let maximumLength: Int
+    /// The shared SplitMix64: the same seed gives the same mutations.
     private var generator: SplitMix64
 
     /// A mutator drawing from `seed`.
     public init(seed: UInt64, dictionary: [String], maximumLength: Int) {
-        self.generator = SplitMix64(seed: seed)
+        self.generator = SplitMix64(state: seed)
         self.dictionary = dictionary.map { Array($0.utf8) }
         self.maximumLength = maximumLength
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 #if canImport(Glibc)
 import Glibc
@@ -90,7 +91,7 @@ public enum FuzzSession {
     ) -> Result {
         guard !corpus.isEmpty else { return Result(executions: 0, finding: nil, input: nil) }
         var mutator = FuzzMutator(seed: seed, dictionary: target.dictionary, maximumLength: maximumLength)
-        var picker = SplitMix64(seed: seed ^ 0xA5A5_A5A5_A5A5_A5A5)
+        var picker = SplitMix64(state: seed ^ 0xA5A5_A5A5_A5A5_A5A5)
         var pool = corpus
         var executions = 0
         while executions < total {

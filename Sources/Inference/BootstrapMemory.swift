@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -42,12 +43,7 @@ public enum BootstrapMemory {
 
     /// A byte count as people read it: "88.0 GB", "512 MB".
     public static func describe(_ bytes: Int) -> String {
-        let units = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")]
-        for (size, name) in units where Double(bytes) >= size {
-            let value = Double(bytes) / size
-            return (value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value)) + " " + name
-        }
-        return "\(bytes) bytes"
+        NumberFormat.bytes(Double(bytes))
     }
 
     /// MemAvailable from /proc/meminfo (Linux), in bytes.

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// The distribution of the wild bootstrap's per-cluster multipliers.
 public enum BootstrapWeights: String, Sendable, CaseIterable {

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Primitives
 
 /// The multiplier bootstrap for estimators with influence functions (Callaway & Sant'Anna 2021,
 /// §4.1; R did's `mboot`): replicate b of estimate j is Σ_i v_{g(i)} ψ_ij / n with one weight per

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// The pairs (cluster) bootstrap: resample whole clusters with replacement and re-estimate. A
 /// generic engine: any estimator that maps a draw of clusters to a vector of estimates can use it.

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Primitives
 
 /// Runs wild cluster bootstrap tests.
 public enum WildClusterBootstrap {

@@ -1,3 +1,5 @@
+import Primitives
+
 /// Plain-text, Markdown, LaTeX and CSV renderings.
 extension CoefficientTable {
     /// A summary that reads like fixest's `summary()`.

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// Reading models back from the JSON of earlier runs.
 ///

@@ -1,4 +1,5 @@
 import PanelData
+import Primitives
 
 /// The plain-text rendering of `quipu trends`: one row per period, one column pair (statistic,
 /// units) per group, so that the groups' paths can be read across.

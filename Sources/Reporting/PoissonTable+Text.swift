@@ -1,3 +1,5 @@
+import Primitives
+
 /// Plain-text, Markdown, LaTeX and CSV renderings of a Poisson regression.
 extension PoissonTable {
     /// A summary that reads like fixest's `summary()` of an `fepois` fit, with the effects as

@@ -89,15 +89,7 @@ public struct PoissonTable: Sendable {
         iterations = fit.iterations
         self.confidenceLevel = confidenceLevel
         var notes = fit.designNotes + covariance.notes
-        if fit.droppedSeparated > 0 {
-            let cause = fit.separatingRegressors.isEmpty
-                ? "a combination of the fixed effects"
-                : "regressor" + (fit.separatingRegressors.count == 1 ? " " : "s ") + fit.separatingRegressors.joined(separator: ", ")
-            let verb = fit.separatingRegressors.count > 1 ? "predict" : "predicts"
-            let rows = fit.droppedSeparated == 1 ? "1 observation, which was" : "\(fit.droppedSeparated) observations, which were"
-            notes.append("separation: \(cause) perfectly \(verb) y = 0 on \(rows) dropped before fitting (as ppmlhdfe does); the estimates exist only without them")
-        }
-        if let note = fit.separationUncheckedNote { notes.append(note) }
+        notes += fit.separationDiagnostics.map(\.message)
         // A separating regressor is usually constant on the rows left after separation: say so,
         // rather than blame the fixed effects or collinearity.
         let separating = fit.collinearNames.filter { fit.separatingRegressors.contains($0) }

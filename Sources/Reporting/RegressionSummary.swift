@@ -1,4 +1,5 @@
 import Inference
+import Primitives
 
 /// The pieces of a single regression's presentation that `feols`'s `CoefficientTable` and
 /// `fepois`'s `PoissonTable` share: the covariance in words, the notes on dropped regressors and

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// The LaTeX rendering.
 extension RegressionTable {

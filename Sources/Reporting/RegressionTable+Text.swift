@@ -1,3 +1,5 @@
+import Primitives
+
 /// Plain-text and Markdown renderings.
 extension RegressionTable {
     /// Aligned columns in the layout of fixest's `etable` printout, the statistics below the

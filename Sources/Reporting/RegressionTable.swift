@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// Models side by side, as fixest's `etable`: a column per model, a row per coefficient (its
 /// standard error, interval or t statistic below), then fixed effects, the covariance and the

@@ -1,3 +1,5 @@
+import Primitives
+
 /// Aligned plain-text columns, or a Markdown table, shared by the human-readable reports.
 enum TextGrid {
     /// The rows (header first) as aligned lines, or as a Markdown table.

@@ -1,4 +1,5 @@
 import DiD
+import Primitives
 import Reporting
 import Foundation
 

@@ -1,5 +1,6 @@
 import DiD
 import Foundation
+import Primitives
 import Reporting
 
 /// What qualifies one estimate, gathered from its estimator run so that the report can print it
@@ -52,7 +53,7 @@ extension EvaluationRunner {
     }
 
     func pretestRejection(_ pValue: Double) -> String {
-        let shown = pValue < 0.001 ? "p < 0.001" : "p = " + String(format: "%.3f", pValue)
+        let shown = pValue < 0.001 ? "p < 0.001" : "p = " + NumberFormat.fixed(pValue, decimals: 3)
         return "the pre-trend test rejects (\(shown)): effects before support are not zero, so this estimate mixes the programme with differences that were there before it"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 import Reporting
 
 /// One table of the report, rendered as Markdown, HTML, LaTeX (booktabs) and CSV. Numbers keep
@@ -27,10 +28,10 @@ public struct ReportTable: Sendable {
                 return numbers.isEmpty ? "" : "[" + numbers.map(String.init).joined(separator: ", ") + "]"
             case .pValue(let value):
                 guard value.isFinite else { return "—" }
-                return value < 0.001 ? "<0.001" : String(format: "%.3f", value)
+                return value < 0.001 ? "<0.001" : NumberFormat.fixed(value, decimals: 3)
             case .number(let value, let decimals):
                 guard value.isFinite else { return "—" }
-                return String(format: "%.\(decimals)f", value)
+                return NumberFormat.fixed(value, decimals: decimals)
             case .estimate(let value):
                 guard value.isFinite else { return "—" }
                 return NumberFormat.tableDigits(value, digits: Self.estimateDigits)

@@ -1,3 +1,5 @@
+import Primitives
+
 /// The time-invariant traits of one simulated firm.
 ///
 /// Programme selection looks only at these traits (baseline size, export potential and, when
@@ -45,11 +47,11 @@ extension Firm {
     /// The draw order is fixed, so firm `id` has the same traits whatever `--firms` is.
     static func draw(id: Int, seed: UInt64, historyStart: Int) -> Firm {
         var random = RandomStream(seed: seed, .firmTraits, id)
-        let subsector = Subsector.draw(random.uniform())
+        let subsector = Subsector.draw(random.nextUniform())
         // Most firms predate the panel; a third are founded 2004–2013 and enter mid-panel.
         let founded: Int
         if random.bernoulli(0.68) {
-            let age = Int(-12 * DeterministicMath.log(random.uniformOpen()))
+            let age = Int(-12 * DeterministicMath.log(random.nextUniformOpen()))
             founded = max(1950, 2003 - age)
         } else {
             founded = random.integer(in: 2004...2013)
@@ -66,7 +68,7 @@ extension Firm {
             logBaseEmployment: logBase,
             baseEmployees: baseEmployees,
             sizeClass: SizeClass(employees: baseEmployees),
-            permanentShare: 0.35 + 0.55 * random.uniform(),
+            permanentShare: 0.35 + 0.55 * random.nextUniform(),
             temporaryPropensity: 1 / (1 + DeterministicMath.exp(-temporaryScore)),
             exportPotential: random.normal(),
             growth: random.normal(mean: OutcomeModel.meanGrowth, sd: OutcomeModel.growthSD),

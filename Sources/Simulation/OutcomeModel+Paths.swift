@@ -1,3 +1,5 @@
+import Primitives
+
 /// Latent yearly paths of a firm and the outcome values they imply.
 extension OutcomeModel {
     /// One AR(1) series: starts from its stationary distribution, then follows innovations.
@@ -71,7 +73,7 @@ extension OutcomeModel {
             path.append(LatentYear(
                 logEmployment: logEmployment,
                 temporaryNoise: random.normal(mean: 0, sd: 0.3),
-                hasTemporary: random.uniform() < firm.temporaryPropensity,
+                hasTemporary: random.nextUniform() < firm.temporaryPropensity,
                 logDomestic: logDomestic,
                 logExportEU: exports[0],
                 logExportNonEU: exports[1]

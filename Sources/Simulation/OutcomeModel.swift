@@ -1,3 +1,5 @@
+import Primitives
+
 /// The untreated outcome process: firm levels and trends, macro and sub-sector shocks, and
 /// persistent idiosyncratic noise.
 ///

@@ -1,3 +1,5 @@
+import Primitives
+
 /// A simulated panel of Peruvian natural-ingredient firms, CBI export coaching and PUM expert
 /// missions, with the true effects written beside it.
 ///

@@ -1,3 +1,5 @@
+import Primitives
+
 /// CBI's 2014 intake: applicants, starters chosen on export potential, and dropouts.
 extension ProgrammeAssignment {
     mutating func drawCBI(firms: [Firm], exits: inout [Int?], options: PeruSimulationOptions) {

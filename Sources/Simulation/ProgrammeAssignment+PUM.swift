@@ -1,3 +1,5 @@
+import Primitives
+
 /// PUM missions: a yearly schedule matching the report's period totals, first missions drawn
 /// among eligible firms, and a few firms with repeat missions.
 extension ProgrammeAssignment {

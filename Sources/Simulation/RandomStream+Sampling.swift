@@ -1,3 +1,5 @@
+import Primitives
+
 /// Weighted sampling without replacement.
 extension RandomStream {
     /// Picks `count` distinct candidates with probabilities proportional to `weights`
@@ -10,7 +12,7 @@ extension RandomStream {
         keyed.reserveCapacity(candidates.count)
         for (candidate, weight) in zip(candidates, weights) {
             let safeWeight = weight.isFinite && weight > 0 ? weight : 1e-12
-            keyed.append((DeterministicMath.log(uniformOpen()) / safeWeight, candidate))
+            keyed.append((DeterministicMath.log(nextUniformOpen()) / safeWeight, candidate))
         }
         keyed.sort { $0.key != $1.key ? $0.key > $1.key : $0.candidate < $1.candidate }
         return keyed.prefix(count).map(\.candidate)

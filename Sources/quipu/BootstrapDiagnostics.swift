@@ -2,6 +2,7 @@ import Estimation
 import Foundation
 import Inference
 import LinearAlgebra
+import Primitives
 
 /// What a reader must know before trusting a bootstrap's p-values: too few replicates for the
 /// confidence level, p-values that cannot fall below the level, and too few treated clusters for
@@ -29,9 +30,9 @@ enum BootstrapDiagnostics {
     static func checkReplicates(_ replicates: Int, level: Double) throws {
         let minimum = minimumReplicates(level: level)
         guard replicates >= minimum else {
-            let percent = NumberFormatting.percent(level)
+            let percent = NumberFormat.percent(level)
             throw CommandError("--reps \(replicates) is too few for a \(percent) interval: a bootstrap p-value can fall below "
-                + "\(NumberFormatting.short(1 - level)) only with at least \(minimum) replicates; use \(recommendedReplicates) or more (9,999 is usual)")
+                + "\(NumberFormat.short3g(1 - level)) only with at least \(minimum) replicates; use \(recommendedReplicates) or more (9,999 is usual)")
         }
     }
 
@@ -39,7 +40,7 @@ enum BootstrapDiagnostics {
     static func fewReplicatesWarning(_ replicates: Int) -> String? {
         guard replicates < recommendedReplicates else { return nil }
         let error = (0.05 * 0.95 / Double(replicates)).squareRoot()
-        return "--reps \(replicates): a bootstrap p-value near 0.05 varies by about ±\(NumberFormatting.short(error)) from seed to seed "
+        return "--reps \(replicates): a bootstrap p-value near 0.05 varies by about ±\(NumberFormat.short3g(error)) from seed to seed "
             + "(one Monte Carlo standard error); use \(recommendedReplicates) or more (9,999 is usual)"
     }
 
@@ -48,8 +49,8 @@ enum BootstrapDiagnostics {
     static func enumerationWarning(clusters: Int, replicates: Int, level: Double) -> String? {
         guard replicates < minimumReplicates(level: level) else { return nil }
         return "with \(clusters) bootstrap clusters there are only \(replicates) Rademacher sign vectors, all of them used: "
-            + "p-values come in steps of 1/\(replicates) = \(NumberFormatting.short(1 / Double(replicates))) and cannot fall below "
-            + "\(NumberFormatting.short(1 - level)); use --boot-weights webb (six-point weights, 6^G distinct draws)"
+            + "p-values come in steps of 1/\(replicates) = \(NumberFormat.short3g(1 / Double(replicates))) and cannot fall below "
+            + "\(NumberFormat.short3g(1 - level)); use --boot-weights webb (six-point weights, 6^G distinct draws)"
     }
 
     /// Treated and untreated bootstrap clusters when the tested regressors are 0/1 indicators.
@@ -87,7 +88,7 @@ enum BootstrapDiagnostics {
             + "the conservative one, and the unrestricted bootstrap (WCU, --impose-null false) over-rejects."
         if let otherPValue {
             let (wcr, wcu) = imposeNull ? (pValue, otherPValue) : (otherPValue, pValue)
-            text += " Both were run: WCR p = \(NumberFormatting.short(wcr)), WCU p = \(NumberFormatting.short(wcu)); "
+            text += " Both were run: WCR p = \(NumberFormat.short3g(wcr)), WCU p = \(NumberFormat.short3g(wcu)); "
                 + "trust a rejection only if WCR rejects too."
         }
         return text

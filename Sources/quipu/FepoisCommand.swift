@@ -5,6 +5,7 @@ import Formula
 import Foundation
 import Inference
 import PanelData
+import Primitives
 import Reporting
 
 /// `quipu fepois`: Poisson pseudo-maximum likelihood with absorbed fixed effects, as fixest's
@@ -140,9 +141,10 @@ struct FepoisCommand: ParsableCommand {
         warnOfFewClusters(estimate, covariance: covariance, check: "quipu feols with the same formula and --bootstrap wild",
                           distribution: "the normal distribution (as fixest for Poisson models)")
         let results = PoissonTable(fit: fit, covariance: estimate, weights: weights, confidenceLevel: level)
-        if let note = fit.separationUncheckedNote { warn("\(formula.response.name): " + note) }
-        if fit.droppedSeparated > 0 {
-            warn("\(formula.response.name): " + (results.notes.first { $0.hasPrefix("separation") } ?? "separated observations dropped"))
+        // Separated rows, or a separation check without an answer (never both: a check that
+        // stopped drops nothing as separated), by the diagnostics' codes.
+        for diagnostic in fit.separationDiagnostics where [.separation, .separationUnchecked].contains(diagnostic.code) {
+            warn("\(formula.response.name): " + diagnostic.message)
         }
         return Estimate(results: results, frameSeconds: frameSeconds, solveSeconds: solveSeconds,
                         covarianceSeconds: covarianceSeconds, iterations: fit.iterations, absorptionSweeps: fit.absorptionSweeps)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PanelData
+import Primitives
 import Reporting
 
 /// Decides, before a file is read, whether a command's data will fit in memory.

@@ -2,6 +2,7 @@
 import Foundation
 import Inference
 import LinearAlgebra
+import Primitives
 import Testing
 
 /// Paths inside the absorber and the bootstrap's dummy block that the end-to-end fixtures do not

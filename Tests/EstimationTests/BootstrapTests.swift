@@ -2,6 +2,7 @@ import Estimation
 import Foundation
 import Inference
 import LinearAlgebra
+import Primitives
 import Testing
 import Formula
 import PanelData

@@ -1,6 +1,7 @@
 import Estimation
 import Foundation
 import Inference
+import Primitives
 import Testing
 
 /// Monte Carlo coverage of the wild cluster bootstrap against CRV1 with few clusters.

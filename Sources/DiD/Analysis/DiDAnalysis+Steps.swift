@@ -9,6 +9,7 @@ import Formula
 import Inference
 import LinearAlgebra
 import PanelData
+import Primitives
 
 extension DiDAnalysis {
     /// The estimators to run, headline first.
@@ -106,16 +107,7 @@ extension DiDAnalysis {
         } catch {
             baconText = "the Goodman-Bacon weights need a balanced panel with the outcome throughout, which this one lacks"
         }
-        return "Callaway–Sant'Anna (\(NumberFormatting.short(robust.estimate))) is the headline: support starts in \(design.timing.cohorts.count) different periods, and TWFE (\(NumberFormatting.short(twfe.estimate))) averages 2x2 comparisons that include already-treated units as controls; \(baconText)"
+        return "Callaway–Sant'Anna (\(NumberFormat.short4g(robust.estimate))) is the headline: support starts in \(design.timing.cohorts.count) different periods, and TWFE (\(NumberFormat.short4g(twfe.estimate))) averages 2x2 comparisons that include already-treated units as controls; \(baconText)"
     }
 }
 
-/// Short numbers for notes.
-enum NumberFormatting {
-    static func short(_ value: Double) -> String {
-        guard value.isFinite else { return "NA" }
-        var text = String(format: "%.4g", value)
-        if text == "-0" { text = "0" }
-        return text
-    }
-}

@@ -1,21 +1,13 @@
 import Estimation
+import Primitives
 
 /// What the DiD estimators read from a fitted regression, whether least squares (`feols`) or
 /// Poisson pseudo-maximum likelihood (`fepois`, with `--model poisson`), so that one code path
 /// turns either into estimates.
-struct RegressionFit {
-    /// The formula text.
-    let formula: String
-    /// Names of the estimated coefficients, and their estimates.
-    let coefficientNames: [String]
-    let coefficients: [Double]
-    /// Terms without an estimate (absorbed or collinear), and those the fixed effects absorbed.
-    let collinearNames: [String]
-    let absorbedNames: [String]
-    /// The fixed effects of the regression.
-    let fixedEffects: [Factor]
-    /// Observations used.
-    let observationCount: Int
+struct RegressionFit: FittedRegression {
+    /// The fit's shared part (formula, coefficients, collinear and absorbed terms, fixed effects,
+    /// sample), read through `FittedRegression`'s accessors.
+    let core: FittedModelCore
     /// Whether the coefficients are Poisson log-points, tested with the normal distribution as
     /// fixest does for GLMs (least squares uses t).
     let isPoisson: Bool
@@ -23,25 +15,13 @@ struct RegressionFit {
     let notes: [String]
 
     init(_ fit: LinearModelFit) {
-        formula = fit.formula
-        coefficientNames = fit.coefficientNames
-        coefficients = fit.coefficients
-        collinearNames = fit.collinearNames
-        absorbedNames = fit.absorbedNames
-        fixedEffects = fit.fixedEffects
-        observationCount = fit.observationCount
+        core = fit.core
         isPoisson = false
         notes = []
     }
 
     init(_ fit: PoissonModelFit) {
-        formula = fit.formula
-        coefficientNames = fit.coefficientNames
-        coefficients = fit.coefficients
-        collinearNames = fit.collinearNames
-        absorbedNames = fit.absorbedNames
-        fixedEffects = fit.fixedEffects
-        observationCount = fit.observationCount
+        core = fit.core
         isPoisson = true
         var notes = [String]()
         if fit.droppedAllZeroGroups > 0 {
@@ -51,7 +31,7 @@ struct RegressionFit {
             let cause = fit.separatingRegressors.isEmpty ? "a combination of the fixed effects" : fit.separatingRegressors.joined(separator: ", ")
             notes.append("Poisson: \(fit.droppedSeparated) separated observations dropped (\(cause) predicts a zero outcome perfectly there)")
         }
-        if let note = fit.separationUncheckedNote { notes.append("Poisson: " + note) }
+        notes += fit.separationDiagnostics.filter { $0.code == .separationUnchecked }.map { "Poisson: " + $0.message }
         self.notes = notes
     }
 }

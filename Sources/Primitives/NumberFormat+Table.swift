@@ -1,6 +1,6 @@
 import Foundation
 
-/// Number formats of `quipu table`.
+/// Number formats of tables (`quipu table`, the report's tables).
 extension NumberFormat {
     /// `value` to `digits` significant digits keeping trailing zeros, so a column's decimals line
     /// up (fixest `etable`'s `digits`); magnitudes below 1e-4 or from 1e15 take an exponent.
