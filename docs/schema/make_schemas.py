@@ -64,8 +64,20 @@ BOOTSTRAP_FIELDS = {
 }
 BOOTSTRAP_OPTIONAL = ["impose_null", "std_error", "conf_unbounded", "interval", "normal_conf_low", "normal_conf_high", "failed_reps"]
 
-DROP_COMMON = {"subset": COUNT, "missing": COUNT, "non_finite": COUNT, "undefined_transform": COUNT,
-               "undefined_transforms": array(obj({"reason": STR, "rows": COUNT})), "singletons": COUNT, "zero_weight": COUNT}
+def described(schema, text):
+    return {**schema, "description": text}
+
+
+DROP_COMMON = {
+    "subset": described(COUNT, "rows a --subset removed (nobs_read counts the rows before it)"),
+    "missing": described(COUNT, "rows with an empty, NA, NaN or . value in a variable used"),
+    "non_finite": described(COUNT, "rows with an infinite value (inf, -Inf, 1e400)"),
+    "undefined_transform": described(COUNT, "rows whose value is present but a function of it undefined (log or log1p out of its domain, sqrt of a negative, exp overflowing, division by zero)"),
+    "undefined_transforms": described(array(obj({"reason": STR, "rows": COUNT})), "undefined_transform by reason, as the text output names them"),
+    "singletons": described(COUNT, "fixed-effect singletons"),
+    "zero_weight": described(COUNT, "rows with zero weight"),
+}
+COLLINEAR = described(array(STR), "regressors dropped as collinear or absorbed by the fixed effects (names, not rows)")
 
 # Every shared definition; each schema copies the ones it refers to.
 DEFS = {
@@ -81,8 +93,9 @@ DEFS = {
                        description="CoefficientRecord, with the bootstrap's inference when one was asked for"),
     "poisson_coefficient": obj({"term": STR, **INFERENCE, "percent_change": NUM_NA, "percent_conf_low": NUM_NA,
                                 "percent_conf_high": NUM_NA}),
-    "dropped": obj({**DROP_COMMON, "collinear": array(STR)}, description="DropRecord of feols"),
-    "poisson_dropped": obj({**DROP_COMMON, "all_zero_fixed_effect": COUNT, "separated": COUNT, "collinear": array(STR)},
+    "dropped": obj({**DROP_COMMON, "collinear": COLLINEAR}, description="DropRecord of feols"),
+    "poisson_dropped": obj({**DROP_COMMON, "all_zero_fixed_effect": described(COUNT, "rows in fixed-effect groups whose outcome is zero throughout"),
+                            "separated": described(COUNT, "rows dropped for separation"), "collinear": COLLINEAR},
                            description="DropRecord of fepois: the common reasons, then Poisson's own"),
     "wald_test": obj({"statistic": NUM_NA, "df1": COUNT, "df2": NUM_NA, "p_value": NUM_NA, "terms": array(STR)},
                      optional=["terms"], description="WaldTestRecord"),
