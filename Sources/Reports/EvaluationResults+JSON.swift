@@ -86,10 +86,7 @@ extension EvaluationResults {
         .object([
             ("twfe_estimate", .finite(decomposition.twfeEstimate)), ("forbidden_weight", .finite(decomposition.forbiddenWeight)),
             ("units", .integer(decomposition.unitCount)),
-            ("by_type", .array(BaconComparison.Kind.allCases.map { kind in
-                .object([("type", .string(kind.rawValue)), ("weight", .finite(decomposition.weightsByKind[kind] ?? 0)),
-                         ("estimate", .finite(decomposition.estimateByKind[kind]))])
-            })),
+            ("by_type", decomposition.byTypeJSON),
         ])
     }
 }
