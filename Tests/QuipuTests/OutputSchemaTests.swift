@@ -130,6 +130,18 @@ import Testing
         try Self.expectValid(try String(contentsOfFile: shipped, encoding: .utf8), schema: "simulate-truth", "peru-truth.json")
     }
 
+    /// The committed golden outputs (Tests/Fixtures/golden/) satisfy their schemas too, among
+    /// them a report's results.json on the Peru panel.
+    @Test func goldenOutputsMatchTheirSchemas() throws {
+        let golden = repositoryRoot.appendingPathComponent("Tests/Fixtures/golden")
+        let schemas = ["feols.json": "feols", "feols-models.json": "feols", "fepois.json": "fepois", "did.json": "did",
+                       "describe.json": "describe", "trends.json": "trends", "table.json": "table",
+                       "simulate-truth.json": "simulate-truth", "report-results.json": "report-results"]
+        for (file, schema) in schemas.sorted(by: { $0.key < $1.key }) {
+            try Self.expectValid(try String(contentsOf: golden.appendingPathComponent(file), encoding: .utf8), schema: schema, file)
+        }
+    }
+
     /// The schemas are closed: a key no writer emits, at the top or inside a record, and a
     /// different schema_version, are rejected. Without this, the checks above could not fail.
     @Test func schemasRejectKeysTheyDoNotDescribe() throws {
