@@ -130,6 +130,15 @@ import Testing
         try Self.expectValid(try String(contentsOfFile: shipped, encoding: .utf8), schema: "simulate-truth", "peru-truth.json")
     }
 
+    /// `quipu convert` writes no JSON but its --timings line.
+    @Test func convertTimings() throws {
+        let arrow = try temporaryOutputPath("peru.arrow")
+        let run = try runQuipu(["convert", Self.peru, arrow, "--timings"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let line = try #require(run.standardError.split(separator: "\n").last { $0.hasPrefix("{\"timings\"") }, "no --timings line")
+        try Self.expectValid(String(line), schema: "timings", "quipu convert --timings")
+    }
+
     /// The committed golden outputs (Tests/Fixtures/golden/) satisfy their schemas too, among
     /// them a report's results.json on the Peru panel.
     @Test func goldenOutputsMatchTheirSchemas() throws {
