@@ -1,13 +1,28 @@
 /// A JSON document with ordered object keys, written by hand so that numbers keep full double
 /// precision (Swift's shortest round-trip representation) and key order stays stable.
+///
+/// This is Quipu's one JSON text writer: every command's JSON, the report's files and the
+/// simulation's truth file are serialized here (records reach it through `JSONValueEncoder`).
 public indirect enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
     case integer(Int)
+    /// A number its writer already wrote as text with fixed decimals (the simulation's truth
+    /// file rounds in `FixedPoint`, so its digits never depend on the platform's float printing);
+    /// written verbatim, so it must be a valid JSON number.
+    case decimal(String)
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+
+    /// How containers are laid out in `serialized`.
+    public enum Layout: Sendable {
+        /// Arrays of scalars, and objects of at most 8 scalars, on one line (the commands' output).
+        case inlineScalars
+        /// Every non-empty array and object over several lines (the simulation's truth file).
+        case expanded
+    }
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized() == rhs.serialized() }
 
@@ -18,7 +33,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     }
 
     /// The JSON text, pretty-printed with two-space indentation.
-    public func serialized(indent: Int = 0) -> String {
+    public func serialized(indent: Int = 0, layout: Layout = .inlineScalars) -> String {
         let pad = String(repeating: "  ", count: indent)
         let inner = String(repeating: "  ", count: indent + 1)
         switch self {
@@ -29,19 +44,20 @@ public indirect enum JSONValue: Equatable, Sendable {
             if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) + ".0" }
             return "\(value)"
         case let .integer(value): return String(value)
+        case let .decimal(text): return text
         case let .string(value): return Self.quote(value)
         case let .array(values):
             if values.isEmpty { return "[]" }
-            if values.allSatisfy({ $0.isScalar }) {
+            if layout == .inlineScalars, values.allSatisfy({ $0.isScalar }) {
                 return "[" + values.map { $0.serialized() }.joined(separator: ", ") + "]"
             }
-            return "[\n" + values.map { inner + $0.serialized(indent: indent + 1) }.joined(separator: ",\n") + "\n" + pad + "]"
+            return "[\n" + values.map { inner + $0.serialized(indent: indent + 1, layout: layout) }.joined(separator: ",\n") + "\n" + pad + "]"
         case let .object(pairs):
             if pairs.isEmpty { return "{}" }
-            if pairs.allSatisfy({ $0.1.isScalar }) && pairs.count <= 8 {
+            if layout == .inlineScalars, pairs.allSatisfy({ $0.1.isScalar }) && pairs.count <= 8 {
                 return "{" + pairs.map { Self.quote($0.0) + ": " + $0.1.serialized() }.joined(separator: ", ") + "}"
             }
-            return "{\n" + pairs.map { inner + Self.quote($0.0) + ": " + $0.1.serialized(indent: indent + 1) }
+            return "{\n" + pairs.map { inner + Self.quote($0.0) + ": " + $0.1.serialized(indent: indent + 1, layout: layout) }
                 .joined(separator: ",\n") + "\n" + pad + "}"
         }
     }

@@ -8,16 +8,22 @@ extension BaconDecomposition {
             ("twfe_estimate", .finite(twfeEstimate)),
             ("weighted_sum", .finite(weightedSum)),
             ("forbidden_weight", .finite(forbiddenWeight)),
-            ("by_type", .array(BaconComparison.Kind.allCases.map { kind in
-                .object([("type", .string(kind.rawValue)), ("weight", .finite(weightsByKind[kind] ?? 0)),
-                         ("estimate", .finite(estimateByKind[kind]))])
-            })),
+            ("by_type", byTypeJSON),
             ("comparisons", .array(comparisons.map { comparison in
                 .object([("type", .string(comparison.kind.rawValue)), ("treated", .integer(comparison.treatedCohort)),
                          ("control", comparison.controlCohort.map { .integer($0) } ?? .string("never")),
                          ("estimate", .finite(comparison.estimate)), ("weight", .finite(comparison.weight))])
             })),
         ])
+    }
+
+    /// The total weight and weighted mean estimate of each comparison type (`by_type`, in did's
+    /// JSON and the report's results.json alike).
+    public var byTypeJSON: JSONValue {
+        .array(BaconComparison.Kind.allCases.map { kind in
+            .object([("type", .string(kind.rawValue)), ("weight", .finite(weightsByKind[kind] ?? 0)),
+                     ("estimate", .finite(estimateByKind[kind]))])
+        })
     }
 
     var textLines: [String] {

@@ -37,6 +37,6 @@ extension CoefficientTable {
             }
         }
         pairs.append(("notes", .array(notes.map { .string($0) })))
-        return JSONValue.object(pairs).addingSubset(subset)
+        return JSONValue.object(pairs).addingSubset(subset).versioned()
     }
 }

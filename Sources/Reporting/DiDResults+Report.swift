@@ -49,7 +49,7 @@ extension DiDResults {
         if let bacon { pairs.append(("bacon", bacon.json)) }
         pairs += staggeredJSON
         pairs.append(("notes", .array(notes.map { .string($0) })))
-        return JSONValue.object(pairs).addingSubset(subset)
+        return JSONValue.object(pairs).addingSubset(subset).versioned()
     }
 
     /// A plain-text report.

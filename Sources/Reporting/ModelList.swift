@@ -18,12 +18,12 @@ public struct ModelList: Sendable {
     /// and `error`. `sample` is `{"split": VAR, "value": LEVEL}` (`value` null for the full
     /// sample of `--fsplit`), or null without a split.
     public var json: JSONValue {
-        .object([
+        JSONValue.object([
             ("command", .string(command)),
             ("n_models", .integer(models.count)),
             ("n_failed", .integer(models.filter { $0.failure != nil }.count)),
             ("models", .array(models.map(json(of:)))),
-        ])
+        ]).versioned()
     }
 
     private func json(of model: EstimatedModel) -> JSONValue {
@@ -39,9 +39,9 @@ public struct ModelList: Sendable {
             fields.insert(contentsOf: identity, at: at)
             return .object(fields)
         case .failed(let reason):
-            return .object([("command", .string(command))] + identity + [
+            return JSONValue.object([("command", .string(command))] + identity + [
                 ("formula", .string(model.formula)), ("dependent", .string(model.dependent)), ("error", .string(reason)),
-            ])
+            ]).versioned()
         }
     }
 

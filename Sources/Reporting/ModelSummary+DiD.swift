@@ -16,13 +16,10 @@ extension ModelSummary {
     static func differenceInDifferences(_ object: [String: Any], location: String) throws -> [ModelSummary] {
         let aggregates = object["aggregates"] as? [Any] ?? []
         let estimates = object["estimates"] as? [Any] ?? []
-        var names = (object["estimators"] as? [Any] ?? []).compactMap { $0 as? String }
-        if names.isEmpty {
-            // did's JSON before it listed its estimators: every aggregate's, else TWFE alone.
-            for case let entry as [String: Any] in aggregates + estimates {
-                let name = entry["estimator"] as? String ?? "twfe"
-                if !names.contains(name) { names.append(name) }
-            }
+        // did lists its estimators (the headline first) and names each entry's estimator.
+        let names = (object["estimators"] as? [Any] ?? []).compactMap { $0 as? String }
+        guard !names.isEmpty else {
+            throw TableInputError("\(location): a did result without 'estimators': give the output of `quipu did ... --format json`")
         }
         let inference = (object["inference"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }
         let combinations = (object["combinations"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }
@@ -75,7 +72,7 @@ extension ModelSummary {
     private static func estimateCoefficients(_ estimates: [Any], estimator: String, location: String) throws -> [Coefficient] {
         var result = [Coefficient]()
         for (index, element) in estimates.enumerated() {
-            guard let entry = element as? [String: Any], (entry["estimator"] as? String ?? "twfe") == estimator else { continue }
+            guard let entry = element as? [String: Any], entry["estimator"] as? String == estimator else { continue }
             switch entry["estimand"] as? String {
             case "twfe":
                 result.append(try named("ATT", entry, location: "\(location): estimates[\(index)]", shown: true))

@@ -3,10 +3,14 @@ import Primitives
 
 /// Reading models back from the JSON of earlier runs.
 ///
-/// The reader is tolerant by design: a model is a list of coefficients (a name and an estimate,
-/// with whatever inference the run gave) plus optional metadata, so that results of commands
-/// written after this one (`fepois`'s `pseudo_r2`, say) combine without changes here. A file
-/// may hold one result, an object with `models: [...]`, or an array of results.
+/// The reader reads the keys Quipu's writers emit (docs/schema/feols, fepois, did and table)
+/// and no others: a model is a list of coefficients (`term` and `estimate`, with whatever
+/// inference the run gave) plus the metadata a writer gives (`fepois` has `pseudo_r2` where
+/// `feols` has `r2`; a missing key is an empty cell). A file may hold one result, an object with
+/// `models: [...]` (a multi-model run, or a table's own JSON), or a JSON array of results: no
+/// command writes the array, but it is how several results are put in one file (`jq -s`), so it
+/// is accepted. (It read `name`, `se`, `depvar`, `outcome`, `r2_pseudo`, fixed effects as bare
+/// names and numeric split values too, which no writer emits; issue 20 removed them.)
 extension ModelSummary {
     /// The models in one parsed JSON document (from `JSONSerialization`); `source` names the
     /// file in messages. A `did` result gives one model per estimator.
@@ -54,9 +58,7 @@ extension ModelSummary {
             try coefficient(entry, location: "\(location): coefficients[\(index)]")
         }
         let command = object["command"] as? String ?? "model"
-        let fixedEffects = (object["fixed_effects"] as? [Any] ?? []).compactMap { effect -> String? in
-            effect as? String ?? (effect as? [String: Any])?["name"] as? String
-        }
+        let fixedEffects = (object["fixed_effects"] as? [Any] ?? []).compactMap { ($0 as? [String: Any])?["name"] as? String }
         var clusters = (object["cluster_sizes"] as? [Any] ?? []).compactMap(integer)
         if clusters.isEmpty, let count = integer(object["n_clusters"]) { clusters = [count] }
         var model = ModelSummary(
@@ -65,33 +67,32 @@ extension ModelSummary {
             coefficients: coefficients, fixedEffects: fixedEffects, vcov: object["vcov"] as? String,
             observations: integer(object["nobs"]), clusterCounts: clusters,
             r2: number(object["r2"]), adjustedR2: number(object["adj_r2"]), withinR2: number(object["r2_within"]),
-            pseudoR2: number(object["pseudo_r2"] ?? object["r2_pseudo"]), confidenceLevel: number(object["conf_level"]))
+            pseudoR2: number(object["pseudo_r2"]), confidenceLevel: number(object["conf_level"]))
         // --split's subsample: {"split": "g", "value": "a"}, the value null for --fsplit's full sample.
         if let sample = object["sample"] as? [String: Any], let split = sample["split"] as? String {
-            let value = sample["value"] as? String ?? number(sample["value"]).map { NumberFormat.significant($0, digits: 15) }
-            model.sample = ModelSummary.Sample(split: split, value: value)
+            model.sample = ModelSummary.Sample(split: split, value: sample["value"] as? String)
         }
         return model
     }
 
-    /// One coefficient entry: a name (`term`, or `name`) and a finite estimate are required.
+    /// One coefficient entry: a name (`term`) and a finite estimate are required.
     static func coefficient(_ entry: Any, location: String, shownByDefault: Bool = true) throws -> Coefficient {
         guard let object = entry as? [String: Any] else { throw TableInputError("\(location): expected an object") }
-        guard let term = object["term"] as? String ?? object["name"] as? String else {
+        guard let term = object["term"] as? String else {
             throw TableInputError("\(location): has no 'term' (the coefficient's name)")
         }
         guard let estimate = number(object["estimate"]) else {
             throw TableInputError("\(location) ('\(term)'): has no numeric 'estimate'")
         }
-        return Coefficient(term: term, estimate: estimate, standardError: number(object["std_error"] ?? object["se"]),
+        return Coefficient(term: term, estimate: estimate, standardError: number(object["std_error"]),
                            statistic: number(object["statistic"]), pValue: number(object["p_value"]),
                            confidenceLow: number(object["conf_low"]), confidenceHigh: number(object["conf_high"]),
                            shownByDefault: shownByDefault)
     }
 
-    /// The outcome's name under the keys the commands use.
+    /// The outcome's name (`dependent`, in every writer's JSON).
     static func dependentName(_ object: [String: Any]) -> String {
-        object["dependent"] as? String ?? object["depvar"] as? String ?? object["outcome"] as? String ?? ""
+        object["dependent"] as? String ?? ""
     }
 
     /// The estimator row's word for a command whose JSON does not name its estimator.

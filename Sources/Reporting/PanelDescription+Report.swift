@@ -23,9 +23,7 @@ extension PanelDescription {
             })),
         ]
         if structure.hasCohorts {
-            pairs.append(("cohorts", .array(cohortSizes.map {
-                .object([("cohort", $0.cohort.map { .integer($0) } ?? .string("never")), ("units", .integer($0.units))])
-            })))
+            pairs.append(("cohorts", .array(cohortSizes.map { CohortSizeRecord(cohort: $0.cohort, units: $0.units).json })))
             pairs.append(("status_by_period", .array(periods.map {
                 .object([("period", .integer($0.period)), ("treated", .integer($0.treated)), ("not_treated", .integer($0.notTreated))])
             })))
@@ -45,7 +43,7 @@ extension PanelDescription {
                 })),
             ])
         })))
-        return .object(pairs)
+        return JSONValue.object(pairs).versioned()
     }
 
     /// A plain-text report.
@@ -106,15 +104,13 @@ extension PanelDescription {
 extension PanelTrends {
     /// The JSON document.
     public var json: JSONValue {
-        .object([
+        JSONValue.object([
             ("command", .string("trends")),
             ("outcome", .string(outcome)),
             ("statistic", .string(statistic.rawValue)),
             ("by", .string(grouping.rawValue)),
-            ("points", .array(points.map {
-                .object([("group", .string($0.group)), ("period", .integer($0.period)), ("n", .integer($0.count)), ("value", .finite($0.value))])
-            })),
-        ])
+            ("points", .array(points.map(\.record.json))),
+        ]).versioned()
     }
 
     /// One row per group and period.
@@ -123,4 +119,9 @@ extension PanelTrends {
         for point in points { lines.append("\(point.group),\(point.period),\(point.count),\(point.value)") }
         return lines.joined(separator: "\n") + "\n"
     }
+}
+
+extension PanelTrends.Point {
+    /// The point as the contract's record (shared by `trends` and the report's `trends`).
+    public var record: TrendPointRecord { TrendPointRecord(group: group, period: period, count: count, value: value) }
 }

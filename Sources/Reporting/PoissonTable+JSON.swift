@@ -38,6 +38,6 @@ extension PoissonTable {
             ])
         })))
         pairs.append(("notes", .array(notes.map { .string($0) })))
-        return JSONValue.object(pairs).addingSubset(subset)
+        return JSONValue.object(pairs).addingSubset(subset).versioned()
     }
 }

@@ -59,20 +59,9 @@ extension RegressionSample {
 
     /// The JSON `dropped` object.
     var droppedJSON: JSONValue {
-        var pairs: [(String, JSONValue)] = [
-            ("subset", .integer(subset?.removed ?? 0)),
-            ("missing", .integer(droppedMissing)),
-            ("non_finite", .integer(droppedNonFinite)),
-            ("undefined_transform", .integer(droppedUndefinedTransforms.reduce(0) { $0 + $1.rows })),
-            ("undefined_transforms", .array(droppedUndefinedTransforms.map {
-                .object([("reason", .string($0.reason)), ("rows", .integer($0.rows))])
-            })),
-            ("singletons", .integer(droppedSingletons)),
-            ("zero_weight", .integer(droppedZeroWeight)),
-        ]
-        pairs += modelDropPairs
-        pairs.append(("collinear", .array(collinear.map { .string($0) })))
-        return .object(pairs)
+        DropRecord(subset: subset?.removed ?? 0, missing: droppedMissing, nonFinite: droppedNonFinite,
+                   undefinedTransforms: droppedUndefinedTransforms.map { DropRecord.UndefinedTransform(reason: $0.reason, rows: $0.rows) },
+                   singletons: droppedSingletons, zeroWeight: droppedZeroWeight, modelDrops: modelDropPairs, collinear: collinear).json
     }
 
     /// The JSON `fixed_effects` array.

@@ -23,12 +23,12 @@ extension RegressionTable {
     /// shape of feols's JSON (`coefficients`, `nobs`, `vcov`, ...), so that `quipu table` reads
     /// its own output back as one file of several models.
     public var json: JSONValue {
-        .object([
+        JSONValue.object([
             ("command", .string("table")),
             ("statistic", .string(options.statistic.rawValue)),
             ("stars", options.stars.json),
             ("models", .array(models.enumerated().map { index, model in modelJSON(model, number: index + 1) })),
-        ])
+        ]).versioned()
     }
 
     private func modelJSON(_ model: ModelSummary, number: Int) -> JSONValue {
@@ -48,13 +48,11 @@ extension RegressionTable {
             ("r2", .finite(model.r2)), ("adj_r2", .finite(model.adjustedR2)), ("r2_within", .finite(model.withinR2)),
             ("pseudo_r2", .finite(model.pseudoR2)), ("conf_level", .finite(model.confidenceLevel)),
             ("coefficients", .array(model.coefficients.map { coefficient in
-                .object([
-                    ("term", .string(coefficient.term)), ("original_term", .string(coefficient.originalTerm)),
-                    ("estimate", .finite(coefficient.estimate)), ("std_error", .finite(coefficient.standardError)),
-                    ("statistic", .finite(coefficient.statistic)), ("p_value", .finite(coefficient.pValue)),
-                    ("conf_low", .finite(coefficient.confidenceLow)), ("conf_high", .finite(coefficient.confidenceHigh)),
-                    ("stars", .string(options.stars.mark(coefficient.pValue))),
-                ])
+                .object([("term", .string(coefficient.term)), ("original_term", .string(coefficient.originalTerm))]
+                    + InferenceRecord(estimate: coefficient.estimate, standardError: coefficient.standardError,
+                                      statistic: coefficient.statistic, pValue: coefficient.pValue,
+                                      confidenceLow: coefficient.confidenceLow, confidenceHigh: coefficient.confidenceHigh).jsonPairs
+                    + [("stars", .string(options.stars.mark(coefficient.pValue)))])
             })),
         ]
         return .object(pairs)

@@ -5,14 +5,8 @@ import Primitives
 extension SubsetSummary {
     /// `{"expression", "rows_before", "rows_kept", "removed", "removed_false", "removed_na"}`.
     public var json: JSONValue {
-        .object([
-            ("expression", .string(expression)),
-            ("rows_before", .integer(rowsBefore)),
-            ("rows_kept", .integer(rowsKept)),
-            ("removed", .integer(removed)),
-            ("removed_false", .integer(removedFalse)),
-            ("removed_na", .integer(removedMissing)),
-        ])
+        SubsetRecord(expression: expression, rowsBefore: rowsBefore, rowsKept: rowsKept, removed: removed,
+                     removedFalse: removedFalse, removedMissing: removedMissing).json
     }
 }
 
@@ -31,11 +25,12 @@ extension SubsetSummary {
 }
 
 extension JSONValue {
-    /// This object with `("subset", summary)` added after its first field (`command`), or
-    /// unchanged without a summary or when not an object.
+    /// This object with `("subset", summary)` added after its `command` (after its first field
+    /// when it has none), or unchanged without a summary or when not an object.
     public func addingSubset(_ summary: SubsetSummary?) -> JSONValue {
         guard let summary, case .object(var pairs) = self else { return self }
-        pairs.insert(("subset", summary.json), at: min(1, pairs.count))
+        let command = pairs.firstIndex { $0.0 == "command" } ?? 0
+        pairs.insert(("subset", summary.json), at: min(command + 1, pairs.count))
         return .object(pairs)
     }
 }

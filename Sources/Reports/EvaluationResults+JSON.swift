@@ -19,7 +19,7 @@ extension EvaluationResults {
                 ("warnings", .array(effect.warnings.map { .string($0) })),
             ])
         }
-        return .object([
+        return JSONValue.object([
             ("command", .string("report")),
             ("title", .string(spec.title)),
             ("data", .string(spec.data)),
@@ -45,9 +45,7 @@ extension EvaluationResults {
             ("trends", .array(trends.map { trend in
                 .object([("programme", .string(trend.programme)), ("outcome", .string(trend.outcome)), ("expression", .string(trend.expression)),
                          ("statistic", .string(trend.trends.statistic.rawValue)),
-                         ("points", .array(trend.trends.points.map { point in
-                             .object([("group", .string(point.group)), ("period", .integer(point.period)), ("n", .integer(point.count)), ("value", .finite(point.value))])
-                         }))])
+                         ("points", .array(trend.trends.points.map(\.record.json)))])
             })),
             ("headline", .array(effects.filter(\.headline).map(effectJSON))),
             ("effects", .array(effects.map(effectJSON))),
@@ -58,8 +56,9 @@ extension EvaluationResults {
             })),
             ("pretrend_tests", .array(pretrends.map { test in
                 .object([("programme", .string(test.programme)), ("outcome", .string(test.outcome)), ("estimator", .string(test.estimator.rawValue)),
-                         ("description", .string(test.description)), ("statistic", .finite(test.statistic)), ("df1", .integer(test.numeratorDegrees)),
-                         ("df2", .finite(test.denominatorDegrees)), ("p_value", .finite(test.pValue))])
+                         ("description", .string(test.description))]
+                        + WaldTestRecord(statistic: test.statistic, numeratorDegrees: test.numeratorDegrees,
+                                         denominatorDegrees: test.denominatorDegrees, pValue: test.pValue).jsonPairs)
             })),
             ("bacon", .array(bacon.map { entry in
                 .object([("programme", .string(entry.programme)), ("outcome", .string(entry.outcome)),
@@ -80,17 +79,14 @@ extension EvaluationResults {
             ("runs", .array(runs.map { run in
                 .object([("programme", .string(run.programme)), ("outcome", .string(run.outcome)), ("estimator", .string(run.estimator.rawValue)), ("result", run.json)])
             })),
-        ])
+        ]).versioned()
     }
 
     func baconJSON(_ decomposition: BaconDecomposition) -> JSONValue {
         .object([
             ("twfe_estimate", .finite(decomposition.twfeEstimate)), ("forbidden_weight", .finite(decomposition.forbiddenWeight)),
             ("units", .integer(decomposition.unitCount)),
-            ("by_type", .array(BaconComparison.Kind.allCases.map { kind in
-                .object([("type", .string(kind.rawValue)), ("weight", .finite(decomposition.weightsByKind[kind] ?? 0)),
-                         ("estimate", .finite(decomposition.estimateByKind[kind]))])
-            })),
+            ("by_type", decomposition.byTypeJSON),
         ])
     }
 }

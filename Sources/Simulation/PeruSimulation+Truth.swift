@@ -1,3 +1,5 @@
+import Primitives
+
 /// The true effects as CSV and JSON.
 extension PeruSimulation {
     /// The truth CSV header.
@@ -44,13 +46,13 @@ extension PeruSimulation {
     /// The truth as one JSON object: options, the effect design, definitions, aggregates
     /// grouped by programme and outcome, and all cells.
     public func truthJSON() -> String {
-        var root: [(String, JSONText)] = [
+        var root: [(String, JSONValue)] = [
             ("dataset", .string("Simulated panel of Peruvian natural-ingredient exporters (CBI export coaching, PUM expert missions). Not real data.")),
             ("options", .object([
-                ("seed", .raw(String(options.seed))), ("firms", .raw(String(options.firms))),
-                ("first_year", .raw(String(options.firstYear))), ("last_year", .raw(String(options.lastYear))),
-                ("selection_on_growth", .raw(options.selectionOnGrowth ? "true" : "false")),
-                ("rows", .raw(String(rows))),
+                ("seed", .decimal(String(options.seed))), ("firms", .integer(options.firms)),
+                ("first_year", .integer(options.firstYear)), ("last_year", .integer(options.lastYear)),
+                ("selection_on_growth", .bool(options.selectionOnGrowth)),
+                ("rows", .integer(rows)),
             ])),
             ("definitions", .object([
                 ("log_effect", .string("mean of log(Y1) - log(Y0) over treated firm-years observed with Y > 0")),
@@ -66,20 +68,20 @@ extension PeruSimulation {
             ])),
             ("design", designJSON()),
         ]
-        var groups: [JSONText] = []
+        var groups: [JSONValue] = []
         for programme in Programme.allCases {
             for outcome in Outcome.allCases {
-                var pairs: [(String, JSONText)] = [("programme", .string(programme.code)), ("outcome", .string(outcome.column))]
+                var pairs: [(String, JSONValue)] = [("programme", .string(programme.code)), ("outcome", .string(outcome.column))]
                 for kind in SimulationTruth.AggregateKind.allCases {
                     let list = truth.aggregates(kind, programme, outcome)
                     switch kind {
                     case .simple, .simpleCohortSize:
-                        pairs.append((kind.rawValue, list.first.map { effectJSON($0.effect) } ?? .raw("null")))
+                        pairs.append((kind.rawValue, list.first.map { effectJSON($0.effect) } ?? .null))
                     case .eventTime, .cohort, .sizeClass:
                         pairs.append((kind.rawValue, .array(list.map { aggregate in
-                            let label: (String, JSONText) = switch kind {
-                            case .eventTime: ("event_time", .raw(aggregate.eventTime.map(String.init) ?? "null"))
-                            case .cohort: ("cohort", .raw(aggregate.cohort.map(String.init) ?? "null"))
+                            let label: (String, JSONValue) = switch kind {
+                            case .eventTime: ("event_time", aggregate.eventTime.map(JSONValue.integer) ?? .null)
+                            case .cohort: ("cohort", aggregate.cohort.map(JSONValue.integer) ?? .null)
                             default: ("size_class", .string(aggregate.sizeClass?.code ?? ""))
                             }
                             return effectJSON(aggregate.effect, leading: [label])
@@ -92,34 +94,41 @@ extension PeruSimulation {
         root.append(("aggregates", .array(groups)))
         root.append(("cells", .array(truth.cells.map { cell in
             effectJSON(cell.effect, leading: [
-                ("programme", .string(cell.programme.code)), ("cohort", .raw(String(cell.cohort))),
-                ("year", .raw(String(cell.year))), ("event_time", .raw(String(cell.eventTime))),
-                ("outcome", .string(cell.outcome.column)), ("aggregated", .raw(cell.aggregated ? "true" : "false")),
+                ("programme", .string(cell.programme.code)), ("cohort", .integer(cell.cohort)),
+                ("year", .integer(cell.year)), ("event_time", .integer(cell.eventTime)),
+                ("outcome", .string(cell.outcome.column)), ("aggregated", .bool(cell.aggregated)),
             ])
         })))
-        return JSONText.object(root).rendered() + "\n"
+        return JSONValue.object(root).versioned().serialized(layout: .expanded) + "\n"
     }
 
-    private func effectJSON(_ effect: SimulationTruth.Effect, leading: [(String, JSONText)] = []) -> JSONText {
+    /// `value` with `decimals` fixed decimals, or null when absent or not representable.
+    private static func fixed(_ value: Double?, decimals: Int) -> JSONValue {
+        guard let value else { return .null }
+        let text = FixedPoint.format(value, decimals: decimals)
+        return text.isEmpty ? .null : .decimal(text)
+    }
+
+    private func effectJSON(_ effect: SimulationTruth.Effect, leading: [(String, JSONValue)] = []) -> JSONValue {
         .object(leading + [
-            ("n", .raw(String(effect.n))), ("n_positive", .raw(String(effect.nPositive))),
-            ("log_effect", .raw(effect.logEffect.map { FixedPoint.format($0, decimals: 6) } ?? "null")),
-            ("level_effect", .raw(effect.levelEffect.map { FixedPoint.format($0, decimals: 3) } ?? "null")),
-            ("log_ratio_of_means", .raw(effect.logRatioOfMeans.map { FixedPoint.format($0, decimals: 6) } ?? "null")),
-            ("mean_y1", .raw(effect.meanTreated.map { FixedPoint.format($0, decimals: 3) } ?? "null")),
-            ("mean_y0", .raw(effect.meanUntreated.map { FixedPoint.format($0, decimals: 3) } ?? "null")),
+            ("n", .integer(effect.n)), ("n_positive", .integer(effect.nPositive)),
+            ("log_effect", Self.fixed(effect.logEffect, decimals: 6)),
+            ("level_effect", Self.fixed(effect.levelEffect, decimals: 3)),
+            ("log_ratio_of_means", Self.fixed(effect.logRatioOfMeans, decimals: 6)),
+            ("mean_y1", Self.fixed(effect.meanTreated, decimals: 3)),
+            ("mean_y0", Self.fixed(effect.meanUntreated, decimals: 3)),
         ])
     }
 
     /// The effect formula's parameters, so readers can see what the estimators should find.
-    private func designJSON() -> JSONText {
-        func number(_ value: Double) -> JSONText { .raw(FixedPoint.format(value, decimals: 4)) }
-        let programmes: [(String, JSONText)] = Programme.allCases.map { programme in
+    private func designJSON() -> JSONValue {
+        func number(_ value: Double) -> JSONValue { Self.fixed(value, decimals: 4) }
+        let programmes: [(String, JSONValue)] = Programme.allCases.map { programme in
             let cohorts: [Int] = programme == .cbi
                 ? [PeruCalibration.cbiFirstEffectYear]
                 : Array(PeruCalibration.pumMissionPeriods.map(\.years).joined())
             return (programme.code, .object([
-                ("cap_years", .raw(String(EffectDesign.cap(programme)))),
+                ("cap_years", .integer(EffectDesign.cap(programme))),
                 ("slope", .object(Outcome.allCases.map { ($0.column, number(EffectDesign.slope(programme, $0))) })),
                 ("cohort_factor", .object(cohorts.map { (String($0), number(EffectDesign.cohortFactor(programme, cohort: $0))) })),
             ]))

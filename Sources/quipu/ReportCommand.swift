@@ -84,7 +84,7 @@ struct ReportCommand: ParsableCommand {
     /// What a reader needs to reproduce every number: the version and commit, the spec, the
     /// data's digest, the seed and threads, and when and how long it ran.
     func manifest(_ evaluation: EvaluationSpec, threads: Int, seconds: Double, files: [(path: String, contents: String)]) throws -> JSONValue {
-        .object([
+        JSONValue.object([
             ("quipu_version", .string(Quipu.configuration.version)),
             ("quipu_commit", Self.commit().map { .string($0) } ?? .null),
             ("command", .string("quipu report --spec \(spec) --out \(out)")),
@@ -97,7 +97,7 @@ struct ReportCommand: ParsableCommand {
             ("started_at", .string(ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: -seconds)))),
             ("wall_seconds", .number((seconds * 1000).rounded() / 1000)),
             ("files", .array(files.map { .string($0.path) })),
-        ])
+        ]).versioned()
     }
 
     /// The commit of the source tree the binary was built in, when git can tell (with "-dirty"

@@ -97,9 +97,9 @@ struct ExecutionOptions: ParsableArguments {
     /// `read` and `total` where feols and fepois wrote `read_seconds` and `total_seconds`.)
     func reportTimings(started: DispatchTime, stages: [(String, Double)], extra: [(String, JSONValue)] = []) {
         guard timings else { return }
-        let fields = stages.map { ("\($0.0)_seconds", JSONValue.number($0.1)) } + extra
-            + [("total_seconds", .number(Self.seconds(from: started))), ("peak_memory_bytes", .integer(Self.peakResidentBytes))]
-        FileHandle.standardError.write(Data((JSONValue.object([("timings", .object(fields))]).compact() + "\n").utf8))
+        let record = TimingsRecord(stages: stages.map { (name: $0.0, seconds: $0.1) }, counts: extra,
+                                   totalSeconds: Self.seconds(from: started), peakMemoryBytes: Self.peakResidentBytes)
+        FileHandle.standardError.write(Data((record.json.compact() + "\n").utf8))
     }
 
     /// The process's peak resident memory so far, in bytes (`getrusage`'s high-water mark), for
