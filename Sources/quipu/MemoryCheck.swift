@@ -38,31 +38,6 @@ struct MemoryDemand {
 
 /// The memory a command may use: `--max-memory`, else what the system says is available.
 enum MemoryBudget {
-    /// Parses `--max-memory`: a size such as `16G`, `512M`, `2.5GiB` or `1000000` (bytes), or
-    /// `none` for no check. Returns `nil` for `none`.
-    static func parse(_ text: String) throws -> Int? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        if trimmed == "none" || trimmed == "off" { return nil }
-        let units: [(suffixes: [String], scale: Double)] = [
-            (["tib", "tb", "t"], 1_099_511_627_776), (["gib", "gb", "g"], 1_073_741_824),
-            (["mib", "mb", "m"], 1_048_576), (["kib", "kb", "k"], 1024), (["b", ""], 1),
-        ]
-        for (suffixes, scale) in units {
-            for suffix in suffixes where trimmed.hasSuffix(suffix) {
-                let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
-                if let value = Double(number), value.isFinite, value > 0, value * scale < 9e18 {
-                    return Int(value * scale)
-                }
-            }
-        }
-        throw CommandError("--max-memory must be a size such as 16G, 512M or 2.5GiB, or none; got '\(text)'")
-    }
-
-    /// `parse` for an option's `validate`: a malformed size is a usage error (exit 64).
-    static func parsedOption(_ text: String) throws -> Int? {
-        do { return try parse(text) } catch { throw ValidationError(String(describing: error)) }
-    }
-
     /// Bytes the process can still use: the smaller of the kernel's `MemAvailable` and the room
     /// left under a cgroup v2 limit (a container's), or `nil` when neither can be read.
     static func available() -> Int? {
@@ -82,9 +57,9 @@ enum MemoryBudget {
     }
 
     /// `check` against a command's `--max-memory` value as given (nil: the memory available now).
-    static func check(path: String, format: DataFormat, columns: Int, demand: MemoryDemand, maxMemory: String?) throws {
-        try check(path: path, format: format, columns: columns, demand: demand,
-                  limit: try maxMemory.map(parse) ?? available(), limitGiven: maxMemory != nil)
+    static func check(path: String, format: DataFormat, columns: Int, demand: MemoryDemand, maxMemory: MemoryLimit?) throws {
+        let limit = maxMemory.map(\.byteCount) ?? available()
+        try check(path: path, format: format, columns: columns, demand: demand, limit: limit, limitGiven: maxMemory != nil)
     }
 
     /// Throws, naming the file and the figures, when `columns` columns of `path` cannot fit even

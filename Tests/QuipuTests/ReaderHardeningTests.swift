@@ -231,7 +231,7 @@ import Glibc
         let path = try temporaryFile("unit,year,treat,y\n1,2000,0,1\n1,2001,1,2\n2,2000,0,3\n2,2001,0,4\n")
         let run = try runQuipu(["did", "--data", path, "--unit", "unit", "--time", "year", "--treat", "treat", "--outcome", "y", "--vcov", "foo"])
         #expect(run.status == 64, "\(run.standardError)")
-        #expect(run.standardError.contains("--vcov: unknown vcov 'foo'"))
+        #expect(run.standardError.contains("'--vcov <vcov>': unknown vcov 'foo'"), "\(run.standardError)")
     }
 
     @Test func inputsThatAreNotUTF8CSVSaySo() throws {
