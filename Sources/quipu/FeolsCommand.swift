@@ -55,7 +55,13 @@ struct FeolsCommand: ParsableCommand {
             let readStatistics = table.readStatistics
             execution.limitBLASThreads(rows: table.rowCount)
             if models.isMultiple {
-                try runMultiple(models, table: table, subset: subsetSummary, covariance: covariance, clusters: clusters, started: start)
+                // Several models: a model that cannot be fitted (a split level too small, an outcome
+                // constant in a subgroup) is reported as failed and the others kept.
+                try runModelList(models, table: table, command: "feols", output: output, execution: execution, started: start) { modelTable, formula in
+                    var results = try estimate(table: modelTable, formula: formula, covariance: covariance, clusters: clusters).results
+                    results.subset = subsetSummary
+                    return results as any ModelReport
+                }
                 return
             }
             guard let parsed = formulas.variants.first?.formula else { throw CommandError("the formula gives no model") }

@@ -74,14 +74,11 @@ struct FepoisCommand: ParsableCommand {
             let readStatistics = table.readStatistics
             execution.limitBLASThreads(rows: table.rowCount)
             if models.isMultiple {
-                let fitStart = DispatchTime.now()
-                let list = try models.run(on: table, command: "fepois") { modelTable, formula in
+                try runModelList(models, table: table, command: "fepois", output: output, execution: execution, started: start) { modelTable, formula in
                     var results = try estimate(table: modelTable, formula: formula, covariance: covariance, clusters: clusters).results
                     results.subset = subsetSummary
                     return results as any ModelReport
                 }
-                try emitModelList(list, output: output, execution: execution, readStatistics: readStatistics,
-                                  fitSeconds: FeolsCommand.seconds(since: fitStart), started: start)
                 return
             }
             guard let parsed = formulas.variants.first?.formula else { throw CommandError("the formula gives no model") }

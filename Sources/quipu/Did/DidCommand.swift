@@ -1,5 +1,6 @@
 import ArgumentParser
 import DiD
+import Estimation
 import Formula
 import Foundation
 import Inference

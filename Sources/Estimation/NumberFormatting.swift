@@ -1,6 +1,6 @@
 import Foundation
 
-/// Short numbers for warnings.
+/// Short numbers for warnings (the bootstrap's, `BootstrapDiagnostics`).
 enum NumberFormatting {
     /// Three significant digits, without an exponent for the values warnings show.
     static func short(_ value: Double) -> String {
