@@ -54,7 +54,7 @@ struct ConvertCommand: ParsableCommand {
             try InputFiles.refuse(outputs: [("the output", output)], inputs: [("input", input)])
             let inferred = formatIn ?? DataFormat.inferred(from: input)
             if let columns = RowCountEstimate.columnCount(path: input, format: inferred, delimiter: delimiter.byte) {
-                try MemoryBudget.check(path: input, format: inferred, columns: columns, demand: .conversion, maxMemory: maxMemory)
+                try MemoryCheck.enforce(path: input, format: inferred, columns: columns, demand: .conversion, maxMemory: maxMemory)
             }
             let table = try DataOptions.read(
                 path: input, format: formatIn,

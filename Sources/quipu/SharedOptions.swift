@@ -27,10 +27,10 @@ struct DataOptions: ParsableArguments {
     var maxMemory: MemoryLimit?
 
     /// Reads the columns a command needs, after checking that a run with `demand`'s working
-    /// copies of them fits in memory (`MemoryBudget`).
+    /// copies of them fits in memory (`MemoryCheck`).
     func read(columns: Set<String>, threads: Int, demand: MemoryDemand) throws -> DataTable {
-        try MemoryBudget.check(path: data, format: formatIn ?? DataFormat.inferred(from: data), columns: columns.count,
-                               demand: demand, maxMemory: maxMemory)
+        try MemoryCheck.enforce(path: data, format: formatIn ?? DataFormat.inferred(from: data), columns: columns.count,
+                                demand: demand, maxMemory: maxMemory)
         return try Self.read(path: data, format: formatIn, delimiter: delimiter.byte, columns: columns, threads: threads)
     }
 
