@@ -33,6 +33,7 @@ import Testing
         Case(option: "--window", value: "3:-3", valueName: "window", reason: "must be LOW:HIGH with LOW < HIGH", command: did + ["--event-study"]),
         Case(option: "--aggregate", value: "simple,weekly", valueName: "aggregate", reason: "got 'weekly'", command: did),
         Case(option: "--fe", value: "year^", valueName: "fe", reason: "expected a variable after '^'", command: did + ["--estimator", "twfe"]),
+        Case(option: "--stars", value: "0.05,lots", valueName: "stars", reason: "'lots' is not a threshold between 0 and 1", command: ["table", "DATA"]),
         Case(option: "--years", value: "2004-", valueName: "years", reason: "--years expects FIRST:LAST", command: ["simulate", "peru"]),
     ]
 
