@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// The one closeness expectation of the suites: records an issue, with both values, the
@@ -26,5 +27,3 @@ public func expectClose(_ ours: Double?, _ theirs: Double?, relative: Double = 0
 public func jsonNumber(_ value: Any?) -> Double? {
     (value as? NSNumber)?.doubleValue
 }
-
-import Foundation

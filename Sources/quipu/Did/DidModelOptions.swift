@@ -1,5 +1,6 @@
 import ArgumentParser
 import DiD
+import Foundation
 
 /// `quipu did`'s outcome and what enters its regressions besides the treatment.
 struct DidModelOptions: ParsableArguments {
@@ -29,5 +30,3 @@ struct DidModelOptions: ParsableArguments {
 }
 
 extension DiDModel: ExpressibleByArgument {}
-
-import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DiD
+import Foundation
 
 /// `--aggregate`: the aggregations of ATT(g,t) to report, comma-separated.
 struct AggregationList: OptionValue, Equatable {
@@ -22,5 +23,3 @@ struct AggregationList: OptionValue, Equatable {
 
     var defaultValueDescription: String { kinds.map(\.rawValue).sorted().joined(separator: ",") }
 }
-
-import Foundation

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `--window LOW:HIGH`: the relative periods an event study keeps, LOW < HIGH (its end points bin
 /// the periods beyond).
@@ -13,5 +14,3 @@ struct EventWindow: OptionValue, Equatable {
         return EventWindow(periods: low...high)
     }
 }
-
-import Foundation

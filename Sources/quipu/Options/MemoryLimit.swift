@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `--max-memory`: the most memory a command may plan to use (16G, 512M, 2.5GiB, a byte count),
 /// or none for no check.
@@ -32,5 +33,3 @@ enum MemoryLimit: OptionValue, Equatable {
         return nil
     }
 }
-
-import Foundation
