@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["QuipuTestSupport", "Primitives", "Simulation"]),
         .testTarget(name: "DiDTests", dependencies: ["QuipuTestSupport", "DiD"]),
         .testTarget(name: "ReportingTests", dependencies: ["QuipuTestSupport", "Reporting", "Primitives"]),
-        .testTarget(name: "QuipuTests", dependencies: ["QuipuTestSupport", "Primitives", "Reporting", "Estimation", "Reports"]),
+        .testTarget(name: "QuipuTests", dependencies: ["QuipuTestSupport", "Primitives", "Reporting", "Estimation", "Reports", "DiD", "PanelData", "Inference", "Formula"]),
         .testTarget(name: "FuzzTests", dependencies: ["QuipuTestSupport", "FuzzSupport"]),
     ]
 )

@@ -1,13 +1,11 @@
 import ArgumentParser
+import Estimation
 import Inference
 
 extension BootstrapWeights: ExpressibleByArgument {}
 extension BootstrapPValueType: ExpressibleByArgument {}
 
-/// Which bootstrap to run after a fit.
-enum BootstrapMethod: String, ExpressibleByArgument, CaseIterable {
-    case wild, pairs
-}
+extension BootstrapMethod: ExpressibleByArgument {}
 
 /// Bootstrap options shared by estimation commands.
 struct BootstrapOptions: ParsableArguments {
@@ -40,6 +38,12 @@ struct BootstrapOptions: ParsableArguments {
 
     /// The most replicates accepted; the memory they need is checked against the machine later.
     static let maximumReplicates = 1_000_000_000
+
+    /// The bootstrap asked for, if any, as the library takes it.
+    var request: BootstrapRequest? {
+        bootstrap.map { BootstrapRequest(method: $0, replicates: reps, seed: seed, term: param, restriction: restriction, weights: bootWeights,
+                                         cluster: bootCluster, imposeNull: imposeNull, pValueType: pValueType) }
+    }
 
     func validate() throws {
         guard bootstrap != nil else {

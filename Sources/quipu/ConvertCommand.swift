@@ -26,34 +26,23 @@ struct ConvertCommand: ParsableCommand {
     var output: String
 
     @Option(name: .customLong("format-in"), help: ArgumentHelp(
-        "Read the input as this format whatever its extension: csv, csv.gz, dta, sav or arrow.", valueName: "format"))
-    var formatIn: String?
+        "Read the input as this format whatever its extension: csv, csv.gz, dta, sav or arrow.", valueName: "format"),
+        transform: DataFormat.parsing)
+    var formatIn: DataFormat?
 
-    @Option(name: .long, help: "Field delimiter of CSV input (one character; \\t for tab).")
-    var delimiter: String = ","
+    @Option(name: .long, help: "Field delimiter of CSV input (one character; \\t for tab).", transform: FieldDelimiter.parsing)
+    var delimiter: FieldDelimiter = .comma
 
     @Option(name: .customLong("max-memory"), help: ArgumentHelp(
         "Refuse, before reading, an input that would need more memory than this (16G, 512M, or none).",
         discussion: "By default the limit is the memory the system has available; every column is kept, so the need is the rows (as the other commands count them) times all the columns.",
-        valueName: "size"))
-    var maxMemory: String?
+        valueName: "size"),
+        transform: MemoryLimit.parsing)
+    var maxMemory: MemoryLimit?
 
     @OptionGroup var execution: ExecutionOptions
 
-    /// The delimiter as a byte; `validate` has checked it.
-    var delimiterByte: UInt8 {
-        if delimiter == "\\t" || delimiter == "tab" { return UInt8(ascii: "\t") }
-        return delimiter.utf8.count == 1 ? delimiter.utf8.first ?? UInt8(ascii: ",") : UInt8(ascii: ",")
-    }
-
     func validate() throws {
-        guard delimiter == "\\t" || delimiter == "tab" || (delimiter.utf8.count == 1 && delimiter.utf8.first.map { $0 < 128 && $0 != UInt8(ascii: "\"") } == true) else {
-            throw ValidationError("--delimiter must be a single ASCII character (or \\t), got '\(delimiter)'")
-        }
-        if let formatIn, DataFormat(rawValue: formatIn.lowercased()) == nil {
-            throw ValidationError("--format-in must be one of \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(formatIn)'")
-        }
-        if let maxMemory { _ = try MemoryBudget.parsedOption(maxMemory) }
         guard DataFormat.inferred(from: output) == .arrow else {
             throw ValidationError("convert writes Arrow IPC files: give the output a .arrow, .feather or .ipc extension, got '\(output)'")
         }
@@ -63,14 +52,13 @@ struct ConvertCommand: ParsableCommand {
         try reportingFailures {
             let started = DispatchTime.now()
             try InputFiles.refuse(outputs: [("the output", output)], inputs: [("input", input)])
-            let format = formatIn.flatMap { DataFormat(rawValue: $0.lowercased()) }
-            let inferred = format ?? DataFormat.inferred(from: input)
-            if let columns = RowCountEstimate.columnCount(path: input, format: inferred, delimiter: delimiterByte) {
-                try MemoryBudget.check(path: input, format: inferred, columns: columns, demand: .conversion, maxMemory: maxMemory)
+            let inferred = formatIn ?? DataFormat.inferred(from: input)
+            if let columns = RowCountEstimate.columnCount(path: input, format: inferred, delimiter: delimiter.byte) {
+                try MemoryCheck.enforce(path: input, format: inferred, columns: columns, demand: .conversion, maxMemory: maxMemory)
             }
             let table = try DataOptions.read(
-                path: input, format: format,
-                delimiter: delimiterByte, columns: nil, threads: execution.threads)
+                path: input, format: formatIn,
+                delimiter: delimiter.byte, columns: nil, threads: execution.threads)
             let read = DispatchTime.now()
             try InputFiles.checkWrite(to: output, option: "the output")
             try ArrowWriter.write(table, to: output)

@@ -53,15 +53,11 @@ extension FeolsCommand {
             warnOfFewClusters(estimate, covariance: covariance, check: "add --bootstrap wild")
         }
         var results = CoefficientTable(fit: fit, covariance: estimate, weights: weights, confidenceLevel: level)
-        if resampling.bootstrap != nil {
-            let runner = BootstrapRunner(options: resampling, covariance: covariance, level: level, threads: execution.threads)
+        if let request = resampling.request {
+            let runner = BootstrapRunner(request: request, covariance: covariance, level: level, threads: execution.threads, warn: warn)
             results.bootstraps = try runner.run(fit: fit, frame: bootstrapFrame)
-            if let (restriction, test) = try runner.restrictionTest(fit: fit, frame: bootstrapFrame) {
-                results.restrictionTest = (restriction.description, BootstrapSummary(
-                    method: "wild", weights: resampling.bootWeights.rawValue, replicates: test.replicates, seed: resampling.seed,
-                    imposeNull: resampling.imposeNull, fullEnumeration: test.fullEnumeration, pValue: test.pValue, standardError: nil,
-                    confidenceLow: test.confidenceLow, confidenceHigh: test.confidenceHigh,
-                    cluster: resampling.bootCluster ?? covariance.clusterVariables.first ?? ""))
+            if let (restriction, summary) = try runner.restrictionSummary(fit: fit, frame: bootstrapFrame) {
+                results.restrictionTest = (restriction, summary)
             }
         }
         return Estimate(results: results, frameSeconds: frameSeconds, solveSeconds: solveSeconds,

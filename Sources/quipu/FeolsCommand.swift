@@ -21,8 +21,8 @@ struct FeolsCommand: ParsableCommand {
     @Option(name: .long, help: "fixest-style formula, e.g. \"y ~ treat + x | firm + year\"; c(y1, y2) ~ ..., sw(x1, x2) and csw(x1, x2) estimate several models.")
     var formula: String
 
-    @Option(name: .long, help: "Covariance: iid (default, as fixest 0.13), hetero, cluster:VAR or cluster:VAR1+VAR2.")
-    var vcov: String = "iid"
+    @Option(name: .long, help: "Covariance: iid (default, as fixest 0.13), hetero, cluster:VAR or cluster:VAR1+VAR2.", transform: CovarianceType.parsing)
+    var vcov: CovarianceType = .iid
 
     @Option(name: .long, help: "Column of analytic weights (positive; zero weights drop the row).")
     var weights: String?
@@ -40,14 +40,13 @@ struct FeolsCommand: ParsableCommand {
     func validate() throws {
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, got \(level)") }
         try input.refuseOverwrite(by: [("--output", output.output)])
-        try CovarianceType.validateOption(vcov)
     }
 
     func run() throws {
         try reportingFailures {
             let start = DispatchTime.now()
             let formulas = try MultipleFormula.expand(formula)
-            let covariance = try CovarianceType(parsing: vcov)
+            let covariance = vcov
             let clusters = try clusterVariables(for: covariance)
             var shared = Set(clusters)
             if let weights { shared.insert(weights) }
@@ -56,7 +55,13 @@ struct FeolsCommand: ParsableCommand {
             let readStatistics = table.readStatistics
             execution.limitBLASThreads(rows: table.rowCount)
             if models.isMultiple {
-                try runMultiple(models, table: table, subset: subsetSummary, covariance: covariance, clusters: clusters, started: start)
+                // Several models: a model that cannot be fitted (a split level too small, an outcome
+                // constant in a subgroup) is reported as failed and the others kept.
+                try runModelList(models, table: table, command: "feols", output: output, execution: execution, started: start) { modelTable, formula in
+                    var results = try estimate(table: modelTable, formula: formula, covariance: covariance, clusters: clusters).results
+                    results.subset = subsetSummary
+                    return results as any ModelReport
+                }
                 return
             }
             guard let parsed = formulas.variants.first?.formula else { throw CommandError("the formula gives no model") }

@@ -31,8 +31,8 @@ struct FepoisCommand: ParsableCommand {
     @Option(name: .long, help: "fixest-style formula, e.g. \"exports ~ treat + x | firm + year\"; c(y1, y2) ~ ..., sw(x1, x2) and csw(x1, x2) estimate several models.")
     var formula: String
 
-    @Option(name: .long, help: "Covariance: iid (default, the inverse Hessian), hetero, cluster:VAR or cluster:VAR1+VAR2.")
-    var vcov: String = "iid"
+    @Option(name: .long, help: "Covariance: iid (default, the inverse Hessian), hetero, cluster:VAR or cluster:VAR1+VAR2.", transform: CovarianceType.parsing)
+    var vcov: CovarianceType = .iid
 
     @Option(name: .long, help: "Column of observation weights (positive; zero weights drop the row).")
     var weights: String?
@@ -47,7 +47,7 @@ struct FepoisCommand: ParsableCommand {
     var iterations: Int = 100
 
     @Option(name: .long, help: "Separation check: relu (default, ppmlhdfe's rectifier) or none.")
-    var separation: String = "relu"
+    var separation: SeparationCheck = .relu
 
     @OptionGroup var fixedEffects: FixedEffectOptions
 
@@ -59,18 +59,14 @@ struct FepoisCommand: ParsableCommand {
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, got \(level)") }
         guard tolerance > 0 && tolerance < 1 else { throw ValidationError("--tol must be between 0 and 1, got \(tolerance)") }
         guard iterations >= 1 else { throw ValidationError("--iter must be at least 1") }
-        guard ["relu", "none"].contains(separation) else {
-            throw ValidationError("--separation must be relu or none, got '\(separation)'")
-        }
         try input.refuseOverwrite(by: [("--output", output.output)])
-        try CovarianceType.validateOption(vcov)
     }
 
     func run() throws {
         try reportingFailures {
             let start = DispatchTime.now()
             let formulas = try MultipleFormula.expand(formula)
-            let covariance = try CovarianceType(parsing: vcov)
+            let covariance = vcov
             let clusters = covariance.clusterVariables
             var shared = Set(clusters)
             if let weights { shared.insert(weights) }
@@ -79,14 +75,11 @@ struct FepoisCommand: ParsableCommand {
             let readStatistics = table.readStatistics
             execution.limitBLASThreads(rows: table.rowCount)
             if models.isMultiple {
-                let fitStart = DispatchTime.now()
-                let list = try models.run(on: table, command: "fepois") { modelTable, formula in
+                try runModelList(models, table: table, command: "fepois", output: output, execution: execution, started: start) { modelTable, formula in
                     var results = try estimate(table: modelTable, formula: formula, covariance: covariance, clusters: clusters).results
                     results.subset = subsetSummary
                     return results as any ModelReport
                 }
-                try emitModelList(list, output: output, execution: execution, readStatistics: readStatistics,
-                                  fitSeconds: FeolsCommand.seconds(since: fitStart), started: start)
                 return
             }
             guard let parsed = formulas.variants.first?.formula else { throw CommandError("the formula gives no model") }
@@ -130,7 +123,7 @@ struct FepoisCommand: ParsableCommand {
         let solveStart = DispatchTime.now()
         let fit = try PoissonModel.fit(consume frame, options: PoissonModelOptions(
             tolerance: tolerance, maxIterations: iterations, fixedEffectTolerance: fixedEffects.fixefTolerance,
-            fixedEffectMaxIterations: fixedEffects.fixefIterations, checkSeparation: separation == "relu", threads: execution.threads,
+            fixedEffectMaxIterations: fixedEffects.fixefIterations, checkSeparation: separation == .relu, threads: execution.threads,
             collinearityTolerance: fixedEffects.collinearityTolerance))
         let solveSeconds = FeolsCommand.seconds(since: solveStart)
         let covarianceStart = DispatchTime.now()

@@ -1,7 +1,19 @@
 import Dispatch
+import Estimation
+import Formula
 import Foundation
 import PanelData
 import Reporting
+
+/// Fits every model of a multiple estimation (`feols`, `fepois`) on the data read once, with
+/// `fit`, and writes them as one list (`emitModelList`).
+func runModelList(_ models: MultipleEstimation, table: DataTable, command: String, output: OutputOptions, execution: ExecutionOptions,
+                  started: DispatchTime, fit: (DataTable, ModelFormula) throws -> any ModelReport) throws {
+    let fitStart = DispatchTime.now()
+    let list = ModelList(command: command, estimates: try models.run(on: table, fit: fit))
+    try emitModelList(list, output: output, execution: execution, readStatistics: table.readStatistics,
+                      fitSeconds: ExecutionOptions.seconds(from: fitStart), started: started)
+}
 
 /// Writes the models of a multiple estimation (`feols`, `fepois`): one list in the chosen format.
 ///

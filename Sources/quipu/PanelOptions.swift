@@ -12,8 +12,8 @@ struct PanelOptions: ParsableArguments {
     @Option(name: .long, help: "Column with each unit's first treated period (0 or empty: never treated; see --never-treated).")
     var cohort: String?
 
-    @Option(name: .customLong("never-treated"), help: "The --cohort value of never-treated units besides empty cells (default 0, refused when 0 is a period of the panel), or none: only empty cells.")
-    var neverTreated: String?
+    @Option(name: .customLong("never-treated"), help: ArgumentHelp("The --cohort value of never-treated units besides empty cells (default 0, refused when 0 is a period of the panel), or none: only empty cells.", valueName: "never-treated"), transform: NeverTreatedCode.parsing)
+    var neverTreated: NeverTreatedCode?
 
     @Option(name: .long, help: "0/1 treatment column; the cohort is the first period with a 1.")
     var treat: String?
@@ -22,16 +22,13 @@ struct PanelOptions: ParsableArguments {
         if cohort != nil && treat != nil {
             throw ValidationError("give either --cohort or --treat, not both (one is derived from the other)")
         }
-        if let neverTreated {
-            guard cohort != nil else { throw ValidationError("--never-treated says which --cohort value marks never-treated units: add --cohort") }
-            guard NeverTreatedCode(parsing: neverTreated) != nil else {
-                throw ValidationError("--never-treated takes an integer (the cohort value of never-treated units, e.g. 0 or 9999) or none (only empty cells), got '\(neverTreated)'")
-            }
+        if neverTreated != nil && cohort == nil {
+            throw ValidationError("--never-treated says which --cohort value marks never-treated units: add --cohort")
         }
     }
 
     var treatment: TreatmentSpecification {
-        if let cohort { return .cohort(cohort, neverTreated: neverTreated.flatMap(NeverTreatedCode.init(parsing:))) }
+        if let cohort { return .cohort(cohort, neverTreated: neverTreated) }
         if let treat { return .treatment(treat) }
         return .none
     }

@@ -12,42 +12,26 @@ struct DataOptions: ParsableArguments {
     var data: String
 
     @Option(name: .customLong("format-in"), help: ArgumentHelp(
-        "Read --data as this format whatever its extension: csv, csv.gz, dta, sav or arrow.", valueName: "format"))
-    var formatIn: String?
+        "Read --data as this format whatever its extension: csv, csv.gz, dta, sav or arrow.", valueName: "format"),
+        transform: DataFormat.parsing)
+    var formatIn: DataFormat?
 
-    @Option(name: .long, help: "Field delimiter (one character; \\t for tab).")
-    var delimiter: String = ","
+    @Option(name: .long, help: "Field delimiter (one character; \\t for tab).", transform: FieldDelimiter.parsing)
+    var delimiter: FieldDelimiter = .comma
 
     @Option(name: .customLong("max-memory"), help: ArgumentHelp(
         "Refuse, before reading, data that would need more memory than this (16G, 512M, or none).",
         discussion: "By default the limit is the memory the system has available. The need is estimated from the rows (counted in an Arrow, Stata or SPSS file's metadata, estimated from a CSV's size and first 4 MB; gzip is not checked) times the columns used.",
-        valueName: "size"))
-    var maxMemory: String?
-
-    func validate() throws {
-        if let formatIn, DataFormat(rawValue: formatIn.lowercased()) == nil {
-            let names = DataFormat.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ValidationError("--format-in must be one of \(names), got '\(formatIn)'")
-        }
-        if let maxMemory { _ = try MemoryBudget.parsedOption(maxMemory) }
-        guard delimiterByte != nil else {
-            throw ValidationError("--delimiter must be a single ASCII character (or \\t), got '\(delimiter)'")
-        }
-    }
-
-    var delimiterByte: UInt8? {
-        if delimiter == "\\t" || delimiter == "tab" { return UInt8(ascii: "\t") }
-        guard delimiter.utf8.count == 1, let byte = delimiter.utf8.first, byte < 128, byte != UInt8(ascii: "\"") else { return nil }
-        return byte
-    }
+        valueName: "size"),
+        transform: MemoryLimit.parsing)
+    var maxMemory: MemoryLimit?
 
     /// Reads the columns a command needs, after checking that a run with `demand`'s working
-    /// copies of them fits in memory (`MemoryBudget`).
+    /// copies of them fits in memory (`MemoryCheck`).
     func read(columns: Set<String>, threads: Int, demand: MemoryDemand) throws -> DataTable {
-        let format = formatIn.flatMap { DataFormat(rawValue: $0.lowercased()) }
-        try MemoryBudget.check(path: data, format: format ?? DataFormat.inferred(from: data), columns: columns.count,
-                               demand: demand, maxMemory: maxMemory)
-        return try Self.read(path: data, format: format, delimiter: delimiterByte ?? UInt8(ascii: ","), columns: columns, threads: threads)
+        try MemoryCheck.enforce(path: data, format: formatIn ?? DataFormat.inferred(from: data), columns: columns.count,
+                                demand: demand, maxMemory: maxMemory)
+        return try Self.read(path: data, format: formatIn, delimiter: delimiter.byte, columns: columns, threads: threads)
     }
 
     /// Reads `path` as `format` (or as its extension says), keeping `columns`.

@@ -24,8 +24,8 @@ struct SimulatePeruCommand: ParsableCommand {
     @Option(name: .long, help: "Number of firms (200 to 20,000).")
     var firms: Int = 600
 
-    @Option(name: .long, help: "Years FIRST:LAST (must include 2014–2016).")
-    var years: String = "2004:2018"
+    @Option(name: .long, help: ArgumentHelp("Years FIRST:LAST (must include 2014–2016).", valueName: "years"), transform: YearRange.parsing)
+    var years = YearRange(years: 2004...2018)
 
     @Flag(name: .customLong("selection-on-growth"), help: "CBI also selects firms on their pre-support growth (violates parallel trends).")
     var selectionOnGrowth = false
@@ -53,7 +53,7 @@ struct SimulatePeruCommand: ParsableCommand {
             var options = PeruSimulationOptions()
             options.seed = seed
             options.firms = firms
-            let range = try PeruSimulationOptions.parseYears(years)
+            let range = years.years
             options.firstYear = range.lowerBound
             options.lastYear = range.upperBound
             options.selectionOnGrowth = selectionOnGrowth

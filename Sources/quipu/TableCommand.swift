@@ -39,8 +39,9 @@ struct TableCommand: ParsableCommand {
     @Flag(help: "What to show below each estimate.")
     var statistic: RegressionTable.Statistic = .standardError
 
-    @Option(name: .long, help: "Significance marks: thresholds \"0.01,0.05,0.1\" (the default, fixest etable's), marks \"***=0.001,**=0.01,*=0.05,.=0.1\", or none.")
-    var stars: String = "0.01,0.05,0.1"
+    @Option(name: .long, help: ArgumentHelp("Significance marks: thresholds \"0.01,0.05,0.1\" (the default, fixest etable's), marks \"***=0.001,**=0.01,*=0.05,.=0.1\", or none.", valueName: "stars"),
+            transform: SignificanceStars.parsing)
+    var stars: SignificanceStars = .standard
 
     @OptionGroup var output: TableOutputOptions
 
@@ -86,7 +87,7 @@ struct TableCommand: ParsableCommand {
         var options = RegressionTable.Options()
         options.digits = digits
         options.statistic = statistic
-        options.stars = try SignificanceStars(parsing: stars)
+        options.stars = stars
         options.selection = try CoefficientSelection(keep: keep, drop: drop, rename: rename)
         return options
     }

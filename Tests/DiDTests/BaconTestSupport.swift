@@ -1,14 +1,11 @@
 import DiD
 import Foundation
+import QuipuTestSupport
 
 /// Files, fixtures, simulated panels and an independent least-squares fit for the Bacon tests.
 enum BaconTestSupport {
-    /// The repository root, found from this file's location (Tests/DiDTests/…).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     static func path(_ relative: String) -> String {
-        repositoryRoot.appendingPathComponent(relative).path
+        Fixture.path(relative)
     }
 
     /// Columns of a plain numeric CSV file (no quoting), by header name.
@@ -39,8 +36,7 @@ enum BaconTestSupport {
     }
 
     static func loadReference() throws -> BaconReferenceFile {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path("Tests/Fixtures/bacon/bacon_reference.json")))
-        return try JSONDecoder().decode(BaconReferenceFile.self, from: data)
+        try Fixture.decode(BaconReferenceFile.self, from: "Tests/Fixtures/bacon/bacon_reference.json")
     }
 
     /// |a − b| relative to the larger magnitude, with an absolute floor of 1e-15 for values at

@@ -5,6 +5,7 @@ import Inference
 import LinearAlgebra
 import PanelData
 import Testing
+import QuipuTestSupport
 
 /// The imputation estimator (Borusyak, Jaravel & Spiess 2024) against a dense computation with
 /// explicit dummies, a hand-built Gardner two-stage, and Tests/Fixtures/staggered (pyfixest did2s,
@@ -257,7 +258,7 @@ struct ImputationDiDTests {
     @Test("mpdta and Peru: estimates, BJS standard errors, pre-trend leads and F test match the fixture (dense and iterative solver)",
           arguments: ["mpdta", "peru"], [ImputationNormalEquations.denseLevelLimit, 0])
     func fixture(panel: String, limit: Int) throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: BaconTestSupport.path("Tests/Fixtures/staggered/staggered_reference.json")))
+        let data = try QuipuTestSupport.Fixture.data("Tests/Fixtures/staggered/staggered_reference.json")
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let file = try decoder.decode(Fixture.self, from: data)

@@ -5,9 +5,10 @@ import Formula
 import Inference
 import PanelData
 import Testing
+import QuipuTestSupport
 
 /// The absorber on a poorly connected worker-firm graph, and the count of redundant levels.
-@Suite struct DifficultGraphTests {
+@Suite(.tags(.slow)) struct DifficultGraphTests {
     /// The reference file written by `Tests/Fixtures/difficult/make_reference.py`.
     struct Reference: Decodable {
         struct Model: Decodable {
@@ -24,7 +25,7 @@ import Testing
     }
 
     static func reference() throws -> Reference {
-        let data = try Data(contentsOf: URL(fileURLWithPath: repositoryPath("Tests/Fixtures/difficult/reference.json")))
+        let data = try Fixture.data("Tests/Fixtures/difficult/reference.json")
         return try JSONDecoder().decode(Reference.self, from: data)
     }
 

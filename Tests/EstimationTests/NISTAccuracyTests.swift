@@ -2,6 +2,7 @@ import Estimation
 import Foundation
 import Inference
 import Testing
+import QuipuTestSupport
 
 /// Accuracy on the NIST StRD linear-regression datasets (certified values in multiple precision).
 /// The issue asks for at least 9 correct digits everywhere except Filip, which must be fitted (not
@@ -17,7 +18,7 @@ import Testing
     static let datasets = ["Norris", "Pontius", "Longley", "Filip", "Wampler1", "Wampler2", "Wampler3", "Wampler4", "Wampler5"]
 
     static func certified() throws -> [String: Certified] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: repositoryPath("Tests/Fixtures/nist/certified.json")))
+        let data = try Fixture.data("Tests/Fixtures/nist/certified.json")
         return try JSONDecoder().decode([String: Certified].self, from: data)
     }
 

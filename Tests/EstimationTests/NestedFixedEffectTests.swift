@@ -2,6 +2,7 @@
 import Foundation
 import Inference
 import Testing
+import QuipuTestSupport
 
 /// K for clustered standard errors when fixed effects are nested in the cluster variable and also
 /// redundant (issue 19, point 13): fixest's `ssc(fixef.K = "nested")`, with the redundant levels
@@ -31,7 +32,7 @@ import Testing
     }
 
     static func reference() throws -> Reference {
-        let data = try Data(contentsOf: URL(fileURLWithPath: repositoryPath("Tests/Fixtures/nested/nested_reference.json")))
+        let data = try Fixture.data("Tests/Fixtures/nested/nested_reference.json")
         return try JSONDecoder().decode(Reference.self, from: data)
     }
 

@@ -4,6 +4,7 @@ import Foundation
 import Inference
 import PanelData
 import Testing
+import QuipuTestSupport
 
 /// Reads a CSV, builds the frame and fits a Poisson model, the same pipeline as `quipu fepois`.
 func fitPoisson(data: String, formula: String, weights: String? = nil, clusters: [String] = [],
@@ -48,7 +49,7 @@ func fitPoisson(data: String, formula: String, weights: String? = nil, clusters:
     static let dataPath = "Tests/Fixtures/fepois/poisson_panel.csv"
 
     static func reference() throws -> Reference {
-        let data = try Data(contentsOf: URL(fileURLWithPath: repositoryPath("Tests/Fixtures/fepois/fepois_reference.json")))
+        let data = try Fixture.data("Tests/Fixtures/fepois/fepois_reference.json")
         return try JSONDecoder().decode(Reference.self, from: data)
     }
 

@@ -2,6 +2,7 @@
 import Foundation
 import Inference
 import Testing
+import QuipuTestSupport
 
 /// Agreement with pyfixest on the fixtures in Tests/Fixtures/pyfixest (script and versions there).
 @Suite struct PyfixestReferenceTests {
@@ -37,7 +38,7 @@ import Testing
     }
 
     static func reference() throws -> Reference {
-        let data = try Data(contentsOf: URL(fileURLWithPath: repositoryPath("Tests/Fixtures/pyfixest/feols_reference.json")))
+        let data = try Fixture.data("Tests/Fixtures/pyfixest/feols_reference.json")
         return try JSONDecoder().decode(Reference.self, from: data)
     }
 

@@ -3,13 +3,14 @@ import Formula
 import Foundation
 import Inference
 import PanelData
+import QuipuTestSupport
 
 /// The repository root, found from this file's location.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = Fixture.repositoryRoot
 
 /// A path inside the repository; an absolute path (a temporary file) is returned as it is.
 func repositoryPath(_ relative: String) -> String {
-    relative.hasPrefix("/") ? relative : repositoryRoot.appendingPathComponent(relative).path
+    Fixture.path(relative)
 }
 
 /// Reads a CSV, builds the frame and fits, the same pipeline as `quipu feols`.

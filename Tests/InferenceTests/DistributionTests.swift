@@ -1,6 +1,7 @@
 import Foundation
 import Inference
 import Testing
+import QuipuTestSupport
 
 /// The t, F and normal distributions against scipy (Tests/Fixtures/scipy, script beside the data).
 @Suite struct DistributionTests {
@@ -17,14 +18,7 @@ import Testing
     }
 
     static func reference() throws -> Reference {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/scipy/distributions.json")
-        return try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
-    }
-
-    static func close(_ a: Double, _ b: Double, _ tolerance: Double) -> Bool {
-        if a == b { return true }
-        return abs(a - b) <= tolerance * max(abs(b), 1e-300)
+        return try Fixture.decode(Reference.self, from: "Tests/Fixtures/scipy/distributions.json")
     }
 
     @Test func twoSidedPValues() throws {
@@ -36,7 +30,7 @@ import Testing
             // With millions of degrees of freedom the far tail (p < 1e-6) comes from a continued
             // fraction that keeps about nine digits there; elsewhere ten or more.
             let allowed = item.df > 1e5 && item.p < 1e-6 ? 1e-8 : tolerance
-            #expect(Self.close(p, item.p, allowed), "df \(item.df), t \(item.t): \(p) vs \(item.p)")
+            #expect(isClose(p, item.p, relative: allowed), "df \(item.df), t \(item.t): \(p) vs \(item.p)")
         }
     }
 
@@ -44,21 +38,21 @@ import Testing
         let reference = try Self.reference()
         for item in reference.t_quantile {
             let q = StudentT(degreesOfFreedom: item.df).quantile(item.p)
-            #expect(Self.close(q, item.q, 1e-10) || abs(q - item.q) < 1e-12, "df \(item.df), p \(item.p): \(q) vs \(item.q)")
+            #expect(isClose(q, item.q, relative: 1e-10) || abs(q - item.q) < 1e-12, "df \(item.df), p \(item.p): \(q) vs \(item.q)")
         }
     }
 
     @Test func fSurvival() throws {
         for item in try Self.reference().f_survival {
             let p = FDistribution(numerator: item.df1, denominator: item.df2).survival(item.f)
-            #expect(Self.close(p, item.p, 1e-10), "F(\(item.df1), \(item.df2)) at \(item.f): \(p) vs \(item.p)")
+            #expect(isClose(p, item.p, relative: 1e-10), "F(\(item.df1), \(item.df2)) at \(item.f): \(p) vs \(item.p)")
         }
     }
 
     @Test func normalQuantiles() throws {
         for item in try Self.reference().normal_quantile {
             let q = StandardNormal.quantile(item.p)
-            #expect(Self.close(q, item.q, 1e-10) || abs(q - item.q) < 1e-14, "p \(item.p): \(q) vs \(item.q)")
+            #expect(isClose(q, item.q, relative: 1e-10) || abs(q - item.q) < 1e-14, "p \(item.p): \(q) vs \(item.q)")
         }
     }
 }

@@ -1,11 +1,11 @@
 import Foundation
+import QuipuTestSupport
 import Testing
 @testable import PanelData
 
 /// The readers of the non-CSV formats: labels, missing codes, types and column selection.
 @Suite struct DataReaderTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/formats").path
+    static let folder = Fixture.path("Tests/Fixtures/formats")
 
     static func read(_ file: String, keep: Set<String>? = nil) throws(CSVError) -> DataTable {
         var options = CSVReadOptions()

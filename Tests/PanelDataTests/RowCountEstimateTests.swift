@@ -1,12 +1,12 @@
 import Foundation
+import QuipuTestSupport
 import Testing
 @testable import PanelData
 
 /// The row counts a command uses to decide, before reading, whether a file fits in memory:
 /// exact from binary metadata and small CSVs, within a few per cent from a large CSV's sample.
 @Suite struct RowCountEstimateTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/formats").path
+    static let folder = Fixture.path("Tests/Fixtures/formats")
 
     static func write(_ text: String, name: String = "rows.csv") throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quipu-rows-\(UUID().uuidString)")

@@ -1,7 +1,8 @@
 import Foundation
+import QuipuTestSupport
 
 /// The repository root, found from this file's location.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = Fixture.repositoryRoot
 
 /// The outcome of one `quipu` invocation.
 struct Invocation {

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import QuipuTestSupport
 
 /// Every data format gives the same `feols` result as the CSV the fixtures were written from
 /// (Tests/Fixtures/formats, written by pandas, pyreadstat, pyarrow and polars), and bad binary
 /// input fails with one clear line and a non-zero exit.
-@Suite struct DataFormatTests {
+@Suite(.tags(.slow)) struct DataFormatTests {
     static let folder = "Tests/Fixtures/formats/"
     static let formats = [
         "panel.csv.gz", "panel.dta", "panel.sav", "panel.arrow", "panel_lz4.arrow", "panel_zstd.arrow", "panel_polars.arrow",
@@ -83,7 +84,7 @@ import Testing
 
     /// Truncating an Arrow file anywhere gives an error, never a crash.
     @Test func truncatedArrowNeverTraps() throws {
-        let whole = try Data(contentsOf: repositoryRoot.appendingPathComponent(Self.folder + "panel_lz4.arrow"))
+        let whole = try Fixture.data(Self.folder + "panel_lz4.arrow")
         for length in stride(from: 0, to: whole.count, by: max(1, whole.count / 23)) {
             let path = try temporaryOutputPath("cut.arrow")
             try whole.prefix(length).write(to: URL(fileURLWithPath: path))

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import QuipuTestSupport
 
 /// Issue 19, points 1 and 2: Quipu never destroys a file it did not write. `report --out` replaces
 /// only an earlier report that holds nothing else and none of the run's inputs; `--output`,
 /// `--plot` and `convert`'s output never replace the data they read, whatever path or link names it.
-@Suite("never lose a file")
+@Suite("never lose a file", .tags(.slow))
 struct DataLossTests {
     /// A directory with the given files (relative path → contents).
     static func directory(_ files: [String: String]) throws -> String {

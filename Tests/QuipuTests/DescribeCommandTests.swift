@@ -1,12 +1,12 @@
 import Foundation
 import Testing
+import QuipuTestSupport
 
 /// `quipu describe` and `quipu trends` against pandas computations (Tests/Fixtures/pandas, with
 /// the script and versions that produced them).
 @Suite struct DescribeCommandTests {
     static func fixture() throws -> [String: Any] {
-        let url = repositoryRoot.appendingPathComponent("Tests/Fixtures/pandas/panel_summaries.json")
-        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        return try Fixture.jsonObject("Tests/Fixtures/pandas/panel_summaries.json")
     }
 
     static var datasetNames: [String] {
@@ -31,17 +31,17 @@ import Testing
         return arguments
     }
 
-    /// Compares two JSON values: numbers to a relative tolerance, everything else exactly.
-    static func assertClose(_ ours: Any?, _ theirs: Any?, path: String, tolerance: Double) {
+    /// Compares two JSON documents: numbers with `expectClose` to a relative tolerance, everything
+    /// else exactly.
+    static func expectMatches(_ ours: Any?, _ theirs: Any?, path: String, tolerance: Double) {
         switch (ours, theirs) {
         case let (a as [String: Any], b as [String: Any]):
-            for (key, value) in b { assertClose(a[key], value, path: path + "." + key, tolerance: tolerance) }
+            for (key, value) in b { expectMatches(a[key], value, path: path + "." + key, tolerance: tolerance) }
         case let (a as [Any], b as [Any]):
             #expect(a.count == b.count, "\(path): \(a.count) entries vs \(b.count)")
-            for (index, pair) in zip(a, b).enumerated() { assertClose(pair.0, pair.1, path: "\(path)[\(index)]", tolerance: tolerance) }
+            for (index, pair) in zip(a, b).enumerated() { expectMatches(pair.0, pair.1, path: "\(path)[\(index)]", tolerance: tolerance) }
         case let (a as NSNumber, b as NSNumber) where !(a is Bool) || !(b is Bool):
-            let x = a.doubleValue, y = b.doubleValue
-            #expect(abs(x - y) <= tolerance * max(abs(y), 1e-300) || (x.isNaN && y.isNaN), "\(path): \(x) vs \(y)")
+            expectClose(a.doubleValue, b.doubleValue, relative: tolerance, path)
         case let (a as String, b as String):
             #expect(a == b, "\(path): \(a) vs \(b)")
         default:
@@ -57,12 +57,12 @@ import Testing
         #expect(run.status == 0, "\(run.standardError)")
         let ours = try #require(run.json)
         for key in ["units", "periods", "observations", "balanced", "units_per_period", "entries_exits", "cohorts", "status_by_period"] {
-            Self.assertClose(ours[key], reference[key], path: "\(name).\(key)", tolerance: 0)
+            Self.expectMatches(ours[key], reference[key], path: "\(name).\(key)", tolerance: 0)
         }
         let theirOutcomes = try #require(reference["outcomes"] as? [Any])
         for (index, outcome) in theirOutcomes.enumerated() {
             guard let outcome = outcome as? [String: Any], let ourOutcomes = ours["outcomes"] as? [[String: Any]], index < ourOutcomes.count else { continue }
-            Self.assertClose(ourOutcomes[index], outcome.filter { $0.key != "trends" }, path: "\(name).outcomes[\(index)]", tolerance: 1e-12)
+            Self.expectMatches(ourOutcomes[index], outcome.filter { $0.key != "trends" }, path: "\(name).outcomes[\(index)]", tolerance: 1e-12)
         }
     }
 

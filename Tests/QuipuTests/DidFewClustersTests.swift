@@ -126,7 +126,7 @@ import Testing
         #expect(run.status == 0, "\(run.standardError)")
         let bad = try Self.did(path, ["--never-treated", "never"])
         #expect(bad.status == 64)
-        #expect(bad.standardError.contains("--never-treated takes an integer"))
+        #expect(bad.standardError.contains("'--never-treated <never-treated>': takes an integer"), "\(bad.standardError)")
     }
 
     @Test("quipu report refuses the ambiguous 0 too, and reads a programme's never_treated: key")

@@ -1,57 +1,51 @@
+import DiD
 import Foundation
+import Inference
+import QuipuTestSupport
 import Testing
 
-/// `quipu did` against pyfixest 0.60.0 on mpdta (Tests/Fixtures/did, with script and versions).
+/// `DiDAnalysis` (TWFE, the event study, the 2x2) against pyfixest 0.60.0 on mpdta
+/// (Tests/Fixtures/did, with script and versions), run in process (`DiDLibraryRun`).
 @Suite struct DidReferenceTests {
     static func reference() throws -> [String: Any] {
-        let url = repositoryRoot.appendingPathComponent("Tests/Fixtures/did/did_reference.json")
-        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-    }
-
-    static let base = ["did", "--data", "Datasets/mpdta/mpdta.csv", "--outcome", "lemp", "--unit", "countyreal",
-                       "--time", "year", "--cohort", "first.treat", "--format", "json"]
-
-    static func close(_ a: Double?, _ b: Double?, _ tolerance: Double) -> Bool {
-        guard let a, let b else { return false }
-        return abs(a - b) <= tolerance * max(abs(b), 1e-300)
-    }
-
-    static func estimates(_ run: Invocation, _ estimand: String) -> [[String: Any]] {
-        ((run.json?["estimates"] as? [[String: Any]]) ?? []).filter { $0["estimand"] as? String == estimand }
+        try Fixture.jsonObject("Tests/Fixtures/did/did_reference.json")
     }
 
     @Test(arguments: [("cluster", nil), ("iid", "iid"), ("hetero", "hetero")] as [(String, String?)])
     func twoWayFixedEffects(fitName: String, vcov: String?) throws {
         let fits = try #require((try Self.reference()["twfe"] as? [String: Any])?["fits"] as? [String: Any])
         let expected = try #require(fits[fitName] as? [String: Any])
-        let run = try runQuipu(Self.base + (vcov.map { ["--vcov", $0] } ?? []))
-        #expect(run.status == 0, "\(run.standardError)")
-        let ours = try #require(Self.estimates(run, "twfe").first)
-        #expect(Self.close(ours["estimate"] as? Double, expected["estimate"] as? Double, 1e-8))
-        #expect(Self.close(ours["std_error"] as? Double, expected["std_error"] as? Double, 1e-6))
+        let run = try DiDLibraryRun.mpdta { options in
+            if let vcov { options.covariance = try CovarianceType(parsing: vcov) }
+        }
+        let ours = try #require(run.estimates("twfe").first)
+        expectClose(ours["estimate"] as? Double, expected["estimate"] as? Double, relative: 1e-8)
+        expectClose(ours["std_error"] as? Double, expected["std_error"] as? Double, relative: 1e-6)
         #expect(abs((ours["p_value"] as? Double ?? 9) - (expected["p_value"] as? Double ?? 0)) < 1e-7)
-        #expect(run.json?["nobs"] as? Int == expected["nobs"] as? Int)
+        #expect(run.json["nobs"] as? Int == expected["nobs"] as? Int)
     }
 
-    @Test(arguments: [("full", nil), ("window_-2_2", "-2:2")] as [(String, String?)])
-    func eventStudyAndPretrendTest(variant: String, window: String?) throws {
+    @Test(arguments: [("full", nil), ("window_-2_2", -2...2)] as [(String, ClosedRange<Int>?)])
+    func eventStudyAndPretrendTest(variant: String, window: ClosedRange<Int>?) throws {
         let studies = try #require(try Self.reference()["event_study"] as? [String: Any])
         let expected = try #require(studies[variant] as? [String: Any])
-        let run = try runQuipu(Self.base + ["--event-study"] + (window.map { ["--window", $0] } ?? []))
-        #expect(run.status == 0, "\(run.standardError)")
-        let ours = Self.estimates(run, "event_study")
+        let run = try DiDLibraryRun.mpdta { options in
+            options.eventStudy = true
+            options.window = window
+        }
+        let ours = run.estimates("event_study")
         let theirs = try #require(expected["coefficients"] as? [[String: Any]])
         #expect(ours.map { $0["event_time"] as? Int } == theirs.map { $0["event_time"] as? Int })
         for (mine, reference) in zip(ours, theirs) {
-            #expect(Self.close(mine["estimate"] as? Double, reference["estimate"] as? Double, 1e-8), "e=\(reference["event_time"] ?? "")")
-            #expect(Self.close(mine["std_error"] as? Double, reference["std_error"] as? Double, 1e-6), "e=\(reference["event_time"] ?? "")")
-            #expect(Self.close(mine["conf_low"] as? Double, reference["conf_low"] as? Double, 1e-6))
+            expectClose(mine["estimate"] as? Double, reference["estimate"] as? Double, relative: 1e-8, "e=\(reference["event_time"] ?? "")")
+            expectClose(mine["std_error"] as? Double, reference["std_error"] as? Double, relative: 1e-6, "e=\(reference["event_time"] ?? "")")
+            expectClose(mine["conf_low"] as? Double, reference["conf_low"] as? Double, relative: 1e-6)
         }
-        let test = try #require(run.json?["pretrend_test"] as? [String: Any])
+        let test = try #require(run.json["pretrend_test"] as? [String: Any])
         let reference = try #require(expected["pre_trend_test"] as? [String: Any])
-        #expect(Self.close(test["statistic"] as? Double, reference["f_statistic"] as? Double, 1e-6))
+        expectClose(test["statistic"] as? Double, reference["f_statistic"] as? Double, relative: 1e-6)
         #expect(test["df1"] as? Int == reference["df1"] as? Int)
-        #expect(Self.close(test["df2"] as? Double, (reference["df2"] as? NSNumber)?.doubleValue, 0))
+        expectClose(test["df2"] as? Double, (reference["df2"] as? NSNumber)?.doubleValue, relative: 0)
         #expect(abs((test["p_value"] as? Double ?? 9) - (reference["p_value"] as? Double ?? 0)) < 1e-7)
     }
 
@@ -62,7 +56,7 @@ import Testing
         let coefficients = try #require(regressionFit["coefficients"] as? [[String: Any]])
         let regression = try #require(coefficients.first { $0["term"] as? String == interaction })
         // The fixture's sample: never-treated counties and the 2004 cohort, in 2003 and 2004.
-        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("Datasets/mpdta/mpdta.csv"), encoding: .utf8)
+        let text = try Fixture.text("Datasets/mpdta/mpdta.csv")
         var lines = text.split(separator: "\n").map(String.init)
         let header = lines.removeFirst().split(separator: ",").map(String.init)
         let year = try #require(header.firstIndex(of: "year")), cohort = try #require(header.firstIndex(of: "first.treat"))
@@ -71,15 +65,13 @@ import Testing
             return ["2003", "2004"].contains(String(fields[year])) && ["0", "2004"].contains(String(fields[cohort]))
         }
         let path = try temporaryFile(([header.joined(separator: ",")] + kept).joined(separator: "\n"))
-        let run = try runQuipu(["did", "--data", path, "--outcome", "lemp", "--unit", "countyreal", "--time", "year",
-                                "--cohort", "first.treat", "--format", "json"])
-        #expect(run.status == 0, "\(run.standardError)")
-        let ours = try #require(Self.estimates(run, "2x2").first)
-        let means = try #require(run.json?["difference_of_means"] as? Double)
-        #expect(Self.close(means, expected["did_of_means"] as? Double, 1e-12))
+        let run = try DiDLibraryRun(data: path, outcome: "lemp", unit: "countyreal", time: "year", cohort: "first.treat")
+        let ours = try #require(run.estimates("2x2").first)
+        let means = try #require(run.json["difference_of_means"] as? Double)
+        expectClose(means, expected["did_of_means"] as? Double, relative: 1e-12)
         #expect(abs((ours["estimate"] as? Double ?? 9) - means) <= 1e-12, "the 2x2 regression equals the difference of means")
-        #expect(Self.close(ours["std_error"] as? Double, regression["std_error"] as? Double, 1e-6))
-        #expect(run.json?["n_clusters"] as? Int == regressionFit["n_clusters"] as? Int)
+        expectClose(ours["std_error"] as? Double, regression["std_error"] as? Double, relative: 1e-6)
+        #expect(run.json["n_clusters"] as? Int == regressionFit["n_clusters"] as? Int)
     }
 }
 

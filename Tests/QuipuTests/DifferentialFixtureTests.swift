@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import QuipuTestSupport
 
 /// A fixed sample of the differential test's specifications (Tests/Fixtures/differential): each
 /// is run through `quipu` and compared with the dense reference computation (fixest 0.13's rules)
@@ -8,8 +9,7 @@ import Testing
     static let fixturePath = "Tests/Fixtures/differential/differential_reference.json"
 
     static func document() throws -> [String: Any] {
-        let url = repositoryRoot.appendingPathComponent(fixturePath)
-        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        return try Fixture.jsonObject(fixturePath)
     }
 
     static func cases() throws -> [[String: Any]] {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import QuipuTestSupport
 
 /// Where a user moving from fixest must get fixest's number (issue 11): `i()` references, the
 /// two-way covariance repair, the collinearity rule and accurate sandwiches for nearly collinear
@@ -8,7 +9,7 @@ import Testing
     static let fixtures = "Tests/Fixtures/conventions/"
 
     static func reference(_ key: String) throws -> [String: Any] {
-        let data = try Data(contentsOf: repositoryRoot.appendingPathComponent(fixtures + "reference.json"))
+        let data = try Fixture.data(fixtures + "reference.json")
         let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         return try #require(root[key] as? [String: Any])
     }

@@ -2,11 +2,12 @@ import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+import QuipuTestSupport
 #endif
 
 /// Issue 10's bad-input audit, items 2, 6, 7, 9, 10, 13 and 15–19: every case exits as it should,
 /// says why in the command's own terms, and leaves no output file behind.
-@Suite struct HardeningCommandTests {
+@Suite(.tags(.slow)) struct HardeningCommandTests {
     static let jtrain = ["--data", "Datasets/jtrain/jtrain.csv", "--formula", "lscrap ~ grant + grant_1 | fcode + year", "--vcov", "cluster:fcode"]
 
     /// A firm panel over 2001–2004: `treated` firms get d = 1 from 2003, y responds to d.

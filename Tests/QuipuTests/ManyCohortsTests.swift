@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import QuipuTestSupport
 
 /// Issue 19, point 10: a panel where every period starts a cohort (300 cohorts × 300 periods, a
 /// 2 MB CSV) made Callaway–Sant'Anna and Sun–Abraham abort on allocation. They now refuse before
 /// estimating, with the number of cells and the memory they would need, and point to what works.
-@Suite("many cohorts")
+@Suite("many cohorts", .tags(.slow))
 struct ManyCohortsTests {
     /// `cohorts` single-unit cohorts starting in periods 2, 3, … and 100 never-treated units over
     /// `periods` periods, with an effect of 0.5 after treatment.

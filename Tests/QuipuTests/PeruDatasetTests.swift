@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import QuipuTestSupport
 
 /// The shipped simulated Peru panel: reproducible byte for byte, usable by every command, and
 /// designed so that two-way fixed effects misses the true staggered PUM effect.
@@ -14,7 +15,7 @@ import Testing
         #expect(try runQuipu(["simulate", "peru", "--seed", "1", "--truth", truthJSON]).status == 0)
         for (generated, shipped) in [(data, "peru.csv"), (truth, "peru-truth.csv"), (truthJSON, "peru-truth.json")] {
             let ours = try Data(contentsOf: URL(fileURLWithPath: generated))
-            let theirs = try Data(contentsOf: repositoryRoot.appendingPathComponent("\(folder)/\(shipped)"))
+            let theirs = try Fixture.data("\(folder)/\(shipped)")
             #expect(ours == theirs, "\(shipped) differs from a fresh `quipu simulate peru --seed 1`")
         }
     }

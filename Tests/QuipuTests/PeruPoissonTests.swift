@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import QuipuTestSupport
 
 /// The Peru panel through `fepois`: the five outcomes of an evaluation in one call, side by side in
 /// one `quipu table`, and the EU-export effect against the truth's ratio estimand.
@@ -9,8 +10,7 @@ import Testing
 
     /// The truth's log ratio of means (what Poisson targets) for CBI on `outcome`, all treated firm-years.
     static func truthRatio(_ outcome: String) throws -> Double {
-        let url = repositoryRoot.appendingPathComponent("Datasets/peru-natural-ingredients/peru-truth.json")
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let root = try Fixture.jsonObject("Datasets/peru-natural-ingredients/peru-truth.json")
         let aggregates = try #require(root["aggregates"] as? [[String: Any]])
         let entry = try #require(aggregates.first { $0["programme"] as? String == "cbi" && $0["outcome"] as? String == outcome })
         let simple = try #require(entry["simple"] as? [String: Any])

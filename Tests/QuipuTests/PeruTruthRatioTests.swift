@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import QuipuTestSupport
 
 /// The shipped truth's ratio of means (the Poisson estimand) agrees with the shipped panel: its
 /// mean Y₁ is the mean of the observed treated outcomes, and its log ratio is log(mean Y₁ / mean Y₀).
@@ -69,8 +70,7 @@ import Testing
 
     /// The JSON carries the same fields where consumers look for them.
     @Test func jsonCarriesTheRatioFields() throws {
-        let url = repositoryRoot.appendingPathComponent("\(Self.folder)/peru-truth.json")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let json = try Fixture.jsonObject("\(Self.folder)/peru-truth.json")
         let aggregates = try #require(json["aggregates"] as? [[String: Any]])
         #expect(aggregates.count == 10)
         for entry in aggregates {

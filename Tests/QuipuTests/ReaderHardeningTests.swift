@@ -2,6 +2,7 @@ import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+import QuipuTestSupport
 #endif
 
 /// Issue 19, points 6, 8, 11, 12 and 22: identifiers beyond 2^53, empty trends, implausible row
@@ -24,7 +25,7 @@ import Glibc
     /// panel.dta (400 rows, 7 variables) with its header's N set to 2.5·10^8: the readers size
     /// their buffers from N, so this aborted on allocation under a 1.5 GB address space.
     @Test func dtaHeaderClaimingMoreRowsThanTheFileHoldsIsRefused() throws {
-        var bytes = try Data(contentsOf: repositoryRoot.appendingPathComponent("Tests/Fixtures/formats/panel.dta"))
+        var bytes = try Fixture.data("Tests/Fixtures/formats/panel.dta")
         // Stata 119: "<N>" at byte 0x4E, then N as eight little-endian bytes.
         #expect(bytes[0x4E..<0x51] == Data("<N>".utf8))
         withUnsafeBytes(of: UInt64(250_000_000).littleEndian) { bytes.replaceSubrange(0x51..<0x59, with: $0) }
@@ -231,7 +232,7 @@ import Glibc
         let path = try temporaryFile("unit,year,treat,y\n1,2000,0,1\n1,2001,1,2\n2,2000,0,3\n2,2001,0,4\n")
         let run = try runQuipu(["did", "--data", path, "--unit", "unit", "--time", "year", "--treat", "treat", "--outcome", "y", "--vcov", "foo"])
         #expect(run.status == 64, "\(run.standardError)")
-        #expect(run.standardError.contains("--vcov: unknown vcov 'foo'"))
+        #expect(run.standardError.contains("'--vcov <vcov>': unknown vcov 'foo'"), "\(run.standardError)")
     }
 
     @Test func inputsThatAreNotUTF8CSVSaySo() throws {

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import QuipuTestSupport
 
 /// `quipu report`: the Peru report's sections, tables and plots, its headline numbers against its
 /// JSON, results that do not depend on the thread count, and spec errors that name their line.
-@Suite("quipu report")
+@Suite("quipu report", .tags(.slow))
 struct ReportCommandTests {
     static let peruData = repositoryRoot.appendingPathComponent("Datasets/peru-natural-ingredients/peru.csv").path
     static let peruSpec = repositoryRoot.appendingPathComponent("Datasets/peru-natural-ingredients/evaluation.yaml").path

@@ -1,15 +1,15 @@
 import Foundation
 import Testing
+import QuipuTestSupport
 
 /// The shipped Peru panel keeps demonstrating the staggered-adoption problem and its fix: for the
 /// PUM missions (14 cohorts, effects growing with time since support), every heterogeneity-robust
 /// estimator's 95% interval covers the truth file's simple ATT, and TWFE's does not.
-@Suite struct StaggeredPeruTests {
+@Suite(.tags(.slow)) struct StaggeredPeruTests {
     static let folder = "Datasets/peru-natural-ingredients"
 
     static func truth(_ outcome: String) throws -> Double {
-        let url = repositoryRoot.appendingPathComponent("\(folder)/peru-truth.json")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let json = try Fixture.jsonObject("\(folder)/peru-truth.json")
         let aggregates = try #require(json["aggregates"] as? [[String: Any]])
         let entry = try #require(aggregates.first { $0["programme"] as? String == "pum" && $0["outcome"] as? String == outcome })
         return try #require((entry["simple"] as? [String: Any])?["log_effect"] as? Double)

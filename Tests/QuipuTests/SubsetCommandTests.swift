@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import QuipuTestSupport
 
 /// `--subset` end to end: the same numbers as filtering the CSV first, for feols and did, and
 /// clear errors for bad filters.
-@Suite(.serialized) struct SubsetCommandTests {
+@Suite(.serialized, .tags(.slow)) struct SubsetCommandTests {
     static let peru = "Datasets/peru-natural-ingredients/peru.csv"
     static let filter = "pum_cohort != 2004 & size_class %in% c('small','medium')"
 

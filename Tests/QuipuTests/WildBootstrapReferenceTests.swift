@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import QuipuTestSupport
 
 /// `quipu feols --bootstrap wild` against pyfixest 0.60.0 / wildboottest (Tests/Fixtures/wildboot,
 /// with script and versions). Random-weight cases agree within three Monte Carlo standard errors
@@ -8,10 +9,9 @@ import Testing
 /// ±(1, …, 1) reproduce |t| exactly under WCR, and Quipu counts these ties as "at least as
 /// extreme" (P(|t*| ≥ |t|)), while wildboottest's strict comparison counts them or not depending
 /// on rounding; the fixture records both counts.
-@Suite struct WildBootstrapReferenceTests {
+@Suite(.tags(.slow)) struct WildBootstrapReferenceTests {
     static func cases() throws -> [[String: Any]] {
-        let url = repositoryRoot.appendingPathComponent("Tests/Fixtures/wildboot/wildboot_reference.json")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let json = try Fixture.jsonObject("Tests/Fixtures/wildboot/wildboot_reference.json")
         return try #require(json["cases"] as? [[String: Any]])
     }
 

@@ -1,11 +1,12 @@
 import Testing
+import QuipuTestSupport
 @testable import Simulation
 
 /// The design's purpose: with staggered, cohort-specific and growing effects, a static two-way
 /// fixed-effects regression misses the true ATT, while an estimator that only compares treated
 /// firm-years with untreated ones (the imputation estimator of Borusyak, Jaravel and Spiess)
 /// recovers it. Both are hand-coded here on log outcomes of firm-years with positive values.
-@Suite("Two-way fixed effects")
+@Suite("Two-way fixed effects", .tags(.slow))
 struct TwoWayFixedEffectsTests {
     @Test func naiveTWFEMissesThePUMEffectOnExports() throws {
         let simulation = try #require(defaultRun)

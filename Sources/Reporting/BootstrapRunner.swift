@@ -1,37 +1,61 @@
 import Estimation
 import Inference
-import Reporting
 
-/// Runs the requested bootstrap on a fit, summarises it per coefficient, and warns on standard
-/// error where its p-values should not be read at face value (see `BootstrapDiagnostics`).
-struct BootstrapRunner {
-    let options: BootstrapOptions
-    let covariance: CovarianceType
-    let level: Double
-    let threads: Int
+/// Runs a requested bootstrap (`BootstrapRequest`) on a least-squares fit and summarises it per
+/// coefficient (`BootstrapSummary`), warning through `warn` where its p-values should not be read
+/// at face value (see `BootstrapDiagnostics`).
+///
+/// It lives beside `BootstrapSummary`, the value it produces; both belong below the reports once
+/// the inference core carries bootstrap results (issue 20, point 2).
+public struct BootstrapRunner {
+    public let request: BootstrapRequest
+    public let covariance: CovarianceType
+    public let level: Double
+    public let threads: Int
+    /// Where warnings go (the command line writes them to standard error); also told, before it
+    /// starts, of a wild bootstrap expected to take more than a minute.
+    public let warn: @Sendable (String) -> Void
 
-    /// The wild bootstrap's settings from the command-line options.
+    public init(request: BootstrapRequest, covariance: CovarianceType, level: Double, threads: Int, warn: @escaping @Sendable (String) -> Void) {
+        self.request = request
+        self.covariance = covariance
+        self.level = level
+        self.threads = threads
+        self.warn = warn
+    }
+
+    /// The wild bootstrap's settings from the request.
     var wildSettings: WildBootstrapSettings {
-        var settings = WildBootstrapSettings(replicates: options.reps, seed: options.seed, weights: options.bootWeights,
-                                             imposeNull: options.imposeNull, pValueType: options.pValueType,
+        var settings = WildBootstrapSettings(replicates: request.replicates, seed: request.seed, weights: request.weights,
+                                             imposeNull: request.imposeNull, pValueType: request.pValueType,
                                              confidenceLevel: level, threads: threads)
         // A run of more than a minute says so, with its expected length, before it starts.
-        settings.announce = { warn($0) }
+        settings.announce = warn
         return settings
     }
 
     /// The variable whose clusters the bootstrap resamples or weights.
     func bootstrapCluster() throws -> String {
-        guard let cluster = options.bootCluster ?? covariance.clusterVariables.first else {
-            throw CommandError("--bootstrap needs clusters: use --vcov cluster:VAR or --boot-cluster VAR")
+        guard let cluster = request.cluster ?? covariance.clusterVariables.first else {
+            throw EstimationError("--bootstrap needs clusters: use --vcov cluster:VAR or --boot-cluster VAR")
         }
         return cluster
     }
 
-    /// The wild bootstrap test of the --restriction, if one was given.
+    /// The wild bootstrap test of the requested restriction, if one was given, with its summary.
+    public func restrictionSummary(fit: LinearModelFit, frame: ModelFrame?) throws -> (restriction: String, summary: BootstrapSummary)? {
+        guard let (restriction, test) = try restrictionTest(fit: fit, frame: frame) else { return nil }
+        return (restriction.description, BootstrapSummary(
+            method: "wild", weights: request.weights.rawValue, replicates: test.replicates, seed: request.seed,
+            imposeNull: request.imposeNull, fullEnumeration: test.fullEnumeration, pValue: test.pValue, standardError: nil,
+            confidenceLow: test.confidenceLow, confidenceHigh: test.confidenceHigh,
+            cluster: request.cluster ?? covariance.clusterVariables.first ?? ""))
+    }
+
+    /// The wild bootstrap test of the requested restriction, if one was given.
     func restrictionTest(fit: LinearModelFit, frame: ModelFrame?) throws -> (LinearRestriction, WildBootstrapResult)? {
-        guard let text = options.restriction else { return nil }
-        try BootstrapDiagnostics.checkReplicates(options.reps, level: level)
+        guard let text = request.restriction else { return nil }
+        try BootstrapDiagnostics.checkReplicates(request.replicates, level: level)
         let restriction = try LinearRestriction(parsing: text)
         let cluster = try bootstrapCluster()
         let covarianceCluster = covariance.clusterVariables.first ?? cluster
@@ -46,31 +70,33 @@ struct BootstrapRunner {
         return (restriction, result)
     }
 
-    func run(fit: LinearModelFit, frame: ModelFrame?) throws -> [String: BootstrapSummary] {
-        guard options.restriction == nil else { return [:] }
-        try BootstrapDiagnostics.checkReplicates(options.reps, level: level)
-        let terms = try options.param.map { [fit.coefficientNames[try fit.coefficientIndex($0)]] } ?? fit.coefficientNames
+    /// One summary per tested coefficient (every coefficient, or the requested one); none when a
+    /// restriction is tested instead.
+    public func run(fit: LinearModelFit, frame: ModelFrame?) throws -> [String: BootstrapSummary] {
+        guard request.restriction == nil else { return [:] }
+        try BootstrapDiagnostics.checkReplicates(request.replicates, level: level)
+        let terms = try request.term.map { [fit.coefficientNames[try fit.coefficientIndex($0)]] } ?? fit.coefficientNames
         let cluster = try bootstrapCluster()
         var summaries = [String: BootstrapSummary]()
         var warnings = [String]()
-        switch options.bootstrap {
-        case .wild?:
+        switch request.method {
+        case .wild:
             let covarianceCluster = covariance.clusterVariables.first ?? cluster
             for term in terms {
                 let result = try fit.wildBootstrap(frame: frame, term: term, covarianceCluster: covarianceCluster, bootstrapCluster: cluster, settings: wildSettings)
-                summaries[term] = BootstrapSummary(method: "wild", weights: options.bootWeights.rawValue, replicates: result.replicates,
-                                                   seed: options.seed, imposeNull: options.imposeNull, fullEnumeration: result.fullEnumeration,
+                summaries[term] = BootstrapSummary(method: "wild", weights: request.weights.rawValue, replicates: result.replicates,
+                                                   seed: request.seed, imposeNull: request.imposeNull, fullEnumeration: result.fullEnumeration,
                                                    pValue: result.pValue, standardError: nil, confidenceLow: result.confidenceLow,
                                                    confidenceHigh: result.confidenceHigh, cluster: cluster)
                 warnings += wildWarnings(result, tested: term, regressors: [term], fit: fit, frame: frame, cluster: cluster) { settings in
                     try fit.wildBootstrap(frame: frame, term: term, covarianceCluster: covarianceCluster, bootstrapCluster: cluster, settings: settings)
                 }
             }
-        case .pairs?:
+        case .pairs:
             guard let frame else { return [:] }
             let rows = try frame.rowsByCluster(cluster)
             let names = fit.coefficientNames
-            let engine = PairsClusterBootstrap(replicates: options.reps, seed: options.seed, threads: threads, confidenceLevel: level)
+            let engine = PairsClusterBootstrap(replicates: request.replicates, seed: request.seed, threads: threads, confidenceLevel: level)
             let result = try engine.run(clusterCount: rows.count, estimates: fit.coefficients) { draws in
                 let sample = try frame.resampled(clusterName: cluster, draws: draws, rowsByCluster: rows)
                 let refit = try LinearModel.fit(sample, options: LinearModelOptions(threads: 1))
@@ -79,16 +105,14 @@ struct BootstrapRunner {
             }
             for term in terms {
                 guard let index = names.firstIndex(of: term) else { continue }
-                summaries[term] = BootstrapSummary(method: "pairs", weights: nil, replicates: options.reps, seed: options.seed,
+                summaries[term] = BootstrapSummary(method: "pairs", weights: nil, replicates: request.replicates, seed: request.seed,
                                                    imposeNull: nil, fullEnumeration: false, pValue: nil,
                                                    standardError: result.standardErrors[index], confidenceLow: result.percentileLow[index],
                                                    confidenceHigh: result.percentileHigh[index], cluster: cluster,
                                                    normalInterval: (result.normalLow[index], result.normalHigh[index]),
                                                    failedReplicates: result.failedReplicates)
             }
-            warnings += [BootstrapDiagnostics.fewReplicatesWarning(options.reps)].compactMap { $0 }
-        case nil:
-            break
+            warnings += [BootstrapDiagnostics.fewReplicatesWarning(request.replicates)].compactMap { $0 }
         }
         // Each warning once, in the order found (the replicate warning is the same for every term).
         var shown = Set<String>()
@@ -107,7 +131,7 @@ struct BootstrapRunner {
             if let warning = BootstrapDiagnostics.enumerationWarning(clusters: clusters, replicates: result.replicates, level: level) {
                 warnings.append(warning)
             }
-        } else if let warning = BootstrapDiagnostics.fewReplicatesWarning(options.reps) {
+        } else if let warning = BootstrapDiagnostics.fewReplicatesWarning(request.replicates) {
             warnings.append(warning)
         }
         guard let counts = BootstrapDiagnostics.treatedClusters(frame: frame, regressors: regressors, cluster: cluster),
@@ -117,7 +141,7 @@ struct BootstrapRunner {
         let otherPValue = try? rerun(other).pValue
         let indicators = regressors.filter { BootstrapDiagnostics.treatedClusters(frame: frame, regressors: [$0], cluster: cluster) != nil }
         if let warning = BootstrapDiagnostics.fewTreatedWarning(tested: tested, regressors: indicators, counts: counts, cluster: cluster,
-                                                                 imposeNull: options.imposeNull, pValue: result.pValue, otherPValue: otherPValue) {
+                                                                 imposeNull: request.imposeNull, pValue: result.pValue, otherPValue: otherPValue) {
             warnings.append(warning)
         }
         return warnings

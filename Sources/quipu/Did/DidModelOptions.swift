@@ -1,0 +1,32 @@
+import ArgumentParser
+import DiD
+import Foundation
+
+/// `quipu did`'s outcome and what enters its regressions besides the treatment.
+struct DidModelOptions: ParsableArguments {
+    @Option(name: .long, help: "The outcome: a column, or a function of one such as log(sales).")
+    var outcome: String
+
+    @Option(name: .long, help: "Regression model of TWFE and the event study: linear (least squares) or poisson (PPML, as fepois: keeps zero outcomes, effects in log points and % changes; TWFE only, so auto means twfe).")
+    var model: DiDModel = .linear
+
+    @Option(name: .long, help: "Comma-separated covariates: added to the regressions; for Callaway–Sant'Anna, time-invariant (baseline) covariates in the propensity score and outcome regression (text columns enter as indicators).")
+    var covariates: String?
+
+    @Option(name: .long, help: ArgumentHelp("Further fixed effects for TWFE, Sun–Abraham and imputation, fixest syntax, e.g. \"year^size_class\"; repeatable.", valueName: "fe"),
+            transform: FixedEffectTerm.parsing)
+    var fe: [FixedEffectTerm] = []
+
+    @Option(name: .long, help: "Column of analytic weights.")
+    var weights: String?
+
+    @Flag(name: .long, help: "Keep only units observed, with the outcome present, in every period.")
+    var balance = false
+
+    /// The names given to --covariates.
+    var covariateNames: [String] {
+        (covariates ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+extension DiDModel: ExpressibleByArgument {}
