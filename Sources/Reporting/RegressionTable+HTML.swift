@@ -1,11 +1,12 @@
 import Foundation
+import Primitives
 
 /// The HTML rendering.
 extension RegressionTable {
     /// An HTML fragment: one `<table>` with a `<thead>`, a `<tbody>` per panel and the notes in
     /// a `<tfoot>`; every text escaped, marks in `<sup>`. No styles: the page decides.
     public var html: String {
-        let escape = HTMLText.escape
+        let escape = MarkupText.html
         let cells = { (tag: String, texts: [String]) in texts.map { "<\(tag)>\($0)</\(tag)>" }.joined() }
         let row = { (label: String, texts: [String]) in "<tr><th scope=\"row\">\(label)</th>" + cells("td", texts) + "</tr>" }
         var lines = ["<table class=\"quipu-table\">", "<thead>"]

@@ -1,3 +1,5 @@
+import Primitives
+
 /// A standalone SVG image: a canvas size plus the elements drawn on it, in painting order.
 ///
 /// `render()` always produces well-formed XML in the SVG namespace: text and attribute values are
@@ -47,7 +49,7 @@ public struct SVGDocument: Sendable {
             ("font-family", fontFamily),
         ], selfClosing: false) + "\n"
         if let title, !title.isEmpty {
-            output += "  <title>" + SVGMarkup.escape(title) + "</title>\n"
+            output += "  <title>" + MarkupText.xml(title) + "</title>\n"
         }
         if let background {
             SVGElement.rect(x: 0, y: 0, width: safeWidth, height: safeHeight, fill: background)

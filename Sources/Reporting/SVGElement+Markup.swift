@@ -1,3 +1,5 @@
+import Primitives
+
 extension SVGElement {
     /// Appends this element's markup, indented `depth` levels, one tag per line; writes nothing
     /// when a required number is not finite.
@@ -56,7 +58,7 @@ extension SVGElement {
                 ("text-anchor", anchor == .start ? nil : anchor.rawValue),
                 ("font-weight", weight == .normal ? nil : weight.rawValue),
                 ("fill", fill), ("transform", transform),
-            ], selfClosing: false) + SVGMarkup.escape(content) + "</text>\n"
+            ], selfClosing: false) + MarkupText.xml(content) + "</text>\n"
 
         case let .group(children, transform, className):
             output += indent + SVGMarkup.tag("g", [("class", className), ("transform", transform)], selfClosing: false) + "\n"

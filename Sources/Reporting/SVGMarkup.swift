@@ -1,32 +1,9 @@
 import Foundation
+import Primitives
 
-/// Low-level helpers that turn values into safe SVG/XML text: escaping, compact numbers and tags.
+/// Low-level helpers that turn values into safe SVG/XML text: compact numbers and tags (escaping is
+/// `MarkupText.xml`, shared with the HTML writers).
 enum SVGMarkup {
-    /// `text` made safe for XML character data and for double- or single-quoted attributes.
-    ///
-    /// Control characters other than tab, newline and carriage return are dropped, because XML 1.0
-    /// forbids them even when escaped and a single one would make the whole document unreadable.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            default:
-                let value = scalar.value
-                // Also excluded by XML 1.0: U+FFFE and U+FFFF (surrogates cannot occur in a Swift String).
-                if value < 0x20 || value == 0xFFFE || value == 0xFFFF { continue }
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
     /// `value` with at most two decimals and no exponent, or nil when it is not finite.
     ///
     /// Two decimals are a hundredth of a user unit (a pixel, here), finer than any renderer shows,
@@ -54,7 +31,7 @@ enum SVGMarkup {
         var text = "<" + name
         for (key, value) in attributes {
             guard let value else { continue }
-            text += " \(key)=\"\(escape(value))\""
+            text += " \(key)=\"\(MarkupText.xml(value))\""
         }
         return text + (selfClosing ? "/>" : ">")
     }

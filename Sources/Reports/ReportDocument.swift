@@ -1,3 +1,4 @@
+import Primitives
 import Reporting
 
 /// The report as a sequence of blocks, rendered once as Markdown and once as self-contained HTML
@@ -52,22 +53,22 @@ public struct ReportDocument: Sendable {
 
     public var html: String {
         var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        out += "<title>\(HTMLText.escape(title))</title>\n<style>\n\(Self.style)\n</style>\n</head>\n<body>\n<h1>\(HTMLText.escape(title))</h1>\n"
+        out += "<title>\(MarkupText.html(title))</title>\n<style>\n\(Self.style)\n</style>\n</head>\n<body>\n<h1>\(MarkupText.html(title))</h1>\n"
         let headings = blocks.compactMap { block -> (String, String)? in
             if case .heading(let text, let id) = block { return (text, id) }
             return nil
         }
-        out += "<nav>" + headings.map { "<a href=\"#\($0.1)\">\(HTMLText.escape($0.0))</a>" }.joined(separator: " ") + "</nav>\n"
+        out += "<nav>" + headings.map { "<a href=\"#\($0.1)\">\(MarkupText.html($0.0))</a>" }.joined(separator: " ") + "</nav>\n"
         for block in blocks {
             switch block {
-            case .heading(let text, let id): out += "<h2 id=\"\(id)\">\(HTMLText.escape(text))</h2>\n"
+            case .heading(let text, let id): out += "<h2 id=\"\(id)\">\(MarkupText.html(text))</h2>\n"
             case .paragraph(let text): out += "<p>\(Self.inline(text))</p>\n"
             case .bullets(let items): out += "<ul>\n" + items.map { "<li>\(Self.inline($0))</li>\n" }.joined() + "</ul>\n"
             case .table(let table): out += table.html
             case .plot(let plot):
                 // Inline SVG: the XML declaration is only valid at the start of a file.
                 let svg = plot.svg.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("<?xml") }.joined(separator: "\n")
-                out += "<figure id=\"plot-\(plot.name)\">\n\(svg)\n<figcaption>\(HTMLText.escape(plot.caption))</figcaption>\n</figure>\n"
+                out += "<figure id=\"plot-\(plot.name)\">\n\(svg)\n<figcaption>\(MarkupText.html(plot.caption))</figcaption>\n</figure>\n"
             }
         }
         return out + "</body>\n</html>\n"
@@ -75,7 +76,7 @@ public struct ReportDocument: Sendable {
 
     /// Escapes text and turns Markdown's **bold** into <strong> and `code` into <code>.
     static func inline(_ text: String) -> String {
-        let bold = HTMLText.escape(text).components(separatedBy: "**")
+        let bold = MarkupText.html(text).components(separatedBy: "**")
             .enumerated().map { $0.offset % 2 == 1 ? "<strong>\($0.element)</strong>" : $0.element }.joined()
         return bold.components(separatedBy: "`").enumerated().map { $0.offset % 2 == 1 ? "<code>\($0.element)</code>" : $0.element }.joined()
     }

@@ -87,16 +87,16 @@ public struct ReportTable: Sendable {
     }
 
     public var html: String {
-        var out = "<table class=\"data\" id=\"table-\(HTMLText.escape(name))\">\n<caption>\(HTMLText.escape(title))</caption>\n<thead><tr>"
-        out += header.map { "<th>\(HTMLText.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        var out = "<table class=\"data\" id=\"table-\(MarkupText.html(name))\">\n<caption>\(MarkupText.html(title))</caption>\n<thead><tr>"
+        out += header.map { "<th>\(MarkupText.html($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for row in rows {
-            out += "<tr>" + row.map { "<td\($0.isNumeric ? " class=\"num\"" : "")>\(HTMLText.escape($0.display))</td>" }.joined() + "</tr>\n"
+            out += "<tr>" + row.map { "<td\($0.isNumeric ? " class=\"num\"" : "")>\(MarkupText.html($0.display))</td>" }.joined() + "</tr>\n"
         }
         out += "</tbody>\n</table>\n"
         if !footnotes.isEmpty {
-            out += "<ol class=\"footnotes\">\n" + footnotes.map { "<li>\(HTMLText.escape($0))</li>\n" }.joined() + "</ol>\n"
+            out += "<ol class=\"footnotes\">\n" + footnotes.map { "<li>\(MarkupText.html($0))</li>\n" }.joined() + "</ol>\n"
         }
-        if let note { out += "<p class=\"note\">\(HTMLText.escape(note))</p>\n" }
+        if let note { out += "<p class=\"note\">\(MarkupText.html(note))</p>\n" }
         return out
     }
 
