@@ -21,28 +21,30 @@ extension FormulaParser {
         return .comparison(operation, left, right)
     }
 
-    /// Parses `a + b - c`, left to right.
+    /// Parses `a + b - c`, left to right, each operand a product.
     mutating func parseSum(in context: String) throws(FormulaError) -> Expression {
-        var result = try parseProduct(in: context)
-        while current.kind == .plus || current.kind == .minus {
-            let operation: ArithmeticOperator = current.kind == .plus ? .add : .subtract
+        try parseLeftAssociative(precedence: ArithmeticOperator.add.precedence, in: context)
+    }
+
+    /// Parses a left-to-right chain of the binary operators that bind with `precedence`: `+ -`,
+    /// whose operands are chains of `* /`, whose operands are signed powers. The levels are
+    /// `ArithmeticOperator.precedence`'s, so R's binding order is written once.
+    private mutating func parseLeftAssociative(precedence: Int, in context: String) throws(FormulaError) -> Expression {
+        var result = try parseOperand(tighterThan: precedence, in: context)
+        while let operation = current.arithmeticOperator, operation.precedence == precedence {
             try countOperator(at: current)
             advance()
-            result = .arithmetic(operation, result, try parseProduct(in: context))
+            result = .arithmetic(operation, result, try parseOperand(tighterThan: precedence, in: context))
         }
         return result
     }
 
-    /// Parses `a * b / c`, left to right.
-    private mutating func parseProduct(in context: String) throws(FormulaError) -> Expression {
-        var result = try parseSigned(in: context)
-        while current.kind == .star || current.kind == .slash {
-            let operation: ArithmeticOperator = current.kind == .star ? .multiply : .divide
-            try countOperator(at: current)
-            advance()
-            result = .arithmetic(operation, result, try parseSigned(in: context))
-        }
-        return result
+    /// An operand of a chain at `precedence`: a product inside a sum, a signed power inside a product.
+    private mutating func parseOperand(tighterThan precedence: Int, in context: String) throws(FormulaError) -> Expression {
+        let product = ArithmeticOperator.multiply.precedence
+        return precedence < product
+            ? try parseLeftAssociative(precedence: product, in: context)
+            : try parseSigned(in: context)
     }
 
     /// Parses a power with any leading signs: `-x^2` is `-(x^2)`, and `+x` is `x`.

@@ -18,28 +18,34 @@ extension FormulaParser {
 
     /// Parses `a | b | ...`.
     private mutating func parseDisjunction() throws(FormulaError) -> RowFilterCondition {
-        var result = try parseConjunction()
-        while current.kind == .pipe {
-            try countOperator(at: current)
-            advance()
-            if current.kind == .pipe {
-                throw failure(at: current.position, "'||' compares single values in R; use a single '|' to combine conditions row by row")
-            }
-            result = .or(result, try parseConjunction())
+        try parseLogicalChain(of: .pipe, combine: RowFilterCondition.or) { parser throws(FormulaError) in
+            try parser.parseConjunction()
         }
-        return result
     }
 
     /// Parses `a & b & ...`.
     private mutating func parseConjunction() throws(FormulaError) -> RowFilterCondition {
-        var result = try parseNegation()
-        while current.kind == .ampersand {
+        try parseLogicalChain(of: .ampersand, combine: RowFilterCondition.and) { parser throws(FormulaError) in
+            try parser.parseNegation()
+        }
+    }
+
+    /// Parses `operand op operand op ...` for the row-wise `|` or `&`, left to right. R's doubled
+    /// operators (`||`, `&&`) compare single values, so they are refused with the row-wise spelling.
+    private mutating func parseLogicalChain(
+        of operation: Token.Kind,
+        combine: (RowFilterCondition, RowFilterCondition) -> RowFilterCondition,
+        operand: (inout FormulaParser) throws(FormulaError) -> RowFilterCondition
+    ) throws(FormulaError) -> RowFilterCondition {
+        var result = try operand(&self)
+        while current.kind == operation {
+            let symbol = current.symbol
             try countOperator(at: current)
             advance()
-            if current.kind == .ampersand {
-                throw failure(at: current.position, "'&&' compares single values in R; use a single '&' to combine conditions row by row")
+            if current.kind == operation {
+                throw failure(at: current.position, "'\(symbol)\(symbol)' compares single values in R; use a single '\(symbol)' to combine conditions row by row")
             }
-            result = .and(result, try parseNegation())
+            result = combine(result, try operand(&self))
         }
         return result
     }

@@ -36,18 +36,7 @@ extension FormulaParser {
     mutating func parseIndicator() throws(FormulaError) -> Indicator {
         let head = current
         advance(2)
-        var arguments: [Argument] = []
-        if current.kind != .rightParen {
-            while true {
-                arguments.append(try parseArgument())
-                guard current.kind == .comma else { break }
-                advance()
-            }
-        }
-        guard current.kind == .rightParen else {
-            throw failure(at: current.position, "expected ',' or ')' in i(), found \(current.display)")
-        }
-        advance()
+        let arguments = try parseCommaSeparated(in: "i()") { parser throws(FormulaError) in try parser.parseArgument() }
         let assigned = try match(arguments)
         guard let factorArgument = assigned[.factor] else {
             throw failure(at: head.position, "i() needs a factor variable, as in i(f)")
@@ -123,17 +112,7 @@ extension FormulaParser {
         if current.kind == .rightParen {
             throw failure(at: head.position, "c() needs at least one value")
         }
-        var values: [ReferenceValue] = []
-        while true {
-            values.append(try parseScalarReference())
-            guard current.kind == .comma else { break }
-            advance()
-        }
-        guard current.kind == .rightParen else {
-            throw failure(at: current.position, "expected ',' or ')' in c(), found \(current.display)")
-        }
-        advance()
-        return values
+        return try parseCommaSeparated(in: "c()") { parser throws(FormulaError) in try parser.parseScalarReference() }
     }
 
     private mutating func parseScalarReference() throws(FormulaError) -> ReferenceValue {

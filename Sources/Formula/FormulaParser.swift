@@ -50,6 +50,26 @@ struct FormulaParser {
         index = min(max(saved, 0), tokens.count - 1)
     }
 
+    /// Parses `element, element, ...` up to the closing `)`, which it consumes, with the cursor after
+    /// the `(`; `call` names the list in the message when something else follows an element.
+    mutating func parseCommaSeparated<Element>(
+        in call: String, _ element: (inout FormulaParser) throws(FormulaError) -> Element
+    ) throws(FormulaError) -> [Element] {
+        var elements: [Element] = []
+        if current.kind != .rightParen {
+            while true {
+                elements.append(try element(&self))
+                guard current.kind == .comma else { break }
+                advance()
+            }
+        }
+        guard current.kind == .rightParen else {
+            throw failure(at: current.position, "expected ',' or ')' in \(call), found \(current.display)")
+        }
+        advance()
+        return elements
+    }
+
     /// An error at `position` of this formula.
     func failure(at position: Int, _ reason: String) -> FormulaError {
         FormulaError(formula: source, position: position, reason: reason, subject: subject)

@@ -67,6 +67,18 @@ struct Token: Equatable, Sendable {
         }
     }
 
+    /// The arithmetic operator a punctuation token spells (`+ - * / ^`), or nil.
+    var arithmeticOperator: ArithmeticOperator? {
+        switch kind {
+        case .plus: return .add
+        case .minus: return .subtract
+        case .star: return .multiply
+        case .slash: return .divide
+        case .caret: return .power
+        default: return nil
+        }
+    }
+
     /// The name carried by a name token, whether bare or in backticks.
     var name: String? {
         if case .name(let name, _) = kind { return name }
