@@ -20,46 +20,38 @@ extension Matrix {
     public func transposeTimes(_ vector: [Double]) throws(LinearAlgebraError) -> [Double] {
         guard vector.count == rows else { throw .shapeMismatch("Aᵀv with \(rows) rows and a vector of \(vector.count)") }
         var result = [Double](repeating: 0, count: columns)
-        guard rows > 0, columns > 0 else { return result }
-        values.withUnsafeBufferPointer { a in
-            vector.withUnsafeBufferPointer { v in
-                result.withUnsafeMutableBufferPointer { r in
-                    cblas_dgemv(CblasColMajor, CblasTrans, Int32(rows), Int32(columns), 1.0,
-                                a.baseAddress, Int32(rows), v.baseAddress, 1, 0.0, r.baseAddress, 1)
-                }
-            }
-        }
+        accumulateProduct(transposed: true, scale: 1, vector, into: &result, keeping: 0)
         return result
     }
 
     /// Replaces `target` by `target − Av` in place (`dgemv` with β = 1): residuals without a copy.
     public func subtractProduct(_ vector: [Double], from target: inout [Double]) throws(LinearAlgebraError) {
         guard vector.count == columns, target.count == rows else { throw .shapeMismatch("y − Av with \(rows)x\(columns)") }
-        guard rows > 0, columns > 0 else { return }
-        values.withUnsafeBufferPointer { a in
-            vector.withUnsafeBufferPointer { v in
-                target.withUnsafeMutableBufferPointer { y in
-                    cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(rows), Int32(columns), -1.0,
-                                a.baseAddress, Int32(rows), v.baseAddress, 1, 1.0, y.baseAddress, 1)
-                }
-            }
-        }
+        accumulateProduct(transposed: false, scale: -1, vector, into: &target, keeping: 1)
     }
 
     /// The product `Av` (`dgemv`).
     public func times(_ vector: [Double]) throws(LinearAlgebraError) -> [Double] {
         guard vector.count == columns else { throw .shapeMismatch("Av with \(columns) columns and a vector of \(vector.count)") }
         var result = [Double](repeating: 0, count: rows)
-        guard rows > 0, columns > 0 else { return result }
+        accumulateProduct(transposed: false, scale: 1, vector, into: &result, keeping: 0)
+        return result
+    }
+
+    /// `target ← scale · op(A) v + keeping · target` (`dgemv`), `op` transposing when `transposed`:
+    /// the one call behind `Av`, `Aᵀv` and `y − Av`. The caller has checked the lengths.
+    private func accumulateProduct(
+        transposed: Bool, scale: Double, _ vector: [Double], into target: inout [Double], keeping: Double
+    ) {
+        guard rows > 0, columns > 0 else { return }
         values.withUnsafeBufferPointer { a in
             vector.withUnsafeBufferPointer { v in
-                result.withUnsafeMutableBufferPointer { r in
-                    cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(rows), Int32(columns), 1.0,
-                                a.baseAddress, Int32(rows), v.baseAddress, 1, 0.0, r.baseAddress, 1)
+                target.withUnsafeMutableBufferPointer { y in
+                    cblas_dgemv(CblasColMajor, transposed ? CblasTrans : CblasNoTrans, Int32(rows), Int32(columns), scale,
+                                a.baseAddress, Int32(rows), v.baseAddress, 1, keeping, y.baseAddress, 1)
                 }
             }
         }
-        return result
     }
 
     /// The product `op(A) op(B)` (`dgemm`), where `op` transposes when asked.

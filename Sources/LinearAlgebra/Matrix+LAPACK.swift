@@ -5,12 +5,7 @@ extension Matrix {
     /// The upper Cholesky factor `R` with `RᵀR = self` (`dpotrf`); the strict lower triangle is zeroed.
     public func choleskyUpper() throws(LinearAlgebraError) -> Matrix {
         guard rows == columns else { throw .shapeMismatch("Cholesky of a \(rows)x\(columns) matrix") }
-        var factor = self
-        guard rows > 0 else { return factor }
-        let info = factor.values.withUnsafeMutableBufferPointer { a in
-            LAPACKE_dpotrf(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(rows), a.baseAddress, Int32(rows))
-        }
-        if let error = LinearAlgebraError.check(info, routine: "dpotrf") { throw error }
+        var factor = try upperTriangleResult(of: "dpotrf", LAPACKE_dpotrf)
         factor.zeroStrictLowerTriangle()
         return factor
     }
@@ -18,14 +13,24 @@ extension Matrix {
     /// The inverse of `RᵀR` given its upper triangular factor `R` (`dpotri`), symmetrised.
     public func inverseFromUpperFactor() throws(LinearAlgebraError) -> Matrix {
         guard rows == columns else { throw .shapeMismatch("inverse from a \(rows)x\(columns) factor") }
-        var inverse = self
-        guard rows > 0 else { return inverse }
-        let info = inverse.values.withUnsafeMutableBufferPointer { a in
-            LAPACKE_dpotri(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(rows), a.baseAddress, Int32(rows))
-        }
-        if let error = LinearAlgebraError.check(info, routine: "dpotri") { throw error }
+        var inverse = try upperTriangleResult(of: "dpotri", LAPACKE_dpotri)
         inverse.symmetrizeFromUpper()
         return inverse
+    }
+
+    /// A copy of this square matrix after `routine`, a LAPACK call that works in place on the upper
+    /// triangle (`dpotrf`, `dpotri`), with its `info` turned into a typed error.
+    private func upperTriangleResult(
+        of name: String,
+        _ routine: (Int32, CChar, Int32, UnsafeMutablePointer<Double>?, Int32) -> Int32
+    ) throws(LinearAlgebraError) -> Matrix {
+        var result = self
+        guard rows > 0 else { return result }
+        let info = result.values.withUnsafeMutableBufferPointer { a in
+            routine(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(rows), a.baseAddress, Int32(rows))
+        }
+        if let error = LinearAlgebraError.check(info, routine: name) { throw error }
+        return result
     }
 
     /// The inverse of a symmetric positive definite matrix, through its Cholesky factor.

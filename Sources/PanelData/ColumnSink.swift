@@ -82,26 +82,28 @@ struct ColumnSink {
     /// Grows the numbers' buffer; on failure records it and keeps the old buffer.
     @inline(never)
     private mutating func growValues(to minimum: Int) -> Bool {
-        let capacity = max(minimum, valueCapacity * 2, 1024)
-        guard let grown = realloc(values, capacity * MemoryLayout<Double>.stride) else {
-            allocationFailed = true
-            return false
-        }
-        values = grown.assumingMemoryBound(to: Double.self)
-        valueCapacity = capacity
-        return true
+        let grown = Self.grow(&values, capacity: &valueCapacity, to: minimum)
+        if !grown { allocationFailed = true }
+        return grown
     }
 
     /// Grows the codes' buffer; on failure records it and keeps the old buffer.
     @inline(never)
     private mutating func growCodes(to minimum: Int) -> Bool {
-        let capacity = max(minimum, codeCapacity * 2, 1024)
-        guard let grown = realloc(codes, capacity * MemoryLayout<Int32>.stride) else {
-            allocationFailed = true
-            return false
-        }
-        codes = grown.assumingMemoryBound(to: Int32.self)
-        codeCapacity = capacity
+        let grown = Self.grow(&codes, capacity: &codeCapacity, to: minimum)
+        if !grown { allocationFailed = true }
+        return grown
+    }
+
+    /// Doubles `buffer` (to at least `minimum` elements, and 1,024 at first) with `realloc`; false,
+    /// with `buffer` and `capacity` unchanged, when the allocation fails.
+    private static func grow<Element>(
+        _ buffer: inout UnsafeMutablePointer<Element>?, capacity: inout Int, to minimum: Int
+    ) -> Bool {
+        let newCapacity = max(minimum, capacity * 2, 1024)
+        guard let grown = realloc(buffer, newCapacity * MemoryLayout<Element>.stride) else { return false }
+        buffer = grown.assumingMemoryBound(to: Element.self)
+        capacity = newCapacity
         return true
     }
 }
