@@ -27,8 +27,8 @@ extension FormulaParser {
     private enum Value {
         case name(String, quoted: Bool)
         case call(Expression)
-        case number(Double)
-        case text(String)
+        /// A number, signed number or string.
+        case literal(ReferenceValue)
         case vector([ReferenceValue])
     }
 
@@ -66,16 +66,9 @@ extension FormulaParser {
     }
 
     private mutating func parseValue(named name: String?) throws(FormulaError) -> Value {
+        if let literal = try parseLiteral() { return .literal(literal) }
         let token = current
         switch token.kind {
-        case .number(let value, _):
-            advance()
-            return .number(value)
-        case .minus, .plus:
-            return .number(try parseSignedNumber())
-        case .string(let text):
-            advance()
-            return .text(text)
         case .name(let identifier, let quoted):
             guard peek().kind == .leftParen else {
                 advance()
@@ -92,6 +85,23 @@ extension FormulaParser {
             throw failure(at: token.position, "expected an argument in i(), found \(token.display)")
         default:
             throw failure(at: token.position, "unexpected \(token.display) in i()")
+        }
+    }
+
+    /// Parses the number, signed number or string under the cursor; nil, the cursor unmoved, for
+    /// any other token.
+    private mutating func parseLiteral() throws(FormulaError) -> ReferenceValue? {
+        switch current.kind {
+        case .number(let value, _):
+            advance()
+            return .number(value)
+        case .minus, .plus:
+            return .number(try parseSignedNumber())
+        case .string(let text):
+            advance()
+            return .text(text)
+        default:
+            return nil
         }
     }
 
@@ -116,22 +126,13 @@ extension FormulaParser {
     }
 
     private mutating func parseScalarReference() throws(FormulaError) -> ReferenceValue {
+        if let literal = try parseLiteral() { return literal }
         let token = current
-        switch token.kind {
-        case .number(let value, _):
-            advance()
-            return .number(value)
-        case .minus, .plus:
-            return .number(try parseSignedNumber())
-        case .string(let text):
-            advance()
-            return .text(text)
-        case .name(let identifier, _) where peek().kind != .leftParen:
-            advance()
-            return .text(identifier)
-        default:
+        guard case .name(let identifier, _) = token.kind, peek().kind != .leftParen else {
             throw failure(at: token.position, "a reference must be a number, a string or a name, found \(token.display)")
         }
+        advance()
+        return .text(identifier)
     }
 
     /// Assigns named arguments to their parameters, then positional ones to the rest in order.
@@ -183,10 +184,8 @@ extension FormulaParser {
     private func referenceValues(_ argument: Argument) throws(FormulaError) -> [ReferenceValue] {
         let values: [ReferenceValue]
         switch argument.value {
-        case .number(let number):
-            values = [.number(number)]
-        case .text(let text):
-            values = [.text(text)]
+        case .literal(let value):
+            values = [value]
         case .name(let name, _):
             // fixest matches ref against the levels' labels, so a bare name means that label.
             values = [.text(name)]
