@@ -31,16 +31,7 @@ enum DecimalParser {
         _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>
     ) -> (value: Double, end: UnsafePointer<UInt8>)? {
         var p = start
-        var negative = false
-        if p < end {
-            let first = p.pointee
-            if first == UInt8(ascii: "-") {
-                negative = true
-                p += 1
-            } else if first == UInt8(ascii: "+") {
-                p += 1
-            }
-        }
+        let negative = skipSign(&p, end)
         let afterSign = p
         // Typical fields have at most 19 digits, which fit a UInt64 whatever they are, so the
         // loops only accumulate; longer digit strings are redone by the careful parser.
@@ -63,6 +54,32 @@ enum DecimalParser {
         if digits > 19 {
             return parseLongPrefix(start, end)
         }
+        return finish(start, p, end, negative: negative, mantissa: mantissa, exponent: exponent, exact: true)
+    }
+
+    /// Moves `p` past an optional `-` or `+`; true when it was `-`.
+    @inline(__always)
+    static func skipSign(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Bool {
+        guard p < end else { return false }
+        let first = p.pointee
+        if first == UInt8(ascii: "-") {
+            p += 1
+            return true
+        }
+        if first == UInt8(ascii: "+") { p += 1 }
+        return false
+    }
+
+    /// The number whose digits end at `p` (`mantissa` × 10^`exponent`, with the sign), after
+    /// reading an exponent if one follows. `exact` says the mantissa holds every digit, so
+    /// Clinger's fast path may apply; otherwise, or when it does not, `strtod` rounds the token.
+    @inline(__always)
+    static func finish(
+        _ start: UnsafePointer<UInt8>, _ digitsEnd: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>,
+        negative: Bool, mantissa: UInt64, exponent: Int, exact: Bool
+    ) -> (value: Double, end: UnsafePointer<UInt8>)? {
+        var p = digitsEnd
+        var exponent = exponent
         if p < end && (p.pointee | 0x20) == UInt8(ascii: "e") {
             guard let (power, after) = parseExponent(p + 1, end) else { return nil }
             exponent += power
@@ -71,7 +88,7 @@ enum DecimalParser {
         if mantissa == 0 {
             return (negative ? -0.0 : 0.0, p)
         }
-        if let magnitude = fastPath(mantissa: mantissa, exponent: exponent) {
+        if exact, let magnitude = fastPath(mantissa: mantissa, exponent: exponent) {
             return (negative ? -magnitude : magnitude, p)
         }
         return (slowPath(start, p), p)
@@ -135,11 +152,7 @@ enum DecimalParser {
         _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>
     ) -> (value: Double, end: UnsafePointer<UInt8>)? {
         var p = start
-        var negative = false
-        if p < end && (p.pointee == UInt8(ascii: "-") || p.pointee == UInt8(ascii: "+")) {
-            negative = p.pointee == UInt8(ascii: "-")
-            p += 1
-        }
+        let negative = skipSign(&p, end)
         var mantissa: UInt64 = 0
         var significant = 0
         var exponent = 0
@@ -171,18 +184,7 @@ enum DecimalParser {
                 p += 1
             }
         }
-        if p < end && (p.pointee | 0x20) == UInt8(ascii: "e") {
-            guard let (power, after) = parseExponent(p + 1, end) else { return nil }
-            exponent += power
-            p = after
-        }
-        if mantissa == 0 {
-            return (negative ? -0.0 : 0.0, p)
-        }
-        if !dropped, let magnitude = fastPath(mantissa: mantissa, exponent: exponent) {
-            return (negative ? -magnitude : magnitude, p)
-        }
-        return (slowPath(start, p), p)
+        return finish(start, p, end, negative: negative, mantissa: mantissa, exponent: exponent, exact: !dropped)
     }
 
     /// Parses the exponent after "e": an optional sign and at least one digit ("1e" and "1e+"
@@ -192,11 +194,7 @@ enum DecimalParser {
         _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>
     ) -> (power: Int, end: UnsafePointer<UInt8>)? {
         var q = start
-        var negative = false
-        if q < end && (q.pointee == UInt8(ascii: "-") || q.pointee == UInt8(ascii: "+")) {
-            negative = q.pointee == UInt8(ascii: "-")
-            q += 1
-        }
+        let negative = skipSign(&q, end)
         let digitsStart = q
         var value = 0
         while q < end {
