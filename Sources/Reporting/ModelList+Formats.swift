@@ -2,22 +2,28 @@
 extension ModelList {
     /// One Markdown table per model, each under a heading naming it.
     public var markdown: String {
-        models.enumerated().map { index, model in
-            let heading = "### Model \(index + 1): \(model.label)\n\n"
-            switch model.outcome {
-            case .fitted(let table): return heading + table.markdown
-            case .failed(let reason): return heading + "Formula: `\(model.formula)`. Estimation failed: \(reason)\n"
-            }
-        }.joined(separator: "\n")
+        sections(heading: { number, label in "### Model \(number): \(label)\n\n" }, fitted: { $0.markdown },
+                 failed: { model, reason in "Formula: `\(model.formula)`. Estimation failed: \(reason)\n" })
     }
 
     /// One `tabular` per model, each after a comment line naming it.
     public var latex: String {
+        sections(heading: { number, label in "% Model \(number): \(label)\n" }, fitted: { $0.latex },
+                 failed: { _, reason in "% Estimation failed: \(reason)\n" })
+    }
+
+    /// The models one after another, a blank line apart: each opens with `heading(number, label)`
+    /// (numbered from 1) and goes on with its table as `fitted` renders it, or `failed`'s text.
+    func sections(
+        heading: (Int, String) -> String,
+        fitted: (any ModelReport) -> String,
+        failed: (EstimatedModel, String) -> String
+    ) -> String {
         models.enumerated().map { index, model in
-            let heading = "% Model \(index + 1): \(model.label)\n"
+            let opening = heading(index + 1, model.label)
             switch model.outcome {
-            case .fitted(let table): return heading + table.latex
-            case .failed(let reason): return heading + "% Estimation failed: \(reason)\n"
+            case .fitted(let table): return opening + fitted(table)
+            case .failed(let reason): return opening + failed(model, reason)
             }
         }.joined(separator: "\n")
     }

@@ -48,13 +48,7 @@ public struct ModelList: Sendable {
     /// Each model's summary under a header line naming it, as fixest prints a multiple
     /// estimation; a failed model shows its reason.
     public var text: String {
-        models.enumerated().map { index, model in
-            var block = "Model \(index + 1) of \(models.count): \(model.label)\n"
-            switch model.outcome {
-            case .fitted(let table): block += table.text
-            case .failed(let reason): block += "Formula: \(model.formula)\nEstimation failed: \(reason)\n"
-            }
-            return block
-        }.joined(separator: "\n")
+        sections(heading: { number, label in "Model \(number) of \(models.count): \(label)\n" }, fitted: { $0.text },
+                 failed: { model, reason in "Formula: \(model.formula)\nEstimation failed: \(reason)\n" })
     }
 }
