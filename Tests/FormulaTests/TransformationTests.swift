@@ -42,6 +42,20 @@ import Testing
         #expect(negated == .identity(.negation(.arithmetic(.power, .variable("x"), .number(2)))), "-x^2 is -(x^2)")
     }
 
+    @Test("'+ -' and '* /' each associate to the left, '* /' inside '+ -'")
+    func leftAssociativeLevels() throws {
+        let x = Expression.variable("x"), z = Expression.variable("z")
+        let difference = try ModelFormula.parse("w ~ I(x - z - 1)").terms[0].expressions?[0]
+        #expect(difference == .identity(.arithmetic(.subtract, .arithmetic(.subtract, x, z), .number(1))), "x - z - 1 is (x - z) - 1")
+        let quotient = try ModelFormula.parse("w ~ I(x / z * 2)").terms[0].expressions?[0]
+        #expect(quotient == .identity(.arithmetic(.multiply, .arithmetic(.divide, x, z), .number(2))), "x / z * 2 is (x / z) * 2")
+        let mixed = try ModelFormula.parse("w ~ I(x * 2 - z / 4 + 1)").terms[0].expressions?[0]
+        let expected: Expression = .identity(.arithmetic(.add,
+            .arithmetic(.subtract, .arithmetic(.multiply, x, .number(2)), .arithmetic(.divide, z, .number(4))),
+            .number(1)))
+        #expect(mixed == expected)
+    }
+
     @Test("an extensive-margin outcome: I(y > 0) as the response")
     func comparisonResponse() throws {
         let formula = try ModelFormula.parse("I(sales > 0) ~ x | firm")
