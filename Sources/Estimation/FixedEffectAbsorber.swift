@@ -117,9 +117,8 @@ public struct FixedEffectAbsorber: Sendable {
         let variableCount = matrix.columns + 1
         let names = [responseName] + columnNames
         var outcomes = [Result<ProjectionOutcome, AbsorptionError>](repeating: .success(.converged(sweeps: 0)), count: variableCount)
-        let previousBLASThreads = BLASThreads.current
-        BLASThreads.set(1)
-        defer { BLASThreads.set(previousBLASThreads) }
+        BLASThreads.enterSingleThreaded()
+        defer { BLASThreads.leaveSingleThreaded() }
         var system: ReducedFixedEffectSystem?
         for stage in 0..<2 {
             if stage == 1 {

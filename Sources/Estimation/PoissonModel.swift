@@ -64,9 +64,8 @@ public enum PoissonModel {
         // The IRLS alternates short BLAS calls (N × k products, k small) with the absorption's
         // Dispatch workers; OpenBLAS's own threads would spin between the calls and take cores
         // from those workers (a fifth of the time at 10^6 rows, measured with perf).
-        let previousBLASThreads = BLASThreads.current
-        BLASThreads.set(1)
-        defer { BLASThreads.set(previousBLASThreads) }
+        BLASThreads.enterSingleThreaded()
+        defer { BLASThreads.leaveSingleThreaded() }
         var sample = PoissonSample(frame: frame)
         try checkOutcome(sample, name: responseName)
 

@@ -3,7 +3,8 @@ import Foundation
 import LinearAlgebra
 
 /// Runs bootstrap replicates in parallel, in chunks, with results that do not depend on the thread
-/// count: replicate b's randomness comes from (seed, b) alone and its result lands in slot b.
+/// count: replicate b's randomness comes from (seed, b) alone, its result lands in slot b, the
+/// chunks depend only on the replicate count, and BLAS runs single-threaded throughout.
 public struct ReplicateRunner: Sendable {
     /// Worker threads.
     public var threads: Int
@@ -36,11 +37,12 @@ public struct ReplicateRunner: Sendable {
         guard count > 0 else { return results }
         let chunks = (count + chunkSize - 1) / chunkSize
         let progress = ProgressBar(total: chunks, enabled: showsProgress)
-        let previousBLASThreads = BLASThreads.current
-        // BLAS calls inside workers run single-threaded: the parallelism is across chunks, and
-        // --threads 1 means one thread.
-        BLASThreads.set(1)
-        defer { BLASThreads.set(previousBLASThreads) }
+        // BLAS calls inside workers run single-threaded: the parallelism is across chunks,
+        // --threads 1 means one thread, and OpenBLAS's rounding depends on its own thread count.
+        // The scope is counted (see BLASThreads), so a concurrent fit that leaves its own
+        // single-threaded scope during the run cannot hand the remaining chunks to two threads.
+        BLASThreads.enterSingleThreaded()
+        defer { BLASThreads.leaveSingleThreaded() }
         results.withUnsafeMutableBufferPointer { buffer in
             let shared = SharedBuffer(pointer: buffer)
             let chunkSize = self.chunkSize

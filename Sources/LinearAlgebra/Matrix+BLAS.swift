@@ -122,21 +122,6 @@ extension Matrix {
     }
 }
 
-/// Controls the number of threads OpenBLAS uses.
-public enum BLASThreads {
-    /// Sets OpenBLAS's thread count; use 1 inside Dispatch workers to avoid oversubscription.
-    ///
-    /// Does nothing when the count is already in force: OpenBLAS restarts a stopped thread pool
-    /// on every call, even one that keeps it single-threaded.
-    public static func set(_ count: Int) {
-        let wanted = Int32(Swift.max(1, count))
-        guard wanted != openblas_get_num_threads() else { return }
-        openblas_set_num_threads(wanted)
-    }
-    /// The current OpenBLAS thread count.
-    public static var current: Int { Int(openblas_get_num_threads()) }
-}
-
 extension Matrix {
     /// `C += AᵀB` on raw column-major blocks (`dgemm`): A is `inner × rows` with leading dimension
     /// `leadingA` (a block of rows of a taller matrix), B is `inner × columns` (contiguous), C is
