@@ -86,7 +86,7 @@ public enum DiDAnalysis {
             covariance: regression?.regressionView?.covariance ?? lead?.inference ?? options.covariance.description,
             observationCount: lead?.observationCount ?? 0, clusterCount: lead?.clusterCount,
             cohortSizes: sizes, estimates: rows, differenceOfMeans: regression?.regressionView?.differenceOfMeans,
-            pretrendTest: regression?.regressionView?.pretrendTest,
+            pretrendTest: regression?.regressionView?.pretrendTest, pretrendTerms: regression?.regressionView?.pretrendTerms ?? [],
             referencePeriod: eventStudy ? options.referencePeriod : nil, window: eventStudy ? options.window : nil,
             bacon: regression?.regressionView?.bacon, notes: Array(Set(notes)).sorted())
         analysis.estimators = estimators

@@ -71,7 +71,7 @@ extension CallawaySantAnna {
     }
 
     /// The joint test that every pre-treatment ATT(g,t) is zero.
-    static func pretrendTest(_ result: StaggeredResult) -> StaggeredPretrendTest? {
+    static func pretrendTest(_ result: StaggeredResult) -> WaldTestResult? {
         let pre = result.estimates.indices.filter {
             let e = result.estimates[$0]
             return e.kind == .attGT && (e.group ?? 0) > (e.time ?? 0) && result.standardErrors[$0].isFinite

@@ -6,6 +6,8 @@
 // Peer: pyfixest's `pyfixest/did/did.py` (one `DID` base class with `estimate`, `vcov`, `iplot`,
 // `tidy`; `TWFE`, `DID2s`, `LPDID`, `SaturatedEventStudy` each in a file beside it).
 
+import Inference
+
 /// A difference-in-differences estimator: the validated design in, one effect set out.
 ///
 /// What a new estimator implements (one folder under `Sources/DiD/`, one conformance):
@@ -52,14 +54,15 @@ struct DiDEffectSet: Sendable {
 
 /// TWFE's regressions as rows of their own (the 2x2, the TWFE coefficient, the event study), with
 /// what only they report: the difference of the four means, the event study's F pre-trend test,
-/// the regression covariance and the Goodman-Bacon decomposition. It is derived from the same
-/// fits as TWFE's effect set (no second estimation).
+/// the regression covariance and the Goodman-Bacon decomposition. The TWFE and event-study rows
+/// are read from TWFE's effect set (no second estimation, no second inference).
 struct DiDRegressionView: Sendable {
     var estimates: [DiDEstimate]
     /// The 2x2 estimate as a difference of the four means (least squares only).
     var differenceOfMeans: Double?
-    /// The joint test that all pre-period event-study coefficients are zero.
-    var pretrendTest: WaldTestSummary?
+    /// The joint test that all pre-period event-study coefficients are zero, and its terms.
+    var pretrendTest: WaldTestResult?
+    var pretrendTerms: [String]
     /// The covariance estimator of the regressions, as the header states it.
     var covariance: String
     /// The Goodman-Bacon decomposition of the TWFE estimate, when asked for.

@@ -74,7 +74,7 @@ public enum ImputationDiD {
         var notes = sample.notes
         if let note = clearRoundingLevelVariances(&covariance, outcome: sample.untreatedOutcome) { notes.append(note) }
 
-        var pretrend: StaggeredPretrendTest? = nil
+        var pretrend: WaldTestResult? = nil
         if input.pretrendLeads > 0 {
             let leads = pretrendRegression(input, sample: sample, equations: equations, clusters: clusters)
             notes += leads.notes
