@@ -1,4 +1,7 @@
+import DiD
 import Foundation
+import PanelData
+import Primitives
 import QuipuTestSupport
 import Testing
 
@@ -52,5 +55,26 @@ import Testing
                 #expect(isClose(entry[key] as? Double ?? .nan, expected, relative: 1e-12), "aggregates e = \(eventTime), \(key)")
             }
         }
+    }
+}
+
+/// The estimators' notes are typed diagnostics (issue 20, point 3): the report leaves out the
+/// notes that only describe a method by their code, not by matching their words.
+@Suite struct DidDiagnosticCodesTests {
+    @Test("TWFE's and Callaway–Sant'Anna's method notes are descriptive; an option CS cannot apply is a design note")
+    func estimatorNotesCarryCodes() throws {
+        var options = DiDOptions(outcome: "lemp", covariance: .iid)
+        options.estimator = .all
+        let table = try DataReader.read(path: Fixture.path("Datasets/mpdta/mpdta.csv"), format: nil, options: CSVReadOptions())
+        let results = try DiDAnalysis.run(table: table, unit: "countyreal", time: "year",
+                                          treatment: .cohort("first.treat", neverTreated: nil), options: options)
+        let twfe = try #require(results.staggered.first { $0.estimator == .twfe })
+        #expect(twfe.notes.map(\.code) == [.descriptive])
+        #expect(twfe.notes.first?.message.hasPrefix("TWFE compares later-treated") == true)
+        let cs = try #require(results.staggered.first { $0.estimator == .callawaySantAnna })
+        #expect(cs.notes.first { $0.code == .descriptive }?.message.hasPrefix("ATT(g,t) by ") == true)
+        let design = cs.notes.filter { $0.code == .design }
+        #expect(design.contains { $0.message.contains("--vcov iid applies to the regression estimators only") }, "\(cs.notes)")
+        #expect(cs.notes.allSatisfy { $0.severity == .note })
     }
 }

@@ -1,5 +1,6 @@
 import Inference
 import LinearAlgebra
+import Primitives
 
 /// The estimators `quipu did` offers for (possibly staggered) adoption designs.
 public enum StaggeredEstimator: String, Sendable, CaseIterable {
@@ -108,7 +109,8 @@ public struct StaggeredResult: Sendable {
     /// Critical values of uniform (sup-t) bands from the bootstrap draws, by kind (none without).
     public let uniformCriticalValues: [StaggeredEstimateKind: Double]
     public let pretrend: WaldTestResult?
-    public let notes: [String]
+    /// What qualifies the estimates, or describes the method (code `descriptive`).
+    public let notes: [Diagnostic]
     /// Observations (rows) the estimator used.
     public let observationCount: Int
     /// Clusters of the standard errors.
@@ -141,7 +143,7 @@ public struct StaggeredResult: Sendable {
     }
 
     /// The same result with `notes` as its notes.
-    public func withNotes(_ notes: [String]) -> StaggeredResult {
+    public func withNotes(_ notes: [Diagnostic]) -> StaggeredResult {
         StaggeredResult(estimator: estimator, estimates: estimates, estimateInference: estimateInference, inference: inference,
                         uniformCriticalValues: uniformCriticalValues, pretrend: pretrend, notes: notes,
                         observationCount: observationCount, clusterCount: clusterCount)
@@ -159,7 +161,7 @@ extension StaggeredResult {
     /// rounding level), or that of an estimate that is not finite, is undefined, and so are its
     /// test and interval.
     public init(estimator: StaggeredEstimator, estimates: [StaggeredEstimate], covariance: Matrix, degreesOfFreedom: Double?,
-                estimateDegreesOfFreedom: [Double?]? = nil, inference: String, observationCount: Int, clusterCount: Int?, notes: [String] = [], standardErrorFloor: Double = 0) {
+                estimateDegreesOfFreedom: [Double?]? = nil, inference: String, observationCount: Int, clusterCount: Int?, notes: [Diagnostic] = [], standardErrorFloor: Double = 0) {
         let analytic = EstimateInference(estimates: estimates.map(\.estimate), covariance: covariance,
                                          distribution: ReferenceDistribution(degreesOfFreedom: degreesOfFreedom),
                                          distributions: estimateDegreesOfFreedom?.map(ReferenceDistribution.init(degreesOfFreedom:)),

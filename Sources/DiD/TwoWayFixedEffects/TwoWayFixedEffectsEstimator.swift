@@ -17,6 +17,7 @@ import Formula
 import Inference
 import LinearAlgebra
 import PanelData
+import Primitives
 
 /// TWFE, with the 2x2 comparison when the design has one, the event study when asked for, and
 /// the Goodman-Bacon decomposition of the TWFE estimate with `--decompose`.
@@ -101,7 +102,7 @@ struct TwoWayFixedEffectsEstimator: DiDEstimator {
                                estimateDegreesOfFreedom: indices.map { Optional($0.fit.degreesOfFreedom) },
                                inference: "regression covariance \(twfe.covariance.type.description)" + (twfe.fit.isPoisson ? ", Poisson PML (log points)" : ""),
                                observationCount: twfe.fit.observationCount, clusterCount: twfe.covariance.clusterCounts.min(),
-                               notes: ["TWFE compares later-treated with already-treated units too; with effects that vary across cohorts or grow over time it is biased"])
+                               notes: [Diagnostic(.descriptive, .note, "TWFE compares later-treated with already-treated units too; with effects that vary across cohorts or grow over time it is biased")])
     }
 
     /// The per-regression rows of TWFE's coefficient and event study, read from its effect set
