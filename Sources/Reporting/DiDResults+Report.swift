@@ -48,7 +48,7 @@ extension DiDResults {
         }
         if let bacon { pairs.append(("bacon", bacon.json)) }
         pairs += staggeredJSON
-        pairs.append(("notes", .array(notes.map { .string($0) })))
+        pairs.append(("notes", .array(notes.map { .string($0.noteText) })))
         return JSONValue.object(pairs).addingSubset(subset).versioned()
     }
 
@@ -108,7 +108,7 @@ extension DiDResults {
             lines.append(contentsOf: sample.dropLines)
         }
         for warning in pretrendWarnings { lines.append("Warning: \(warning)") }
-        for note in notes { lines.append("Note: \(note)") }
+        for note in notes { lines.append("Note: \(note.noteText)") }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -25,11 +25,10 @@ extension EvaluationRunner {
         // The estimator's notes that only describe its method (code `descriptive`) are left to the
         // report's own words (its estimator bullets and Goodman-Bacon section); every other note
         // qualifies the estimate.
-        let notes = did.pretrendWarnings + did.notes + own.notes.filter { $0.code != .descriptive }.map(\.message)
+        let notes = did.pretrendWarnings + did.notes.map(\.message) + own.notes.filter { $0.code != .descriptive }.map(\.message)
         for note in notes {
-            var text = note.hasPrefix("warning: ") ? String(note.dropFirst("warning: ".count)) : note
             // The estimators speak to `quipu did`'s options; the report's reader has a spec.
-            text = text.replacingOccurrences(of: "(--window)", with: "(the programme's `window`)")
+            let text = note.replacingOccurrences(of: "(--window)", with: "(the programme's `window`)")
                 .replacingOccurrences(of: "--vcov ", with: "the spec's inference.vcov ")
             if !found.contains(text) { found.append(text) }
         }

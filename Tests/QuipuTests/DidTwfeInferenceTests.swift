@@ -77,4 +77,17 @@ import Testing
         #expect(design.contains { $0.message.contains("--vcov iid applies to the regression estimators only") }, "\(cs.notes)")
         #expect(cs.notes.allSatisfy { $0.severity == .note })
     }
+
+    @Test("the analysis's few-cluster warning carries its code and severity, and reads as before")
+    func analysisNotesCarryCodes() throws {
+        var options = DiDOptions(outcome: "lemp", covariance: .cluster(["year"]))
+        options.estimator = .twfe
+        let table = try DataReader.read(path: Fixture.path("Datasets/mpdta/mpdta.csv"), format: nil, options: CSVReadOptions())
+        let results = try DiDAnalysis.run(table: table, unit: "countyreal", time: "year",
+                                          treatment: .cohort("first.treat", neverTreated: nil), options: options)
+        let few = try #require(results.notes.first { $0.code == .fewClusters }, "\(results.notes)")
+        #expect(few.severity == .warning && !few.message.hasPrefix("warning: "))
+        #expect(few.noteText == "warning: " + few.message)
+        #expect(results.text.contains("Note: warning: " + few.message))
+    }
 }

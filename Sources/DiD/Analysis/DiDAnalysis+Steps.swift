@@ -36,12 +36,12 @@ extension DiDAnalysis {
 
     /// Warnings on the design that hold whichever estimator runs, and the refusal of an
     /// anticipation that leaves no cohort a pre-treatment period.
-    static func designWarnings(timing: TreatmentTiming, options: DiDOptions, estimators: [StaggeredEstimator]) throws -> [String] {
+    static func designWarnings(timing: TreatmentTiming, options: DiDOptions, estimators: [StaggeredEstimator]) throws -> [Diagnostic] {
         let structure = timing.structure
-        var notes = [String]()
+        var notes = [Diagnostic]()
         let lonely = timing.cohorts.filter { cohort in structure.cohorts.lazy.filter { $0 == cohort }.count == 1 }
         if !lonely.isEmpty && estimators != [.twfe] {
-            notes.append("warning: cohort(s) " + lonely.map(String.init).joined(separator: ", ") + " have a single unit: their effects rest on one unit's outcomes and their standard errors are unreliable")
+            notes.append(Diagnostic(.singleUnitCohort, .warning, "cohort(s) " + lonely.map(String.init).joined(separator: ", ") + " have a single unit: their effects rest on one unit's outcomes and their standard errors are unreliable"))
         }
         if options.callawaySantAnna.anticipation > 0, let first = structure.periodValues.first,
            !timing.cohorts.contains(where: { $0 - options.callawaySantAnna.anticipation > first }) {

@@ -1,5 +1,6 @@
 import Estimation
 import Inference
+import Primitives
 /// One estimated quantity of a difference-in-differences analysis: the 2x2 estimate, the two-way
 /// fixed-effects estimate, or one event-study period.
 public struct DiDEstimate: Sendable {
@@ -48,7 +49,8 @@ public struct DiDResults: Sendable {
     public let window: ClosedRange<Int>?
     /// The Goodman-Bacon decomposition, when asked for.
     public let bacon: BaconDecomposition?
-    public var notes: [String]
+    /// The analysis's notes and warnings, once each, sorted by their text (`Diagnostic.noteText`).
+    public var notes: [Diagnostic]
     /// The estimators run, headline first.
     public var estimators: [StaggeredEstimator] = [.twfe]
     /// Every estimator's estimates in one shape (TWFE's included), in the order of `estimators`.

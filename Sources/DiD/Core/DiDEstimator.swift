@@ -7,6 +7,7 @@
 // `tidy`; `TWFE`, `DID2s`, `LPDID`, `SaturatedEventStudy` each in a file beside it).
 
 import Inference
+import Primitives
 
 /// A difference-in-differences estimator: the validated design in, one effect set out.
 ///
@@ -43,7 +44,7 @@ struct DiDEffectSet: Sendable {
     /// The rows and units used, and why the others were left out.
     var sample: StaggeredSample
     /// Notes for the whole analysis (e.g. a regression's covariance notes); deduplicated there.
-    var notes: [String] = []
+    var notes: [Diagnostic] = []
     /// Warnings about the leads behind the estimator's own pre-trend test; nil when the estimator
     /// leaves them to the shared check of its `dynamic` leads (`DiDAnalysis.leadWarnings`).
     var pretrendWarnings: [String]? = nil

@@ -32,27 +32,29 @@ struct TwoWayFixedEffectsEstimator: DiDEstimator {
     func estimate(_ design: DiDDesign) throws -> DiDEffectSet {
         let options = design.options
         let timing = design.timing
-        var notes = [String]()
+        var notes = [Diagnostic]()
         var twoByTwo: (fit: DiDDesign.FittedModel, index: Int, means: Double)? = nil
         if let post = try design.twoByTwoPeriod() { twoByTwo = try Self.twoByTwo(design: design, post: post, options: options) }
         let twfe = try design.fit(formulaTerms: [design.treatedName], options: options)
         let twfeIndex = try Self.index(twfe, term: design.treatedName, estimand: "twfe")
-        notes.append(contentsOf: twfe.notes)
+        notes += twfe.notes.map { Diagnostic(.note, .note, $0) }
         var study: EventStudy? = nil
         var warnings = [String]()
         if options.eventStudy || (options.estimator == .all && timing.neverTreatedCount > 0) {
             let eventStudy = try Self.eventStudy(design: design, timing: timing, options: options)
             study = eventStudy
             warnings += eventStudy.warnings
-            if eventStudy.test == nil { notes.append("no pre-period coefficients besides the reference: the pre-trend test is not available") }
-            notes.append(contentsOf: eventStudy.fit.notes)
+            if eventStudy.test == nil {
+                notes.append(Diagnostic(.pretrend, .note, "no pre-period coefficients besides the reference: the pre-trend test is not available"))
+            }
+            notes += eventStudy.fit.notes.map { Diagnostic(.note, .note, $0) }
         }
         var bacon: BaconDecomposition? = nil
         if options.decompose {
             let decomposition = try BaconDecomposition(design: design)
             bacon = decomposition
             if decomposition.forbiddenWeight > options.forbiddenWeightWarning {
-                notes.append("warning: comparisons that use already-treated units as controls carry \(Int((decomposition.forbiddenWeight * 100).rounded()))% of the TWFE weight; with effects that change over time the TWFE estimate can be badly biased: prefer a heterogeneity-robust estimator")
+                notes.append(Diagnostic(.forbiddenComparisons, .warning, "comparisons that use already-treated units as controls carry \(Int((decomposition.forbiddenWeight * 100).rounded()))% of the TWFE weight; with effects that change over time the TWFE estimate can be badly biased: prefer a heterogeneity-robust estimator"))
             }
         }
         let sample = Self.regressionSample(design: design, rows: twfe.fit.observationCount,
