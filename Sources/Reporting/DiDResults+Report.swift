@@ -107,7 +107,7 @@ extension DiDResults {
             lines.append(sample.summaryLine)
             lines.append(contentsOf: sample.dropLines)
         }
-        for warning in pretrendWarnings { lines.append("Warning: \(warning)") }
+        for warning in pretrendWarnings { lines.append("Warning: \(warning.message)") }
         for note in notes { lines.append("Note: \(note.noteText)") }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -53,7 +53,7 @@ extension DiDResults {
             })),
             ("bootstrap", .array(bootstrap)),
             ("pretrend_tests", .array(tests)),
-            ("pretrend_warnings", .array(pretrendWarnings.map { .string($0) })),
+            ("pretrend_warnings", .array(pretrendWarnings.map { .string($0.message) })),
         ]
     }
 

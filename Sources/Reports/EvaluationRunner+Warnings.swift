@@ -25,7 +25,7 @@ extension EvaluationRunner {
         // The estimator's notes that only describe its method (code `descriptive`) are left to the
         // report's own words (its estimator bullets and Goodman-Bacon section); every other note
         // qualifies the estimate.
-        let notes = did.pretrendWarnings + did.notes.map(\.message) + own.notes.filter { $0.code != .descriptive }.map(\.message)
+        let notes = did.pretrendWarnings.map(\.message) + did.notes.map(\.message) + own.notes.filter { $0.code != .descriptive }.map(\.message)
         for note in notes {
             // The estimators speak to `quipu did`'s options; the report's reader has a spec.
             let text = note.replacingOccurrences(of: "(--window)", with: "(the programme's `window`)")

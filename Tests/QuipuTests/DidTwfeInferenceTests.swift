@@ -78,10 +78,11 @@ import Testing
         #expect(cs.notes.allSatisfy { $0.severity == .note })
     }
 
-    @Test("the analysis's few-cluster warning carries its code and severity, and reads as before")
+    @Test("the analysis's few-cluster and thin-lead warnings carry their code and severity, and read as before")
     func analysisNotesCarryCodes() throws {
         var options = DiDOptions(outcome: "lemp", covariance: .cluster(["year"]))
         options.estimator = .twfe
+        options.eventStudy = true
         let table = try DataReader.read(path: Fixture.path("Datasets/mpdta/mpdta.csv"), format: nil, options: CSVReadOptions())
         let results = try DiDAnalysis.run(table: table, unit: "countyreal", time: "year",
                                           treatment: .cohort("first.treat", neverTreated: nil), options: options)
@@ -89,5 +90,9 @@ import Testing
         #expect(few.severity == .warning && !few.message.hasPrefix("warning: "))
         #expect(few.noteText == "warning: " + few.message)
         #expect(results.text.contains("Note: warning: " + few.message))
+        // mpdta's lead −4 rests on the 2007 cohort alone.
+        let thin = try #require(results.pretrendWarnings.first { $0.code == .leadThin }, "\(results.pretrendWarnings)")
+        #expect(thin.severity == .warning && thin.message.hasPrefix("TWFE pre-trend test: lead(s) -4 (1 cohort(s)"))
+        #expect(results.text.contains("Warning: " + thin.message))
     }
 }

@@ -66,11 +66,11 @@ extension DiDAnalysis {
     }
 
     /// Warnings on an estimator's event-time leads that rest on one cohort or fewer than 10 units.
-    static func leadWarnings(_ result: StaggeredResult) -> [String] {
+    static func leadWarnings(_ result: StaggeredResult) -> [Diagnostic] {
         let thin = result.estimates.filter { $0.kind == .dynamic && ($0.eventTime ?? 0) < -1 && ($0.cohortCount <= 1 || $0.treatedUnits < 10) }
         guard !thin.isEmpty else { return [] }
-        return ["\(result.estimator.displayName) pre-trend test: lead(s) " + thin.map { "\($0.eventTime ?? 0) (\($0.cohortCount) cohort(s), \($0.treatedUnits) units)" }.joined(separator: ", ")
-                + " rest on one cohort or fewer than 10 units; read the test with care and look at the leads that several cohorts share"]
+        return [Diagnostic(.leadThin, .warning, "\(result.estimator.displayName) pre-trend test: lead(s) " + thin.map { "\($0.eventTime ?? 0) (\($0.cohortCount) cohort(s), \($0.treatedUnits) units)" }.joined(separator: ", ")
+                + " rest on one cohort or fewer than 10 units; read the test with care and look at the leads that several cohorts share")]
     }
 
     /// The few-cluster warning (FewClusters) for the smallest number of clusters any estimator's

@@ -66,7 +66,7 @@ public struct DiDResults: Sendable {
     /// Confidence level of the intervals.
     public var confidenceLevel = 0.95
     /// Warnings about leads that rest on few cohorts or units.
-    public var pretrendWarnings: [String] = []
+    public var pretrendWarnings: [Diagnostic] = []
     /// The regression model of the TWFE, 2x2 and event-study estimates.
     public var model: DiDModel = .linear
 }

@@ -47,7 +47,7 @@ struct DiDEffectSet: Sendable {
     var notes: [Diagnostic] = []
     /// Warnings about the leads behind the estimator's own pre-trend test; nil when the estimator
     /// leaves them to the shared check of its `dynamic` leads (`DiDAnalysis.leadWarnings`).
-    var pretrendWarnings: [String]? = nil
+    var pretrendWarnings: [Diagnostic]? = nil
     /// The per-regression view of a regression estimator (TWFE): one row per regression term,
     /// each with its own regression's t distribution, as fixest prints each regression.
     var regressionView: DiDRegressionView? = nil

@@ -5,8 +5,10 @@ extension Diagnostic.Code {
     public static let singleUnitCohort = Diagnostic.Code("single_unit_cohort")
     /// Goodman-Bacon: already-treated controls carry much of the TWFE weight.
     public static let forbiddenComparisons = Diagnostic.Code("forbidden_comparisons")
-    /// About a pre-trend test (not available, or resting on thin leads).
+    /// About a pre-trend test (not available, or undefined by a rule).
     public static let pretrend = Diagnostic.Code("pretrend")
+    /// Pre-trend leads that rest on one cohort or fewer than 10 units.
+    public static let leadThin = Diagnostic.Code("lead_thin")
 }
 
 extension Diagnostic {

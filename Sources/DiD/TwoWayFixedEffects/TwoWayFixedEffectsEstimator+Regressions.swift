@@ -8,6 +8,7 @@ import Estimation
 import Formula
 import Inference
 import PanelData
+import Primitives
 
 extension TwoWayFixedEffectsEstimator {
     /// One event-study coefficient with the treated units and cohorts behind it.
@@ -26,7 +27,7 @@ extension TwoWayFixedEffectsEstimator {
         let terms: [EventTimeTerm]
         let test: WaldTestResult?
         let testTerms: [String]
-        let warnings: [String]
+        let warnings: [Diagnostic]
     }
 
     /// The canonical comparison of ever-treated and never-treated units before and after `post`:
@@ -72,16 +73,16 @@ extension TwoWayFixedEffectsEstimator {
             }
         }
         var test: WaldTestResult? = nil
-        var warnings = [String]()
+        var warnings = [Diagnostic]()
         if !preIndices.isEmpty {
             let wald = try WaldTest(coefficients: fit.fit.coefficients, covariance: fit.covariance, indices: preIndices)
             test = wald.result
-            if let reason = wald.undefinedReason { warnings.append("TWFE pre-trend test: " + reason) }
+            if let reason = wald.undefinedReason { warnings.append(Diagnostic(.pretrend, .warning, "TWFE pre-trend test: " + reason)) }
         }
         let thin = terms.filter { $0.eventTime < 0 && $0.eventTime != options.referencePeriod && ($0.cohortCount <= 1 || $0.treatedUnits < 10) }
         if !thin.isEmpty {
-            warnings.append("TWFE pre-trend test: lead(s) " + thin.map { "\($0.eventTime) (\($0.cohortCount) cohort(s), \($0.treatedUnits) units)" }.joined(separator: ", ")
-                            + " rest on one cohort or fewer than 10 units, so the test can reject or pass because of those few units alone; narrow the window (--window) to leads that several cohorts share")
+            warnings.append(Diagnostic(.leadThin, .warning, "TWFE pre-trend test: lead(s) " + thin.map { "\($0.eventTime) (\($0.cohortCount) cohort(s), \($0.treatedUnits) units)" }.joined(separator: ", ")
+                            + " rest on one cohort or fewer than 10 units, so the test can reject or pass because of those few units alone; narrow the window (--window) to leads that several cohorts share"))
         }
         return EventStudy(fit: fit, terms: terms, test: test, testTerms: preTerms, warnings: warnings)
     }

@@ -39,7 +39,7 @@ struct TwoWayFixedEffectsEstimator: DiDEstimator {
         let twfeIndex = try Self.index(twfe, term: design.treatedName, estimand: "twfe")
         notes += twfe.notes.map { Diagnostic(.note, .note, $0) }
         var study: EventStudy? = nil
-        var warnings = [String]()
+        var warnings = [Diagnostic]()
         if options.eventStudy || (options.estimator == .all && timing.neverTreatedCount > 0) {
             let eventStudy = try Self.eventStudy(design: design, timing: timing, options: options)
             study = eventStudy
