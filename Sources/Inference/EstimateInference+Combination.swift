@@ -19,3 +19,13 @@ extension EstimateInference {
         return (estimate, MultiplierBootstrap.standardError(ofReplicates: combined))
     }
 }
+
+extension EstimateInference {
+    /// What a combination with `weights` is tested against: the distribution its estimates share
+    /// (one regression's t when the set gathers separate regressions), the set's otherwise.
+    public func distribution(ofCombination weights: [Double]) -> ReferenceDistribution {
+        let used = weights.indices.filter { weights[$0] != 0 }.map { distributions[$0] }
+        guard let first = used.first, used.allSatisfy({ $0 == first }) else { return distribution }
+        return first
+    }
+}

@@ -38,8 +38,13 @@ public struct EstimateInference: Sendable {
     public let estimates: [Double]
     /// Joint covariance of `estimates` (J × J); NaN where unknown.
     public let covariance: Matrix
-    /// What tests and intervals are computed against.
+    /// What tests and intervals are computed against: the model's choice (pyfixest's one inference
+    /// distribution per fit).
     public let distribution: ReferenceDistribution
+    /// Each estimate's reference distribution: `distribution`, except where one set gathers
+    /// estimates of separate regressions (TWFE's coefficient and its event study), where each keeps
+    /// its own regression's t, as fixest prints each regression.
+    public let distributions: [ReferenceDistribution]
     /// Analytic, or bootstrap with its draws.
     public let method: InferenceMethod
     /// The standard errors every figure uses: the covariance's (analytic) or the draws' (bootstrap);
@@ -62,8 +67,8 @@ public struct EstimateInference: Sendable {
     /// as Callaway–Sant'Anna's for a standard error at rounding level (a normalised reference cell).
     public func undefiningStandardErrors(where isUndefined: (_ estimate: Double, _ standardError: Double) -> Bool) -> EstimateInference {
         let errors = standardErrors.indices.map { isUndefined(estimates[$0], standardErrors[$0]) ? .nan : standardErrors[$0] }
-        return EstimateInference(estimates: estimates, covariance: covariance, distribution: distribution, method: method,
-                                 standardErrors: errors, clusterCount: clusterCount, undefinedReason: undefinedReason)
+        return EstimateInference(estimates: estimates, covariance: covariance, distribution: distribution,
+                                 distributions: distributions, method: method, standardErrors: errors, clusterCount: clusterCount, undefinedReason: undefinedReason)
     }
 
     /// The same estimates with bootstrap inference: standard errors from `draws` (row-major,
@@ -75,8 +80,8 @@ public struct EstimateInference: Sendable {
         let errors = standardErrors.indices.map { j in
             standardErrors[j].isFinite ? MultiplierBootstrap.standardError(ofReplicates: bootstrap.column(j)) : standardErrors[j]
         }
-        return EstimateInference(estimates: estimates, covariance: covariance, distribution: distribution, method: .bootstrap(bootstrap),
-                                 standardErrors: errors, clusterCount: clusterCount, undefinedReason: undefinedReason)
+        return EstimateInference(estimates: estimates, covariance: covariance, distribution: distribution,
+                                 distributions: distributions, method: .bootstrap(bootstrap), standardErrors: errors, clusterCount: clusterCount, undefinedReason: undefinedReason)
     }
 
     /// The bootstrap draws, when the standard errors came from them.
@@ -86,13 +91,17 @@ public struct EstimateInference: Sendable {
     }
 
     /// Every estimate with its standard error, statistic, p-value and interval at `level`.
+    /// Each estimate is tested against its own distribution (`distributions`).
     public func rows(level: Double) -> [InferenceRow] {
-        let critical = distribution.criticalValue(level: level)
+        var criticalValues = [ReferenceDistribution: Double]()
         return estimates.indices.map { j in
+            let reference = distributions[j]
+            let critical = criticalValues[reference] ?? reference.criticalValue(level: level)
+            criticalValues[reference] = critical
             let estimate = estimates[j], error = standardErrors[j]
             let statistic = estimate / error
             return InferenceRow(estimate: estimate, standardError: error, statistic: statistic,
-                                pValue: distribution.twoSidedPValue(statistic),
+                                pValue: reference.twoSidedPValue(statistic),
                                 low: estimate - critical * error, high: estimate + critical * error)
         }
     }
@@ -109,9 +118,12 @@ public struct EstimateInference: Sendable {
 // The initializers live in an extension so that the struct keeps its memberwise one, which the
 // derived values (`withBootstrap`, `undefiningStandardErrors`) use.
 extension EstimateInference {
-    /// Analytic inference from a covariance matrix.
-    public init(estimates: [Double], covariance: Matrix, distribution: ReferenceDistribution, clusterCount: Int? = nil) {
-        self.init(estimates: estimates, covariance: covariance, distribution: distribution, method: .analytic,
+    /// Analytic inference from a covariance matrix, each estimate tested against `distribution`, or
+    /// against its own entry of `distributions` when given (one per estimate).
+    public init(estimates: [Double], covariance: Matrix, distribution: ReferenceDistribution,
+                distributions: [ReferenceDistribution]? = nil, clusterCount: Int? = nil) {
+        self.init(estimates: estimates, covariance: covariance, distribution: distribution,
+                  distributions: distributions ?? Array(repeating: distribution, count: estimates.count), method: .analytic,
                   standardErrors: covariance.diagonal.map(Self.standardError(ofVariance:)), clusterCount: clusterCount,
                   undefinedReason: nil)
     }
@@ -121,8 +133,9 @@ extension EstimateInference {
     public init(estimates: [Double], covariance estimate: CovarianceEstimate, distribution: ReferenceDistribution? = nil) {
         let errors = estimate.isDefined ? estimate.matrix.diagonal.map(Self.standardError(ofVariance:))
                                         : [Double](repeating: .nan, count: estimates.count)
-        self.init(estimates: estimates, covariance: estimate.matrix,
-                  distribution: distribution ?? .studentT(degreesOfFreedom: estimate.degreesOfFreedom), method: .analytic,
+        let reference = distribution ?? .studentT(degreesOfFreedom: estimate.degreesOfFreedom)
+        self.init(estimates: estimates, covariance: estimate.matrix, distribution: reference,
+                  distributions: Array(repeating: reference, count: estimates.count), method: .analytic,
                   standardErrors: errors, clusterCount: estimate.clusterCounts.min(), undefinedReason: estimate.undefinedReason)
     }
 }

@@ -5,7 +5,7 @@
 ///
 /// Joint tests follow from it: F(q, df) for t, χ²(q) for the normal. t with infinite degrees of
 /// freedom tests like the normal but keeps F(q, ∞) for joint tests (a Poisson TWFE's covariance).
-public enum ReferenceDistribution: Sendable, Equatable {
+public enum ReferenceDistribution: Sendable, Hashable {
     case studentT(degreesOfFreedom: Double)
     case standardNormal
 

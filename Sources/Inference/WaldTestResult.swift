@@ -19,6 +19,10 @@ public struct WaldTestResult: Sendable {
         case tooFewClusters(String)
         /// The covariance block cannot be inverted (the linear-algebra error).
         case singular(String)
+        /// The tested estimates come from separate regressions with different reference
+        /// distributions (TWFE's coefficient and its event study): no one F or χ² states them
+        /// jointly; test within one regression instead.
+        case mixedDistributions
     }
 
     /// F = W/q for an F test, W for a χ² test; NaN when undefined.

@@ -40,15 +40,15 @@ extension DiDResults {
         if let test = pretrendTest {
             pairs.append(("pretrend_test", .object([
                 ("statistic", .finite(test.statistic)), ("df1", .integer(test.numeratorDegrees)),
-                ("df2", .finite(test.denominatorDegrees)), ("p_value", .finite(test.pValue)),
-                ("terms", .array(test.terms.map { .string($0) })),
+                ("df2", .finite(test.denominatorDegrees ?? .nan)), ("p_value", .finite(test.pValue)),
+                ("terms", .array(pretrendTerms.map { .string($0) })),
             ])))
         } else {
             pairs.append(("pretrend_test", .null))
         }
         if let bacon { pairs.append(("bacon", bacon.json)) }
         pairs += staggeredJSON
-        pairs.append(("notes", .array(notes.map { .string($0) })))
+        pairs.append(("notes", .array(notes.map { .string($0.noteText) })))
         return JSONValue.object(pairs).addingSubset(subset).versioned()
     }
 
@@ -96,7 +96,7 @@ extension DiDResults {
         }
         if let referencePeriod { lines.append("Event study: reference period \(referencePeriod)" + (window.map { ", window \($0.lowerBound):\($0.upperBound) (end points bin the periods beyond)" } ?? "")) }
         if let test = pretrendTest {
-            lines.append("Pre-trend test (all pre-period coefficients = 0): F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees))) = "
+            lines.append("Pre-trend test (all pre-period coefficients = 0): F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees ?? .nan))) = "
                          + "\(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue))")
         }
         if let bacon {
@@ -107,8 +107,8 @@ extension DiDResults {
             lines.append(sample.summaryLine)
             lines.append(contentsOf: sample.dropLines)
         }
-        for warning in pretrendWarnings { lines.append("Warning: \(warning)") }
-        for note in notes { lines.append("Note: \(note)") }
+        for warning in pretrendWarnings { lines.append("Warning: \(warning.message)") }
+        for note in notes { lines.append("Note: \(note.noteText)") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -130,7 +130,7 @@ extension DiDResults {
                          + estimates.map { "\($0.estimand)\($0.eventTime.map { " \($0)" } ?? "") \(NumberFormat.significant(100 * expm1($0.estimate), digits: 4))%" }.joined(separator: ", ") + ".")
         }
         if let test = pretrendTest {
-            lines.append("Pre-trend test: F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees))) = \(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue)).")
+            lines.append("Pre-trend test: F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees ?? .nan))) = \(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue)).")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -145,7 +145,7 @@ extension DiDResults {
         lines += staggeredLatexRows
         lines.append("\\bottomrule")
         if let test = pretrendTest {
-            lines.append("\\multicolumn{4}{l}{\\footnotesize Pre-trend F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees))) = \(NumberFormat.significant(test.statistic, digits: 4)), p = \(NumberFormat.pValue(test.pValue))} \\\\")
+            lines.append("\\multicolumn{4}{l}{\\footnotesize Pre-trend F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees ?? .nan))) = \(NumberFormat.significant(test.statistic, digits: 4)), p = \(NumberFormat.pValue(test.pValue))} \\\\")
         }
         lines.append("\\end{tabular}")
         return lines.joined(separator: "\n") + "\n"

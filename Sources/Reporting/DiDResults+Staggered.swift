@@ -34,7 +34,7 @@ extension DiDResults {
             ("inference", .array(staggered.map { .object([("estimator", .string($0.estimator.rawValue)), ("method", .string($0.inference)),
                                                          ("nobs", .integer($0.observationCount)),
                                                          ("n_clusters", $0.clusterCount.map { .integer($0) } ?? .null),
-                                                         ("notes", .array($0.notes.map { .string($0) }))]) })),
+                                                         ("notes", .array($0.notes.map { .string($0.message) }))]) })),
             ("sample", .array(samples.map { $0.sample.json(estimator: $0.estimator) })),
             ("att_gt", .array(cells)),
             ("cohort_period", .array(cohortPeriods)),
@@ -53,7 +53,7 @@ extension DiDResults {
             })),
             ("bootstrap", .array(bootstrap)),
             ("pretrend_tests", .array(tests)),
-            ("pretrend_warnings", .array(pretrendWarnings.map { .string($0) })),
+            ("pretrend_warnings", .array(pretrendWarnings.map { .string($0.message) })),
         ]
     }
 
@@ -79,7 +79,7 @@ extension DiDResults {
             for (kind, value) in result.uniformCriticalValues.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 lines.append("Uniform \(Int((confidenceLevel * 100).rounded()))% band (\(kind.rawValue)): critical value \(NumberFormat.significant(value, digits: 4))")
             }
-            for note in result.notes { lines.append("Note: \(note)") }
+            for note in result.notes { lines.append("Note: \(note.message)") }
         }
         if !combinations.isEmpty {
             lines.append("")

@@ -33,7 +33,7 @@ extension EvaluationRunner {
             if estimator == .twfe, let test = did.pretrendTest {
                 results.pretrends.append(EvaluationResults.Pretrend(
                     programme: programme.name, outcome: outcome.title, estimator: estimator,
-                    description: "event-study leads \(test.terms.count == 1 ? test.terms[0] : "(\(test.terms.count) coefficients)") are zero (Wald F, reference period −1)",
+                    description: "event-study leads \(did.pretrendTerms.count == 1 ? did.pretrendTerms[0] : "(\(did.pretrendTerms.count) coefficients)") are zero (Wald F, reference period −1)",
                     statistic: test.statistic, numeratorDegrees: test.numeratorDegrees, denominatorDegrees: test.denominatorDegrees, pValue: test.pValue))
             } else if let test = own.pretrend {
                 results.pretrends.append(EvaluationResults.Pretrend(

@@ -12,10 +12,6 @@ extension EvaluationRunner {
     /// or Poisson's all-zero units lose half of it, and the estimate then describes another sample.
     static let sampleLossWarningShare = 0.05
 
-    /// Notes that only describe a method the report already describes in its own words (its
-    /// estimator bullets and Goodman-Bacon section); every other note qualifies the estimate.
-    static let descriptiveNotePrefixes = ["ATT(g,t) by ", "TWFE compares later-treated with already-treated units too"]
-
     /// The warnings of one successful run of `estimator`, in the order: pre-trend test, the
     /// estimator's warnings and notes, sample loss.
     func warnings(_ did: DiDResults, _ own: StaggeredResult, estimator: StaggeredEstimator) -> [String] {
@@ -26,11 +22,13 @@ extension EvaluationRunner {
         } else if estimator != .twfe, let test = own.pretrend, test.pValue < alpha {
             found.append(pretestRejection(test.pValue))
         }
-        let notes = did.pretrendWarnings + did.notes + own.notes
-        for note in notes where !Self.descriptiveNotePrefixes.contains(where: note.hasPrefix) {
-            var text = note.hasPrefix("warning: ") ? String(note.dropFirst("warning: ".count)) : note
+        // The estimator's notes that only describe its method (code `descriptive`) are left to the
+        // report's own words (its estimator bullets and Goodman-Bacon section); every other note
+        // qualifies the estimate.
+        let notes = did.pretrendWarnings.map(\.message) + did.notes.map(\.message) + own.notes.filter { $0.code != .descriptive }.map(\.message)
+        for note in notes {
             // The estimators speak to `quipu did`'s options; the report's reader has a spec.
-            text = text.replacingOccurrences(of: "(--window)", with: "(the programme's `window`)")
+            let text = note.replacingOccurrences(of: "(--window)", with: "(the programme's `window`)")
                 .replacingOccurrences(of: "--vcov ", with: "the spec's inference.vcov ")
             if !found.contains(text) { found.append(text) }
         }

@@ -4,8 +4,8 @@ import Foundation
 import Inference
 import LinearAlgebra
 import PanelData
-import Testing
 import QuipuTestSupport
+import Testing
 
 /// The imputation estimator (Borusyak, Jaravel & Spiess 2024) against a dense computation with
 /// explicit dummies, a hand-built Gardner two-stage, and Tests/Fixtures/staggered (pyfixest did2s,
@@ -291,7 +291,7 @@ struct ImputationDiDTests {
         #expect(test.denominatorDegrees == Double(reference.pretrendTest.fDf2))
         #expect(abs(test.pValue - reference.pretrendTest.fPValue) <= 1e-7)
         if panel == "peru" {
-            #expect(result.notes.contains { $0.hasPrefix("132 treated rows of 11 units of 'firm_id' with no untreated period") }, "\(result.notes)")
+            #expect(result.notes.map(\.message).contains { $0.hasPrefix("132 treated rows of 11 units of 'firm_id' with no untreated period") }, "\(result.notes)")
         }
     }
 
@@ -311,7 +311,7 @@ struct ImputationDiDTests {
         extended.unitCount += 2
         extended.cohorts += [1, 0]
         let base = try ImputationDiD.estimate(input), result = try ImputationDiD.estimate(extended)
-        #expect(result.notes.contains { $0.hasPrefix("16 treated rows of 2 units of 'unit' with no untreated period") })
+        #expect(result.notes.map(\.message).contains { $0.hasPrefix("16 treated rows of 2 units of 'unit' with no untreated period") })
         #expect(result.estimates.count == base.estimates.count)
         for (a, b) in zip(result.estimates, base.estimates) { #expect(Self.agrees(a.estimate, b.estimate, 1e-12)) }
         for (a, b) in zip(result.standardErrors, base.standardErrors) { #expect(Self.agrees(a, b, 1e-12)) }
@@ -382,7 +382,7 @@ struct ImputationDiDTests {
     func notIdentifiedRowsLeftOut(limit: Int) throws {
         let result = try ImputationDiD.estimate(Self.disconnectedInput(), denseLevelLimit: limit)
         // Unit 2 at 6, 7 and unit 3 at 4, 5 straddle the two components.
-        #expect(result.notes.contains { $0.hasPrefix("4 treated rows whose fixed effects are not identified") }, "\(result.notes)")
+        #expect(result.notes.map(\.message).contains { $0.hasPrefix("4 treated rows whose fixed effects are not identified") }, "\(result.notes)")
         #expect(result.estimates.first { $0.kind == .simple }?.treatedUnits == 1)
         #expect(result.observationCount == 21 - 4)
     }

@@ -163,4 +163,21 @@ import Testing
         #expect(EstimateInference(estimates: [0], covariance: matrix([[1]]), distribution: .standardNormal)
             .uniformCriticalValue(over: [0], level: 0.95) == nil, "no band without bootstrap draws")
     }
+
+    /// One set gathering two regressions (TWFE's coefficient and its event study) keeps each
+    /// estimate's own t: the p-values are those of t(1) (Cauchy) and t(2) in closed form, and no
+    /// joint test spans the two distributions.
+    @Test("each estimate tested against its own distribution; no Wald test across two of them")
+    func perEstimateDistributions() {
+        let inference = EstimateInference(estimates: [1.5, 1.5], covariance: matrix([[0.25, 0], [0, 0.25]]),
+                                          distribution: .studentT(degreesOfFreedom: 1),
+                                          distributions: [.studentT(degreesOfFreedom: 1), .studentT(degreesOfFreedom: 2)])
+        let rows = inference.rows(level: 0.95)
+        #expect(isClose(rows[0].pValue, 1 - 2 / Double.pi * atan(3), relative: 1e-10))
+        #expect(isClose(rows[1].pValue, 1 - 3 / (2 + 9.0).squareRoot(), relative: 1e-10))
+        #expect(inference.waldTest(indices: [0, 1]).undefined == .mixedDistributions)
+        let own = inference.waldTest(indices: [1])
+        #expect(own.denominatorDegrees == 2 && own.undefined == nil)
+        #expect(inference.distribution(ofCombination: [0, 2]) == .studentT(degreesOfFreedom: 2))
+    }
 }

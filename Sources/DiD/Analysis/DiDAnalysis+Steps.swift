@@ -36,12 +36,12 @@ extension DiDAnalysis {
 
     /// Warnings on the design that hold whichever estimator runs, and the refusal of an
     /// anticipation that leaves no cohort a pre-treatment period.
-    static func designWarnings(timing: TreatmentTiming, options: DiDOptions, estimators: [StaggeredEstimator]) throws -> [String] {
+    static func designWarnings(timing: TreatmentTiming, options: DiDOptions, estimators: [StaggeredEstimator]) throws -> [Diagnostic] {
         let structure = timing.structure
-        var notes = [String]()
+        var notes = [Diagnostic]()
         let lonely = timing.cohorts.filter { cohort in structure.cohorts.lazy.filter { $0 == cohort }.count == 1 }
         if !lonely.isEmpty && estimators != [.twfe] {
-            notes.append("warning: cohort(s) " + lonely.map(String.init).joined(separator: ", ") + " have a single unit: their effects rest on one unit's outcomes and their standard errors are unreliable")
+            notes.append(Diagnostic(.singleUnitCohort, .warning, "cohort(s) " + lonely.map(String.init).joined(separator: ", ") + " have a single unit: their effects rest on one unit's outcomes and their standard errors are unreliable"))
         }
         if options.callawaySantAnna.anticipation > 0, let first = structure.periodValues.first,
            !timing.cohorts.contains(where: { $0 - options.callawaySantAnna.anticipation > first }) {
@@ -66,11 +66,11 @@ extension DiDAnalysis {
     }
 
     /// Warnings on an estimator's event-time leads that rest on one cohort or fewer than 10 units.
-    static func leadWarnings(_ result: StaggeredResult) -> [String] {
+    static func leadWarnings(_ result: StaggeredResult) -> [Diagnostic] {
         let thin = result.estimates.filter { $0.kind == .dynamic && ($0.eventTime ?? 0) < -1 && ($0.cohortCount <= 1 || $0.treatedUnits < 10) }
         guard !thin.isEmpty else { return [] }
-        return ["\(result.estimator.displayName) pre-trend test: lead(s) " + thin.map { "\($0.eventTime ?? 0) (\($0.cohortCount) cohort(s), \($0.treatedUnits) units)" }.joined(separator: ", ")
-                + " rest on one cohort or fewer than 10 units; read the test with care and look at the leads that several cohorts share"]
+        return [Diagnostic(.leadThin, .warning, "\(result.estimator.displayName) pre-trend test: lead(s) " + thin.map { "\($0.eventTime ?? 0) (\($0.cohortCount) cohort(s), \($0.treatedUnits) units)" }.joined(separator: ", ")
+                + " rest on one cohort or fewer than 10 units; read the test with care and look at the leads that several cohorts share")]
     }
 
     /// The few-cluster warning (FewClusters) for the smallest number of clusters any estimator's

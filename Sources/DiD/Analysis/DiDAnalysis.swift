@@ -26,6 +26,7 @@ import Estimation
 import Formula
 import Inference
 import PanelData
+import Primitives
 
 /// Runs a difference-in-differences analysis.
 public enum DiDAnalysis {
@@ -35,11 +36,11 @@ public enum DiDAnalysis {
                            options: DiDOptions) throws -> DiDResults
     {
         var table = original
-        var notes = [String]()
+        var notes = [Diagnostic]()
         if options.balance {
             let structure = try PanelStructure(table: table, unit: unit, time: time, treatment: treatment)
             let (balanced, kept) = try balancedTable(table, structure: structure, outcome: options.outcome, covariates: options.covariates)
-            notes.append("balanced panel: kept \(kept) of \(structure.unitCount) units, those observed with the outcome in all \(structure.periodValues.count) periods")
+            notes.append(Diagnostic(.design, .note, "balanced panel: kept \(kept) of \(structure.unitCount) units, those observed with the outcome in all \(structure.periodValues.count) periods"))
             table = balanced
         }
         let structure = try PanelStructure(table: table, unit: unit, time: time, treatment: treatment)
@@ -70,7 +71,7 @@ public enum DiDAnalysis {
         }
         let combinations = try combine(options.combinations, results: results)
         if let warning = fewClustersWarning(results, unit: unit, time: time, options: options) {
-            notes.append("warning: " + warning)
+            notes.append(Diagnostic(.fewClusters, .warning, warning))
         }
 
         var sizes = timing.cohorts.map { cohort in (cohort: Optional(cohort), units: structure.cohorts.filter { $0 == cohort }.count) }
@@ -86,9 +87,9 @@ public enum DiDAnalysis {
             covariance: regression?.regressionView?.covariance ?? lead?.inference ?? options.covariance.description,
             observationCount: lead?.observationCount ?? 0, clusterCount: lead?.clusterCount,
             cohortSizes: sizes, estimates: rows, differenceOfMeans: regression?.regressionView?.differenceOfMeans,
-            pretrendTest: regression?.regressionView?.pretrendTest,
+            pretrendTest: regression?.regressionView?.pretrendTest, pretrendTerms: regression?.regressionView?.pretrendTerms ?? [],
             referencePeriod: eventStudy ? options.referencePeriod : nil, window: eventStudy ? options.window : nil,
-            bacon: regression?.regressionView?.bacon, notes: Array(Set(notes)).sorted())
+            bacon: regression?.regressionView?.bacon, notes: Diagnostic.deduplicatedNotes(notes))
         analysis.estimators = estimators
         analysis.staggered = results
         analysis.samples = chosen.map { ($0.id, $0.effects.sample) }

@@ -5,6 +5,7 @@
 import Inference
 import LinearAlgebra
 import PanelData
+import Primitives
 
 extension CallawaySantAnna {
     /// Estimates every ATT(g,t), the requested aggregations, and their inference.
@@ -48,7 +49,7 @@ extension CallawaySantAnna {
         let analytic = StaggeredResult(estimator: .callawaySantAnna, estimates: estimates, covariance: covariance,
                                        degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: clusterCount),
                                        inference: "analytic (influence functions), \(clusterText)",
-                                       observationCount: panel.sample.rows, clusterCount: clusterCount, notes: cellResult.notes,
+                                       observationCount: panel.sample.rows, clusterCount: clusterCount, notes: cellResult.notes.map { Diagnostic(.design, .note, $0) },
                                        standardErrorFloor: Double.ulpOfOne.squareRoot() * 10)
         guard let bootstrap else { return analytic.withPretrend(pretrendTest(analytic)) }
         // The basis replicates, the estimates' replicates and their row-major copy.
@@ -71,7 +72,7 @@ extension CallawaySantAnna {
     }
 
     /// The joint test that every pre-treatment ATT(g,t) is zero.
-    static func pretrendTest(_ result: StaggeredResult) -> StaggeredPretrendTest? {
+    static func pretrendTest(_ result: StaggeredResult) -> WaldTestResult? {
         let pre = result.estimates.indices.filter {
             let e = result.estimates[$0]
             return e.kind == .attGT && (e.group ?? 0) > (e.time ?? 0) && result.standardErrors[$0].isFinite

@@ -4,6 +4,7 @@
 
 import Estimation
 import PanelData
+import Primitives
 
 /// Callaway–Sant'Anna's ATT(g,t) and their aggregations, with influence-function inference
 /// (CallawaySantAnna.estimate).
@@ -42,6 +43,6 @@ struct CallawaySantAnnaEstimator: DiDEstimator {
                                                    bootstrap: options.bootstrap, unitName: structure.unitName)
         let cs = options.callawaySantAnna
         let method = "ATT(g,t) by \(cs.method.rawValue) 2x2 comparisons with \(cs.control == .never ? "never-treated" : "not-yet-treated") units, \(cs.basePeriod.rawValue) base period" + (cs.anticipation > 0 ? ", anticipation \(cs.anticipation)" : "") + (panel.covariateNames.isEmpty ? "" : ", covariates " + panel.covariateNames.joined(separator: ", "))
-        return DiDEffectSet(result: result.withNotes([method] + result.notes + notes), sample: panel.sample)
+        return DiDEffectSet(result: result.withNotes([Diagnostic(.descriptive, .note, method)] + result.notes + notes.map { Diagnostic(.design, .note, $0) }), sample: panel.sample)
     }
 }

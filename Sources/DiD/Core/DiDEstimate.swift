@@ -1,4 +1,6 @@
 import Estimation
+import Inference
+import Primitives
 /// One estimated quantity of a difference-in-differences analysis: the 2x2 estimate, the two-way
 /// fixed-effects estimate, or one event-study period.
 public struct DiDEstimate: Sendable {
@@ -19,6 +21,14 @@ public struct DiDEstimate: Sendable {
     public var cohortCount: Int? = nil
 }
 
+extension DiDEstimate {
+    /// The row of `term` with the figures the inference core derived for it.
+    init(estimand: String, term: String, eventTime: Int?, _ row: InferenceRow) {
+        self.init(estimand: estimand, term: term, eventTime: eventTime, estimate: row.estimate, standardError: row.standardError,
+                  statistic: row.statistic, pValue: row.pValue, confidenceLow: row.low, confidenceHigh: row.high)
+    }
+}
+
 /// Everything `quipu did` reports.
 public struct DiDResults: Sendable {
     public let outcome: String
@@ -31,13 +41,16 @@ public struct DiDResults: Sendable {
     public let estimates: [DiDEstimate]
     /// The 2x2 estimate computed as a difference of four means, when a 2x2 comparison was made.
     public let differenceOfMeans: Double?
-    /// The joint test that all pre-period event-study coefficients are zero.
-    public let pretrendTest: WaldTestSummary?
+    /// The joint test that all pre-period event-study coefficients are zero (the event study's F).
+    public let pretrendTest: WaldTestResult?
+    /// The event-study terms that test covers.
+    public let pretrendTerms: [String]
     public let referencePeriod: Int?
     public let window: ClosedRange<Int>?
     /// The Goodman-Bacon decomposition, when asked for.
     public let bacon: BaconDecomposition?
-    public var notes: [String]
+    /// The analysis's notes and warnings, once each, sorted by their text (`Diagnostic.noteText`).
+    public var notes: [Diagnostic]
     /// The estimators run, headline first.
     public var estimators: [StaggeredEstimator] = [.twfe]
     /// Every estimator's estimates in one shape (TWFE's included), in the order of `estimators`.
@@ -53,16 +66,7 @@ public struct DiDResults: Sendable {
     /// Confidence level of the intervals.
     public var confidenceLevel = 0.95
     /// Warnings about leads that rest on few cohorts or units.
-    public var pretrendWarnings: [String] = []
+    public var pretrendWarnings: [Diagnostic] = []
     /// The regression model of the TWFE, 2x2 and event-study estimates.
     public var model: DiDModel = .linear
-}
-
-/// The numbers of a Wald test, detached from the Inference module's type for presentation.
-public struct WaldTestSummary: Sendable {
-    public let statistic: Double
-    public let numeratorDegrees: Int
-    public let denominatorDegrees: Double
-    public let pValue: Double
-    public let terms: [String]
 }

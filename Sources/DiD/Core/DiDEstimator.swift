@@ -6,6 +6,9 @@
 // Peer: pyfixest's `pyfixest/did/did.py` (one `DID` base class with `estimate`, `vcov`, `iplot`,
 // `tidy`; `TWFE`, `DID2s`, `LPDID`, `SaturatedEventStudy` each in a file beside it).
 
+import Inference
+import Primitives
+
 /// A difference-in-differences estimator: the validated design in, one effect set out.
 ///
 /// What a new estimator implements (one folder under `Sources/DiD/`, one conformance):
@@ -41,10 +44,10 @@ struct DiDEffectSet: Sendable {
     /// The rows and units used, and why the others were left out.
     var sample: StaggeredSample
     /// Notes for the whole analysis (e.g. a regression's covariance notes); deduplicated there.
-    var notes: [String] = []
+    var notes: [Diagnostic] = []
     /// Warnings about the leads behind the estimator's own pre-trend test; nil when the estimator
     /// leaves them to the shared check of its `dynamic` leads (`DiDAnalysis.leadWarnings`).
-    var pretrendWarnings: [String]? = nil
+    var pretrendWarnings: [Diagnostic]? = nil
     /// The per-regression view of a regression estimator (TWFE): one row per regression term,
     /// each with its own regression's t distribution, as fixest prints each regression.
     var regressionView: DiDRegressionView? = nil
@@ -52,14 +55,15 @@ struct DiDEffectSet: Sendable {
 
 /// TWFE's regressions as rows of their own (the 2x2, the TWFE coefficient, the event study), with
 /// what only they report: the difference of the four means, the event study's F pre-trend test,
-/// the regression covariance and the Goodman-Bacon decomposition. It is derived from the same
-/// fits as TWFE's effect set (no second estimation).
+/// the regression covariance and the Goodman-Bacon decomposition. The TWFE and event-study rows
+/// are read from TWFE's effect set (no second estimation, no second inference).
 struct DiDRegressionView: Sendable {
     var estimates: [DiDEstimate]
     /// The 2x2 estimate as a difference of the four means (least squares only).
     var differenceOfMeans: Double?
-    /// The joint test that all pre-period event-study coefficients are zero.
-    var pretrendTest: WaldTestSummary?
+    /// The joint test that all pre-period event-study coefficients are zero, and its terms.
+    var pretrendTest: WaldTestResult?
+    var pretrendTerms: [String]
     /// The covariance estimator of the regressions, as the header states it.
     var covariance: String
     /// The Goodman-Bacon decomposition of the TWFE estimate, when asked for.

@@ -54,6 +54,8 @@ extension StaggeredResult {
             throw EstimationError("--combine '\(text)': \(estimator.displayName)'s estimates in it have no joint covariance (they come from separate regressions, as the pre-trend leads and the effects, or their standard errors are undefined: see the notes), so their combination has no standard error")
         }
         return StaggeredCombination(estimator: estimator, expression: text, weights: weights, estimate: estimate,
-                                    standardError: standardError, degreesOfFreedom: degreesOfFreedom, inference: inference)
+                                    standardError: standardError,
+                                    degreesOfFreedom: estimateInference.distribution(ofCombination: vector).degreesOfFreedom,
+                                    inference: inference)
     }
 }

@@ -1,5 +1,6 @@
 import Inference
 import LinearAlgebra
+import Primitives
 
 /// The estimators `quipu did` offers for (possibly staggered) adoption designs.
 public enum StaggeredEstimator: String, Sendable, CaseIterable {
@@ -94,9 +95,6 @@ public struct StaggeredEstimate: Sendable {
     }
 }
 
-/// A joint test that some estimates (pre-period effects) are all zero: the one Wald result type.
-public typealias StaggeredPretrendTest = WaldTestResult
-
 /// The estimates of one estimator with their joint inference (EstimateInference: covariance,
 /// reference distribution, analytic or bootstrap standard errors), from which every standard error,
 /// test, interval, band and linear combination is derived. Immutable: the bootstrap, a pre-trend
@@ -110,8 +108,9 @@ public struct StaggeredResult: Sendable {
     public let inference: String
     /// Critical values of uniform (sup-t) bands from the bootstrap draws, by kind (none without).
     public let uniformCriticalValues: [StaggeredEstimateKind: Double]
-    public let pretrend: StaggeredPretrendTest?
-    public let notes: [String]
+    public let pretrend: WaldTestResult?
+    /// What qualifies the estimates, or describes the method (code `descriptive`).
+    public let notes: [Diagnostic]
     /// Observations (rows) the estimator used.
     public let observationCount: Int
     /// Clusters of the standard errors.
@@ -137,14 +136,14 @@ public struct StaggeredResult: Sendable {
     }
 
     /// The same result with `test` as its pre-trend test.
-    public func withPretrend(_ test: StaggeredPretrendTest?) -> StaggeredResult {
+    public func withPretrend(_ test: WaldTestResult?) -> StaggeredResult {
         StaggeredResult(estimator: estimator, estimates: estimates, estimateInference: estimateInference, inference: inference,
                         uniformCriticalValues: uniformCriticalValues, pretrend: test, notes: notes,
                         observationCount: observationCount, clusterCount: clusterCount)
     }
 
     /// The same result with `notes` as its notes.
-    public func withNotes(_ notes: [String]) -> StaggeredResult {
+    public func withNotes(_ notes: [Diagnostic]) -> StaggeredResult {
         StaggeredResult(estimator: estimator, estimates: estimates, estimateInference: estimateInference, inference: inference,
                         uniformCriticalValues: uniformCriticalValues, pretrend: pretrend, notes: notes,
                         observationCount: observationCount, clusterCount: clusterCount)
@@ -155,14 +154,18 @@ public struct StaggeredResult: Sendable {
 // the `with…` copies use.
 extension StaggeredResult {
     /// Analytic inference from the joint covariance of `estimates` (J × J; NaN entries where
-    /// undefined), tested against t with `degreesOfFreedom`, or the normal when nil. A standard
+    /// undefined), tested against t with `degreesOfFreedom`, or the normal when nil; or each
+    /// against its own entry of `estimateDegreesOfFreedom` when given (estimates of separate
+    /// regressions, each with its regression's t). A standard
     /// error that is not a number above `standardErrorFloor` (0 unless an estimator knows its
     /// rounding level), or that of an estimate that is not finite, is undefined, and so are its
     /// test and interval.
     public init(estimator: StaggeredEstimator, estimates: [StaggeredEstimate], covariance: Matrix, degreesOfFreedom: Double?,
-                inference: String, observationCount: Int, clusterCount: Int?, notes: [String] = [], standardErrorFloor: Double = 0) {
+                estimateDegreesOfFreedom: [Double?]? = nil, inference: String, observationCount: Int, clusterCount: Int?, notes: [Diagnostic] = [], standardErrorFloor: Double = 0) {
         let analytic = EstimateInference(estimates: estimates.map(\.estimate), covariance: covariance,
-                                         distribution: ReferenceDistribution(degreesOfFreedom: degreesOfFreedom), clusterCount: clusterCount)
+                                         distribution: ReferenceDistribution(degreesOfFreedom: degreesOfFreedom),
+                                         distributions: estimateDegreesOfFreedom?.map(ReferenceDistribution.init(degreesOfFreedom:)),
+                                         clusterCount: clusterCount)
         self.init(estimator: estimator, estimates: estimates,
                   estimateInference: analytic.undefiningStandardErrors { !($0.isFinite && $1.isFinite && $1 > standardErrorFloor) },
                   inference: inference, uniformCriticalValues: [:], pretrend: nil, notes: notes,

@@ -24,7 +24,7 @@ extension ImputationDiD {
     struct PretrendOutcome {
         var estimates: [StaggeredEstimate] = []
         var covariance = Matrix(rows: 0, columns: 0)
-        var test: StaggeredPretrendTest? = nil
+        var test: WaldTestResult? = nil
         var notes: [String] = []
     }
 

@@ -18,6 +18,7 @@ import Estimation
 import Inference
 import LinearAlgebra
 import PanelData
+import Primitives
 
 /// The imputation (Borusyak–Jaravel–Spiess) estimator for staggered adoption.
 public enum ImputationDiD {
@@ -74,7 +75,7 @@ public enum ImputationDiD {
         var notes = sample.notes
         if let note = clearRoundingLevelVariances(&covariance, outcome: sample.untreatedOutcome) { notes.append(note) }
 
-        var pretrend: StaggeredPretrendTest? = nil
+        var pretrend: WaldTestResult? = nil
         if input.pretrendLeads > 0 {
             let leads = pretrendRegression(input, sample: sample, equations: equations, clusters: clusters)
             notes += leads.notes
@@ -90,7 +91,7 @@ public enum ImputationDiD {
             degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: variance.clustersUsed),
             inference: "conservative (Borusyak–Jaravel–Spiess), clustered by \(clusters.name)",
             observationCount: sample.untreatedOutcome.count + sample.treated.count, clusterCount: variance.clustersUsed,
-            notes: notes).withPretrend(pretrend)
+            notes: notes.map { Diagnostic(.note, .note, $0) }).withPretrend(pretrend)
     }
 
     /// Residuals of the untreated rows and imputed effects τ = Y − Ŷ(0) of the treated rows, from

@@ -17,6 +17,7 @@ import Formula
 import Inference
 import LinearAlgebra
 import PanelData
+import Primitives
 
 /// Sun–Abraham's cohort × relative-period regression and its event-time and overall averages.
 struct SunAbrahamEstimator: DiDEstimator {
@@ -119,7 +120,7 @@ struct SunAbrahamEstimator: DiDEstimator {
                                        degreesOfFreedom: fitted.covariance.degreesOfFreedom,
                                        inference: "regression covariance \(fitted.covariance.type.description), delta method with fixed weights",
                                        observationCount: fit.observationCount, clusterCount: fitted.covariance.clusterCounts.min(),
-                                       notes: notes + fitted.notes)
+                                       notes: notes.map { Diagnostic(.design, .note, $0) } + fitted.notes.map { Diagnostic(.note, .note, $0) })
         let leads = estimates.indices.filter { estimates[$0].kind == .dynamic && (estimates[$0].eventTime ?? 0) < -1 }
         let result = analytic.withPretrend(analytic.waldTest(indices: leads, description: "event-time effects before −1 are zero"))
         let usedUnits = Set((0..<structure.rowCount).filter { usable[$0] && rowsPerUnit[Int(structure.unitCodes[$0])] > 1 }.map { structure.unitCodes[$0] })

@@ -1,29 +1,44 @@
 // TWFE's regressions beside `y ~ D | unit + time`: the canonical 2x2 `y ~ group * post`, the event
 // study `y ~ i(event_time, ref = c(ref, never)) | unit + time` with its F pre-trend test, and the
-// row of one regression term with that regression's own t inference (as fixest prints it).
+// lookup of a regression term with did's own refusals. Their standard errors, tests and intervals
+// are not computed here: TWFE's effect set (EstimateInference, each estimate with its own
+// regression's t) derives them.
 
 import Estimation
 import Formula
 import Inference
 import PanelData
+import Primitives
 
 extension TwoWayFixedEffectsEstimator {
-    /// The event study's fit, its rows, its pre-trend test, and warnings on thin leads.
+    /// One event-study coefficient with the treated units and cohorts behind it.
+    struct EventTimeTerm {
+        let term: String
+        let eventTime: Int
+        let index: Int
+        let treatedUnits: Int
+        let cohortCount: Int
+    }
+
+    /// The event study's fit, its coefficients, its pre-trend test (the regression's own F over
+    /// its leads) with the leads' terms, and warnings on thin leads.
     struct EventStudy {
         let fit: DiDDesign.FittedModel
-        let rows: [DiDEstimate]
-        let test: WaldTestSummary?
-        let warnings: [String]
+        let terms: [EventTimeTerm]
+        let test: WaldTestResult?
+        let testTerms: [String]
+        let warnings: [Diagnostic]
     }
 
     /// The canonical comparison of ever-treated and never-treated units before and after `post`:
-    /// the difference of the four means, and its regression form `y ~ group * post` for inference.
-    static func twoByTwo(design: DiDDesign, post: Int, options: DiDOptions) throws -> (DiDEstimate, Double) {
+    /// the difference of the four means, and its regression form `y ~ group * post` for inference
+    /// (the fit and the index of the interaction).
+    static func twoByTwo(design: DiDDesign, post: Int, options: DiDOptions) throws -> (fit: DiDDesign.FittedModel, index: Int, means: Double) {
         let means = try design.differenceOfMeans(post: post)
         let fit = try design.fit(formulaTerms: [design.groupName, design.postName, "\(design.groupName):\(design.postName)"],
                                  options: options, fixedEffects: false, extraColumns: design.twoByTwoColumns(post: post))
         let term = "\(design.groupName):\(design.postName)"
-        return (try row(fit, term: term, estimand: "2x2", eventTime: nil, options: options), means)
+        return (fit, try index(fit, term: term, estimand: "2x2"), means)
     }
 
     /// The TWFE event study `y ~ i(event_time, ref = c(ref, never)) | unit + time`, its pre-trend
@@ -45,41 +60,36 @@ extension TwoWayFixedEffectsEstimator {
             unitsAt[e, default: []].insert(structure.unitCodes[row])
             cohortsAt[e, default: []].insert(cohort)
         }
-        var rows = [DiDEstimate]()
+        var terms = [EventTimeTerm]()
         var preIndices = [Int](), preTerms = [String]()
-        for (index, name) in fit.fit.coefficientNames.enumerated() {
+        for name in fit.fit.coefficientNames {
             guard let eventTime = design.eventTime(ofTerm: name) else { continue }
-            var estimate = try row(fit, term: name, estimand: "event_study", eventTime: eventTime, options: options)
-            estimate.treatedUnits = unitsAt[eventTime]?.count ?? 0
-            estimate.cohortCount = cohortsAt[eventTime]?.count ?? 0
-            rows.append(estimate)
+            let index = try index(fit, term: name, estimand: "event_study")
+            terms.append(EventTimeTerm(term: name, eventTime: eventTime, index: index,
+                                       treatedUnits: unitsAt[eventTime]?.count ?? 0, cohortCount: cohortsAt[eventTime]?.count ?? 0))
             if eventTime < 0 && eventTime != options.referencePeriod {
                 preIndices.append(index)
                 preTerms.append(name)
             }
         }
-        var test: WaldTestSummary? = nil
-        var warnings = [String]()
+        var test: WaldTestResult? = nil
+        var warnings = [Diagnostic]()
         if !preIndices.isEmpty {
             let wald = try WaldTest(coefficients: fit.fit.coefficients, covariance: fit.covariance, indices: preIndices)
-            test = WaldTestSummary(statistic: wald.statistic, numeratorDegrees: wald.numeratorDegrees,
-                                   denominatorDegrees: wald.denominatorDegrees, pValue: wald.pValue, terms: preTerms)
-            if let reason = wald.undefinedReason { warnings.append("TWFE pre-trend test: " + reason) }
+            test = wald.result
+            if let reason = wald.undefinedReason { warnings.append(Diagnostic(.pretrend, .warning, "TWFE pre-trend test: " + reason)) }
         }
-        let thin = rows.filter { ($0.eventTime ?? 0) < 0 && $0.eventTime != options.referencePeriod && (($0.cohortCount ?? 0) <= 1 || ($0.treatedUnits ?? 0) < 10) }
+        let thin = terms.filter { $0.eventTime < 0 && $0.eventTime != options.referencePeriod && ($0.cohortCount <= 1 || $0.treatedUnits < 10) }
         if !thin.isEmpty {
-            warnings.append("TWFE pre-trend test: lead(s) " + thin.map { "\($0.eventTime ?? 0) (\($0.cohortCount ?? 0) cohort(s), \($0.treatedUnits ?? 0) units)" }.joined(separator: ", ")
-                            + " rest on one cohort or fewer than 10 units, so the test can reject or pass because of those few units alone; narrow the window (--window) to leads that several cohorts share")
+            warnings.append(Diagnostic(.leadThin, .warning, "TWFE pre-trend test: lead(s) " + thin.map { "\($0.eventTime) (\($0.cohortCount) cohort(s), \($0.treatedUnits) units)" }.joined(separator: ", ")
+                            + " rest on one cohort or fewer than 10 units, so the test can reject or pass because of those few units alone; narrow the window (--window) to leads that several cohorts share"))
         }
-        return EventStudy(fit: fit, rows: rows, test: test, warnings: warnings)
+        return EventStudy(fit: fit, terms: terms, test: test, testTerms: preTerms, warnings: warnings)
     }
 
-    /// One term's row from a fitted DiD regression. A term the regression could not estimate is
-    /// an error in did's own words; without residual degrees of freedom the row keeps its estimate
-    /// and has NA inference (the covariance's note says why).
-    static func row(_ fit: DiDDesign.FittedModel, term: String, estimand: String, eventTime: Int?, options: DiDOptions)
-        throws -> DiDEstimate
-    {
+    /// The index of `term` in a fitted DiD regression. A term the regression could not estimate is
+    /// an error in did's own words.
+    static func index(_ fit: DiDDesign.FittedModel, term: String, estimand: String) throws -> Int {
         guard let index = fit.fit.coefficientNames.firstIndex(of: term) else {
             if fit.fit.absorbedNames.contains(term) {
                 let effects = fit.fit.fixedEffects.map(\.name)
@@ -89,17 +99,6 @@ extension TwoWayFixedEffectsEstimator {
             }
             throw EstimationError("'\(term)' was dropped as collinear; the \(estimand) estimate is not identified")
         }
-        let estimate = fit.fit.coefficients[index]
-        guard fit.covariance.isDefined else {
-            return DiDEstimate(estimand: estimand, term: term, eventTime: eventTime, estimate: estimate, standardError: .nan,
-                               statistic: .nan, pValue: .nan, confidenceLow: .nan, confidenceHigh: .nan)
-        }
-        let error = fit.covariance.standardErrors[index]
-        let distribution = StudentT(degreesOfFreedom: fit.degreesOfFreedom)
-        let critical = distribution.quantile(0.5 + options.confidenceLevel / 2)
-        let statistic = estimate / error
-        return DiDEstimate(estimand: estimand, term: term, eventTime: eventTime, estimate: estimate, standardError: error,
-                           statistic: statistic, pValue: distribution.twoSidedPValue(statistic),
-                           confidenceLow: estimate - critical * error, confidenceHigh: estimate + critical * error)
+        return index
     }
 }

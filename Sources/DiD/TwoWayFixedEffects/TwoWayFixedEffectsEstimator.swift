@@ -8,15 +8,16 @@
 //    (pyfixest's `TWFE` class in `pyfixest/did/twfe.py` is the same regression).
 // 2. Clear refusals where TWFE is not defined: a treatment indicator absorbed by the fixed
 //    effects, an event study without never-treated units.
-// 3. One estimation behind both of TWFE's views: its effect set (the coefficient as `simple`, the
-//    event study as `dynamic`) and its per-regression rows (`DiDRegressionView`) come from the
-//    same fits.
+// 3. One estimation and one inference behind both of TWFE's views: its effect set (the coefficient
+//    as `simple`, the event study as `dynamic`, each with its own regression's t) and its
+//    per-regression rows (`DiDRegressionView`), which are read from the effect set.
 
 import Estimation
 import Formula
 import Inference
 import LinearAlgebra
 import PanelData
+import Primitives
 
 /// TWFE, with the 2x2 comparison when the design has one, the event study when asked for, and
 /// the Goodman-Bacon decomposition of the TWFE estimate with `--decompose`.
@@ -31,65 +32,66 @@ struct TwoWayFixedEffectsEstimator: DiDEstimator {
     func estimate(_ design: DiDDesign) throws -> DiDEffectSet {
         let options = design.options
         let timing = design.timing
-        var rows = [DiDEstimate]()
-        var notes = [String]()
-        var differenceOfMeans: Double? = nil
-        if let post = try design.twoByTwoPeriod() {
-            let (regression, means) = try Self.twoByTwo(design: design, post: post, options: options)
-            rows.append(regression)
-            // The four means check the least-squares 2x2 only; a Poisson 2x2 is a ratio of them.
-            if options.model == .linear { differenceOfMeans = means }
-        }
+        var notes = [Diagnostic]()
+        var twoByTwo: (fit: DiDDesign.FittedModel, index: Int, means: Double)? = nil
+        if let post = try design.twoByTwoPeriod() { twoByTwo = try Self.twoByTwo(design: design, post: post, options: options) }
         let twfe = try design.fit(formulaTerms: [design.treatedName], options: options)
-        rows.append(try Self.row(twfe, term: design.treatedName, estimand: "twfe", eventTime: nil, options: options))
-        notes.append(contentsOf: twfe.notes)
-        var eventStudy: DiDDesign.FittedModel? = nil
-        var pretrend: WaldTestSummary? = nil
-        var warnings = [String]()
+        let twfeIndex = try Self.index(twfe, term: design.treatedName, estimand: "twfe")
+        notes += twfe.notes.map { Diagnostic(.note, .note, $0) }
+        var study: EventStudy? = nil
+        var warnings = [Diagnostic]()
         if options.eventStudy || (options.estimator == .all && timing.neverTreatedCount > 0) {
-            let study = try Self.eventStudy(design: design, timing: timing, options: options)
-            eventStudy = study.fit
-            rows.append(contentsOf: study.rows)
-            pretrend = study.test
-            warnings += study.warnings
-            if study.test == nil { notes.append("no pre-period coefficients besides the reference: the pre-trend test is not available") }
-            notes.append(contentsOf: study.fit.notes)
+            let eventStudy = try Self.eventStudy(design: design, timing: timing, options: options)
+            study = eventStudy
+            warnings += eventStudy.warnings
+            if eventStudy.test == nil {
+                notes.append(Diagnostic(.pretrend, .note, "no pre-period coefficients besides the reference: the pre-trend test is not available"))
+            }
+            notes += eventStudy.fit.notes.map { Diagnostic(.note, .note, $0) }
         }
         var bacon: BaconDecomposition? = nil
         if options.decompose {
             let decomposition = try BaconDecomposition(design: design)
             bacon = decomposition
             if decomposition.forbiddenWeight > options.forbiddenWeightWarning {
-                notes.append("warning: comparisons that use already-treated units as controls carry \(Int((decomposition.forbiddenWeight * 100).rounded()))% of the TWFE weight; with effects that change over time the TWFE estimate can be badly biased: prefer a heterogeneity-robust estimator")
+                notes.append(Diagnostic(.forbiddenComparisons, .warning, "comparisons that use already-treated units as controls carry \(Int((decomposition.forbiddenWeight * 100).rounded()))% of the TWFE weight; with effects that change over time the TWFE estimate can be badly biased: prefer a heterogeneity-robust estimator"))
             }
         }
         let sample = Self.regressionSample(design: design, rows: twfe.fit.observationCount,
                                            panel: "all observed unit-periods with the outcome (unbalanced panels allowed)")
-        return DiDEffectSet(result: Self.effects(twfe: twfe, eventStudy: eventStudy, rows: rows, design: design), sample: sample,
-                            notes: notes, pretrendWarnings: warnings,
-                            regressionView: DiDRegressionView(estimates: rows, differenceOfMeans: differenceOfMeans, pretrendTest: pretrend,
+        let result = Self.effects(twfe: twfe, twfeIndex: twfeIndex, eventStudy: study, design: design)
+        // The 2x2 row through the same core, against its own regression's t.
+        var rows = [DiDEstimate]()
+        if let twoByTwo {
+            let inference = EstimateInference(estimates: twoByTwo.fit.fit.coefficients, covariance: twoByTwo.fit.covariance,
+                                              distribution: .studentT(degreesOfFreedom: twoByTwo.fit.degreesOfFreedom))
+            let term = twoByTwo.fit.fit.coefficientNames[twoByTwo.index]
+            rows.append(DiDEstimate(estimand: "2x2", term: term, eventTime: nil, inference.rows(level: options.confidenceLevel)[twoByTwo.index]))
+        }
+        rows += Self.regressionRows(result, twfeTerm: design.treatedName, eventStudy: study, level: options.confidenceLevel)
+        return DiDEffectSet(result: result, sample: sample, notes: notes, pretrendWarnings: warnings,
+                            regressionView: DiDRegressionView(estimates: rows,
+                                                              // The four means check the least-squares 2x2 only; a Poisson 2x2 is a ratio of them.
+                                                              differenceOfMeans: options.model == .linear ? twoByTwo?.means : nil,
+                                                              pretrendTest: study?.test, pretrendTerms: study?.testTerms ?? [],
                                                               covariance: twfe.covariance.type.description, bacon: bacon))
     }
 
     /// TWFE's estimates in the shared shape: the overall coefficient as `simple`, the event study
-    /// as `dynamic` (from a separate regression: its covariance with the overall one is unknown).
-    static func effects(twfe: DiDDesign.FittedModel, eventStudy: DiDDesign.FittedModel?, rows regressionRows: [DiDEstimate],
-                        design: DiDDesign) -> StaggeredResult
-    {
+    /// as `dynamic`, each tested against its own regression's t (the event study is a separate
+    /// regression: its covariance with the overall coefficient is unknown, NaN).
+    static func effects(twfe: DiDDesign.FittedModel, twfeIndex: Int, eventStudy: EventStudy?, design: DiDDesign) -> StaggeredResult {
         let timing = design.timing
-        var rows = [StaggeredEstimate]()
-        var indices = [(fit: DiDDesign.FittedModel, index: Int)]()
         let treatedUnits = timing.structure.cohorts.filter { $0 != nil }.count
-        if let index = twfe.fit.coefficientNames.firstIndex(of: design.treatedName) {
-            rows.append(.init(kind: .simple, estimate: twfe.fit.coefficients[index], treatedUnits: treatedUnits, cohortCount: timing.cohorts.count))
-            indices.append((twfe, index))
-        }
+        var rows = [StaggeredEstimate(kind: .simple, estimate: twfe.fit.coefficients[twfeIndex], treatedUnits: treatedUnits,
+                                      cohortCount: timing.cohorts.count)]
+        var indices = [(fit: DiDDesign.FittedModel, index: Int)]()
+        indices.append((twfe, twfeIndex))
         if let eventStudy {
-            for row in regressionRows where row.estimand == "event_study" {
-                guard let index = eventStudy.fit.coefficientNames.firstIndex(of: row.term) else { continue }
-                rows.append(.init(kind: .dynamic, eventTime: row.eventTime, estimate: row.estimate, treatedUnits: row.treatedUnits ?? 0,
-                                  cohortCount: row.cohortCount ?? 0))
-                indices.append((eventStudy, index))
+            for term in eventStudy.terms {
+                rows.append(.init(kind: .dynamic, eventTime: term.eventTime, estimate: eventStudy.fit.fit.coefficients[term.index],
+                                  treatedUnits: term.treatedUnits, cohortCount: term.cohortCount))
+                indices.append((eventStudy.fit, term.index))
             }
         }
         var covariance = Matrix(rows: rows.count, columns: rows.count, repeating: .nan)
@@ -99,9 +101,24 @@ struct TwoWayFixedEffectsEstimator: DiDEstimator {
             }
         }
         return StaggeredResult(estimator: .twfe, estimates: rows, covariance: covariance, degreesOfFreedom: twfe.degreesOfFreedom,
+                               estimateDegreesOfFreedom: indices.map { Optional($0.fit.degreesOfFreedom) },
                                inference: "regression covariance \(twfe.covariance.type.description)" + (twfe.fit.isPoisson ? ", Poisson PML (log points)" : ""),
                                observationCount: twfe.fit.observationCount, clusterCount: twfe.covariance.clusterCounts.min(),
-                               notes: ["TWFE compares later-treated with already-treated units too; with effects that vary across cohorts or grow over time it is biased"])
+                               notes: [Diagnostic(.descriptive, .note, "TWFE compares later-treated with already-treated units too; with effects that vary across cohorts or grow over time it is biased")])
+    }
+
+    /// The per-regression rows of TWFE's coefficient and event study, read from its effect set
+    /// (one inference for both views).
+    static func regressionRows(_ result: StaggeredResult, twfeTerm: String, eventStudy: EventStudy?, level: Double) -> [DiDEstimate] {
+        let inference = result.estimateInference.rows(level: level)
+        var rows = [DiDEstimate(estimand: "twfe", term: twfeTerm, eventTime: nil, inference[0])]
+        for (offset, term) in (eventStudy?.terms ?? []).enumerated() {
+            var row = DiDEstimate(estimand: "event_study", term: term.term, eventTime: term.eventTime, inference[offset + 1])
+            row.treatedUnits = term.treatedUnits
+            row.cohortCount = term.cohortCount
+            rows.append(row)
+        }
+        return rows
     }
 
     /// The sample of a regression on the long panel: rows with the outcome, their units and cohorts.
