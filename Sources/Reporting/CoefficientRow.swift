@@ -37,12 +37,10 @@ public struct CoefficientRow: Sendable {
          NumberFormat.significant(confidenceLow), NumberFormat.significant(confidenceHigh)]
     }
 
-    /// The JSON fields of a coefficient.
-    var jsonPairs: [(String, JSONValue)] {
-        [("term", .string(term)), ("estimate", .finite(estimate)),
-         ("std_error", .finite(standardError)), ("statistic", .finite(statistic)),
-         ("p_value", .finite(pValue)), ("conf_low", .finite(confidenceLow)),
-         ("conf_high", .finite(confidenceHigh))]
+    /// The coefficient as the output contract writes it (`term`, then its inference).
+    var record: CoefficientRecord {
+        CoefficientRecord(term: term, inference: InferenceRecord(estimate: estimate, standardError: standardError, statistic: statistic,
+                                                                 pValue: pValue, confidenceLow: confidenceLow, confidenceHigh: confidenceHigh))
     }
 
     /// The CSV numbers after the term (`estimate,std_error,statistic,p_value,conf_low,conf_high`).

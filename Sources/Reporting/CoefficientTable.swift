@@ -1,84 +1,120 @@
 import Estimation
 import Inference
 
-/// A regression's results ready for presentation: coefficients with their inference and the
-/// summary figures every format shows. Derived once from an immutable fit and covariance.
+/// A single regression's results ready for presentation (`feols` and `fepois`): coefficients
+/// with their inference and the summary figures every format shows, derived once from an
+/// immutable fit and covariance. What every regression shares is held here; what a model changes
+/// is its `Model` (the fit statistics, Poisson's percentage effects and separating regressors),
+/// as pyfixest's `Fepois` adds to `Feols` only what Poisson changes (`estimation/models/fepois_.py`).
+/// The reference distribution (t with the covariance's degrees of freedom, or the normal) is the
+/// one `EstimateInference` tested against, so the headers follow it rather than the command.
 public struct CoefficientTable: Sendable {
-    public let command: String
+    /// What the model adds to the shared table.
+    public enum Model: Sendable {
+        /// Least squares (`feols`): R², RMSE.
+        case leastSquares(LeastSquaresStatistics)
+        /// Poisson pseudo-maximum likelihood (`fepois`): the likelihood, the effects as percentages.
+        case poisson(PoissonStatistics)
+    }
+
+    public let model: Model
     public let formula: String
     public let responseName: String
     public let rows: [CoefficientRow]
-    public let observationCount: Int
-    public let rowsRead: Int
-    public let droppedMissing: Int
-    public let droppedSingletons: Int
-    public let droppedZeroWeight: Int
-    /// Rows dropped for an infinite value (inf, 1e400) in a variable used.
-    public let droppedNonFinite: Int
-    /// Rows dropped because a function of a present value is undefined, by reason.
-    public let droppedUndefinedTransforms: [(reason: String, rows: Int)]
+    /// The rows read, used and dropped by reason (before `--subset`'s removals: see `countedSample`).
+    public let sample: SampleAccounting
     /// Regressors dropped: absorbed by the fixed effects or collinear (fixest's `collin.var`).
     public let collinear: [String]
     public let covariance: CovarianceType
     public let clusterCounts: [Int]
-    public let degreesOfFreedom: Double
+    /// The distribution the estimates were tested against.
+    public let distribution: ReferenceDistribution
     public let fixedEffects: [(name: String, levels: Int)]
     /// Fixed-effect levels the data cannot identify (connected components of the first two fixed
     /// effects' graph, plus one per further fixed effect); 0 with fewer than two.
     public let redundantFixedEffects: Int
     public let weights: String?
+    public let confidenceLevel: Double
+    public let notes: [String]
+    /// Bootstrap inference by term, when a bootstrap was run (feols).
+    public var bootstraps: [String: BootstrapSummary] = [:]
+    /// The `--subset` row filter applied before the fit, if any.
+    public var subset: SubsetSummary?
+    /// A wild bootstrap test of a linear restriction (`--restriction`), with its text form (feols).
+    public var restrictionTest: (restriction: String, summary: BootstrapSummary)?
+
+    /// The table of `fit`, tested against `distribution` (t with the covariance's degrees of
+    /// freedom when nil); `model` (given the rows) and `notes` are what the model adds.
+    init(fit: some FittedRegression, covariance: CovarianceEstimate, distribution: ReferenceDistribution?, weights: String?,
+         confidenceLevel: Double, model: ([CoefficientRow]) -> Model, notes: [String]) {
+        let inference = EstimateInference(estimates: fit.coefficients, covariance: covariance, distribution: distribution)
+        self.rows = CoefficientRow.rows(terms: fit.coefficientNames, inference: inference, level: confidenceLevel)
+        self.distribution = inference.distribution
+        self.model = model(rows)
+        self.formula = fit.formula
+        self.responseName = fit.responseName
+        self.sample = fit.sample
+        self.collinear = fit.collinearNames
+        self.covariance = covariance.type
+        self.clusterCounts = covariance.clusterCounts
+        self.fixedEffects = fit.fixedEffects.map { ($0.name, $0.levelCount) }
+        self.redundantFixedEffects = fit.redundantFixedEffects
+        self.weights = weights
+        self.confidenceLevel = confidenceLevel
+        self.notes = fit.designNotes + covariance.notes + notes
+    }
+
+    /// The command that fits the model.
+    public var command: String {
+        switch model {
+        case .leastSquares: return "feols"
+        case .poisson: return "fepois"
+        }
+    }
+
+    /// The degrees of freedom of t; 0 under the normal (whose tests need none).
+    public var degreesOfFreedom: Double { distribution.degreesOfFreedom ?? 0 }
+
+    /// How the standard errors were computed, in words.
+    public var covarianceDescription: String {
+        let iid: String
+        switch model {
+        case .leastSquares: iid = "IID"
+        case .poisson: iid = "IID (inverse Hessian)"
+        }
+        return RegressionSummary.covarianceDescription(covariance, clusterCounts: clusterCounts, iid: iid)
+    }
+}
+
+/// What least squares adds: its fit statistics.
+public struct LeastSquaresStatistics: Sendable {
     public let r2: Double
     public let adjustedR2: Double
     public let withinR2: Double?
     public let rmse: Double
-    public let confidenceLevel: Double
-    public let notes: [String]
-    /// Bootstrap inference by term, when a bootstrap was run.
-    public var bootstraps: [String: BootstrapSummary] = [:]
-    /// The `--subset` row filter applied before the fit, if any.
-    public var subset: SubsetSummary?
-    /// A wild bootstrap test of a linear restriction (`--restriction`), with its text form.
-    public var restrictionTest: (restriction: String, summary: BootstrapSummary)?
-
-    /// Builds the table from a fit and a covariance estimate.
-    public init(fit: LinearModelFit, covariance: CovarianceEstimate, weights: String?, confidenceLevel: Double = 0.95) {
-        // t with the covariance's degrees of freedom; without residual degrees of freedom every
-        // inferential figure is NA (see the note).
-        self.rows = CoefficientRow.rows(terms: fit.coefficientNames, inference: EstimateInference(estimates: fit.coefficients, covariance: covariance),
-                                        level: confidenceLevel)
-        self.command = "feols"
-        self.formula = fit.formula
-        self.responseName = fit.responseName
-        self.observationCount = fit.observationCount
-        self.rowsRead = fit.rowsRead
-        self.droppedMissing = fit.droppedMissing
-        self.droppedSingletons = fit.droppedSingletons
-        self.droppedZeroWeight = fit.droppedZeroWeight
-        self.droppedNonFinite = fit.droppedNonFinite
-        self.droppedUndefinedTransforms = fit.droppedUndefinedTransforms
-        self.collinear = fit.collinearNames
-        self.covariance = covariance.type
-        self.clusterCounts = covariance.clusterCounts
-        self.degreesOfFreedom = covariance.degreesOfFreedom
-        self.fixedEffects = fit.fixedEffects.map { ($0.name, $0.levelCount) }
-        self.redundantFixedEffects = fit.redundantFixedEffects
-        self.weights = weights
-        self.r2 = fit.r2
-        self.adjustedR2 = fit.adjustedR2
-        self.withinR2 = fit.withinR2
-        self.rmse = fit.rmse
-        self.confidenceLevel = confidenceLevel
-        let collinear = fit.collinearNames.filter { !fit.absorbedNames.contains($0) }
-        var notes = fit.designNotes + covariance.notes
-        notes += RegressionSummary.droppedRegressorNotes(fixedEffects: fit.fixedEffects.map(\.name),
-                                                         absorbed: fit.absorbedNames, collinear: collinear)
-        self.notes = notes
-    }
-
-    /// How the standard errors were computed, in words.
-    public var covarianceDescription: String {
-        RegressionSummary.covarianceDescription(covariance, clusterCounts: clusterCounts, iid: "IID")
-    }
 }
 
-extension CoefficientTable: RegressionSample {}
+extension CoefficientTable {
+    /// The `feols` table of a least-squares fit, tested against t with the covariance's degrees
+    /// of freedom; without residual degrees of freedom every inferential figure is NA (see the note).
+    public init(fit: LinearModelFit, covariance: CovarianceEstimate, weights: String?, confidenceLevel: Double = 0.95) {
+        let collinear = fit.collinearNames.filter { !fit.absorbedNames.contains($0) }
+        let notes = RegressionSummary.droppedRegressorNotes(fixedEffects: fit.fixedEffects.map(\.name),
+                                                            absorbed: fit.absorbedNames, collinear: collinear)
+        self.init(fit: fit, covariance: covariance, distribution: nil, weights: weights, confidenceLevel: confidenceLevel,
+                  model: { _ in .leastSquares(LeastSquaresStatistics(r2: fit.r2, adjustedR2: fit.adjustedR2, withinR2: fit.withinR2, rmse: fit.rmse)) },
+                  notes: notes)
+    }
+
+    /// The least-squares statistics, nil for another model.
+    var leastSquares: LeastSquaresStatistics? {
+        if case .leastSquares(let statistics) = model { return statistics }
+        return nil
+    }
+
+    /// The Poisson statistics, nil for another model.
+    var poisson: PoissonStatistics? {
+        if case .poisson(let statistics) = model { return statistics }
+        return nil
+    }
+}

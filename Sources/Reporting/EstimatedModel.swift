@@ -3,7 +3,7 @@
 public struct EstimatedModel: Sendable {
     /// The results, or the one-line reason the estimation failed.
     public enum Outcome: Sendable {
-        case fitted(any ModelReport)
+        case fitted(CoefficientTable)
         case failed(String)
     }
 
@@ -37,7 +37,7 @@ public struct EstimatedModel: Sendable {
     }
 
     /// The results, when the model was fitted.
-    public var table: (any ModelReport)? {
+    public var table: (CoefficientTable)? {
         if case .fitted(let table) = outcome { return table }
         return nil
     }

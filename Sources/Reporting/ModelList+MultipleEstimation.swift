@@ -2,7 +2,7 @@ import Estimation
 
 extension ModelList {
     /// The list of a multiple estimation's models, failed ones kept with their reasons.
-    public init(command: String, estimates: [MultipleEstimation.Model<any ModelReport>]) {
+    public init(command: String, estimates: [MultipleEstimation.Model<CoefficientTable>]) {
         self.init(command: command, models: estimates.map { model in
             let outcome: EstimatedModel.Outcome
             switch model.result {

@@ -1,9 +1,8 @@
 import Inference
 import Primitives
 
-/// The pieces of a single regression's presentation that `feols`'s `CoefficientTable` and
-/// `fepois`'s `PoissonTable` share: the covariance in words, the notes on dropped regressors and
-/// the LaTeX table. Only the fit statistics and the model's name differ between them.
+/// The pieces of a single regression's presentation that `CoefficientTable` (feols and fepois)
+/// words alike: the covariance in words, the notes on dropped regressors and the LaTeX table.
 enum RegressionSummary {
     /// How the standard errors were computed, in words; `iid` names the homoskedastic estimator.
     static func covarianceDescription(_ covariance: CovarianceType, clusterCounts: [Int], iid: String) -> String {

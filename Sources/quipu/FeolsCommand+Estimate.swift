@@ -2,24 +2,13 @@ import Dispatch
 import Estimation
 import Formula
 import Inference
-import PanelData
+import Primitives
 import Reporting
 
-/// One feols model from a table, shared by the single and the multiple estimation.
+/// What feols adds to the shared regression path: the least-squares fit and its bootstraps.
 extension FeolsCommand {
-    /// A fitted model's results and where its time went.
-    struct Estimate {
-        var results: CoefficientTable
-        var frameSeconds: Double
-        var solveSeconds: Double
-        var covarianceSeconds: Double
-        var absorptionIterations: Int
-        var absorptionStage: String?
-        var solver: String
-    }
-
     /// The clusters the covariance and the bootstrap need.
-    func clusterVariables(for covariance: CovarianceType) throws -> [String] {
+    func clusterColumns(for covariance: CovarianceType) throws -> [String] {
         var clusters = covariance.clusterVariables
         if resampling.bootstrap != nil {
             guard let first = resampling.bootCluster ?? clusters.first else {
@@ -30,14 +19,8 @@ extension FeolsCommand {
         return clusters
     }
 
-    /// Builds the frame of `formula` from `table` (consumed, so its columns are freed as the
-    /// frame takes them over), fits it, and computes the covariance and any bootstrap.
-    func estimate(table: consuming DataTable, formula: ModelFormula, covariance: CovarianceType, clusters: [String]) throws -> Estimate {
-        let frameStart = DispatchTime.now()
-        let frame = try ModelFrame(table: table, formula: formula,
-                                   options: ModelFrameOptions(weights: weights, clusters: clusters,
-                                                              removeSingletons: !fixedEffects.keepSingletons))
-        let frameSeconds = Self.seconds(since: frameStart)
+    /// Fits `frame` by least squares, and computes the covariance and any bootstrap.
+    func fit(frame: consuming ModelFrame, formula: ModelFormula, covariance: CovarianceType, clusters: [String]) throws -> RegressionEstimate {
         let solveStart = DispatchTime.now()
         // The bootstraps need the frame before absorption: pairs re-estimates on resampled
         // copies, wild re-estimates non-nested fixed effects in each draw.
@@ -45,10 +28,10 @@ extension FeolsCommand {
         let fit = try LinearModel.fit(consume frame, options: LinearModelOptions(
             fixedEffectTolerance: fixedEffects.fixefTolerance, fixedEffectMaxIterations: fixedEffects.fixefIterations, threads: execution.threads,
             collinearityTolerance: fixedEffects.collinearityTolerance))
-        let solveSeconds = Self.seconds(since: solveStart)
+        let solveSeconds = ExecutionOptions.seconds(from: solveStart)
         let covarianceStart = DispatchTime.now()
         let estimate = try fit.covariance(covariance)
-        let covarianceSeconds = Self.seconds(since: covarianceStart)
+        let covarianceSeconds = ExecutionOptions.seconds(from: covarianceStart)
         if resampling.bootstrap != .wild {
             warnOfFewClusters(estimate, covariance: covariance, check: "add --bootstrap wild")
         }
@@ -60,8 +43,9 @@ extension FeolsCommand {
                 results.restrictionTest = (restriction, summary)
             }
         }
-        return Estimate(results: results, frameSeconds: frameSeconds, solveSeconds: solveSeconds,
-                        covarianceSeconds: covarianceSeconds, absorptionIterations: fit.absorptionIterations,
-                        absorptionStage: fit.absorptionStage, solver: fit.method.rawValue)
+        return RegressionEstimate(results: results, solveSeconds: solveSeconds, covarianceSeconds: covarianceSeconds, timingCounts: [
+            ("absorption_sweeps", .integer(fit.absorptionIterations)),
+            ("absorption_stage", fit.absorptionStage.map(JSONValue.string) ?? .null), ("solver", .string(fit.method.rawValue)),
+        ])
     }
 }

@@ -8,7 +8,7 @@ import Reporting
 /// Fits every model of a multiple estimation (`feols`, `fepois`) on the data read once, with
 /// `fit`, and writes them as one list (`emitModelList`).
 func runModelList(_ models: MultipleEstimation, table: DataTable, command: String, output: OutputOptions, execution: ExecutionOptions,
-                  started: DispatchTime, fit: (DataTable, ModelFormula) throws -> any ModelReport) throws {
+                  started: DispatchTime, fit: (DataTable, ModelFormula) throws -> CoefficientTable) throws {
     let fitStart = DispatchTime.now()
     let list = ModelList(command: command, estimates: try models.run(on: table, fit: fit))
     try emitModelList(list, output: output, execution: execution, readStatistics: table.readStatistics,
@@ -32,13 +32,7 @@ func emitModelList(_ list: ModelList, output: OutputOptions, execution: Executio
     for (index, model) in failures {
         warn("model \(index + 1) of \(list.models.count) (\(model.label)) failed and is reported without results: \(model.failure ?? "")")
     }
-    switch output.format {
-    case .text: try output.emit(list.text)
-    case .json: try output.emit(list.json.serialized() + "\n")
-    case .markdown: try output.emit(list.markdown)
-    case .latex: try output.emit(list.latex)
-    case .csv: try output.emit(list.csv)
-    }
+    try output.emit(list)
     execution.reportTimings(started: started, stages: [("read", readStatistics.seconds), ("fit", fitSeconds)],
                             extra: [("read_bytes", .integer(readStatistics.bytes)), ("models", .integer(list.models.count))])
 }
