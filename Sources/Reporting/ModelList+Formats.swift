@@ -16,7 +16,7 @@ extension ModelList {
     /// (numbered from 1) and goes on with its table as `fitted` renders it, or `failed`'s text.
     func sections(
         heading: (Int, String) -> String,
-        fitted: (any ModelReport) -> String,
+        fitted: (CoefficientTable) -> String,
         failed: (EstimatedModel, String) -> String
     ) -> String {
         models.enumerated().map { index, model in

@@ -212,7 +212,12 @@ public enum CallawaySantAnna {
         }
 
         // Cohorts are independent: each runs on its own thread and owns its influence columns, so
-        // the results do not depend on the thread count.
+        // the results do not depend on the thread count. OpenBLAS stays single-threaded meanwhile
+        // (a multi-threaded product rounds differently, and the process-wide count may change
+        // while another caller's scope ends; see BLASThreads), so that a library caller with
+        // several BLAS threads gets the same digits as the command line.
+        BLASThreads.enterSingleThreaded()
+        defer { BLASThreads.leaveSingleThreaded() }
         let results = CohortResults(count: estimable.count)
         influence.values.withUnsafeMutableBufferPointer { buffer in
             let columns = SharedColumns(pointer: buffer)
