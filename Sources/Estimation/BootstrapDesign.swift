@@ -13,7 +13,7 @@ struct BootstrapDesign {
 
     /// Builds the design, or returns nil when the non-nested dummies would be too many.
     init?(frame: ModelFrame, fit: LinearModelFit, bootstrapClusters: ClusterVariable) throws(EstimationError) {
-        let clusterFactor = Factor(name: bootstrapClusters.name, denseCodes: bootstrapClusters.codes, levelCount: bootstrapClusters.count)
+        let clusterFactor = bootstrapClusters
         let nested = frame.fixedEffects.filter { $0.isNested(in: clusterFactor) }
         let others = frame.fixedEffects.filter { !$0.isNested(in: clusterFactor) }
         // Without a nested fixed effect nothing absorbs the constant: carry it as a column.

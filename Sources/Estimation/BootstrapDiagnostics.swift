@@ -65,11 +65,11 @@ public enum BootstrapDiagnostics {
             (0..<rows).allSatisfy { let value = frame.design.values[column * rows + $0]; return value == 0 || value == 1 }
         }
         guard !indicators.isEmpty else { return nil }
-        var treated = [Bool](repeating: false, count: clusters.count)
+        var treated = [Bool](repeating: false, count: clusters.levelCount)
         for row in 0..<rows where indicators.contains(where: { frame.design.values[$0 * rows + row] == 1 }) {
             treated[Int(clusters.codes[row])] = true
         }
-        return (treated.filter { $0 }.count, clusters.count)
+        return (treated.filter { $0 }.count, clusters.levelCount)
     }
 
     /// The warning for few treated or few untreated clusters, with the other variant's p-value

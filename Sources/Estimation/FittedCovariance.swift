@@ -40,8 +40,8 @@ public enum FittedCovariance {
             guard let cluster = carried.first(where: { $0.name == name }) else {
                 throw EstimationError("cluster variable '\(name)' was not carried into the fit")
             }
-            guard cluster.count >= 2 else {
-                throw EstimationError("cluster variable '\(name)' has only \(cluster.count) cluster in the estimation sample; clustering needs at least 2")
+            guard cluster.levelCount >= 2 else {
+                throw EstimationError("cluster variable '\(name)' has only \(cluster.levelCount) cluster in the estimation sample; clustering needs at least 2")
             }
             clusters.append(cluster)
         }
@@ -61,7 +61,7 @@ public enum FittedCovariance {
     /// graph. Without a nested fixed effect it is the fit's own K.
     static func parameterCount(of fit: Fit, nestedIn clusters: [ClusterVariable]) -> Int {
         guard !fit.fixedEffects.isEmpty else { return fit.input.parameterCount }
-        let clusterFactors = clusters.map { Factor(name: $0.name, denseCodes: $0.codes, levelCount: $0.count) }
+        let clusterFactors = clusters
         guard fit.fixedEffects.contains(where: { factor in clusterFactors.contains(where: { factor.isNested(in: $0) }) }) else {
             return fit.input.parameterCount
         }

@@ -33,6 +33,7 @@
 
 import Dispatch
 import LinearAlgebra
+import Inference
 
 /// Why absorbing fixed effects failed.
 public struct AbsorptionError: Error, CustomStringConvertible, Sendable {
@@ -76,7 +77,7 @@ public struct FixedEffectAbsorber: Sendable {
         self.maxIterations = maxIterations
         self.levelWeights = factors.map { factor in
             var totals = [Double](repeating: 0, count: factor.levelCount)
-            for index in 0..<factor.count {
+            for index in 0..<factor.observationCount {
                 totals[Int(factor.codes[index])] += weights?[index] ?? 1
             }
             return totals

@@ -1,3 +1,4 @@
+import Inference
 /// Counts the fixed-effect coefficients that the data cannot identify, for the degrees of freedom.
 ///
 /// With fixed effects a and b, a constant can move from every level of a to every level of b
@@ -30,7 +31,7 @@ public enum FixedEffectRedundancy {
             return node
         }
         var components = nodes
-        for row in 0..<min(first.count, second.count) {
+        for row in 0..<min(first.observationCount, second.observationCount) {
             let a = root(Int(first.codes[row]))
             let b = root(offset + Int(second.codes[row]))
             guard a != b else { continue }

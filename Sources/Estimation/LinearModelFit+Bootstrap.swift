@@ -57,7 +57,7 @@ extension LinearModelFit {
         for (index, weight) in slopes.enumerated() { restriction[index] = weight }
         let parameters = parameterCount(nestedIn: [covariance])
         let correction = SmallSampleCorrection.fixestDefault
-        let kappa = correction.clusterFactor(clusters: covariance.count) * correction.parameterFactor(observations: observationCount, parameters: parameters)
+        let kappa = correction.clusterFactor(clusters: covariance.levelCount) * correction.parameterFactor(observations: observationCount, parameters: parameters)
         var problem = WildBootstrapProblem(design: design, residuals: residuals, coefficients: estimates, bread: bread,
                                            restriction: restriction, value: hypothesis.value, covarianceClusters: covariance,
                                            bootstrapClusters: bootstrap, smallSampleFactor: kappa)
@@ -73,8 +73,8 @@ extension LinearModelFit {
     /// not nested, without weights; nil otherwise.
     func fastDummyBlock(frame: ModelFrame, bootstrap: ClusterVariable, covariance: ClusterVariable) -> WildBootstrapDummyBlock? {
         guard frame.weights == nil, frame.fixedEffects.count == 2 else { return nil }
-        let bootFactor = Factor(name: bootstrap.name, denseCodes: bootstrap.codes, levelCount: bootstrap.count)
-        let covFactor = Factor(name: covariance.name, denseCodes: covariance.codes, levelCount: covariance.count)
+        let bootFactor = bootstrap
+        let covFactor = covariance
         let nested = frame.fixedEffects.filter { $0.isNested(in: bootFactor) && $0.isNested(in: covFactor) }
         let others = frame.fixedEffects.filter { !$0.isNested(in: bootFactor) }
         guard nested.count == 1, others.count == 1 else { return nil }
@@ -105,8 +105,8 @@ extension LinearModelFit {
         guard let cluster = clusterVariables.first(where: { $0.name == name }) else {
             throw EstimationError("cluster variable '\(name)' was not carried into the fit")
         }
-        guard cluster.count >= 2 else {
-            throw EstimationError("cluster variable '\(name)' has only \(cluster.count) cluster in the estimation sample; the bootstrap needs at least 2")
+        guard cluster.levelCount >= 2 else {
+            throw EstimationError("cluster variable '\(name)' has only \(cluster.levelCount) cluster in the estimation sample; the bootstrap needs at least 2")
         }
         return cluster
     }
@@ -121,7 +121,7 @@ extension ModelFrame {
             throw EstimationError("cluster variable '\(clusterName)' was not carried into the model frame")
         }
         let cluster = clusterVariables[clusterIndex]
-        let clusterFactor = Factor(name: cluster.name, denseCodes: cluster.codes, levelCount: cluster.count)
+        let clusterFactor = cluster
         let nested = fixedEffects.map { $0.isNested(in: clusterFactor) }
         var rows = [Int]()
         var drawOfRow = [Int]()
@@ -161,7 +161,7 @@ extension ModelFrame {
         guard let cluster = clusterVariables.first(where: { $0.name == clusterName }) else {
             throw EstimationError("cluster variable '\(clusterName)' was not carried into the model frame")
         }
-        var rows = [[Int]](repeating: [], count: cluster.count)
+        var rows = [[Int]](repeating: [], count: cluster.levelCount)
         for (row, code) in cluster.codes.enumerated() { rows[Int(code)].append(row) }
         return rows
     }

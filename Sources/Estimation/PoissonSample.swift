@@ -28,7 +28,7 @@ struct PoissonSample {
         columnNames = frame.columnNames
         weights = frame.weights
         fixedEffects = frame.fixedEffects
-        clusters = frame.clusterVariables.map { Factor(name: $0.name, denseCodes: $0.codes, levelCount: $0.count) }
+        clusters = frame.clusterVariables
     }
 
     /// Keeps the observations where `keep` is true, re-coding every factor densely (a level left

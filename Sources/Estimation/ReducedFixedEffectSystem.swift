@@ -1,3 +1,4 @@
+import Inference
 // The fixed-effect normal equations with the largest factor eliminated, for the Krylov stage of
 // the absorber (see `ReducedFixedEffectSystem+ConjugateGradient.swift` for why and when).
 //
@@ -51,7 +52,7 @@ struct ReducedFixedEffectSystem: Sendable {
     /// Builds the system for `factors` (at least two, over the same observations); tests pass a
     /// small `envelopeBudget` to reach the decoupled-hub factor on small panels.
     init(factors: [Factor], weights: [Double]?, envelopeBudget: Int? = nil) {
-        let rows = factors[0].count
+        let rows = factors[0].observationCount
         let eliminated = factors.indices.max { factors[$0].levelCount < factors[$1].levelCount } ?? 0
         let kept = factors.indices.filter { $0 != eliminated }
         var offsets = [Int]()

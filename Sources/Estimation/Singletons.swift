@@ -1,3 +1,4 @@
+import Inference
 /// Recursive removal of singleton observations.
 ///
 /// An observation alone in its level of some fixed effect is fitted perfectly by that level's
@@ -9,7 +10,7 @@ public enum Singletons {
     /// The observations to keep after removing singletons recursively from all `factors`.
     /// Returns `nil` when nothing needs removing, the common case, so that callers skip a copy.
     public static func keepMask(for factors: [Factor]) -> [Bool]? {
-        guard let count = factors.first?.count, factors.count >= 1 else { return nil }
+        guard let count = factors.first?.observationCount, factors.count >= 1 else { return nil }
         var keep = [Bool](repeating: true, count: count)
         var removedAny = false
         while true {

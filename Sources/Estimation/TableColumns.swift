@@ -1,5 +1,6 @@
 import Formula
 import PanelData
+import Inference
 
 /// The columns of a data table while a model frame is built: looks columns up by name, evaluates
 /// formula expressions on them, and marks the rows a model cannot use.

@@ -174,8 +174,8 @@ public enum FormulaFuzzTarget {
             }
         }
         for cluster in frame.clusterVariables
-        where cluster.codes.count != rows || cluster.codes.contains(where: { $0 < 0 || Int($0) >= cluster.count }) {
-            return FuzzFinding("cluster '\(cluster.name)' has \(cluster.codes.count) codes outside its \(cluster.count) levels for \(rows) observations")
+        where cluster.codes.count != rows || cluster.codes.contains(where: { $0 < 0 || Int($0) >= cluster.levelCount }) {
+            return FuzzFinding("cluster '\(cluster.name)' has \(cluster.codes.count) codes outside its \(cluster.levelCount) levels for \(rows) observations")
         }
         if frame.sampleAccounting.rowsRead < rows {
             return FuzzFinding("\(rows) observations out of \(frame.sampleAccounting.rowsRead) rows read")

@@ -6,29 +6,22 @@
 
 import LinearAlgebra
 
-/// The level of each observation in one cluster variable.
-public struct ClusterVariable: Sendable {
-    /// The variable's name.
-    public let name: String
-    /// Dense codes `0..<count`, one per observation.
-    public let codes: [Int32]
-    /// The number of clusters.
-    public let count: Int
+/// A clustering variable is a factor: one dense code per observation, `levelCount` clusters.
+public typealias ClusterVariable = Factor
 
-    /// Creates a cluster variable from dense codes.
+extension Factor {
+    /// Creates a cluster variable from dense codes `0..<count`.
     public init(name: String, codes: [Int32], count: Int) {
-        self.name = name
-        self.codes = codes
-        self.count = count
+        self.init(name: name, denseCodes: codes, levelCount: count)
     }
 
     /// The clusters formed by the intersections of this variable's and `other`'s levels.
-    public func intersected(with other: ClusterVariable) -> ClusterVariable {
+    public func intersected(with other: Factor) -> Factor {
         var lookup = [Int64: Int32]()
         var next: Int32 = 0
         var codes = [Int32](repeating: 0, count: self.codes.count)
         for index in 0..<codes.count {
-            let key = Int64(self.codes[index]) * Int64(other.count) + Int64(other.codes[index])
+            let key = Int64(self.codes[index]) * Int64(other.levelCount) + Int64(other.codes[index])
             if let code = lookup[key] {
                 codes[index] = code
             } else {
@@ -37,7 +30,7 @@ public struct ClusterVariable: Sendable {
                 next += 1
             }
         }
-        return ClusterVariable(name: "\(name)^\(other.name)", codes: codes, count: Int(next))
+        return Factor(name: "\(name)^\(other.name)", denseCodes: codes, levelCount: Int(next))
     }
 }
 
@@ -200,12 +193,12 @@ public struct CovarianceEstimator: Sendable {
         throws(LinearAlgebraError) -> CovarianceEstimate
     {
         let parameterFactor = correction.parameterFactor(observations: input.observationCount, parameters: parameterCount)
-        let smallest = clusters.map(\.count).min() ?? 0
+        let smallest = clusters.map(\.levelCount).min() ?? 0
         let degrees = FewClusters.degreesOfFreedom(clusters: smallest)
         let type = CovarianceType.cluster(clusters.map(\.name))
         guard input.bread.columns > 0 else {
             return Self.checked(CovarianceEstimate(type: type, matrix: input.bread, degreesOfFreedom: degrees,
-                                                   clusterCounts: clusters.map(\.count), notes: []), input: input)
+                                                   clusterCounts: clusters.map(\.levelCount), notes: []), input: input)
         }
         if clusters.count == 1 {
             let factor = parameterFactor * correction.clusterFactor(clusters: smallest)
@@ -227,7 +220,7 @@ public struct CovarianceEstimator: Sendable {
             notes.append("the two-way clustered covariance had a negative variance on its diagonal, so it was repaired as fixest does (Cameron, Gelbach & Miller 2011): eigenvalues below \(Self.repairFloor) raised to \(Self.repairFloor); its standard errors are approximate")
         }
         return Self.checked(CovarianceEstimate(type: type, matrix: matrix, degreesOfFreedom: degrees,
-                                               clusterCounts: clusters.map(\.count), notes: notes), input: input)
+                                               clusterCounts: clusters.map(\.levelCount), notes: notes), input: input)
     }
 
     /// The eigenvalue floor of fixest's repair (`mat_posdef_fix`, tol = 1e-10, on the final matrix).
@@ -252,14 +245,14 @@ public struct CovarianceEstimator: Sendable {
     func clusterScoreSums(_ input: CovarianceInput, _ cluster: ClusterVariable) -> Matrix {
         let rows = input.weightedDesign.rows
         let columns = input.weightedDesign.columns
-        var sums = Matrix(rows: cluster.count, columns: columns)
+        var sums = Matrix(rows: cluster.levelCount, columns: columns)
         input.weightedDesign.values.withUnsafeBufferPointer { design in
             input.weightedResiduals.withUnsafeBufferPointer { residuals in
                 cluster.codes.withUnsafeBufferPointer { codes in
                     sums.values.withUnsafeMutableBufferPointer { output in
                         for column in 0..<columns {
                             let designOffset = column * rows
-                            let outputOffset = column * cluster.count
+                            let outputOffset = column * cluster.levelCount
                             for row in 0..<rows {
                                 output[outputOffset + Int(codes[row])] += design[designOffset + row] * residuals[row]
                             }

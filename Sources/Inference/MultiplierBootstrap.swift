@@ -38,12 +38,12 @@ public struct MultiplierBootstrap: Sendable {
         guard replicates >= 2 else { throw BootstrapError("the multiplier bootstrap needs at least 2 replicates, got \(replicates)") }
         let units = influence.rows, width = influence.columns
         guard units > 0, width > 0 else { throw BootstrapError("no influence functions to bootstrap") }
-        try FewClusters.checkMultiplierBootstrap(clusters: clusters?.count ?? units)
+        try FewClusters.checkMultiplierBootstrap(clusters: clusters?.levelCount ?? units)
         // Per replicate: its estimates, one estimate's sorted values, and the sup-t maxima.
         try BootstrapMemory.check(BootstrapMemory.bytes(replicates: replicates, doublesPerReplicate: width + 3),
                                   for: "the multiplier bootstrap's \(replicates) replicates of \(width) estimate\(width == 1 ? "" : "s")", replicates: replicates)
         // Summing influence functions within clusters first makes a replicate cost O(G·J).
-        let groupCount = clusters?.count ?? units
+        let groupCount = clusters?.levelCount ?? units
         var scores = influence
         if let clusters {
             var grouped = Matrix(rows: groupCount, columns: width)

@@ -11,13 +11,13 @@ public enum WildClusterBootstrap {
     /// Tests H0: R′β = r and builds the confidence set.
     public static func test(_ problem: WildBootstrapProblem, settings: WildBootstrapSettings) throws(BootstrapError) -> WildBootstrapResult {
         guard settings.replicates >= 1 else { throw BootstrapError("the bootstrap needs at least one replicate, got \(settings.replicates)") }
-        guard problem.bootstrapClusters.count >= 2 else {
-            throw BootstrapError("the wild cluster bootstrap needs at least 2 bootstrap clusters, '\(problem.bootstrapClusters.name)' has \(problem.bootstrapClusters.count)")
+        guard problem.bootstrapClusters.levelCount >= 2 else {
+            throw BootstrapError("the wild cluster bootstrap needs at least 2 bootstrap clusters, '\(problem.bootstrapClusters.name)' has \(problem.bootstrapClusters.levelCount)")
         }
-        guard problem.covarianceClusters.count >= 2 else {
-            throw BootstrapError("the wild cluster bootstrap needs at least 2 clusters, '\(problem.covarianceClusters.name)' has \(problem.covarianceClusters.count)")
+        guard problem.covarianceClusters.levelCount >= 2 else {
+            throw BootstrapError("the wild cluster bootstrap needs at least 2 clusters, '\(problem.covarianceClusters.name)' has \(problem.covarianceClusters.levelCount)")
         }
-        let bootstrapCount = problem.bootstrapClusters.count
+        let bootstrapCount = problem.bootstrapClusters.levelCount
         let enumerate = settings.weights == .rademacher && bootstrapCount < 31 && (1 << bootstrapCount) <= settings.replicates
         let replicates = enumerate ? 1 << bootstrapCount : settings.replicates
         // Per replicate: its summaries, their copies as columns for the inversion, and its t.
@@ -74,13 +74,13 @@ public enum WildClusterBootstrap {
             // row by row in the pass below rather than stored.
             let shift0 = imposeNull ? estimate / sigma : 0, shift1 = imposeNull ? -1 / sigma : 0
             let boot = problem.bootstrapClusters, cov = problem.covarianceClusters
-            bootstrapCount = boot.count
-            covarianceCount = cov.count
-            var s0 = [Double](repeating: 0, count: boot.count), s1 = s0
-            var xu0 = Matrix(rows: design.columns, columns: boot.count), xu1 = xu0
-            var w = Matrix(rows: k, columns: cov.count)
-            var e0 = Matrix(rows: dummyCount, columns: boot.count), e1 = e0
-            var scores = [Double](repeating: 0, count: cov.count)
+            bootstrapCount = boot.levelCount
+            covarianceCount = cov.levelCount
+            var s0 = [Double](repeating: 0, count: boot.levelCount), s1 = s0
+            var xu0 = Matrix(rows: design.columns, columns: boot.levelCount), xu1 = xu0
+            var w = Matrix(rows: k, columns: cov.levelCount)
+            var e0 = Matrix(rows: dummyCount, columns: boot.levelCount), e1 = e0
+            var scores = [Double](repeating: 0, count: cov.levelCount)
             let sameClusters = boot.codes == cov.codes
             var cells = [Int64: (Double, Double)]()
             // One pass over the rows with raw buffers: this loop is the set-up's only O(N·k) work.
@@ -123,7 +123,7 @@ public enum WildClusterBootstrap {
                             }
                         }
                         if !sameClusters {
-                            let key = Int64(h) * Int64(boot.count) + Int64(g)
+                            let key = Int64(h) * Int64(boot.levelCount) + Int64(g)
                             let cell = cells[key] ?? (0, 0)
                             cells[key] = (cell.0 + score0, cell.1 + score1)
                         }
@@ -145,7 +145,7 @@ public enum WildClusterBootstrap {
             sampleScores = scores
             sparse = sameClusters ? nil : cells.keys.sorted().map { key in
                 let cell = cells[key] ?? (0, 0)
-                return (h: Int32(key / Int64(boot.count)), g: Int32(key % Int64(boot.count)), v0: cell.0, v1: cell.1)
+                return (h: Int32(key / Int64(boot.levelCount)), g: Int32(key % Int64(boot.levelCount)), v0: cell.0, v1: cell.1)
             }
         }
 

@@ -127,7 +127,7 @@ public struct BootstrapRunner {
                       cluster: String, rerun: (WildBootstrapSettings) throws -> WildBootstrapResult) -> [String] {
         var warnings = [String]()
         if result.fullEnumeration {
-            let clusters = fit.clusterVariables.first { $0.name == cluster }?.count ?? 0
+            let clusters = fit.clusterVariables.first { $0.name == cluster }?.levelCount ?? 0
             if let warning = BootstrapDiagnostics.enumerationWarning(clusters: clusters, replicates: result.replicates, level: level) {
                 warnings.append(warning)
             }

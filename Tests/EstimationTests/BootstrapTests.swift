@@ -41,12 +41,12 @@ import PanelData
         }
         let correction = SmallSampleCorrection.fixestDefault
         let nestedParameters = fit.coefficients.count
-        let kappa = correction.clusterFactor(clusters: cluster.count) * correction.parameterFactor(observations: rows, parameters: nestedParameters)
+        let kappa = correction.clusterFactor(clusters: cluster.levelCount) * correction.parameterFactor(observations: rows, parameters: nestedParameters)
         func tStatistic(_ y: [Double], centre: Double) throws -> Double {
             let solution = try LeastSquaresSolver().solve(design: design, response: y)
             let residuals = zip(y, try design.times(solution.coefficients)).map { $0 - $1 }
             let row = (0..<k).map { solution.inverseCrossProduct[term, $0] }
-            var scores = [Double](repeating: 0, count: cluster.count)
+            var scores = [Double](repeating: 0, count: cluster.levelCount)
             for i in 0..<rows {
                 var xc = 0.0
                 for j in 0..<k { xc += design[i, j] * row[j] }
@@ -56,7 +56,7 @@ import PanelData
         }
         let t = try tStatistic(response, centre: 0)
         var stars = [Double]()
-        for b in 0..<(1 << weightCluster.count) {
+        for b in 0..<(1 << weightCluster.levelCount) {
             let y = (0..<rows).map { i in
                 restrictedFitted[i] + restrictedResiduals[i] * (((b >> Int(weightCluster.codes[i])) & 1) == 1 ? 1.0 : -1.0)
             }

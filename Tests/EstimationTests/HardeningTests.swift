@@ -1,7 +1,7 @@
 @testable import Estimation
 import Formula
 import Foundation
-import Inference
+@testable import Inference
 import PanelData
 import Testing
 

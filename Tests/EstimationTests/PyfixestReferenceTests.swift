@@ -94,7 +94,7 @@ import QuipuTestSupport
         guard !effects.isEmpty else { return fit.parameterCount }
         let levels = effects.map(\.levelCount)
         var k = fit.coefficients.count + levels.reduce(0, +) - (effects.count - 1)
-        let clusterFactors = clusters.map { Factor(name: $0.name, denseCodes: $0.codes, levelCount: $0.count) }
+        let clusterFactors = clusters.map { Factor(name: $0.name, denseCodes: $0.codes, levelCount: $0.levelCount) }
         let nested = effects.map { effect in clusterFactors.contains { effect.isNested(in: $0) } }
         guard nested.contains(true) else { return k }
         if !nested.contains(false) {

@@ -14,7 +14,7 @@ extension CallawaySantAnna {
     {
         let basis = basisColumnCount(panel: panel, options: options)
         let cohortCount = treatedCohorts(panel).count
-        let clusterCount = panel.clusters?.count ?? panel.unitCount
+        let clusterCount = panel.clusters?.levelCount ?? panel.unitCount
         // Aggregates: at most one per event time, cohort and period, and the overall ones.
         let estimateBound = basis + 2 * panel.periods.count + cohortCount + panel.periods.count + 4
         try StaggeredCellBudget.checkCallawaySantAnna(cells: basis - cohortCount, estimates: estimateBound, units: panel.unitCount,
@@ -26,9 +26,9 @@ extension CallawaySantAnna {
         // Sum within clusters first: V = Σ_c (Σ_{i∈c} ψ_i)(Σ_{i∈c} ψ_i)′ / n².
         let scores: Matrix
         if let clusters = panel.clusters {
-            var sums = Matrix(rows: clusters.count, columns: influence.columns)
+            var sums = Matrix(rows: clusters.levelCount, columns: influence.columns)
             for j in 0..<influence.columns {
-                let base = j * influence.rows, target = j * clusters.count
+                let base = j * influence.rows, target = j * clusters.levelCount
                 for i in 0..<influence.rows { sums.values[target + Int(clusters.codes[i])] += influence.values[base + i] }
             }
             scores = sums
@@ -43,7 +43,7 @@ extension CallawaySantAnna {
         var covariance = mapped.crossProduct()
         for index in covariance.values.indices { covariance.values[index] /= n * n }
         covariance.symmetrizeFromUpper()
-        let clusterText = panel.clusters.map { "clustered by \($0.name) (\($0.count) clusters)" } ?? "clustered by \(unitName)"
+        let clusterText = panel.clusters.map { "clustered by \($0.name) (\($0.levelCount) clusters)" } ?? "clustered by \(unitName)"
         // t with G − 1 df, as every clustered estimate in quipu (FewClusters); R did uses the normal.
         // As R did: a standard error at rounding level (a normalised reference cell) is undefined.
         let analytic = StaggeredResult(estimator: .callawaySantAnna, estimates: estimates, covariance: covariance,

@@ -66,7 +66,7 @@ extension ImputationDiD {
             let codes = (0..<rowCount).map { sample.untreatedSecondary[$0 * k + a] - offset }
             factors.append(Factor(name: "other\(a)", denseCodes: codes, levelCount: sample.secondaryLevelCounts[a]))
         }
-        let clusterFactor = Factor(name: clusters.name, denseCodes: sample.untreatedCluster, levelCount: clusters.count)
+        let clusterFactor = Factor(name: clusters.name, denseCodes: sample.untreatedCluster, levelCount: clusters.levelCount)
         // The level sizes tell at once whether there is any singleton (usually not: nothing to copy).
         let hasSingleton = equations.primarySizes.contains(1) || equations.secondarySizes.contains(1)
         let keep = hasSingleton ? Singletons.keepMask(for: factors) : nil
@@ -95,7 +95,7 @@ extension ImputationDiD {
                 }
             }
             // Always renumbered: clusters with no untreated row (always-treated units) do not count in G.
-            let keptClusters = clusterFactor.subset(keep ?? [Bool](repeating: true, count: clusterFactor.count))
+            let keptClusters = clusterFactor.subset(keep ?? [Bool](repeating: true, count: clusterFactor.observationCount))
             // One definition of K with nested fixed effects, the regressions' (fixest's rule).
             let parameters = FittedCovariance.nestedParameterCount(coefficientCount: solution.keptColumns.count,
                                                                    fixedEffects: factors.map(restrict), clusters: [keptClusters])

@@ -103,8 +103,8 @@ public struct ImputationInput: Sendable {
             }
         }
         for factor in extraFixedEffects {
-            guard factor.count == rows else {
-                throw PanelError("imputation: fixed effect '\(factor.name)' has \(factor.count) values for \(rows) rows")
+            guard factor.observationCount == rows else {
+                throw PanelError("imputation: fixed effect '\(factor.name)' has \(factor.observationCount) values for \(rows) rows")
             }
             for code in factor.codes where code < 0 || Int(code) >= factor.levelCount {
                 throw PanelError("imputation: fixed effect '\(factor.name)' has code \(code), outside 0..<\(factor.levelCount)")
@@ -114,8 +114,8 @@ public struct ImputationInput: Sendable {
             guard clusters.codes.count == rows else {
                 throw PanelError("imputation: cluster variable '\(clusters.name)' has \(clusters.codes.count) values for \(rows) rows")
             }
-            for code in clusters.codes where code < 0 || Int(code) >= clusters.count {
-                throw PanelError("imputation: cluster variable '\(clusters.name)' has code \(code), outside 0..<\(clusters.count)")
+            for code in clusters.codes where code < 0 || Int(code) >= clusters.levelCount {
+                throw PanelError("imputation: cluster variable '\(clusters.name)' has code \(code), outside 0..<\(clusters.levelCount)")
             }
         }
     }

@@ -13,6 +13,7 @@
 
 import Estimation
 import PanelData
+import Inference
 
 /// The untreated and the imputable treated rows of an imputation design, with fixed effects
 /// renumbered over the levels the untreated rows reach.

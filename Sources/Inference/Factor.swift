@@ -97,7 +97,7 @@ public struct Factor: Sendable {
     }
 
     /// The number of observations.
-    public var count: Int { codes.count }
+    public var observationCount: Int { codes.count }
 
     /// The number of observations in each level.
     public func levelSizes() -> [Int] {
@@ -137,9 +137,9 @@ public struct Factor: Sendable {
     /// Whether every level of this factor lies within a single level of `other`, as a firm fixed
     /// effect is nested in clustering by firm.
     public func isNested(in other: Factor) -> Bool {
-        guard other.count == count else { return false }
+        guard other.observationCount == observationCount else { return false }
         var owner = [Int32](repeating: -1, count: levelCount)
-        for index in 0..<count {
+        for index in 0..<observationCount {
             let level = Int(codes[index])
             let cluster = other.codes[index]
             if owner[level] < 0 {
