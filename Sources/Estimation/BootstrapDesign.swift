@@ -13,9 +13,8 @@ struct BootstrapDesign {
 
     /// Builds the design, or returns nil when the non-nested dummies would be too many.
     init?(frame: ModelFrame, fit: LinearModelFit, bootstrapClusters: ClusterVariable) throws(EstimationError) {
-        let clusterFactor = bootstrapClusters
-        let nested = frame.fixedEffects.filter { $0.isNested(in: clusterFactor) }
-        let others = frame.fixedEffects.filter { !$0.isNested(in: clusterFactor) }
+        let nested = frame.fixedEffects.filter { $0.isNested(in: bootstrapClusters) }
+        let others = frame.fixedEffects.filter { !$0.isNested(in: bootstrapClusters) }
         // Without a nested fixed effect nothing absorbs the constant: carry it as a column.
         let constant = nested.isEmpty ? 1 : 0
         let dummyCount = others.reduce(0) { $0 + $1.levelCount - 1 } + constant

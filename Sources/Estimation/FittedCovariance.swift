@@ -61,11 +61,10 @@ public enum FittedCovariance {
     /// graph. Without a nested fixed effect it is the fit's own K.
     static func parameterCount(of fit: Fit, nestedIn clusters: [ClusterVariable]) -> Int {
         guard !fit.fixedEffects.isEmpty else { return fit.input.parameterCount }
-        let clusterFactors = clusters
-        guard fit.fixedEffects.contains(where: { factor in clusterFactors.contains(where: { factor.isNested(in: $0) }) }) else {
+        guard fit.fixedEffects.contains(where: { factor in clusters.contains(where: { factor.isNested(in: $0) }) }) else {
             return fit.input.parameterCount
         }
-        return nestedParameterCount(coefficientCount: fit.coefficientCount, fixedEffects: fit.fixedEffects, clusters: clusterFactors)
+        return nestedParameterCount(coefficientCount: fit.coefficientCount, fixedEffects: fit.fixedEffects, clusters: clusters)
     }
 
     /// K under fixest's `fixef.K = "nested"` rule (see `parameterCount(of:nestedIn:)`) for

@@ -73,10 +73,8 @@ extension LinearModelFit {
     /// not nested, without weights; nil otherwise.
     func fastDummyBlock(frame: ModelFrame, bootstrap: ClusterVariable, covariance: ClusterVariable) -> WildBootstrapDummyBlock? {
         guard frame.weights == nil, frame.fixedEffects.count == 2 else { return nil }
-        let bootFactor = bootstrap
-        let covFactor = covariance
-        let nested = frame.fixedEffects.filter { $0.isNested(in: bootFactor) && $0.isNested(in: covFactor) }
-        let others = frame.fixedEffects.filter { !$0.isNested(in: bootFactor) }
+        let nested = frame.fixedEffects.filter { $0.isNested(in: bootstrap) && $0.isNested(in: covariance) }
+        let others = frame.fixedEffects.filter { !$0.isNested(in: bootstrap) }
         guard nested.count == 1, others.count == 1 else { return nil }
         return WildBootstrapDummyBlock.make(nested: nested[0], other: others[0])
     }
@@ -121,8 +119,7 @@ extension ModelFrame {
             throw EstimationError("cluster variable '\(clusterName)' was not carried into the model frame")
         }
         let cluster = clusterVariables[clusterIndex]
-        let clusterFactor = cluster
-        let nested = fixedEffects.map { $0.isNested(in: clusterFactor) }
+        let nested = fixedEffects.map { $0.isNested(in: cluster) }
         var rows = [Int]()
         var drawOfRow = [Int]()
         for (position, drawn) in draws.enumerated() {

@@ -31,6 +31,18 @@ public struct InferenceRow: Sendable {
     public let pValue: Double
     public let low: Double
     public let high: Double
+
+    /// The row of `estimate` with `standardError` against `distribution`, whose two-sided critical
+    /// value at the interval's level is `criticalValue`.
+    public init(estimate: Double, standardError: Double, distribution: ReferenceDistribution, criticalValue: Double) {
+        let statistic = estimate / standardError
+        self.estimate = estimate
+        self.standardError = standardError
+        self.statistic = statistic
+        self.pValue = distribution.twoSidedPValue(statistic)
+        self.low = estimate - criticalValue * standardError
+        self.high = estimate + criticalValue * standardError
+    }
 }
 
 /// A set of estimates with their joint inference. See the file's opening comment.
@@ -98,11 +110,7 @@ public struct EstimateInference: Sendable {
             let reference = distributions[j]
             let critical = criticalValues[reference] ?? reference.criticalValue(level: level)
             criticalValues[reference] = critical
-            let estimate = estimates[j], error = standardErrors[j]
-            let statistic = estimate / error
-            return InferenceRow(estimate: estimate, standardError: error, statistic: statistic,
-                                pValue: reference.twoSidedPValue(statistic),
-                                low: estimate - critical * error, high: estimate + critical * error)
+            return InferenceRow(estimate: estimates[j], standardError: standardErrors[j], distribution: reference, criticalValue: critical)
         }
     }
 

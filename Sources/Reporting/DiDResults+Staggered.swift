@@ -40,15 +40,14 @@ extension DiDResults {
             ("cohort_period", .array(cohortPeriods)),
             ("aggregates", .array(aggregates)),
             ("combinations", .array(combinations.map { combination in
-                let (critical, pValue) = StaggeredResult.reference(degreesOfFreedom: combination.degreesOfFreedom, level: confidenceLevel)
+                let row = combination.row(level: confidenceLevel)
                 let defined = combination.standardError.isFinite
-                let statistic = combination.estimate / combination.standardError
                 return .object([("estimator", .string(combination.estimator.rawValue)), ("expression", .string(combination.expression)),
                                 ("weights", .object(combination.weights.map { ($0.label, .finite($0.weight)) })),
                                 ("estimate", .finite(combination.estimate)), ("std_error", .finite(combination.standardError)),
-                                ("p_value", defined ? .finite(pValue(statistic)) : .null),
-                                ("conf_low", defined ? .finite(combination.estimate - critical * combination.standardError) : .null),
-                                ("conf_high", defined ? .finite(combination.estimate + critical * combination.standardError) : .null),
+                                ("p_value", defined ? .finite(row.pValue) : .null),
+                                ("conf_low", defined ? .finite(row.low) : .null),
+                                ("conf_high", defined ? .finite(row.high) : .null),
                                 ("inference", .string(combination.inference))])
             })),
             ("bootstrap", .array(bootstrap)),
@@ -85,10 +84,10 @@ extension DiDResults {
             lines.append("")
             lines.append("Linear combinations:")
             for combination in combinations {
-                let (critical, _) = StaggeredResult.reference(degreesOfFreedom: combination.degreesOfFreedom, level: confidenceLevel)
+                let row = combination.row(level: confidenceLevel)
                 let error = combination.standardError
                 let interval = error.isFinite
-                    ? ", \(Int((confidenceLevel * 100).rounded()))% CI [\(NumberFormat.significant(combination.estimate - critical * error)), \(NumberFormat.significant(combination.estimate + critical * error))]"
+                    ? ", \(Int((confidenceLevel * 100).rounded()))% CI [\(NumberFormat.significant(row.low)), \(NumberFormat.significant(row.high))]"
                     : ""
                 lines.append("  \(combination.estimator.displayName): \(combination.expression) = \(NumberFormat.significant(combination.estimate)) (SE \(NumberFormat.significant(error))\(interval); \(combination.inference))")
             }

@@ -15,13 +15,6 @@ extension StaggeredResult {
         public let uniformLow: Double?, uniformHigh: Double?
     }
 
-    /// The critical value and p-value function of t with `degreesOfFreedom`, or of the standard
-    /// normal when nil (ReferenceDistribution), for figures stated beside a result's rows.
-    static func reference(degreesOfFreedom: Double?, level: Double) -> (critical: Double, pValue: (Double) -> Double) {
-        let distribution = ReferenceDistribution(degreesOfFreedom: degreesOfFreedom)
-        return (distribution.criticalValue(level: level), distribution.twoSidedPValue)
-    }
-
     /// Every estimate with its standard error, test and interval (NaN where undefined), as the
     /// result's inference derives them, and its uniform band where the bootstrap gave one.
     public func rows(level: Double) -> [Row] {

@@ -15,6 +15,14 @@ public struct StaggeredCombination: Sendable {
     public let degreesOfFreedom: Double?
     /// Where the standard error came from: the estimator's inference (the bootstrap when it ran).
     public let inference: String
+
+    /// Its test against zero and interval at `level`, against t with its degrees of freedom or the
+    /// normal, derived as every other row is (InferenceRow).
+    public func row(level: Double) -> InferenceRow {
+        let distribution = ReferenceDistribution(degreesOfFreedom: degreesOfFreedom)
+        return InferenceRow(estimate: estimate, standardError: standardError, distribution: distribution,
+                            criticalValue: distribution.criticalValue(level: level))
+    }
 }
 
 extension StaggeredResult {
