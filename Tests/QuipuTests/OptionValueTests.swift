@@ -34,6 +34,9 @@ import Testing
         Case(option: "--aggregate", value: "simple,weekly", valueName: "aggregate", reason: "got 'weekly'", command: did),
         Case(option: "--fe", value: "year^", valueName: "fe", reason: "expected a variable after '^'", command: did + ["--estimator", "twfe"]),
         Case(option: "--stars", value: "0.05,lots", valueName: "stars", reason: "'lots' is not a threshold between 0 and 1", command: ["table", "DATA"]),
+        Case(option: "--combine", value: "e0 = 1", valueName: "combine", reason: "give an expression, not an equation", command: did + ["--estimator", "cs"]),
+        Case(option: "--combine", value: "(e0 + e1", valueName: "combine", reason: "unbalanced parentheses", command: did + ["--estimator", "cs"]),
+        Case(option: "--combine", value: "(e0 + e1) * 2", valueName: "combine", reason: "after ')' only '/ number' may follow", command: did + ["--estimator", "cs"]),
         Case(option: "--years", value: "2004-", valueName: "years", reason: "--years expects FIRST:LAST", command: ["simulate", "peru"]),
     ]
 

@@ -52,7 +52,7 @@ extension DiDAnalysis {
 
     /// `--combine`: each expression evaluated in every estimator whose labels it uses; an error
     /// only when no estimator can evaluate it (the first estimator's error).
-    static func combine(_ expressions: [String], results: [StaggeredResult]) throws -> [StaggeredCombination] {
+    static func combine(_ expressions: [CombinationExpression], results: [StaggeredResult]) throws -> [StaggeredCombination] {
         var combinations = [StaggeredCombination]()
         for expression in expressions {
             var firstError: Error? = nil

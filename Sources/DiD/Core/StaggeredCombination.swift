@@ -26,36 +26,20 @@ public struct StaggeredCombination: Sendable {
 }
 
 extension StaggeredResult {
-    /// Evaluates `text`: `a*label + b*label - label`, optionally as `(…)/k`, over the labels of
-    /// the estimates (`att`, `e0`, `e-1`, `g2004`, `t2006`, `dynamic`, …).
-    public func combine(_ text: String) throws(EstimationError) -> StaggeredCombination {
-        var body = text.trimmingCharacters(in: .whitespaces)
-        var divisor = 1.0
-        if body.hasPrefix("("), let close = body.lastIndex(of: ")") {
-            let rest = body[body.index(after: close)...].trimmingCharacters(in: .whitespaces)
-            if rest.hasPrefix("/"), let value = Double(rest.dropFirst().trimmingCharacters(in: .whitespaces)), value != 0 {
-                divisor = value
-                body = String(body[body.index(after: body.startIndex)..<close])
-            } else if rest.isEmpty {
-                body = String(body[body.index(after: body.startIndex)..<close])
-            } else {
-                throw EstimationError("--combine '\(text)': after ')' only '/ number' may follow")
-            }
-        }
-        let parsed: LinearRestriction
-        do { parsed = try LinearRestriction(parsing: body) } catch {
-            throw EstimationError("--combine '\(text)': write a sum of labels such as 'e0 + e1 + e2' or '(e0 + e1 + e2)/3'")
-        }
-        guard parsed.value == 0 else { throw EstimationError("--combine '\(text)': give an expression, not an equation") }
+    /// Evaluates `expression` over the labels of the estimates (`att`, `e0`, `e-1`, `g2004`,
+    /// `t2006`, `dynamic`, …); throws when a label is not among them.
+    public func combine(_ expression: CombinationExpression) throws(EstimationError) -> StaggeredCombination {
+        let text = expression.text
         var vector = [Double](repeating: 0, count: estimates.count)
         var weights = [(label: String, weight: Double)]()
-        for (label, weight) in parsed.weights {
+        for term in expression.terms {
+            let label = term.label, weight = term.weight
             guard let index = index(ofLabel: label) else {
                 let available = estimates.filter { $0.kind != .attGT && $0.kind != .cohortPeriod }.map(\.label)
                 throw EstimationError("--combine '\(text)': \(estimator.displayName) has no estimate '\(label)'; available: " + available.joined(separator: ", "))
             }
-            vector[index] += weight / divisor
-            weights.append((label, weight / divisor))
+            vector[index] += weight
+            weights.append((label, weight))
         }
         // From the result's one inference: the bootstrap's draws when the standard errors came from them.
         guard let (estimate, standardError) = estimateInference.linearCombination(vector) else {
@@ -65,5 +49,12 @@ extension StaggeredResult {
                                     standardError: standardError,
                                     degreesOfFreedom: estimateInference.distribution(ofCombination: vector).degreesOfFreedom,
                                     inference: inference)
+    }
+
+    /// Parses and evaluates `text` (a convenience for library callers and tests).
+    public func combine(_ text: String) throws(EstimationError) -> StaggeredCombination {
+        let expression: CombinationExpression
+        do { expression = try CombinationExpression(parsing: text) } catch { throw EstimationError(error.message) }
+        return try combine(expression)
     }
 }

@@ -57,7 +57,7 @@ public struct DiDOptions: Sendable {
     /// The multiplier bootstrap for Callaway–Sant'Anna, when asked for.
     public var bootstrap: MultiplierBootstrap?
     /// Linear combinations of estimates to report (`--combine`).
-    public var combinations: [String] = []
+    public var combinations: [CombinationExpression] = []
     /// Fixed effects beyond unit and period, in fixest syntax (`year^size_class`).
     public var extraFixedEffects: [String] = []
     /// Leads in the imputation estimator's pre-trend test.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DiD
 import Inference
 
 /// `quipu did`'s standard errors, intervals, bootstrap and linear combinations.
@@ -22,8 +23,9 @@ struct DidInferenceOptions: ParsableArguments {
     @Option(name: .long, help: "Random seed of the bootstrap (results are identical for any --threads).")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: "A linear combination of estimates to report, e.g. \"(e0 + e1 + e2)/3\" or \"g2006 - g2004\"; repeatable.")
-    var combine: [String] = []
+    @Option(name: .long, help: "A linear combination of estimates to report, e.g. \"(e0 + e1 + e2)/3\" or \"g2006 - g2004\"; repeatable.",
+            transform: CombinationExpression.parsing)
+    var combine: [CombinationExpression] = []
 }
 
 /// The bootstrap `quipu did` offers.
