@@ -44,6 +44,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from coverage_stats import TruthError, summarize, truth_for  # noqa: E402
+from coverage_tables import compact_markdown, markdown  # noqa: E402
 from run_feols import git_facts, loadavg, machine_facts, quipu_version  # noqa: E402  (Benchmarks/run_feols.py)
 
 DEFAULT_QUIPU = REPO / ".build" / "release" / "quipu"
@@ -71,6 +72,12 @@ def thread_env() -> dict:
 def child_cpu_seconds() -> float:
     """User + system CPU time of the finished child processes (the quipu runs)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def runner_cpu_seconds() -> float:
+    """CPU time of this Python process (its threads read and summarise the JSON)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
 
@@ -214,21 +221,6 @@ def summary_rows(records: list[dict], study: dict) -> list[dict]:
     return rows
 
 
-def fmt(x, spec=".3f") -> str:
-    return "n/a" if x is None else format(x, spec)
-
-
-def markdown(rows: list[dict]) -> str:
-    lines = ["| design | programme | outcome | scale | estimator | panels | truth | bias | RMSE | SD | mean SE | SE/SD | coverage | rejection |",
-             "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for r in rows:
-        panels = f"{r['n_panels']}" + (f" ({r['n_failed']} failed)" if r["n_failed"] else "")
-        lines.append(f"| {r['design']} | {r['programme'].upper()} | {r['outcome']} | {r['scale']} | {r['estimator']} | {panels} | "
-                     f"{fmt(r['mean_truth'])} | {fmt(r['bias'], '+.3f')} | {fmt(r['rmse'])} | {fmt(r['sd_error'])} | "
-                     f"{fmt(r['mean_se'])} | {fmt(r['se_ratio'], '.2f')} | {fmt(r['coverage'], '.2f')} | {fmt(r['rejection'], '.2f')} |")
-    return "\n".join(lines)
-
-
 def write_outputs(results_dir: Path, stamp: str, label: str, meta: dict, rows: list[dict], records: list[dict]) -> list[Path]:
     results_dir.mkdir(parents=True, exist_ok=True)
     base = f"{label}-{stamp}"
@@ -244,7 +236,7 @@ def write_outputs(results_dir: Path, stamp: str, label: str, meta: dict, rows: l
     writer = csv.DictWriter(text, fieldnames=ESTIMATE_FIELDS, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for r in sorted(records, key=lambda r: (r["design"], r["seed"], r["programme"], r["scale"], r["outcome"], r["estimator"])):
-        writer.writerow({k: ("" if r.get(k) is None else (repr(r[k]) if isinstance(r[k], float) else r[k])) for k in ESTIMATE_FIELDS})
+        writer.writerow({k: ("" if r.get(k) is None else (format(r[k], ".9g") if isinstance(r[k], float) else r[k])) for k in ESTIMATE_FIELDS})
     # mtime=0: the archive's bytes depend on its content only.
     with gzip.GzipFile(raw_path, "wb", mtime=0) as fh:
         fh.write(text.getvalue().encode())
@@ -266,6 +258,8 @@ def parse_args(argv=None):
     parser.add_argument("--label", default=None, help="file-name label (default: full with 200+ panels, else pilot)")
     parser.add_argument("--results-dir", type=Path, default=HERE / "results")
     parser.add_argument("--study", type=Path, default=HERE / "study.json")
+    parser.add_argument("--table", type=Path, default=None, metavar="RESULTS.json",
+                        help="print the compact table (bias · SE/SD · coverage) of a results file and exit")
     return parser.parse_args(argv)
 
 
@@ -281,6 +275,12 @@ def chosen(text: str | None, available: list[str], what: str) -> list[str]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.table:
+        results = json.loads(args.table.read_text())
+        for design in dict.fromkeys(r["design"] for r in results["summary"]):
+            print(f"\n{design}, {results['panels_per_design']} panels ({results['label']}):\n")
+            print(compact_markdown(results["summary"], design))
+        return 0
     study = json.loads(args.study.read_text())
     quipu = args.quipu.resolve()
     if not os.access(quipu, os.X_OK):
@@ -310,7 +310,7 @@ def main(argv=None) -> int:
         return 2
 
     started = dt.datetime.now(dt.timezone.utc)
-    load_start = loadavg()
+    machine = machine_facts()  # with loadavg_at_start
     plan = plan_invocations(quipu, study, scales, estimators)
     wall = time.monotonic()
     cpu_before = child_cpu_seconds()
@@ -347,17 +347,17 @@ def main(argv=None) -> int:
         "designs": {d: study["designs"][d]["simulate_args"] + extra for d in designs}, "designs_skipped": skipped,
         "jobs": args.jobs, "plan": plan, "study": study,
         "quipu": {"path": str(quipu), "version": quipu_version(str(quipu)), "simulate_options": sorted(offered)},
-        "git": git_facts(), "machine": {**machine_facts(), "loadavg_at_end": loadavg()},
-        "loadavg_at_start": load_start,
+        "git": git_facts(), "machine": {**machine, "loadavg_at_end": loadavg()},
         "runtime": {"wall_seconds": round(elapsed, 1), "panels": n_panels,
                     "seconds_per_panel_per_job": round(elapsed * args.jobs / n_panels, 2),
                     "mean_simulate_seconds": round(sum(t["simulate"] for t in timings) / n_panels, 3),
                     "mean_did_seconds_per_panel": round(sum(t["did"] for t in timings) / n_panels, 3),
                     "did_calls_per_panel": timings[0]["did_calls"] if timings else 0,
                     "cpu_seconds": round(cpu, 1), "cpu_seconds_per_panel": round(cpu / n_panels, 3),
+                    "runner_cpu_seconds": round(runner_cpu_seconds(), 1),
                     "projected_minutes_400_panels_wall": round(elapsed / n_panels * 400 / 60, 1),
                     "projected_minutes_400_panels_2_idle_cores": round(cpu / n_panels * 400 / 2 / 60, 1),
-                    "note": "wall time depends on the load of the machine (loadavg_at_start/at_end); the CPU time of the "
+                    "note": "wall time depends on the load of the machine (machine.loadavg_at_start/at_end); the CPU time of the "
                             "quipu processes does not, so CPU seconds / 2 is the wall time on 2 idle cores"},
         "failures": failures,
     }
