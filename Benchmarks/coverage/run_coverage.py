@@ -126,10 +126,13 @@ def plan_invocations(quipu: Path, study: dict, scales: list[str], estimators: li
     return plan
 
 
-def estimator_rows(result: dict, name: str, aggregate: str) -> tuple[dict | None, list[dict], dict[int, int]]:
-    """An estimator's overall aggregate, its post-treatment cells and its units per cohort."""
-    overall = next((a for a in result.get("aggregates", [])
-                    if a.get("estimator") == name and a.get("type") == aggregate and a.get("overall")), None)
+def estimator_rows(result: dict, name: str, aggregate: str, match: dict | None = None) -> tuple[list[dict], list[dict], dict[int, int]]:
+    """An estimator's overall aggregates of the given type (those whose fields equal `match`'s,
+    for an estimator that reports one aggregate on two scales), its post-treatment cells and its
+    units per cohort."""
+    overall = [a for a in result.get("aggregates", [])
+               if a.get("estimator") == name and a.get("type") == aggregate and a.get("overall")
+               and all(a.get(k) == v for k, v in (match or {}).items())]
     cells = []
     for row in result.get("att_gt", []) + result.get("cohort_period", []):
         if row.get("estimator") != name or row.get("estimate") is None:
@@ -188,10 +191,14 @@ def run_panel(quipu: Path, study: dict, plan: dict, design: str, seed: int, simu
 def estimate_record(base: dict, result: dict, name: str, study: dict, scale: dict, truth: dict) -> dict:
     """One estimator's overall aggregate from a did JSON, with the truth of that aggregate."""
     spec = study["estimators"][name]
-    overall, cells, sizes = estimator_rows(result, name, spec["aggregate"])
+    match = spec.get("match", {}).get(base["scale"])
+    candidates, cells, sizes = estimator_rows(result, name, spec["aggregate"], match)
     record = {**base, "estimator": name}
-    if overall is None:
-        return {**record, "error": f"no overall '{spec['aggregate']}' aggregate in the output"}
+    if len(candidates) != 1:
+        # Never guess between two overall aggregates (e.g. a level and a proportional one).
+        return {**record, "error": f"{len(candidates)} overall '{spec['aggregate']}' aggregates in the output"
+                + (f" matching {match}" if match else "") + "; give the estimator a `match` for this scale in study.json"}
+    overall = candidates[0]
     for key in ("estimate", "std_error", "conf_low", "conf_high", "p_value", "n_treated"):
         record[key] = overall.get(key)
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from coverage_stats import TruthError, summarize, truth_for  # noqa: E402
-from run_coverage import estimator_rows, summary_rows  # noqa: E402
+from run_coverage import estimate_record, estimator_rows, summary_rows  # noqa: E402
 
 
 def cell(cohort, year, n, n_positive, log_effect, level_effect, mean_y1, mean_y0, aggregated=True, programme="pum", outcome="sales"):
@@ -136,11 +136,27 @@ class OutputParsingTests(unittest.TestCase):
             "sample": [{"estimator": "cs", "units_per_cohort": [{"cohort": 2015, "units": 5}, {"cohort": "never", "units": 50}]}],
         }
         overall, cells, sizes = estimator_rows(result, "cs", "simple")
-        self.assertEqual(overall["estimate"], 0.2)
+        self.assertEqual([a["estimate"] for a in overall], [0.2])
         self.assertEqual(cells, [{"group": 2015, "time": 2016, "n_treated": 5}])
         self.assertEqual(sizes, {2015: 5})
         _, cells, _ = estimator_rows(result, "sunab", "simple")
         self.assertEqual(cells, [{"group": 2015, "time": 2016, "n_treated": 4}])
+
+    def test_an_estimator_with_two_overall_aggregates_needs_a_match(self):
+        # e.g. a Poisson estimator reporting its overall effect in levels and as a proportion
+        result = {"aggregates": [
+            {"estimator": "etwfe", "type": "simple", "overall": True, "effect": "level", "estimate": 5000.0,
+             "std_error": 1.0, "conf_low": 0.0, "conf_high": 1.0, "p_value": 0.5, "n_treated": 3},
+            {"estimator": "etwfe", "type": "simple", "overall": True, "effect": "proportional", "estimate": 0.1,
+             "std_error": 1.0, "conf_low": 0.0, "conf_high": 1.0, "p_value": 0.5, "n_treated": 3}]}
+        study = {"estimators": {"etwfe": {"aggregate": "simple", "weights": "treated_observations"}}}
+        base = {"design": "default", "seed": 1, "programme": "pum", "outcome": "sales", "scale": "poisson"}
+        ambiguous = estimate_record(base, result, "etwfe", study, RATIO, TRUTH)
+        self.assertIn("2 overall 'simple' aggregates", ambiguous["error"])
+        study["estimators"]["etwfe"]["match"] = {"poisson": {"effect": "proportional"}}
+        chosen = estimate_record(base, result, "etwfe", study, RATIO, TRUTH)
+        self.assertEqual(chosen["estimate"], 0.1)
+        self.assertAlmostEqual(chosen["truth"], math.log(14100 / 6000))
 
     def test_summary_rows_group_by_study_cell(self):
         study = {"designs": {"default": {}}, "scales": {"log": {}}, "outcomes": ["sales"],
