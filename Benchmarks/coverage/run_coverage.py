@@ -151,7 +151,7 @@ def estimator_rows(result: dict, name: str, aggregate: str, match: dict | None =
 def run_panel(quipu: Path, study: dict, plan: dict, design: str, seed: int, simulate_args: list[str],
               programmes: list[str], scales: list[str], estimators: list[str], workdir: Path) -> dict:
     """Simulates one panel, runs every did call on it, returns the estimates and timings."""
-    records, failures = [], []
+    records, failures, unmapped = [], [], set()
     timing = {"simulate": 0.0, "did": 0.0, "did_calls": 0}
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         panel, truth_path = os.path.join(tmp, "panel.csv"), os.path.join(tmp, "truth.json")
@@ -181,11 +181,12 @@ def run_panel(quipu: Path, study: dict, plan: dict, design: str, seed: int, simu
                             continue
                         result = json.loads(run.stdout)
                         reported = result.get("estimators") or [e.get("estimator") for e in result.get("estimates", [])]
+                        unmapped.update(f"{name} ({scale_name})" for name in reported if name not in study["estimators"])
                         for name in wanted:
                             if invocation == "all" and name not in reported:
                                 continue  # the CLI does not offer this estimator (yet): not a failure
                             records.append(estimate_record(base, result, name, study, scale, truth))
-    return {"records": records, "failures": failures, "timing": timing}
+    return {"records": records, "failures": failures, "timing": timing, "unmapped": unmapped}
 
 
 def estimate_record(base: dict, result: dict, name: str, study: dict, scale: dict, truth: dict) -> dict:
@@ -325,7 +326,7 @@ def main(argv=None) -> int:
         log(f"scale {name}: --estimator {', '.join(entry['invocations']) or '(none accepted)'}"
             + (f"; refused: {', '.join(entry['refused'])}" if entry["refused"] else ""))
     tasks = [(d, args.first_seed + k) for d in designs for k in range(args.panels)]
-    records, failures, timings = [], [], []
+    records, failures, timings, unmapped = [], [], [], set()
     lock = threading.Lock()
     with tempfile.TemporaryDirectory(prefix="quipu-coverage-") as workdir, ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = {pool.submit(run_panel, quipu, study, plan, d, seed, study["designs"][d]["simulate_args"] + extra,
@@ -336,6 +337,7 @@ def main(argv=None) -> int:
             with lock:
                 records += outcome["records"]
                 failures += outcome["failures"]
+                unmapped |= outcome["unmapped"]
                 timings.append({"design": design, "seed": seed, **outcome["timing"]})
             t = outcome["timing"]
             log(f"[{done}/{len(tasks)}] {design} seed {seed}: simulate {t['simulate']:.2f} s, "
@@ -367,7 +369,11 @@ def main(argv=None) -> int:
                     "note": "wall time depends on the load of the machine (machine.loadavg_at_start/at_end); the CPU time of the "
                             "quipu processes does not, so CPU seconds / 2 is the wall time on 2 idle cores"},
         "failures": failures,
+        # Estimators the CLI ran that study.json does not map to a truth: add them to `estimators`.
+        "estimators_not_in_study": sorted(unmapped),
     }
+    if unmapped:
+        log(f"not in study.json, so not compared with the truth: {', '.join(sorted(unmapped))}")
     paths = write_outputs(args.results_dir, stamp, label, meta, rows, records)
     print(markdown(rows))
     log(f"\n{n_panels} panels in {elapsed:.0f} s wall ({elapsed / n_panels:.2f} s a panel with {args.jobs} jobs), "
