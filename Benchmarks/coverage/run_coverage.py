@@ -102,21 +102,23 @@ def first_line(text: str) -> str:
 
 def plan_invocations(quipu: Path, study: dict, scales: list[str], estimators: list[str]) -> dict:
     """Per scale, the `--estimator` values to run: ["all"] when the CLI takes it on that scale,
-    else each estimator of the study it accepts. Probed on the shipped panel (CBI, its first
-    outcome); an option refused with exit 64 is not offered, any other exit is accepted."""
+    else each estimator of the study it accepts. Probed on the shipped panel (the study's first
+    programme, the scale's first outcome); an option refused with exit 64 is not offered, any
+    other exit is accepted."""
     plan = {}
     data = str(PERU)
+    programme = next(iter(study["programmes"]))
     for name in scales:
         scale = study["scales"][name]
         outcome = scale["outcomes"][0]
-        probe = subprocess.run(did_command(quipu, data, study, "cbi", scale, outcome, "all"),
+        probe = subprocess.run(did_command(quipu, data, study, programme, scale, outcome, "all"),
                                capture_output=True, text=True, env=thread_env())
         if probe.returncode != EXIT_USAGE:
             plan[name] = {"invocations": ["all"], "refused": {}}
             continue
         accepted, refused = [], {}
         for estimator in estimators:
-            run = subprocess.run(did_command(quipu, data, study, "cbi", scale, outcome, estimator),
+            run = subprocess.run(did_command(quipu, data, study, programme, scale, outcome, estimator),
                                  capture_output=True, text=True, env=thread_env())
             if run.returncode == EXIT_USAGE:
                 refused[estimator] = first_line(run.stderr)
