@@ -4,7 +4,7 @@ QUIPU_RELEASE := .build/release/quipu
 DEB_PACKAGES := libopenblas-dev liblapacke-dev pkg-config libreadstat-dev zlib1g-dev liblz4-dev libzstd-dev
 PERU := Datasets/peru-natural-ingredients/peru.csv
 
-.PHONY: setup build release demo test bench clean fuzz fuzz-build notebooks notebooks-venv notebooks-run differential
+.PHONY: setup build release demo test bench coverage clean fuzz fuzz-build notebooks notebooks-venv notebooks-run differential
 
 # Installs the system libraries when they are missing (as root, or through sudo): BLAS/LAPACK,
 # and ReadStat, zlib, LZ4 and Zstandard for the Stata, SPSS, gzip and Arrow readers.
@@ -36,9 +36,11 @@ demo: release
 
 # The command-line tests run the debug binary, so build it before testing. The notebooks run
 # first (into .build/notebooks/executed, leaving the committed ones alone), so that a cell that
-# fails fails the run and swift test's summary stays the last thing printed.
+# fails fails the run and swift test's summary stays the last thing printed. The coverage study's
+# arithmetic self-test (Benchmarks/coverage/test_coverage.py, standard library only) runs first.
 test: setup
 	$(SWIFT) build
+	python3 Benchmarks/coverage/test_coverage.py
 	$(MAKE) --no-print-directory notebooks-run NOTEBOOKS_OUT=.build/notebooks/executed
 	$(SWIFT) test
 
@@ -122,6 +124,12 @@ differential: setup
 
 bench: release
 	bash Benchmarks/run_feols.sh --no-build
+
+# The Monte Carlo coverage study of `quipu did` (Benchmarks/coverage/README.md): 200 simulated Peru
+# panels per design, about 9 minutes on 2 idle cores. COVERAGE_FLAGS="--panels 20" for a pilot.
+COVERAGE_FLAGS ?=
+coverage: release
+	bash Benchmarks/coverage/run.sh --no-build $(COVERAGE_FLAGS)
 
 clean:
 	rm -rf .build
