@@ -13,7 +13,7 @@ extension DiDResults {
             ("unit", .string(unit)),
             ("time", .string(time)),
             ("nobs", .integer(observationCount)),
-            ("vcov", .string(covariance)),
+            ("vcov", .string(covariance.description)),
             ("n_clusters", clusterCount.map { .integer($0) } ?? .null),
             ("cohorts", .array(cohortSizes.map {
                 .object([("cohort", $0.cohort.map { .integer($0) } ?? .string("never")), ("units", .integer($0.units))])
@@ -56,7 +56,7 @@ extension DiDResults {
     public var text: String {
         var lines = ["Difference-in-differences, Dep. Var.: \(outcome)",
                      "Panel: \(unit) × \(time); observations: \(observationCount); standard errors: \(covariance)"
-                         + (clusterCount.flatMap { covariance.contains("(\($0) clusters)") ? nil : " (\($0) clusters)" } ?? ""),
+                         + (covariance.statesClusterCount ? "" : clusterCount.map { " (\($0) clusters)" } ?? ""),
                      "Cohorts: " + cohortSizes.map { "\($0.cohort.map(String.init) ?? "never treated"): \($0.units)" }.joined(separator: ", ")]
         if let subset { lines.insert(subset.line, at: 1) }
         if model == .poisson {

@@ -22,7 +22,7 @@ extension DiDResults {
                                       ("p_value", .finite(test.pValue)), ("description", .string(test.description))]))
             }
             if !result.uniformCriticalValues.isEmpty {
-                bootstrap.append(.object([("estimator", .string(result.estimator.rawValue)), ("inference", .string(result.inference)),
+                bootstrap.append(.object([("estimator", .string(result.estimator.rawValue)), ("inference", .string(result.inference.description)),
                                           ("uniform_critical_values", .object(result.uniformCriticalValues.sorted { $0.key.rawValue < $1.key.rawValue }
                                               .map { ($0.key.rawValue, .finite($0.value)) }))]))
             }
@@ -31,7 +31,7 @@ extension DiDResults {
             ("estimators", .array(estimators.map { .string($0.rawValue) })),
             ("headline", headline.map { .string($0) } ?? .null),
             ("conf_level", .finite(confidenceLevel)),
-            ("inference", .array(staggered.map { .object([("estimator", .string($0.estimator.rawValue)), ("method", .string($0.inference)),
+            ("inference", .array(staggered.map { .object([("estimator", .string($0.estimator.rawValue)), ("method", .string($0.inference.description)),
                                                          ("nobs", .integer($0.observationCount)),
                                                          ("n_clusters", $0.clusterCount.map { .integer($0) } ?? .null),
                                                          ("notes", .array($0.notes.map { .string($0.message) }))]) })),
@@ -48,7 +48,7 @@ extension DiDResults {
                                 ("p_value", defined ? .finite(row.pValue) : .null),
                                 ("conf_low", defined ? .finite(row.low) : .null),
                                 ("conf_high", defined ? .finite(row.high) : .null),
-                                ("inference", .string(combination.inference))])
+                                ("inference", .string(combination.inference.description))])
             })),
             ("bootstrap", .array(bootstrap)),
             ("pretrend_tests", .array(tests)),

@@ -34,7 +34,9 @@ public struct DiDResults: Sendable {
     public let outcome: String
     public let unit: String
     public let time: String
-    public let covariance: String
+    /// The standard errors the header states: the regression covariance when TWFE ran, else the
+    /// headline estimator's inference.
+    public let covariance: InferenceDescription
     public let observationCount: Int
     public let clusterCount: Int?
     public let cohortSizes: [(cohort: Int?, units: Int)]

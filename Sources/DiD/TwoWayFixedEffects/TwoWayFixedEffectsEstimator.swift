@@ -102,7 +102,7 @@ struct TwoWayFixedEffectsEstimator: DiDEstimator {
         }
         return StaggeredResult(estimator: .twfe, estimates: rows, covariance: covariance, degreesOfFreedom: twfe.degreesOfFreedom,
                                estimateDegreesOfFreedom: indices.map { Optional($0.fit.degreesOfFreedom) },
-                               inference: "regression covariance \(twfe.covariance.type.description)" + (twfe.fit.isPoisson ? ", Poisson PML (log points)" : ""),
+                               inference: InferenceDescription(method: "regression covariance \(twfe.covariance.type.description)" + (twfe.fit.isPoisson ? ", Poisson PML (log points)" : "")),
                                observationCount: twfe.fit.observationCount, clusterCount: twfe.covariance.clusterCounts.min(),
                                notes: [Diagnostic(.descriptive, .note, "TWFE compares later-treated with already-treated units too; with effects that vary across cohorts or grow over time it is biased")])
     }
