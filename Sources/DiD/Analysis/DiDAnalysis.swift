@@ -88,7 +88,7 @@ public enum DiDAnalysis {
                 ?? InferenceDescription(method: options.covariance.description),
             observationCount: lead?.observationCount ?? 0, clusterCount: lead?.clusterCount,
             cohortSizes: sizes, estimates: rows, differenceOfMeans: regression?.regressionView?.differenceOfMeans,
-            pretrendTest: regression?.regressionView?.pretrendTest, pretrendTerms: regression?.regressionView?.pretrendTerms ?? [],
+            pretrendTerms: regression?.regressionView?.pretrendTerms ?? [],
             referencePeriod: eventStudy ? options.referencePeriod : nil, window: eventStudy ? options.window : nil,
             bacon: regression?.regressionView?.bacon, notes: Diagnostic.deduplicatedNotes(notes))
         analysis.estimators = estimators

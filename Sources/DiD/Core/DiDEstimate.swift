@@ -43,9 +43,7 @@ public struct DiDResults: Sendable {
     public let estimates: [DiDEstimate]
     /// The 2x2 estimate computed as a difference of four means, when a 2x2 comparison was made.
     public let differenceOfMeans: Double?
-    /// The joint test that all pre-period event-study coefficients are zero (the event study's F).
-    public let pretrendTest: WaldTestResult?
-    /// The event-study terms that test covers.
+    /// The event-study terms that TWFE's pre-trend test (`pretrendTest`) covers.
     public let pretrendTerms: [String]
     public let referencePeriod: Int?
     public let window: ClosedRange<Int>?
@@ -71,4 +69,10 @@ public struct DiDResults: Sendable {
     public var pretrendWarnings: [Diagnostic] = []
     /// The regression model of the TWFE, 2x2 and event-study estimates.
     public var model: DiDModel = .linear
+}
+
+extension DiDResults {
+    /// TWFE's pre-trend test, the joint test that all pre-period event-study coefficients are zero
+    /// (the event study's F), held in TWFE's effect set as every estimator holds its own.
+    public var pretrendTest: WaldTestResult? { staggered.first { $0.estimator == .twfe }?.pretrend }
 }
