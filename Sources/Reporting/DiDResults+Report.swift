@@ -75,7 +75,8 @@ extension DiDResults {
                          NumberFormat.significant(row.confidenceLow), NumberFormat.significant(row.confidenceHigh),
                          row.treatedUnits.map(String.init) ?? "", row.cohortCount.map(String.init) ?? ""]
             if poisson {
-                cells += [row.estimate, row.confidenceLow, row.confidenceHigh].map { NumberFormat.significant(100 * expm1($0), digits: 4) }
+                let percent = PercentChangeRecord(logPoints: row.estimate, low: row.confidenceLow, high: row.confidenceHigh)
+                cells += [percent.change, percent.low, percent.high].map { NumberFormat.significant($0, digits: 4) }
             }
             rows.append(cells)
         }
@@ -120,7 +121,7 @@ extension DiDResults {
         lines.append("Outcome `\(outcome)`; \(observationCount) observations; standard errors \(covariance).")
         if model == .poisson {
             lines.append("Poisson pseudo-maximum likelihood: estimates in log points (z tests); as % changes, 100·(exp(b) − 1): "
-                         + estimates.map { "\($0.estimand)\($0.eventTime.map { " \($0)" } ?? "") \(NumberFormat.significant(100 * expm1($0.estimate), digits: 4))%" }.joined(separator: ", ") + ".")
+                         + estimates.map { "\($0.estimand)\($0.eventTime.map { " \($0)" } ?? "") \(NumberFormat.significant(PercentChangeRecord(logPoints: $0.estimate, low: .nan, high: .nan).change, digits: 4))%" }.joined(separator: ", ") + ".")
         }
         if let test = pretrendTest {
             lines.append("Pre-trend test: F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees ?? .nan))) = \(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue)).")
