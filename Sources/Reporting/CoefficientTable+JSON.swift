@@ -59,11 +59,7 @@ extension CoefficientTable {
         let row = rows[index]
         var pairs = row.record.jsonPairs
         if let bootstrap = bootstraps[row.term] { pairs.append(("bootstrap", bootstrap.json)) }
-        if let percentage = poisson?.percentages[index] {
-            pairs.append(("percent_change", .finite(percentage.estimate)))
-            pairs.append(("percent_conf_low", .finite(percentage.confidenceLow)))
-            pairs.append(("percent_conf_high", .finite(percentage.confidenceHigh)))
-        }
+        if let percentage = poisson?.percentages[index] { pairs += percentage.record.jsonPairs }
         return pairs
     }
 }

@@ -1,20 +1,23 @@
 import Estimation
-import Foundation
 import Inference
+import Primitives
 
 /// A coefficient of a log-linear model as a percentage change in the outcome's mean:
 /// 100·(exp(b) − 1), with the interval's ends transformed the same way (the transformation is
-/// monotone, so the interval keeps its coverage).
+/// monotone, so the interval keeps its coverage); computed once, by `PercentChangeRecord`.
 public struct PercentageEffect: Sendable {
     public let estimate: Double
     public let confidenceLow: Double
     public let confidenceHigh: Double
+    /// The effect as the output contract writes it.
+    let record: PercentChangeRecord
 
     /// Transforms a row of log-scale estimates.
     init(_ row: CoefficientRow) {
-        estimate = 100 * expm1(row.estimate)
-        confidenceLow = 100 * expm1(row.confidenceLow)
-        confidenceHigh = 100 * expm1(row.confidenceHigh)
+        record = PercentChangeRecord(logPoints: row.estimate, low: row.confidenceLow, high: row.confidenceHigh)
+        estimate = record.change
+        confidenceLow = record.low
+        confidenceHigh = record.high
     }
 }
 

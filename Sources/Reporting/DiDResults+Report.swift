@@ -4,7 +4,10 @@ import Primitives
 
 /// Text, Markdown, LaTeX and JSON renderings of `quipu did`, and its event-study plot.
 extension DiDResults {
-    /// The JSON document: the feols contract's fields plus `estimates` and `pretrend_test`.
+    /// The JSON document: the run's header (outcome, panel, the header's covariance and
+    /// observations, cohorts, the event study's reference period and window), then every
+    /// estimator's effect set in one shape (`staggeredJSON`; TWFE's 2x2, regression covariance
+    /// and Goodman-Bacon decomposition are fields of its `inference` entry), then the notes.
     public var json: JSONValue {
         var pairs: [(String, JSONValue)] = [
             ("command", .string("did")),
@@ -13,50 +16,40 @@ extension DiDResults {
             ("unit", .string(unit)),
             ("time", .string(time)),
             ("nobs", .integer(observationCount)),
-            ("vcov", .string(covariance)),
+            ("vcov", .string(covariance.description)),
             ("n_clusters", clusterCount.map { .integer($0) } ?? .null),
-            ("cohorts", .array(cohortSizes.map {
-                .object([("cohort", $0.cohort.map { .integer($0) } ?? .string("never")), ("units", .integer($0.units))])
-            })),
-            ("estimates", .array(estimates.map { row in
-                var entry: [(String, JSONValue)] = [("estimator", .string("twfe")), ("estimand", .string(row.estimand)), ("term", .string(row.term))]
-                if let eventTime = row.eventTime { entry.append(("event_time", .integer(eventTime))) }
-                if let units = row.treatedUnits { entry.append(("n_treated", .integer(units))) }
-                if let cohorts = row.cohortCount { entry.append(("n_cohorts", .integer(cohorts))) }
-                entry += [("estimate", .finite(row.estimate)), ("std_error", .finite(row.standardError)),
-                          ("statistic", .finite(row.statistic)), ("p_value", .finite(row.pValue)),
-                          ("conf_low", .finite(row.confidenceLow)), ("conf_high", .finite(row.confidenceHigh))]
-                if model == .poisson {
-                    entry += [("percent_change", .finite(100 * expm1(row.estimate))),
-                              ("percent_conf_low", .finite(100 * expm1(row.confidenceLow))),
-                              ("percent_conf_high", .finite(100 * expm1(row.confidenceHigh)))]
-                }
-                return .object(entry)
-            })),
+            ("cohorts", .array(cohortSizes.map { CohortSizeRecord(cohort: $0.cohort, units: $0.units).json })),
         ]
-        if let differenceOfMeans { pairs.append(("difference_of_means", .finite(differenceOfMeans))) }
         if let referencePeriod { pairs.append(("reference_period", .integer(referencePeriod))) }
         if let window { pairs.append(("window", .array([.integer(window.lowerBound), .integer(window.upperBound)]))) }
-        if let test = pretrendTest {
-            pairs.append(("pretrend_test", .object([
-                ("statistic", .finite(test.statistic)), ("df1", .integer(test.numeratorDegrees)),
-                ("df2", .finite(test.denominatorDegrees ?? .nan)), ("p_value", .finite(test.pValue)),
-                ("terms", .array(pretrendTerms.map { .string($0) })),
-            ])))
-        } else {
-            pairs.append(("pretrend_test", .null))
-        }
-        if let bacon { pairs.append(("bacon", bacon.json)) }
         pairs += staggeredJSON
         pairs.append(("notes", .array(notes.map { .string($0.noteText) })))
         return JSONValue.object(pairs).addingSubset(subset).versioned()
+    }
+
+    /// What only TWFE's regressions report, as fields of its `inference` entry: the regression
+    /// covariance, the 2x2 comparison (null without one) and the Goodman-Bacon decomposition
+    /// (with `--decompose`).
+    var twfeRegressionJSON: [(String, JSONValue)] {
+        // The header states the regression covariance whenever TWFE ran (DiDAnalysis.run).
+        var pairs: [(String, JSONValue)] = [("vcov", .string(covariance.description))]
+        let twoByTwo = estimates.first { $0.estimand == "2x2" }.map { row in
+            TwoByTwoRecord(coefficient: CoefficientRecord(term: row.term, inference: InferenceRecord(
+                               estimate: row.estimate, standardError: row.standardError, statistic: row.statistic, pValue: row.pValue,
+                               confidenceLow: row.confidenceLow, confidenceHigh: row.confidenceHigh)),
+                           percentChange: model == .poisson ? PercentChangeRecord(logPoints: row.estimate, low: row.confidenceLow, high: row.confidenceHigh) : nil,
+                           differenceOfMeans: differenceOfMeans)
+        }
+        pairs.append(("two_by_two", twoByTwo?.json ?? .null))
+        if let bacon { pairs.append(("bacon", bacon.json)) }
+        return pairs
     }
 
     /// A plain-text report.
     public var text: String {
         var lines = ["Difference-in-differences, Dep. Var.: \(outcome)",
                      "Panel: \(unit) × \(time); observations: \(observationCount); standard errors: \(covariance)"
-                         + (clusterCount.flatMap { covariance.contains("(\($0) clusters)") ? nil : " (\($0) clusters)" } ?? ""),
+                         + (covariance.statesClusterCount ? "" : clusterCount.map { " (\($0) clusters)" } ?? ""),
                      "Cohorts: " + cohortSizes.map { "\($0.cohort.map(String.init) ?? "never treated"): \($0.units)" }.joined(separator: ", ")]
         if let subset { lines.insert(subset.line, at: 1) }
         if model == .poisson {
@@ -82,7 +75,8 @@ extension DiDResults {
                          NumberFormat.significant(row.confidenceLow), NumberFormat.significant(row.confidenceHigh),
                          row.treatedUnits.map(String.init) ?? "", row.cohortCount.map(String.init) ?? ""]
             if poisson {
-                cells += [row.estimate, row.confidenceLow, row.confidenceHigh].map { NumberFormat.significant(100 * expm1($0), digits: 4) }
+                let percent = PercentChangeRecord(logPoints: row.estimate, low: row.confidenceLow, high: row.confidenceHigh)
+                cells += [percent.change, percent.low, percent.high].map { NumberFormat.significant($0, digits: 4) }
             }
             rows.append(cells)
         }
@@ -127,7 +121,7 @@ extension DiDResults {
         lines.append("Outcome `\(outcome)`; \(observationCount) observations; standard errors \(covariance).")
         if model == .poisson {
             lines.append("Poisson pseudo-maximum likelihood: estimates in log points (z tests); as % changes, 100·(exp(b) − 1): "
-                         + estimates.map { "\($0.estimand)\($0.eventTime.map { " \($0)" } ?? "") \(NumberFormat.significant(100 * expm1($0.estimate), digits: 4))%" }.joined(separator: ", ") + ".")
+                         + estimates.map { "\($0.estimand)\($0.eventTime.map { " \($0)" } ?? "") \(NumberFormat.significant(PercentChangeRecord(logPoints: $0.estimate, low: .nan, high: .nan).change, digits: 4))%" }.joined(separator: ", ") + ".")
         }
         if let test = pretrendTest {
             lines.append("Pre-trend test: F(\(test.numeratorDegrees), \(NumberFormat.significant(test.denominatorDegrees ?? .nan))) = \(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue)).")

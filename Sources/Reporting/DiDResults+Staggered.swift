@@ -9,20 +9,24 @@ extension DiDResults {
         var cells = [JSONValue](), cohortPeriods = [JSONValue](), aggregates = [JSONValue](), tests = [JSONValue]()
         var bootstrap = [JSONValue]()
         for result in staggered {
+            // TWFE's Poisson estimates are log points; the others are linear (did refuses them with Poisson).
+            let logPoints = model == .poisson && result.estimator == .twfe
             for row in result.rows(level: confidenceLevel) {
                 switch row.estimate.kind {
-                case .attGT: cells.append(StaggeredResult.cellJSON(row, estimator: result.estimator))
-                case .cohortPeriod: cohortPeriods.append(StaggeredResult.cellJSON(row, estimator: result.estimator))
-                default: aggregates.append(StaggeredResult.aggregateJSON(row, estimator: result.estimator))
+                case .attGT: cells.append(row.cellRecord(estimator: result.estimator).json)
+                case .cohortPeriod: cohortPeriods.append(row.cellRecord(estimator: result.estimator).json)
+                default: aggregates.append(row.aggregateRecord(estimator: result.estimator, logPoints: logPoints).json)
                 }
             }
             if let test = result.pretrend {
-                tests.append(.object([("estimator", .string(result.estimator.rawValue)), ("statistic", .finite(test.statistic)),
-                                      ("df1", .integer(test.numeratorDegrees)), ("df2", test.denominatorDegrees.map { .finite($0) } ?? .null),
-                                      ("p_value", .finite(test.pValue)), ("description", .string(test.description))]))
+                tests.append(PretrendTestRecord(estimator: result.estimator.rawValue,
+                                                test: WaldTestRecord(statistic: test.statistic, numeratorDegrees: test.numeratorDegrees,
+                                                                     denominatorDegrees: test.denominatorDegrees, pValue: test.pValue,
+                                                                     terms: result.estimator == .twfe ? pretrendTerms : nil),
+                                                description: test.description).json)
             }
             if !result.uniformCriticalValues.isEmpty {
-                bootstrap.append(.object([("estimator", .string(result.estimator.rawValue)), ("inference", .string(result.inference)),
+                bootstrap.append(.object([("estimator", .string(result.estimator.rawValue)), ("inference", .string(result.inference.description)),
                                           ("uniform_critical_values", .object(result.uniformCriticalValues.sorted { $0.key.rawValue < $1.key.rawValue }
                                               .map { ($0.key.rawValue, .finite($0.value)) }))]))
             }
@@ -31,10 +35,13 @@ extension DiDResults {
             ("estimators", .array(estimators.map { .string($0.rawValue) })),
             ("headline", headline.map { .string($0) } ?? .null),
             ("conf_level", .finite(confidenceLevel)),
-            ("inference", .array(staggered.map { .object([("estimator", .string($0.estimator.rawValue)), ("method", .string($0.inference)),
-                                                         ("nobs", .integer($0.observationCount)),
-                                                         ("n_clusters", $0.clusterCount.map { .integer($0) } ?? .null),
-                                                         ("notes", .array($0.notes.map { .string($0.message) }))]) })),
+            ("inference", .array(staggered.map { result in
+                .object([("estimator", .string(result.estimator.rawValue)), ("method", .string(result.inference.description)),
+                         ("nobs", .integer(result.observationCount)),
+                         ("n_clusters", result.clusterCount.map { .integer($0) } ?? .null),
+                         ("notes", .array(result.notes.map { .string($0.message) }))]
+                        + (result.estimator == .twfe ? twfeRegressionJSON : []))
+            })),
             ("sample", .array(samples.map { $0.sample.json(estimator: $0.estimator) })),
             ("att_gt", .array(cells)),
             ("cohort_period", .array(cohortPeriods)),
@@ -48,7 +55,7 @@ extension DiDResults {
                                 ("p_value", defined ? .finite(row.pValue) : .null),
                                 ("conf_low", defined ? .finite(row.low) : .null),
                                 ("conf_high", defined ? .finite(row.high) : .null),
-                                ("inference", .string(combination.inference))])
+                                ("inference", .string(combination.inference.description))])
             })),
             ("bootstrap", .array(bootstrap)),
             ("pretrend_tests", .array(tests)),

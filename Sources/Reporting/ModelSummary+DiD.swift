@@ -7,15 +7,15 @@ import DiD
 /// aggregates are in the column too, hidden unless `--keep` names them, under the labels
 /// `--combine` uses: `e-2`, `e0` (event time, the `dynamic` aggregation), `g2006` (cohort),
 /// `t2007` (period). So `--keep "^ATT$|^e"` shows the event-time profiles side by side. The 2x2
-/// estimate, when did made one, is `2x2` in the TWFE column, and `--combine` results are named
-/// by their expression in their estimator's column (both hidden by default too).
+/// estimate, when did made one (`two_by_two` in TWFE's `inference` entry), is `2x2` in the TWFE
+/// column, and `--combine` results are named by their expression in their estimator's column
+/// (both hidden by default too).
 ///
 /// TWFE, Sun–Abraham and imputation absorb unit and period effects, shown as fixed effects;
 /// Callaway–Sant'Anna compares units with themselves through differences and absorbs none.
 extension ModelSummary {
     static func differenceInDifferences(_ object: [String: Any], location: String) throws -> [ModelSummary] {
         let aggregates = object["aggregates"] as? [Any] ?? []
-        let estimates = object["estimates"] as? [Any] ?? []
         // did lists its estimators (the headline first) and names each entry's estimator.
         let names = (object["estimators"] as? [Any] ?? []).compactMap { $0 as? String }
         guard !names.isEmpty else {
@@ -27,20 +27,15 @@ extension ModelSummary {
         var models = [ModelSummary]()
         for name in names {
             var coefficients = try aggregateCoefficients(aggregates, estimator: name, location: location)
-            if coefficients.isEmpty {
-                coefficients = try estimateCoefficients(estimates, estimator: name, location: location)
-            }
-            if name == "twfe" {
-                for case let entry as [String: Any] in estimates where entry["estimand"] as? String == "2x2" {
-                    coefficients.append(try named("2x2", entry, location: "\(location): the 2x2 estimate", shown: false))
-                }
+            let facts = inference.first { $0["estimator"] as? String == name }
+            if let twoByTwo = facts?["two_by_two"] as? [String: Any] {
+                coefficients.append(try named("2x2", twoByTwo, location: "\(location): the 2x2 estimate (two_by_two)", shown: false))
             }
             for (index, entry) in combinations.enumerated() where entry["estimator"] as? String == name {
                 let expression = entry["expression"] as? String ?? "combination \(index + 1)"
                 coefficients.append(try named(expression, entry, location: "\(location): combinations[\(index)]", shown: false))
             }
             guard !coefficients.isEmpty else { continue }
-            let facts = inference.first { $0["estimator"] as? String == name }
             let absorbs = name != StaggeredEstimator.callawaySantAnna.rawValue
             let clusters = integer(facts?["n_clusters"]) ?? integer(object["n_clusters"])
             models.append(ModelSummary(
@@ -51,7 +46,7 @@ extension ModelSummary {
                 confidenceLevel: number(object["conf_level"])))
         }
         guard !models.isEmpty else {
-            throw TableInputError("\(location): a did result without estimates: 'aggregates' and 'estimates' hold no entry with an 'estimate'")
+            throw TableInputError("\(location): a did result without estimates: 'aggregates' holds no entry of its estimators")
         }
         return models
     }
@@ -64,24 +59,6 @@ extension ModelSummary {
             let overall = entry["type"] as? String == "simple" || entry["label"] as? String == "att"
             let label = overall ? "ATT" : entry["label"] as? String ?? entry["type"] as? String ?? "aggregate \(index + 1)"
             result.append(try named(label, entry, location: "\(location): aggregates[\(index)]", shown: overall))
-        }
-        return result
-    }
-
-    /// TWFE's coefficients from `estimates`, for did JSON without `aggregates`.
-    private static func estimateCoefficients(_ estimates: [Any], estimator: String, location: String) throws -> [Coefficient] {
-        var result = [Coefficient]()
-        for (index, element) in estimates.enumerated() {
-            guard let entry = element as? [String: Any], entry["estimator"] as? String == estimator else { continue }
-            switch entry["estimand"] as? String {
-            case "twfe":
-                result.append(try named("ATT", entry, location: "\(location): estimates[\(index)]", shown: true))
-            case "event_study":
-                let label = integer(entry["event_time"]).map { "e\($0)" } ?? entry["term"] as? String ?? "estimate \(index + 1)"
-                result.append(try named(label, entry, location: "\(location): estimates[\(index)]", shown: false))
-            default:
-                continue
-            }
         }
         return result
     }

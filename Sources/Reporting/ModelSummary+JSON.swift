@@ -10,7 +10,8 @@ import Primitives
 /// `models: [...]` (a multi-model run, or a table's own JSON), or a JSON array of results: no
 /// command writes the array, but it is how several results are put in one file (`jq -s`), so it
 /// is accepted. (It read `name`, `se`, `depvar`, `outcome`, `r2_pseudo`, fixed effects as bare
-/// names and numeric split values too, which no writer emits; issue 20 removed them.)
+/// names and numeric split values too, which no writer emits, and did's `estimates` list, which
+/// did stopped writing in schema 1.1; issue 20 removed them.)
 extension ModelSummary {
     /// The models in one parsed JSON document (from `JSONSerialization`); `source` names the
     /// file in messages. A `did` result gives one model per estimator.
@@ -42,10 +43,10 @@ extension ModelSummary {
             throw TableInputError("\(location): not a quipu result: expected a JSON object")
         }
         if object["coefficients"] != nil { return [try regression(object, location: location)] }
-        if object["aggregates"] != nil || object["estimates"] != nil { return try differenceInDifferences(object, location: location) }
+        if object["aggregates"] != nil { return try differenceInDifferences(object, location: location) }
         let command = (object["command"] as? String).map { " (command '\($0)')" } ?? ""
         throw TableInputError("\(location): not a quipu result with estimates\(command): it has no 'coefficients' "
-            + "(as feols and fepois write) and no 'aggregates' or 'estimates' (as did writes); "
+            + "(as feols and fepois write) and no 'aggregates' (as did writes); "
             + "give the output of `quipu feols|fepois|did ... --format json`")
     }
 

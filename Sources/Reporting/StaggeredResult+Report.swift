@@ -27,42 +27,6 @@ extension StaggeredResult {
         }
     }
 
-    /// The JSON entry of an aggregate (`aggregates` list).
-    static func aggregateJSON(_ row: Row, estimator: StaggeredEstimator) -> JSONValue {
-        var by = [(String, JSONValue)]()
-        if let e = row.estimate.eventTime, row.estimate.kind == .dynamic { by.append(("event_time", .integer(e))) }
-        if let g = row.estimate.group, row.estimate.kind == .group { by.append(("group", .integer(g))) }
-        if let t = row.estimate.time, row.estimate.kind == .calendar { by.append(("time", .integer(t))) }
-        var pairs: [(String, JSONValue)] = [
-            ("estimator", .string(estimator.rawValue)), ("type", .string(row.estimate.kind.rawValue)),
-            ("label", .string(row.estimate.label)),
-            ("overall", .bool(row.estimate.isOverall)), ("by", .array(by.isEmpty ? [] : [.object(by)])),
-            ("estimate", .finite(row.estimate.estimate)), ("std_error", .finite(row.standardError)),
-            ("statistic", .finite(row.statistic)), ("p_value", .finite(row.pValue)),
-            ("conf_low", .finite(row.low)), ("conf_high", .finite(row.high)),
-            ("n_treated", .integer(row.estimate.treatedUnits)), ("n_cohorts", .integer(row.estimate.cohortCount)),
-        ]
-        if let low = row.uniformLow, let high = row.uniformHigh {
-            pairs += [("uniform_low", .finite(low)), ("uniform_high", .finite(high))]
-        }
-        return .object(pairs)
-    }
-
-    /// The JSON entry of a cell (`att_gt` list; Sun–Abraham's cohort × period coefficients too).
-    static func cellJSON(_ row: Row, estimator: StaggeredEstimator) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("estimator", .string(estimator.rawValue)), ("group", .integer(row.estimate.group ?? 0))]
-        if let time = row.estimate.time { pairs.append(("time", .integer(time))) }
-        if let e = row.estimate.eventTime { pairs.append(("event_time", .integer(e))) }
-        pairs += [("estimate", .finite(row.estimate.estimate)), ("std_error", .finite(row.standardError)),
-                  ("conf_low", .finite(row.low)), ("conf_high", .finite(row.high)),
-                  ("n_treated", .integer(row.estimate.treatedUnits))]
-        pairs.append(("n_control", row.estimate.controlUnits.map { .integer($0) } ?? .null))
-        if let low = row.uniformLow, let high = row.uniformHigh {
-            pairs += [("uniform_low", .finite(low)), ("uniform_high", .finite(high))]
-        }
-        return .object(pairs)
-    }
-
     /// Text table lines of the aggregates (cells are left to JSON and CSV).
     func textLines(level: Double) -> [String] {
         let percent = Int((level * 100).rounded())
@@ -93,9 +57,7 @@ extension StaggeredSample {
         .object([
             ("estimator", .string(estimator.rawValue)),
             ("rows_read", .integer(rowsRead)), ("rows", .integer(rows)), ("units", .integer(units)),
-            ("units_per_cohort", .array(unitsPerCohort.map {
-                .object([("cohort", $0.cohort.map { .integer($0) } ?? .string("never")), ("units", .integer($0.units))])
-            })),
+            ("units_per_cohort", .array(unitsPerCohort.map { CohortSizeRecord(cohort: $0.cohort, units: $0.units).json })),
             ("dropped", .array(drops.map { .object([("reason", .string($0.reason)), ("rows", .integer($0.rows)), ("units", .integer($0.units))]) })),
             ("panel", .string(panel)),
         ])
@@ -110,5 +72,36 @@ extension StaggeredSample {
     /// The drops as lines ("log(export_eu): zero or negative: 4892 rows").
     var dropLines: [String] {
         drops.map { "Dropped: \($0.reason): \($0.rows) rows" + ($0.units > 0 ? ", \($0.units) units" : "") }
+    }
+}
+
+extension StaggeredResult.Row {
+    /// The uniform band, when the bootstrap gave one for this estimate.
+    var uniformBand: UniformBandRecord? {
+        guard let uniformLow, let uniformHigh else { return nil }
+        return UniformBandRecord(low: uniformLow, high: uniformHigh)
+    }
+
+    /// The row as an entry of `aggregates`; `logPoints`: with its percentage change (Poisson).
+    func aggregateRecord(estimator: StaggeredEstimator, logPoints: Bool) -> AggregateRecord {
+        let by: ByRecord?
+        switch estimate.kind {
+        case .dynamic: by = estimate.eventTime.map { ByRecord(eventTime: $0) }
+        case .group: by = estimate.group.map { ByRecord(group: $0) }
+        case .calendar: by = estimate.time.map { ByRecord(time: $0) }
+        default: by = nil
+        }
+        return AggregateRecord(estimator: estimator.rawValue, type: estimate.kind.rawValue, label: estimate.label, overall: estimate.isOverall,
+                               by: by, inference: InferenceRecord(estimate: estimate.estimate, standardError: standardError, statistic: statistic,
+                                                                  pValue: pValue, confidenceLow: low, confidenceHigh: high),
+                               treatedUnits: estimate.treatedUnits, cohortCount: estimate.cohortCount, uniformBand: uniformBand,
+                               percentChange: logPoints ? PercentChangeRecord(logPoints: estimate.estimate, low: low, high: high) : nil)
+    }
+
+    /// The row as an entry of `att_gt` (Sun–Abraham's `cohort_period` too).
+    func cellRecord(estimator: StaggeredEstimator) -> CellRecord {
+        CellRecord(estimator: estimator.rawValue, group: estimate.group ?? 0, time: estimate.time, eventTime: estimate.eventTime,
+                   estimate: estimate.estimate, standardError: standardError, confidenceLow: low, confidenceHigh: high,
+                   treatedUnits: estimate.treatedUnits, controlUnits: estimate.controlUnits, uniformBand: uniformBand)
     }
 }

@@ -161,7 +161,7 @@ public struct EvaluationRunner {
             effect.pValue = row.pValue
             effect.observations = own.observationCount
             effect.treatedUnits = row.estimate.treatedUnits
-            effect.inference = own.inference
+            effect.inference = own.inference.description
             if effect.estimate.isFinite && !effect.standardError.isFinite {
                 effect.warnings.insert(undefinedStandardError(clusters: own.clusterCount), at: 0)
             }

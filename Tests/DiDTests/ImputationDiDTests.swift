@@ -144,7 +144,7 @@ struct ImputationDiDTests {
             }
             // t with G − 1 df, the few-cluster rule of every clustered estimate (FewClusters).
             #expect(result.degreesOfFreedom == Double(input.unitCount - 1))
-            #expect(result.inference == "conservative (Borusyak–Jaravel–Spiess), clustered by unit")
+            #expect(result.inference.description == "conservative (Borusyak–Jaravel–Spiess), clustered by unit")
             #expect(result.observationCount == input.rowCount)
             #expect(result.clusterCount == input.unitCount)
         }

@@ -101,12 +101,19 @@ def quipu_did_result(raw: dict, estimand: str) -> dict:
         return {"error": raw["error"]}
     j = raw["json"]
     coef, se = {}, {}
-    for e in j.get("estimates", []):
-        if e.get("estimator") != "twfe" or e.get("estimand") != estimand:
+    # TWFE is one estimator among did's aggregates (schema 1.1): its coefficient is the `simple`
+    # aggregate, its event study the `dynamic` aggregates by event time.
+    for a in j.get("aggregates", []):
+        if a.get("estimator") != "twfe":
             continue
-        name = "D" if estimand == "twfe" else f"rel::{e['event_time']}"
-        coef[name] = e["estimate"]
-        se[name] = e["std_error"]
+        if estimand == "twfe" and a["type"] == "simple":
+            name = "D"
+        elif estimand == "event_study" and a["type"] == "dynamic" and a["by"]:
+            name = f"rel::{a['by'][0]['event_time']}"
+        else:
+            continue
+        coef[name] = a["estimate"]
+        se[name] = a["std_error"]
     return {"nobs": j.get("nobs"), "coef": coef, "se": se, "names": list(coef), "collinear": []}
 
 

@@ -47,10 +47,8 @@ struct DiDLibraryRun {
         ((json["aggregates"] as? [[String: Any]]) ?? []).filter { $0["estimator"] as? String == estimator && $0["type"] as? String == type }
     }
 
-    /// The rows of `estimates` with this estimand (`twfe`, `event_study`, `2x2`).
-    func estimates(_ estimand: String) -> [[String: Any]] {
-        ((json["estimates"] as? [[String: Any]]) ?? []).filter { $0["estimand"] as? String == estimand }
-    }
+    /// TWFE's rows of this estimand (`twfe`, `event_study`, `2x2`; see TWFEJSON).
+    func estimates(_ estimand: String) -> [[String: Any]] { TWFEJSON.rows(json, estimand) }
 
     /// mpdta (Callaway and Sant'Anna's county panel), as the reference fixtures use it.
     static func mpdta(path: String = "Datasets/mpdta/mpdta.csv", _ configure: (inout DiDOptions) throws -> Void = { _ in }) throws -> DiDLibraryRun {

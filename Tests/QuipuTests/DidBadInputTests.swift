@@ -62,9 +62,8 @@ import Testing
         let run = try run(panel({ $0 <= 3 ? 2003 : 0 }), ["--cohort", "cohort", "--post", "2003", "--format", "json"])
         #expect(run.status == 0, "\(run.standardError)")
         let json = try #require(run.json)
-        let estimates = try #require(json["estimates"] as? [[String: Any]])
-        let twoByTwo = try #require(estimates.first { $0["estimand"] as? String == "2x2" })
-        let means = try #require(json["difference_of_means"] as? Double)
+        let twoByTwo = try #require(TWFEJSON.twoByTwo(json))
+        let means = try #require(twoByTwo["difference_of_means"] as? Double)
         let regression = try #require(twoByTwo["estimate"] as? Double)
         #expect(abs(regression - means) <= 1e-12 * max(1, abs(means)))
     }

@@ -115,7 +115,7 @@ import Testing
         let sizes = try #require(read.json?["cohorts"] as? [[String: Any]])
         #expect(sizes.contains { $0["cohort"] as? String == "never" && $0["units"] as? Int == 4 })
         let original = try Self.did(try temporaryFile(Self.twoRegionPanel()), ["--estimator", "twfe", "--format", "json"])
-        let estimate = { (run: Invocation) in ((run.json?["estimates"] as? [[String: Any]])?.first?["estimate"] as? Double) ?? .nan }
+        let estimate = { (run: Invocation) in (TWFEJSON.rows(run.json, "twfe").first?["estimate"] as? Double) ?? .nan }
         #expect(abs(estimate(read) - estimate(original)) < 1e-12)
     }
 
@@ -195,7 +195,7 @@ import Testing
             #expect(test["statistic"] is NSNull, "\(test)")
             #expect(test["p_value"] is NSNull, "\(test)")
         }
-        let twfe = try #require(run.json?["pretrend_test"] as? [String: Any])
+        let twfe = try #require(TWFEJSON.pretrendTest(run.json))
         #expect(twfe["statistic"] is NSNull)
     }
 
@@ -205,7 +205,7 @@ import Testing
         let run = try runQuipu(["did", "--data", path, "--unit", "unit", "--time", "time", "--cohort", "g", "--outcome", "count",
                                 "--model", "poisson", "--cluster", "region", "--format", "json"])
         #expect(run.status == 0, "\(run.standardError)")
-        let twfe = try #require((run.json?["estimates"] as? [[String: Any]])?.first { $0["estimand"] as? String == "twfe" })
+        let twfe = try #require(TWFEJSON.rows(run.json, "twfe").first)
         let estimate = try #require(twfe["estimate"] as? Double), error = try #require(twfe["std_error"] as? Double)
         let p = try #require(twfe["p_value"] as? Double)
         #expect(abs(p - Self.cauchyPValue(estimate / error)) < 1e-9)

@@ -9,14 +9,13 @@ import Testing
         ["did", "--data", peru, "--outcome", "export_eu", "--unit", "firm_id", "--time", "year", "--treat", "cbi_treated", "--model", "poisson"]
     }
 
-    func estimates(_ json: [String: Any]?) -> [[String: Any]] { json?["estimates"] as? [[String: Any]] ?? [] }
 
     @Test func twfeEqualsFepois() throws {
         let did = try runQuipu(base + ["--format", "json"])
         #expect(did.status == 0, "\(did.standardError)")
         let fepois = try runQuipu(["fepois", "--data", peru, "--formula", "export_eu ~ cbi_treated | firm_id + year",
                                    "--vcov", "cluster:firm_id", "--format", "json"])
-        let twfe = try #require(estimates(did.json).first { $0["estimand"] as? String == "twfe" })
+        let twfe = try #require(TWFEJSON.rows(did.json, "twfe").first)
         let reference = try #require((fepois.json?["coefficients"] as? [[String: Any]])?.first)
         #expect(did.json?["model"] as? String == "poisson")
         #expect(did.json?["nobs"] as? Int == 3311)
@@ -39,7 +38,7 @@ import Testing
         // iwls_tol=1e-12) with rel = year − first CBI year, clipped to [−4, 4], never-treated −1000.
         let expected: [Int: (Double, Double)] = [-4: (-0.267453, 0.132122), -2: (0.114100, 0.130351), 2: (0.306987, 0.122460)]
         for (eventTime, (estimate, error)) in expected {
-            let row = try #require(estimates(run.json).first { $0["event_time"] as? Int == eventTime })
+            let row = try #require(TWFEJSON.rows(run.json, "event_study").first { $0["event_time"] as? Int == eventTime })
             #expect(abs((row["estimate"] as? Double ?? 0) - estimate) < 1e-6)
             #expect(abs((row["std_error"] as? Double ?? 0) - error) < 1e-6)
         }

@@ -41,7 +41,7 @@ import Testing
             expectClose(mine["std_error"] as? Double, reference["std_error"] as? Double, relative: 1e-6, "e=\(reference["event_time"] ?? "")")
             expectClose(mine["conf_low"] as? Double, reference["conf_low"] as? Double, relative: 1e-6)
         }
-        let test = try #require(run.json["pretrend_test"] as? [String: Any])
+        let test = try #require(TWFEJSON.pretrendTest(run.json))
         let reference = try #require(expected["pre_trend_test"] as? [String: Any])
         expectClose(test["statistic"] as? Double, reference["f_statistic"] as? Double, relative: 1e-6)
         #expect(test["df1"] as? Int == reference["df1"] as? Int)
@@ -67,7 +67,7 @@ import Testing
         let path = try temporaryFile(([header.joined(separator: ",")] + kept).joined(separator: "\n"))
         let run = try DiDLibraryRun(data: path, outcome: "lemp", unit: "countyreal", time: "year", cohort: "first.treat")
         let ours = try #require(run.estimates("2x2").first)
-        let means = try #require(run.json["difference_of_means"] as? Double)
+        let means = try #require(ours["difference_of_means"] as? Double)
         expectClose(means, expected["did_of_means"] as? Double, relative: 1e-12)
         #expect(abs((ours["estimate"] as? Double ?? 9) - means) <= 1e-12, "the 2x2 regression equals the difference of means")
         expectClose(ours["std_error"] as? Double, regression["std_error"] as? Double, relative: 1e-6)
@@ -86,12 +86,12 @@ import Testing
     func decompositionReproducesTWFE(arguments: [String]) throws {
         let run = try runQuipu(["did"] + arguments + ["--decompose", "--format", "json"])
         #expect(run.status == 0, "\(run.standardError)")
-        let bacon = try #require(run.json?["bacon"] as? [String: Any])
+        let bacon = try #require(TWFEJSON.bacon(run.json))
         let comparisons = try #require(bacon["comparisons"] as? [[String: Any]])
         let weights = comparisons.compactMap { $0["weight"] as? Double }
         #expect(abs(weights.reduce(0, +) - 1) < 1e-12)
         let weighted = comparisons.reduce(0.0) { $0 + ($1["weight"] as? Double ?? 0) * ($1["estimate"] as? Double ?? 0) }
-        let twfe = try #require((run.json?["estimates"] as? [[String: Any]])?.first { $0["estimand"] as? String == "twfe" }?["estimate"] as? Double)
+        let twfe = try #require(TWFEJSON.rows(run.json, "twfe").first?["estimate"] as? Double)
         #expect(abs(weighted - twfe) <= 1e-10 * max(1, abs(twfe)), "Bacon \(weighted) vs TWFE regression \(twfe)")
     }
 

@@ -38,12 +38,15 @@ import QuipuTestSupport
         return (value as? NSNumber)?.doubleValue
     }
 
-    /// quipu's coefficients by term: (estimate, standard error) from feols' `coefficients` or did's TWFE `estimates`.
+    /// quipu's coefficients by term: (estimate, standard error) from feols' `coefficients` or did's TWFE
+    /// aggregates, named by the regression terms the fixture uses (`treated`, `event_time::-2`; no
+    /// fixture panel has a column of those names, which would make did choose fresh ones).
     static func quipuCoefficients(_ json: [String: Any], kind: String) -> [String: (Double?, Double?)] {
         var out: [String: (Double?, Double?)] = [:]
         if kind == "did" {
-            for row in (json["estimates"] as? [[String: Any]]) ?? [] where row["estimator"] as? String == "twfe" {
-                if let term = row["term"] as? String { out[term] = (number(row["estimate"]), number(row["std_error"])) }
+            for row in TWFEJSON.rows(json, "twfe") { out["treated"] = (number(row["estimate"]), number(row["std_error"])) }
+            for row in TWFEJSON.rows(json, "event_study") {
+                if let eventTime = row["event_time"] as? Int { out["event_time::\(eventTime)"] = (number(row["estimate"]), number(row["std_error"])) }
             }
         } else {
             for row in (json["coefficients"] as? [[String: Any]]) ?? [] {

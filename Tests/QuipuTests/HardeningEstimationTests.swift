@@ -94,8 +94,8 @@ import Testing
         let base = ["did", "--data", path, "--outcome", "y", "--unit", "unit", "--time", "year", "--treat", "d"]
         let json = try runQuipu(base + ["--format", "json"])
         #expect(json.status == 0, "\(json.standardError)")
-        let estimates = try #require(json.json?["estimates"] as? [[String: Any]])
-        #expect(!estimates.isEmpty)
+        let estimates = TWFEJSON.rows(json.json, "2x2") + TWFEJSON.rows(json.json, "twfe")
+        #expect(estimates.count == 2, "the 2x2 and the TWFE estimate")
         for estimate in estimates {
             #expect(estimate["estimate"] as? Double != nil)
             #expect(estimate["std_error"] is NSNull && estimate["p_value"] is NSNull && estimate["conf_low"] is NSNull,
@@ -117,9 +117,9 @@ import Testing
         let run = try runQuipu(["did", "--data", path, "--outcome", "y", "--unit", "unit", "--time", "year", "--cohort", "g",
                                 "--event-study", "--format", "json"])
         #expect(run.status == 0, "\(run.standardError)")
-        let estimates = try #require(run.json?["estimates"] as? [[String: Any]])
+        let estimates = TWFEJSON.rows(run.json, "twfe") + TWFEJSON.rows(run.json, "event_study")
         #expect(estimates.count == 3 && estimates.allSatisfy { $0["std_error"] is NSNull && $0["p_value"] is NSNull }, "\(estimates)")
-        let pretrend = try #require(run.json?["pretrend_test"] as? [String: Any])
+        let pretrend = try #require(TWFEJSON.pretrendTest(run.json))
         #expect(pretrend["statistic"] is NSNull && pretrend["p_value"] is NSNull)
         let notes = run.json?["notes"] as? [String] ?? []
         #expect(notes.contains { $0.contains("no residual degrees of freedom") } && notes.contains { $0.contains("robust variance is zero") }, "\(notes)")

@@ -56,4 +56,29 @@ import Testing
         #expect(value.serialized(layout: .expanded) == "{\n  \"a\": [\n    1\n  ],\n  \"b\": {}\n}")
         #expect(value.serialized() == "{\n  \"a\": [1],\n  \"b\": {}\n}")
     }
+
+    /// did's effect-set entries (issue 20: built from records, each concept encoded once): an
+    /// aggregate, a cell and a pre-trend test in the key order and null rules of schema 1.0's
+    /// hand-built writers, with what 1.1 adds (percentages, a test's terms) after them.
+    @Test func didRecordsKeepTheContractsKeyOrder() {
+        let inference = InferenceRecord(estimate: 0.5, standardError: 0.25, statistic: 2, pValue: .nan, confidenceLow: 0, confidenceHigh: 1)
+        let aggregate = AggregateRecord(estimator: "twfe", type: "dynamic", label: "e2", overall: false, by: ByRecord(eventTime: 2),
+                                        inference: inference, treatedUnits: 6, cohortCount: 1,
+                                        uniformBand: UniformBandRecord(low: -0.5, high: 1.5),
+                                        percentChange: PercentChangeRecord(logPoints: 0, low: 0, high: 0))
+        #expect(aggregate.json.compact() == #"{"estimator":"twfe","type":"dynamic","label":"e2","overall":false,"by":[{"event_time":2}],"#
+                + #""estimate":0.5,"std_error":0.25,"statistic":2.0,"p_value":null,"conf_low":0.0,"conf_high":1.0,"n_treated":6,"n_cohorts":1,"#
+                + #""uniform_low":-0.5,"uniform_high":1.5,"percent_change":0.0,"percent_conf_low":0.0,"percent_conf_high":0.0}"#)
+        let overall = AggregateRecord(estimator: "cs", type: "simple", label: "att", overall: true, by: nil, inference: inference,
+                                      treatedUnits: 6, cohortCount: 1, uniformBand: nil, percentChange: nil)
+        #expect(overall.json.compact().contains(#""overall":true,"by":[],"estimate""#) && !overall.json.compact().contains("uniform"))
+        let cell = CellRecord(estimator: "sunab", group: 2004, time: nil, eventTime: -1, estimate: 1, standardError: .nan,
+                              confidenceLow: .nan, confidenceHigh: .nan, treatedUnits: 3, controlUnits: nil, uniformBand: nil)
+        #expect(cell.json.compact() == #"{"estimator":"sunab","group":2004,"event_time":-1,"estimate":1.0,"std_error":null,"conf_low":null,"conf_high":null,"n_treated":3,"n_control":null}"#)
+        let test = PretrendTestRecord(estimator: "twfe", test: WaldTestRecord(statistic: 1.5, numeratorDegrees: 2, denominatorDegrees: 9,
+                                                                           pValue: 0.25, terms: ["e::-3", "e::-2"]), description: "leads")
+        #expect(test.json.compact() == #"{"estimator":"twfe","statistic":1.5,"df1":2,"df2":9.0,"p_value":0.25,"terms":["e::-3","e::-2"],"description":"leads"}"#)
+        let percent = PercentChangeRecord(logPoints: log(1.5), low: log(0.5), high: log(2))
+        #expect(abs(percent.change - 50) < 1e-12 && abs(percent.low + 50) < 1e-12 && abs(percent.high - 100) < 1e-12)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 import QuipuTestSupport
 import Testing
 
@@ -168,7 +169,7 @@ import Testing
         let mutations = [
             text.replacingOccurrences(of: "\"command\": \"feols\",", with: "\"command\": \"feols\", \"new_key\": 1,"),
             text.replacingOccurrences(of: "\"term\": \"emp_permanent\",", with: "\"term\": \"emp_permanent\", \"se\": 1,"),
-            text.replacingOccurrences(of: "\"schema_version\": \"1.0\"", with: "\"schema_version\": \"0.9\""),
+            text.replacingOccurrences(of: "\"schema_version\": \"\(OutputContract.schemaVersion)\"", with: "\"schema_version\": \"0.9\""),
             text.replacingOccurrences(of: "\"nobs\": ", with: "\"nobs\": \"many\", \"x\": "),
         ]
         for mutated in mutations {

@@ -63,7 +63,7 @@ import QuipuTestSupport
             let run = try runQuipu(["did", "--data", data, "--outcome", "log(sales)", "--unit", "firm_id", "--time", "year",
                                     "--cohort", "cbi_cohort", "--event-study", "--window", "-6:3", "--format", "json"])
             #expect(run.status == 0, "\(run.standardError)")
-            pValues.append(try #require((run.json?["pretrend_test"] as? [String: Any])?["p_value"] as? Double))
+            pValues.append(try #require(TWFEJSON.pretrendTest(run.json)?["p_value"] as? Double))
         }
         #expect(pValues[0] > 0.05, "selection on levels: parallel trends hold, the test should not reject")
         #expect(pValues[1] < 0.01, "selection on growth: the test should reject")

@@ -61,7 +61,7 @@ import QuipuTestSupport
         #expect(direct.status == 0, "\(direct.standardError)")
         func figures(_ json: [String: Any]?) -> [Double] {
             var values = [Double]()
-            for row in (json?["estimates"] as? [[String: Any]]) ?? [] {
+            for row in TWFEJSON.rows(json, "2x2") {
                 values += [row["estimate"] as? Double ?? .nan, row["std_error"] as? Double ?? .nan]
             }
             // Every estimator's aggregates (CS, Sun–Abraham, imputation, TWFE) and CS's ATT(g,t).

@@ -1,3 +1,4 @@
+import Primitives
 import Testing
 @testable import Simulation
 
@@ -99,7 +100,7 @@ struct TruthTests {
         #expect(csv.count == 1 + simulation.truth.cells.count + simulation.truth.aggregates.count)
         #expect(csv.contains { $0.hasPrefix("simple,pum,export_non_eu,") })
         let json = simulation.truthJSON()
-        #expect(json.hasPrefix("{\n  \"schema_version\": \"1.0\",\n  \"dataset\": "))
+        #expect(json.hasPrefix("{\n  \"schema_version\": \"\(OutputContract.schemaVersion)\",\n  \"dataset\": "))
         #expect(json.contains("\"simple_cohort_size\": {"))
         #expect(json.contains("\"event_time\": ["))
         #expect(json.contains("\"log_ratio_of_means\": "))

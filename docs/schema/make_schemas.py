@@ -15,7 +15,7 @@ Run `python3 docs/schema/make_schemas.py` after changing a shape (and bump
 import json
 import os
 
-VERSION = "1.0"
+VERSION = "1.1"
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 NUM = {"type": "number"}
@@ -55,6 +55,7 @@ def open_map(values):
 
 INFERENCE = {"estimate": NUM_NA, "std_error": NUM_NA, "statistic": NUM_NA, "p_value": NUM_NA,
              "conf_low": NUM_NA, "conf_high": NUM_NA}
+PERCENT = {"percent_change": NUM_NA, "percent_conf_low": NUM_NA, "percent_conf_high": NUM_NA}
 
 BOOTSTRAP_FIELDS = {
     "method": {"enum": ["wild", "pairs"]}, "weights": STR_NA, "reps": COUNT, "seed": INT,
@@ -151,13 +152,14 @@ def did_document():
     aggregate = obj({"estimator": {"enum": ESTIMATORS}, "type": {"enum": ["simple", "group", "dynamic", "calendar"]}, "label": STR,
                      "overall": BOOL,
                      "by": array(obj({"event_time": INT, "group": INT, "time": INT}, optional=["event_time", "group", "time"]), maxItems=1),
-                     **INFERENCE, "n_treated": COUNT, "n_cohorts": COUNT, "uniform_low": NUM_NA, "uniform_high": NUM_NA},
-                    optional=["uniform_low", "uniform_high"])
-    twfe_row = obj({"estimator": {"const": "twfe"}, "estimand": {"enum": ["twfe", "2x2", "event_study"]}, "term": STR,
-                    "event_time": INT, "n_treated": COUNT, "n_cohorts": COUNT, **INFERENCE,
-                    "percent_change": NUM_NA, "percent_conf_low": NUM_NA, "percent_conf_high": NUM_NA},
-                   optional=["event_time", "n_treated", "n_cohorts", "percent_change", "percent_conf_low", "percent_conf_high"],
-                   description="A TWFE estimate (the percentage effects with --model poisson)")
+                     **INFERENCE, "n_treated": COUNT, "n_cohorts": COUNT, "uniform_low": NUM_NA, "uniform_high": NUM_NA,
+                     **PERCENT},
+                    optional=["uniform_low", "uniform_high", *PERCENT],
+                    description="An effect of an estimator's effect set (TWFE's coefficient is its simple, its event study its "
+                                "dynamic aggregate; the percentage effects with --model poisson)")
+    two_by_two = obj({"term": STR, **INFERENCE, **PERCENT, "difference_of_means": NUM_NA}, optional=[*PERCENT],
+                     description="The 2x2 comparison's regression coefficient (the percentage effects with --model poisson) "
+                                 "and the same estimate as a difference of the four means (least squares only)")
     critical_values = obj({key: NUM_NA for key in ["att_gt", "cohort_period", "simple", "group", "dynamic", "calendar"]},
                           optional=["att_gt", "cohort_period", "simple", "group", "dynamic", "calendar"])
     bacon = obj({"twfe_estimate": NUM_NA, "weighted_sum": NUM_NA, "forbidden_weight": NUM_NA,
@@ -168,12 +170,15 @@ def did_document():
     fields = {
         "schema_version": ref("schema_version"), "command": {"const": "did"}, "subset": ref("subset"),
         "model": {"enum": ["linear", "poisson"]}, "dependent": STR, "unit": STR, "time": STR, "nobs": COUNT, "vcov": STR,
-        "n_clusters": {"type": ["integer", "null"]}, "cohorts": array(ref("cohort_size")), "estimates": array(twfe_row),
-        "difference_of_means": NUM_NA, "reference_period": INT, "window": array(INT, minItems=2, maxItems=2),
-        "pretrend_test": {"oneOf": [{"type": "null"}, ref("wald_test")]}, "bacon": bacon,
+        "n_clusters": {"type": ["integer", "null"]}, "cohorts": array(ref("cohort_size")),
+        "reference_period": INT, "window": array(INT, minItems=2, maxItems=2),
         "estimators": array({"enum": ESTIMATORS}), "headline": STR_NA, "conf_level": NUM_NA,
         "inference": array(obj({"estimator": {"enum": ESTIMATORS}, "method": STR, "nobs": COUNT,
-                                "n_clusters": {"type": ["integer", "null"]}, "notes": array(STR)})),
+                                "n_clusters": {"type": ["integer", "null"]}, "notes": array(STR),
+                                "vcov": STR, "two_by_two": {"oneOf": [{"type": "null"}, two_by_two]}, "bacon": bacon},
+                               optional=["vcov", "two_by_two", "bacon"],
+                               description="An estimator's inference; TWFE's adds what only its regressions report: the regression "
+                                           "covariance (vcov), the 2x2 comparison and the Goodman-Bacon decomposition (--decompose)")),
         "sample": array(obj({"estimator": {"enum": ESTIMATORS}, "rows_read": COUNT, "rows": COUNT, "units": COUNT,
                              "units_per_cohort": array(ref("cohort_size")),
                              "dropped": array(obj({"reason": STR, "rows": COUNT, "units": COUNT})), "panel": STR})),
@@ -183,10 +188,11 @@ def did_document():
                                    "conf_high": NUM_NA, "inference": STR})),
         "bootstrap": array(obj({"estimator": {"enum": ESTIMATORS}, "inference": STR, "uniform_critical_values": critical_values})),
         "pretrend_tests": array(obj({"estimator": {"enum": ESTIMATORS}, "statistic": NUM_NA, "df1": COUNT, "df2": NUM_NA,
-                                     "p_value": NUM_NA, "description": STR})),
+                                     "p_value": NUM_NA, "terms": array(STR), "description": STR}, optional=["terms"],
+                                    description="An estimator's pre-trend test (TWFE's: the event study's F, with its terms)")),
         "pretrend_warnings": array(STR), "notes": array(STR),
     }
-    return obj(fields, optional=["subset", "difference_of_means", "reference_period", "window", "bacon"])
+    return obj(fields, optional=["subset", "reference_period", "window"])
 
 
 DEFS["bacon_type"] = {"enum": ["treated_vs_never", "earlier_vs_later", "later_vs_earlier"]}

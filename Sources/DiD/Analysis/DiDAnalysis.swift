@@ -84,10 +84,11 @@ public enum DiDAnalysis {
         let eventStudy = rows.contains { $0.estimand == "event_study" }
         var analysis = DiDResults(
             outcome: options.outcome, unit: unit, time: time,
-            covariance: regression?.regressionView?.covariance ?? lead?.inference ?? options.covariance.description,
+            covariance: (regression?.regressionView?.covariance).map { InferenceDescription(method: $0) } ?? lead?.inference
+                ?? InferenceDescription(method: options.covariance.description),
             observationCount: lead?.observationCount ?? 0, clusterCount: lead?.clusterCount,
             cohortSizes: sizes, estimates: rows, differenceOfMeans: regression?.regressionView?.differenceOfMeans,
-            pretrendTest: regression?.regressionView?.pretrendTest, pretrendTerms: regression?.regressionView?.pretrendTerms ?? [],
+            pretrendTerms: regression?.regressionView?.pretrendTerms ?? [],
             referencePeriod: eventStudy ? options.referencePeriod : nil, window: eventStudy ? options.window : nil,
             bacon: regression?.regressionView?.bacon, notes: Diagnostic.deduplicatedNotes(notes))
         analysis.estimators = estimators

@@ -43,12 +43,13 @@ extension CallawaySantAnna {
         var covariance = mapped.crossProduct()
         for index in covariance.values.indices { covariance.values[index] /= n * n }
         covariance.symmetrizeFromUpper()
-        let clusterText = panel.clusters.map { "clustered by \($0.name) (\($0.levelCount) clusters)" } ?? "clustered by \(unitName)"
+        // The text names a user's cluster variable with its count, the unit alone (its count is the header's).
+        let clustering = InferenceDescription.Clustering(variable: panel.clusters?.name ?? unitName, statedCount: panel.clusters?.levelCount)
         // t with G − 1 df, as every clustered estimate in quipu (FewClusters); R did uses the normal.
         // As R did: a standard error at rounding level (a normalised reference cell) is undefined.
         let analytic = StaggeredResult(estimator: .callawaySantAnna, estimates: estimates, covariance: covariance,
                                        degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: clusterCount),
-                                       inference: "analytic (influence functions), \(clusterText)",
+                                       inference: InferenceDescription(method: "analytic (influence functions)", clustering: clustering),
                                        observationCount: panel.sample.rows, clusterCount: clusterCount, notes: cellResult.notes.map { Diagnostic(.design, .note, $0) },
                                        standardErrorFloor: Double.ulpOfOne.squareRoot() * 10)
         guard let bootstrap else { return analytic.withPretrend(pretrendTest(analytic)) }
@@ -67,7 +68,7 @@ extension CallawaySantAnna {
         // A new result: the analytic one is not overwritten, so nothing derived from it can mix in.
         let result = analytic.withBootstrap(
             replicates: replicates, count: bootstrap.replicates, level: bootstrap.confidenceLevel,
-            inference: "multiplier bootstrap (\(bootstrap.replicates) replicates, \(bootstrap.weights.rawValue) weights, seed \(bootstrap.seed)), \(clusterText)")
+            inference: InferenceDescription(method: "multiplier bootstrap (\(bootstrap.replicates) replicates, \(bootstrap.weights.rawValue) weights, seed \(bootstrap.seed))", clustering: clustering))
         return result.withPretrend(pretrendTest(result))
     }
 

@@ -34,16 +34,16 @@ public struct DiDResults: Sendable {
     public let outcome: String
     public let unit: String
     public let time: String
-    public let covariance: String
+    /// The standard errors the header states: the regression covariance when TWFE ran, else the
+    /// headline estimator's inference.
+    public let covariance: InferenceDescription
     public let observationCount: Int
     public let clusterCount: Int?
     public let cohortSizes: [(cohort: Int?, units: Int)]
     public let estimates: [DiDEstimate]
     /// The 2x2 estimate computed as a difference of four means, when a 2x2 comparison was made.
     public let differenceOfMeans: Double?
-    /// The joint test that all pre-period event-study coefficients are zero (the event study's F).
-    public let pretrendTest: WaldTestResult?
-    /// The event-study terms that test covers.
+    /// The event-study terms that TWFE's pre-trend test (`pretrendTest`) covers.
     public let pretrendTerms: [String]
     public let referencePeriod: Int?
     public let window: ClosedRange<Int>?
@@ -69,4 +69,10 @@ public struct DiDResults: Sendable {
     public var pretrendWarnings: [Diagnostic] = []
     /// The regression model of the TWFE, 2x2 and event-study estimates.
     public var model: DiDModel = .linear
+}
+
+extension DiDResults {
+    /// TWFE's pre-trend test, the joint test that all pre-period event-study coefficients are zero
+    /// (the event study's F), held in TWFE's effect set as every estimator holds its own.
+    public var pretrendTest: WaldTestResult? { staggered.first { $0.estimator == .twfe }?.pretrend }
 }

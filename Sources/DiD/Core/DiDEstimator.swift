@@ -54,15 +54,16 @@ struct DiDEffectSet: Sendable {
 }
 
 /// TWFE's regressions as rows of their own (the 2x2, the TWFE coefficient, the event study), with
-/// what only they report: the difference of the four means, the event study's F pre-trend test,
-/// the regression covariance and the Goodman-Bacon decomposition. The TWFE and event-study rows
-/// are read from TWFE's effect set (no second estimation, no second inference).
+/// what only they report: the difference of the four means, the terms of the event study's F
+/// pre-trend test (the test itself is the effect set's `pretrend`), the regression covariance and
+/// the Goodman-Bacon decomposition. The TWFE and event-study rows are read from TWFE's effect set
+/// (no second estimation, no second inference); the JSON writes TWFE once, as its effect set with
+/// these as fields of its entry.
 struct DiDRegressionView: Sendable {
     var estimates: [DiDEstimate]
     /// The 2x2 estimate as a difference of the four means (least squares only).
     var differenceOfMeans: Double?
-    /// The joint test that all pre-period event-study coefficients are zero, and its terms.
-    var pretrendTest: WaldTestResult?
+    /// The terms of the event study's pre-trend test (the effect set's `pretrend`).
     var pretrendTerms: [String]
     /// The covariance estimator of the regressions, as the header states it.
     var covariance: String

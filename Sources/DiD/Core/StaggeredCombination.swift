@@ -14,7 +14,7 @@ public struct StaggeredCombination: Sendable {
     /// Degrees of freedom of the reference t distribution; nil: normal.
     public let degreesOfFreedom: Double?
     /// Where the standard error came from: the estimator's inference (the bootstrap when it ran).
-    public let inference: String
+    public let inference: InferenceDescription
 
     /// Its test against zero and interval at `level`, against t with its degrees of freedom or the
     /// normal, derived as every other row is (InferenceRow).

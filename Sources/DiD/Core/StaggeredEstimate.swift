@@ -104,8 +104,8 @@ public struct StaggeredResult: Sendable {
     public let estimates: [StaggeredEstimate]
     /// The estimates' joint inference.
     public let estimateInference: EstimateInference
-    /// How the standard errors were obtained, e.g. "analytic (influence function), clustered by firm_id".
-    public let inference: String
+    /// How the standard errors were obtained, e.g. "analytic (influence functions), clustered by firm_id".
+    public let inference: InferenceDescription
     /// Critical values of uniform (sup-t) bands from the bootstrap draws, by kind (none without).
     public let uniformCriticalValues: [StaggeredEstimateKind: Double]
     public let pretrend: WaldTestResult?
@@ -128,7 +128,7 @@ public struct StaggeredResult: Sendable {
 
     /// The same result with its inference replaced by `estimateInference` (standard errors, bands
     /// and tests of the result are all re-derived from it, never mixed).
-    func replacing(_ estimateInference: EstimateInference, inference: String,
+    func replacing(_ estimateInference: EstimateInference, inference: InferenceDescription,
                    uniformCriticalValues: [StaggeredEstimateKind: Double]) -> StaggeredResult {
         StaggeredResult(estimator: estimator, estimates: estimates, estimateInference: estimateInference, inference: inference,
                         uniformCriticalValues: uniformCriticalValues, pretrend: nil, notes: notes,
@@ -161,7 +161,7 @@ extension StaggeredResult {
     /// rounding level), or that of an estimate that is not finite, is undefined, and so are its
     /// test and interval.
     public init(estimator: StaggeredEstimator, estimates: [StaggeredEstimate], covariance: Matrix, degreesOfFreedom: Double?,
-                estimateDegreesOfFreedom: [Double?]? = nil, inference: String, observationCount: Int, clusterCount: Int?, notes: [Diagnostic] = [], standardErrorFloor: Double = 0) {
+                estimateDegreesOfFreedom: [Double?]? = nil, inference: InferenceDescription, observationCount: Int, clusterCount: Int?, notes: [Diagnostic] = [], standardErrorFloor: Double = 0) {
         let analytic = EstimateInference(estimates: estimates.map(\.estimate), covariance: covariance,
                                          distribution: ReferenceDistribution(degreesOfFreedom: degreesOfFreedom),
                                          distributions: estimateDegreesOfFreedom?.map(ReferenceDistribution.init(degreesOfFreedom:)),

@@ -9,7 +9,7 @@ extension StaggeredResult {
     /// `replicates` of every estimate (row-major, `count` × estimates), with uniform bands at
     /// `level`; `inference` says how they were drawn. This result keeps its analytic inference.
     /// The pre-trend test is left to the caller, who knows which estimates it covers.
-    public func withBootstrap(replicates: [Double], count: Int, level: Double, inference: String) -> StaggeredResult {
+    public func withBootstrap(replicates: [Double], count: Int, level: Double, inference: InferenceDescription) -> StaggeredResult {
         let bootstrapped = estimateInference.withBootstrap(replicates: replicates, count: count)
         var bands = [StaggeredEstimateKind: Double]()
         for kind in Self.bandedKinds {

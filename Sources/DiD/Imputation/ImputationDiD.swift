@@ -89,7 +89,7 @@ public enum ImputationDiD {
         return StaggeredResult(
             estimator: .imputation, estimates: estimates, covariance: covariance,
             degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: variance.clustersUsed),
-            inference: "conservative (Borusyak–Jaravel–Spiess), clustered by \(clusters.name)",
+            inference: InferenceDescription(method: "conservative (Borusyak–Jaravel–Spiess)", clustering: .init(variable: clusters.name)),
             observationCount: sample.untreatedOutcome.count + sample.treated.count, clusterCount: variance.clustersUsed,
             notes: notes.map { Diagnostic(.note, .note, $0) }).withPretrend(pretrend)
     }

@@ -118,7 +118,7 @@ struct SunAbrahamEstimator: DiDEstimator {
         let covariance = try a.multiplied(by: fitted.covariance.matrix).multiplied(by: a, transposeOther: true)
         let analytic = StaggeredResult(estimator: .sunAbraham, estimates: estimates, covariance: covariance,
                                        degreesOfFreedom: fitted.covariance.degreesOfFreedom,
-                                       inference: "regression covariance \(fitted.covariance.type.description), delta method with fixed weights",
+                                       inference: InferenceDescription(method: "regression covariance \(fitted.covariance.type.description), delta method with fixed weights"),
                                        observationCount: fit.observationCount, clusterCount: fitted.covariance.clusterCounts.min(),
                                        notes: notes.map { Diagnostic(.design, .note, $0) } + fitted.notes.map { Diagnostic(.note, .note, $0) })
         let leads = estimates.indices.filter { estimates[$0].kind == .dynamic && (estimates[$0].eventTime ?? 0) < -1 }

@@ -59,7 +59,9 @@ struct TwoWayFixedEffectsEstimator: DiDEstimator {
         }
         let sample = Self.regressionSample(design: design, rows: twfe.fit.observationCount,
                                            panel: "all observed unit-periods with the outcome (unbalanced panels allowed)")
+        // The event study's F test is TWFE's pre-trend test, held where every estimator holds its own.
         let result = Self.effects(twfe: twfe, twfeIndex: twfeIndex, eventStudy: study, design: design)
+            .withPretrend(study?.test?.described("all pre-period event-study coefficients are zero (Wald F)"))
         // The 2x2 row through the same core, against its own regression's t.
         var rows = [DiDEstimate]()
         if let twoByTwo {
@@ -73,7 +75,7 @@ struct TwoWayFixedEffectsEstimator: DiDEstimator {
                             regressionView: DiDRegressionView(estimates: rows,
                                                               // The four means check the least-squares 2x2 only; a Poisson 2x2 is a ratio of them.
                                                               differenceOfMeans: options.model == .linear ? twoByTwo?.means : nil,
-                                                              pretrendTest: study?.test, pretrendTerms: study?.testTerms ?? [],
+                                                              pretrendTerms: study?.testTerms ?? [],
                                                               covariance: twfe.covariance.type.description, bacon: bacon))
     }
 
@@ -102,7 +104,7 @@ struct TwoWayFixedEffectsEstimator: DiDEstimator {
         }
         return StaggeredResult(estimator: .twfe, estimates: rows, covariance: covariance, degreesOfFreedom: twfe.degreesOfFreedom,
                                estimateDegreesOfFreedom: indices.map { Optional($0.fit.degreesOfFreedom) },
-                               inference: "regression covariance \(twfe.covariance.type.description)" + (twfe.fit.isPoisson ? ", Poisson PML (log points)" : ""),
+                               inference: InferenceDescription(method: "regression covariance \(twfe.covariance.type.description)" + (twfe.fit.isPoisson ? ", Poisson PML (log points)" : "")),
                                observationCount: twfe.fit.observationCount, clusterCount: twfe.covariance.clusterCounts.min(),
                                notes: [Diagnostic(.descriptive, .note, "TWFE compares later-treated with already-treated units too; with effects that vary across cohorts or grow over time it is biased")])
     }
