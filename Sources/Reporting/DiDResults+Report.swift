@@ -34,6 +34,8 @@ extension DiDResults {
                 return .object(entry)
             })),
         ]
+        // The robust estimators' scale, when not levels (their rows then carry percent fields).
+        if effect == .proportional { pairs.insert(("effect", .string(effect.rawValue)), at: 2) }
         if let differenceOfMeans { pairs.append(("difference_of_means", .finite(differenceOfMeans))) }
         if let referencePeriod { pairs.append(("reference_period", .integer(referencePeriod))) }
         if let window { pairs.append(("window", .array([.integer(window.lowerBound), .integer(window.upperBound)]))) }
@@ -59,7 +61,7 @@ extension DiDResults {
                          + (clusterCount.flatMap { covariance.contains("(\($0) clusters)") ? nil : " (\($0) clusters)" } ?? ""),
                      "Cohorts: " + cohortSizes.map { "\($0.cohort.map(String.init) ?? "never treated"): \($0.units)" }.joined(separator: ", ")]
         if let subset { lines.insert(subset.line, at: 1) }
-        if model == .poisson {
+        if model == .poisson && estimators.contains(.twfe) {
             lines.append("Model: Poisson pseudo-maximum likelihood (as fepois): estimates in log points, z tests; % change = 100·(exp(b) − 1)")
         }
         lines += staggeredTextLines
@@ -125,7 +127,7 @@ extension DiDResults {
         lines.append("")
         if let subset { lines.append("Sample: \(subset.line).") }
         lines.append("Outcome `\(outcome)`; \(observationCount) observations; standard errors \(covariance).")
-        if model == .poisson {
+        if model == .poisson && estimators.contains(.twfe) {
             lines.append("Poisson pseudo-maximum likelihood: estimates in log points (z tests); as % changes, 100·(exp(b) − 1): "
                          + estimates.map { "\($0.estimand)\($0.eventTime.map { " \($0)" } ?? "") \(NumberFormat.significant(100 * expm1($0.estimate), digits: 4))%" }.joined(separator: ", ") + ".")
         }

@@ -4,6 +4,9 @@ import Primitives
 /// The staggered-adoption parts of `quipu did`'s output: samples, ATT(g,t), aggregates, linear
 /// combinations, bootstrap bands and pre-trend tests of every estimator, as JSON, text and CSV.
 extension DiDResults {
+    /// Whether `result`'s estimates are log ratios (`--effect proportional`; TWFE's are its model's).
+    func proportional(_ result: StaggeredResult) -> Bool { effect == .proportional && result.estimator != .twfe }
+
     /// The JSON fields added by the staggered estimators.
     var staggeredJSON: [(String, JSONValue)] {
         var cells = [JSONValue](), cohortPeriods = [JSONValue](), aggregates = [JSONValue](), tests = [JSONValue]()
@@ -11,9 +14,9 @@ extension DiDResults {
         for result in staggered {
             for row in result.rows(level: confidenceLevel) {
                 switch row.estimate.kind {
-                case .attGT: cells.append(StaggeredResult.cellJSON(row, estimator: result.estimator))
+                case .attGT: cells.append(StaggeredResult.cellJSON(row, estimator: result.estimator, proportional: proportional(result)))
                 case .cohortPeriod: cohortPeriods.append(StaggeredResult.cellJSON(row, estimator: result.estimator))
-                default: aggregates.append(StaggeredResult.aggregateJSON(row, estimator: result.estimator))
+                default: aggregates.append(StaggeredResult.aggregateJSON(row, estimator: result.estimator, proportional: proportional(result)))
                 }
             }
             if let test = result.pretrend {
@@ -70,7 +73,7 @@ extension DiDResults {
             }
             let reference = result.degreesOfFreedom.flatMap { $0.isFinite ? "t with \(NumberFormat.significant($0)) df" : nil } ?? "normal"
             lines.append("Inference: \(result.inference); tests and intervals: \(reference)")
-            lines.append(contentsOf: result.textLines(level: confidenceLevel))
+            lines.append(contentsOf: result.textLines(level: confidenceLevel, proportional: proportional(result)))
             if let test = result.pretrend {
                 let statistic = test.denominatorDegrees.map { "F(\(test.numeratorDegrees), \(NumberFormat.significant($0))) = " } ?? "χ²(\(test.numeratorDegrees)) = "
                 lines.append("Pre-trend test, \(test.description): \(statistic)\(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue))")
@@ -148,7 +151,7 @@ extension DiDResults {
             }
         }
         var chart = LineChart(title: "Event-study profiles: \(outcome)", xLabel: "Periods relative to the start of support",
-                              yLabel: "Effect on \(outcome) (\(Int((confidenceLevel * 100).rounded()))% CI)", series: series,
+                              yLabel: (effect == .proportional ? "Proportional effect (log ratio) on " : "Effect on ") + "\(outcome) (\(Int((confidenceLevel * 100).rounded()))% CI)", series: series,
                               markers: [LineChart.VerticalMarker(x: -0.5, label: "support starts")],
                               horizontalLines: [(y: 0, label: nil)], errorBars: bars, width: 860, height: 500)
         chart.caption = samples.map { "\($0.estimator.displayName): \($0.sample.rows) rows, \($0.sample.units) units" }.joined(separator: " · ")

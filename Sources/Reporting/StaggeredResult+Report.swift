@@ -1,4 +1,5 @@
 import DiD
+import Foundation
 import Inference
 import Primitives
 
@@ -28,7 +29,7 @@ extension StaggeredResult {
     }
 
     /// The JSON entry of an aggregate (`aggregates` list).
-    static func aggregateJSON(_ row: Row, estimator: StaggeredEstimator) -> JSONValue {
+    static func aggregateJSON(_ row: Row, estimator: StaggeredEstimator, proportional: Bool = false) -> JSONValue {
         var by = [(String, JSONValue)]()
         if let e = row.estimate.eventTime, row.estimate.kind == .dynamic { by.append(("event_time", .integer(e))) }
         if let g = row.estimate.group, row.estimate.kind == .group { by.append(("group", .integer(g))) }
@@ -45,11 +46,12 @@ extension StaggeredResult {
         if let low = row.uniformLow, let high = row.uniformHigh {
             pairs += [("uniform_low", .finite(low)), ("uniform_high", .finite(high))]
         }
+        if proportional { pairs += row.percentJSON }
         return .object(pairs)
     }
 
     /// The JSON entry of a cell (`att_gt` list; Sun–Abraham's cohort × period coefficients too).
-    static func cellJSON(_ row: Row, estimator: StaggeredEstimator) -> JSONValue {
+    static func cellJSON(_ row: Row, estimator: StaggeredEstimator, proportional: Bool = false) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("estimator", .string(estimator.rawValue)), ("group", .integer(row.estimate.group ?? 0))]
         if let time = row.estimate.time { pairs.append(("time", .integer(time))) }
         if let e = row.estimate.eventTime { pairs.append(("event_time", .integer(e))) }
@@ -60,15 +62,17 @@ extension StaggeredResult {
         if let low = row.uniformLow, let high = row.uniformHigh {
             pairs += [("uniform_low", .finite(low)), ("uniform_high", .finite(high))]
         }
+        if proportional { pairs += row.percentJSON }
         return .object(pairs)
     }
 
     /// Text table lines of the aggregates (cells are left to JSON and CSV).
-    func textLines(level: Double) -> [String] {
+    func textLines(level: Double, proportional: Bool = false) -> [String] {
         let percent = Int((level * 100).rounded())
         let normal = !(degreesOfFreedom?.isFinite ?? false)
         var grid = [["aggregate", "by", "Estimate", "Std. Error", normal ? "z value" : "t value", normal ? "Pr(>|z|)" : "Pr(>|t|)",
                      "\(percent)% low", "\(percent)% high", "treated units", "cohorts"]]
+        if proportional { grid[0] += ["% change", "% \(percent)% low", "% \(percent)% high"] }
         for row in rows(level: level) where row.estimate.kind != .attGT && row.estimate.kind != .cohortPeriod {
             let by: String
             switch row.estimate.kind {
@@ -82,8 +86,20 @@ extension StaggeredResult {
                          NumberFormat.pValue(row.pValue) + " " + NumberFormat.stars(row.pValue),
                          NumberFormat.significant(row.low), NumberFormat.significant(row.high),
                          String(row.estimate.treatedUnits), String(row.estimate.cohortCount)])
+            if proportional {
+                grid[grid.count - 1] += [row.estimate.estimate, row.low, row.high].map { NumberFormat.significant(100 * expm1($0), digits: 4) }
+            }
         }
         return TextGrid.lines(grid, markdown: false)
+    }
+}
+
+extension StaggeredResult.Row {
+    /// A log-ratio estimate as a percent change with its interval, 100·(exp(·) − 1), the fields
+    /// TWFE Poisson rows carry (`DiDResults.json`).
+    var percentJSON: [(String, JSONValue)] {
+        [("percent_change", .finite(100 * expm1(estimate.estimate))), ("percent_conf_low", .finite(100 * expm1(low))),
+         ("percent_conf_high", .finite(100 * expm1(high)))]
     }
 }
 

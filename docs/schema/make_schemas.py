@@ -144,15 +144,19 @@ def regression_schema(command, title):
     ]})
 
 
+# A log-ratio estimate as a percent change, 100·(exp(·) − 1) (--effect proportional; TWFE Poisson rows).
+PERCENT = {"percent_change": NUM_NA, "percent_conf_low": NUM_NA, "percent_conf_high": NUM_NA}
+
+
 def did_document():
     cell = obj({"estimator": {"enum": ESTIMATORS}, "group": INT, "time": INT, "event_time": INT, **{k: NUM_NA for k in
                 ["estimate", "std_error", "conf_low", "conf_high"]}, "n_treated": COUNT, "n_control": {"type": ["integer", "null"]},
-                "uniform_low": NUM_NA, "uniform_high": NUM_NA}, optional=["time", "event_time", "uniform_low", "uniform_high"])
+                "uniform_low": NUM_NA, "uniform_high": NUM_NA, **PERCENT}, optional=["time", "event_time", "uniform_low", "uniform_high", *PERCENT])
     aggregate = obj({"estimator": {"enum": ESTIMATORS}, "type": {"enum": ["simple", "group", "dynamic", "calendar"]}, "label": STR,
                      "overall": BOOL,
                      "by": array(obj({"event_time": INT, "group": INT, "time": INT}, optional=["event_time", "group", "time"]), maxItems=1),
-                     **INFERENCE, "n_treated": COUNT, "n_cohorts": COUNT, "uniform_low": NUM_NA, "uniform_high": NUM_NA},
-                    optional=["uniform_low", "uniform_high"])
+                     **INFERENCE, "n_treated": COUNT, "n_cohorts": COUNT, "uniform_low": NUM_NA, "uniform_high": NUM_NA, **PERCENT},
+                    optional=["uniform_low", "uniform_high", *PERCENT])
     twfe_row = obj({"estimator": {"const": "twfe"}, "estimand": {"enum": ["twfe", "2x2", "event_study"]}, "term": STR,
                     "event_time": INT, "n_treated": COUNT, "n_cohorts": COUNT, **INFERENCE,
                     "percent_change": NUM_NA, "percent_conf_low": NUM_NA, "percent_conf_high": NUM_NA},
@@ -167,7 +171,7 @@ def did_document():
                 description="The Goodman-Bacon decomposition (--decompose)")
     fields = {
         "schema_version": ref("schema_version"), "command": {"const": "did"}, "subset": ref("subset"),
-        "model": {"enum": ["linear", "poisson"]}, "dependent": STR, "unit": STR, "time": STR, "nobs": COUNT, "vcov": STR,
+        "model": {"enum": ["linear", "poisson"]}, "effect": {"const": "proportional"}, "dependent": STR, "unit": STR, "time": STR, "nobs": COUNT, "vcov": STR,
         "n_clusters": {"type": ["integer", "null"]}, "cohorts": array(ref("cohort_size")), "estimates": array(twfe_row),
         "difference_of_means": NUM_NA, "reference_period": INT, "window": array(INT, minItems=2, maxItems=2),
         "pretrend_test": {"oneOf": [{"type": "null"}, ref("wald_test")]}, "bacon": bacon,
@@ -186,7 +190,7 @@ def did_document():
                                      "p_value": NUM_NA, "description": STR})),
         "pretrend_warnings": array(STR), "notes": array(STR),
     }
-    return obj(fields, optional=["subset", "difference_of_means", "reference_period", "window", "bacon"])
+    return obj(fields, optional=["subset", "effect", "difference_of_means", "reference_period", "window", "bacon"])
 
 
 DEFS["bacon_type"] = {"enum": ["treated_vs_never", "earlier_vs_later", "later_vs_earlier"]}
