@@ -224,6 +224,18 @@ import Testing
         }
     }
 
+    /// Past the memory budget the cells are left out, with a note; the other estimates stay.
+    @Test func cellsAreLeftOutPastTheMemoryBudget() throws {
+        let panel = CountPanel(units: 60, effect: 0.1, seed: 6, baseline: 1)
+        let full = try ImputationDiD.estimatePoisson(panel.imputationInput())
+        let lean = try ImputationDiD.estimatePoisson(panel.imputationInput(), threads: 1, cellBudget: 10)
+        #expect(full.estimates.contains { $0.kind == .attGT } && !lean.estimates.contains { $0.kind == .attGT })
+        let kept = full.estimates.filter { $0.kind != .attGT }
+        #expect(kept.count == lean.estimates.count && zip(kept, lean.estimates).allSatisfy { $0.estimate == $1.estimate })
+        #expect(lean.notes.contains { $0.message.contains("cells not reported") })
+        #expect(lean.standardErrors.allSatisfy { $0.isFinite && $0 > 0 })
+    }
+
     /// A unit whose untreated outcomes are all zero is imputed 0 (its Poisson effect is −∞), counted.
     @Test func allZeroUntreatedUnitsAreImputedZeroAndCounted() throws {
         var panel = CountPanel(units: 60, effect: 0.1, seed: 4, baseline: 1)

@@ -61,6 +61,8 @@ import Testing
         let run = try Self.did(data, ["--estimator", "twfe", "--effect", "proportional"])
         #expect(run.status == 64)
         #expect(run.standardError.contains("--model poisson"), "\(run.standardError)")
+        let bootstrap = try Self.did(data, ["--estimator", "cs", "--effect", "proportional", "--bootstrap", "multiplier"])
+        #expect(bootstrap.status == 64 && bootstrap.standardError.contains("analytic"), "\(bootstrap.standardError)")
     }
 
     /// PUM on EU and non-EU exports: the Poisson imputation's 95% intervals cover the truth file's

@@ -44,6 +44,12 @@ extension ImputationDiD {
     /// Estimates come in this order: the overall effect (`.simple`), one `.dynamic` entry per
     /// horizon, then one `.attGT` entry per cohort × period cell.
     public static func estimatePoisson(_ input: ImputationInput, threads: Int = 1) throws -> StaggeredResult {
+        try estimatePoisson(input, threads: threads, cellBudget: 1 << 26)
+    }
+
+    /// `estimatePoisson`, with the numbers (clusters and levels × estimands) above which the
+    /// cells are left out (for tests).
+    static func estimatePoisson(_ input: ImputationInput, threads: Int, cellBudget: Int) throws -> StaggeredResult {
         try input.validate()
         guard input.extraFixedEffects.isEmpty else {
             throw PanelError("imputation with --effect proportional fits \(input.unitName) and \(input.timeName) effects by Poisson; further fixed effects (--fe) are not available with it: drop --fe or use --effect level")
@@ -56,6 +62,7 @@ extension ImputationDiD {
             primary: sample.untreatedPrimary, primaryCount: sample.primaryCount, secondary: sample.untreatedSecondary,
             width: sample.width, secondaryCount: sample.secondaryCount)
         sample.dropUnidentified(by: equations)
+        let clusters = input.effectiveClusters
         let stage = try poissonFirstStage(sample, threads: threads)
         let keep = stage.treatedFitted.map { $0.isFinite }
         if keep.contains(false) {
@@ -67,7 +74,13 @@ extension ImputationDiD {
             let reasons = sample.notes.isEmpty ? "" : ": " + sample.notes.joined(separator: "; ")
             throw PanelError("imputation: none of the \(ImputationSample.count(sample.treatedRowCount, "treated row")) can be imputed\(reasons)")
         }
-        let sets = PoissonEstimands(sample: sample)
+        // Cells multiply the estimands, and the variance keeps a cluster × estimand and a level ×
+        // estimand array: without cells when those would pass 2²⁶ numbers (512 MB).
+        var sets = PoissonImputationEstimands(sample: sample, includeCells: true)
+        if (clusters.levelCount + sample.primaryCount) * sets.count > cellBudget {
+            sets = PoissonImputationEstimands(sample: sample, includeCells: false)
+            sample.notes.append("cohort × period cells not reported: \(clusters.levelCount) clusters × their estimands pass the memory budget; the overall and horizon effects are")
+        }
         var observed = [Double](repeating: 0, count: sets.count), imputed = [Double](repeating: 0, count: sets.count)
         for row in 0..<sample.treated.count {
             for j in sets.members(ofRow: row) {
@@ -76,13 +89,15 @@ extension ImputationDiD {
             }
         }
         let ratios = zip(observed, imputed).map { $0 > 0 && $1 > 0 ? log($0 / $1) : Double.nan }
-        let clusters = input.effectiveClusters
         let variance = try poissonCovariance(sample: sample, untreatedFitted: stage.untreatedFitted, treatedFitted: treatedFitted,
                                              sets: sets, observed: observed, imputed: imputed, clusterCount: clusters.levelCount)
         var notes = sample.notes + stage.notes
         let undefined = sets.estimates.indices.filter { !ratios[$0].isFinite }.map { sets.estimates[$0].label }
         if !undefined.isEmpty {
             notes.append("no proportional effect for " + undefined.joined(separator: ", ") + ": the treated outcomes or their imputed untreated means sum to zero")
+        }
+        if input.pretrendLeads > 0 {
+            notes.append("no pre-trend test on the proportional scale: the leads test (--leads) is the linear imputation's")
         }
         notes.append("proportional effects (Chen & Roth 2024): log(ΣY / ΣŶ(0)) over the treated observations, Ŷ(0) = exp(α̂ + λ̂) from a Poisson fit (fepois) of \(input.unitName) and \(input.timeName) effects on the untreated observations; % change = 100·(exp(b) − 1)")
         let estimates = sets.estimates.enumerated().map { j, e in
@@ -149,50 +164,5 @@ extension ImputationDiD {
             notes.append("\(ImputationSample.count(zeroRows, "treated row")) of units or periods whose untreated outcomes are all zero are imputed Ŷ(0) = 0 (the Poisson first stage's limit, exp(α̂) = ΣY / Σexp(λ̂) = 0): their outcomes count in ΣY and add nothing to ΣŶ(0)")
         }
         return PoissonFirstStage(untreatedFitted: untreatedFitted, treatedFitted: treatedFitted, notes: notes)
-    }
-}
-
-/// The estimands of the Poisson imputation: overall, one per horizon, one per cohort × period
-/// cell, and which of them each treated row belongs to.
-struct PoissonEstimands {
-    /// The estimates' descriptions (their values are filled in by the caller).
-    let estimates: [StaggeredEstimate]
-    /// Each treated row's horizon and cell index (into the horizons' and cells' blocks).
-    let horizonOfRow: [Int], cellOfRow: [Int]
-    let horizonCount: Int
-
-    var count: Int { estimates.count }
-
-    /// The estimands row `row` counts in: overall, its horizon, its cell.
-    func members(ofRow row: Int) -> [Int] { [0, 1 + horizonOfRow[row], 1 + horizonCount + cellOfRow[row]] }
-
-    init(sample: ImputationSample) {
-        let treated = sample.treated
-        let horizons = ImputationHorizons(horizons: treated.horizon)
-        let counts = ImputationDiD.distinctCounts(treated, horizons: horizons, unitCount: Int(treated.unit.max() ?? 0) + 1,
-                                                  cohortCount: sample.cohortValues.count)
-        var cellKeys = [[Int]: Int]()
-        var cellOfRow = [Int](repeating: 0, count: treated.count)
-        let ordered = Set((0..<treated.count).map { [Int(treated.cohort[$0]), treated.horizon[$0]] }).sorted { $0.lexicographicallyPrecedes($1) }
-        for key in ordered { cellKeys[key] = cellKeys.count }
-        var cellUnits = [Set<Int32>](repeating: [], count: ordered.count)
-        for row in 0..<treated.count {
-            let cell = cellKeys[[Int(treated.cohort[row]), treated.horizon[row]]] ?? 0
-            cellOfRow[row] = cell
-            cellUnits[cell].insert(treated.unit[row])
-        }
-        var estimates = [StaggeredEstimate(kind: .simple, estimate: .nan, treatedUnits: counts.overallUnits, cohortCount: counts.overallCohorts)]
-        for (j, value) in horizons.values.enumerated() {
-            estimates.append(StaggeredEstimate(kind: .dynamic, eventTime: value, estimate: .nan, treatedUnits: counts.units[j], cohortCount: counts.cohorts[j]))
-        }
-        for (cell, key) in ordered.enumerated() {
-            let group = sample.cohortValues[key[0]]
-            estimates.append(StaggeredEstimate(kind: .attGT, eventTime: key[1], group: group, time: group + key[1], estimate: .nan,
-                                               treatedUnits: cellUnits[cell].count, cohortCount: 1))
-        }
-        self.estimates = estimates
-        self.horizonOfRow = horizons.index
-        self.cellOfRow = cellOfRow
-        self.horizonCount = horizons.values.count
     }
 }

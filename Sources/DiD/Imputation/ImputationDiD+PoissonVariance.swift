@@ -7,8 +7,8 @@
 //     r̂ − r ≈ Σ_A (Yᵢₜ − E Yᵢₜ) / S₁  −  Σ_untreated dᵢₜ′v (Yᵢₜ − μᵢₜ) / S₀,   v = H⁻¹ ∂S₀/∂γ,
 // and the variance is Σ_clusters (Σ_rows score)². As Borusyak, Jaravel & Spiess (2024, Theorem 3)
 // do for the linear imputation, E Yᵢₜ of a treated row is estimated within its cohort × period
-// cell: Ŷ(0)ᵢₜ · S₁(cell) / S₀(cell), so the treated rows' part is conservative when effects vary
-// within cells. No small-sample factor; tests use t(G − 1) (FewClusters).
+// cell: Ŷ(0)ᵢₜ · S₁(cell) / S₀(cell) (its horizon when cells are not reported), so the treated
+// rows' part is conservative when effects vary within cells. No small-sample factor; tests use t(G − 1) (FewClusters).
 //
 // Speed: H has a unit block that is diagonal, so v is found from the Schur complement on the
 // period block (periods × periods, dense and small), for every estimand in one factorisation.
@@ -17,9 +17,9 @@ import LinearAlgebra
 import PanelData
 
 extension ImputationDiD {
-    /// The joint covariance of the Poisson imputation's estimands (`PoissonEstimands` order), with
+    /// The joint covariance of the Poisson imputation's estimands (`PoissonImputationEstimands` order), with
     /// the number of clusters that hold a row used.
-    static func poissonCovariance(sample: ImputationSample, untreatedFitted: [Double], treatedFitted: [Double], sets: PoissonEstimands,
+    static func poissonCovariance(sample: ImputationSample, untreatedFitted: [Double], treatedFitted: [Double], sets: PoissonImputationEstimands,
                                   observed: [Double], imputed: [Double], clusterCount: Int) throws -> (covariance: Matrix, clustersUsed: Int)
     {
         let treated = sample.treated
@@ -104,11 +104,10 @@ extension ImputationDiD {
                 scores[cluster * estimandCount + j] -= leverage * residual / imputed[j]
             }
         }
-        let cellBase = 1 + sets.horizonCount
         for row in 0..<treated.count {
             let cluster = Int(treated.cluster[row])
             used[cluster] = true
-            let cell = cellBase + sets.cellOfRow[row]
+            let cell = sets.residualGroup(ofRow: row)
             let ratio = imputed[cell] > 0 ? observed[cell] / imputed[cell] : 0
             let residual = treated.outcome[row] - treatedFitted[row] * ratio
             for j in sets.members(ofRow: row) where observed[j] > 0 { scores[cluster * estimandCount + j] += residual / observed[j] }
