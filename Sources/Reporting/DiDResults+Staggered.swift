@@ -1,4 +1,5 @@
 import DiD
+import Foundation
 import Primitives
 
 /// The staggered-adoption parts of `quipu did`'s output: samples, ATT(g,t), aggregates, linear
@@ -174,14 +175,17 @@ extension DiDResults {
     var staggeredMarkdownLines: [String] {
         var lines = [String]()
         for result in staggered where result.estimator != .twfe {
+            let percent = proportional(result)
             lines += ["", "**\(result.estimator.displayName)**" + (result.estimator == estimators.first ? " (headline)" : "") + ": \(result.inference)", "",
-                      "| aggregate | estimate | std. error | p-value | \(Int((confidenceLevel * 100).rounded()))% CI | treated units | cohorts |",
-                      "|:--|--:|--:|--:|:--:|--:|--:|"]
+                      "| aggregate | estimate | std. error | p-value | \(Int((confidenceLevel * 100).rounded()))% CI | treated units | cohorts |" + (percent ? " % change |" : ""),
+                      "|:--|--:|--:|--:|:--:|--:|--:|" + (percent ? "--:|" : "")]
             for row in result.rows(level: confidenceLevel) where row.estimate.kind != .attGT && row.estimate.kind != .cohortPeriod {
                 lines.append("| \(Self.tableLabel(row.estimate)) | \(NumberFormat.significant(row.estimate.estimate)) | \(NumberFormat.significant(row.standardError)) | "
                              + "\(NumberFormat.pValue(row.pValue)) | [\(NumberFormat.significant(row.low)), \(NumberFormat.significant(row.high))] | "
-                             + "\(row.estimate.treatedUnits) | \(row.estimate.cohortCount) |")
+                             + "\(row.estimate.treatedUnits) | \(row.estimate.cohortCount) |"
+                             + (percent ? " \(NumberFormat.significant(100 * expm1(row.estimate.estimate), digits: 4)) |" : ""))
             }
+            if percent { lines += ["", "Estimates are log ratios log(E[Y1]/E[Y0]) (Chen & Roth 2024); % change = 100·(exp(b) − 1)."] }
             if let sample = samples.first(where: { $0.estimator == result.estimator })?.sample { lines += ["", sample.summaryLine] }
         }
         if let headline { lines += ["", headline] }

@@ -50,6 +50,8 @@ import Testing
             #expect(abs(percent - 100 * expm1(estimate)) < 1e-9)
             let text = try Self.did(data, ["--estimator", estimator, "--effect", "proportional"])
             #expect(text.standardOutput.contains("% change") && text.standardOutput.contains("Chen & Roth 2024"), "\(text.standardOutput)")
+            let markdown = try Self.did(data, ["--estimator", estimator, "--effect", "proportional", "--format", "markdown"])
+            #expect(markdown.standardOutput.contains("% change |") && markdown.standardOutput.contains("log ratios"), "\(markdown.standardOutput)")
         }
         // Level effects keep their layout: no percent fields, no effect field.
         let level = try #require(try Self.did(data, ["--estimator", "cs", "--format", "json"]).json)
