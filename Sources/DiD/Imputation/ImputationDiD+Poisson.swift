@@ -79,7 +79,7 @@ extension ImputationDiD {
         var sets = PoissonImputationEstimands(sample: sample, includeCells: true)
         if (clusters.levelCount + sample.primaryCount) * sets.count > cellBudget {
             sets = PoissonImputationEstimands(sample: sample, includeCells: false)
-            sample.notes.append("cohort × period cells not reported: \(clusters.levelCount) clusters × their estimands pass the memory budget; the overall and horizon effects are")
+            sample.notes.append("cohort × period cells not reported: \(clusters.levelCount) clusters × their estimands pass the memory budget (2^26 numbers); the overall and horizon effects are reported")
         }
         var observed = [Double](repeating: 0, count: sets.count), imputed = [Double](repeating: 0, count: sets.count)
         for row in 0..<sample.treated.count {
