@@ -20,6 +20,8 @@ extension DiDResults {
             ("n_clusters", clusterCount.map { .integer($0) } ?? .null),
             ("cohorts", .array(cohortSizes.map { CohortSizeRecord(cohort: $0.cohort, units: $0.units).json })),
         ]
+        // The robust estimators' scale, when not levels (their rows then carry percent fields).
+        if effect == .proportional { pairs.insert(("effect", .string(effect.rawValue)), at: 2) }
         if let referencePeriod { pairs.append(("reference_period", .integer(referencePeriod))) }
         if let window { pairs.append(("window", .array([.integer(window.lowerBound), .integer(window.upperBound)]))) }
         pairs += staggeredJSON
@@ -52,7 +54,7 @@ extension DiDResults {
                          + (covariance.statesClusterCount ? "" : clusterCount.map { " (\($0) clusters)" } ?? ""),
                      "Cohorts: " + cohortSizes.map { "\($0.cohort.map(String.init) ?? "never treated"): \($0.units)" }.joined(separator: ", ")]
         if let subset { lines.insert(subset.line, at: 1) }
-        if model == .poisson {
+        if model == .poisson && estimators.contains(.twfe) {
             lines.append("Model: Poisson pseudo-maximum likelihood (as fepois): estimates in log points, z tests; % change = 100·(exp(b) − 1)")
         }
         lines += staggeredTextLines
@@ -119,7 +121,7 @@ extension DiDResults {
         lines.append("")
         if let subset { lines.append("Sample: \(subset.line).") }
         lines.append("Outcome `\(outcome)`; \(observationCount) observations; standard errors \(covariance).")
-        if model == .poisson {
+        if model == .poisson && estimators.contains(.twfe) {
             lines.append("Poisson pseudo-maximum likelihood: estimates in log points (z tests); as % changes, 100·(exp(b) − 1): "
                          + estimates.map { "\($0.estimand)\($0.eventTime.map { " \($0)" } ?? "") \(NumberFormat.significant(PercentChangeRecord(logPoints: $0.estimate, low: .nan, high: .nan).change, digits: 4))%" }.joined(separator: ", ") + ".")
         }

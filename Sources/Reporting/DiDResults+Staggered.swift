@@ -1,9 +1,13 @@
 import DiD
+import Foundation
 import Primitives
 
 /// The staggered-adoption parts of `quipu did`'s output: samples, ATT(g,t), aggregates, linear
 /// combinations, bootstrap bands and pre-trend tests of every estimator, as JSON, text and CSV.
 extension DiDResults {
+    /// Whether `result`'s estimates are log ratios (`--effect proportional`; TWFE's are its model's).
+    func proportional(_ result: StaggeredResult) -> Bool { effect == .proportional && result.estimator != .twfe }
+
     /// The JSON fields added by the staggered estimators.
     var staggeredJSON: [(String, JSONValue)] {
         var cells = [JSONValue](), cohortPeriods = [JSONValue](), aggregates = [JSONValue](), tests = [JSONValue]()
@@ -13,9 +17,9 @@ extension DiDResults {
             let logPoints = model == .poisson && result.estimator == .twfe
             for row in result.rows(level: confidenceLevel) {
                 switch row.estimate.kind {
-                case .attGT: cells.append(row.cellRecord(estimator: result.estimator).json)
-                case .cohortPeriod: cohortPeriods.append(row.cellRecord(estimator: result.estimator).json)
-                default: aggregates.append(row.aggregateRecord(estimator: result.estimator, logPoints: logPoints).json)
+                case .attGT: cells.append(row.cellRecord(estimator: result.estimator, logPoints: proportional(result)).json)
+                case .cohortPeriod: cohortPeriods.append(row.cellRecord(estimator: result.estimator, logPoints: false).json)
+                default: aggregates.append(row.aggregateRecord(estimator: result.estimator, logPoints: logPoints || proportional(result)).json)
                 }
             }
             if let test = result.pretrend {
@@ -77,7 +81,7 @@ extension DiDResults {
             }
             let reference = result.degreesOfFreedom.flatMap { $0.isFinite ? "t with \(NumberFormat.significant($0)) df" : nil } ?? "normal"
             lines.append("Inference: \(result.inference); tests and intervals: \(reference)")
-            lines.append(contentsOf: result.textLines(level: confidenceLevel))
+            lines.append(contentsOf: result.textLines(level: confidenceLevel, proportional: proportional(result)))
             if let test = result.pretrend {
                 let statistic = test.denominatorDegrees.map { "F(\(test.numeratorDegrees), \(NumberFormat.significant($0))) = " } ?? "χ²(\(test.numeratorDegrees)) = "
                 lines.append("Pre-trend test, \(test.description): \(statistic)\(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue))")
@@ -155,7 +159,7 @@ extension DiDResults {
             }
         }
         var chart = LineChart(title: "Event-study profiles: \(outcome)", xLabel: "Periods relative to the start of support",
-                              yLabel: "Effect on \(outcome) (\(Int((confidenceLevel * 100).rounded()))% CI)", series: series,
+                              yLabel: (effect == .proportional ? "Proportional effect (log ratio) on " : "Effect on ") + "\(outcome) (\(Int((confidenceLevel * 100).rounded()))% CI)", series: series,
                               markers: [LineChart.VerticalMarker(x: -0.5, label: "support starts")],
                               horizontalLines: [(y: 0, label: nil)], errorBars: bars, width: 860, height: 500)
         chart.caption = samples.map { "\($0.estimator.displayName): \($0.sample.rows) rows, \($0.sample.units) units" }.joined(separator: " · ")
@@ -178,14 +182,17 @@ extension DiDResults {
     var staggeredMarkdownLines: [String] {
         var lines = [String]()
         for result in staggered where result.estimator != .twfe {
+            let percent = proportional(result)
             lines += ["", "**\(result.estimator.displayName)**" + (result.estimator == estimators.first ? " (headline)" : "") + ": \(result.inference)", "",
-                      "| aggregate | estimate | std. error | p-value | \(Int((confidenceLevel * 100).rounded()))% CI | treated units | cohorts |",
-                      "|:--|--:|--:|--:|:--:|--:|--:|"]
+                      "| aggregate | estimate | std. error | p-value | \(Int((confidenceLevel * 100).rounded()))% CI | treated units | cohorts |" + (percent ? " % change |" : ""),
+                      "|:--|--:|--:|--:|:--:|--:|--:|" + (percent ? "--:|" : "")]
             for row in result.rows(level: confidenceLevel) where row.estimate.kind != .attGT && row.estimate.kind != .cohortPeriod {
                 lines.append("| \(Self.tableLabel(row.estimate)) | \(NumberFormat.significant(row.estimate.estimate)) | \(NumberFormat.significant(row.standardError)) | "
                              + "\(NumberFormat.pValue(row.pValue)) | [\(NumberFormat.significant(row.low)), \(NumberFormat.significant(row.high))] | "
-                             + "\(row.estimate.treatedUnits) | \(row.estimate.cohortCount) |")
+                             + "\(row.estimate.treatedUnits) | \(row.estimate.cohortCount) |"
+                             + (percent ? " \(NumberFormat.significant(PercentChangeRecord(logPoints: row.estimate.estimate, low: .nan, high: .nan).change, digits: 4)) |" : ""))
             }
+            if percent { lines += ["", "Estimates are log ratios log(E[Y1]/E[Y0]) (Chen & Roth 2024); % change = 100·(exp(b) − 1)."] }
             if let sample = samples.first(where: { $0.estimator == result.estimator })?.sample { lines += ["", sample.summaryLine] }
         }
         if let headline { lines += ["", headline] }

@@ -1,4 +1,5 @@
 import DiD
+import Foundation
 import Inference
 import Primitives
 
@@ -28,11 +29,12 @@ extension StaggeredResult {
     }
 
     /// Text table lines of the aggregates (cells are left to JSON and CSV).
-    func textLines(level: Double) -> [String] {
+    func textLines(level: Double, proportional: Bool = false) -> [String] {
         let percent = Int((level * 100).rounded())
         let normal = !(degreesOfFreedom?.isFinite ?? false)
         var grid = [["aggregate", "by", "Estimate", "Std. Error", normal ? "z value" : "t value", normal ? "Pr(>|z|)" : "Pr(>|t|)",
                      "\(percent)% low", "\(percent)% high", "treated units", "cohorts"]]
+        if proportional { grid[0] += ["% change", "% \(percent)% low", "% \(percent)% high"] }
         for row in rows(level: level) where row.estimate.kind != .attGT && row.estimate.kind != .cohortPeriod {
             let by: String
             switch row.estimate.kind {
@@ -46,6 +48,10 @@ extension StaggeredResult {
                          NumberFormat.pValue(row.pValue) + " " + NumberFormat.stars(row.pValue),
                          NumberFormat.significant(row.low), NumberFormat.significant(row.high),
                          String(row.estimate.treatedUnits), String(row.estimate.cohortCount)])
+            if proportional {
+                let percent = PercentChangeRecord(logPoints: row.estimate.estimate, low: row.low, high: row.high)
+                grid[grid.count - 1] += [percent.change, percent.low, percent.high].map { NumberFormat.significant($0, digits: 4) }
+            }
         }
         return TextGrid.lines(grid, markdown: false)
     }
@@ -98,10 +104,12 @@ extension StaggeredResult.Row {
                                percentChange: logPoints ? PercentChangeRecord(logPoints: estimate.estimate, low: low, high: high) : nil)
     }
 
-    /// The row as an entry of `att_gt` (Sun–Abraham's `cohort_period` too).
-    func cellRecord(estimator: StaggeredEstimator) -> CellRecord {
+    /// The row as an entry of `att_gt` (Sun–Abraham's `cohort_period` too); `logPoints`: with its
+    /// percentage change (a proportional effect's log ratio).
+    func cellRecord(estimator: StaggeredEstimator, logPoints: Bool) -> CellRecord {
         CellRecord(estimator: estimator.rawValue, group: estimate.group ?? 0, time: estimate.time, eventTime: estimate.eventTime,
                    estimate: estimate.estimate, standardError: standardError, confidenceLow: low, confidenceHigh: high,
-                   treatedUnits: estimate.treatedUnits, controlUnits: estimate.controlUnits, uniformBand: uniformBand)
+                   treatedUnits: estimate.treatedUnits, controlUnits: estimate.controlUnits, uniformBand: uniformBand,
+                   percentChange: logPoints ? PercentChangeRecord(logPoints: estimate.estimate, low: low, high: high) : nil)
     }
 }

@@ -54,7 +54,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [(["--estimator", "cs"], "--model poisson"), (["--decompose"], "--decompose")])
+    @Test(arguments: [(["--estimator", "sunab"], "--model poisson"), (["--estimator", "cs", "--effect", "level"], "--model poisson"),
+                      (["--decompose"], "--decompose")])
     func unsupportedCombinationsAreRefused(extra: [String], mention: String) throws {
         let run = try runQuipu(base + extra)
         #expect(run.status != 0)

@@ -62,6 +62,8 @@ import Testing
             ("did", did + ["--estimator", "imputation", "--combine", "e0 - e1"]),
             ("did", did + ["--estimator", "all", "--event-study"]),
             ("did", ["did"] + panel + ["--outcome", count, "--model", "poisson", "--event-study"]),
+            ("did", ["did"] + panel + ["--outcome", count, "--model", "poisson", "--estimator", "cs"]),
+            ("did", ["did"] + panel + ["--outcome", count, "--effect", "proportional", "--estimator", "imputation"]),
             ("did", did + ["--estimator", "twfe", "--decompose", "--balance"]),
             ("describe", ["describe"] + panel + ["--outcomes", "\(column),\(count)"]),
             ("describe", ["describe", "--data", data, "--unit", unit, "--time", time, "--subset", subset]),

@@ -30,7 +30,7 @@ struct DeterminismTests {
         #expect(fingerprint(simulation.truthCSV()) == 14_991_257_137_359_546_837)
         // Issue 20: the truth JSON gained its `schema_version` line (written through the one JSON
         // writer, byte-identical otherwise; the shipped peru-truth.json differs by that line only),
-        // now "1.1" (the did JSON's TWFE-once change bumped the contract's version).
+        // now "2.0" (the did JSON's TWFE-once change removed keys, a major change of the contract).
         #expect(fingerprint(simulation.truthJSON()) == 4_814_494_414_900_448_887)
     }
 

@@ -15,7 +15,7 @@ Run `python3 docs/schema/make_schemas.py` after changing a shape (and bump
 import json
 import os
 
-VERSION = "1.1"
+VERSION = "2.0"
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 NUM = {"type": "number"}
@@ -145,10 +145,14 @@ def regression_schema(command, title):
     ]})
 
 
+# A log-ratio estimate as a percent change, 100·(exp(·) − 1) (--effect proportional; TWFE Poisson rows).
+PERCENT = {"percent_change": NUM_NA, "percent_conf_low": NUM_NA, "percent_conf_high": NUM_NA}
+
+
 def did_document():
     cell = obj({"estimator": {"enum": ESTIMATORS}, "group": INT, "time": INT, "event_time": INT, **{k: NUM_NA for k in
                 ["estimate", "std_error", "conf_low", "conf_high"]}, "n_treated": COUNT, "n_control": {"type": ["integer", "null"]},
-                "uniform_low": NUM_NA, "uniform_high": NUM_NA}, optional=["time", "event_time", "uniform_low", "uniform_high"])
+                "uniform_low": NUM_NA, "uniform_high": NUM_NA, **PERCENT}, optional=["time", "event_time", "uniform_low", "uniform_high", *PERCENT])
     aggregate = obj({"estimator": {"enum": ESTIMATORS}, "type": {"enum": ["simple", "group", "dynamic", "calendar"]}, "label": STR,
                      "overall": BOOL,
                      "by": array(obj({"event_time": INT, "group": INT, "time": INT}, optional=["event_time", "group", "time"]), maxItems=1),
@@ -169,7 +173,7 @@ def did_document():
                 description="The Goodman-Bacon decomposition (--decompose)")
     fields = {
         "schema_version": ref("schema_version"), "command": {"const": "did"}, "subset": ref("subset"),
-        "model": {"enum": ["linear", "poisson"]}, "dependent": STR, "unit": STR, "time": STR, "nobs": COUNT, "vcov": STR,
+        "model": {"enum": ["linear", "poisson"]}, "effect": {"const": "proportional"}, "dependent": STR, "unit": STR, "time": STR, "nobs": COUNT, "vcov": STR,
         "n_clusters": {"type": ["integer", "null"]}, "cohorts": array(ref("cohort_size")),
         "reference_period": INT, "window": array(INT, minItems=2, maxItems=2),
         "estimators": array({"enum": ESTIMATORS}), "headline": STR_NA, "conf_level": NUM_NA,
@@ -192,7 +196,7 @@ def did_document():
                                     description="An estimator's pre-trend test (TWFE's: the event study's F, with its terms)")),
         "pretrend_warnings": array(STR), "notes": array(STR),
     }
-    return obj(fields, optional=["subset", "reference_period", "window"])
+    return obj(fields, optional=["subset", "effect", "reference_period", "window"])
 
 
 DEFS["bacon_type"] = {"enum": ["treated_vs_never", "earlier_vs_later", "later_vs_earlier"]}

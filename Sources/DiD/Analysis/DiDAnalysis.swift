@@ -50,6 +50,7 @@ public enum DiDAnalysis {
         }
         let timing = try TreatmentTiming(structure: structure, treatmentColumn: treatment.column, treatmentValues: treatmentValues)
         let design = try DiDDesign(table: table, timing: timing, options: options)
+        if options.effect == .proportional { try DiDEffectScale.checkProportional(design.outcomeColumn, source: table.source) }
         let estimators = chosenEstimators(options.estimator, cohortCount: timing.cohorts.count)
         notes += try designWarnings(timing: timing, options: options, estimators: estimators)
 
@@ -99,6 +100,7 @@ public enum DiDAnalysis {
         analysis.confidenceLevel = options.confidenceLevel
         analysis.pretrendWarnings = pretrendWarnings
         analysis.model = options.model
+        analysis.effect = options.effect
         return analysis
     }
 

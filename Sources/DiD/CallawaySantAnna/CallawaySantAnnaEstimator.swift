@@ -39,8 +39,10 @@ struct CallawaySantAnnaEstimator: DiDEstimator {
                                   anticipation: options.callawaySantAnna.anticipation, mode: options.panelMode)
         var csOptions = options.callawaySantAnna
         csOptions.threads = options.threads
-        let result = try CallawaySantAnna.estimate(panel: panel, options: csOptions, aggregations: options.aggregations,
-                                                   bootstrap: options.bootstrap, unitName: structure.unitName)
+        let result = options.effect == .proportional
+            ? try CallawaySantAnna.estimateProportional(panel: panel, options: csOptions, aggregations: options.aggregations, unitName: structure.unitName)
+            : try CallawaySantAnna.estimate(panel: panel, options: csOptions, aggregations: options.aggregations,
+                                            bootstrap: options.bootstrap, unitName: structure.unitName)
         let cs = options.callawaySantAnna
         let method = "ATT(g,t) by \(cs.method.rawValue) 2x2 comparisons with \(cs.control == .never ? "never-treated" : "not-yet-treated") units, \(cs.basePeriod.rawValue) base period" + (cs.anticipation > 0 ? ", anticipation \(cs.anticipation)" : "") + (panel.covariateNames.isEmpty ? "" : ", covariates " + panel.covariateNames.joined(separator: ", "))
         return DiDEffectSet(result: result.withNotes([Diagnostic(.descriptive, .note, method)] + result.notes + notes.map { Diagnostic(.design, .note, $0) }), sample: panel.sample)

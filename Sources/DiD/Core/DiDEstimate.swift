@@ -69,6 +69,8 @@ public struct DiDResults: Sendable {
     public var pretrendWarnings: [Diagnostic] = []
     /// The regression model of the TWFE, 2x2 and event-study estimates.
     public var model: DiDModel = .linear
+    /// The scale of the robust estimators' effects (proportional: log ratios, with percent changes).
+    public var effect: DiDEffectScale = .level
 }
 
 extension DiDResults {

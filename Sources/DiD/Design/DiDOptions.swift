@@ -64,6 +64,8 @@ public struct DiDOptions: Sendable {
     public var imputationLeads = 3
     /// Least squares or Poisson for the regression estimates (Poisson: TWFE and event study only).
     public var model: DiDModel = .linear
+    /// The scale of Callaway–Sant'Anna's and imputation's effects (`DiDEffectScale`).
+    public var effect: DiDEffectScale = .level
 
     /// Creates options for an outcome and a covariance estimator.
     public init(outcome: String, covariance: CovarianceType) {

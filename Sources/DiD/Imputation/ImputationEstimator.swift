@@ -68,7 +68,7 @@ struct ImputationEstimator: DiDEstimator {
                                     cohorts: cohorts, outcome: rows.map { outcome[$0] }, extraFixedEffects: factors, clusters: clusters,
                                     anticipation: options.callawaySantAnna.anticipation, pretrendLeads: options.imputationLeads,
                                     unitName: structure.unitName, timeName: structure.timeName)
-        let result = try ImputationDiD.estimate(input)
+        let result = options.effect == .proportional ? try ImputationDiD.estimatePoisson(input, threads: options.threads) : try ImputationDiD.estimate(input)
         // Units treated from the first period (less anticipation) have no untreated row to impute from.
         let first = structure.periodValues.first ?? 0
         let anticipation = options.callawaySantAnna.anticipation

@@ -14,9 +14,12 @@ public struct CellRecord: JSONRecord, Sendable {
     public var treatedUnits: Int
     public var controlUnits: Int?
     public var uniformBand: UniformBandRecord?
+    /// The cell's log ratio as a percentage change (a proportional effect's cells).
+    public var percentChange: PercentChangeRecord?
 
     public init(estimator: String, group: Int, time: Int?, eventTime: Int?, estimate: Double, standardError: Double,
-                confidenceLow: Double, confidenceHigh: Double, treatedUnits: Int, controlUnits: Int?, uniformBand: UniformBandRecord?) {
+                confidenceLow: Double, confidenceHigh: Double, treatedUnits: Int, controlUnits: Int?, uniformBand: UniformBandRecord?,
+                percentChange: PercentChangeRecord? = nil) {
         self.estimator = estimator
         self.group = group
         self.time = time
@@ -28,6 +31,7 @@ public struct CellRecord: JSONRecord, Sendable {
         self.treatedUnits = treatedUnits
         self.controlUnits = controlUnits
         self.uniformBand = uniformBand
+        self.percentChange = percentChange
     }
 
     enum CodingKeys: String, CodingKey {
@@ -49,5 +53,6 @@ public struct CellRecord: JSONRecord, Sendable {
         // null, not left out, for an estimator without comparison units of the cell's own.
         try container.encode(controlUnits, forKey: .controlUnits)
         try uniformBand?.encode(to: encoder)
+        try percentChange?.encode(to: encoder)
     }
 }

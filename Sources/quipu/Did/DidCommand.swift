@@ -27,6 +27,9 @@ struct DidCommand: ParsableCommand {
 
     @OptionGroup(title: "Execution") var execution: ExecutionOptions
 
+    /// The robust estimators' effect scale: as given, else proportional with --model poisson.
+    var effectScale: DiDEffectScale { model.effect ?? (model.model == .poisson ? .proportional : .level) }
+
     /// Where to write the event-study plot, if anywhere.
     var plot: String? { plotting.plot }
 
@@ -52,9 +55,19 @@ struct DidCommand: ParsableCommand {
             }
             guard reps <= 10_000_000 else { throw ValidationError("--reps \(reps) is more than the multiplier bootstrap needs; use at most 10,000,000 (999 is usual)") }
         }
+        let robust = estimator == .cs || estimator == .imputation
+        if effectScale == .proportional && model.model == .linear && !robust {
+            throw ValidationError("--effect proportional applies to --estimator cs or imputation; TWFE's proportional effects come from --model poisson")
+        }
+        if effectScale == .proportional && robust && inference.bootstrap != nil {
+            throw ValidationError("--bootstrap is not available with --effect proportional: its standard errors are analytic (delta method)")
+        }
         if model.model == .poisson {
-            guard estimator == .twfe || estimator == .auto else {
-                throw ValidationError("--model poisson is available with --estimator twfe (TWFE and --event-study); the heterogeneity-robust estimators are linear")
+            guard estimator == .twfe || estimator == .auto || robust else {
+                throw ValidationError("--model poisson is available with --estimator twfe (TWFE and --event-study), cs or imputation (proportional effects); Sun–Abraham is linear")
+            }
+            if robust && model.effect == .level {
+                throw ValidationError("--model poisson gives Callaway–Sant'Anna and imputation proportional effects; for level effects use --model linear --effect level")
             }
             if design.decompose { throw ValidationError("--decompose splits a least-squares TWFE estimate; it has no Poisson counterpart: drop --decompose or use --model linear") }
             if inference.bootstrap != nil { throw ValidationError("--bootstrap is Callaway–Sant'Anna's; with --model poisson use the analytic standard errors") }
@@ -80,9 +93,10 @@ struct DidCommand: ParsableCommand {
             options.decompose = design.decompose
             options.balance = model.balance
             options.threads = execution.threads
-            // Poisson runs the regression estimators only, so auto means TWFE there.
-            options.estimator = model.model == .poisson ? .twfe : design.estimator
+            // With Poisson, auto means TWFE; cs and imputation give proportional effects.
+            options.estimator = model.model == .poisson && design.estimator == .auto ? .twfe : design.estimator
             options.model = model.model
+            options.effect = design.estimator == .cs || design.estimator == .imputation ? effectScale : .level
             options.callawaySantAnna.control = callawaySantAnna.control
             options.callawaySantAnna.method = callawaySantAnna.method
             options.callawaySantAnna.anticipation = callawaySantAnna.anticipation

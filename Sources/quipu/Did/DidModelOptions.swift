@@ -7,8 +7,11 @@ struct DidModelOptions: ParsableArguments {
     @Option(name: .long, help: "The outcome: a column, or a function of one such as log(sales).")
     var outcome: String
 
-    @Option(name: .long, help: "Regression model of TWFE and the event study: linear (least squares) or poisson (PPML, as fepois: keeps zero outcomes, effects in log points and % changes; TWFE only, so auto means twfe).")
+    @Option(name: .long, help: "Regression model of TWFE and the event study: linear (least squares) or poisson (PPML, as fepois: keeps zero outcomes, effects in log points and % changes; auto means twfe; with cs or imputation it means --effect proportional).")
     var model: DiDModel = .linear
+
+    @Option(name: .long, help: "Scale of Callaway–Sant'Anna's and imputation's effects: level (the outcome's units) or proportional (log(E[Y1]/E[Y0]) and % change, Chen & Roth 2024; imputation then has a Poisson first stage). Default: proportional with --model poisson, else level.")
+    var effect: DiDEffectScale?
 
     @Option(name: .long, help: "Comma-separated covariates: added to the regressions; for Callaway–Sant'Anna, time-invariant (baseline) covariates in the propensity score and outcome regression (text columns enter as indicators).")
     var covariates: String?
@@ -30,3 +33,4 @@ struct DidModelOptions: ParsableArguments {
 }
 
 extension DiDModel: ExpressibleByArgument {}
+extension DiDEffectScale: ExpressibleByArgument {}
