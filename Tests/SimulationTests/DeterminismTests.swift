@@ -29,8 +29,10 @@ struct DeterminismTests {
         #expect(fingerprint(simulation.csv()) == 13_300_213_236_973_781_402)
         #expect(fingerprint(simulation.truthCSV()) == 14_991_257_137_359_546_837)
         // Issue 20: the truth JSON gained its `schema_version` line (written through the one JSON
-        // writer, byte-identical otherwise; the shipped peru-truth.json differs by that line only).
-        #expect(fingerprint(simulation.truthJSON()) == 1_358_578_018_541_487_552)
+        // writer, byte-identical otherwise). Issue 21: it records the design knobs under `options`
+        // and says under `design.parallel_trends` where parallel trends hold; panel and truth CSV
+        // are unchanged (their fingerprints above are the old ones).
+        #expect(fingerprint(simulation.truthJSON()) == 2_363_287_571_038_072_263)
     }
 
     /// Keyed random streams make a shorter window an exact slice of the default panel.

@@ -67,8 +67,8 @@ struct RatioOfMeansTests {
             for record in rows {
                 guard let observed = record.values else { continue }
                 let latent = path[record.year - firm.entry]
-                let cbiShift = EffectDesign.shifts(.cbi, cohort: record.cbiCohort, year: record.year, firm: firm)
-                let pumShift = EffectDesign.shifts(.pum, cohort: record.pumCohort, year: record.year, firm: firm)
+                let cbiShift = EffectDesign.shifts(.cbi, cohort: record.cbiCohort, year: record.year, firm: firm, scale: options.effectScale(of: .cbi))
+                let pumShift = EffectDesign.shifts(.pum, cohort: record.pumCohort, year: record.year, firm: firm, scale: options.effectScale(of: .pum))
                 if OutcomeModel.values(latent, firm: firm, shifts: cbiShift + pumShift) != observed { replayMismatches += 1 }
                 for programme in Programme.allCases
                 where record.isTreated(programme) && record.cohort(programme) > options.firstYear {
