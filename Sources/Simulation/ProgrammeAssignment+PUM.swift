@@ -43,18 +43,18 @@ extension ProgrammeAssignment {
             plans.append((cohort, gaps.map { cohort + $0 }))
         }
 
-        var firstMissions = years.map { (schedule[$0] ?? 0) - (repeatsAt[$0] ?? 0) }
+        var firstMissionsByYear = years.map { (schedule[$0] ?? 0) - (repeatsAt[$0] ?? 0) }
         if let wanted = options.pumFirms {
             // A repeat plan that found no room leaves its missions as first missions: drop them
             // from the last years, so that exactly `--pum-firms` firms get a first mission.
-            var surplus = firstMissions.reduce(0, +) - wanted
-            for position in firstMissions.indices.reversed() where surplus > 0 {
-                let cut = min(surplus, firstMissions[position])
-                firstMissions[position] -= cut
+            var surplus = firstMissionsByYear.reduce(0, +) - wanted
+            for position in firstMissionsByYear.indices.reversed() where surplus > 0 {
+                let cut = min(surplus, firstMissionsByYear[position])
+                firstMissionsByYear[position] -= cut
                 surplus -= cut
             }
         }
-        for (year, firstMissions) in zip(years, firstMissions) {
+        for (year, firstMissions) in zip(years, firstMissionsByYear) {
             // Eligible: 10–250 employees (a few smaller exceptions), in business the year before.
             let pool = firms.indices.filter { index in
                 let firm = firms[index]
@@ -64,7 +64,9 @@ extension ProgrammeAssignment {
                     || (firm.pumException && (3..<PeruCalibration.pumEmployees.lowerBound).contains(firm.baseEmployees))
             }
             // PUM's implicit selection leans only mildly on potential and size; from 2015 CBI
-            // firms are steered to PUM, which creates the firms with both kinds of support.
+            // firms are steered to PUM, which creates the firms with both kinds of support. The
+            // overlap is why each programme's parallel trends hold only given the other's status
+            // (ParallelTrendsTests, the dataset README).
             let weights = pool.map { index in
                 let firm = firms[index]
                 let cbiBoost = year >= PeruCalibration.cbiFirstEffectYear && cbiCohort(index) > 0 ? DeterministicMath.log(2) : 0
