@@ -2,7 +2,8 @@
 
 /// Every potential outcome of each panel row, rebuilt from the simulator's own latent paths:
 /// the observed values, the values without CBI (PUM as it was), without PUM (CBI as it was),
-/// and without any support. Parallel-trends checks compare the untreated ones across groups.
+/// and without any support. The replay uses the simulator's model, so it checks what is built
+/// from the model (truth accumulation, parallel trends across groups), not the model itself.
 struct PotentialOutcomes {
     /// Which programmes' effects a potential outcome keeps.
     enum Support { case observed, withoutCBI, withoutPUM, none }
