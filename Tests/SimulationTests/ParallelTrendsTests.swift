@@ -1,3 +1,4 @@
+import QuipuTestSupport
 import Testing
 @testable import Simulation
 
