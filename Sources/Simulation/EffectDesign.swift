@@ -60,12 +60,13 @@ public enum EffectDesign {
         programme == .pum ? pumCap : cbiCap
     }
 
-    /// The log effect of one programme on one firm in one year, for every outcome component.
-    static func shifts(_ programme: Programme, cohort: Int, year: Int, firm: Firm) -> LogShifts {
+    /// The log effect of one programme on one firm in one year, for every outcome component,
+    /// times `scale` (`--effect-scale`; 1 leaves every bit as it was, 0 removes all effects).
+    static func shifts(_ programme: Programme, cohort: Int, year: Int, firm: Firm, scale: Double) -> LogShifts {
         guard cohort > 0, year >= cohort else { return .zero }
         let exposure = Double(min(year - cohort + 1, cap(programme)))
         let factor = cohortFactor(programme, cohort: cohort) * sizeMultiplier(firm.sizeClass)
-            * firm.responsiveness * exposure
+            * firm.responsiveness * exposure * scale
         return LogShifts(
             exportEU: slope(programme, .exportEU),
             exportNonEU: slope(programme, .exportNonEU),

@@ -4,7 +4,9 @@ import Primitives
 ///
 /// Programme selection looks only at these traits (baseline size, export potential and, when
 /// selection on growth is switched on, the growth trend), never at realised yearly shocks: that
-/// is what makes "selection on levels" leave parallel trends intact.
+/// is what makes "selection on levels" leave the trends of outcomes without support parallel.
+/// (With both programmes' effects on, each programme's trends are parallel only given the other
+/// programme's status, since the two select alike; see `ParallelTrendsTests`.)
 struct Firm: Sendable {
     /// 1-based identifier written as `firm_id`.
     let id: Int

@@ -52,6 +52,10 @@ extension PeruSimulation {
                 ("seed", .decimal(String(options.seed))), ("firms", .integer(options.firms)),
                 ("first_year", .integer(options.firstYear)), ("last_year", .integer(options.lastYear)),
                 ("selection_on_growth", .bool(options.selectionOnGrowth)),
+                ("effect_scale", .number(options.effectScale)),
+                ("effects_of", .string(options.effectsOf.rawValue)),
+                ("cbi_firms", .integer(cbiFirms)),
+                ("pum_firms", .integer(pumFirms)),
                 ("rows", .integer(rows)),
             ])),
             ("definitions", .object([
@@ -120,6 +124,12 @@ extension PeruSimulation {
         ])
     }
 
+    /// Parallel trends of the outcome without any support: unconditional, by construction.
+    static let parallelTrendsWithoutSupport = "hold unconditionally (unless selection_on_growth): selection (size, export potential, founding year) and closures look only at time-invariant traits, and untreated log outcomes are a firm level, a firm trend drawn independently of every trait selection uses, calendar and sub-sector shocks, and stationary noise; estimators on a panel with effect_scale 0 find no effect, up to head-count rounding (about +0.002 on CBI log permanent jobs, whose comparison firms include the smallest)"
+
+    /// Parallel trends of each programme's counterfactual, which keeps the other programme.
+    static let parallelTrendsPerProgramme = "hold only conditionally on the other programme when both have effects (effects_of both): each programme's counterfactual keeps the other programme as it was, and the programmes overlap (both take larger firms, CBI firms are steered to PUM from 2015), so CBI firms carry more of PUM's growing effects than their comparison firms, and PUM firms more of CBI's. A comparison that ignores the other programme overstates CBI's effect on log sales (imputation and TWFE, which use the long pre-period, by about 0.04) and finds PUM effects on permanent jobs (about +0.01) where there are none. Compare within the other programme's status (leave out the other programme's firms, or add its cohort-by-year fixed effects), or simulate with effects_of cbi or pum, which makes that programme's trends parallel unconditionally"
+
     /// The effect formula's parameters, so readers can see what the estimators should find.
     private func designJSON() -> JSONValue {
         func number(_ value: Double) -> JSONValue { Self.fixed(value, decimals: 4) }
@@ -134,7 +144,11 @@ extension PeruSimulation {
             ]))
         }
         return .object([
-            ("formula", .string("log effect = slope[outcome] * cohort_factor[cohort] * size_multiplier[size_class] * responsiveness * min(year - cohort + 1, cap_years) for year >= cohort; sales are shifted through their domestic part, exports add their own effects")),
+            ("formula", .string("log effect = effect_scale * slope[outcome] * cohort_factor[cohort] * size_multiplier[size_class] * responsiveness * min(year - cohort + 1, cap_years) for year >= cohort (effect_scale from the options, 0 for a programme that effects_of leaves out); sales are shifted through their domestic part, exports add their own effects")),
+            ("parallel_trends", .object([
+                ("without_support", .string(Self.parallelTrendsWithoutSupport)),
+                ("each_programme", .string(Self.parallelTrendsPerProgramme)),
+            ])),
             ("responsiveness", .string("firm-specific, lognormal with mean 1 and log-SD 0.25")),
             ("size_multiplier", .object(SizeClass.allCases.map { ($0.code, number(EffectDesign.sizeMultiplier($0))) })),
         ] + programmes)

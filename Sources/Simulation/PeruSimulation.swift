@@ -13,6 +13,10 @@ public struct PeruSimulation: Sendable {
     public let records: [FirmYearRecord]
     /// The true effects and their aggregates.
     public let truth: SimulationTruth
+    /// Firms that started CBI coaching (dropouts included) and firms with a PUM mission, in the
+    /// whole simulated history (a short `--years` window may show fewer).
+    public let cbiFirms: Int
+    public let pumFirms: Int
 
     /// The number of panel rows (firm-years present).
     public var rows: Int { records.count }
@@ -27,6 +31,7 @@ public struct PeruSimulation: Sendable {
         let firms = (1...options.firms).map { Firm.draw(id: $0, seed: options.seed, historyStart: historyStart) }
         var exits = firms.map { drawExit($0, seed: options.seed, lastYear: historyEnd) }
         let assignment = ProgrammeAssignment.draw(firms: firms, exits: &exits, options: options)
+        try assignment.checkCounts(options)
         let shocks = OutcomeModel.subsectorShocks(seed: options.seed, years: historyStart...historyEnd)
 
         var records: [FirmYearRecord] = []
@@ -42,8 +47,8 @@ public struct PeruSimulation: Sendable {
             let inGap = cohorts.pum > 0 && cohorts.pum <= PeruCalibration.monitoringGapYear && !assignment.cbiStarter[index]
             for year in firstYear...lastYear {
                 let latent = path[year - firm.entry]
-                let cbiShift = EffectDesign.shifts(.cbi, cohort: cohorts.cbi, year: year, firm: firm)
-                let pumShift = EffectDesign.shifts(.pum, cohort: cohorts.pum, year: year, firm: firm)
+                let cbiShift = EffectDesign.shifts(.cbi, cohort: cohorts.cbi, year: year, firm: firm, scale: options.effectScale(of: .cbi))
+                let pumShift = EffectDesign.shifts(.pum, cohort: cohorts.pum, year: year, firm: firm, scale: options.effectScale(of: .pum))
                 let missing = inGap && year == PeruCalibration.monitoringGapYear
                 let values = missing ? nil : OutcomeModel.values(latent, firm: firm, shifts: cbiShift + pumShift)
                 let record = FirmYearRecord(
@@ -66,7 +71,10 @@ public struct PeruSimulation: Sendable {
                 }
             }
         }
-        return PeruSimulation(options: options, records: records, truth: truth.finish())
+        return PeruSimulation(
+            options: options, records: records, truth: truth.finish(),
+            cbiFirms: assignment.cbiStarter.filter { $0 }.count,
+            pumFirms: assignment.pumMissions.filter { !$0.isEmpty }.count)
     }
 
     /// The first year the firm is absent after closing, or nil if it survives the history.

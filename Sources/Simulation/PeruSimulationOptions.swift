@@ -12,9 +12,44 @@ public struct PeruSimulationOptions: Sendable, Equatable {
     /// When true, CBI also selects firms on their pre-programme growth trend, which breaks
     /// parallel trends for CBI; when false it selects on levels (export potential) only.
     public var selectionOnGrowth = false
+    /// Every true log effect is multiplied by this (`--effect-scale`): 0 gives a panel without
+    /// any effect, 2 doubles every log shift.
+    public var effectScale = 1.0
+    /// Firms that start CBI coaching in 2014, dropouts included (`--cbi-firms`); nil scales the
+    /// report's 52 (of 600 firms) to `firms`.
+    public var cbiFirms: Int?
+    /// Firms with at least one PUM mission (`--pum-firms`); nil scales the report's missions
+    /// (106 for about 100 firms, of 600) to `firms`.
+    public var pumFirms: Int?
+    /// Which programmes have effects (`--effects-of`); the other's effects are zero. With one
+    /// programme's effects only, its untreated outcomes follow parallel trends unconditionally.
+    public var effectsOf: EffectsOf = .both
 
-    /// The default options: seed 1, 600 firms, 2004–2018, selection on levels.
+    /// The programmes whose effects are switched on.
+    public enum EffectsOf: String, CaseIterable, Sendable {
+        case both, cbi, pum
+    }
+
+    /// The default options: seed 1, 600 firms, 2004–2018, selection on levels, every effect as
+    /// designed.
     public init() {}
+
+    /// The multiplier of `programme`'s effects: `effectScale`, or 0 when `effectsOf` leaves it out.
+    public func effectScale(of programme: Programme) -> Double {
+        switch effectsOf {
+        case .both: effectScale
+        case .cbi: programme == .cbi ? effectScale : 0
+        case .pum: programme == .pum ? effectScale : 0
+        }
+    }
+
+    /// The largest `--cbi-firms` or `--pum-firms`: a quarter of the firms, which leaves most
+    /// firms as comparisons and each programme's eligible pool large enough.
+    public var largestProgramme: Int { firms / 4 }
+
+    /// The largest `|--effect-scale|`: ten times the designed effects already multiply EU
+    /// exports several-fold.
+    public static let largestEffectScale = 10.0
 
     /// Smallest firm count that still leaves a comparison group after both programmes.
     public static let minimumFirms = 200
@@ -43,6 +78,15 @@ public struct PeruSimulationOptions: Sendable, Equatable {
             throw SimulationError(
                 "--years must include 2014–2016 (the CBI baseline 2014 and its first effect years), "
                     + "got \(firstYear)–\(lastYear)")
+        }
+        for (option, count) in [("--cbi-firms", cbiFirms), ("--pum-firms", pumFirms)] {
+            guard let count, count < 1 || count > largestProgramme else { continue }
+            throw SimulationError(
+                "\(option) must be between 1 and \(largestProgramme) (a quarter of --firms \(firms)), got \(count)")
+        }
+        if !effectScale.isFinite || abs(effectScale) > Self.largestEffectScale {
+            throw SimulationError(
+                "--effect-scale must be a number between -\(Int(Self.largestEffectScale)) and \(Int(Self.largestEffectScale)), got \(effectScale)")
         }
     }
 

@@ -5,9 +5,7 @@ extension ProgrammeAssignment {
     mutating func drawCBI(firms: [Firm], exits: inout [Int?], options: PeruSimulationOptions) {
         var random = RandomStream(seed: options.seed, .cbiSelection)
         let start = PeruCalibration.cbiStartYear
-        let applicantCount = PeruCalibration.scaled(PeruCalibration.cbiApplicants, firms: options.firms)
-        let starterCount = min(PeruCalibration.scaled(PeruCalibration.cbiStarters, firms: options.firms), applicantCount)
-        let dropoutCount = min(PeruCalibration.scaled(PeruCalibration.cbiDropouts, firms: options.firms), starterCount - 1)
+        let (applicantCount, starterCount, dropoutCount) = Self.cbiIntake(options)
 
         // Eligible: 25–500 employees, founded by 2012, in business in 2014. Should an unlucky
         // seed leave too few, the largest other firms fill the pool (CBI "does not have access
@@ -46,5 +44,20 @@ extension ProgrammeAssignment {
             cbiDropout[index] = true
             exits[index] = PeruCalibration.cbiFirstEffectYear
         }
+    }
+
+    /// Applicants, starters and dropouts: the report's 80 / 52 / 4 scaled to `--firms`, or, with
+    /// `--cbi-firms` starters, applicants and dropouts in the report's proportions to them.
+    static func cbiIntake(_ options: PeruSimulationOptions) -> (applicants: Int, starters: Int, dropouts: Int) {
+        guard let starters = options.cbiFirms else {
+            let applicants = PeruCalibration.scaled(PeruCalibration.cbiApplicants, firms: options.firms)
+            let starters = min(PeruCalibration.scaled(PeruCalibration.cbiStarters, firms: options.firms), applicants)
+            return (applicants, starters, min(PeruCalibration.scaled(PeruCalibration.cbiDropouts, firms: options.firms), starters - 1))
+        }
+        func proportional(_ count: Int) -> Int {
+            Int((Double(starters) * Double(count) / Double(PeruCalibration.cbiStarters)).rounded())
+        }
+        return (max(starters, proportional(PeruCalibration.cbiApplicants)), starters,
+                min(proportional(PeruCalibration.cbiDropouts), starters - 1))
     }
 }

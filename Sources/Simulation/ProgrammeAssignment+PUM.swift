@@ -4,14 +4,19 @@ import Primitives
 /// among eligible firms, and a few firms with repeat missions.
 extension ProgrammeAssignment {
     /// The recorded missions per year 2004–2017, the report's period totals scaled to `firms`
-    /// and spread over each period by the months with recorded missions.
-    static func missionSchedule(firms: Int) -> [Int: Int] {
+    /// (or, with `--pum-firms N`, N first missions plus the repeat missions split over the periods
+    /// in the report's proportions) and spread over each period by the months with recorded missions.
+    static func missionSchedule(firms: Int, pumFirms: Int? = nil) -> [Int: Int] {
+        let periods = PeruCalibration.pumMissionPeriods
+        let totals = pumFirms.map { firstMissions in
+            PeruCalibration.apportion(firstMissions + PeruCalibration.pumRepeatGaps.joined().count,
+                                      weights: periods.map { Double($0.missions) })
+        } ?? periods.map { PeruCalibration.scaled($0.missions, firms: firms) }
         var schedule: [Int: Int] = [:]
-        for period in PeruCalibration.pumMissionPeriods {
+        for (period, total) in zip(periods, totals) {
             let years = Array(period.years)
             let counts = PeruCalibration.apportion(
-                PeruCalibration.scaled(period.missions, firms: firms),
-                weights: years.map { Double(PeruCalibration.recordedMonths($0)) })
+                total, weights: years.map { Double(PeruCalibration.recordedMonths($0)) })
             for (year, count) in zip(years, counts) { schedule[year] = count }
         }
         return schedule
@@ -19,7 +24,7 @@ extension ProgrammeAssignment {
 
     mutating func drawPUM(firms: [Firm], exits: [Int?], options: PeruSimulationOptions) {
         var random = RandomStream(seed: options.seed, .pumSelection)
-        let schedule = Self.missionSchedule(firms: options.firms)
+        let schedule = Self.missionSchedule(firms: options.firms, pumFirms: options.pumFirms)
         let years = schedule.keys.sorted()
 
         // Reserve repeat missions first, so that first missions plus repeats match the schedule.
@@ -38,8 +43,18 @@ extension ProgrammeAssignment {
             plans.append((cohort, gaps.map { cohort + $0 }))
         }
 
-        for year in years {
-            let firstMissions = (schedule[year] ?? 0) - (repeatsAt[year] ?? 0)
+        var firstMissionsByYear = years.map { (schedule[$0] ?? 0) - (repeatsAt[$0] ?? 0) }
+        if let wanted = options.pumFirms {
+            // A repeat plan that found no room leaves its missions as first missions: drop them
+            // from the last years, so that exactly `--pum-firms` firms get a first mission.
+            var surplus = firstMissionsByYear.reduce(0, +) - wanted
+            for position in firstMissionsByYear.indices.reversed() where surplus > 0 {
+                let cut = min(surplus, firstMissionsByYear[position])
+                firstMissionsByYear[position] -= cut
+                surplus -= cut
+            }
+        }
+        for (year, firstMissions) in zip(years, firstMissionsByYear) {
             // Eligible: 10–250 employees (a few smaller exceptions), in business the year before.
             let pool = firms.indices.filter { index in
                 let firm = firms[index]
@@ -49,7 +64,9 @@ extension ProgrammeAssignment {
                     || (firm.pumException && (3..<PeruCalibration.pumEmployees.lowerBound).contains(firm.baseEmployees))
             }
             // PUM's implicit selection leans only mildly on potential and size; from 2015 CBI
-            // firms are steered to PUM, which creates the firms with both kinds of support.
+            // firms are steered to PUM, which creates the firms with both kinds of support. The
+            // overlap is why each programme's parallel trends hold only given the other's status
+            // (ParallelTrendsTests, the dataset README).
             let weights = pool.map { index in
                 let firm = firms[index]
                 let cbiBoost = year >= PeruCalibration.cbiFirstEffectYear && cbiCohort(index) > 0 ? DeterministicMath.log(2) : 0

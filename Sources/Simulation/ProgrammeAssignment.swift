@@ -43,3 +43,21 @@ extension ProgrammeAssignment {
         firms[index].entry <= year && (exits[index].map { $0 > year } ?? true)
     }
 }
+
+extension ProgrammeAssignment {
+    /// Checks that `--cbi-firms` and `--pum-firms` were honoured: a programme can only support
+    /// firms that its rules admit (CBI: in business and founded by 2012; PUM: 10–250 employees,
+    /// in business the year before its mission), and a seed may leave too few of them.
+    func checkCounts(_ options: PeruSimulationOptions) throws(SimulationError) {
+        let starters = cbiStarter.filter { $0 }.count
+        if let wanted = options.cbiFirms, starters != wanted {
+            throw SimulationError(
+                "--cbi-firms \(wanted): only \(starters) firms were in business in 2014 and founded by 2012; ask for fewer or raise --firms")
+        }
+        let pumFirms = pumMissions.filter { !$0.isEmpty }.count
+        if let wanted = options.pumFirms, pumFirms != wanted {
+            throw SimulationError(
+                "--pum-firms \(wanted): only \(pumFirms) firms met PUM's rules (10–250 employees, in business) in the mission years; ask for fewer or raise --firms")
+        }
+    }
+}

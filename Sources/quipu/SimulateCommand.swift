@@ -30,6 +30,20 @@ struct SimulatePeruCommand: ParsableCommand {
     @Flag(name: .customLong("selection-on-growth"), help: "CBI also selects firms on their pre-support growth (violates parallel trends).")
     var selectionOnGrowth = false
 
+    @Option(name: .customLong("effect-scale"), help: ArgumentHelp("Every true effect times X (-10 to 10; 0: no effect at all).", valueName: "X"))
+    var effectScale: Double = 1
+
+    @Option(name: .customLong("effects-of"), help: ArgumentHelp(
+        "Programmes with effects (the other's are 0; with one, its parallel trends hold unconditionally).",
+        valueName: "programmes"))
+    var effectsOf: PeruSimulationOptions.EffectsOf = .both
+
+    @Option(name: .customLong("cbi-firms"), help: ArgumentHelp("Firms that start CBI coaching in 2014, dropouts included (default: 52 per 600 firms).", valueName: "n"))
+    var cbiFirms: Int?
+
+    @Option(name: .customLong("pum-firms"), help: ArgumentHelp("Firms with a PUM mission (default: about 102 per 600 firms).", valueName: "n"))
+    var pumFirms: Int?
+
     @Option(name: .long, help: "Write the panel CSV here (default: standard output).")
     var output: String?
 
@@ -39,9 +53,26 @@ struct SimulatePeruCommand: ParsableCommand {
     func validate() throws {
         do {
             try AtomicFile.refuseSharedFiles([("--output", output), ("--truth", truth)])
+            // Out-of-range values are usage errors (exit 64), found before anything is generated.
+            try simulationOptions.validate()
         } catch {
             throw ValidationError(String(describing: error))
         }
+    }
+
+    /// The options as the simulation takes them.
+    var simulationOptions: PeruSimulationOptions {
+        var options = PeruSimulationOptions()
+        options.seed = seed
+        options.firms = firms
+        options.firstYear = years.years.lowerBound
+        options.lastYear = years.years.upperBound
+        options.selectionOnGrowth = selectionOnGrowth
+        options.effectScale = effectScale
+        options.effectsOf = effectsOf
+        options.cbiFirms = cbiFirms
+        options.pumFirms = pumFirms
+        return options
     }
 
     func run() throws {
@@ -50,14 +81,7 @@ struct SimulatePeruCommand: ParsableCommand {
             // written all or nothing: a bad --output must not leave a --truth file behind.
             let truthDestination = try truth.map { try OutputDestination(path: $0) }
             let panelDestination = try output.map { try OutputDestination(path: $0) } ?? .standardOutput
-            var options = PeruSimulationOptions()
-            options.seed = seed
-            options.firms = firms
-            let range = years.years
-            options.firstYear = range.lowerBound
-            options.lastYear = range.upperBound
-            options.selectionOnGrowth = selectionOnGrowth
-            let simulation = try PeruSimulation.generate(options)
+            let simulation = try PeruSimulation.generate(simulationOptions)
             var results = [(text: simulation.csv(), destination: panelDestination)]
             if let truth, let truthDestination {
                 results.append((truth.lowercased().hasSuffix(".json") ? simulation.truthJSON() : simulation.truthCSV(), truthDestination))
@@ -66,3 +90,5 @@ struct SimulatePeruCommand: ParsableCommand {
         }
     }
 }
+
+extension PeruSimulationOptions.EffectsOf: ExpressibleByArgument {}

@@ -29,9 +29,11 @@ struct DeterminismTests {
         #expect(fingerprint(simulation.csv()) == 13_300_213_236_973_781_402)
         #expect(fingerprint(simulation.truthCSV()) == 14_991_257_137_359_546_837)
         // Issue 20: the truth JSON gained its `schema_version` line (written through the one JSON
-        // writer, byte-identical otherwise; the shipped peru-truth.json differs by that line only),
-        // now "2.0" (the did JSON's TWFE-once change removed keys, a major change of the contract).
-        #expect(fingerprint(simulation.truthJSON()) == 4_814_494_414_900_448_887)
+        // writer, byte-identical otherwise). Issue 21: it records the design knobs under `options`
+        // and says under `design.parallel_trends` where parallel trends hold; panel and truth CSV
+        // are unchanged (their fingerprints above are the old ones). Version "2.0" since issue 20's
+        // did JSON change.
+        #expect(fingerprint(simulation.truthJSON()) == 3_489_888_684_728_184_328)
     }
 
     /// Keyed random streams make a shorter window an exact slice of the default panel.

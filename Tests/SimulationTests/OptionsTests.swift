@@ -10,6 +10,8 @@ struct OptionsTests {
         #expect(defaults.firstYear == 2004)
         #expect(defaults.lastYear == 2018)
         #expect(defaults.selectionOnGrowth == false)
+        #expect(defaults.effectScale == 1 && defaults.effectsOf == .both)
+        #expect(defaults.cbiFirms == nil && defaults.pumFirms == nil)
     }
 
     @Test(arguments: [0, 50, 199, 20_001])

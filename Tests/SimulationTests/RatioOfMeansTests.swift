@@ -55,33 +55,23 @@ struct RatioOfMeansTests {
     @Test func meansMatchAReplayOfEachTreatedFirmYear() throws {
         let simulation = try #require(defaultRun)
         let options = simulation.options
-        let historyStart = min(options.firstYear, PeruCalibration.historyCore.lowerBound)
-        let historyEnd = max(options.lastYear, PeruCalibration.historyCore.upperBound)
-        let shocks = OutcomeModel.subsectorShocks(seed: options.seed, years: historyStart...historyEnd)
+        let potential = PotentialOutcomes(simulation)
         var groups: [GroupKey: Totals] = [:]
         var replayMismatches = 0, zeroStatusChanges = 0
-        for (firmID, rows) in recordsByFirm(simulation) {
-            let firm = Firm.draw(id: firmID, seed: options.seed, historyStart: historyStart)
-            let path = OutcomeModel.latentPath(
-                for: firm, seed: options.seed, shocks: shocks, historyStart: historyStart, lastYear: historyEnd)
-            for record in rows {
-                guard let observed = record.values else { continue }
-                let latent = path[record.year - firm.entry]
-                let cbiShift = EffectDesign.shifts(.cbi, cohort: record.cbiCohort, year: record.year, firm: firm)
-                let pumShift = EffectDesign.shifts(.pum, cohort: record.pumCohort, year: record.year, firm: firm)
-                if OutcomeModel.values(latent, firm: firm, shifts: cbiShift + pumShift) != observed { replayMismatches += 1 }
-                for programme in Programme.allCases
+        for outcome in Outcome.allCases {
+            let observed = potential.column(outcome, .observed)
+            replayMismatches += zip(simulation.records, observed).filter { $0.values?[outcome] != $1 }.count
+            for programme in Programme.allCases {
+                // Without this programme, the other one at its actual status.
+                let without = potential.column(outcome, programme == .cbi ? .withoutCBI : .withoutPUM)
+                for (row, record) in simulation.records.enumerated()
                 where record.isTreated(programme) && record.cohort(programme) > options.firstYear {
-                    // Without this programme, the other one at its actual status.
-                    let without = OutcomeModel.values(latent, firm: firm, shifts: programme == .cbi ? pumShift : cbiShift)
-                    for outcome in Outcome.allCases {
-                        if (observed[outcome] == 0) != (without[outcome] == 0) { zeroStatusChanges += 1 }
-                        let key = GroupKey(programme: programme, outcome: outcome,
-                                           eventTime: record.year - record.cohort(programme))
-                        groups[key, default: Totals()].n += 1
-                        groups[key, default: Totals()].treated += Double(observed[outcome])
-                        groups[key, default: Totals()].untreated += Double(without[outcome])
-                    }
+                    guard let treated = record.values?[outcome], let untreated = without[row] else { continue }
+                    if (treated == 0) != (untreated == 0) { zeroStatusChanges += 1 }
+                    let key = GroupKey(programme: programme, outcome: outcome, eventTime: record.year - record.cohort(programme))
+                    groups[key, default: Totals()].n += 1
+                    groups[key, default: Totals()].treated += Double(treated)
+                    groups[key, default: Totals()].untreated += Double(untreated)
                 }
             }
         }

@@ -4,13 +4,19 @@
 let defaultRun: PeruSimulation? = try? PeruSimulation.generate(PeruSimulationOptions())
 
 /// Options with a different seed or window.
-func options(seed: UInt64 = 1, firms: Int = 600, years: ClosedRange<Int> = 2004...2018, growth: Bool = false) -> PeruSimulationOptions {
+func options(seed: UInt64 = 1, firms: Int = 600, years: ClosedRange<Int> = 2004...2018, growth: Bool = false,
+             effectScale: Double = 1, effectsOf: PeruSimulationOptions.EffectsOf = .both,
+             cbiFirms: Int? = nil, pumFirms: Int? = nil) -> PeruSimulationOptions {
     var options = PeruSimulationOptions()
     options.seed = seed
     options.firms = firms
     options.firstYear = years.lowerBound
     options.lastYear = years.upperBound
     options.selectionOnGrowth = growth
+    options.effectScale = effectScale
+    options.effectsOf = effectsOf
+    options.cbiFirms = cbiFirms
+    options.pumFirms = pumFirms
     return options
 }
 

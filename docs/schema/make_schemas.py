@@ -296,9 +296,12 @@ def truth_schema():
                 **effect_fields})
     return document("quipu simulate peru --truth FILE.json", obj({
         "schema_version": ref("schema_version"), "dataset": STR,
-        "options": obj({"seed": COUNT, "firms": COUNT, "first_year": INT, "last_year": INT, "selection_on_growth": BOOL, "rows": COUNT}),
+        "options": obj({"seed": COUNT, "firms": COUNT, "first_year": INT, "last_year": INT, "selection_on_growth": BOOL,
+                        "effect_scale": NUM, "effects_of": {"enum": ["both", "cbi", "pum"]}, "cbi_firms": COUNT, "pum_firms": COUNT,
+                        "rows": COUNT}),
         "definitions": open_map(STR),
-        "design": obj({"formula": STR, "responsiveness": STR, "size_multiplier": open_map(NUM), "cbi": programme_design,
+        "design": obj({"formula": STR, "parallel_trends": obj({"without_support": STR, "each_programme": STR}),
+                       "responsiveness": STR, "size_multiplier": open_map(NUM), "cbi": programme_design,
                        "pum": programme_design}),
         "aggregates": array(group), "cells": array(cell),
     }), extra_defs={"programme": {"enum": ["cbi", "pum"]}})
