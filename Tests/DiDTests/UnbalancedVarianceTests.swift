@@ -76,6 +76,17 @@ import Testing
                                                  bootstrap: nil, unitName: "unit")
         }
 
+        /// Sun–Abraham through `DiDAnalysis` (clustered by unit), on log(y).
+        func sunAbraham(leaveOut: Bool = true) throws -> StaggeredResult {
+            var options = DiDOptions(outcome: "log(y)", covariance: .cluster(["unit"]))
+            options.estimator = .sunab
+            options.threads = 1
+            options.leaveOutOnGaps = leaveOut
+            let results = try DiDAnalysis.run(table: table, unit: "unit", time: "time", treatment: .cohort("cohort", neverTreated: nil), options: options)
+            guard let result = results.staggered.first(where: { $0.estimator == .sunAbraham }) else { throw PanelError("no Sun–Abraham result") }
+            return result
+        }
+
         func imputation(leaveOut: Bool = true) throws -> StaggeredResult {
             let rows = y.indices.filter { y[$0] > 0 }
             var code = [Double: Int32](), cohorts = [Int?]()

@@ -153,7 +153,9 @@ import Testing
     @Test(arguments: ["mpdta", "peru"])
     func sunAbraham(panel: String) throws {
         let expected = try #require((try Self.reference()[panel] as? [String: Any])?["sun_abraham"] as? [String: Any])
-        let configure: (inout DiDOptions) throws -> Void = { $0.estimator = .sunab }
+        // fixest's CRV1 on Peru, which has gaps (Quipu's default scales the residuals of small
+        // cells, SunAbraham+LeaveOut.swift); mpdta is balanced and needs no switch.
+        let configure: (inout DiDOptions) throws -> Void = { $0.estimator = .sunab; $0.leaveOutOnGaps = panel == "mpdta" }
         let run = panel == "mpdta" ? try DiDLibraryRun.mpdta(configure) : try DiDLibraryRun.peru(configure)
         let cells = (run.json["cohort_period"] as? [[String: Any]]) ?? []
         let theirCells = try #require(expected["interactions"] as? [[String: Any]])
