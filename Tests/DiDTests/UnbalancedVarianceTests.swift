@@ -9,9 +9,11 @@ import Testing
 
 /// The variance of Callaway–Sant'Anna (pairwise and R did's repeated cross-section routes) and of
 /// the imputation estimator on panels with gaps, entries, exits and outcome zeros (issue 21):
-/// (i) against the formula written out plainly here (each cell's influence function from its own
+/// (i) against the formula written out plainly here (Sun–Abraham: explicit dummies and least
+/// squares, the cell rows' residuals × m/(m − 1); CS: each cell's influence function from its own
 /// units with the leave-one-out factor m/(m − 1), the aggregate's influence function on the common
-/// unit index with the weights' influence). The bootstrap and the Monte Carlo, which take longer,
+/// unit index with the weights' influence; the imputation estimator's is ImputationDiDTests' dense
+/// reference, on gappy panels). The bootstrap and the Monte Carlo, which take longer,
 /// are UnbalancedVarianceMonteCarloTests.
 @Suite struct UnbalancedVarianceTests {
     /// A panel of `units` units over periods 1…`periods`: `cohortSize` units in each cohort 3…6,
@@ -196,5 +198,66 @@ import Testing
         let on = try #require(Self.simple(try complete.callawaySantAnna(.auto, leaveOut: true)))
         let off = try #require(Self.simple(try complete.callawaySantAnna(.auto, leaveOut: false)))
         #expect(on.se == off.se && on.estimate == off.estimate)
+    }
+
+    /// Sun–Abraham by explicit dummies (cells, units, periods) and least squares: the simple
+    /// aggregate (cells weighted by their rows) and the ratio of its clustered SE with the cell
+    /// rows' residuals × m/(m − 1) to the plain one (the small-sample factor cancels in the ratio).
+    static func denseSunAbraham(_ data: Panel) throws -> (estimate: Double, ratio: Double) {
+        var rowsOfUnit = [Double: Int]()
+        for row in data.y.indices where data.y[row] > 0 { rowsOfUnit[data.unit[row], default: 0] += 1 }
+        let rows = data.y.indices.filter { data.y[$0] > 0 && (rowsOfUnit[data.unit[$0]] ?? 0) > 1 }
+        let units = Array(Set(rows.map { data.unit[$0] })).sorted(), periods = Array(Set(rows.map { data.time[$0] })).sorted()
+        var cellOfRow = [Int](repeating: -1, count: rows.count), cells = [String]()
+        for (position, row) in rows.enumerated() where data.cohort[row] > 0 {
+            let e = Int(data.time[row] - data.cohort[row])
+            guard e != -1 else { continue }
+            let key = "\(Int(data.cohort[row])),\(e)"
+            if let index = cells.firstIndex(of: key) { cellOfRow[position] = index } else { cellOfRow[position] = cells.count; cells.append(key) }
+        }
+        var design = Matrix(rows: rows.count, columns: cells.count + units.count + periods.count)
+        for (position, row) in rows.enumerated() {
+            if cellOfRow[position] >= 0 { design[position, cellOfRow[position]] = 1 }
+            design[position, cells.count + (units.firstIndex(of: data.unit[row]) ?? 0)] = 1
+            design[position, cells.count + units.count + (periods.firstIndex(of: data.time[row]) ?? 0)] = 1
+        }
+        let response = rows.map { log(data.y[$0]) }
+        let fit = try LeastSquaresSolver().solve(design: design, response: response)
+        let kept = design.selecting(columns: fit.keptColumns)
+        let residuals = zip(response, try kept.times(fit.coefficients)).map { $0 - $1 }
+        let sizes = (0..<cells.count).map { j in cellOfRow.filter { $0 == j }.count }
+        // Post-treatment cells, weighted by their rows; every cell column must have been kept.
+        let post = cells.indices.filter { (Int(cells[$0].split(separator: ",")[1]) ?? -1) >= 0 }
+        let total = Double(post.reduce(0) { $0 + sizes[$1] })
+        var weights = [Double](repeating: 0, count: fit.keptColumns.count), estimate = 0.0
+        for j in post {
+            guard let column = fit.keptColumns.firstIndex(of: j) else { throw PanelError("cell \(cells[j]) dropped") }
+            weights[column] = Double(sizes[j]) / total
+            estimate += weights[column] * fit.coefficients[column]
+        }
+        // a = (XᵀX)⁻¹ w; the variance is Σ_units (Σ_rows aᵀxᵣ ûᵣ)².
+        let a = try fit.inverseCrossProduct.times(weights)
+        let leverage = try kept.times(a)
+        func variance(scaled: Bool) -> Double {
+            var sums = [Double: Double]()
+            for (position, row) in rows.enumerated() {
+                var u = residuals[position]
+                if scaled && cellOfRow[position] >= 0 { let m = Double(sizes[cellOfRow[position]]); if m > 1 { u *= m / (m - 1) } }
+                sums[data.unit[row], default: 0] += leverage[position] * u
+            }
+            return sums.values.reduce(0) { $0 + $1 * $1 }
+        }
+        return (estimate, (variance(scaled: true) / variance(scaled: false)).squareRoot())
+    }
+
+    @Test func sunAbrahamLeaveOutEqualsTheFormulaWrittenOut() throws {
+        let data = Panel(seed: 21, units: 70, cohortSize: 6, gap: 0.3)
+        let on = try #require(Self.simple(try data.sunAbraham(leaveOut: true)))
+        let off = try #require(Self.simple(try data.sunAbraham(leaveOut: false)))
+        let reference = try Self.denseSunAbraham(data)
+        expectClose(on.estimate, reference.estimate, relative: 1e-8)
+        expectClose(off.estimate, on.estimate, relative: 1e-12)
+        expectClose(on.se / off.se, reference.ratio, relative: 1e-8)
+        #expect(reference.ratio > 1.01)
     }
 }
