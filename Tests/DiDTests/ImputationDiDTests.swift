@@ -87,14 +87,16 @@ struct ImputationDiDTests {
         let horizons = Array(Set(horizonOfRow)).sorted()
         var weights = horizons.map { h in horizonOfRow.map { $0 == h ? 1.0 : 0 } }.map { w in w.map { $0 / w.reduce(0, +) } }
         weights.append([Double](repeating: 1 / Double(treated.count), count: treated.count))
-        // ε̃ on treated rows: τ minus its cohort × horizon cell mean.
+        // ε̃ on treated rows: τ minus its cohort × horizon cell mean; on a panel with gaps the mean
+        // of the cell's rows of the other units (did_imputation's `leaveout`), when there are any.
+        let rowsPerUnit = Dictionary(grouping: input.unitCodes, by: { $0 }).mapValues(\.count)
+        let leaveOut = input.leaveOutOnGaps && rowsPerUnit.values.contains { $0 != periodValues.count }
         let cellOfRow = treated.indices.map { "\(input.cohorts[Int(input.unitCodes[treated[$0]])] ?? 0):\(horizonOfRow[$0])" }
-        var cellSums: [String: Double] = [:], cellSizes: [String: Double] = [:]
-        for (cell, effect) in zip(cellOfRow, effects) {
-            cellSums[cell, default: 0] += effect
-            cellSizes[cell, default: 0] += 1
+        let treatedResiduals = treated.indices.map { i -> Double in
+            let others = treated.indices.filter { cellOfRow[$0] == cellOfRow[i] && (!leaveOut || input.unitCodes[treated[$0]] != input.unitCodes[treated[i]]) }
+            if others.isEmpty { return 0 }
+            return effects[i] - others.map { effects[$0] }.reduce(0, +) / Double(others.count)
         }
-        let treatedResiduals = zip(cellOfRow, effects).map { $1 - (cellSums[$0] ?? .nan) / (cellSizes[$0] ?? .nan) }
         var scores = [[Double]](repeating: [Double](repeating: 0, count: weights.count), count: input.unitCount)
         var estimates = [Double](), sums = [Double]()
         for (j, w) in weights.enumerated() {
@@ -263,7 +265,10 @@ struct ImputationDiDTests {
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let file = try decoder.decode(Fixture.self, from: data)
         let reference = panel == "peru" ? file.peru.imputation : file.mpdta.imputation
-        let result = try ImputationDiD.estimate(try Self.fixtureInput(panel), denseLevelLimit: limit)
+        // The peers' in-sample τ̄ (Peru has gaps; Quipu's default leaves out the own unit there).
+        var input = try Self.fixtureInput(panel)
+        input.leaveOutOnGaps = false
+        let result = try ImputationDiD.estimate(input, denseLevelLimit: limit)
 
         let overall = try #require(result.index(ofLabel: "att"))
         #expect(Self.agrees(result.estimates[overall].estimate, reference.overall.estimate, 1e-8))

@@ -66,7 +66,10 @@ import Testing
 
     /// Panels with gaps: R did's repeated cross-sections (`--panel unbalanced`) and the pairwise
     /// default, on mpdta with 121 rows removed and on the Peru panel (Tests/Fixtures/staggered,
-    /// unbalanced_reference.json: R did's algorithm reproduced by moderndid's cells, csdid and numpy).
+    /// unbalanced_reference.json: R did's algorithm reproduced by moderndid's cells, csdid and numpy),
+    /// with R did's in-sample influence functions (`leaveOutOnGaps = false`); Quipu's default
+    /// leave-one-out variance keeps every estimate and widens every SE (issue 21, see the fixture's
+    /// README and Tests/DiDTests/UnbalancedVarianceTests.swift).
     @Test(arguments: [("mpdta_gaps", "repeated_cross_section", "dr_never"), ("mpdta_gaps", "repeated_cross_section", "ipw_never"),
                       ("mpdta_gaps", "repeated_cross_section", "reg_never"), ("mpdta_gaps", "repeated_cross_section", "dr_notyet"),
                       ("mpdta_gaps", "repeated_cross_section", "dr_lpop"), ("mpdta_gaps", "pairwise", "dr_never"),
@@ -79,8 +82,14 @@ import Testing
         let configure: (inout DiDOptions) throws -> Void = { options in
             try settings(&options)
             options.panelMode = path == "pairwise" ? .auto : .unbalanced
+            options.leaveOutOnGaps = false
         }
         let run = panel == "peru" ? try DiDLibraryRun.peru(configure) : try DiDLibraryRun.mpdta(path: "Tests/Fixtures/staggered/mpdta_gaps.csv", configure)
+        let defaultRun = panel == "peru" ? try DiDLibraryRun.peru { try configure(&$0); $0.leaveOutOnGaps = true }
+            : try DiDLibraryRun.mpdta(path: "Tests/Fixtures/staggered/mpdta_gaps.csv") { try configure(&$0); $0.leaveOutOnGaps = true }
+        let peerSimple = run.aggregates(estimator: "cs", type: "simple").first, mySimple = defaultRun.aggregates(estimator: "cs", type: "simple").first
+        expectClose(jsonNumber(mySimple?["estimate"]), jsonNumber(peerSimple?["estimate"]), absolute: 1e-12, "leave-one-out keeps the estimate")
+        #expect((jsonNumber(mySimple?["std_error"]) ?? 0) > (jsonNumber(peerSimple?["std_error"]) ?? .infinity), "leave-one-out widens the simple SE")
         let label = "\(panel) \(path) \(configuration)"
         let cells = (run.json["att_gt"] as? [[String: Any]]) ?? []
         for cell in try #require(expected["att_gt"] as? [[String: Any]]) {
@@ -144,7 +153,9 @@ import Testing
     @Test(arguments: ["mpdta", "peru"])
     func sunAbraham(panel: String) throws {
         let expected = try #require((try Self.reference()[panel] as? [String: Any])?["sun_abraham"] as? [String: Any])
-        let configure: (inout DiDOptions) throws -> Void = { $0.estimator = .sunab }
+        // fixest's CRV1 on Peru, which has gaps (Quipu's default scales the residuals of small
+        // cells, SunAbraham+LeaveOut.swift); mpdta is balanced and needs no switch.
+        let configure: (inout DiDOptions) throws -> Void = { $0.estimator = .sunab; $0.leaveOutOnGaps = panel == "mpdta" }
         let run = panel == "mpdta" ? try DiDLibraryRun.mpdta(configure) : try DiDLibraryRun.peru(configure)
         let cells = (run.json["cohort_period"] as? [[String: Any]]) ?? []
         let theirCells = try #require(expected["interactions"] as? [[String: Any]])
@@ -175,7 +186,9 @@ import Testing
     @Test(arguments: ["mpdta", "peru"])
     func imputation(panel: String) throws {
         let expected = try #require((try Self.reference()[panel] as? [String: Any])?["imputation"] as? [String: Any])
-        let configure: (inout DiDOptions) throws -> Void = { $0.estimator = .imputation }
+        // The Peru panel has gaps: the peers' in-sample τ̄ (Quipu's default leaves out the own unit,
+        // ImputationDiD+Variance.swift); mpdta is balanced and needs no switch.
+        let configure: (inout DiDOptions) throws -> Void = { $0.estimator = .imputation; $0.leaveOutOnGaps = panel == "mpdta" }
         let run = panel == "mpdta" ? try DiDLibraryRun.mpdta(configure) : try DiDLibraryRun.peru(configure)
         let overall = try #require(expected["overall"] as? [String: Any])
         let mine = run.aggregates(estimator: "imputation", type: "simple").first

@@ -52,6 +52,9 @@ public struct CallawaySantAnnaOptions: Sendable {
     public var basePeriod: BasePeriod = .varying
     /// Threads over cohorts (the results do not depend on it).
     public var threads = 1
+    /// On panels with gaps, leave-one-out influence functions (CallawaySantAnna+LeaveOut.swift);
+    /// false gives R did's in-sample ones.
+    public var leaveOutOnGaps = true
     public init() {}
 }
 
@@ -151,6 +154,8 @@ public enum CallawaySantAnna {
                 }
                 let outcome: TwoByTwoResult
                 var rowUnits = [Int]()
+                // Each row's group for the leave-one-out factor (see CallawaySantAnna+LeaveOut.swift).
+                var rowGroups = [LeaveOutGroup]()
                 var pairTreated = treatedCount
                 var used = (treated: treatedCount, control: controlCount)
                 if panel.comparison != .unbalanced {
@@ -174,6 +179,7 @@ public enum CallawaySantAnna {
                     }
                     outcome = data.estimate(options.method, propensityCache: &propensityCache, members: members)
                     rowUnits = members
+                    rowGroups = data.treated.map { LeaveOutGroup(treated: $0, post: true) }
                 } else {
                     var data = RepeatedCrossSectionData(outcome: [], post: [], treated: [], design: [], columns: k + 1)
                     used = (0, 0)
@@ -185,6 +191,7 @@ public enum CallawaySantAnna {
                             guard !value.isNaN else { continue }
                             data.outcome.append(value)
                             data.post.append(isPost)
+                            rowGroups.append(LeaveOutGroup(treated: position < treatedCount, post: isPost))
                             data.treated.append(position < treatedCount)
                             data.design.append(1)
                             for j in 0..<k { data.design.append(panel.covariates[unit * k + j]) }
@@ -196,10 +203,14 @@ public enum CallawaySantAnna {
                 switch outcome {
                 case let .estimate(att, cellInfluence):
                     // R did: the 2x2 influence function times n / n₁ (n₁ the comparison's units, or
-                    // its rows when unbalanced), summed within units.
+                    // its rows when unbalanced), summed within units; on a panel with gaps each row
+                    // also times its group's leave-one-out factor m / (m − 1).
                     let scale = Double(n) / Double(rowUnits.count)
                     let offset = (columnOffset + found.count) * n
-                    for (position, unit) in rowUnits.enumerated() { columns.pointer[offset + unit] += scale * cellInfluence[position] }
+                    let factors = panel.comparison == .balanced || !options.leaveOutOnGaps ? nil : leaveOutFactors(rowGroups, repeatedCrossSections: panel.comparison == .unbalanced)
+                    for (position, unit) in rowUnits.enumerated() {
+                        columns.pointer[offset + unit] += scale * (factors?[position] ?? 1) * cellInfluence[position]
+                    }
                     found.append(.init(group: g, time: current, basePeriod: periods[base], att: att, treatedUnits: used.treated,
                                        controlUnits: used.control, identified: true))
                 case let .notIdentified(reason):

@@ -39,6 +39,7 @@ struct CallawaySantAnnaEstimator: DiDEstimator {
                                   anticipation: options.callawaySantAnna.anticipation, mode: options.panelMode)
         var csOptions = options.callawaySantAnna
         csOptions.threads = options.threads
+        csOptions.leaveOutOnGaps = options.leaveOutOnGaps
         let result = options.effect == .proportional
             ? try CallawaySantAnna.estimateProportional(panel: panel, options: csOptions, aggregations: options.aggregations, unitName: structure.unitName)
             : try CallawaySantAnna.estimate(panel: panel, options: csOptions, aggregations: options.aggregations,

@@ -11,6 +11,8 @@ struct DiDDesign {
     struct FittedModel {
         let fit: RegressionFit
         let covariance: CovarianceEstimate
+        /// Per estimation row, what `labelRows` said of it (nil when not asked).
+        var rowLabels: [Int]? = nil
         var notes: [String] {
             covariance.notes + fit.notes + (fit.collinearNames.isEmpty ? [] : ["dropped as collinear: " + fit.collinearNames.joined(separator: ", ")])
         }
@@ -165,8 +167,8 @@ struct DiDDesign {
     /// Fits `outcome ~ terms + covariates | unit + time` (or without fixed effects) with the
     /// analysis's weights and covariance, by least squares or, with `--model poisson`, by Poisson
     /// pseudo-maximum likelihood.
-    func fit(formulaTerms: [String], options: DiDOptions, fixedEffects: Bool = true, extraColumns: [(String, Column)] = [])
-        throws -> FittedModel
+    func fit(formulaTerms: [String], options: DiDOptions, fixedEffects: Bool = true, extraColumns: [(String, Column)] = [],
+             labelRows: ((ModelFrame) -> [Int])? = nil) throws -> FittedModel
     {
         let all = columns + extraColumns
         let table = DataTable(source: source, names: all.map(\.0), columns: all.map(\.1), rowCount: rowCount)
@@ -182,13 +184,14 @@ struct DiDDesign {
         let formula = try ModelFormula.parse(text)
         let frame = try ModelFrame(table: table, formula: formula, options: ModelFrameOptions(
             weights: options.weights, clusters: options.covariance.clusterVariables, removeSingletons: true))
+        let labels = labelRows?(frame)
         switch options.model {
         case .linear:
             let fit = try LinearModel.fit(frame, options: LinearModelOptions(threads: options.threads))
-            return FittedModel(fit: RegressionFit(fit), covariance: try fit.covariance(options.covariance))
+            return FittedModel(fit: RegressionFit(fit), covariance: try fit.covariance(options.covariance), rowLabels: labels)
         case .poisson:
             let fit = try PoissonModel.fit(frame, options: PoissonModelOptions(threads: options.threads))
-            return FittedModel(fit: RegressionFit(fit), covariance: try fit.covariance(options.covariance))
+            return FittedModel(fit: RegressionFit(fit), covariance: try fit.covariance(options.covariance), rowLabels: labels)
         }
     }
 }

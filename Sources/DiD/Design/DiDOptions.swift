@@ -66,6 +66,11 @@ public struct DiDOptions: Sendable {
     public var model: DiDModel = .linear
     /// The scale of Callaway–Sant'Anna's and imputation's effects (`DiDEffectScale`).
     public var effect: DiDEffectScale = .level
+    /// On panels with gaps, Callaway–Sant'Anna's and the imputation estimator's variances take each
+    /// unit's deviation from its cell's mean without it (CallawaySantAnna+LeaveOut.swift,
+    /// ImputationDiD+Variance.swift); false reproduces the peers' in-sample versions (R did's
+    /// influence functions, diff-diff's τ̄) for the agreement tests of Tests/Fixtures/staggered.
+    public var leaveOutOnGaps = true
 
     /// Creates options for an outcome and a covariance estimator.
     public init(outcome: String, covariance: CovarianceType) {

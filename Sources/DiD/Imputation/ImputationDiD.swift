@@ -49,7 +49,7 @@ public enum ImputationDiD {
         let clusters = input.effectiveClusters
         let variance = try conservativeCovariance(
             sample: sample, equations: equations, untreatedResiduals: fit.residuals, effects: fit.effects,
-            horizons: horizons, clusterCount: clusters.levelCount)
+            horizons: horizons, clusterCount: clusters.levelCount, leaveOut: input.leaveOutOnGaps && input.hasGaps)
 
         // Point estimates: equally weighted averages of the imputed effects (BJS Theorem 1 with
         // w = 1/N over the estimand's rows).

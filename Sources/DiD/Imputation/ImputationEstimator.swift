@@ -64,10 +64,11 @@ struct ImputationEstimator: DiDEstimator {
             let (levels, count) = Self.denseLevels(column, rows: rows)
             clusters = ClusterVariable(name: clusterName, codes: levels.map { Int32($0) }, count: count)
         }
-        let input = ImputationInput(unitCodes: codes, unitCount: cohorts.count, periods: rows.map { structure.periods[$0] },
+        var input = ImputationInput(unitCodes: codes, unitCount: cohorts.count, periods: rows.map { structure.periods[$0] },
                                     cohorts: cohorts, outcome: rows.map { outcome[$0] }, extraFixedEffects: factors, clusters: clusters,
                                     anticipation: options.callawaySantAnna.anticipation, pretrendLeads: options.imputationLeads,
                                     unitName: structure.unitName, timeName: structure.timeName)
+        input.leaveOutOnGaps = options.leaveOutOnGaps
         let result = options.effect == .proportional ? try ImputationDiD.estimatePoisson(input, threads: options.threads) : try ImputationDiD.estimate(input)
         // Units treated from the first period (less anticipation) have no untreated row to impute from.
         let first = structure.periodValues.first ?? 0

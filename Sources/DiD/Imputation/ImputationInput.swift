@@ -26,6 +26,9 @@ public struct ImputationInput: Sendable {
     public var pretrendLeads: Int
     /// The unit and time variables' names, for messages.
     public var unitName: String, timeName: String
+    /// On a panel with gaps, τ̄ leaves out the row's own cluster (ImputationDiD+Variance.swift);
+    /// false keeps the in-sample τ̄ of diff-diff and did_imputation's default.
+    public var leaveOutOnGaps = true
 
     /// Creates the input; `estimate` validates it.
     public init(unitCodes: [Int32], unitCount: Int, periods: [Int], cohorts: [Int?], outcome: [Double],
@@ -46,6 +49,15 @@ public struct ImputationInput: Sendable {
 
     /// The number of rows.
     public var rowCount: Int { outcome.count }
+
+    /// Whether some unit lacks a row in some period of the input (a panel with gaps, entries or
+    /// exits): the variance then takes τ̄ leaving out the row's own cluster (ImputationDiD+Variance).
+    var hasGaps: Bool {
+        let periodCount = Set(periods).count
+        var rowsPerUnit = [Int](repeating: 0, count: unitCount)
+        for code in unitCodes { rowsPerUnit[Int(code)] += 1 }
+        return rowsPerUnit.contains { $0 != periodCount }
+    }
 
     /// The largest magnitude of a period, cohort or anticipation, and the most pre-trend leads.
     static let periodBound = 1_000_000_000_000

@@ -83,8 +83,19 @@ struct SunAbrahamEstimator: DiDEstimator {
             extra.append((name, .numeric(column)))
             names.append(name)
         }
-        let fitted = try design.fit(formulaTerms: names, options: options, extraColumns: extra)
+        // Each estimation row's cell (its indicator's position in `names`, −1 for none), for the
+        // leave-one-out covariance on panels with gaps (SunAbraham+LeaveOut.swift).
+        let periodsUsed = Set((0..<structure.rowCount).filter { usable[$0] }.map { structure.periods[$0] }).count
+        let hasGaps = rowsPerUnit.contains { $0 > 0 && $0 < periodsUsed }
+        let labelRows: ((ModelFrame) -> [Int])? = options.leaveOutOnGaps && hasGaps ? { frame in
+            let columns = names.map { name in frame.columnNames.firstIndex(of: name) ?? -1 }
+            return (0..<frame.observationCount).map { row in
+                columns.firstIndex { $0 >= 0 && frame.design[row, $0] == 1 } ?? -1
+            }
+        } : nil
+        let fitted = try design.fit(formulaTerms: names, options: options, extraColumns: extra, labelRows: labelRows)
         let fit = fitted.fit
+        let leaveOut = Self.leaveOutCovariance(fitted)
         let coefficientIndex = Dictionary(uniqueKeysWithValues: fit.coefficientNames.enumerated().map { ($1, $0) })
         var kept = [(g: Int, e: Int, index: Int, rows: Int)]()
         for (position, cell) in cells.enumerated() {
@@ -115,10 +126,10 @@ struct SunAbrahamEstimator: DiDEstimator {
         average(kept.filter { $0.e >= 0 }, kind: .simple, eventTime: nil)
         var a = Matrix(rows: rowsOfA.count, columns: fit.coefficients.count)
         for (r, row) in rowsOfA.enumerated() { for (index, weight) in row { a[r, index] = weight } }
-        let covariance = try a.multiplied(by: fitted.covariance.matrix).multiplied(by: a, transposeOther: true)
+        let covariance = try a.multiplied(by: leaveOut ?? fitted.covariance.matrix).multiplied(by: a, transposeOther: true)
         let analytic = StaggeredResult(estimator: .sunAbraham, estimates: estimates, covariance: covariance,
                                        degreesOfFreedom: fitted.covariance.degreesOfFreedom,
-                                       inference: InferenceDescription(method: "regression covariance \(fitted.covariance.type.description), delta method with fixed weights"),
+                                       inference: InferenceDescription(method: "regression covariance \(fitted.covariance.type.description)\(leaveOut == nil ? "" : ", residuals of cells of m rows × m/(m − 1)"), delta method with fixed weights"),
                                        observationCount: fit.observationCount, clusterCount: fitted.covariance.clusterCounts.min(),
                                        notes: notes.map { Diagnostic(.design, .note, $0) } + fitted.notes.map { Diagnostic(.note, .note, $0) })
         let leads = estimates.indices.filter { estimates[$0].kind == .dynamic && (estimates[$0].eventTime ?? 0) < -1 }
