@@ -1,4 +1,5 @@
 import DiD
+import Foundation
 import Inference
 import Primitives
 
@@ -45,6 +46,11 @@ extension StaggeredResult {
         if let low = row.uniformLow, let high = row.uniformHigh {
             pairs += [("uniform_low", .finite(low)), ("uniform_high", .finite(high))]
         }
+        // A log ratio of means (Poisson extended TWFE) with its percent change, as fepois shows them.
+        if row.estimate.scale == .logRatio {
+            pairs += [("scale", .string(row.estimate.scale.rawValue)), ("percent_change", .finite(100 * expm1(row.estimate.estimate))),
+                      ("percent_conf_low", .finite(100 * expm1(row.low))), ("percent_conf_high", .finite(100 * expm1(row.high)))]
+        }
         return .object(pairs)
     }
 
@@ -59,6 +65,11 @@ extension StaggeredResult {
         pairs.append(("n_control", row.estimate.controlUnits.map { .integer($0) } ?? .null))
         if let low = row.uniformLow, let high = row.uniformHigh {
             pairs += [("uniform_low", .finite(low)), ("uniform_high", .finite(high))]
+        }
+        // A log ratio of means (Poisson extended TWFE) with its percent change, as fepois shows them.
+        if row.estimate.scale == .logRatio {
+            pairs += [("scale", .string(row.estimate.scale.rawValue)), ("percent_change", .finite(100 * expm1(row.estimate.estimate))),
+                      ("percent_conf_low", .finite(100 * expm1(row.low))), ("percent_conf_high", .finite(100 * expm1(row.high)))]
         }
         return .object(pairs)
     }
@@ -77,7 +88,8 @@ extension StaggeredResult {
             case .calendar: by = row.estimate.time.map { "period \($0)" } ?? "average"
             default: by = ""
             }
-            grid.append([row.estimate.kind.rawValue, by, NumberFormat.significant(row.estimate.estimate),
+            let scale = row.estimate.scale == .logRatio ? " (log ratio, % = exp − 1)" : ""
+            grid.append([row.estimate.kind.rawValue + scale, by, NumberFormat.significant(row.estimate.estimate),
                          NumberFormat.significant(row.standardError), NumberFormat.significant(row.statistic),
                          NumberFormat.pValue(row.pValue) + " " + NumberFormat.stars(row.pValue),
                          NumberFormat.significant(row.low), NumberFormat.significant(row.high),

@@ -6,6 +6,8 @@ public enum EstimatorChoice: String, Sendable, CaseIterable {
     /// TWFE with one cohort; Callaway–Sant'Anna first and TWFE beside it with staggered cohorts.
     case auto
     case twfe, cs, sunab, imputation
+    /// Wooldridge's extended TWFE (linear and Poisson).
+    case etwfe
     /// All four.
     case all
 }

@@ -53,8 +53,8 @@ struct DidCommand: ParsableCommand {
             guard reps <= 10_000_000 else { throw ValidationError("--reps \(reps) is more than the multiplier bootstrap needs; use at most 10,000,000 (999 is usual)") }
         }
         if model.model == .poisson {
-            guard estimator == .twfe || estimator == .auto else {
-                throw ValidationError("--model poisson is available with --estimator twfe (TWFE and --event-study); the heterogeneity-robust estimators are linear")
+            guard estimator == .twfe || estimator == .auto || estimator == .etwfe else {
+                throw ValidationError("--model poisson is available with --estimator twfe (TWFE and --event-study) and etwfe (extended TWFE); the other heterogeneity-robust estimators are linear")
             }
             if design.decompose { throw ValidationError("--decompose splits a least-squares TWFE estimate; it has no Poisson counterpart: drop --decompose or use --model linear") }
             if inference.bootstrap != nil { throw ValidationError("--bootstrap is Callaway–Sant'Anna's; with --model poisson use the analytic standard errors") }
@@ -81,7 +81,7 @@ struct DidCommand: ParsableCommand {
             options.balance = model.balance
             options.threads = execution.threads
             // Poisson runs the regression estimators only, so auto means TWFE there.
-            options.estimator = model.model == .poisson ? .twfe : design.estimator
+            options.estimator = model.model == .poisson && design.estimator != .etwfe ? .twfe : design.estimator
             options.model = model.model
             options.callawaySantAnna.control = callawaySantAnna.control
             options.callawaySantAnna.method = callawaySantAnna.method
