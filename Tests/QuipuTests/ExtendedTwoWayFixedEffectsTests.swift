@@ -145,6 +145,16 @@ import Testing
         #expect((jsonNumber(ratio["std_error"]) ?? 0) > 0)
     }
 
+    /// The JSON of both models validates against docs/schema/did.schema.json (the log ratios' scale
+    /// and percent fields included).
+    @Test func jsonFollowsTheSchema() throws {
+        for (outcome, model) in [("lemp", "linear"), ("exp(lemp)", "poisson")] {
+            let arguments = ["did", "--data", "Datasets/mpdta/mpdta.csv", "--outcome", outcome, "--unit", "countyreal", "--time", "year",
+                             "--cohort", "first.treat", "--estimator", "etwfe", "--model", model, "--control", "never"]
+            try OutputSchemaTests.check("did", arguments)
+        }
+    }
+
     /// One-line refusals with exit 1, naming the column at fault.
     @Test func refusals() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("etwfe-\(UUID().uuidString)")

@@ -25,7 +25,7 @@ COUNT = {"type": "integer", "minimum": 0}
 STR = {"type": "string"}
 STR_NA = {"type": ["string", "null"]}
 BOOL = {"type": "boolean"}
-ESTIMATORS = ["twfe", "cs", "sunab", "imputation"]
+ESTIMATORS = ["twfe", "cs", "sunab", "imputation", "etwfe"]
 
 
 def ref(name):
@@ -151,8 +151,10 @@ def did_document():
     aggregate = obj({"estimator": {"enum": ESTIMATORS}, "type": {"enum": ["simple", "group", "dynamic", "calendar"]}, "label": STR,
                      "overall": BOOL,
                      "by": array(obj({"event_time": INT, "group": INT, "time": INT}, optional=["event_time", "group", "time"]), maxItems=1),
-                     **INFERENCE, "n_treated": COUNT, "n_cohorts": COUNT, "uniform_low": NUM_NA, "uniform_high": NUM_NA},
-                    optional=["uniform_low", "uniform_high"])
+                     **INFERENCE, "n_treated": COUNT, "n_cohorts": COUNT, "uniform_low": NUM_NA, "uniform_high": NUM_NA,
+                     "scale": {"const": "log_ratio"}, "percent_change": NUM_NA, "percent_conf_low": NUM_NA, "percent_conf_high": NUM_NA},
+                    optional=["uniform_low", "uniform_high", "scale", "percent_change", "percent_conf_low", "percent_conf_high"],
+                    description="An aggregate; the extended TWFE's Poisson log ratios of means carry scale and percent fields")
     twfe_row = obj({"estimator": {"const": "twfe"}, "estimand": {"enum": ["twfe", "2x2", "event_study"]}, "term": STR,
                     "event_time": INT, "n_treated": COUNT, "n_cohorts": COUNT, **INFERENCE,
                     "percent_change": NUM_NA, "percent_conf_low": NUM_NA, "percent_conf_high": NUM_NA},
