@@ -59,8 +59,10 @@ extension DiDResults {
                          + (clusterCount.flatMap { covariance.contains("(\($0) clusters)") ? nil : " (\($0) clusters)" } ?? ""),
                      "Cohorts: " + cohortSizes.map { "\($0.cohort.map(String.init) ?? "never treated"): \($0.units)" }.joined(separator: ", ")]
         if let subset { lines.insert(subset.line, at: 1) }
-        if model == .poisson {
+        if model == .poisson && estimators.contains(.twfe) {
             lines.append("Model: Poisson pseudo-maximum likelihood (as fepois): estimates in log points, z tests; % change = 100·(exp(b) − 1)")
+        } else if model == .poisson {
+            lines.append("Model: Poisson pseudo-maximum likelihood (as fepois): effects in the outcome's units (average effects on the treated); log-ratio rows are log(E[Y1] / E[Y0]) over the treated cells, % change = 100·(exp(b) − 1)")
         }
         lines += staggeredTextLines
         if !estimates.isEmpty && staggered.contains(where: { $0.estimator != .twfe }) {
@@ -125,7 +127,7 @@ extension DiDResults {
         lines.append("")
         if let subset { lines.append("Sample: \(subset.line).") }
         lines.append("Outcome `\(outcome)`; \(observationCount) observations; standard errors \(covariance).")
-        if model == .poisson {
+        if model == .poisson && !estimates.isEmpty {
             lines.append("Poisson pseudo-maximum likelihood: estimates in log points (z tests); as % changes, 100·(exp(b) − 1): "
                          + estimates.map { "\($0.estimand)\($0.eventTime.map { " \($0)" } ?? "") \(NumberFormat.significant(100 * expm1($0.estimate), digits: 4))%" }.joined(separator: ", ") + ".")
         }

@@ -39,7 +39,7 @@ import Testing
             seFactor = ((n - ours) / (n - theirs)).squareRoot()
         }
         func compare(_ ours: [String: Any]?, _ theirs: [String: Any], _ label: String) {
-            expectClose(jsonNumber(ours?["estimate"]), jsonNumber(theirs["estimate"]), absolute: 1e-6 * (poisson ? 100 : 1), "\(configuration) \(label) estimate")
+            expectClose(jsonNumber(ours?["estimate"]), jsonNumber(theirs["estimate"]), absolute: 1e-6, "\(configuration) \(label) estimate")
             expectClose(jsonNumber(ours?["std_error"]).map { $0 * seFactor }, jsonNumber(theirs["std_error"]), relative: 1e-4, "\(configuration) \(label) SE")
         }
         let cells = ((run.json["att_gt"] as? [[String: Any]]) ?? []).filter { $0["estimator"] as? String == "etwfe" }
