@@ -20,14 +20,17 @@ import Testing
     /// convention difference: the small-sample factor (n − 1)/(n − K) counts K as fepois does
     /// (cells, periods, one for the unit effects nested in the clusters), diff-diff's Poisson K
     /// counts its intercept, cohort and period dummies (three more on mpdta); least squares agree.
-    @Test(arguments: ["linear_notyet", "linear_never", "poisson_notyet"])
+    /// The logit (K: every column on both sides) is on 1{lemp > its median}, the fixture's threshold.
+    @Test(arguments: ["linear_notyet", "linear_never", "poisson_notyet", "logit_notyet"])
     func mpdtaAgainstDiffDiff(configuration: String) throws {
         let expected = try Self.reference(configuration)
         let poisson = configuration.hasPrefix("poisson")
-        let run = try DiDLibraryRun(data: "Datasets/mpdta/mpdta.csv", outcome: poisson ? "exp(lemp)" : "lemp", unit: "countyreal",
+        let logit = configuration.hasPrefix("logit")
+        let outcome = poisson ? "exp(lemp)" : logit ? "I(lemp > \(try #require(jsonNumber(expected["threshold"]))))" : "lemp"
+        let run = try DiDLibraryRun(data: "Datasets/mpdta/mpdta.csv", outcome: outcome, unit: "countyreal",
                                     time: "year", cohort: "first.treat") { options in
             options.estimator = .etwfe
-            options.model = poisson ? .poisson : .linear
+            options.model = poisson ? .poisson : logit ? .logit : .linear
             options.callawaySantAnna.control = configuration.hasSuffix("never") ? .never : .notyet
         }
         let theirCells = try #require(expected["cells"] as? [[String: Any]])
@@ -148,7 +151,7 @@ import Testing
     /// The JSON of both models validates against docs/schema/did.schema.json (the log ratios' scale
     /// and percent fields included).
     @Test func jsonFollowsTheSchema() throws {
-        for (outcome, model) in [("lemp", "linear"), ("exp(lemp)", "poisson")] {
+        for (outcome, model) in [("lemp", "linear"), ("exp(lemp)", "poisson"), ("I(lemp > 5.7)", "logit")] {
             let arguments = ["did", "--data", "Datasets/mpdta/mpdta.csv", "--outcome", outcome, "--unit", "countyreal", "--time", "year",
                              "--cohort", "first.treat", "--estimator", "etwfe", "--model", model, "--control", "never"]
             try OutputSchemaTests.check("did", arguments)
@@ -170,6 +173,7 @@ import Testing
         let noNever = try write("nonever.csv", "id,t,y,g\n1,1,1,2\n1,2,2,2\n2,1,1,3\n2,2,1,3\n2,3,4,3\n1,3,2,2\n")
         let cases: [(String, [String], String)] = [
             (negative, ["--model", "poisson"], "non-negative outcome, but 'y'"),
+            (negative, ["--model", "logit"], "0/1 outcome, but 'y'"),
             (varying, [], "cohort column 'g' is not constant within unit 1"),
             (noNever, ["--control", "never"], "no cohort × period cell has an untreated comparison"),
         ]

@@ -169,7 +169,7 @@ def did_document():
                 description="The Goodman-Bacon decomposition (--decompose)")
     fields = {
         "schema_version": ref("schema_version"), "command": {"const": "did"}, "subset": ref("subset"),
-        "model": {"enum": ["linear", "poisson"]}, "dependent": STR, "unit": STR, "time": STR, "nobs": COUNT, "vcov": STR,
+        "model": {"enum": ["linear", "poisson", "logit"]}, "dependent": STR, "unit": STR, "time": STR, "nobs": COUNT, "vcov": STR,
         "n_clusters": {"type": ["integer", "null"]}, "cohorts": array(ref("cohort_size")), "estimates": array(twfe_row),
         "difference_of_means": NUM_NA, "reference_period": INT, "window": array(INT, minItems=2, maxItems=2),
         "pretrend_test": {"oneOf": [{"type": "null"}, ref("wald_test")]}, "bacon": bacon,

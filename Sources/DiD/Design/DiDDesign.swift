@@ -191,6 +191,8 @@ struct DiDDesign {
         case .poisson:
             let fit = try PoissonModel.fit(frame, options: PoissonModelOptions(threads: options.threads))
             return FittedModel(fit: RegressionFit(fit), covariance: try fit.covariance(options.covariance))
+        case .logit:
+            throw EstimationError("--model logit is available with --estimator etwfe only")
         }
     }
 }

@@ -18,6 +18,8 @@ public enum DiDModel: String, Sendable, CaseIterable {
     case linear
     /// Poisson pseudo-maximum likelihood (`fepois`): effects in log points, keeping zero outcomes.
     case poisson
+    /// Logit of a 0/1 outcome (the extended TWFE only).
+    case logit
 }
 
 /// What `quipu did` estimates and how.

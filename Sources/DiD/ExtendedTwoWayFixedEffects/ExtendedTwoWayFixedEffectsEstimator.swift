@@ -102,6 +102,14 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
             throw PanelError("\(structure.source): no cohort × period cell has an untreated comparison (\(never ? "never-treated units" : "never- or not-yet-treated units") observed in the same period, and a period before support for the cohort): --estimator etwfe has nothing to estimate")
         }
         try StaggeredCellBudget.checkSunAbraham(cells: requested.count, rows: structure.rowCount, cohorts: Set(requested.map(\.group)).count)
+        if options.model == .logit {
+            let logit = try logitEffects(cells: requested, usable: usable, design: design)
+            let units = Set(logit.rows.map { structure.unitCodes[$0] })
+            return try effectSet(logit.effects, cells: requested, units: units, observations: logit.rows.count, clusters: logit.clusterCount,
+                                 degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: logit.clusterCount),
+                                 inference: "logit with cohort and period effects, \(never ? "never-treated" : "not-yet-treated") controls; delta method on the covariance cluster:\(design.options.covariance.clusterVariables.joined(separator: ",")), cell-size weights",
+                                 notes: notes, drops: drops, design: design)
+        }
         var extra = [(String, Column)]()
         func indicator(_ rows: [Int]) -> Column {
             var column = [Double](repeating: 0, count: structure.rowCount)
@@ -143,25 +151,34 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         let effects = try options.model == .linear
             ? linearEffects(cells: cells, fitted: fitted)
             : try poissonEffects(cells: cells, fitted: fitted, design: design, extraColumns: extra)
-        let usedUnits = Set(fit.core.sourceRows.map { structure.unitCodes[$0] })
-        let unitsPerCohort = Dictionary(grouping: usedUnits.compactMap { structure.cohorts[Int($0)] }, by: { $0 }).mapValues(\.count)
-        let assembled = try assemble(effects, cells: cells.map(\.cell), unitsPerCohort: unitsPerCohort, poisson: options.model == .poisson)
-        let method = options.model == .linear ? "least squares" : "Poisson (fepois)"
-        let controls = never ? "never-treated controls" : "not-yet-treated controls"
-        let analytic = StaggeredResult(estimator: .etwfe, estimates: assembled.estimates, covariance: assembled.covariance,
-                                       degreesOfFreedom: fitted.degreesOfFreedom.isFinite ? fitted.degreesOfFreedom : nil,
-                                       inference: "\(method) with unit and period effects, \(controls); delta method on the covariance \(fitted.covariance.type.description), cell-size weights",
-                                       observationCount: fit.observationCount, clusterCount: fitted.covariance.clusterCounts.min(),
-                                       notes: notes)
-        let leads = assembled.estimates.indices.filter { assembled.estimates[$0].kind == .dynamic && (assembled.estimates[$0].eventTime ?? 0) < -1 }
-        let result = leads.isEmpty ? analytic : analytic.withPretrend(analytic.waldTest(indices: leads, description: "event-time effects before −1 are zero"))
         var sampleDrops = drops
         if fit.sample.allZeroGroups > 0 { sampleDrops.append(.init(reason: "Poisson: units whose outcome is zero throughout", rows: fit.sample.allZeroGroups, units: 0)) }
         if fit.sample.separated > 0 { sampleDrops.append(.init(reason: "Poisson: separated (a cell or period predicts y = 0 perfectly)", rows: fit.sample.separated, units: 0)) }
         if fit.sample.singletons > 0 { sampleDrops.append(.init(reason: "singletons (units observed once)", rows: fit.sample.singletons, units: 0)) }
-        let sample = StaggeredSample(rowsRead: structure.rowCount, rows: fit.observationCount, units: usedUnits.count,
-                                     unitsPerCohort: StaggeredSample.cohortCounts(usedUnits.map { structure.cohorts[Int($0)] }),
-                                     drops: sampleDrops, panel: "all observed unit-periods (unbalanced panels allowed)")
+        let method = options.model == .linear ? "least squares" : "Poisson (fepois)"
+        let controls = never ? "never-treated controls" : "not-yet-treated controls"
+        return try effectSet(effects, cells: cells.map(\.cell), units: Set(fit.core.sourceRows.map { structure.unitCodes[$0] }),
+                             observations: fit.observationCount, clusters: fitted.covariance.clusterCounts.min(),
+                             degreesOfFreedom: fitted.degreesOfFreedom.isFinite ? fitted.degreesOfFreedom : nil,
+                             inference: "\(method) with unit and period effects, \(controls); delta method on the covariance \(fitted.covariance.type.description), cell-size weights",
+                             notes: notes, drops: sampleDrops, design: design)
+    }
+
+    /// The effect set: cells and aggregates with their covariance, the pre-trend test on the leads
+    /// (never-treated controls), and the sample.
+    func effectSet(_ effects: CellEffects, cells: [Cell], units: Set<Int32>, observations: Int, clusters: Int?, degreesOfFreedom: Double?,
+                   inference: String, notes: [Diagnostic], drops: [StaggeredSample.Drop], design: DiDDesign) throws -> DiDEffectSet {
+        let structure = design.timing.structure
+        let unitsPerCohort = Dictionary(grouping: units.compactMap { structure.cohorts[Int($0)] }, by: { $0 }).mapValues(\.count)
+        let assembled = try assemble(effects, cells: cells, unitsPerCohort: unitsPerCohort, poisson: design.options.model == .poisson)
+        let analytic = StaggeredResult(estimator: .etwfe, estimates: assembled.estimates, covariance: assembled.covariance,
+                                       degreesOfFreedom: degreesOfFreedom, inference: inference,
+                                       observationCount: observations, clusterCount: clusters, notes: notes)
+        let leads = assembled.estimates.indices.filter { assembled.estimates[$0].kind == .dynamic && (assembled.estimates[$0].eventTime ?? 0) < -1 }
+        let result = leads.isEmpty ? analytic : analytic.withPretrend(analytic.waldTest(indices: leads, description: "event-time effects before −1 are zero"))
+        let sample = StaggeredSample(rowsRead: structure.rowCount, rows: observations, units: units.count,
+                                     unitsPerCohort: StaggeredSample.cohortCounts(units.map { structure.cohorts[Int($0)] }),
+                                     drops: drops, panel: "all observed unit-periods (unbalanced panels allowed)")
         return DiDEffectSet(result: result, sample: sample)
     }
 }

@@ -59,6 +59,9 @@ struct DidCommand: ParsableCommand {
             if design.decompose { throw ValidationError("--decompose splits a least-squares TWFE estimate; it has no Poisson counterpart: drop --decompose or use --model linear") }
             if inference.bootstrap != nil { throw ValidationError("--bootstrap is Callaway–Sant'Anna's; with --model poisson use the analytic standard errors") }
         }
+        if model.model == .logit && estimator != .etwfe {
+            throw ValidationError("--model logit is available with --estimator etwfe (the extended TWFE's logit with cohort and period effects)")
+        }
         if model.weights != nil && estimator != .twfe && !(model.model == .poisson && estimator == .auto) {
             throw ValidationError("--weights is available with --estimator twfe only; the staggered estimators are unweighted for now")
         }

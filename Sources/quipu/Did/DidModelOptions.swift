@@ -7,7 +7,7 @@ struct DidModelOptions: ParsableArguments {
     @Option(name: .long, help: "The outcome: a column, or a function of one such as log(sales).")
     var outcome: String
 
-    @Option(name: .long, help: "Regression model of TWFE and the event study: linear (least squares) or poisson (PPML, as fepois: keeps zero outcomes, effects in log points and % changes; TWFE only, so auto means twfe).")
+    @Option(name: .long, help: "Regression model of TWFE and the event study: linear (least squares) or poisson (PPML, as fepois: keeps zero outcomes, effects in log points and % changes; TWFE and etwfe only, so auto means twfe), or logit (a 0/1 outcome; etwfe only).")
     var model: DiDModel = .linear
 
     @Option(name: .long, help: "Comma-separated covariates: added to the regressions; for Callaway–Sant'Anna, time-invariant (baseline) covariates in the propensity score and outcome regression (text columns enter as indicators).")

@@ -6,7 +6,8 @@ aggregates with their standard errors. Configurations (Datasets/mpdta/mpdta.csv)
 
 - linear_notyet: OLS on lemp, not-yet-treated controls (post-treatment cells only);
 - linear_never: OLS on lemp, never-treated controls (every cell but g − 1: leads too);
-- poisson_notyet: Poisson on exp(lemp), not-yet-treated controls.
+- poisson_notyet: Poisson on exp(lemp), not-yet-treated controls;
+- logit_notyet: logit on high = 1{lemp > median(lemp)}, not-yet-treated controls.
 
 Usage: python3 make_etwfe_reference.py (paths resolve from this file; see README.md).
 """
@@ -32,6 +33,10 @@ ROOT = HERE.parent.parent.parent
 data = pd.read_csv(ROOT / "Datasets" / "mpdta" / "mpdta.csv")
 data = data.rename(columns={"first.treat": "first_treat"})
 data["emp"] = np.exp(data["lemp"])
+# The binary outcome of the logit: lemp above its median (strictly; 2,500 rows, so the median is
+# the mean of the two middle values and no row equals it).
+MEDIAN = float(np.median(data["lemp"]))
+data["high"] = (data["lemp"] > MEDIAN).astype(int)
 
 
 def run(method, control, outcome):
@@ -68,6 +73,7 @@ reference = {
     "linear_notyet": run("ols", "not_yet_treated", "lemp"),
     "linear_never": run("ols", "never_treated", "lemp"),
     "poisson_notyet": run("poisson", "not_yet_treated", "emp"),
+    "logit_notyet": dict(run("logit", "not_yet_treated", "high"), threshold=MEDIAN),
 }
 (HERE / "etwfe_reference.json").write_text(json.dumps(reference, indent=1, sort_keys=False) + "\n")
 print("wrote", HERE / "etwfe_reference.json")
