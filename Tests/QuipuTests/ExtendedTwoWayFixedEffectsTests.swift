@@ -21,7 +21,8 @@ import Testing
     /// (cells, periods, one for the unit effects nested in the clusters), diff-diff's Poisson K
     /// counts its intercept, cohort and period dummies (three more on mpdta); least squares agree.
     /// The logit (K: every column on both sides) is on 1{lemp > its median}, the fixture's threshold.
-    @Test(arguments: ["linear_notyet", "linear_never", "poisson_notyet", "logit_notyet"])
+    /// linear_lpop adds the time-invariant covariate lpop (Wooldridge's cell and period interactions).
+    @Test(arguments: ["linear_notyet", "linear_never", "poisson_notyet", "logit_notyet", "linear_lpop"])
     func mpdtaAgainstDiffDiff(configuration: String) throws {
         let expected = try Self.reference(configuration)
         let poisson = configuration.hasPrefix("poisson")
@@ -32,6 +33,7 @@ import Testing
             options.estimator = .etwfe
             options.model = poisson ? .poisson : logit ? .logit : .linear
             options.callawaySantAnna.control = configuration.hasSuffix("never") ? .never : .notyet
+            if configuration.hasSuffix("lpop") { options.covariates = ["lpop"] }
         }
         let theirCells = try #require(expected["cells"] as? [[String: Any]])
         var seFactor = 1.0
@@ -65,10 +67,13 @@ import Testing
 
     /// A small firm × year panel with zeros, an all-zero firm and staggered support: the Poisson
     /// ETWFE cells equal the average effects on the treated of a dense Poisson GLM (fepois without
-    /// fixed effects) on explicit firm, year and cell dummies, to 1e-6 relative.
-    @Test func poissonEqualsDenseGLM() throws {
+    /// fixed effects) on explicit firm, year and cell dummies, to 1e-6 relative; with a covariate
+    /// `size` (time-invariant), the GLM adds year × size and cell × (size − its cohort's mean), and
+    /// the effect switches off the whole treatment block, δ + ξ·(size − mean) (Wooldridge 2023, eq. 3.15).
+    @Test(arguments: [false, true]) func poissonEqualsDenseGLM(withCovariate: Bool) throws {
         let panel = Self.simulatedPanel()
         var options = DiDOptions(outcome: "y", covariance: .cluster(["firm"]))
+        if withCovariate { options.covariates = ["size"] }
         options.estimator = .etwfe
         options.model = .poisson
         options.callawaySantAnna.control = .notyet
@@ -86,19 +91,35 @@ import Testing
         var names = ["y"], columns = [Column.numeric(keep.map { panel.rows[$0].y })]
         for firm in firms.dropFirst() { names.append("f\(firm)"); columns.append(.numeric(keep.map { panel.rows[$0].firm == firm ? 1 : 0 })) }
         for year in years.dropFirst() { names.append("t\(year)"); columns.append(.numeric(keep.map { panel.rows[$0].year == year ? 1 : 0 })) }
+        // The covariate centred at its cohort's mean over the GLM's rows (the ETWFE's usable rows).
+        func size(_ firm: Int) -> Double { Double(firm % 7) }
+        var cohortMean = [Int: Double]()
+        for cohort in [2012, 2014] {
+            let members = keep.filter { panel.rows[$0].cohort == cohort }
+            cohortMean[cohort] = members.reduce(0) { $0 + size(panel.rows[$1].firm) } / Double(members.count)
+        }
         for (g, t) in cellKeys {
             names.append("c\(g)_\(t)")
             columns.append(.numeric(keep.map { panel.rows[$0].cohort == g && panel.rows[$0].year == t ? 1 : 0 }))
+            if withCovariate {
+                names.append("c\(g)_\(t)_x")
+                columns.append(.numeric(keep.map { panel.rows[$0].cohort == g && panel.rows[$0].year == t ? size(panel.rows[$0].firm) - (cohortMean[g] ?? 0) : 0 }))
+            }
+        }
+        if withCovariate {
+            for year in years.dropFirst() { names.append("t\(year)_x"); columns.append(.numeric(keep.map { panel.rows[$0].year == year ? size(panel.rows[$0].firm) : 0 })) }
         }
         let table = DataTable(source: "dense", names: names, columns: columns, rowCount: keep.count)
         let formula = try ModelFormula.parse("y ~ " + names.dropFirst().joined(separator: " + "))
         let dense = try PoissonModel.fit(try ModelFrame(table: table, formula: formula))
         let coefficient = Dictionary(uniqueKeysWithValues: zip(dense.coefficientNames, dense.coefficients))
         for (index, (g, t)) in cellKeys.enumerated() {
-            let delta = try #require(coefficient["c\(g)_\(t)"])
             var sum = 0.0, count = 0.0
             for row in keep.map({ panel.rows[$0] }) where row.cohort == g && row.year == t {
-                let eta = (coefficient["(Intercept)"] ?? 0) + (coefficient["f\(row.firm)"] ?? 0) + (coefficient["t\(row.year)"] ?? 0) + delta
+                let slope = withCovariate ? (coefficient["c\(g)_\(t)_x"] ?? 0) * (size(row.firm) - (cohortMean[g] ?? 0)) : 0
+                let delta = try #require(coefficient["c\(g)_\(t)"]) + slope
+                let trend = withCovariate ? (coefficient["t\(row.year)_x"] ?? 0) * size(row.firm) : 0
+                let eta = (coefficient["(Intercept)"] ?? 0) + (coefficient["f\(row.firm)"] ?? 0) + (coefficient["t\(row.year)"] ?? 0) + trend + delta
                 sum += exp(eta) - exp(eta - delta)
                 count += 1
             }
@@ -170,12 +191,14 @@ import Testing
         }
         let negative = try write("negative.csv", "id,t,y,g\n1,1,1,2\n1,2,-2,2\n2,1,1,0\n2,2,1,0\n3,1,2,0\n3,2,1,0\n")
         let varying = try write("varying.csv", "id,t,y,g\n1,1,1,2\n1,2,2,3\n2,1,1,0\n2,2,1,0\n")
+        let timeVarying = try write("timevarying.csv", "id,t,y,g,x\n1,1,1,2,1\n1,2,2,2,1\n2,1,1,0,3\n2,2,1,0,4\n3,1,2,0,1\n3,2,1,0,1\n")
         let noNever = try write("nonever.csv", "id,t,y,g\n1,1,1,2\n1,2,2,2\n2,1,1,3\n2,2,1,3\n2,3,4,3\n1,3,2,2\n")
         let cases: [(String, [String], String)] = [
             (negative, ["--model", "poisson"], "non-negative outcome, but 'y'"),
             (negative, ["--model", "logit"], "0/1 outcome, but 'y'"),
             (varying, [], "cohort column 'g' is not constant within unit 1"),
             (noNever, ["--control", "never"], "no cohort × period cell has an untreated comparison"),
+            (timeVarying, ["--covariates", "x"], "covariate 'x' varies within unit 2"),
         ]
         for (path, extra, message) in cases {
             let run = try runQuipu(["did", "--data", path, "--unit", "id", "--time", "t", "--outcome", "y", "--cohort", "g", "--estimator", "etwfe"] + extra)
@@ -208,9 +231,10 @@ import Testing
                 rows.append((firm, year, cohort, firm == 0 ? 0 : poisson(exp(level + 0.1 * Double(year - 2010) + effect))))
             }
         }
-        let table = DataTable(source: "simulated", names: ["firm", "year", "cohort", "y"],
+        let table = DataTable(source: "simulated", names: ["firm", "year", "cohort", "y", "size"],
                               columns: [.numeric(rows.map { Double($0.firm) }), .numeric(rows.map { Double($0.year) }),
-                                        .numeric(rows.map { Double($0.cohort) }), .numeric(rows.map(\.y))], rowCount: rows.count)
+                                        .numeric(rows.map { Double($0.cohort) }), .numeric(rows.map(\.y)),
+                                        .numeric(rows.map { Double($0.firm % 7) })], rowCount: rows.count)
         return (table, rows, Dictionary(rows.map { ($0.firm, $0.y) }, uniquingKeysWith: +))
     }
 }

@@ -31,16 +31,27 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         let basisCovariance: Matrix
     }
 
-    /// Least squares: the coefficients are the effects (linear: the partial effect is δ itself).
-    func linearEffects(cells: [(cell: Cell, index: Int)], fitted: DiDDesign.FittedModel) throws -> CellEffects {
-        let indices = cells.map(\.index)
-        let covariance = fitted.covariance.matrix.selecting(rows: indices, columns: indices)
-        return CellEffects(effects: indices.map { fitted.fit.coefficients[$0] }, observedMeans: nil, basisCovariance: covariance)
+    /// Least squares: the cell's mean of its treatment block, δ + Σⱼ ξⱼ x̂ⱼ (δ itself without
+    /// covariates, and on a balanced panel, where x̂ averages to zero in every cell).
+    func linearEffects(cells: [(cell: Cell, index: Int)], blocks: [[(index: Int, values: [Double])]], fitted: DiDDesign.FittedModel) throws -> CellEffects {
+        let p = fitted.fit.coefficients.count
+        var map = Matrix(rows: cells.count, columns: p)
+        var effects = [Double](repeating: 0, count: cells.count)
+        for (index, entry) in cells.enumerated() {
+            let size = Double(entry.cell.rows.count)
+            for term in blocks[index] {
+                let mean = entry.cell.rows.reduce(0) { $0 + term.values[$1] } / size
+                map[index, term.index] += mean
+                effects[index] += mean * fitted.fit.coefficients[term.index]
+            }
+        }
+        let covariance = try map.multiplied(by: fitted.covariance.matrix).multiplied(by: map, transposeOther: true)
+        return CellEffects(effects: effects, observedMeans: nil, basisCovariance: covariance)
     }
 
     /// Poisson: average effects on the treated, observed means, and their joint covariance.
-    func poissonEffects(cells: [(cell: Cell, index: Int)], fitted: DiDDesign.FittedModel, design: DiDDesign,
-                        extraColumns: [(String, Column)]) throws -> CellEffects {
+    func poissonEffects(cells: [(cell: Cell, index: Int)], blocks: [[(index: Int, values: [Double])]], fitted: DiDDesign.FittedModel,
+                        design: DiDDesign, extraColumns: [(String, Column)]) throws -> CellEffects {
         let fit = fitted.fit
         let structure = design.timing.structure
         let outcome = design.outcomeColumn.values
@@ -51,17 +62,17 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         let rows = fit.core.sourceRows
         let n = rows.count
         let p = fit.coefficients.count
-        // Each observation's regressors are 0/1 indicators: at most one cell and one period.
+        // Each observation's non-zero regressors (a cell, a period, their covariate products).
         let columnByName = Dictionary(extraColumns.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
-        var active = [[Int]](repeating: [], count: n)
+        var active = [[(j: Int, value: Double)]](repeating: [], count: n)
         for (j, name) in fit.coefficientNames.enumerated() {
             guard case let .numeric(values)? = columnByName[name] else {
                 throw EstimationError("etwfe: coefficient '\(name)' is not one of its indicators")
             }
-            for k in 0..<n where values[rows[k]] == 1 { active[k].append(j) }
+            for k in 0..<n where values[rows[k]] != 0 { active[k].append((j, values[rows[k]])) }
         }
         let beta = fit.coefficients
-        let eta = active.map { $0.reduce(0) { $0 + beta[$1] } }
+        let eta = active.map { $0.reduce(0) { $0 + beta[$1.j] * $1.value } }
         // μ̂ from the unit totals, shifted by each unit's largest η for safety.
         let unitOf = rows.map { Int(structure.unitCodes[$0]) }
         var shift = [Int: Double](), total = [Int: Double](), scale = [Int: Double]()
@@ -79,7 +90,7 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         // μ̂-weighted unit means of the regressors, sparse: unit → (coefficient → Σ μ̂x / Yᵢ).
         var unitMeans = [Int: [Int: Double]]()
         for k in 0..<n {
-            for j in active[k] { unitMeans[unitOf[k], default: [:]][j, default: 0] += mu[k] / (total[unitOf[k]] ?? 1) }
+            for term in active[k] { unitMeans[unitOf[k], default: [:]][term.j, default: 0] += mu[k] * term.value / (total[unitOf[k]] ?? 1) }
         }
         // Gradients of each cell effect with respect to β̂ (C × p), effects and observed means.
         let c = cells.count
@@ -87,22 +98,26 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         var effects = [Double](repeating: 0, count: c), means = [Double](repeating: 0, count: c)
         let position = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
         var cellObservations = [[Int]](repeating: [], count: c)
+        // The treatment block of each observation: δ + Σⱼ ξⱼ x̂ⱼ, switched off in the counterfactual
+        // (Wooldridge 2023, eq. 3.15).
+        var block = [Double](repeating: 0, count: n)
         for (index, entry) in cells.enumerated() {
-            let delta = beta[entry.index]
             let members = entry.cell.rows.compactMap { position[$0] }
             cellObservations[index] = members
+            for k in members { block[k] = blocks[index].reduce(0) { $0 + beta[$1.index] * $1.values[rows[k]] } }
+        }
+        for index in cells.indices {
+            let members = cellObservations[index]
             let size = Double(members.count)
-            var counterfactual = 0.0
             for k in members {
-                let untreated = mu[k] * exp(-delta)
+                let untreated = mu[k] * exp(-block[k])
                 let effect = mu[k] - untreated
                 effects[index] += effect / size
                 means[index] += outcome[rows[k]] / size
-                counterfactual += untreated / size
-                for j in active[k] { gradient[index, j] += effect / size }
+                for term in active[k] { gradient[index, term.j] += effect * term.value / size }
                 for (j, mean) in unitMeans[unitOf[k]] ?? [:] { gradient[index, j] -= effect * mean / size }
+                for term in blocks[index] { gradient[index, term.index] += untreated * term.values[rows[k]] / size }
             }
-            gradient[index, entry.index] += counterfactual
         }
         // β̂'s influence per cluster: (Σ scores) × bread, G × p.
         let design = fit.weightedDesign
@@ -121,10 +136,9 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         for g in 0..<cluster.levelCount { for index in 0..<c { basis[g, index] = through[g, index] } }
         for index in 0..<c {
             let size = Double(cellObservations[index].count)
-            let delta = beta[cells[index].index]
             for k in cellObservations[index] {
                 let g = Int(cluster.codes[k])
-                basis[g, index] += (mu[k] * (1 - exp(-delta)) - effects[index]) / size
+                basis[g, index] += (mu[k] * (1 - exp(-block[k])) - effects[index]) / size
                 basis[g, c + index] += (outcome[rows[k]] - means[index]) / size
             }
         }

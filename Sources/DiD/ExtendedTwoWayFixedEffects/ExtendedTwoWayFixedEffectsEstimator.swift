@@ -44,8 +44,8 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         let structure = design.timing.structure
         let outcome = design.outcomeColumn.values
         let name = design.outcomeColumn.name
-        guard options.covariates.isEmpty else {
-            throw PanelError("--estimator etwfe does not take --covariates yet (Wooldridge's cohort × period interactions of covariates are not implemented): drop --covariates '\(options.covariates.joined(separator: ","))'")
+        if options.model == .logit && !options.covariates.isEmpty {
+            throw PanelError("--estimator etwfe --model logit does not take --covariates yet: drop --covariates '\(options.covariates.joined(separator: ","))' or use --model linear or poisson")
         }
         guard options.extraFixedEffects.isEmpty else {
             throw PanelError("--estimator etwfe takes unit and period fixed effects only: drop --fe")
@@ -58,6 +58,7 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         var drops = design.outcomeColumn.drops()
         var notes = [Diagnostic]()
         func cohort(_ row: Int) -> Int? { structure.cohorts[Int(structure.unitCodes[row])] }
+        let covariates = try covariateValues(design: design, usable: &usable, drops: &drops)
         func drop(_ rows: [Int], reason: String) {
             let counted = rows.filter { usable[$0] }
             guard !counted.isEmpty else { return }
@@ -117,17 +118,41 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
             for row in rows { column[row] = 1 }
             return .numeric(column)
         }
-        for cell in requested { extra.append((cell.name, indicator(cell.rows))) }
-        var terms = requested.map(\.name)
-        if options.model == .poisson {
-            // Periods as dummies (the first left out), beside the unit fixed effects.
-            for t in periods.dropFirst() where compared.contains(t) {
-                let rows = (0..<structure.rowCount).filter { structure.periods[$0] == t }
+        func product(_ rows: [Int], _ values: [Double]) -> Column {
+            guard case var .numeric(column) = indicator(rows) else { return indicator(rows) }
+            for row in rows { column[row] = values[row] }
+            return .numeric(column)
+        }
+        let centred = centredCovariates(covariates, usable: usable, structure: structure)
+        var terms = [String]()
+        var blockNames = [String: [String]]()
+        for cell in requested {
+            extra.append((cell.name, indicator(cell.rows)))
+            terms.append(cell.name)
+            blockNames[cell.name] = [cell.name]
+            for (j, covariate) in covariates.enumerated() {
+                let name = "\(cell.name)_x_\(covariate.name)"
+                extra.append((name, product(cell.rows, centred[j])))
+                terms.append(name)
+                blockNames[cell.name, default: []].append(name)
+            }
+        }
+        // Periods as dummies (the first left out) beside the unit fixed effects for Poisson; the
+        // covariates' period interactions for both.
+        for t in periods.dropFirst() where compared.contains(t) {
+            let rows = (0..<structure.rowCount).filter { structure.periods[$0] == t }
+            if options.model == .poisson {
                 extra.append(("etwfe_period_\(t)", indicator(rows)))
                 terms.append("etwfe_period_\(t)")
             }
+            for covariate in covariates {
+                extra.append(("etwfe_period_\(t)_x_\(covariate.name)", product(rows, covariate.values)))
+                terms.append("etwfe_period_\(t)_x_\(covariate.name)")
+            }
         }
-        let fitted = try design.fit(formulaTerms: terms, options: options, periodEffects: options.model == .linear, extraColumns: extra)
+        var fitOptions = options
+        fitOptions.covariates = []  // entered above through their interactions; alone, the unit effects absorb them
+        let fitted = try design.fit(formulaTerms: terms, options: fitOptions, periodEffects: options.model == .linear, extraColumns: extra)
         let fit = fitted.fit
         // Typed: Poisson's drops (all-zero units, separated cells) are the separation warnings.
         notes += fitted.covariance.notes.map { Diagnostic(.note, .note, $0) }
@@ -148,9 +173,18 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         guard !cells.isEmpty else {
             throw PanelError("\(structure.source): no cohort × period cell is left with an estimate after the fit's drops: --estimator etwfe has nothing to estimate")
         }
+        // Each kept cell's treatment block: its coefficient and those of its covariate products
+        // (a product the fit dropped as collinear counts as zero).
+        let columnByName = Dictionary(extra.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+        let blocks: [[(index: Int, values: [Double])]] = cells.map { entry in
+            (blockNames[entry.cell.name] ?? []).compactMap { name in
+                guard let index = coefficientIndex[name], case let .numeric(values)? = columnByName[name] else { return nil }
+                return (index, values)
+            }
+        }
         let effects = try options.model == .linear
-            ? linearEffects(cells: cells, fitted: fitted)
-            : try poissonEffects(cells: cells, fitted: fitted, design: design, extraColumns: extra)
+            ? linearEffects(cells: cells, blocks: blocks, fitted: fitted)
+            : try poissonEffects(cells: cells, blocks: blocks, fitted: fitted, design: design, extraColumns: extra)
         var sampleDrops = drops
         if fit.sample.allZeroGroups > 0 { sampleDrops.append(.init(reason: "Poisson: units whose outcome is zero throughout", rows: fit.sample.allZeroGroups, units: 0)) }
         if fit.sample.separated > 0 { sampleDrops.append(.init(reason: "Poisson: separated (a cell or period predicts y = 0 perfectly)", rows: fit.sample.separated, units: 0)) }

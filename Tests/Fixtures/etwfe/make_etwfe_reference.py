@@ -7,6 +7,8 @@ aggregates with their standard errors. Configurations (Datasets/mpdta/mpdta.csv)
 - linear_notyet: OLS on lemp, not-yet-treated controls (post-treatment cells only);
 - linear_never: OLS on lemp, never-treated controls (every cell but g − 1: leads too);
 - poisson_notyet: Poisson on exp(lemp), not-yet-treated controls;
+- linear_lpop: linear_notyet with the time-invariant covariate lpop (diff-diff's `exovar`:
+  cells × (lpop − cohort mean), periods × lpop, cohorts × lpop, lpop);
 - logit_notyet: logit on high = 1{lemp > median(lemp)}, not-yet-treated controls.
 
 Usage: python3 make_etwfe_reference.py (paths resolve from this file; see README.md).
@@ -39,11 +41,12 @@ MEDIAN = float(np.median(data["lemp"]))
 data["high"] = (data["lemp"] > MEDIAN).astype(int)
 
 
-def run(method, control, outcome):
+def run(method, control, outcome, exovar=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         est = WooldridgeDiD(method=method, control_group=control, cluster="countyreal")
-        res = est.fit(data, outcome=outcome, unit="countyreal", time="year", first_treat="first_treat")
+        res = est.fit(data, outcome=outcome, unit="countyreal", time="year", first_treat="first_treat",
+                      exovar=exovar)
         for kind in ("group", "calendar", "event_study"):
             res.aggregate(kind)
     keys = list(res._gt_keys)
@@ -73,6 +76,7 @@ reference = {
     "linear_notyet": run("ols", "not_yet_treated", "lemp"),
     "linear_never": run("ols", "never_treated", "lemp"),
     "poisson_notyet": run("poisson", "not_yet_treated", "emp"),
+    "linear_lpop": run("ols", "not_yet_treated", "lemp", exovar=["lpop"]),
     "logit_notyet": dict(run("logit", "not_yet_treated", "high"), threshold=MEDIAN),
 }
 (HERE / "etwfe_reference.json").write_text(json.dumps(reference, indent=1, sort_keys=False) + "\n")
