@@ -22,7 +22,7 @@ import Testing
     /// counts its intercept, cohort and period dummies (three more on mpdta); least squares agree.
     /// The logit (K: every column on both sides) is on 1{lemp > its median}, the fixture's threshold.
     /// linear_lpop adds the time-invariant covariate lpop (Wooldridge's cell and period interactions).
-    @Test(arguments: ["linear_notyet", "linear_never", "poisson_notyet", "logit_notyet", "linear_lpop"])
+    @Test(arguments: ["linear_notyet", "linear_never", "poisson_notyet", "logit_notyet", "linear_lpop", "logit_lpop"])
     func mpdtaAgainstDiffDiff(configuration: String) throws {
         let expected = try Self.reference(configuration)
         let poisson = configuration.hasPrefix("poisson")
@@ -200,6 +200,12 @@ import Testing
             (noNever, ["--control", "never"], "no cohort × period cell has an untreated comparison"),
             (timeVarying, ["--covariates", "x"], "covariate 'x' varies within unit 2"),
         ]
+        // A logit without a finite maximum (lpop nearly separates cohort 2004's first cells at the
+        // median split, where diff-diff's coefficients diverge) is refused, not reported as ≈ 0.
+        let separated = try runQuipu(["did", "--data", "Datasets/mpdta/mpdta.csv", "--unit", "countyreal", "--time", "year", "--outcome",
+                                      "I(lemp > 5.6970934865054)", "--cohort", "first.treat", "--estimator", "etwfe", "--model", "logit",
+                                      "--control", "notyet", "--covariates", "lpop"])
+        #expect(separated.status == 1 && separated.standardError.contains("no finite maximum"), "\(separated.standardError)")
         for (path, extra, message) in cases {
             let run = try runQuipu(["did", "--data", path, "--unit", "id", "--time", "t", "--outcome", "y", "--cohort", "g", "--estimator", "etwfe"] + extra)
             #expect(run.status == 1, "\(path): \(run.standardError)")

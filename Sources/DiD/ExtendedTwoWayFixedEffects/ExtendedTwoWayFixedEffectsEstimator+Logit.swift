@@ -5,6 +5,7 @@
 // effects on the treated, the cell's mean of Λ(η̂) − Λ(η̂ − δ̂); their covariance is the delta
 // method on the cluster-robust sandwich (X'WX)⁻¹ (Σ_g s_g s_gᵀ) (X'WX)⁻¹ with the small-sample
 // factor G/(G − 1)·(n − 1)/(n − K) (`SmallSampleCorrection.fixestDefault`, K every column).
+// Time-invariant covariates enter as diff-diff's `exovar` and Wooldridge (2023, §3) do.
 
 import Estimation
 import Foundation
@@ -23,7 +24,10 @@ extension ExtendedTwoWayFixedEffectsEstimator {
 
     /// Fits the logit on `usable` rows with `cells`, and returns the cells' average effects on the
     /// treated with their covariance.
-    func logitEffects(cells: [Cell], usable: [Bool], design: DiDDesign) throws -> LogitSummary {
+    /// Covariates (time-invariant) enter as diff-diff's `exovar`: cell × (x − cohort mean), cohort
+    /// × x (all but the first cohort level), period × x (all but the first period), and x.
+    func logitEffects(cells: [Cell], usable: [Bool], design: DiDDesign, covariates: [(name: String, values: [Double])] = [],
+                      centred: [[Double]] = []) throws -> LogitSummary {
         let structure = design.timing.structure
         let outcome = design.outcomeColumn.values
         let name = design.outcomeColumn.name
@@ -50,17 +54,32 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         let cohortLevels = Array(Set(cohortOf).sorted().dropFirst())
         let periodLevels = Array(Set(rows.map { structure.periods[$0] }).sorted().dropFirst())
         let cellOfRow = Dictionary(cells.enumerated().flatMap { index, cell in cell.rows.map { ($0, index) } }, uniquingKeysWith: { first, _ in first })
-        let c = cells.count
-        let k = 1 + c + cohortLevels.count + periodLevels.count
-        let cohortColumn = Dictionary(uniqueKeysWithValues: cohortLevels.enumerated().map { ($1, 1 + c + $0) })
-        let periodColumn = Dictionary(uniqueKeysWithValues: periodLevels.enumerated().map { ($1, 1 + c + cohortLevels.count + $0) })
+        let c = cells.count, m = covariates.count
+        // Columns: 1, cells, cells × x̂, cohorts, periods, then per covariate cohorts × x, periods × x, x.
+        let cohortStart = 1 + c + c * m, periodStart = cohortStart + cohortLevels.count
+        let covariateStart = periodStart + periodLevels.count
+        let perCovariate = cohortLevels.count + periodLevels.count + 1
+        let k = covariateStart + m * perCovariate
+        let cohortColumn = Dictionary(uniqueKeysWithValues: cohortLevels.enumerated().map { ($1, $0) })
+        let periodColumn = Dictionary(uniqueKeysWithValues: periodLevels.enumerated().map { ($1, $0) })
         let n = rows.count
         var x = [Double](repeating: 0, count: n * k)
         for (i, row) in rows.enumerated() {
             x[i * k] = 1
-            if let cell = cellOfRow[row] { x[i * k + 1 + cell] = 1 }
-            if let column = cohortColumn[cohortOf[i]] { x[i * k + column] = 1 }
-            if let column = periodColumn[structure.periods[row]] { x[i * k + column] = 1 }
+            let cohortIndex = cohortColumn[cohortOf[i]], periodIndex = periodColumn[structure.periods[row]]
+            if let cell = cellOfRow[row] {
+                x[i * k + 1 + cell] = 1
+                for j in 0..<m { x[i * k + 1 + c + cell * m + j] = centred[j][row] }
+            }
+            if let cohortIndex { x[i * k + cohortStart + cohortIndex] = 1 }
+            if let periodIndex { x[i * k + periodStart + periodIndex] = 1 }
+            for j in 0..<m {
+                let base = covariateStart + j * perCovariate
+                let value = covariates[j].values[row]
+                if let cohortIndex { x[i * k + base + cohortIndex] = value }
+                if let periodIndex { x[i * k + base + cohortLevels.count + periodIndex] = value }
+                x[i * k + base + perCovariate - 1] = value
+            }
         }
         let model: LogitModel
         do {
@@ -91,17 +110,19 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         var gradient = Matrix(rows: c, columns: k)
         var effects = [Double](repeating: 0, count: c)
         for index in cells.indices {
-            let delta = model.coefficients[1 + index]
+            // The cell's treatment block: δ and its covariate products, switched off together.
+            let block = [1 + index] + (0..<m).map { 1 + c + index * m + $0 }
             let members = rows.indices.filter { cellOfRow[rows[$0]] == index }
             let size = Double(members.count)
             for i in members {
                 var eta = 0.0
                 for a in 0..<k { eta += x[i * k + a] * model.coefficients[a] }
-                let treated = 1 / (1 + exp(-eta)), untreated = 1 / (1 + exp(-(eta - delta)))
+                let switchedOff = block.reduce(0) { $0 + x[i * k + $1] * model.coefficients[$1] }
+                let treated = 1 / (1 + exp(-eta)), untreated = 1 / (1 + exp(-(eta - switchedOff)))
                 effects[index] += (treated - untreated) / size
                 let slope = treated * (1 - treated) - untreated * (1 - untreated)
                 for a in 0..<k where x[i * k + a] != 0 { gradient[index, a] += slope * x[i * k + a] / size }
-                gradient[index, 1 + index] += untreated * (1 - untreated) / size
+                for a in block { gradient[index, a] += untreated * (1 - untreated) * x[i * k + a] / size }
             }
         }
         let through = try influence.multiplied(by: gradient, transposeOther: true)

@@ -44,9 +44,6 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         let structure = design.timing.structure
         let outcome = design.outcomeColumn.values
         let name = design.outcomeColumn.name
-        if options.model == .logit && !options.covariates.isEmpty {
-            throw PanelError("--estimator etwfe --model logit does not take --covariates yet: drop --covariates '\(options.covariates.joined(separator: ","))' or use --model linear or poisson")
-        }
         guard options.extraFixedEffects.isEmpty else {
             throw PanelError("--estimator etwfe takes unit and period fixed effects only: drop --fe")
         }
@@ -104,7 +101,8 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         }
         try StaggeredCellBudget.checkSunAbraham(cells: requested.count, rows: structure.rowCount, cohorts: Set(requested.map(\.group)).count)
         if options.model == .logit {
-            let logit = try logitEffects(cells: requested, usable: usable, design: design)
+            let logit = try logitEffects(cells: requested, usable: usable, design: design, covariates: covariates,
+                                         centred: centredCovariates(covariates, usable: usable, structure: structure))
             let units = Set(logit.rows.map { structure.unitCodes[$0] })
             return try effectSet(logit.effects, cells: requested, units: units, observations: logit.rows.count, clusters: logit.clusterCount,
                                  degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: logit.clusterCount),
@@ -186,7 +184,13 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
             ? linearEffects(cells: cells, blocks: blocks, fitted: fitted)
             : try poissonEffects(cells: cells, blocks: blocks, fitted: fitted, design: design, extraColumns: extra)
         var sampleDrops = drops
-        if fit.sample.allZeroGroups > 0 { sampleDrops.append(.init(reason: "Poisson: units whose outcome is zero throughout", rows: fit.sample.allZeroGroups, units: 0)) }
+        if fit.sample.allZeroGroups > 0 {
+            // fepois drops the unit-effect groups whose outcome is zero throughout: count those units.
+            var totals = [Int32: Double]()
+            for row in 0..<structure.rowCount where usable[row] { totals[structure.unitCodes[row], default: 0] += outcome[row] }
+            sampleDrops.append(.init(reason: "Poisson: units whose outcome is zero throughout", rows: fit.sample.allZeroGroups,
+                                     units: totals.values.filter { $0 == 0 }.count))
+        }
         if fit.sample.separated > 0 { sampleDrops.append(.init(reason: "Poisson: separated (a cell or period predicts y = 0 perfectly)", rows: fit.sample.separated, units: 0)) }
         if fit.sample.singletons > 0 { sampleDrops.append(.init(reason: "singletons (units observed once)", rows: fit.sample.singletons, units: 0)) }
         let method = options.model == .linear ? "least squares" : "Poisson (fepois)"
