@@ -44,6 +44,9 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         let structure = design.timing.structure
         let outcome = design.outcomeColumn.values
         let name = design.outcomeColumn.name
+        guard options.weights == nil else {
+            throw PanelError("--estimator etwfe is unweighted for now: drop --weights")
+        }
         guard options.extraFixedEffects.isEmpty else {
             throw PanelError("--estimator etwfe takes unit and period fixed effects only: drop --fe")
         }
