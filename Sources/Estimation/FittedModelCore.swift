@@ -46,6 +46,8 @@ public struct FittedModelCore: Sendable {
     /// What the design needs a reader to know, one sentence each (`ModelFrame.designNotes`): the
     /// reference levels chosen for `i()` terms written without `ref`, and repeated columns.
     public let designNotes: [String]
+    /// The table row each observation came from (`ModelFrame.sourceRows`), after every drop.
+    public let sourceRows: [Int]
 
     /// K: the estimated slopes plus the fixed-effect coefficients.
     public var parameterCount: Int { coefficients.count + fixedEffectParameters }

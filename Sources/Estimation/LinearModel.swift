@@ -140,7 +140,7 @@ public enum LinearModel {
             fixedEffects: frame.fixedEffects, clusterVariables: frame.clusterVariables,
             hasIntercept: hasIntercept, isWeighted: weights != nil,
             fixedEffectParameters: fixedEffectParameters, redundantFixedEffects: redundantFixedEffects,
-            designNotes: frame.designNotes)
+            designNotes: frame.designNotes, sourceRows: frame.sourceRows)
         return LinearModelFit(
             core: core, scaledFactor: solution.scaledFactor,
             r2: r2, adjustedR2: adjustedR2, withinR2: hasFixedEffects ? 1 - ssr / withinSumOfSquares : nil,

@@ -29,6 +29,9 @@ public struct ModelFrame: Sendable {
     /// What the design needs a reader to know, one sentence each: the reference levels chosen for
     /// `i()` terms written without `ref`, and columns a term repeats from an earlier one.
     public var designNotes: [String] = []
+    /// The table row each observation came from (fixest's `obs_selection`), so that estimators
+    /// built on a fit can map its observations back to their data (the extended TWFE's cells).
+    public var sourceRows: [Int] = []
 
     /// The number of observations kept.
     public var observationCount: Int { response.count }
@@ -191,6 +194,7 @@ extension ModelFrame {
                                                  undefinedTransforms: dropped.undefinedTransforms, zeroWeight: dropped.zeroWeight,
                                                  singletons: singletons)
         self.designNotes = referenceNotes + designNotes
+        self.sourceRows = keep.map { mask in mask.indices.filter { mask[$0] } } ?? Array(0..<rowsRead)
     }
 
     /// An `i()` term whose reference level is chosen automatically: the design positions of its

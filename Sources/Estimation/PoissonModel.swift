@@ -105,7 +105,7 @@ public enum PoissonModel {
             fixedEffects: sample.fixedEffects, clusterVariables: sample.clusterVariables,
             hasIntercept: hasIntercept, isWeighted: sample.weights != nil,
             fixedEffectParameters: fixedEffectParameters, redundantFixedEffects: redundantFixedEffects,
-            designNotes: designNotes)
+            designNotes: designNotes, sourceRows: sample.sourceRows)
         return PoissonModelFit(
             core: core, separatingRegressors: separation.regressors,
             deviance: likelihood.deviance, nullDeviance: likelihood.nullDeviance,

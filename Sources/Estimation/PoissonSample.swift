@@ -17,6 +17,8 @@ struct PoissonSample {
     var fixedEffects: [Factor]
     /// The cluster variables, as factors so that they stay dense when rows are dropped.
     var clusters: [Factor]
+    /// The table row of each observation.
+    var sourceRows: [Int]
 
     /// The number of observations.
     var count: Int { response.count }
@@ -29,6 +31,7 @@ struct PoissonSample {
         weights = frame.weights
         fixedEffects = frame.fixedEffects
         clusters = frame.clusterVariables
+        sourceRows = frame.sourceRows
     }
 
     /// Keeps the observations where `keep` is true, re-coding every factor densely (a level left
@@ -40,6 +43,7 @@ struct PoissonSample {
         weights = weights.map { values in kept.map { values[$0] } }
         fixedEffects = fixedEffects.map { $0.subset(keep) }
         clusters = clusters.map { $0.subset(keep) }
+        sourceRows = kept.map { sourceRows[$0] }
     }
 
     /// The cluster variables in the form the covariance estimators take.

@@ -56,6 +56,8 @@ extension DiDResults {
         if let subset { lines.insert(subset.line, at: 1) }
         if model == .poisson && estimators.contains(.twfe) {
             lines.append("Model: Poisson pseudo-maximum likelihood (as fepois): estimates in log points, z tests; % change = 100·(exp(b) − 1)")
+        } else if model == .poisson {
+            lines.append("Model: Poisson pseudo-maximum likelihood (as fepois): effects in the outcome's units (average effects on the treated); log-ratio rows are log(E[Y1] / E[Y0]) over the treated cells, % change = 100·(exp(b) − 1)")
         }
         lines += staggeredTextLines
         if !estimates.isEmpty && staggered.contains(where: { $0.estimator != .twfe }) {

@@ -113,7 +113,7 @@ extension DiDResults {
         for result in staggered {
             for row in result.rows(level: confidenceLevel) {
                 let e = row.estimate
-                var fields: [String] = [result.estimator.rawValue, e.kind.rawValue]
+                var fields: [String] = [result.estimator.rawValue, e.kind.rawValue + (e.scale == .logRatio ? "_log_ratio" : "")]
                 fields.append(e.group.map(String.init) ?? "")
                 fields.append(e.time.map(String.init) ?? "")
                 fields.append(e.eventTime.map(String.init) ?? "")
@@ -170,6 +170,11 @@ extension DiDResults {
 extension DiDResults {
     /// The label of an aggregate in tables: "simple", "dynamic e = 2", "group 2006 average".
     static func tableLabel(_ estimate: StaggeredEstimate) -> String {
+        estimate.scale == .logRatio ? levelTableLabel(estimate) + " (log ratio)" : levelTableLabel(estimate)
+    }
+
+    /// The label on the level scale.
+    private static func levelTableLabel(_ estimate: StaggeredEstimate) -> String {
         switch estimate.kind {
         case .dynamic: return estimate.eventTime.map { "event time \($0)" } ?? "dynamic (average e ≥ 0)"
         case .group: return estimate.group.map { "cohort \($0)" } ?? "group (average)"

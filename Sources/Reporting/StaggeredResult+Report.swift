@@ -43,7 +43,8 @@ extension StaggeredResult {
             case .calendar: by = row.estimate.time.map { "period \($0)" } ?? "average"
             default: by = ""
             }
-            grid.append([row.estimate.kind.rawValue, by, NumberFormat.significant(row.estimate.estimate),
+            let scale = row.estimate.scale == .logRatio ? " (log ratio, % = exp − 1)" : ""
+            grid.append([row.estimate.kind.rawValue + scale, by, NumberFormat.significant(row.estimate.estimate),
                          NumberFormat.significant(row.standardError), NumberFormat.significant(row.statistic),
                          NumberFormat.pValue(row.pValue) + " " + NumberFormat.stars(row.pValue),
                          NumberFormat.significant(row.low), NumberFormat.significant(row.high),
@@ -88,6 +89,10 @@ extension StaggeredResult.Row {
         return UniformBandRecord(low: uniformLow, high: uniformHigh)
     }
 
+    /// Whether the row is a log ratio of means (the extended TWFE's Poisson `lr_` rows): it then
+    /// states its scale and carries its percentage change, as fepois shows a coefficient.
+    var isLogRatio: Bool { estimate.scale == .logRatio }
+
     /// The row as an entry of `aggregates`; `logPoints`: with its percentage change (Poisson).
     func aggregateRecord(estimator: StaggeredEstimator, logPoints: Bool) -> AggregateRecord {
         let by: ByRecord?
@@ -101,7 +106,8 @@ extension StaggeredResult.Row {
                                by: by, inference: InferenceRecord(estimate: estimate.estimate, standardError: standardError, statistic: statistic,
                                                                   pValue: pValue, confidenceLow: low, confidenceHigh: high),
                                treatedUnits: estimate.treatedUnits, cohortCount: estimate.cohortCount, uniformBand: uniformBand,
-                               percentChange: logPoints ? PercentChangeRecord(logPoints: estimate.estimate, low: low, high: high) : nil)
+                               percentChange: logPoints || isLogRatio ? PercentChangeRecord(logPoints: estimate.estimate, low: low, high: high) : nil,
+                               scale: isLogRatio ? estimate.scale.rawValue : nil)
     }
 
     /// The row as an entry of `att_gt` (Sun–Abraham's `cohort_period` too); `logPoints`: with its
@@ -110,6 +116,7 @@ extension StaggeredResult.Row {
         CellRecord(estimator: estimator.rawValue, group: estimate.group ?? 0, time: estimate.time, eventTime: estimate.eventTime,
                    estimate: estimate.estimate, standardError: standardError, confidenceLow: low, confidenceHigh: high,
                    treatedUnits: estimate.treatedUnits, controlUnits: estimate.controlUnits, uniformBand: uniformBand,
-                   percentChange: logPoints ? PercentChangeRecord(logPoints: estimate.estimate, low: low, high: high) : nil)
+                   percentChange: logPoints || isLogRatio ? PercentChangeRecord(logPoints: estimate.estimate, low: low, high: high) : nil,
+                   scale: isLogRatio ? estimate.scale.rawValue : nil)
     }
 }

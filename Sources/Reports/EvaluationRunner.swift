@@ -106,6 +106,7 @@ public struct EvaluationRunner {
         case .callawaySantAnna: options.estimator = .cs
         case .sunAbraham: options.estimator = .sunab
         case .imputation: options.estimator = .imputation
+        case .etwfe: options.estimator = .etwfe
         }
         if bootstrap {
             options.bootstrap = MultiplierBootstrap(replicates: spec.inference.bootstrapReplicates, seed: spec.inference.seed,

@@ -25,7 +25,7 @@ COUNT = {"type": "integer", "minimum": 0}
 STR = {"type": "string"}
 STR_NA = {"type": ["string", "null"]}
 BOOL = {"type": "boolean"}
-ESTIMATORS = ["twfe", "cs", "sunab", "imputation"]
+ESTIMATORS = ["twfe", "cs", "sunab", "imputation", "etwfe"]
 
 
 def ref(name):
@@ -152,15 +152,16 @@ PERCENT = {"percent_change": NUM_NA, "percent_conf_low": NUM_NA, "percent_conf_h
 def did_document():
     cell = obj({"estimator": {"enum": ESTIMATORS}, "group": INT, "time": INT, "event_time": INT, **{k: NUM_NA for k in
                 ["estimate", "std_error", "conf_low", "conf_high"]}, "n_treated": COUNT, "n_control": {"type": ["integer", "null"]},
-                "uniform_low": NUM_NA, "uniform_high": NUM_NA, **PERCENT}, optional=["time", "event_time", "uniform_low", "uniform_high", *PERCENT])
+                "uniform_low": NUM_NA, "uniform_high": NUM_NA, "scale": {"const": "log_ratio"}, **PERCENT},
+               optional=["time", "event_time", "uniform_low", "uniform_high", "scale", *PERCENT])
     aggregate = obj({"estimator": {"enum": ESTIMATORS}, "type": {"enum": ["simple", "group", "dynamic", "calendar"]}, "label": STR,
                      "overall": BOOL,
                      "by": array(obj({"event_time": INT, "group": INT, "time": INT}, optional=["event_time", "group", "time"]), maxItems=1),
                      **INFERENCE, "n_treated": COUNT, "n_cohorts": COUNT, "uniform_low": NUM_NA, "uniform_high": NUM_NA,
-                     **PERCENT},
-                    optional=["uniform_low", "uniform_high", *PERCENT],
+                     "scale": {"const": "log_ratio"}, **PERCENT},
+                    optional=["uniform_low", "uniform_high", "scale", *PERCENT],
                     description="An effect of an estimator's effect set (TWFE's coefficient is its simple, its event study its "
-                                "dynamic aggregate; the percentage effects with --model poisson)")
+                                "dynamic aggregate; the percentage effects with --model poisson; the extended TWFE's Poisson log ratios of means carry scale)")
     two_by_two = obj({"term": STR, **INFERENCE, **PERCENT, "difference_of_means": NUM_NA}, optional=[*PERCENT],
                      description="The 2x2 comparison's regression coefficient (the percentage effects with --model poisson) "
                                  "and the same estimate as a difference of the four means (least squares only)")
@@ -173,7 +174,7 @@ def did_document():
                 description="The Goodman-Bacon decomposition (--decompose)")
     fields = {
         "schema_version": ref("schema_version"), "command": {"const": "did"}, "subset": ref("subset"),
-        "model": {"enum": ["linear", "poisson"]}, "effect": {"const": "proportional"}, "dependent": STR, "unit": STR, "time": STR, "nobs": COUNT, "vcov": STR,
+        "model": {"enum": ["linear", "poisson", "logit"]}, "effect": {"const": "proportional"}, "dependent": STR, "unit": STR, "time": STR, "nobs": COUNT, "vcov": STR,
         "n_clusters": {"type": ["integer", "null"]}, "cohorts": array(ref("cohort_size")),
         "reference_period": INT, "window": array(INT, minItems=2, maxItems=2),
         "estimators": array({"enum": ESTIMATORS}), "headline": STR_NA, "conf_level": NUM_NA,

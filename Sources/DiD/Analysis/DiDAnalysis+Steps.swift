@@ -20,6 +20,7 @@ extension DiDAnalysis {
         case .cs: return [.callawaySantAnna]
         case .sunab: return [.sunAbraham]
         case .imputation: return [.imputation]
+        case .etwfe: return [.etwfe]
         case .all: return [.callawaySantAnna, .sunAbraham, .imputation, .twfe]
         }
     }
@@ -31,6 +32,7 @@ extension DiDAnalysis {
         case .callawaySantAnna: return CallawaySantAnnaEstimator()
         case .sunAbraham: return SunAbrahamEstimator()
         case .imputation: return ImputationEstimator()
+        case .etwfe: return ExtendedTwoWayFixedEffectsEstimator()
         }
     }
 

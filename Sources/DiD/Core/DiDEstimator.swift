@@ -15,7 +15,11 @@ import Primitives
 /// 1. `id`: its `StaggeredEstimator` case, which names it in the JSON (`estimator`), in text
 ///    headers and in `--combine` results; add the case, and the `--estimator` value that selects
 ///    it (`EstimatorChoice`, `DiDAnalysis.chosenEstimators`), and return the type from
-///    `DiDAnalysis.conformance(for:)`.
+///    `DiDAnalysis.conformance(for:)`; the compiler then names the two switches of the report
+///    module that need a line (`EvaluationRunner`'s estimator choice, the event-study chart's
+///    reference period in `EvaluationResults+Charts`). Beyond these the extended TWFE
+///    (ExtendedTwoWayFixedEffects/) needed the rows a fit used (`FittedModelCore.sourceRows`), and
+///    for its Poisson fit periods as regressors (`DiDDesign.fit(periodEffects:)`).
 /// 2. `estimate(_:)`: read what it needs from the `DiDDesign` (the panel structure and cohorts in
 ///    `timing`, the outcome evaluated once with its unusable rows in `outcomeColumn`, the user's
 ///    columns in `sourceTable`, the options in `options`; `fit(formulaTerms:)` runs a regression

@@ -12,6 +12,8 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
     case sunAbraham = "sunab"
     /// Borusyak, Jaravel & Spiess (2024): imputation of untreated outcomes.
     case imputation
+    /// Wooldridge (2021, 2023): extended TWFE, saturated in cohort × period.
+    case etwfe
 
     /// The name shown in reports.
     public var displayName: String {
@@ -20,6 +22,7 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
         case .callawaySantAnna: return "Callaway–Sant'Anna"
         case .sunAbraham: return "Sun–Abraham"
         case .imputation: return "Imputation (BJS)"
+        case .etwfe: return "Extended TWFE (Wooldridge)"
         }
     }
 }
@@ -40,6 +43,13 @@ public enum StaggeredEstimateKind: String, Sendable, CaseIterable {
     case calendar
 }
 
+/// The scale of an estimate: the outcome's units, or (Poisson's extended TWFE) the log ratio of
+/// the treated cells' observed mean to their counterfactual mean.
+public enum StaggeredEstimateScale: String, Sendable {
+    case level
+    case logRatio = "log_ratio"
+}
+
 /// One estimate with what it rests on; its standard error lives in the result's covariance.
 public struct StaggeredEstimate: Sendable {
     public let kind: StaggeredEstimateKind
@@ -56,9 +66,12 @@ public struct StaggeredEstimate: Sendable {
     public let cohortCount: Int
     /// Comparison units (att_gt cells).
     public let controlUnits: Int?
+    /// The scale (`level` unless a log ratio of means).
+    public let scale: StaggeredEstimateScale
 
     public init(kind: StaggeredEstimateKind, eventTime: Int? = nil, group: Int? = nil, time: Int? = nil, estimate: Double,
-                treatedUnits: Int, cohortCount: Int, controlUnits: Int? = nil) {
+                treatedUnits: Int, cohortCount: Int, controlUnits: Int? = nil, scale: StaggeredEstimateScale = .level) {
+        self.scale = scale
         self.kind = kind
         self.eventTime = eventTime
         self.group = group
@@ -82,8 +95,13 @@ public struct StaggeredEstimate: Sendable {
 
     /// The name `--combine` uses: `att` (simple), `e2`/`e-1` (dynamic), `g2004` (group),
     /// `t2005` (calendar), the overall entries `dynamic`, `group`, `calendar`, and
-    /// `att_gt(2004,2005)` / `cp(2004,-1)` for cells.
+    /// `att_gt(2004,2005)` / `cp(2004,-1)` for cells; log ratios add `lr_` (`lr_att`, `lr_e2`).
     public var label: String {
+        scale == .logRatio ? "lr_" + levelLabel : levelLabel
+    }
+
+    /// The label on the level scale.
+    private var levelLabel: String {
         switch kind {
         case .simple: return "att"
         case .dynamic: return eventTime.map { "e\($0)" } ?? "dynamic"

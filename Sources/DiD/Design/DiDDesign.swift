@@ -167,8 +167,10 @@ struct DiDDesign {
     /// Fits `outcome ~ terms + covariates | unit + time` (or without fixed effects) with the
     /// analysis's weights and covariance, by least squares or, with `--model poisson`, by Poisson
     /// pseudo-maximum likelihood.
-    func fit(formulaTerms: [String], options: DiDOptions, fixedEffects: Bool = true, extraColumns: [(String, Column)] = [],
-             labelRows: ((ModelFrame) -> [Int])? = nil) throws -> FittedModel
+    /// `periodEffects: false` leaves the period fixed effects out (with `fixedEffects`), for
+    /// estimators that enter periods as regressors of their own (the extended TWFE's Poisson fit).
+    func fit(formulaTerms: [String], options: DiDOptions, fixedEffects: Bool = true, periodEffects: Bool = true,
+             extraColumns: [(String, Column)] = [], labelRows: ((ModelFrame) -> [Int])? = nil) throws -> FittedModel
     {
         let all = columns + extraColumns
         let table = DataTable(source: source, names: all.map(\.0), columns: all.map(\.1), rowCount: rowCount)
@@ -178,7 +180,7 @@ struct DiDDesign {
         let outcomeText = (try? ModelFormula.parse("\(options.outcome) ~ 1").response.name) ?? name(options.outcome)
         var text = "\(outcomeText) ~ " + right.joined(separator: " + ")
         if fixedEffects {
-            text += " | \(name(unitName)) + \(name(timeName))"
+            text += " | \(name(unitName))" + (periodEffects ? " + \(name(timeName))" : "")
             for term in try options.extraFixedEffectTerms() { text += " + " + term.name }
         }
         let formula = try ModelFormula.parse(text)
@@ -192,6 +194,8 @@ struct DiDDesign {
         case .poisson:
             let fit = try PoissonModel.fit(frame, options: PoissonModelOptions(threads: options.threads))
             return FittedModel(fit: RegressionFit(fit), covariance: try fit.covariance(options.covariance), rowLabels: labels)
+        case .logit:
+            throw EstimationError("--model logit is available with --estimator etwfe only")
         }
     }
 }

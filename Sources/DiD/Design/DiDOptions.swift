@@ -6,6 +6,8 @@ public enum EstimatorChoice: String, Sendable, CaseIterable {
     /// TWFE with one cohort; Callaway–Sant'Anna first and TWFE beside it with staggered cohorts.
     case auto
     case twfe, cs, sunab, imputation
+    /// Wooldridge's extended TWFE (linear and Poisson).
+    case etwfe
     /// All four.
     case all
 }
@@ -16,6 +18,8 @@ public enum DiDModel: String, Sendable, CaseIterable {
     case linear
     /// Poisson pseudo-maximum likelihood (`fepois`): effects in log points, keeping zero outcomes.
     case poisson
+    /// Logit of a 0/1 outcome (the extended TWFE only).
+    case logit
 }
 
 /// What `quipu did` estimates and how.

@@ -14,9 +14,12 @@ public struct AggregateRecord: JSONRecord, Sendable {
     public var cohortCount: Int
     public var uniformBand: UniformBandRecord?
     public var percentChange: PercentChangeRecord?
+    /// The scale when it is not the outcome's own: "log_ratio" for a log ratio of means (the
+    /// extended TWFE's Poisson rows).
+    public var scale: String?
 
     public init(estimator: String, type: String, label: String, overall: Bool, by: ByRecord?, inference: InferenceRecord,
-                treatedUnits: Int, cohortCount: Int, uniformBand: UniformBandRecord?, percentChange: PercentChangeRecord?) {
+                treatedUnits: Int, cohortCount: Int, uniformBand: UniformBandRecord?, percentChange: PercentChangeRecord?, scale: String? = nil) {
         self.estimator = estimator
         self.type = type
         self.label = label
@@ -27,6 +30,7 @@ public struct AggregateRecord: JSONRecord, Sendable {
         self.cohortCount = cohortCount
         self.uniformBand = uniformBand
         self.percentChange = percentChange
+        self.scale = scale
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -40,6 +44,7 @@ public struct AggregateRecord: JSONRecord, Sendable {
         try container.encode(treatedUnits, forKey: DynamicKey("n_treated"))
         try container.encode(cohortCount, forKey: DynamicKey("n_cohorts"))
         try uniformBand?.encode(to: encoder)
+        try container.encodeIfPresent(scale, forKey: DynamicKey("scale"))
         try percentChange?.encode(to: encoder)
     }
 }

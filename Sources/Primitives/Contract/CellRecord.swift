@@ -16,10 +16,13 @@ public struct CellRecord: JSONRecord, Sendable {
     public var uniformBand: UniformBandRecord?
     /// The cell's log ratio as a percentage change (a proportional effect's cells).
     public var percentChange: PercentChangeRecord?
+    /// The scale when it is not the outcome's own: "log_ratio" for a log ratio of means (the
+    /// extended TWFE's Poisson rows).
+    public var scale: String?
 
     public init(estimator: String, group: Int, time: Int?, eventTime: Int?, estimate: Double, standardError: Double,
                 confidenceLow: Double, confidenceHigh: Double, treatedUnits: Int, controlUnits: Int?, uniformBand: UniformBandRecord?,
-                percentChange: PercentChangeRecord? = nil) {
+                percentChange: PercentChangeRecord? = nil, scale: String? = nil) {
         self.estimator = estimator
         self.group = group
         self.time = time
@@ -32,11 +35,12 @@ public struct CellRecord: JSONRecord, Sendable {
         self.controlUnits = controlUnits
         self.uniformBand = uniformBand
         self.percentChange = percentChange
+        self.scale = scale
     }
 
     enum CodingKeys: String, CodingKey {
         case estimator, group, time, eventTime = "event_time", estimate, standardError = "std_error"
-        case confidenceLow = "conf_low", confidenceHigh = "conf_high", treatedUnits = "n_treated", controlUnits = "n_control"
+        case confidenceLow = "conf_low", confidenceHigh = "conf_high", treatedUnits = "n_treated", controlUnits = "n_control", scale
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -53,6 +57,7 @@ public struct CellRecord: JSONRecord, Sendable {
         // null, not left out, for an estimator without comparison units of the cell's own.
         try container.encode(controlUnits, forKey: .controlUnits)
         try uniformBand?.encode(to: encoder)
+        if let scale { try container.encode(scale, forKey: .scale) }
         try percentChange?.encode(to: encoder)
     }
 }

@@ -3,7 +3,7 @@ import DiD
 
 /// The options of the Callaway–Sant'Anna estimator in `quipu did`.
 struct CallawaySantAnnaArguments: ParsableArguments {
-    @Option(name: .long, help: "Callaway–Sant'Anna comparison units: never (never treated) or notyet (not yet treated).")
+    @Option(name: .long, help: "Callaway–Sant'Anna and extended TWFE (etwfe) comparison units: never (never treated) or notyet (not yet treated).")
     var control: CallawaySantAnnaOptions.Control = .never
 
     @Option(name: .long, help: "Callaway–Sant'Anna 2x2 method: dr (doubly robust), ipw, reg.")

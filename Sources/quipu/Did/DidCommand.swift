@@ -63,14 +63,17 @@ struct DidCommand: ParsableCommand {
             throw ValidationError("--bootstrap is not available with --effect proportional: its standard errors are analytic (delta method)")
         }
         if model.model == .poisson {
-            guard estimator == .twfe || estimator == .auto || robust else {
-                throw ValidationError("--model poisson is available with --estimator twfe (TWFE and --event-study), cs or imputation (proportional effects); Sun–Abraham is linear")
+            guard estimator == .twfe || estimator == .auto || estimator == .etwfe || robust else {
+                throw ValidationError("--model poisson is available with --estimator twfe (TWFE and --event-study), etwfe (extended TWFE), cs or imputation (proportional effects); Sun–Abraham is linear")
             }
             if robust && model.effect == .level {
                 throw ValidationError("--model poisson gives Callaway–Sant'Anna and imputation proportional effects; for level effects use --model linear --effect level")
             }
             if design.decompose { throw ValidationError("--decompose splits a least-squares TWFE estimate; it has no Poisson counterpart: drop --decompose or use --model linear") }
             if inference.bootstrap != nil { throw ValidationError("--bootstrap is Callaway–Sant'Anna's; with --model poisson use the analytic standard errors") }
+        }
+        if model.model == .logit && estimator != .etwfe {
+            throw ValidationError("--model logit is available with --estimator etwfe (the extended TWFE's logit with cohort and period effects)")
         }
         if model.weights != nil && estimator != .twfe && !(model.model == .poisson && estimator == .auto) {
             throw ValidationError("--weights is available with --estimator twfe only; the staggered estimators are unweighted for now")
