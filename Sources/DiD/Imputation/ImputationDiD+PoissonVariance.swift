@@ -112,16 +112,7 @@ extension ImputationDiD {
             let residual = treated.outcome[row] - treatedFitted[row] * ratio
             for j in sets.members(ofRow: row) where observed[j] > 0 { scores[cluster * estimandCount + j] += residual / observed[j] }
         }
-        var covariance = Matrix(rows: estimandCount, columns: estimandCount)
-        for cluster in 0..<clusterCount where used[cluster] {
-            let base = cluster * estimandCount
-            for a in 0..<estimandCount {
-                let left = scores[base + a]
-                if left == 0 { continue }
-                for b in a..<estimandCount { covariance[a, b] += left * scores[base + b] }
-            }
-        }
-        covariance.symmetrizeFromUpper()
+        var covariance = clusterScoreCrossProduct(scores, used: used, estimandCount: estimandCount)
         for j in 0..<estimandCount where !(observed[j] > 0 && imputed[j] > 0) {
             for k in 0..<estimandCount { covariance[j, k] = .nan; covariance[k, j] = .nan }
         }

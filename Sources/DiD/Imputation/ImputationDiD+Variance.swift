@@ -115,8 +115,17 @@ extension ImputationDiD {
                 scores[cluster * estimandCount + horizonCount] += residual / treatedTotal
             }
         }
+        let covariance = clusterScoreCrossProduct(scores, used: used, estimandCount: estimandCount)
+        return (covariance, used.reduce(0) { $0 + ($1 ? 1 : 0) })
+    }
+
+    /// Σ_c s_c s_cᵀ over the clusters that hold an observation, `scores` laid out cluster by
+    /// cluster (`estimandCount` per cluster): the one-way cluster-robust middle of both the linear
+    /// and the Poisson imputation's variance (zero scores skipped, as most clusters touch few
+    /// estimands).
+    static func clusterScoreCrossProduct(_ scores: [Double], used: [Bool], estimandCount: Int) -> Matrix {
         var covariance = Matrix(rows: estimandCount, columns: estimandCount)
-        for cluster in 0..<clusterCount where used[cluster] {
+        for cluster in used.indices where used[cluster] {
             let base = cluster * estimandCount
             for a in 0..<estimandCount {
                 let left = scores[base + a]
@@ -125,6 +134,6 @@ extension ImputationDiD {
             }
         }
         covariance.symmetrizeFromUpper()
-        return (covariance, used.reduce(0) { $0 + ($1 ? 1 : 0) })
+        return covariance
     }
 }
