@@ -114,25 +114,4 @@ extension CallawaySantAnna {
         }
         return CallawaySantAnnaCells(cells: cells, influence: influence, basisCohorts: levels.basisCohorts, notes: [])
     }
-
-    /// V = M (ZᵀZ / n²) Mᵀ for influence functions Z (units × basis, summed within clusters first)
-    /// and the map M from the basis to the estimates, computed as (Z Mᵀ)ᵀ(Z Mᵀ) / n².
-    // The level path computes the same product inline in CallawaySantAnna+Inference.swift.
-    static func influenceCovariance(_ influence: Matrix, map: Matrix, clusters: ClusterVariable?) throws -> Matrix {
-        let n = Double(influence.rows)
-        var scores = influence
-        if let clusters {
-            var sums = Matrix(rows: clusters.levelCount, columns: influence.columns)
-            for j in 0..<influence.columns {
-                let base = j * influence.rows, target = j * clusters.levelCount
-                for i in 0..<influence.rows { sums.values[target + Int(clusters.codes[i])] += influence.values[base + i] }
-            }
-            scores = sums
-        }
-        let mapped = try scores.multiplied(by: map, transposeOther: true)
-        var covariance = mapped.crossProduct()
-        for index in covariance.values.indices { covariance.values[index] /= n * n }
-        covariance.symmetrizeFromUpper()
-        return covariance
-    }
 }
