@@ -11,8 +11,6 @@ struct DiDDesign {
     struct FittedModel {
         let fit: RegressionFit
         let covariance: CovarianceEstimate
-        /// Per estimation row, what `labelRows` said of it (nil when not asked).
-        var rowLabels: [Int]? = nil
         var notes: [String] {
             covariance.notes + fit.notes + (fit.collinearNames.isEmpty ? [] : ["dropped as collinear: " + fit.collinearNames.joined(separator: ", ")])
         }
@@ -170,7 +168,7 @@ struct DiDDesign {
     /// `periodEffects: false` leaves the period fixed effects out (with `fixedEffects`), for
     /// estimators that enter periods as regressors of their own (the extended TWFE's Poisson fit).
     func fit(formulaTerms: [String], options: DiDOptions, fixedEffects: Bool = true, periodEffects: Bool = true,
-             extraColumns: [(String, Column)] = [], labelRows: ((ModelFrame) -> [Int])? = nil) throws -> FittedModel
+             extraColumns: [(String, Column)] = []) throws -> FittedModel
     {
         let all = columns + extraColumns
         let table = DataTable(source: source, names: all.map(\.0), columns: all.map(\.1), rowCount: rowCount)
@@ -186,14 +184,13 @@ struct DiDDesign {
         let formula = try ModelFormula.parse(text)
         let frame = try ModelFrame(table: table, formula: formula, options: ModelFrameOptions(
             weights: options.weights, clusters: options.covariance.clusterVariables, removeSingletons: true))
-        let labels = labelRows?(frame)
         switch options.model {
         case .linear:
             let fit = try LinearModel.fit(frame, options: LinearModelOptions(threads: options.threads))
-            return FittedModel(fit: RegressionFit(fit), covariance: try fit.covariance(options.covariance), rowLabels: labels)
+            return FittedModel(fit: RegressionFit(fit), covariance: try fit.covariance(options.covariance))
         case .poisson:
             let fit = try PoissonModel.fit(frame, options: PoissonModelOptions(threads: options.threads))
-            return FittedModel(fit: RegressionFit(fit), covariance: try fit.covariance(options.covariance), rowLabels: labels)
+            return FittedModel(fit: RegressionFit(fit), covariance: try fit.covariance(options.covariance))
         case .logit:
             throw EstimationError("--model logit is available with --estimator etwfe only")
         }

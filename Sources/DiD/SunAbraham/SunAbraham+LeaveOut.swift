@@ -21,11 +21,14 @@ import LinearAlgebra
 
 extension SunAbrahamEstimator {
     /// The coefficients' clustered covariance with the residuals of cell rows scaled by
-    /// m/(m − 1); nil when it does not apply (not one-way clustered, no labels, or a mismatch).
-    static func leaveOutCovariance(_ fitted: DiDDesign.FittedModel) -> Matrix? {
+    /// m/(m − 1), the cell of each data row given by `cellOfDataRow` (−1 for none); nil when it
+    /// does not apply (not one-way clustered, or a mismatch).
+    static func leaveOutCovariance(_ fitted: DiDDesign.FittedModel, cellOfDataRow: [Int]) -> Matrix? {
         let core = fitted.fit.core
+        // The estimation rows' cells, through the data row each came from (after every drop).
+        let labels = core.sourceRows.map { $0 < cellOfDataRow.count ? cellOfDataRow[$0] : -1 }
         guard case let .cluster(names) = fitted.covariance.type, names.count == 1, !fitted.fit.isPoisson,
-              let labels = fitted.rowLabels, labels.count == core.weightedResiduals.count,
+              labels.count == core.weightedResiduals.count,
               let cluster = core.clusterVariables.first(where: { $0.name == names[0] }),
               cluster.codes.count == labels.count, core.bread.rows > 0
         else { return nil }

@@ -83,19 +83,19 @@ struct SunAbrahamEstimator: DiDEstimator {
             extra.append((name, .numeric(column)))
             names.append(name)
         }
-        // Each estimation row's cell (its indicator's position in `names`, −1 for none), for the
+        // Each data row's cell (its indicator's position in `names`, −1 for none), for the
         // leave-one-out covariance on panels with gaps (SunAbraham+LeaveOut.swift).
         let periodsUsed = Set((0..<structure.rowCount).filter { usable[$0] }.map { structure.periods[$0] }).count
         let hasGaps = rowsPerUnit.contains { $0 > 0 && $0 < periodsUsed }
-        let labelRows: ((ModelFrame) -> [Int])? = options.leaveOutOnGaps && hasGaps ? { frame in
-            let columns = names.map { name in frame.columnNames.firstIndex(of: name) ?? -1 }
-            return (0..<frame.observationCount).map { row in
-                columns.firstIndex { $0 >= 0 && frame.design[row, $0] == 1 } ?? -1
-            }
-        } : nil
-        let fitted = try design.fit(formulaTerms: names, options: options, extraColumns: extra, labelRows: labelRows)
+        var cellOfDataRow: [Int]? = nil
+        if options.leaveOutOnGaps && hasGaps {
+            var labels = [Int](repeating: -1, count: structure.rowCount)
+            for (index, cell) in cells.enumerated() { for row in cellRows[key(cell.g, cell.e)] ?? [] { labels[row] = index } }
+            cellOfDataRow = labels
+        }
+        let fitted = try design.fit(formulaTerms: names, options: options, extraColumns: extra)
         let fit = fitted.fit
-        let leaveOut = Self.leaveOutCovariance(fitted)
+        let leaveOut = cellOfDataRow.flatMap { Self.leaveOutCovariance(fitted, cellOfDataRow: $0) }
         let coefficientIndex = Dictionary(uniqueKeysWithValues: fit.coefficientNames.enumerated().map { ($1, $0) })
         var kept = [(g: Int, e: Int, index: Int, rows: Int)]()
         for (position, cell) in cells.enumerated() {
