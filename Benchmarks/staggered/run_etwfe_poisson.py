@@ -162,17 +162,29 @@ def main(argv=None) -> int:
               "loadavg_start": list(os.getloadavg())}
 
     if args.check_rows:
+        # The simple ATT on the check panel, and on the same panel without the firms whose outcome is
+        # zero throughout (fepois drops them, and Quipu's cell means then leave them out, where
+        # diff-diff's cohort-dummy Poisson keeps them in the cells with a fitted mean of zero).
         check = ensure_data(args.check_rows, data_dir)
-        agree = {t: run_one(t, args, check, env) for t in ("quipu_etwfe", "diff_diff")}
-        q, p = agree["quipu_etwfe"], agree["diff_diff"]
-        row = {"rows": args.check_rows, "quipu": q.get("simple"), "diff_diff": p.get("simple"),
-               "quipu_status": q["status"], "diff_diff_status": p["status"]}
-        if q["status"] == "ok" and p["status"] == "ok" and q.get("simple") and p.get("simple"):
-            ql, pl = q["simple"].get("level"), p["simple"]
-            row["abs_diff_estimate"] = abs(ql["estimate"] - pl["estimate"])
-            row["rel_diff_se"] = abs(ql["std_error"] - pl["std_error"]) / abs(pl["std_error"])
-        result["agreement"] = row
-        print(f"[check] {json.dumps(row)}", file=sys.stderr)
+        import pandas as pd
+        frame = pd.read_csv(check)
+        positive = frame.groupby("id")["y"].transform("sum") > 0
+        nozero = check.replace(".csv", "_no_all_zero_firms.csv")
+        frame[positive].to_csv(nozero, index=False)
+        result["agreement"] = []
+        for path, label in ((check, "all firms"), (nozero, "without all-zero firms")):
+            agree = {t: run_one(t, args, path, env) for t in ("quipu_etwfe", "diff_diff")}
+            q, p = agree["quipu_etwfe"], agree["diff_diff"]
+            row = {"panel": label, "rows": int(len(frame) if path == check else positive.sum()),
+                   "all_zero_firms": int((frame.groupby("id")["y"].sum() == 0).sum()) if path == check else 0,
+                   "quipu": q.get("simple"), "diff_diff": p.get("simple"),
+                   "quipu_status": q["status"], "diff_diff_status": p["status"]}
+            if q["status"] == "ok" and p["status"] == "ok" and q.get("simple") and p.get("simple"):
+                ql, pl = q["simple"].get("level"), p["simple"]
+                row["abs_diff_estimate"] = abs(ql["estimate"] - pl["estimate"])
+                row["rel_diff_se"] = abs(ql["std_error"] - pl["std_error"]) / abs(pl["std_error"])
+            result["agreement"].append(row)
+            print(f"[check] {json.dumps(row)}", file=sys.stderr)
 
     data = ensure_data(args.rows, data_dir)
     subprocess.run(["cat", data], stdout=subprocess.DEVNULL)  # page cache
@@ -210,6 +222,11 @@ def main(argv=None) -> int:
         s = summary[t]
         print(f"| {t} | {s['n']} | {fmt(s['estimate_s'])} | {fmt(s['wall_s'])} | {fmt(s['cpu_s'])} | {fmt(s['max_rss_mib'], 0)} | "
               f"{', '.join(f'{x:.1f}' for x in s['loadavg_1min'])} |")
+    for row in result.get("agreement", []):
+        q, p = (row.get("quipu") or {}).get("level") or {}, row.get("diff_diff") or {}
+        print(f"\nsimple ATT, {row['panel']} ({row['rows']:,} rows): Quipu {fmt(q.get('estimate'), 6)} "
+              f"({fmt(q.get('std_error'), 6)}), diff_diff {fmt(p.get('estimate'), 6)} ({fmt(p.get('std_error'), 6)}); "
+              f"|diff| {fmt(row.get('abs_diff_estimate'), 2 if row.get('abs_diff_estimate') is None else 9)}")
     print(f"\nETWFE / fepois: {fmt(ratios['etwfe_over_fepois'])} (target <= 3; wall {fmt(ratios['etwfe_over_fepois_wall'])}); "
           f"ETWFE / diff_diff: {fmt(ratios['etwfe_over_diff_diff'], 3)} (target <= 0.2)")
     out = Path(args.out) if args.out else HERE / "results" / (
