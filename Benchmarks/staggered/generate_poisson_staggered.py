@@ -12,6 +12,8 @@ Columns, in order:
     period   1..15
     cohort   first treated period, 2..15; 0 = never treated
     d        1 from the cohort's first period on, else 0 (the TWFE regressor of the fepois run)
+    cell     100 * g + t on those rows, else 0: the ETWFE's cells as one factor, for the fepois of the
+             same design (`y ~ i(cell, ref = 0) + i(period) | id`)
     y        count outcome, Poisson, about 60% zeros
 
     y_it ~ Poisson(exp(alpha_i + lambda_t + tau(g, t)))
@@ -40,7 +42,7 @@ from bench_data import parse_count, write_csv  # noqa: E402  (Benchmarks/bench_d
 N_PERIODS = 15
 TREATED_COHORTS = tuple(range(2, N_PERIODS + 1))  # 14 treated cohorts + never treated = 15
 NEVER_SHARE = 0.25
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: adds `cell` (the random draws are those of version 1)
 DEFAULT_SEED = 20261207
 
 
@@ -70,6 +72,7 @@ def generate(firms: int, seed: int) -> tuple[dict, dict]:
         "period": np.tile(t, firms),
         "cohort": np.repeat(cohort, N_PERIODS),
         "d": d,
+        "cell": d * (np.repeat(cohort, N_PERIODS) * 100 + np.tile(t, firms)),
         "y": y,
     }
     counts = {int(g): int((cohort == g).sum()) for g in cohort_values}

@@ -33,7 +33,7 @@ from timed import timed_run  # noqa: E402
 from bench_data import parse_count  # noqa: E402
 from quipu_cs import _timings, _get, quipu_version  # noqa: E402  (one parser of the timings line)
 
-TOOLS = ("quipu_etwfe", "quipu_fepois", "diff_diff")
+TOOLS = ("quipu_etwfe", "quipu_fepois", "quipu_fepois_cells", "diff_diff")
 
 
 def thread_env(n: int) -> dict:
@@ -49,7 +49,10 @@ def quipu_cmd(tool: str, quipu: str, data: str, threads: int) -> list[str]:
         return [quipu, "did", "--data", data, "--outcome", "y", "--unit", "id", "--time", "period",
                 "--cohort", "cohort", "--estimator", "etwfe", "--model", "poisson", "--control", "notyet",
                 "--aggregate", "simple", "--threads", str(threads), "--format", "json", "--timings"]
-    return [quipu, "fepois", "--data", data, "--formula", "y ~ d | id + period", "--vcov", "cluster:id",
+    # One fepois with the same firm + period effects and a single regressor (the yardstick),
+    # or with the ETWFE's own design: its 105 cells and 14 period dummies beside the firm effects.
+    formula = "y ~ d | id + period" if tool == "quipu_fepois" else "y ~ i(cell, ref = 0) + i(period) | id"
+    return [quipu, "fepois", "--data", data, "--formula", formula, "--vcov", "cluster:id",
             "--threads", str(threads), "--format", "json", "--timings"]
 
 
@@ -208,7 +211,9 @@ def main(argv=None) -> int:
     e = summary.get("quipu_etwfe", {}).get("estimate_s")
     f = summary.get("quipu_fepois", {}).get("estimate_s")
     p = summary.get("diff_diff", {}).get("estimate_s")
-    ratios = {"etwfe_over_fepois": e / f if e and f else None, "etwfe_over_diff_diff": e / p if e and p else None}
+    c = summary.get("quipu_fepois_cells", {}).get("estimate_s")
+    ratios = {"etwfe_over_fepois": e / f if e and f else None, "etwfe_over_diff_diff": e / p if e and p else None,
+              "etwfe_over_fepois_same_design": e / c if e and c else None}
     ew, fw = summary.get("quipu_etwfe", {}).get("wall_s"), summary.get("quipu_fepois", {}).get("wall_s")
     ratios["etwfe_over_fepois_wall"] = ew / fw if ew and fw else None
     result.update(summary=summary, ratios=ratios, finished=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
@@ -228,7 +233,8 @@ def main(argv=None) -> int:
               f"({fmt(q.get('std_error'), 6)}), diff_diff {fmt(p.get('estimate'), 6)} ({fmt(p.get('std_error'), 6)}); "
               f"|diff| {fmt(row.get('abs_diff_estimate'), 2 if row.get('abs_diff_estimate') is None else 9)}")
     print(f"\nETWFE / fepois: {fmt(ratios['etwfe_over_fepois'])} (target <= 3; wall {fmt(ratios['etwfe_over_fepois_wall'])}); "
-          f"ETWFE / diff_diff: {fmt(ratios['etwfe_over_diff_diff'], 3)} (target <= 0.2)")
+          f"ETWFE / diff_diff: {fmt(ratios['etwfe_over_diff_diff'], 3)} (target <= 0.2); "
+          f"ETWFE / fepois of the same design: {fmt(ratios['etwfe_over_fepois_same_design'])}")
     out = Path(args.out) if args.out else HERE / "results" / (
         "etwfe-poisson-" + dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + ".json")
     out.parent.mkdir(parents=True, exist_ok=True)
