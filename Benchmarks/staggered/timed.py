@@ -1,8 +1,8 @@
 """Run one command in a fresh process under /usr/bin/time, with a time limit and a memory limit.
 
 `timed_run` returns a dict with status ("ok", "timeout", "oom", "crash" or "error"), the wall time
-(time.perf_counter around the process, so process start-up and exit are included), the peak
-resident set size from GNU time's %M (KiB; the largest of the process and the descendants it
+(time.perf_counter around the process, so process start-up and exit are included), the CPU
+seconds (%U + %S), the peak resident set size from GNU time's %M (KiB; the largest of the process and the descendants it
 waited for, not their sum), the return code, stdout and stderr. On timeout the whole process group
 is killed (the command runs in its own session), so no orphaned worker keeps running. The memory
 limit is RLIMIT_AS (address space) for the command and its children; numpy then raises
@@ -35,7 +35,7 @@ def timed_run(cmd: list[str], env: dict | None = None, timeout: float | None = N
     have_time = os.access(TIME_BIN, os.X_OK)
     fd, tpath = tempfile.mkstemp(prefix="stagbench-time-")
     os.close(fd)
-    full = ([TIME_BIN, "-f", "%e %M", "-o", tpath] if have_time else []) + list(cmd)
+    full = ([TIME_BIN, "-f", "%e %M %U %S", "-o", tpath] if have_time else []) + list(cmd)
     rec: dict = {"status": "ok"}
     t0 = time.perf_counter()
     proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
@@ -71,6 +71,9 @@ def timed_run(cmd: list[str], env: dict | None = None, timeout: float | None = N
         try:
             rec["time_wall_s"] = float(parts[0])
             rec["max_rss_kib"] = int(parts[1])
+            # CPU seconds (user + system) of the process and its waited-for children: less
+            # inflated than the wall time when other work shares the cores.
+            rec["cpu_s"] = float(parts[2]) + float(parts[3])
         except (IndexError, ValueError):
             pass
     if rec["status"] == "ok" and proc.returncode != 0:
