@@ -51,7 +51,7 @@ public enum DiDAnalysis {
         let timing = try TreatmentTiming(structure: structure, treatmentColumn: treatment.column, treatmentValues: treatmentValues)
         let design = try DiDDesign(table: table, timing: timing, options: options)
         if options.effect == .proportional { try DiDEffectScale.checkProportional(design.outcomeColumn, source: table.source) }
-        let estimators = chosenEstimators(options.estimator, cohortCount: timing.cohorts.count)
+        let estimators = chosenEstimators(options.estimator, cohortCount: timing.cohorts.count, model: options.model)
         notes += try designWarnings(timing: timing, options: options, estimators: estimators)
 
         var effects = [StaggeredEstimator: DiDEffectSet]()
