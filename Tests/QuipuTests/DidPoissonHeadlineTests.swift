@@ -14,13 +14,13 @@ import Testing
     /// A panel with a count outcome `y` (zeros included) whose effect grows with time since
     /// support; `cohorts` are the support years of the treated firms (0: never).
     static func panel(cohorts: [Int]) -> String {
-        var lines = ["firm,year,cohort,y"]
+        var lines = ["firm,year,cohort,region,y"]
         for firm in 1...45 {
             let cohort = (cohorts + [0])[firm % (cohorts.count + 1)]
             for year in 2001...2007 {
                 var y = Double((firm * 37 + year * 11) % 9) + Double(firm % 4)
                 if cohort > 0 && year >= cohort { y *= 1.2 + 0.15 * Double(year - cohort) }
-                lines.append("\(firm),\(year),\(cohort),\(y)")
+                lines.append("\(firm),\(year),\(cohort),\(firm % 2),\(y)")
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -55,6 +55,20 @@ import Testing
         #expect(note.contains("TWFE (\(NumberFormat.short4g(try #require(twfeRow["estimate"] as? Double))))"), "\(note)")
         let text = try Self.did(data, ["--model", "poisson"])
         #expect(text.standardOutput.contains("Extended TWFE (Wooldridge) (headline)"), "\(text.standardOutput)")
+    }
+
+    /// The extended TWFE takes no --fe: auto and all leave it out, saying so, rather than fail.
+    @Test func extraFixedEffectsLeaveTheExtendedTWFEOut() throws {
+        let data = try temporaryFile(Self.panel(cohorts: [2003, 2005]))
+        for (extra, expected) in [(["--model", "poisson"], ["twfe"]), (["--estimator", "all"], ["cs", "sunab", "imputation", "twfe"])] {
+            let run = try Self.did(data, extra + ["--fe", "year^region", "--format", "json"])
+            #expect(run.status == 0, "\(run.standardError)")
+            #expect(run.json?["estimators"] as? [String] == expected)
+            let text = try Self.did(data, extra + ["--fe", "year^region"])
+            #expect(text.standardOutput.contains("the extended TWFE takes no --fe, so it is left out"), "\(text.standardOutput)")
+        }
+        let alone = try Self.did(data, ["--model", "poisson", "--estimator", "etwfe", "--fe", "year^region"])
+        #expect(alone.status == 1, "\(alone.standardError)")
     }
 
     @Test func autoKeepsTWFEWithOneCohort() throws {
