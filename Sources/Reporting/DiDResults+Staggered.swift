@@ -5,8 +5,11 @@ import Primitives
 /// The staggered-adoption parts of `quipu did`'s output: samples, ATT(g,t), aggregates, linear
 /// combinations, bootstrap bands and pre-trend tests of every estimator, as JSON, text and CSV.
 extension DiDResults {
-    /// Whether `result`'s estimates are log ratios (`--effect proportional`; TWFE's are its model's).
-    func proportional(_ result: StaggeredResult) -> Bool { effect == .proportional && result.estimator != .twfe }
+    /// Whether `result`'s estimates are log ratios (`--effect proportional` applies to Callaway–Sant'Anna
+    /// and imputation; TWFE's are its model's, and the extended TWFE tags its log-ratio rows itself).
+    func proportional(_ result: StaggeredResult) -> Bool {
+        effect == .proportional && (result.estimator == .callawaySantAnna || result.estimator == .imputation)
+    }
 
     /// The JSON fields added by the staggered estimators.
     var staggeredJSON: [(String, JSONValue)] {
@@ -140,11 +143,18 @@ extension DiDResults {
     /// The event-time profiles of every estimator on one chart (markers offset so that the
     /// intervals do not overlap), with the sample in the caption; nil when no estimator has one.
     public func comparisonChart() -> LineChart? {
+        // With Poisson every profile is drawn on the proportional scale: the extended TWFE's
+        // log-ratio rows (lr_e*, not its level ATTs), Callaway–Sant'Anna's and imputation's
+        // proportional effects, and TWFE's event-study log points.
+        let poisson = model == .poisson
         let profiles = staggered.map { result in
-            (result, result.rows(level: confidenceLevel).filter { $0.estimate.kind == .dynamic && !$0.estimate.isOverall && $0.estimate.estimate.isFinite })
+            let scale: StaggeredEstimateScale = poisson && result.estimator == .etwfe ? .logRatio : .level
+            return (result, result.rows(level: confidenceLevel).filter {
+                $0.estimate.kind == .dynamic && !$0.estimate.isOverall && $0.estimate.estimate.isFinite && $0.estimate.scale == scale
+            })
         }.filter { !$0.1.isEmpty }
         guard !profiles.isEmpty else { return nil }
-        let colors: [StaggeredEstimator: String] = [.callawaySantAnna: "#0072B2", .sunAbraham: "#009E73", .imputation: "#CC79A7", .twfe: "#D55E00"]
+        let colors = Self.estimatorColors
         let step = profiles.count > 1 ? 0.36 / Double(profiles.count - 1) : 0
         var series = [LineChart.Series]()
         var bars = [(seriesIndex: Int, x: Double, low: Double, high: Double)]()
@@ -159,7 +169,7 @@ extension DiDResults {
             }
         }
         var chart = LineChart(title: "Event-study profiles: \(outcome)", xLabel: "Periods relative to the start of support",
-                              yLabel: (effect == .proportional ? "Proportional effect (log ratio) on " : "Effect on ") + "\(outcome) (\(Int((confidenceLevel * 100).rounded()))% CI)", series: series,
+                              yLabel: (poisson ? "Proportional effect (log ratio of means; TWFE: log points) on " : effect == .proportional ? "Proportional effect (log ratio) on " : "Effect on ") + "\(outcome) (\(Int((confidenceLevel * 100).rounded()))% CI)", series: series,
                               markers: [LineChart.VerticalMarker(x: -0.5, label: "support starts")],
                               horizontalLines: [(y: 0, label: nil)], errorBars: bars, width: 860, height: 500)
         chart.caption = samples.map { "\($0.estimator.displayName): \($0.sample.rows) rows, \($0.sample.units) units" }.joined(separator: " · ")
@@ -168,6 +178,10 @@ extension DiDResults {
 }
 
 extension DiDResults {
+    /// Each estimator's colour in event-study charts (Okabe–Ito), shared with the report's charts.
+    public static let estimatorColors: [StaggeredEstimator: String] = [.callawaySantAnna: "#0072B2", .sunAbraham: "#009E73", .imputation: "#CC79A7",
+                                                                       .etwfe: "#E69F00", .twfe: "#D55E00"]
+
     /// The label of an aggregate in tables: "simple", "dynamic e = 2", "group 2006 average".
     static func tableLabel(_ estimate: StaggeredEstimate) -> String {
         estimate.scale == .logRatio ? levelTableLabel(estimate) + " (log ratio)" : levelTableLabel(estimate)

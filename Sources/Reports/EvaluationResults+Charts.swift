@@ -22,7 +22,7 @@ extension EvaluationResults {
         return out.trimmingCharacters(in: ["-"])
     }
 
-    static let estimatorColors: [StaggeredEstimator: String] = [.callawaySantAnna: "#0072B2", .sunAbraham: "#009E73", .imputation: "#CC79A7", .twfe: "#D55E00"]
+    static let estimatorColors = DiDResults.estimatorColors
 
     /// What an estimator's pre-period points are measured against, as the report runs it. TWFE
     /// and Sun–Abraham omit −1 (zero by construction); Callaway–Sant'Anna runs with R did's

@@ -21,6 +21,7 @@ extension EvaluationResults {
         if !biased.isEmpty {
             blocks.append(.paragraph("**Caution:** " + biased.map { "\($0.programme) × \($0.outcome)" }.joined(separator: ", ") + " rest on TWFE although support starts in many different years: with effects that differ by start year and grow with time, TWFE compares later-supported \(unitsNoun) with already-supported ones and is biased (see the Goodman-Bacon diagnostic). Read them beside the heterogeneity-robust estimates of the same programme on the log scale."))
         }
+        if let percent = poissonHeadlineText { blocks.append(.paragraph(percent)) }
         blocks.append(.paragraph("Effects are read on each outcome's scale: " + Set(spec.outcomes.map(\.scale)).sorted { $0.rawValue < $1.rawValue }.map { "**\($0.rawValue)**: \(Self.reading($0))" }.joined(separator: "; ") + "."))
 
         blocks.append(.heading("Sample and attrition", id: "sample"))
@@ -64,7 +65,7 @@ extension EvaluationResults {
             blocks.append(.table(baconTable))
             let forbidden = bacon.compactMap { entry in entry.decomposition.map { (entry, $0.forbiddenWeight) } }
             if let worst = forbidden.max(by: { $0.1 < $1.1 }) {
-                blocks.append(.paragraph("TWFE averages every 2x2 comparison of the panel. The share of its weight on later-supported \(unitsNoun) compared with already-supported ones is up to \(Int((worst.1 * 100).rounded()))% (\(worst.0.programme), \(worst.0.outcome)). Those comparisons subtract the growing effects of the earlier \(unitsNoun), so with effects that build up over time TWFE understates the effect; Callaway–Sant'Anna, Sun–Abraham and imputation never make them. The decomposition needs a balanced panel, so it covers only \(unitsNoun) observed with the outcome in every period."))
+                blocks.append(.paragraph("TWFE averages every 2x2 comparison of the panel. The share of its weight on later-supported \(unitsNoun) compared with already-supported ones is up to \(Int((worst.1 * 100).rounded()))% (\(worst.0.programme), \(worst.0.outcome)). Those comparisons subtract the growing effects of the earlier \(unitsNoun), so with effects that build up over time TWFE understates the effect; Callaway–Sant'Anna, Sun–Abraham, imputation and the extended TWFE never make them. The decomposition needs a balanced panel, so it covers only \(unitsNoun) observed with the outcome in every period."))
             }
         }
         let skipped = bacon.filter { $0.decomposition == nil }
@@ -94,14 +95,31 @@ extension EvaluationResults {
     }
 
     /// What each estimator in the report does, and when to trust it.
+    /// The Poisson headlines as the % change in the mean with its interval (exp(b) − 1), beside
+    /// the truth's when the spec names a truth file.
+    var poissonHeadlineText: String? {
+        let poisson = effects.filter { $0.headline && $0.scale == .poisson && $0.failure == nil && $0.estimate.isFinite }
+        guard !poisson.isEmpty else { return nil }
+        func percent(_ value: Double) -> String {
+            let change = (exp(value) - 1) * 100
+            return (change >= 0 ? "+" : "−") + NumberFormat.fixed(abs(change), decimals: 1) + "%"
+        }
+        let items = poisson.map { effect in
+            "\(effect.programme) × \(effect.outcome) — \(effect.estimator.displayName): \(percent(effect.estimate)) (\(level) CI \(percent(effect.low)) to \(percent(effect.high))"
+                + (effect.truth.map { "; true \(percent($0))" } ?? "") + ")"
+        }
+        return "Poisson headlines as the % change in the mean outcome, zeros included (100·(exp(b) − 1)): " + items.joined(separator: "; ") + "."
+    }
+
     var estimatorNotes: [String] {
         let used = Set(effects.map(\.estimator))
         var notes = [String]()
         if used.contains(.callawaySantAnna) { notes.append("**Callaway–Sant'Anna** compares each cohort with never-supported \(unitsNoun) period by period (doubly robust 2x2 comparisons) and averages the effects: robust to effects that differ by start year and grow with time.") }
         if used.contains(.sunAbraham) { notes.append("**Sun–Abraham** estimates cohort × years-since-support effects in one regression and averages them: the same robustness as Callaway–Sant'Anna, through a regression.") }
         if used.contains(.imputation) { notes.append("**Imputation** (Borusyak–Jaravel–Spiess) fits \(spec.unitNoun.one) and period effects on unsupported \(observationsNoun) only and imputes what supported \(unitsNoun) would have done: efficient when trends are parallel.") }
+        if used.contains(.etwfe) { notes.append("**Extended TWFE** (Wooldridge 2021, 2023) interacts support with every cohort × period, so each cell has its own effect and no supported \(spec.unitNoun.one) serves as a control: robust to effects that differ by start year and grow with time. On Poisson outcomes it is a Poisson regression, and its effect is the log ratio of the supported \(unitsNoun)' mean outcome to their counterfactual mean over the supported cells (zeros included), the scale of the truth file's log ratio of means.") }
         if used.contains(.twfe) { notes.append("**TWFE** regresses the outcome on a support dummy with \(spec.unitNoun.one) and period effects. With one start year it is the usual difference-in-differences; with staggered starts and growing effects it is biased (see the Goodman-Bacon diagnostic), and is shown as a benchmark.") }
-        if spec.outcomes.contains(where: { $0.scale == .poisson }) { notes.append("**Poisson** outcomes keep \(observationsNoun) with a zero outcome (a log outcome drops them) and estimate the proportional change in the mean; they run TWFE only.") }
+        if spec.outcomes.contains(where: { $0.scale == .poisson }) { notes.append("**Poisson** outcomes keep \(observationsNoun) with a zero outcome (a log outcome drops them) and estimate the proportional change in the mean; they run the extended TWFE where the programme lists etwfe, and TWFE as the benchmark.") }
         if spec.outcomes.contains(where: { $0.scale == .extensive }) { notes.append("The **extensive margin** I(y > 0) is a linear probability model: the change in the share of \(unitsNoun) with a positive value.") }
         return notes
     }

@@ -50,7 +50,7 @@ extension EvaluationResults {
             return row + [mark]
         }
         return ReportTable(name: "headline", title: "Headline effects: the first estimator of each programme", header: header, rows: rows,
-                           note: "The headline estimator is the first one the spec lists for the programme (Poisson outcomes: TWFE)." + (withTruth ? " True effects come from the truth file: the mean log effect for log outcomes, the log ratio of means for Poisson." : "") + (footnotes.isEmpty ? "" : " Warnings: numbered above, what qualifies each estimate."),
+                           note: "The headline estimator is the first one the spec lists for the programme (Poisson outcomes: the extended TWFE's log ratio of means when the programme lists etwfe, else TWFE)." + (withTruth ? " True effects come from the truth file: the mean log effect for log outcomes, the log ratio of means for Poisson." : "") + (footnotes.isEmpty ? "" : " Warnings: numbered above, what qualifies each estimate."),
                            footnotes: footnotes)
     }
 

@@ -23,9 +23,20 @@ public struct EvaluationRunner {
         truth = try spec.truthPath.map { try TruthFile(path: $0, spec: spec) }
     }
 
-    /// The estimators a programme runs on an outcome: Poisson has only its TWFE regressions.
+    /// The estimators a programme runs on an outcome. Poisson outcomes run the programme's
+    /// estimators that have a Poisson model, in the spec's order: the extended TWFE (its log ratio
+    /// of means, robust to staggered support) when listed, and TWFE always, as the benchmark.
     func estimators(_ programme: EvaluationSpec.Programme, _ outcome: EvaluationSpec.Outcome) -> [StaggeredEstimator] {
-        outcome.scale == .poisson ? [.twfe] : programme.estimators
+        guard outcome.scale == .poisson else { return programme.estimators }
+        let poisson = programme.estimators.filter { $0 == .etwfe || $0 == .twfe }
+        return poisson.contains(.twfe) ? poisson : poisson + [.twfe]
+    }
+
+    /// The scale of the rows that stand for an estimator's effects on `outcome`: the extended
+    /// TWFE's Poisson rows come on two scales, and the report reads the log ratio of means (the
+    /// truth file's `log_ratio_of_means`, and the scale of TWFE's Poisson coefficient).
+    static func rowScale(_ outcome: EvaluationSpec.Outcome, _ estimator: StaggeredEstimator) -> StaggeredEstimateScale {
+        outcome.scale == .poisson && estimator == .etwfe ? .logRatio : .level
     }
 
     /// How many progress steps the run takes.
@@ -71,8 +82,8 @@ public struct EvaluationRunner {
                     }
                 }
             }
-            if spec.outcomes.contains(where: { $0.scale == .poisson }) && programme.estimators != [.twfe] {
-                results.notes.append("\(programme.name): Poisson outcomes are estimated by TWFE only (the heterogeneity-robust estimators are linear); with staggered support and effects that grow, read them with the TWFE caveat.")
+            if spec.outcomes.contains(where: { $0.scale == .poisson }) && programme.estimators != [.twfe] && !programme.estimators.contains(.etwfe) {
+                results.notes.append("\(programme.name): Poisson outcomes are estimated by TWFE only (add etwfe to the programme's estimators for the extended TWFE's proportional effect, robust to staggered support); with staggered support and effects that grow, read them with the TWFE caveat.")
             }
         }
         return results
@@ -151,7 +162,8 @@ public struct EvaluationRunner {
             effect.failure = failure.message
         case .success(let (did, own)):
             effect.warnings = warnings(did, own, estimator: estimator)
-            guard let row = own.rows(level: spec.inference.level).first(where: { $0.estimate.kind == .simple }) else {
+            let scale = Self.rowScale(outcome, estimator)
+            guard let row = own.rows(level: spec.inference.level).first(where: { $0.estimate.kind == .simple && $0.estimate.scale == scale }) else {
                 effect.failure = "no overall effect"
                 return effect
             }

@@ -99,7 +99,7 @@ extension EvaluationSpec {
         let result = try items.map { item -> StaggeredEstimator in
             let name = try item.string()
             guard let estimator = StaggeredEstimator(rawValue: name) else {
-                throw item.error("unknown estimator '\(name)'; choose from cs (Callaway–Sant'Anna), sunab (Sun–Abraham), imputation (Borusyak–Jaravel–Spiess), twfe")
+                throw item.error("unknown estimator '\(name)'; choose from cs (Callaway–Sant'Anna), sunab (Sun–Abraham), imputation (Borusyak–Jaravel–Spiess), etwfe (Wooldridge's extended TWFE; Poisson outcomes headline its log ratio of means), twfe")
             }
             return estimator
         }

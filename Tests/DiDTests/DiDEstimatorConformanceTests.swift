@@ -116,7 +116,7 @@ import Testing
         let table = Self.table()
         let options = Self.options(decompose: true)
         let results = try DiDAnalysis.run(table: table, unit: "unit", time: "period", treatment: .cohort("cohort"), options: options)
-        #expect(results.estimators == [.callawaySantAnna, .sunAbraham, .imputation, .twfe])
+        #expect(results.estimators == [.callawaySantAnna, .sunAbraham, .imputation, .etwfe, .twfe])
         #expect(results.staggered.map(\.estimator) == results.estimators)
         #expect(results.samples.map(\.estimator) == results.estimators)
         let design = try Self.design(table, options: options)

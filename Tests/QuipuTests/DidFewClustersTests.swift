@@ -88,7 +88,7 @@ import Testing
         let all = try Self.did(path, ["--estimator", "all", "--never-treated", "none", "--format", "json"])
         #expect(all.status == 0, "\(all.standardError)")
         let samples = try #require(all.json?["sample"] as? [[String: Any]])
-        #expect(samples.count == 4)
+        #expect(samples.count == 5)
         for sample in samples {
             let perCohort = try #require(sample["units_per_cohort"] as? [[String: Any]])
             #expect(perCohort.contains { $0["cohort"] as? Int == 0 && $0["units"] as? Int == 2 }, "\(sample["estimator"] ?? "")")

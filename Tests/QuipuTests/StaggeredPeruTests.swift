@@ -22,7 +22,7 @@ import QuipuTestSupport
         #expect(run.status == 0, "\(run.standardError)")
         let truth = try Self.truth(outcome)
         let simple = ((run.json?["aggregates"] as? [[String: Any]]) ?? []).filter { $0["type"] as? String == "simple" }
-        #expect(Set(simple.compactMap { $0["estimator"] as? String }) == ["cs", "sunab", "imputation", "twfe"])
+        #expect(Set(simple.compactMap { $0["estimator"] as? String }) == ["cs", "sunab", "imputation", "etwfe", "twfe"])
         for entry in simple {
             let estimator = entry["estimator"] as? String ?? ""
             let low = try #require(entry["conf_low"] as? Double), high = try #require(entry["conf_high"] as? Double)
@@ -35,7 +35,7 @@ import QuipuTestSupport
         }
         // The samples say what each estimator used, and the log's zeros are counted as such.
         let samples = (run.json?["sample"] as? [[String: Any]]) ?? []
-        #expect(samples.count == 4)
+        #expect(samples.count == 5)
         if outcome != "sales" {
             let drops = (samples.first?["dropped"] as? [[String: Any]]) ?? []
             #expect(drops.contains { ($0["reason"] as? String)?.contains("zero or negative") == true && ($0["rows"] as? Int ?? 0) > 1000 })

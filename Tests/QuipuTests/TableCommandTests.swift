@@ -79,8 +79,8 @@ import Testing
         // did gives a column per estimator, its overall ATT in the ATT row.
         let attLine = try #require(lines.first { $0.hasPrefix("ATT ") })
         let atts = numbers(in: attLine)
-        #expect(atts.count == 4)
-        for (shown, estimator) in zip(atts, ["cs", "sunab", "imputation", "twfe"]) {
+        #expect(atts.count == 5)
+        for (shown, estimator) in zip(atts, ["cs", "sunab", "imputation", "etwfe", "twfe"]) {
             #expect(matches(shown, try #require(try aggregate(runs.didAll, estimator: estimator, label: "att")["estimate"] as? Double)))
         }
         for fragment in ["(1)", "(6)", "Dependent Var.:", "lscrap", "lemp", "Callaway–Sant'Anna", "Clustered (fcode)", "IID",
@@ -90,7 +90,7 @@ import Testing
         // Event-time aggregates stay hidden unless --keep names them.
         #expect(!lines.contains { $0.hasPrefix("e0 ") })
         let fcode = try #require(lines.first { $0.hasPrefix("fcode ") })
-        #expect(fcode.split(separator: " ") == ["fcode", "Yes", "Yes", "No", "No", "No", "No"])
+        #expect(fcode.split(separator: " ") == ["fcode", "Yes", "Yes", "No", "No", "No", "No", "No"])
         let r2 = try #require(lines.first { $0.hasPrefix("R2 ") })
         #expect(matches(numbers(in: r2)[0], try #require(try document(runs.clustered)["r2"] as? Double), digits: 5))
     }
@@ -127,12 +127,12 @@ import Testing
             #expect(abs(ours - json) <= json.ulp, "\(key): CSV \(ours), JSON \(json)")
             #expect(grant[index].count >= 15, "\(key) written with full precision: \(grant[index])")
         }
-        #expect(rows.count == 1 + 2 + 4) // two feols coefficients, an ATT per did estimator
+        #expect(rows.count == 1 + 2 + 5) // two feols coefficients, an ATT per did estimator
 
         let json = try table([runs.clustered, runs.didAll, "--format", "json"]).json
         let models = try #require(json?["models"] as? [[String: Any]])
-        #expect(models.count == 5)
-        #expect(models.map { $0["estimator"] as? String } == ["OLS", "Callaway–Sant'Anna", "Sun–Abraham", "Imputation (BJS)", "TWFE"])
+        #expect(models.count == 6)
+        #expect(models.map { $0["estimator"] as? String } == ["OLS", "Callaway–Sant'Anna", "Sun–Abraham", "Imputation (BJS)", "Extended TWFE (Wooldridge)", "TWFE"])
         let first = try #require((models[0]["coefficients"] as? [[String: Any]])?.first)
         #expect(first["estimate"] as? Double == clustered["grant"]?["estimate"] as? Double)
         #expect(models[0]["n_clusters"] as? Int == 54 && models[0]["nobs"] as? Int == 162)
@@ -165,7 +165,7 @@ import Testing
         #expect(matches(try #require(numbers(in: line.replacingOccurrences(of: term, with: "")[...]).first), estimate))
         switch format {
         case "latex":
-            for fragment in ["\\begin{tabular}{lccccc}", "\\toprule", "\\midrule", "\\bottomrule", "\\end{tabular}",
+            for fragment in ["\\begin{tabular}{lcccccc}", "\\toprule", "\\midrule", "\\bottomrule", "\\end{tabular}",
                              "$^{***}$", "R$^2$", "Callaway–Sant'Anna"] {
                 #expect(output.contains(fragment), "missing '\(fragment)'")
             }

@@ -12,16 +12,25 @@ import PanelData
 import Primitives
 
 extension DiDAnalysis {
-    /// The estimators to run, headline first.
-    static func chosenEstimators(_ choice: EstimatorChoice, cohortCount: Int) -> [StaggeredEstimator] {
+    /// The estimators to run, headline first. `auto` with staggered cohorts puts a
+    /// heterogeneity-robust estimator first and TWFE beside it: Callaway–Sant'Anna for linear
+    /// models, the extended TWFE's proportional effect for Poisson (Wooldridge 2023; the scale the
+    /// Poisson TWFE estimates, so the two read side by side). With one cohort TWFE has no
+    /// already-treated controls and stays the headline on either scale. `all` runs every
+    /// estimator that has the model's scale: Sun–Abraham is linear only.
+    static func chosenEstimators(_ choice: EstimatorChoice, cohortCount: Int, model: DiDModel = .linear) -> [StaggeredEstimator] {
         switch choice {
-        case .auto: return cohortCount > 1 ? [.callawaySantAnna, .twfe] : [.twfe]
+        case .auto:
+            guard cohortCount > 1 else { return [.twfe] }
+            return model == .poisson ? [.etwfe, .twfe] : [.callawaySantAnna, .twfe]
         case .twfe: return [.twfe]
         case .cs: return [.callawaySantAnna]
         case .sunab: return [.sunAbraham]
         case .imputation: return [.imputation]
         case .etwfe: return [.etwfe]
-        case .all: return [.callawaySantAnna, .sunAbraham, .imputation, .twfe]
+        case .all:
+            return model == .poisson ? [.etwfe, .callawaySantAnna, .imputation, .twfe]
+                : [.callawaySantAnna, .sunAbraham, .imputation, .etwfe, .twfe]
         }
     }
 
@@ -88,7 +97,10 @@ extension DiDAnalysis {
     /// weight on later-vs-earlier comparisons (computed on the balanced subset of the panel).
     static func autoHeadline(design: DiDDesign, options: DiDOptions, results: [StaggeredEstimator: StaggeredResult]) throws -> String? {
         let structure = design.timing.structure
-        guard let robust = results[.callawaySantAnna]?.estimates.first(where: { $0.kind == .simple }),
+        // The Poisson headline is the extended TWFE's log ratio of means, read beside TWFE's log points.
+        let poisson = options.model == .poisson
+        let robustEstimator: StaggeredEstimator = poisson ? .etwfe : .callawaySantAnna
+        guard let robust = results[robustEstimator]?.estimates.first(where: { $0.kind == .simple && $0.scale == (poisson ? .logRatio : .level) }),
               let twfe = results[.twfe]?.estimates.first(where: { $0.kind == .simple }) else { return nil }
         var baconText = "the Goodman-Bacon decomposition could not be computed"
         do {
@@ -109,7 +121,8 @@ extension DiDAnalysis {
         } catch {
             baconText = "the Goodman-Bacon weights need a balanced panel with the outcome throughout, which this one lacks"
         }
-        return "Callaway–Sant'Anna (\(NumberFormat.short4g(robust.estimate))) is the headline: support starts in \(design.timing.cohorts.count) different periods, and TWFE (\(NumberFormat.short4g(twfe.estimate))) averages 2x2 comparisons that include already-treated units as controls; \(baconText)"
+        let robustName = poisson ? "The extended TWFE's proportional effect (log ratio of means \(NumberFormat.short4g(robust.estimate)))" : "Callaway–Sant'Anna (\(NumberFormat.short4g(robust.estimate)))"
+        return "\(robustName) is the headline: support starts in \(design.timing.cohorts.count) different periods, and TWFE (\(NumberFormat.short4g(twfe.estimate))) averages 2x2 comparisons that include already-treated units as controls; \(baconText)"
     }
 }
 

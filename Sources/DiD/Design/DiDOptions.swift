@@ -3,12 +3,13 @@ import Inference
 
 /// Which estimators `quipu did` runs.
 public enum EstimatorChoice: String, Sendable, CaseIterable {
-    /// TWFE with one cohort; Callaway–Sant'Anna first and TWFE beside it with staggered cohorts.
+    /// TWFE with one cohort; with staggered cohorts a robust estimator first and TWFE beside it
+    /// (Callaway–Sant'Anna; Poisson: the extended TWFE's log ratio of means).
     case auto
     case twfe, cs, sunab, imputation
     /// Wooldridge's extended TWFE (linear and Poisson).
     case etwfe
-    /// All four.
+    /// Every estimator of the model's scale (DiDAnalysis.chosenEstimators).
     case all
 }
 

@@ -96,7 +96,7 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
             let t = structure.periods[row]
             guard t >= g || (never && t != ref) else { continue }
             let key = g * 100_000 + t
-            cellsByKey[key, default: Cell(group: g, time: t, name: "etwfe_\(g)_\(t)", rows: [])].rows.append(row)
+            cellsByKey[key, default: Cell(group: g, time: t, name: "etwfe_\(Self.termPart(g))_\(Self.termPart(t))", rows: [])].rows.append(row)
         }
         let requested = cellsByKey.keys.sorted().compactMap { cellsByKey[$0] }
         guard !requested.isEmpty else {
@@ -143,12 +143,12 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         for t in periods.dropFirst() where compared.contains(t) {
             let rows = (0..<structure.rowCount).filter { structure.periods[$0] == t }
             if options.model == .poisson {
-                extra.append(("etwfe_period_\(t)", indicator(rows)))
-                terms.append("etwfe_period_\(t)")
+                extra.append(("etwfe_period_\(Self.termPart(t))", indicator(rows)))
+                terms.append("etwfe_period_\(Self.termPart(t))")
             }
             for covariate in covariates {
-                extra.append(("etwfe_period_\(t)_x_\(covariate.name)", product(rows, covariate.values)))
-                terms.append("etwfe_period_\(t)_x_\(covariate.name)")
+                extra.append(("etwfe_period_\(Self.termPart(t))_x_\(covariate.name)", product(rows, covariate.values)))
+                terms.append("etwfe_period_\(Self.termPart(t))_x_\(covariate.name)")
             }
         }
         var fitOptions = options
@@ -222,4 +222,10 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
                                      drops: drops, panel: "all observed unit-periods (unbalanced panels allowed)")
         return DiDEffectSet(result: result, sample: sample)
     }
+}
+
+extension ExtendedTwoWayFixedEffectsEstimator {
+    /// A cohort or period as part of a regressor's name: the formula parser would read the minus
+    /// of a negative period ("etwfe_2_-1") as a subtraction, so negatives are written "m1".
+    static func termPart(_ value: Int) -> String { value < 0 ? "m\(-value)" : "\(value)" }
 }

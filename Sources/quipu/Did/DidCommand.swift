@@ -63,10 +63,10 @@ struct DidCommand: ParsableCommand {
             throw ValidationError("--bootstrap is not available with --effect proportional: its standard errors are analytic (delta method)")
         }
         if model.model == .poisson {
-            guard estimator == .twfe || estimator == .auto || estimator == .etwfe || robust else {
-                throw ValidationError("--model poisson is available with --estimator twfe (TWFE and --event-study), etwfe (extended TWFE), cs or imputation (proportional effects); Sun–Abraham is linear")
+            guard estimator != .sunab else {
+                throw ValidationError("--model poisson is available with --estimator twfe (TWFE and --event-study), etwfe (extended TWFE), cs or imputation (proportional effects), auto and all; Sun–Abraham is linear")
             }
-            if robust && model.effect == .level {
+            if (robust || estimator == .all) && model.effect == .level {
                 throw ValidationError("--model poisson gives Callaway–Sant'Anna and imputation proportional effects; for level effects use --model linear --effect level")
             }
             if design.decompose { throw ValidationError("--decompose splits a least-squares TWFE estimate; it has no Poisson counterpart: drop --decompose or use --model linear") }
@@ -75,7 +75,7 @@ struct DidCommand: ParsableCommand {
         if model.model == .logit && estimator != .etwfe {
             throw ValidationError("--model logit is available with --estimator etwfe (the extended TWFE's logit with cohort and period effects)")
         }
-        if model.weights != nil && estimator != .twfe && !(model.model == .poisson && estimator == .auto) {
+        if model.weights != nil && estimator != .twfe {
             throw ValidationError("--weights is available with --estimator twfe only; the staggered estimators are unweighted for now")
         }
     }
@@ -96,10 +96,12 @@ struct DidCommand: ParsableCommand {
             options.decompose = design.decompose
             options.balance = model.balance
             options.threads = execution.threads
-            // With Poisson, auto means TWFE; cs and imputation give proportional effects.
-            options.estimator = model.model == .poisson && design.estimator == .auto ? .twfe : design.estimator
+            // With Poisson, auto puts the extended TWFE first when cohorts are staggered (DiDAnalysis
+            // .chosenEstimators); cs and imputation, alone or in all, give proportional effects.
+            options.estimator = design.estimator
             options.model = model.model
-            options.effect = design.estimator == .cs || design.estimator == .imputation ? effectScale : .level
+            let proportionalAll = design.estimator == .all && model.model == .poisson
+            options.effect = design.estimator == .cs || design.estimator == .imputation || proportionalAll ? effectScale : .level
             options.callawaySantAnna.control = callawaySantAnna.control
             options.callawaySantAnna.method = callawaySantAnna.method
             options.callawaySantAnna.anticipation = callawaySantAnna.anticipation

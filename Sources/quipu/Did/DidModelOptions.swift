@@ -7,7 +7,7 @@ struct DidModelOptions: ParsableArguments {
     @Option(name: .long, help: "The outcome: a column, or a function of one such as log(sales).")
     var outcome: String
 
-    @Option(name: .long, help: "Regression model: linear (least squares), poisson (PPML, as fepois: keeps zero outcomes, effects in log points and % changes; for twfe and etwfe; auto means twfe; with cs or imputation it means --effect proportional), or logit (a 0/1 outcome; etwfe only).")
+    @Option(name: .long, help: "Regression model: linear (least squares), poisson (PPML, as fepois: keeps zero outcomes, effects in log points and % changes; for twfe and etwfe; auto puts etwfe's log ratio first with staggered cohorts; with cs or imputation it means --effect proportional), or logit (a 0/1 outcome; etwfe only).")
     var model: DiDModel = .linear
 
     @Option(name: .long, help: "Scale of Callaway–Sant'Anna's and imputation's effects: level (the outcome's units) or proportional (log(E[Y1]/E[Y0]) and % change, Chen & Roth 2024; imputation then has a Poisson first stage). Default: proportional with --model poisson, else level.")
