@@ -89,10 +89,30 @@ def simulate_options(quipu: Path) -> set[str]:
 
 
 def did_command(quipu: Path, data: str, study: dict, programme: str, scale: dict, outcome: str, estimator: str) -> list[str]:
-    panel = study["panel"]
+    panel, spec = study["panel"], study["programmes"][programme]
+    # A specification variant restricts the sample (e.g. CBI among firms without PUM).
+    subset = ["--subset", spec["subset"]] if spec.get("subset") else []
     return [str(quipu), "did", "--data", data, "--unit", panel["unit"], "--time", panel["time"],
-            "--cohort", study["programmes"][programme]["cohort"], "--outcome", scale["outcome"].format(outcome=outcome),
+            "--cohort", spec["cohort"], "--outcome", scale["outcome"].format(outcome=outcome), *subset,
             "--estimator", estimator, *scale["did_args"], "--format", "json", "--threads", "1"]
+
+
+def scale_estimators(scale: dict, estimators: list[str]) -> list[str]:
+    """The estimators of the run that the scale lists (all of them when it lists none)."""
+    listed = scale.get("estimators")
+    return [e for e in estimators if listed is None or e in listed]
+
+
+def runs_on(study: dict, design: str, programme: str, scale: str) -> bool:
+    """Whether the design, the programme and the scale of study.json each admit the others (their
+    optional `programmes` and `scales` lists), to spend the time budget where it tells something."""
+    d, p, s = study["designs"].get(design, {}), study["programmes"][programme], study["scales"][scale]
+    return (programme in d.get("programmes", [programme]) and scale in d.get("scales", [scale])
+            and scale in p.get("scales", [scale]) and programme in s.get("programmes", [programme]))
+
+
+def reported_estimators(result: dict) -> list[str]:
+    return result.get("estimators") or [e.get("estimator") for e in result.get("estimates", [])]
 
 
 def first_line(text: str) -> str:
@@ -101,30 +121,46 @@ def first_line(text: str) -> str:
 
 
 def plan_invocations(quipu: Path, study: dict, scales: list[str], estimators: list[str]) -> dict:
-    """Per scale, the `--estimator` values to run: ["all"] when the CLI takes it on that scale,
-    else each estimator of the study it accepts. Probed on the shipped panel (the study's first
-    programme, the scale's first outcome); an option refused with exit 64 is not offered, any
-    other exit is accepted."""
+    """Per scale, the `--estimator` values to run: "all" when the CLI takes it on that scale, and
+    on its own each estimator of the scale that "all" does not run (or every one, when the CLI
+    refuses "all") and the CLI accepts. Probed on the shipped panel (the study's first programme,
+    the scale's first outcome); an option refused with exit 64 is not offered, any other exit is
+    accepted."""
     plan = {}
     data = str(PERU)
     programme = next(iter(study["programmes"]))
     for name in scales:
         scale = study["scales"][name]
+        wanted = scale_estimators(scale, estimators)
+        if not wanted:
+            plan[name] = {"invocations": [], "refused": {}}
+            continue
         outcome = scale["outcomes"][0]
         probe = subprocess.run(did_command(quipu, data, study, programme, scale, outcome, "all"),
                                capture_output=True, text=True, env=thread_env())
+        accepted, refused, entry = [], {}, {}
         if probe.returncode != EXIT_USAGE:
-            plan[name] = {"invocations": ["all"], "refused": {}}
-            continue
-        accepted, refused = [], {}
-        for estimator in estimators:
+            try:
+                by_all = reported_estimators(json.loads(probe.stdout)) if probe.returncode == 0 else list(wanted)
+            except json.JSONDecodeError:
+                by_all = list(wanted)  # not readable here: let the study's calls report it
+            separately = [e for e in wanted if e not in by_all]
+            if len(separately) == len(wanted):
+                # "all" runs none of this scale's estimators: call each on its own.
+                entry["all_runs_none"] = by_all
+            else:
+                accepted.append("all")
+        else:
+            separately = wanted
+            entry["all_refused"] = first_line(probe.stderr)
+        for estimator in separately:
             run = subprocess.run(did_command(quipu, data, study, programme, scale, outcome, estimator),
                                  capture_output=True, text=True, env=thread_env())
             if run.returncode == EXIT_USAGE:
                 refused[estimator] = first_line(run.stderr)
             else:
                 accepted.append(estimator)
-        plan[name] = {"invocations": accepted, "refused": refused, "all_refused": first_line(probe.stderr)}
+        plan[name] = {"invocations": accepted, "refused": refused, **entry}
     return plan
 
 
@@ -166,11 +202,16 @@ def run_panel(quipu: Path, study: dict, plan: dict, design: str, seed: int, simu
         truth = json.loads(Path(truth_path).read_text())
         for programme in programmes:
             for scale_name in scales:
+                if not runs_on(study, design, programme, scale_name):
+                    continue
                 scale = study["scales"][scale_name]
                 for outcome in scale["outcomes"]:
                     base = {"design": design, "seed": seed, "programme": programme, "outcome": outcome, "scale": scale_name}
-                    for invocation in plan[scale_name]["invocations"]:
-                        wanted = estimators if invocation == "all" else [invocation]
+                    invocations = plan[scale_name]["invocations"]
+                    for invocation in invocations:
+                        # "all" contributes the scale's estimators not also called on their own.
+                        wanted = ([e for e in scale_estimators(scale, estimators) if e not in invocations]
+                                  if invocation == "all" else [invocation])
                         start = time.monotonic()
                         run = subprocess.run(did_command(quipu, panel, study, programme, scale, outcome, invocation),
                                              capture_output=True, text=True, env=thread_env())
@@ -182,7 +223,7 @@ def run_panel(quipu: Path, study: dict, plan: dict, design: str, seed: int, simu
                             records += [{**base, "estimator": e, "error": message} for e in wanted]
                             continue
                         result = json.loads(run.stdout)
-                        reported = result.get("estimators") or [e.get("estimator") for e in result.get("estimates", [])]
+                        reported = reported_estimators(result)
                         unmapped.update(f"{name} ({scale_name})" for name in reported if name not in study["estimators"])
                         for name in wanted:
                             if invocation == "all" and name not in reported:
@@ -205,7 +246,9 @@ def estimate_record(base: dict, result: dict, name: str, study: dict, scale: dic
     for key in ("estimate", "std_error", "conf_low", "conf_high", "p_value", "n_treated"):
         record[key] = overall.get(key)
     try:
-        record["truth"] = truth_for(truth, base["programme"], base["outcome"], scale, spec["weights"],
+        # A specification variant is held against its programme's truth (study.json `truth`).
+        truth_programme = study.get("programmes", {}).get(base["programme"], {}).get("truth", base["programme"])
+        record["truth"] = truth_for(truth, truth_programme, base["outcome"], scale, spec["weights"],
                                     estimator_cells=cells, units_per_cohort=sizes)
     except TruthError as error:
         record["error"] = f"truth: {error}"
@@ -218,11 +261,13 @@ def summary_rows(records: list[dict], study: dict) -> list[dict]:
         key = (r["design"], r["programme"], r["outcome"], r["scale"], r["estimator"])
         groups.setdefault(key, []).append(r)
     design_order = list(study["designs"])
+    programme_order = sorted({r["programme"] for r in records} | set(study.get("programmes", {})),
+                             key=lambda p: (list(study.get("programmes", {})).index(p) if p in study.get("programmes", {}) else 99, p))
     scale_order = list(study["scales"])
     estimator_order = list(study["estimators"])
     outcome_order = study["outcomes"]
     rows = []
-    for key in sorted(groups, key=lambda k: (design_order.index(k[0]), scale_order.index(k[3]), k[1],
+    for key in sorted(groups, key=lambda k: (design_order.index(k[0]), scale_order.index(k[3]), programme_order.index(k[1]),
                                              outcome_order.index(k[2]), estimator_order.index(k[4]))):
         design, programme, outcome, scale, estimator = key
         spec = study["estimators"][estimator]
