@@ -308,6 +308,8 @@ def parse_args(argv=None):
     parser.add_argument("--estimators", default=None, help="comma-separated estimators of study.json (default: all)")
     parser.add_argument("--cbi-firms", type=int, default=None, help="passed to quipu simulate peru (needs a binary that has it)")
     parser.add_argument("--pum-firms", type=int, default=None, help="passed to quipu simulate peru (needs a binary that has it)")
+    parser.add_argument("--stop-after-minutes", type=float, default=None, metavar="M",
+                        help="start no panel after M minutes of wall time; summarise the panels finished (each design the same seeds)")
     parser.add_argument("--jobs", type=int, default=2, help="panels run in parallel (default 2, one per core)")
     parser.add_argument("--quipu", type=Path, default=DEFAULT_QUIPU, help="the quipu binary (default: the release build)")
     parser.add_argument("--label", default=None, help="file-name label (default: full with 200+ panels, else pilot)")
@@ -372,15 +374,28 @@ def main(argv=None) -> int:
     for name, entry in plan.items():
         log(f"scale {name}: --estimator {', '.join(entry['invocations']) or '(none accepted)'}"
             + (f"; refused: {', '.join(entry['refused'])}" if entry["refused"] else ""))
-    tasks = [(d, args.first_seed + k) for d in designs for k in range(args.panels)]
+    # Seed by seed, every design of a seed in turn: a run stopped early (--stop-after-minutes) has
+    # the same seeds in every design.
+    tasks = [(d, args.first_seed + k) for k in range(args.panels) for d in designs]
+    stop_at = wall + 60 * args.stop_after_minutes if args.stop_after_minutes else None
+
+    def panel_task(design: str, seed: int, workdir: Path) -> dict | None:
+        if stop_at is not None and time.monotonic() > stop_at:
+            return None  # past the time budget: not started
+        return run_panel(quipu, study, plan, design, seed, study["designs"][design]["simulate_args"] + extra,
+                         programmes, scales, estimators, workdir)
+
     records, failures, timings, unmapped = [], [], [], set()
+    finished: dict[str, list[int]] = {d: [] for d in designs}
     lock = threading.Lock()
     with tempfile.TemporaryDirectory(prefix="quipu-coverage-") as workdir, ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {pool.submit(run_panel, quipu, study, plan, d, seed, study["designs"][d]["simulate_args"] + extra,
-                               programmes, scales, estimators, Path(workdir)): (d, seed) for d, seed in tasks}
+        futures = {pool.submit(panel_task, d, seed, Path(workdir)): (d, seed) for d, seed in tasks}
         for done, future in enumerate(as_completed(futures), 1):
             design, seed = futures[future]
             outcome = future.result()
+            if outcome is None:
+                continue
+            finished[design].append(seed)
             with lock:
                 records += outcome["records"]
                 failures += outcome["failures"]
@@ -391,15 +406,25 @@ def main(argv=None) -> int:
                 f"{t['did_calls']} did calls {t['did']:.1f} s" + (f", {len(outcome['failures'])} failed" if outcome["failures"] else ""))
     elapsed = time.monotonic() - wall
     cpu = child_cpu_seconds() - cpu_before
+    n_panels = len(timings)
+    # Only seeds that every design finished enter the summary (a stopped run's last seed may be
+    # missing from some designs).
+    common = sorted(set.intersection(*(set(s) for s in finished.values()))) if finished else []
+    dropped = sorted({s for seeds in finished.values() for s in seeds} - set(common))
+    records = [r for r in records if r["seed"] in common]
+    failures = [f for f in failures if f["seed"] in common]
+    if len(common) < args.panels:
+        log(f"stopped after {args.stop_after_minutes:g} minutes: {len(common)} of {args.panels} panels per design"
+            + (f" (seeds {dropped} finished by some designs only, left out)" if dropped else ""))
     rows = summary_rows(records, study)
-    label = args.label or ("full" if args.panels >= 200 else "pilot")
+    label = args.label or ("full" if len(common) >= 200 else "pilot")
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
-    n_panels = len(tasks)
     meta = {
         "label": label,
         "command": shlex.join([sys.executable, *sys.argv]),
         "started_utc": started.isoformat(timespec="seconds"),
-        "panels_per_design": args.panels, "seeds": [args.first_seed, args.first_seed + args.panels - 1],
+        "panels_per_design": len(common), "seeds": [common[0], common[-1]] if common else [],
+        "panels_planned": args.panels, "stop_after_minutes": args.stop_after_minutes, "seeds_left_out": dropped,
         "designs": {d: study["designs"][d]["simulate_args"] + extra for d in designs}, "designs_skipped": skipped,
         "jobs": args.jobs, "plan": plan, "study": study,
         "quipu": {"path": str(quipu), "version": quipu_version(str(quipu)), "simulate_options": sorted(offered)},
