@@ -44,7 +44,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from coverage_stats import TruthError, summarize, truth_for  # noqa: E402
-from coverage_tables import compact_markdown, markdown  # noqa: E402
+from coverage_tables import compact_markdown, exceptions_markdown, markdown  # noqa: E402
 from run_feols import git_facts, loadavg, machine_facts, quipu_version  # noqa: E402  (Benchmarks/run_feols.py)
 
 DEFAULT_QUIPU = REPO / ".build" / "release" / "quipu"
@@ -337,6 +337,8 @@ def main(argv=None) -> int:
         for design in dict.fromkeys(r["design"] for r in results["summary"]):
             print(f"\n{design}, {results['panels_per_design']} panels ({results['label']}):\n")
             print(compact_markdown(results["summary"], design))
+        print("\nCells outside 0.92–0.98 coverage or 0.9–1.1 SE/SD:\n")
+        print(exceptions_markdown(results["summary"]))
         return 0
     study = json.loads(args.study.read_text())
     quipu = args.quipu.resolve()

@@ -192,6 +192,17 @@ class OutputParsingTests(unittest.TestCase):
         self.assertFalse(runs_on(study, "null", "pum", "level"))           # the design's scales
         self.assertFalse(runs_on(study, "null", "pum_only", "log"))        # the design's programmes
 
+    def test_the_exceptions_table_lists_cells_outside_the_bands(self):
+        from coverage_tables import exceptions_markdown
+        base = {"design": "default", "scale": "log", "programme": "pum", "outcome": "sales", "n_panels": 100,
+                "bias": 0.01, "bias_mcse": 0.005, "rejection": 0.5}
+        rows = [{**base, "estimator": "cs", "coverage": 0.95, "se_ratio": 1.0},      # inside both bands
+                {**base, "estimator": "twfe", "coverage": 0.80, "se_ratio": 1.0},    # coverage out
+                {**base, "estimator": "sunab", "coverage": 0.95, "se_ratio": 1.15}]  # SE/SD out
+        lines = exceptions_markdown(rows).splitlines()[2:]
+        self.assertEqual([line.split(" | ")[4] for line in lines], ["twfe", "sunab"])
+        self.assertIn("+0.010 (+2.0)", lines[0])   # bias 0.01 = 2 Monte Carlo SEs
+
     def test_summary_rows_group_by_study_cell(self):
         study = {"designs": {"default": {}}, "scales": {"log": {}}, "outcomes": ["sales"],
                  "estimators": {"twfe": {"aggregate": "simple", "weights": "treated_observations"}}}
