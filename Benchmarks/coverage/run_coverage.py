@@ -44,7 +44,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from coverage_stats import TruthError, summarize, truth_for  # noqa: E402
-from coverage_tables import compact_markdown, markdown  # noqa: E402
+from coverage_tables import compact_markdown, exceptions_markdown, markdown  # noqa: E402
 from run_feols import git_facts, loadavg, machine_facts, quipu_version  # noqa: E402  (Benchmarks/run_feols.py)
 
 DEFAULT_QUIPU = REPO / ".build" / "release" / "quipu"
@@ -89,10 +89,30 @@ def simulate_options(quipu: Path) -> set[str]:
 
 
 def did_command(quipu: Path, data: str, study: dict, programme: str, scale: dict, outcome: str, estimator: str) -> list[str]:
-    panel = study["panel"]
+    panel, spec = study["panel"], study["programmes"][programme]
+    # A specification variant restricts the sample (e.g. CBI among firms without PUM).
+    subset = ["--subset", spec["subset"]] if spec.get("subset") else []
     return [str(quipu), "did", "--data", data, "--unit", panel["unit"], "--time", panel["time"],
-            "--cohort", study["programmes"][programme]["cohort"], "--outcome", scale["outcome"].format(outcome=outcome),
+            "--cohort", spec["cohort"], "--outcome", scale["outcome"].format(outcome=outcome), *subset,
             "--estimator", estimator, *scale["did_args"], "--format", "json", "--threads", "1"]
+
+
+def scale_estimators(scale: dict, estimators: list[str]) -> list[str]:
+    """The estimators of the run that the scale lists (all of them when it lists none)."""
+    listed = scale.get("estimators")
+    return [e for e in estimators if listed is None or e in listed]
+
+
+def runs_on(study: dict, design: str, programme: str, scale: str) -> bool:
+    """Whether the design, the programme and the scale of study.json each admit the others (their
+    optional `programmes` and `scales` lists), to spend the time budget where it tells something."""
+    d, p, s = study["designs"].get(design, {}), study["programmes"][programme], study["scales"][scale]
+    return (programme in d.get("programmes", [programme]) and scale in d.get("scales", [scale])
+            and scale in p.get("scales", [scale]) and programme in s.get("programmes", [programme]))
+
+
+def reported_estimators(result: dict) -> list[str]:
+    return result.get("estimators") or [e.get("estimator") for e in result.get("estimates", [])]
 
 
 def first_line(text: str) -> str:
@@ -101,30 +121,46 @@ def first_line(text: str) -> str:
 
 
 def plan_invocations(quipu: Path, study: dict, scales: list[str], estimators: list[str]) -> dict:
-    """Per scale, the `--estimator` values to run: ["all"] when the CLI takes it on that scale,
-    else each estimator of the study it accepts. Probed on the shipped panel (the study's first
-    programme, the scale's first outcome); an option refused with exit 64 is not offered, any
-    other exit is accepted."""
+    """Per scale, the `--estimator` values to run: "all" when the CLI takes it on that scale, and
+    on its own each estimator of the scale that "all" does not run (or every one, when the CLI
+    refuses "all") and the CLI accepts. Probed on the shipped panel (the study's first programme,
+    the scale's first outcome); an option refused with exit 64 is not offered, any other exit is
+    accepted."""
     plan = {}
     data = str(PERU)
     programme = next(iter(study["programmes"]))
     for name in scales:
         scale = study["scales"][name]
+        wanted = scale_estimators(scale, estimators)
+        if not wanted:
+            plan[name] = {"invocations": [], "refused": {}}
+            continue
         outcome = scale["outcomes"][0]
         probe = subprocess.run(did_command(quipu, data, study, programme, scale, outcome, "all"),
                                capture_output=True, text=True, env=thread_env())
+        accepted, refused, entry = [], {}, {}
         if probe.returncode != EXIT_USAGE:
-            plan[name] = {"invocations": ["all"], "refused": {}}
-            continue
-        accepted, refused = [], {}
-        for estimator in estimators:
+            try:
+                by_all = reported_estimators(json.loads(probe.stdout)) if probe.returncode == 0 else list(wanted)
+            except json.JSONDecodeError:
+                by_all = list(wanted)  # not readable here: let the study's calls report it
+            separately = [e for e in wanted if e not in by_all]
+            if len(separately) == len(wanted):
+                # "all" runs none of this scale's estimators: call each on its own.
+                entry["all_runs_none"] = by_all
+            else:
+                accepted.append("all")
+        else:
+            separately = wanted
+            entry["all_refused"] = first_line(probe.stderr)
+        for estimator in separately:
             run = subprocess.run(did_command(quipu, data, study, programme, scale, outcome, estimator),
                                  capture_output=True, text=True, env=thread_env())
             if run.returncode == EXIT_USAGE:
                 refused[estimator] = first_line(run.stderr)
             else:
                 accepted.append(estimator)
-        plan[name] = {"invocations": accepted, "refused": refused, "all_refused": first_line(probe.stderr)}
+        plan[name] = {"invocations": accepted, "refused": refused, **entry}
     return plan
 
 
@@ -166,11 +202,16 @@ def run_panel(quipu: Path, study: dict, plan: dict, design: str, seed: int, simu
         truth = json.loads(Path(truth_path).read_text())
         for programme in programmes:
             for scale_name in scales:
+                if not runs_on(study, design, programme, scale_name):
+                    continue
                 scale = study["scales"][scale_name]
                 for outcome in scale["outcomes"]:
                     base = {"design": design, "seed": seed, "programme": programme, "outcome": outcome, "scale": scale_name}
-                    for invocation in plan[scale_name]["invocations"]:
-                        wanted = estimators if invocation == "all" else [invocation]
+                    invocations = plan[scale_name]["invocations"]
+                    for invocation in invocations:
+                        # "all" contributes the scale's estimators not also called on their own.
+                        wanted = ([e for e in scale_estimators(scale, estimators) if e not in invocations]
+                                  if invocation == "all" else [invocation])
                         start = time.monotonic()
                         run = subprocess.run(did_command(quipu, panel, study, programme, scale, outcome, invocation),
                                              capture_output=True, text=True, env=thread_env())
@@ -182,7 +223,7 @@ def run_panel(quipu: Path, study: dict, plan: dict, design: str, seed: int, simu
                             records += [{**base, "estimator": e, "error": message} for e in wanted]
                             continue
                         result = json.loads(run.stdout)
-                        reported = result.get("estimators") or [e.get("estimator") for e in result.get("estimates", [])]
+                        reported = reported_estimators(result)
                         unmapped.update(f"{name} ({scale_name})" for name in reported if name not in study["estimators"])
                         for name in wanted:
                             if invocation == "all" and name not in reported:
@@ -205,7 +246,9 @@ def estimate_record(base: dict, result: dict, name: str, study: dict, scale: dic
     for key in ("estimate", "std_error", "conf_low", "conf_high", "p_value", "n_treated"):
         record[key] = overall.get(key)
     try:
-        record["truth"] = truth_for(truth, base["programme"], base["outcome"], scale, spec["weights"],
+        # A specification variant is held against its programme's truth (study.json `truth`).
+        truth_programme = study.get("programmes", {}).get(base["programme"], {}).get("truth", base["programme"])
+        record["truth"] = truth_for(truth, truth_programme, base["outcome"], scale, spec["weights"],
                                     estimator_cells=cells, units_per_cohort=sizes)
     except TruthError as error:
         record["error"] = f"truth: {error}"
@@ -218,11 +261,13 @@ def summary_rows(records: list[dict], study: dict) -> list[dict]:
         key = (r["design"], r["programme"], r["outcome"], r["scale"], r["estimator"])
         groups.setdefault(key, []).append(r)
     design_order = list(study["designs"])
+    programme_order = sorted({r["programme"] for r in records} | set(study.get("programmes", {})),
+                             key=lambda p: (list(study.get("programmes", {})).index(p) if p in study.get("programmes", {}) else 99, p))
     scale_order = list(study["scales"])
     estimator_order = list(study["estimators"])
     outcome_order = study["outcomes"]
     rows = []
-    for key in sorted(groups, key=lambda k: (design_order.index(k[0]), scale_order.index(k[3]), k[1],
+    for key in sorted(groups, key=lambda k: (design_order.index(k[0]), scale_order.index(k[3]), programme_order.index(k[1]),
                                              outcome_order.index(k[2]), estimator_order.index(k[4]))):
         design, programme, outcome, scale, estimator = key
         spec = study["estimators"][estimator]
@@ -263,6 +308,8 @@ def parse_args(argv=None):
     parser.add_argument("--estimators", default=None, help="comma-separated estimators of study.json (default: all)")
     parser.add_argument("--cbi-firms", type=int, default=None, help="passed to quipu simulate peru (needs a binary that has it)")
     parser.add_argument("--pum-firms", type=int, default=None, help="passed to quipu simulate peru (needs a binary that has it)")
+    parser.add_argument("--stop-after-minutes", type=float, default=None, metavar="M",
+                        help="start no panel after M minutes of wall time; summarise the panels finished (each design the same seeds)")
     parser.add_argument("--jobs", type=int, default=2, help="panels run in parallel (default 2, one per core)")
     parser.add_argument("--quipu", type=Path, default=DEFAULT_QUIPU, help="the quipu binary (default: the release build)")
     parser.add_argument("--label", default=None, help="file-name label (default: full with 200+ panels, else pilot)")
@@ -290,6 +337,8 @@ def main(argv=None) -> int:
         for design in dict.fromkeys(r["design"] for r in results["summary"]):
             print(f"\n{design}, {results['panels_per_design']} panels ({results['label']}):\n")
             print(compact_markdown(results["summary"], design))
+        print("\nCells outside 0.92–0.98 coverage or 0.9–1.1 SE/SD:\n")
+        print(exceptions_markdown(results["summary"]))
         return 0
     study = json.loads(args.study.read_text())
     quipu = args.quipu.resolve()
@@ -327,15 +376,28 @@ def main(argv=None) -> int:
     for name, entry in plan.items():
         log(f"scale {name}: --estimator {', '.join(entry['invocations']) or '(none accepted)'}"
             + (f"; refused: {', '.join(entry['refused'])}" if entry["refused"] else ""))
-    tasks = [(d, args.first_seed + k) for d in designs for k in range(args.panels)]
+    # Seed by seed, every design of a seed in turn: a run stopped early (--stop-after-minutes) has
+    # the same seeds in every design.
+    tasks = [(d, args.first_seed + k) for k in range(args.panels) for d in designs]
+    stop_at = wall + 60 * args.stop_after_minutes if args.stop_after_minutes else None
+
+    def panel_task(design: str, seed: int, workdir: Path) -> dict | None:
+        if stop_at is not None and time.monotonic() > stop_at:
+            return None  # past the time budget: not started
+        return run_panel(quipu, study, plan, design, seed, study["designs"][design]["simulate_args"] + extra,
+                         programmes, scales, estimators, workdir)
+
     records, failures, timings, unmapped = [], [], [], set()
+    finished: dict[str, list[int]] = {d: [] for d in designs}
     lock = threading.Lock()
     with tempfile.TemporaryDirectory(prefix="quipu-coverage-") as workdir, ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {pool.submit(run_panel, quipu, study, plan, d, seed, study["designs"][d]["simulate_args"] + extra,
-                               programmes, scales, estimators, Path(workdir)): (d, seed) for d, seed in tasks}
+        futures = {pool.submit(panel_task, d, seed, Path(workdir)): (d, seed) for d, seed in tasks}
         for done, future in enumerate(as_completed(futures), 1):
             design, seed = futures[future]
             outcome = future.result()
+            if outcome is None:
+                continue
+            finished[design].append(seed)
             with lock:
                 records += outcome["records"]
                 failures += outcome["failures"]
@@ -346,15 +408,25 @@ def main(argv=None) -> int:
                 f"{t['did_calls']} did calls {t['did']:.1f} s" + (f", {len(outcome['failures'])} failed" if outcome["failures"] else ""))
     elapsed = time.monotonic() - wall
     cpu = child_cpu_seconds() - cpu_before
+    n_panels = len(timings)
+    # Only seeds that every design finished enter the summary (a stopped run's last seed may be
+    # missing from some designs).
+    common = sorted(set.intersection(*(set(s) for s in finished.values()))) if finished else []
+    dropped = sorted({s for seeds in finished.values() for s in seeds} - set(common))
+    records = [r for r in records if r["seed"] in common]
+    failures = [f for f in failures if f["seed"] in common]
+    if len(common) < args.panels:
+        log(f"stopped after {args.stop_after_minutes:g} minutes: {len(common)} of {args.panels} panels per design"
+            + (f" (seeds {dropped} finished by some designs only, left out)" if dropped else ""))
     rows = summary_rows(records, study)
-    label = args.label or ("full" if args.panels >= 200 else "pilot")
+    label = args.label or ("full" if len(common) >= 200 else "pilot")
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
-    n_panels = len(tasks)
     meta = {
         "label": label,
         "command": shlex.join([sys.executable, *sys.argv]),
         "started_utc": started.isoformat(timespec="seconds"),
-        "panels_per_design": args.panels, "seeds": [args.first_seed, args.first_seed + args.panels - 1],
+        "panels_per_design": len(common), "seeds": [common[0], common[-1]] if common else [],
+        "panels_planned": args.panels, "stop_after_minutes": args.stop_after_minutes, "seeds_left_out": dropped,
         "designs": {d: study["designs"][d]["simulate_args"] + extra for d in designs}, "designs_skipped": skipped,
         "jobs": args.jobs, "plan": plan, "study": study,
         "quipu": {"path": str(quipu), "version": quipu_version(str(quipu)), "simulate_options": sorted(offered)},

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from coverage_stats import TruthError, summarize, truth_for  # noqa: E402
-from run_coverage import estimate_record, estimator_rows, summary_rows  # noqa: E402
+from run_coverage import did_command, estimate_record, estimator_rows, runs_on, scale_estimators, summary_rows  # noqa: E402
 
 
 def cell(cohort, year, n, n_positive, log_effect, level_effect, mean_y1, mean_y0, aggregated=True, programme="pum", outcome="sales"):
@@ -56,6 +56,12 @@ class TruthTests(unittest.TestCase):
                                          units_per_cohort=sizes), 9 / 40)
         with self.assertRaises(TruthError):
             truth_for(TRUTH, "pum", "sales", LOG, "cohort_size")
+
+    def test_cohort_size_ratio_of_means_pools_cohort_weighted_means(self):
+        # Proportional CS: log(m / (m − θ)) with m and θ aggregated by cohort size, i.e.
+        # log(Σ N_g·m1 / Σ N_g·m0) = log((30·110 + 30·300 + 10·500) / (30·100 + 30·100 + 10·200)) = log(17300 / 8000)
+        sizes = {2015: 30, 2016: 10}
+        self.assertAlmostEqual(truth_for(TRUTH, "pum", "sales", RATIO, "cohort_size", units_per_cohort=sizes), math.log(17300 / 8000))
 
     def test_estimator_cells_use_the_estimators_counts(self):
         # Sun–Abraham-style: (4·0.1 + 1·0.3) / 5 = 0.14; a cell the truth lacks (2017) is ignored
@@ -157,6 +163,45 @@ class OutputParsingTests(unittest.TestCase):
         chosen = estimate_record(base, result, "etwfe", study, RATIO, TRUTH)
         self.assertEqual(chosen["estimate"], 0.1)
         self.assertAlmostEqual(chosen["truth"], math.log(14100 / 6000))
+
+    def test_a_specification_variant_subsets_and_is_held_against_its_programmes_truth(self):
+        study = {"panel": {"unit": "firm_id", "time": "year"},
+                 "programmes": {"pum": {"cohort": "pum_cohort"},
+                                "pum_only": {"cohort": "pum_cohort", "truth": "pum", "subset": "cbi_start == 0"}},
+                 "estimators": {"imputation": {"aggregate": "simple", "weights": "treated_observations"}}}
+        command = did_command(Path("quipu"), "p.csv", study, "pum_only", {"outcome": "log({outcome})", "did_args": []}, "sales", "all")
+        self.assertEqual(command[command.index("--subset") + 1], "cbi_start == 0")
+        self.assertNotIn("--subset", did_command(Path("quipu"), "p.csv", study, "pum", {"outcome": "{outcome}", "did_args": []}, "sales", "all"))
+        result = {"aggregates": [{"estimator": "imputation", "type": "simple", "overall": True, "estimate": 0.2, "std_error": 0.1,
+                                  "conf_low": 0.0, "conf_high": 0.4, "p_value": 0.05, "n_treated": 28}]}
+        base = {"design": "default", "seed": 1, "programme": "pum_only", "outcome": "sales", "scale": "log"}
+        record = estimate_record(base, result, "imputation", study, LOG, TRUTH)
+        self.assertAlmostEqual(record["truth"], 6.6 / 28)   # the pum cells' truth, as in the first test
+
+    def test_a_scale_runs_only_the_estimators_it_lists(self):
+        self.assertEqual(scale_estimators({"estimators": ["etwfe"]}, ["twfe", "cs", "etwfe"]), ["etwfe"])
+        self.assertEqual(scale_estimators({}, ["twfe", "cs"]), ["twfe", "cs"])
+
+    def test_designs_programmes_and_scales_restrict_each_other(self):
+        study = {"designs": {"default": {}, "null": {"programmes": ["pum"], "scales": ["log"]}},
+                 "programmes": {"pum": {}, "pum_only": {"scales": ["log"]}},
+                 "scales": {"log": {}, "level": {}, "logit": {"programmes": ["cbi"]}}}
+        self.assertTrue(runs_on(study, "default", "pum", "level"))
+        self.assertFalse(runs_on(study, "default", "pum_only", "level"))   # the programme's scales
+        self.assertFalse(runs_on(study, "default", "pum", "logit"))        # the scale's programmes
+        self.assertFalse(runs_on(study, "null", "pum", "level"))           # the design's scales
+        self.assertFalse(runs_on(study, "null", "pum_only", "log"))        # the design's programmes
+
+    def test_the_exceptions_table_lists_cells_outside_the_bands(self):
+        from coverage_tables import exceptions_markdown
+        base = {"design": "default", "scale": "log", "programme": "pum", "outcome": "sales", "n_panels": 100,
+                "bias": 0.01, "bias_mcse": 0.005, "rejection": 0.5}
+        rows = [{**base, "estimator": "cs", "coverage": 0.95, "se_ratio": 1.0},      # inside both bands
+                {**base, "estimator": "twfe", "coverage": 0.80, "se_ratio": 1.0},    # coverage out
+                {**base, "estimator": "sunab", "coverage": 0.95, "se_ratio": 1.15}]  # SE/SD out
+        lines = exceptions_markdown(rows).splitlines()[2:]
+        self.assertEqual([line.split(" | ")[4] for line in lines], ["twfe", "sunab"])
+        self.assertIn("+0.010 (+2.0)", lines[0])   # bias 0.01 = 2 Monte Carlo SEs
 
     def test_summary_rows_group_by_study_cell(self):
         study = {"designs": {"default": {}}, "scales": {"log": {}}, "outcomes": ["sales"],
