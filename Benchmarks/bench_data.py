@@ -9,6 +9,7 @@ runs a command under GNU time for its wall time and peak memory. pyarrow is impo
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import tempfile
@@ -89,3 +90,17 @@ def run_timed(cmd: list, timeout: float, cwd: str | None = None) -> dict:
             pass
     return {"returncode": returncode, "timed_out": timed_out, "wall_seconds": wall, "peak_rss_kib": rss,
             "harness_seconds": harness_seconds, "stdout": out, "stderr": err}
+
+
+def written_with(path: str, want: dict) -> bool:
+    """True if `path` exists and its `path.meta.json` (written beside it by a generator) records
+    every key of `want` with the same value and the file's current size, so a benchmark can reuse
+    a data file only when the same generator version wrote it with the same arguments."""
+    try:
+        with open(path + ".meta.json") as fh:
+            meta = json.load(fh)
+    except (OSError, ValueError):
+        return False
+    return os.path.exists(path) and all(meta.get(k) == v for k, v in want.items()) \
+        and meta.get("bytes") == os.path.getsize(path)
+

@@ -37,7 +37,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from bench_data import parse_count, write_csv  # noqa: E402  (Benchmarks/bench_data.py)
+from bench_data import parse_count, write_csv, written_with  # noqa: E402  (Benchmarks/bench_data.py)
 
 N_PERIODS = 15
 TREATED_COHORTS = tuple(range(2, N_PERIODS + 1))  # 14 treated cohorts + never treated = 15
@@ -85,14 +85,7 @@ def meta_for(rows: int, seed: int) -> dict:
 
 
 def is_current(path: str, rows: int, seed: int) -> bool:
-    try:
-        with open(path + ".meta.json") as fh:
-            meta = json.load(fh)
-    except (OSError, ValueError):
-        return False
-    want = meta_for(rows, seed)
-    return os.path.exists(path) and all(meta.get(k) == v for k, v in want.items()) \
-        and meta.get("bytes") == os.path.getsize(path)
+    return written_with(path, meta_for(rows, seed))
 
 
 def main(argv=None) -> int:

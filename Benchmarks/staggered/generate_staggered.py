@@ -52,7 +52,7 @@ except ImportError:  # pragma: no cover
     sys.exit("generate_staggered.py needs pyarrow: pip install -r Benchmarks/staggered/requirements.txt")
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from bench_data import parse_count, write_csv  # noqa: E402  (Benchmarks/bench_data.py)
+from bench_data import parse_count, write_csv, written_with  # noqa: E402  (Benchmarks/bench_data.py)
 
 N_PERIODS = 10
 COHORTS = (3, 4, 5, 6, 7)
@@ -124,14 +124,7 @@ def meta_for(units: int, seed: int) -> dict:
 
 def is_current(path: str, units: int, seed: int) -> bool:
     """True if `path` exists and was written by this generator version with these arguments."""
-    try:
-        with open(path + ".meta.json") as fh:
-            meta = json.load(fh)
-    except (OSError, ValueError):
-        return False
-    want = meta_for(units, seed)
-    return os.path.exists(path) and all(meta.get(k) == v for k, v in want.items()) \
-        and meta.get("bytes") == os.path.getsize(path)
+    return written_with(path, meta_for(units, seed))
 
 
 def main(argv=None) -> int:
