@@ -63,24 +63,12 @@ struct LogPanel {
     /// The imputation estimator: firm and year effects fitted on untreated firm-years only,
     /// averaged gaps y − α̂ − λ̂ over firm-years treated by `programme` alone.
     func imputation(_ programme: Programme) -> Double {
-        let untreated = y.indices.filter { pum[$0] == 0 && cbi[$0] == 0 }
-        var alpha = Array(repeating: 0.0, count: firmCount)
-        var lambda = Array(repeating: 0.0, count: yearCount)
-        var seenFirm = Array(repeating: false, count: firmCount)
-        for row in untreated { seenFirm[firm[row]] = true }
-        for _ in 0..<1000 {
-            var sums = Array(repeating: 0.0, count: firmCount), counts = sums
-            for row in untreated { sums[firm[row]] += y[row] - lambda[year[row]]; counts[firm[row]] += 1 }
-            for index in alpha.indices where counts[index] > 0 { alpha[index] = sums[index] / counts[index] }
-            var yearSums = Array(repeating: 0.0, count: yearCount), yearCounts = yearSums
-            for row in untreated { yearSums[year[row]] += y[row] - alpha[firm[row]]; yearCounts[year[row]] += 1 }
-            for index in lambda.indices where yearCounts[index] > 0 { lambda[index] = yearSums[index] / yearCounts[index] }
-        }
+        let effects = UntreatedTwoWayEffects(y: y, firmOf: firm, periodOf: year, untreated: y.indices.filter { pum[$0] == 0 && cbi[$0] == 0 },
+                                             firmCount: firmCount, periodCount: yearCount, iterations: 1000)
         let treated = y.indices.filter { row in
             let (own, other) = programme == .pum ? (pum[row], cbi[row]) : (cbi[row], pum[row])
-            return own == 1 && other == 0 && seenFirm[firm[row]]
+            return own == 1 && other == 0 && effects.firmSeen[firm[row]]
         }
-        let gaps = treated.map { y[$0] - alpha[firm[$0]] - lambda[year[$0]] }
-        return gaps.reduce(0, +) / Double(max(1, gaps.count))
+        return effects.meanGap(y, rows: treated, firmOf: firm, periodOf: year)
     }
 }

@@ -34,19 +34,8 @@ struct UntreatedGap {
     /// on untreated firm-years by alternating projections, then the mean residual of treated
     /// firm-years. It uses every pre-support year, so it sees a drift over the whole history.
     func imputation() -> Double {
-        let untreated = y.indices.filter { !treated[$0] }
-        var alpha = Array(repeating: 0.0, count: firmCount), lambda = Array(repeating: 0.0, count: periodCount)
-        var seen = Array(repeating: false, count: firmCount)
-        for row in untreated { seen[firm[row]] = true }
-        for _ in 0..<200 {
-            var sums = Array(repeating: 0.0, count: firmCount), counts = sums
-            for row in untreated { sums[firm[row]] += y[row] - lambda[period[row]]; counts[firm[row]] += 1 }
-            for index in alpha.indices where counts[index] > 0 { alpha[index] = sums[index] / counts[index] }
-            var periodSums = Array(repeating: 0.0, count: periodCount), periodCounts = periodSums
-            for row in untreated { periodSums[period[row]] += y[row] - alpha[firm[row]]; periodCounts[period[row]] += 1 }
-            for index in lambda.indices where periodCounts[index] > 0 { lambda[index] = periodSums[index] / periodCounts[index] }
-        }
-        let gaps = y.indices.filter { treated[$0] && seen[firm[$0]] }.map { y[$0] - alpha[firm[$0]] - lambda[period[$0]] }
-        return gaps.reduce(0, +) / Double(max(1, gaps.count))
+        let effects = UntreatedTwoWayEffects(y: y, firmOf: firm, periodOf: period, untreated: y.indices.filter { !treated[$0] },
+                                             firmCount: firmCount, periodCount: periodCount, iterations: 200)
+        return effects.meanGap(y, rows: y.indices.filter { treated[$0] && effects.firmSeen[firm[$0]] }, firmOf: firm, periodOf: period)
     }
 }
