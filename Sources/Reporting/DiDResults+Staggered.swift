@@ -148,9 +148,8 @@ extension DiDResults {
         // proportional effects, and TWFE's event-study log points.
         let poisson = model == .poisson
         let profiles = staggered.map { result in
-            let scale: StaggeredEstimateScale = poisson && result.estimator == .etwfe ? .logRatio : .level
-            return (result, result.rows(level: confidenceLevel).filter {
-                $0.estimate.kind == .dynamic && !$0.estimate.isOverall && $0.estimate.estimate.isFinite && $0.estimate.scale == scale
+            (result, result.rows(level: confidenceLevel).filter {
+                $0.estimate.kind == .dynamic && !$0.estimate.isOverall && $0.estimate.estimate.isFinite && $0.estimate.scale == result.headlineScale
             })
         }.filter { !$0.1.isEmpty }
         guard !profiles.isEmpty else { return nil }

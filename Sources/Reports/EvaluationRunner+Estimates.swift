@@ -23,7 +23,7 @@ extension EvaluationRunner {
             }
             results.runs.append(EvaluationResults.Run(programme: programme.name, outcome: outcome.title, estimator: estimator, json: did.json))
             let points = own.rows(level: spec.inference.level)
-                .filter { $0.estimate.kind == .dynamic && !$0.estimate.isOverall && $0.estimate.estimate.isFinite && $0.estimate.scale == Self.rowScale(outcome, estimator) }
+                .filter { $0.estimate.kind == .dynamic && !$0.estimate.isOverall && $0.estimate.estimate.isFinite && $0.estimate.scale == own.headlineScale }
                 .compactMap { row in row.estimate.eventTime.map { (eventTime: $0, estimate: row.estimate.estimate, low: row.low, high: row.high) } }
                 .filter { programme.window.contains($0.eventTime) }
                 .sorted { $0.eventTime < $1.eventTime }

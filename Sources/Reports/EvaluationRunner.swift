@@ -32,13 +32,6 @@ public struct EvaluationRunner {
         return poisson.contains(.twfe) ? poisson : poisson + [.twfe]
     }
 
-    /// The scale of the rows that stand for an estimator's effects on `outcome`: the extended
-    /// TWFE's Poisson rows come on two scales, and the report reads the log ratio of means (the
-    /// truth file's `log_ratio_of_means`, and the scale of TWFE's Poisson coefficient).
-    static func rowScale(_ outcome: EvaluationSpec.Outcome, _ estimator: StaggeredEstimator) -> StaggeredEstimateScale {
-        outcome.scale == .poisson && estimator == .etwfe ? .logRatio : .level
-    }
-
     /// How many progress steps the run takes.
     var stepCount: Int {
         var count = 1
@@ -162,8 +155,9 @@ public struct EvaluationRunner {
             effect.failure = failure.message
         case .success(let (did, own)):
             effect.warnings = warnings(did, own, estimator: estimator)
-            let scale = Self.rowScale(outcome, estimator)
-            guard let row = own.rows(level: spec.inference.level).first(where: { $0.estimate.kind == .simple && $0.estimate.scale == scale }) else {
+            // The extended TWFE's Poisson rows come on two scales; the report reads the log ratio of
+            // means (the truth file's `log_ratio_of_means`, the scale of TWFE's Poisson coefficient).
+            guard let row = own.rows(level: spec.inference.level).first(where: { $0.estimate.kind == .simple && $0.estimate.scale == own.headlineScale }) else {
                 effect.failure = "no overall effect"
                 return effect
             }

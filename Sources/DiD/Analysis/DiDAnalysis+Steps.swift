@@ -100,7 +100,8 @@ extension DiDAnalysis {
         // The Poisson headline is the extended TWFE's log ratio of means, read beside TWFE's log points.
         let poisson = options.model == .poisson
         let robustEstimator: StaggeredEstimator = poisson ? .etwfe : .callawaySantAnna
-        guard let robust = results[robustEstimator]?.estimates.first(where: { $0.kind == .simple && $0.scale == (poisson ? .logRatio : .level) }),
+        guard let robustResult = results[robustEstimator],
+              let robust = robustResult.estimates.first(where: { $0.kind == .simple && $0.scale == robustResult.headlineScale }),
               let twfe = results[.twfe]?.estimates.first(where: { $0.kind == .simple }) else { return nil }
         var baconText = "the Goodman-Bacon decomposition could not be computed"
         do {

@@ -190,3 +190,13 @@ extension StaggeredResult {
                   observationCount: observationCount, clusterCount: clusterCount)
     }
 }
+
+extension StaggeredResult {
+    /// The scale of the rows that stand for this estimator's effects: the log ratio of means when
+    /// it reports its effects on that scale too (the extended TWFE with Poisson, whose level ATTs
+    /// come beside them), otherwise the only scale it has. The headline, the report and the
+    /// event-study chart read these rows.
+    public var headlineScale: StaggeredEstimateScale {
+        estimates.contains { $0.scale == .logRatio } ? .logRatio : .level
+    }
+}
