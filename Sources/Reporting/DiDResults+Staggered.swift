@@ -11,18 +11,24 @@ extension DiDResults {
         effect == .proportional && (result.estimator == .callawaySantAnna || result.estimator == .imputation)
     }
 
+    /// Whether all of `result`'s rows are in log points and carry their percentage change: TWFE's
+    /// Poisson coefficients and the proportional effects (the extended TWFE's log-ratio rows say
+    /// so through their own scale).
+    func inLogPoints(_ result: StaggeredResult) -> Bool {
+        (model == .poisson && result.estimator == .twfe) || proportional(result)
+    }
+
     /// The JSON fields added by the staggered estimators.
     var staggeredJSON: [(String, JSONValue)] {
         var cells = [JSONValue](), cohortPeriods = [JSONValue](), aggregates = [JSONValue](), tests = [JSONValue]()
         var bootstrap = [JSONValue]()
         for result in staggered {
-            // TWFE's Poisson estimates are log points; the others are linear (did refuses them with Poisson).
-            let logPoints = model == .poisson && result.estimator == .twfe
+            let logPoints = inLogPoints(result)
             for row in result.rows(level: confidenceLevel) {
                 switch row.estimate.kind {
-                case .attGT: cells.append(row.cellRecord(estimator: result.estimator, logPoints: proportional(result)).json)
-                case .cohortPeriod: cohortPeriods.append(row.cellRecord(estimator: result.estimator, logPoints: false).json)
-                default: aggregates.append(row.aggregateRecord(estimator: result.estimator, logPoints: logPoints || proportional(result)).json)
+                case .attGT: cells.append(row.cellRecord(estimator: result.estimator, logPoints: logPoints).json)
+                case .cohortPeriod: cohortPeriods.append(row.cellRecord(estimator: result.estimator, logPoints: logPoints).json)
+                default: aggregates.append(row.aggregateRecord(estimator: result.estimator, logPoints: logPoints).json)
                 }
             }
             if let test = result.pretrend {
