@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "quipu", targets: ["quipu"]),
-        .library(name: "QuipuCore", targets: ["Primitives", "LinearAlgebra", "PanelData", "Formula", "Estimation", "Inference", "DiD", "Reporting", "Simulation"]),
+        .library(name: "QuipuCore", targets: ["Primitives", "LinearAlgebra", "PanelData", "Formula", "Estimation", "Inference", "DiD", "Reporting", "Simulation", "Sensitivity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,7 +36,9 @@ let package = Package(
         .target(name: "Estimation", dependencies: ["Primitives", "LinearAlgebra", "PanelData", "Formula", "Inference"]),
         .target(name: "DiD", dependencies: ["Primitives", "Estimation", "Formula", "Inference", "PanelData"]),
         .target(name: "Simulation", dependencies: ["Primitives"]),
-        .target(name: "Reporting", dependencies: ["Primitives", "Estimation", "Inference", "PanelData", "DiD"]),
+        // Sensitivity to parallel-trend violations (Rambachan & Roth 2023) for any event study.
+        .target(name: "Sensitivity", dependencies: ["Primitives", "LinearAlgebra", "Inference"]),
+        .target(name: "Reporting", dependencies: ["Primitives", "Estimation", "Inference", "PanelData", "DiD", "Sensitivity"]),
         // `quipu report`: the evaluation spec, the runs it asks for (through the same library code
         // as the subcommands) and the report directory.
         .target(name: "Reports", dependencies: [
@@ -46,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "quipu",
             dependencies: [
-                "COpenBLAS", "Primitives", "LinearAlgebra", "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD", "Simulation", "Reports",
+                "COpenBLAS", "Primitives", "LinearAlgebra", "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD", "Simulation", "Reports", "Sensitivity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["QuipuTestSupport", "Inference"]),
         .testTarget(name: "SimulationTests", dependencies: ["QuipuTestSupport", "Primitives", "Simulation"]),
         .testTarget(name: "DiDTests", dependencies: ["QuipuTestSupport", "DiD"]),
+        .testTarget(name: "SensitivityTests", dependencies: ["QuipuTestSupport", "Sensitivity", "LinearAlgebra"]),
         .testTarget(name: "ReportingTests", dependencies: ["QuipuTestSupport", "Reporting", "Primitives"]),
         .testTarget(name: "QuipuTests", dependencies: ["QuipuTestSupport", "Primitives", "Reporting", "Estimation", "Reports", "DiD", "PanelData", "Inference", "Formula"]),
         .testTarget(name: "FuzzTests", dependencies: ["QuipuTestSupport", "FuzzSupport"]),
