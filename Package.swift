@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "quipu", targets: ["quipu"]),
-        .library(name: "QuipuCore", targets: ["Primitives", "LinearAlgebra", "PanelData", "Formula", "Estimation", "Inference", "DiD", "Reporting", "Simulation", "Sensitivity"]),
+        .library(name: "QuipuCore", targets: ["Primitives", "LinearAlgebra", "PanelData", "Formula", "Estimation", "Inference", "DiD", "Reporting", "Simulation", "Sensitivity", "Power"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,17 +38,20 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["Primitives"]),
         // Sensitivity to parallel-trend violations (Rambachan & Roth 2023) for any event study.
         .target(name: "Sensitivity", dependencies: ["Primitives", "LinearAlgebra", "Inference"]),
-        .target(name: "Reporting", dependencies: ["Primitives", "Estimation", "Inference", "PanelData", "DiD", "Sensitivity"]),
+        // Power of a planned evaluation (`quipu power`): the analytic MDE of Burlig, Preonas &
+        // Woerman (2020) and simulated power curves through the DiD estimators.
+        .target(name: "Power", dependencies: ["Primitives", "LinearAlgebra", "Inference", "PanelData", "Estimation", "DiD", "Simulation"]),
+        .target(name: "Reporting", dependencies: ["Primitives", "Estimation", "Inference", "PanelData", "DiD", "Sensitivity", "Power"]),
         // `quipu report`: the evaluation spec, the runs it asks for (through the same library code
         // as the subcommands) and the report directory.
         .target(name: "Reports", dependencies: [
-            "Primitives", "Reporting", "DiD", "Estimation", "Formula", "Inference", "PanelData",
+            "Primitives", "Reporting", "DiD", "Estimation", "Formula", "Inference", "PanelData", "Power",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(
             name: "quipu",
             dependencies: [
-                "COpenBLAS", "Primitives", "LinearAlgebra", "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD", "Simulation", "Reports", "Sensitivity",
+                "COpenBLAS", "Primitives", "LinearAlgebra", "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD", "Simulation", "Reports", "Sensitivity", "Power",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +70,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["QuipuTestSupport", "Primitives", "Simulation"]),
         .testTarget(name: "DiDTests", dependencies: ["QuipuTestSupport", "DiD"]),
         .testTarget(name: "SensitivityTests", dependencies: ["QuipuTestSupport", "Sensitivity", "LinearAlgebra"]),
+        .testTarget(name: "PowerTests", dependencies: ["QuipuTestSupport", "Power", "PanelData", "Primitives"]),
         .testTarget(name: "ReportingTests", dependencies: ["QuipuTestSupport", "Reporting", "Primitives"]),
         .testTarget(name: "QuipuTests", dependencies: ["QuipuTestSupport", "Primitives", "Reporting", "Estimation", "Reports", "DiD", "PanelData", "Inference", "Formula"]),
         .testTarget(name: "FuzzTests", dependencies: ["QuipuTestSupport", "FuzzSupport"]),

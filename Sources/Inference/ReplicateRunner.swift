@@ -12,12 +12,16 @@ public struct ReplicateRunner: Sendable {
     public var chunkSize: Int
     /// Show a progress bar on standard error (only when it is a terminal).
     public var showsProgress: Bool
+    /// The word before the progress bar ("bootstrap", "power").
+    public var progressLabel: String
 
     /// Creates a runner.
-    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkSize: Int = 2048, showsProgress: Bool = true) {
+    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkSize: Int = 2048, showsProgress: Bool = true,
+                progressLabel: String = "bootstrap") {
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
         self.showsProgress = showsProgress
+        self.progressLabel = progressLabel
     }
 
     /// Calls `work(range, output)` for consecutive chunks of `0..<count`; `output` is the slice
@@ -36,7 +40,7 @@ public struct ReplicateRunner: Sendable {
         var results = [Double](repeating: .nan, count: count * width)
         guard count > 0 else { return results }
         let chunks = (count + chunkSize - 1) / chunkSize
-        let progress = ProgressBar(total: chunks, enabled: showsProgress)
+        let progress = ProgressBar(total: chunks, enabled: showsProgress, label: progressLabel)
         // BLAS calls inside workers run single-threaded: the parallelism is across chunks,
         // --threads 1 means one thread, and OpenBLAS's rounding depends on its own thread count.
         // The scope is counted (see BLASThreads), so a concurrent fit that leaves its own
@@ -99,9 +103,11 @@ final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private let start = DispatchTime.now()
     private var shown = false
+    private let label: String
 
-    init(total: Int, enabled: Bool) {
+    init(total: Int, enabled: Bool, label: String) {
         self.total = total
+        self.label = label
         self.enabled = enabled && isatty(STDERR_FILENO) == 1
     }
 
@@ -116,7 +122,7 @@ final class ProgressBar: @unchecked Sendable {
         let width = 30
         let filled = total > 0 ? width * done / total : width
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data("\rbootstrap [\(bar)] \(100 * done / max(total, 1))%".utf8))
+        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(100 * done / max(total, 1))%".utf8))
     }
 
     func finish() {

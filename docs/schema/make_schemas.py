@@ -320,6 +320,28 @@ def timings_schema():
     }))
 
 
+def power_schema():
+    """`quipu power --format json` (Sources/Primitives/Contract/PowerRecord.swift)."""
+    analytic = obj({
+        "errors_source": {"enum": ["pilot", "given"]}, "variance": NUM, "pre_covariance": NUM, "post_covariance": NUM,
+        "cross_covariance": NUM, "pilot_units": NUM_NA, "windows": {"type": ["integer", "null"]},
+        "critical_values": {"enum": ["t", "normal"]}, "degrees_of_freedom": NUM_NA, "std_error": NUM, "mde": NUM_NA,
+        "effect": NUM_NA, "power_at_effect": NUM_NA},
+        description="Burlig, Preonas & Woerman (2020): the DiD estimate's standard error and minimum detectable effect")
+    point = obj({"effect": NUM, "power": NUM_NA, "monte_carlo_se": NUM_NA, "replicates": COUNT, "failures": COUNT,
+                 "mean_estimate": NUM_NA})
+    simulation = obj({"source": {"enum": ["resample", "peru"]}, "effect_unit": {"enum": ["outcome", "effect_scale"]},
+                      "estimator": STR, "replicates": COUNT, "seed": COUNT, "curve": array(point), "mde": NUM_NA},
+                     description="simulated power by effect size; mde interpolated where power crosses the target (null: not bracketed)")
+    return document("quipu power --format json", obj({
+        "schema_version": ref("schema_version"), "outcome": STR_NA,
+        "design": obj({"treated": COUNT, "controls": COUNT, "pre_periods": COUNT, "post_periods": COUNT,
+                       "alpha": NUM, "power": NUM}),
+        "analytic": {"anyOf": [analytic, {"type": "null"}]},
+        "simulation": {"anyOf": [simulation, {"type": "null"}]},
+    }))
+
+
 def used_refs(node, found):
     if isinstance(node, dict):
         target = node.get("$ref")
@@ -359,6 +381,7 @@ def main():
         "report-manifest": manifest_schema(),
         "simulate-truth": truth_schema(),
         "timings": timings_schema(),
+        "power": power_schema(),
     }
     for name, schema in schemas.items():
         with open(os.path.join(HERE, f"{name}.schema.json"), "w") as handle:
