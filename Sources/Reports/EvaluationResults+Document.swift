@@ -86,6 +86,12 @@ extension EvaluationResults {
             blocks.append(.table(subgroupTable))
         }
 
+        blocks.append(.heading("How far to trust this", id: "trust"))
+        if !designPower.isEmpty {
+            blocks.append(.paragraph("The smallest effect each headline's design could detect (Burlig, Preonas & Woerman 2020; errors calibrated from the panel after \(spec.unitNoun.one) and \(spec.periodNoun) effects, serial correlation included; `quipu power` answers the same for a planned evaluation):"))
+            blocks.append(.bullets(designPowerSentences))
+        }
+
         blocks.append(.heading("Notes and reproducibility", id: "notes"))
         var items = notes
         items.append("Tables are also in `tables/` as CSV (full precision) and LaTeX, plots in `plots/` as SVG, and every number in `results.json` (with each estimator's full `quipu did` output under `runs`).")

@@ -155,6 +155,8 @@ public struct EvaluationResults: Sendable {
     public var bootstrap: [Bootstrap] = []
     public var subgroups: [SubgroupEffect] = []
     public var runs: [Run] = []
+    /// Each headline design's minimum detectable effect (EvaluationResults+TrustPower).
+    public var designPower: [HeadlinePower] = []
     /// Things the reader should know that no table says (estimators skipped, failures).
     public var notes: [String] = []
     /// Threads the estimators ran with (results do not depend on it).

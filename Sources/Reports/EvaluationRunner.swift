@@ -75,6 +75,7 @@ public struct EvaluationRunner {
                     }
                 }
             }
+            results.designPower += designPower(programme, table: programmeTable, effects: results.effects)
             if spec.outcomes.contains(where: { $0.scale == .poisson }) && programme.estimators != [.twfe] && !programme.estimators.contains(.etwfe) {
                 results.notes.append("\(programme.name): Poisson outcomes are estimated by TWFE only (add etwfe to the programme's estimators for the extended TWFE's proportional effect, robust to staggered support); with staggered support and effects that grow, read them with the TWFE caveat.")
             }
