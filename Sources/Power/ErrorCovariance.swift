@@ -1,3 +1,5 @@
+import Foundation
+
 /// The serial-correlation structure of a panel's idiosyncratic errors that a difference-in-
 /// differences design's precision depends on (Burlig, Preonas & Woerman 2020, section 3): the error
 /// variance and the three average within-unit covariances over a window of `pre` + `post` periods.
@@ -76,5 +78,3 @@ public struct ErrorCovariance: Sendable, Equatable {
         preCovariance != 0 || postCovariance != 0 || crossCovariance != 0 || origin != .given
     }
 }
-
-import Foundation

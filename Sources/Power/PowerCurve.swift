@@ -13,6 +13,14 @@ public struct PowerCurve: Sendable {
         /// Mean of the estimates, to see the estimator's bias at this effect.
         public let meanEstimate: Double
 
+        public init(effect: Double, power: Double, replicates: Int, failures: Int, meanEstimate: Double) {
+            self.effect = effect
+            self.power = power
+            self.replicates = replicates
+            self.failures = failures
+            self.meanEstimate = meanEstimate
+        }
+
         /// The Monte Carlo standard error of `power`.
         public var monteCarloError: Double {
             replicates > 0 ? (power * (1 - power) / Double(replicates)).squareRoot() : .nan
@@ -22,6 +30,11 @@ public struct PowerCurve: Sendable {
     public let points: [Point]
     /// The target power the MDE is read at.
     public let targetPower: Double
+
+    public init(points: [Point], targetPower: Double) {
+        self.points = points
+        self.targetPower = targetPower
+    }
 
     /// The effect at which power first reaches the target, linearly interpolated between the two
     /// grid points around the crossing; nil when no point of the grid reaches it (the MDE lies
