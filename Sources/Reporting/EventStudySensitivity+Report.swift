@@ -15,23 +15,30 @@ extension EventStudySensitivity {
 
     /// One plain sentence on the breakdown value of `curve`.
     public static func breakdownSentence(_ curve: SensitivityCurve) -> String {
-        let symbol = symbol(curve.restriction)
         let original = curve.original
+        let bounds = curve.intervals.map(\.bound)
+        let smallest = bounds.min() ?? 0, largest = bounds.max() ?? 0
+        let relative = curve.restriction == .relativeMagnitudes
+        let symbol = symbol(curve.restriction)
         guard let breakdown = curve.breakdown else {
             if !original.excludesZero {
                 return "The original interval already includes zero, so there is no breakdown value: the effect is not distinguishable from zero even under exact parallel trends."
             }
-            return "Every robust interval of the grid includes zero: the effect is distinguishable from zero only if parallel trends hold exactly (or nearly: below \(symbol) = \(NumberFormat.short4g(curve.intervals.map(\.bound).min() ?? 0)))."
+            let least = smallest == 0 ? (relative ? "M̄ = 0 (no violation after support)" : "M = 0 (the pre-trend extrapolated as a straight line)")
+                                      : "\(symbol) = \(NumberFormat.short4g(smallest))"
+            return "Even at \(least) the robust interval includes zero, although the original one excludes it: the effect is distinguishable from zero only if parallel trends hold exactly."
         }
         let value = NumberFormat.short4g(breakdown)
-        let largest = curve.intervals.map(\.bound).max() ?? breakdown
-        let atEdge = breakdown >= largest ? " (the grid's largest value: widen the grid to find where it breaks down)" : ""
-        switch curve.restriction {
-        case .relativeMagnitudes:
-            return "Breakdown M̄ = \(value)\(atEdge): the effect stays distinguishable from zero as long as the violations of parallel trends after support are at most \(value) times the largest one seen before support."
-        case .smoothness:
-            return "Breakdown M = \(value)\(atEdge): the effect stays distinguishable from zero as long as the differential trend's slope changes by at most \(value) (outcome units) from one period to the next."
+        if breakdown == smallest, let next = bounds.filter({ $0 > breakdown }).min() {
+            let at = breakdown == 0 ? (relative ? "exact parallel trends after support (M̄ = 0)" : "a pre-trend that continues as a straight line (M = 0)")
+                                    : "\(symbol) = \(value)"
+            return "Breakdown \(symbol) = \(value): only \(at) keeps the effect distinguishable from zero; at \(symbol) = \(NumberFormat.short4g(next)), the grid's next value, the interval includes zero."
         }
+        let atEdge = breakdown >= largest ? " (the grid's largest value: widen the grid to find where it breaks down)" : ""
+        if relative {
+            return "Breakdown M̄ = \(value)\(atEdge): the effect stays distinguishable from zero as long as the violations of parallel trends after support are at most \(value) times the largest one seen before support."
+        }
+        return "Breakdown M = \(value)\(atEdge): the effect stays distinguishable from zero as long as the differential trend's slope changes by at most \(value) (in the outcome's units) from one period to the next."
     }
 
     /// The text block: per restriction the curve table, the original interval and the breakdown.

@@ -154,6 +154,8 @@ public struct EvaluationResults: Sendable {
     public var bacon: [Bacon] = []
     public var bootstrap: [Bootstrap] = []
     public var subgroups: [SubgroupEffect] = []
+    /// Each headline's Rambachan–Roth breakdown values ("How far to trust this").
+    public var breakdowns: [Breakdown] = []
     public var runs: [Run] = []
     /// Things the reader should know that no table says (estimators skipped, failures).
     public var notes: [String] = []
