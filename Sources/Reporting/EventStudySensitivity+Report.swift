@@ -75,7 +75,7 @@ extension EventStudySensitivity {
             guard let curve = outcome.curve else {
                 return SensitivityRecord(estimator: estimator.rawValue, restriction: outcome.restriction.rawValue, method: method,
                                          target: problem.targetLabel, targetWeights: weights, preEventTimes: preEventTimes,
-                                         postEventTimes: postEventTimes, confidenceLevel: 0, original: nil, intervals: [],
+                                         postEventTimes: postEventTimes, confidenceLevel: level, original: nil, intervals: [],
                                          breakdown: nil, error: outcome.failure ?? "")
             }
             let convert = { (interval: SensitivityInterval) in

@@ -60,6 +60,8 @@ public struct EventStudySensitivity: Sendable {
     public let curves: [SensitivityCurveOutcome]
     /// Warnings to show beside the curves (a varying base period).
     public let warnings: [String]
+    /// The intervals' confidence level.
+    public let level: Double
 
     /// Event times of the pre- and post-periods used.
     public var preEventTimes: [Int] { Array(problem.eventTimes[..<problem.preCount]) }
@@ -142,7 +144,8 @@ extension DiDResults {
                     return SensitivityCurveOutcome(restriction: restriction, curve: nil, failure: String(describing: error))
                 }
             }
-            analyses.append(EventStudySensitivity(estimator: result.estimator, problem: problem, curves: curves, warnings: warnings))
+            analyses.append(EventStudySensitivity(estimator: result.estimator, problem: problem, curves: curves, warnings: warnings,
+                                                  level: request.level))
         }
         return (analyses, skipped)
     }

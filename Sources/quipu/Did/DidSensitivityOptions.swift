@@ -52,6 +52,7 @@ struct DidSensitivityOptions: ParsableArguments {
             return
         }
         if mbar != nil && sensitivity == .sd { throw ValidationError("--mbar is the relative-magnitudes grid: use --sensitivity rm or both, or --m for smoothness") }
+        if method != .clf && sensitivity == .sd { throw ValidationError("--sensitivity-method chooses the relative-magnitudes interval; smoothness always uses the FLCI: use --sensitivity rm or both") }
         if m != nil && sensitivity == .rm { throw ValidationError("--m is the smoothness grid: use --sensitivity sd or both, or --mbar for relative magnitudes") }
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw ValidationError("--sensitivity-plot writes SVG: give a path ending in .svg") }
         if format == .latex || format == .csv { throw ValidationError("--sensitivity is written in the text, markdown and json formats") }
