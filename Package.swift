@@ -45,7 +45,7 @@ let package = Package(
         // `quipu report`: the evaluation spec, the runs it asks for (through the same library code
         // as the subcommands) and the report directory.
         .target(name: "Reports", dependencies: [
-            "Primitives", "Reporting", "DiD", "Estimation", "Formula", "Inference", "PanelData", "Power",
+            "Primitives", "Reporting", "DiD", "Estimation", "Formula", "Inference", "PanelData", "Power", "Sensitivity",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "SensitivityTests", dependencies: ["QuipuTestSupport", "Sensitivity", "LinearAlgebra"]),
         .testTarget(name: "PowerTests", dependencies: ["QuipuTestSupport", "Power", "PanelData", "Primitives"]),
         .testTarget(name: "ReportingTests", dependencies: ["QuipuTestSupport", "Reporting", "Primitives"]),
-        .testTarget(name: "QuipuTests", dependencies: ["QuipuTestSupport", "Primitives", "Reporting", "Estimation", "Reports", "DiD", "PanelData", "Inference", "Formula"]),
+        .testTarget(name: "QuipuTests", dependencies: ["QuipuTestSupport", "Primitives", "Reporting", "Estimation", "Reports", "DiD", "PanelData", "Inference", "Formula", "Sensitivity", "LinearAlgebra"]),
         .testTarget(name: "FuzzTests", dependencies: ["QuipuTestSupport", "FuzzSupport"]),
     ]
 )

@@ -86,10 +86,14 @@ extension EvaluationResults {
             blocks.append(.table(subgroupTable))
         }
 
-        blocks.append(.heading("How far to trust this", id: "trust"))
+        var trust = breakdownBlocks
         if !designPower.isEmpty {
-            blocks.append(.paragraph("The smallest effect each headline's design could detect (Burlig, Preonas & Woerman 2020; errors calibrated from the panel after \(spec.unitNoun.one) and \(spec.periodNoun) effects, serial correlation included; `quipu power` answers the same for a planned evaluation):"))
-            blocks.append(.bullets(designPowerSentences))
+            trust.append(.paragraph("The smallest effect each headline's design could detect (Burlig, Preonas & Woerman 2020; errors calibrated from the panel after \(spec.unitNoun.one) and \(spec.periodNoun) effects, serial correlation included; `quipu power` answers the same for a planned evaluation):"))
+            trust.append(.bullets(designPowerSentences))
+        }
+        if !trust.isEmpty {
+            blocks.append(.heading("How far to trust this", id: "trust"))
+            blocks += trust
         }
 
         blocks.append(.heading("Notes and reproducibility", id: "notes"))

@@ -154,6 +154,8 @@ public struct EvaluationResults: Sendable {
     public var bacon: [Bacon] = []
     public var bootstrap: [Bootstrap] = []
     public var subgroups: [SubgroupEffect] = []
+    /// Each headline's Rambachan–Roth breakdown values ("How far to trust this").
+    public var breakdowns: [Breakdown] = []
     public var runs: [Run] = []
     /// Each headline design's minimum detectable effect (EvaluationResults+TrustPower).
     public var designPower: [HeadlinePower] = []

@@ -27,6 +27,9 @@ extension EvaluationRunner {
                 .compactMap { row in row.estimate.eventTime.map { (eventTime: $0, estimate: row.estimate.estimate, low: row.low, high: row.high) } }
                 .filter { programme.window.contains($0.eventTime) }
                 .sorted { $0.eventTime < $1.eventTime }
+            if index == 0, let breakdown = breakdown(programme, outcome, estimator: estimator, result: own, level: spec.inference.level) {
+                results.breakdowns.append(breakdown)
+            }
             if !points.isEmpty {
                 results.profiles.append(EvaluationResults.Profile(programme: programme.name, outcome: outcome.title, estimator: estimator, points: points))
             }

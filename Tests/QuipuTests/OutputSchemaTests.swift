@@ -61,6 +61,8 @@ import Testing
             ("did", did + ["--estimator", "sunab"]),
             ("did", did + ["--estimator", "imputation", "--combine", "e0 - e1"]),
             ("did", did + ["--estimator", "all", "--event-study"]),
+            ("did", did + ["--estimator", "all", "--event-study", "--sensitivity", "both", "--mbar", "0,1", "--m", "0,0.1",
+                           "--sensitivity-target", "average"]),
             ("did", ["did"] + panel + ["--outcome", count, "--model", "poisson", "--event-study"]),
             ("did", ["did"] + panel + ["--outcome", count, "--model", "poisson", "--estimator", "cs"]),
             ("did", ["did"] + panel + ["--outcome", count, "--effect", "proportional", "--estimator", "imputation"]),

@@ -102,6 +102,13 @@ DEFS = {
                      optional=["terms"], description="WaldTestRecord"),
     "trend_point": obj({"group": STR, "period": INT, "n": COUNT, "value": NUM_NA}, description="TrendPointRecord"),
     "split_sample": {"oneOf": [{"type": "null"}, obj({"split": STR, "value": STR_NA})]},
+    "sensitivity": obj({"estimator": {"enum": ESTIMATORS}, "restriction": {"enum": ["rm", "sd"]}, "method": STR, "target": STR,
+                        "target_weights": array(obj({"event_time": INT, "weight": NUM})),
+                        "pre_event_times": array(INT), "post_event_times": array(INT), "conf_level": NUM,
+                        "original": {"oneOf": [{"type": "null"}, obj({"bound": NUM, "conf_low": NUM_NA, "conf_high": NUM_NA})]},
+                        "intervals": array(obj({"bound": NUM, "conf_low": NUM_NA, "conf_high": NUM_NA})),
+                        "breakdown": NUM_NA, "error": STR}, optional=["error"],
+                       description="SensitivityRecord: one Rambachan–Roth curve of quipu did --sensitivity (bound: M̄ for rm, M for sd)"),
 }
 
 
@@ -195,9 +202,11 @@ def did_document():
         "pretrend_tests": array(obj({"estimator": {"enum": ESTIMATORS}, "statistic": NUM_NA, "df1": COUNT, "df2": NUM_NA,
                                      "p_value": NUM_NA, "terms": array(STR), "description": STR}, optional=["terms"],
                                     description="An estimator's pre-trend test (TWFE's: the event study's F, with its terms)")),
-        "pretrend_warnings": array(STR), "notes": array(STR),
+        "pretrend_warnings": array(STR),
+        "sensitivity": array(ref("sensitivity")),
+        "notes": array(STR),
     }
-    return obj(fields, optional=["subset", "effect", "reference_period", "window"])
+    return obj(fields, optional=["subset", "effect", "reference_period", "window", "sensitivity"])
 
 
 DEFS["bacon_type"] = {"enum": ["treated_vs_never", "earlier_vs_later", "later_vs_earlier"]}

@@ -24,6 +24,7 @@ struct DidCommand: ParsableCommand {
     @OptionGroup(title: "Inference") var inference: DidInferenceOptions
     @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Output") var plotting: EventStudyPlotOption
+    @OptionGroup(title: "Sensitivity to violations of parallel trends") var sensitivity: DidSensitivityOptions
 
     @OptionGroup(title: "Execution") var execution: ExecutionOptions
 
@@ -40,8 +41,10 @@ struct DidCommand: ParsableCommand {
         }
         if plot != nil && !design.eventStudy && estimator == .twfe { throw ValidationError("--plot draws the event study: add --event-study") }
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw ValidationError("--plot writes SVG: give a path ending in .svg") }
-        do { try AtomicFile.refuseSharedFiles([("--plot", plot), ("--output", output.output)]) } catch { throw ValidationError(String(describing: error)) }
-        try input.refuseOverwrite(by: [("--plot", plot), ("--output", output.output)])
+        try sensitivity.validate(eventStudies: design.eventStudy || estimator != .twfe, format: output.format)
+        let files = [("--plot", plot), ("--sensitivity-plot", sensitivity.plot), ("--output", output.output)]
+        do { try AtomicFile.refuseSharedFiles(files) } catch { throw ValidationError(String(describing: error)) }
+        try input.refuseOverwrite(by: files)
         let level = inference.level
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard (0...1000).contains(design.leads) else { throw ValidationError("--leads must be between 0 and 1000, got \(design.leads)") }
@@ -140,16 +143,21 @@ struct DidCommand: ParsableCommand {
                     chart = single.svg()
                 }
             }
+            let analyses = try sensitivityAnalyses(results)
             let rendered: String
             switch output.format {
-            case .json: rendered = results.json.serialized() + "\n"
-            case .markdown: rendered = results.markdown
+            case .json: rendered = (analyses.map { results.json(sensitivity: $0) } ?? results.json).serialized() + "\n"
+            case .markdown: rendered = results.markdown + (analyses.map { "\n```\n" + $0.map { $0.text() }.joined(separator: "\n") + "```\n" } ?? "")
             case .latex: rendered = results.latex
             case .csv: rendered = results.csv
-            case .text: rendered = results.text
+            case .text: rendered = results.text + (analyses.map { "\n" + $0.map { $0.text() }.joined(separator: "\n") } ?? "")
             }
             var plotFile = [(text: String, path: String)]()
             if let plot, let chart { plotFile.append((chart, plot)) }
+            if let path = sensitivity.plot, let analyses {
+                guard let svg = EventStudySensitivity.svg(analyses) else { throw CommandError("--sensitivity-plot: no sensitivity curve was computed, so there is nothing to plot") }
+                plotFile.append((svg, path))
+            }
             try output.emit(rendered, alongside: plotFile)
             execution.reportTimings(started: started, stages: [("read", ExecutionOptions.seconds(from: started, to: read)),
                                                                ("estimate", ExecutionOptions.seconds(from: read, to: estimated))])
@@ -158,6 +166,19 @@ struct DidCommand: ParsableCommand {
 }
 
 extension DidCommand {
+    /// The sensitivity analyses of `--sensitivity` (nil without it), with their warnings on
+    /// standard error; an event study that cannot be analysed is named there too.
+    func sensitivityAnalyses(_ results: DiDResults) throws -> [EventStudySensitivity]? {
+        guard let request = try sensitivity.request(level: inference.level, varyingBasePeriod: callawaySantAnna.basePeriod == .varying) else { return nil }
+        let (analyses, skipped) = try results.sensitivity(request)
+        for reason in skipped { warn(reason) }
+        for warning in Set(analyses.flatMap(\.warnings)).sorted() { warn(warning) }
+        guard !analyses.isEmpty else {
+            throw CommandError("--sensitivity: no estimator produced an event study with pre- and post-periods to analyse" + (skipped.isEmpty ? " (add --event-study for TWFE)" : ""))
+        }
+        return analyses
+    }
+
     /// Refuses text covariates where only Callaway–Sant'Anna could use them, in did's own terms:
     /// the regression estimators would fail inside a formula that `did` never shows, with advice
     /// (`i(x)`) that `did` does not accept.
