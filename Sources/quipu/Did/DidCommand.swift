@@ -40,6 +40,7 @@ struct DidCommand: ParsableCommand {
         }
         if plot != nil && !design.eventStudy && estimator == .twfe { throw ValidationError("--plot draws the event study: add --event-study") }
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw ValidationError("--plot writes SVG: give a path ending in .svg") }
+        if plotting.covariances && output.format != .csv { throw ValidationError("--covariances selects the CSV's long form of the covariances: add --format csv (JSON always carries them, as covariances)") }
         do { try AtomicFile.refuseSharedFiles([("--plot", plot), ("--output", output.output)]) } catch { throw ValidationError(String(describing: error)) }
         try input.refuseOverwrite(by: [("--plot", plot), ("--output", output.output)])
         let level = inference.level
@@ -145,8 +146,8 @@ struct DidCommand: ParsableCommand {
             case .json: rendered = results.json.serialized() + "\n"
             case .markdown: rendered = results.markdown
             case .latex: rendered = results.latex
-            case .csv: rendered = results.csv
-            case .text: rendered = results.text
+            case .csv: rendered = plotting.covariances ? results.covarianceCSV : results.csv
+            case .text: rendered = results.text + (plotting.pretestPower ? results.pretrendPowerText : "")
             }
             var plotFile = [(text: String, path: String)]()
             if let plot, let chart { plotFile.append((chart, plot)) }
