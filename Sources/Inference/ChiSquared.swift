@@ -15,6 +15,15 @@ public struct ChiSquared: Sendable {
         return Self.upperRegularizedGamma(degreesOfFreedom / 2, x / 2)
     }
 
+    /// The x with P(X ≥ x) = `upperTail` (the critical value of a test at level `upperTail`), by
+    /// bisection on the survival function to relative precision 1e-15; NaN outside (0, 1).
+    public func quantile(upperTail: Double) -> Double {
+        guard upperTail > 0 && upperTail < 1, degreesOfFreedom > 0 else { return .nan }
+        var low = 0.0, high = max(1, degreesOfFreedom)
+        while survival(high) > upperTail { low = high; high *= 2 }
+        return bisect(low: low, high: high) { survival($0) > upperTail }
+    }
+
     /// Q(a, x), by its power series below a + 1 and Lentz's continued fraction above
     /// (Abramowitz & Stegun 6.5.29 and 6.5.31), both accurate to about 1e-15.
     static func upperRegularizedGamma(_ a: Double, _ x: Double) -> Double {
@@ -45,4 +54,16 @@ public struct ChiSquared: Sendable {
         }
         return Foundation.exp(logPrefactor) * h
     }
+}
+
+/// The boundary between `low` (where `isBelow` holds) and `high` (where it does not), by bisection
+/// to relative precision 1e-15 or until the interval cannot shrink.
+func bisect(low: Double, high: Double, isBelow: (Double) -> Bool) -> Double {
+    var low = low, high = high
+    for _ in 0..<2000 {
+        let middle = 0.5 * (low + high)
+        guard middle > low && middle < high, high - low > 1e-15 * max(abs(high), 1e-300) else { break }
+        if isBelow(middle) { low = middle } else { high = middle }
+    }
+    return 0.5 * (low + high)
 }

@@ -5,8 +5,10 @@ extension EstimateInference {
     /// joint covariance whatever the standard errors came from: F(q, df) when tested against t,
     /// χ²(q) against the normal. Undefined, with the reason, rather than a number from rounding:
     /// without a covariance, with more restrictions than clusters allow (FewClusters, checked
-    /// first because it is a rule, not the numbers), with a singular covariance block, or across
-    /// estimates tested against different distributions (separate regressions: no joint F).
+    /// first because it is a rule, not the numbers), with a covariance block of rank zero, or across
+    /// estimates tested against different distributions (separate regressions: no joint F). A
+    /// singular or ill-conditioned block is tested through its generalized inverse with its rank as
+    /// the degrees of freedom (WaldQuadraticForm), and the result's `note` says so.
     public func waldTest(indices: [Int]) -> WaldTestResult {
         let q = indices.count
         // The tested estimates' own distribution (one regression's t), the set's when they differ.
@@ -23,21 +25,23 @@ extension EstimateInference {
         }
         let block = covariance.selecting(rows: indices, columns: indices)
         guard !block.values.contains(where: \.isNaN) else { return undefined(.covariance(nil)) }
-        let inverse: Matrix
-        do { inverse = try block.symmetricPositiveDefiniteInverse() } catch { return undefined(.singular("\(error)")) }
-        var quadratic = 0.0
-        for (a, i) in indices.enumerated() {
-            for (b, j) in indices.enumerated() { quadratic += estimates[i] * inverse[a, b] * estimates[j] }
-        }
+        // A singular or ill-conditioned block: its generalized inverse with the rank as the df
+        // (WaldQuadraticForm), said in the result's note; no rank at all: no statistic.
+        let form: WaldQuadraticForm
+        do { form = try WaldQuadraticForm(estimates: indices.map { estimates[$0] }, covariance: block) } catch { return undefined(.singular("\(error)")) }
+        guard form.rank > 0 else { return undefined(.singular("the covariance of the tested estimates is zero")) }
+        let quadratic = form.value
         guard quadratic.isFinite else { return undefined(.covariance(nil)) }
+        let df = form.rank
+        let note = form.isRankDeficient ? form.rankNote : nil
         switch tested {
         case .studentT(let degrees):
-            let statistic = quadratic / Double(q)
-            return WaldTestResult(statistic: statistic, numeratorDegrees: q, denominatorDegrees: degrees,
-                                  pValue: FDistribution(numerator: Double(q), denominator: degrees).survival(statistic))
+            let statistic = quadratic / Double(df)
+            return WaldTestResult(statistic: statistic, numeratorDegrees: df, denominatorDegrees: degrees,
+                                  pValue: FDistribution(numerator: Double(df), denominator: degrees).survival(statistic), note: note)
         case .standardNormal:
-            return WaldTestResult(statistic: quadratic, numeratorDegrees: q, denominatorDegrees: nil,
-                                  pValue: ChiSquared(degreesOfFreedom: Double(q)).survival(quadratic))
+            return WaldTestResult(statistic: quadratic, numeratorDegrees: df, denominatorDegrees: nil,
+                                  pValue: ChiSquared(degreesOfFreedom: Double(df)).survival(quadratic), note: note)
         }
     }
 }

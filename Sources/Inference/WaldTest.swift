@@ -1,6 +1,7 @@
 /// A regression's joint Wald F test that some coefficients are all zero: the F view of
 /// `EstimateInference.waldTest` (WaldTestResult, where the test is computed) for callers that read
-/// the denominator degrees of freedom as a number and treat a singular block as an error.
+/// the denominator degrees of freedom as a number and treat a block without rank as an error (a
+/// rank-deficient one is tested on its rank, with the result's note saying so).
 public struct WaldTest: Sendable {
     /// The test.
     public let result: WaldTestResult
@@ -13,7 +14,7 @@ public struct WaldTest: Sendable {
         switch test.undefined {
         case .noEstimates?: throw CovarianceError(message: "the Wald test needs at least one coefficient")
         case .singular(let detail)?:
-            throw CovarianceError(message: "the covariance of the tested coefficients is singular; the Wald test is undefined (\(detail))")
+            throw CovarianceError(message: "the covariance of the tested coefficients has no rank; the Wald test is undefined (\(detail))")
         default: break
         }
         self.result = test

@@ -17,7 +17,7 @@ public struct WaldTestResult: Sendable {
         case covariance(String?)
         /// A rule, not the numbers: more restrictions than a cluster-robust covariance has rank.
         case tooFewClusters(String)
-        /// The covariance block cannot be inverted (the linear-algebra error).
+        /// The covariance block has rank zero or cannot be decomposed (the linear-algebra error).
         case singular(String)
         /// The tested estimates come from separate regressions with different reference
         /// distributions (TWFE's coefficient and its event study): no one F or χ² states them
@@ -37,21 +37,32 @@ public struct WaldTestResult: Sendable {
     public let undefined: Undefined?
     /// What was tested, as reports state it, e.g. "leads -5 to -2 (Wald F)".
     public let description: String
+    /// What qualifies the statistic, for a note beside it: a generalized inverse of a singular or
+    /// ill-conditioned covariance with its rank as the degrees of freedom (WaldQuadraticForm), or
+    /// why the test has no statistic; nil otherwise.
+    public let note: String?
 
     public init(statistic: Double, numeratorDegrees: Int, denominatorDegrees: Double?, pValue: Double,
-                undefined: Undefined? = nil, description: String = "") {
+                undefined: Undefined? = nil, description: String = "", note: String? = nil) {
         self.statistic = statistic
         self.numeratorDegrees = numeratorDegrees
         self.denominatorDegrees = denominatorDegrees
         self.pValue = pValue
         self.undefined = undefined
         self.description = description
+        self.note = note
     }
 
     /// The same test described as `text`.
     public func described(_ text: String) -> WaldTestResult {
         WaldTestResult(statistic: statistic, numeratorDegrees: numeratorDegrees, denominatorDegrees: denominatorDegrees,
-                       pValue: pValue, undefined: undefined, description: text)
+                       pValue: pValue, undefined: undefined, description: text, note: note)
+    }
+
+    /// The same test with `text` as its note.
+    public func noted(_ text: String?) -> WaldTestResult {
+        WaldTestResult(statistic: statistic, numeratorDegrees: numeratorDegrees, denominatorDegrees: denominatorDegrees,
+                       pValue: pValue, undefined: undefined, description: description, note: text)
     }
 
     /// The reason a rule makes the test undefined (too few clusters), for a note; nil when the test

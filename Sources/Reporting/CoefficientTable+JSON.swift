@@ -29,6 +29,7 @@ extension CoefficientTable {
         }
         pairs.append(("conf_level", .number(confidenceLevel)))
         pairs.append(("coefficients", .array(rows.indices.map { .object(coefficientPairs(at: $0)) })))
+        pairs.append(("vcov_matrix", coefficientCovariance.json))
         if let test = restrictionTest {
             if case let .object(fields) = test.summary.json {
                 pairs.append(("bootstrap_restriction", .object([("restriction", .string(test.restriction))] + fields)))

@@ -1,5 +1,6 @@
 import Estimation
 import Inference
+import Primitives
 
 /// A single regression's results ready for presentation (`feols` and `fepois`): coefficients
 /// with their inference and the summary figures every format shows, derived once from an
@@ -36,6 +37,9 @@ public struct CoefficientTable: Sendable {
     public let weights: String?
     public let confidenceLevel: Double
     public let notes: [String]
+    /// The coefficients' covariance with their terms as labels (NA where undefined), from the
+    /// inference core, for the JSON's `vcov_matrix`.
+    public let coefficientCovariance: CovarianceRecord
     /// Bootstrap inference by term, when a bootstrap was run (feols).
     public var bootstraps: [String: BootstrapSummary] = [:]
     /// The `--subset` row filter applied before the fit, if any.
@@ -62,6 +66,11 @@ public struct CoefficientTable: Sendable {
         self.weights = weights
         self.confidenceLevel = confidenceLevel
         self.notes = fit.designNotes + covariance.notes + notes
+        let terms = fit.coefficientNames
+        let defined = covariance.isDefined
+        self.coefficientCovariance = CovarianceRecord(labels: terms, matrix: terms.indices.map { i in
+            terms.indices.map { j in defined ? inference.covariance[i, j] : .nan }
+        })
     }
 
     /// The command that fits the model.

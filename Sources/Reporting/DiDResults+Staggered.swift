@@ -36,7 +36,7 @@ extension DiDResults {
                                                 test: WaldTestRecord(statistic: test.statistic, numeratorDegrees: test.numeratorDegrees,
                                                                      denominatorDegrees: test.denominatorDegrees, pValue: test.pValue,
                                                                      terms: result.estimator == .twfe ? pretrendTerms : nil),
-                                                description: test.description).json)
+                                                description: test.description, note: test.note).json)
             }
             if !result.uniformCriticalValues.isEmpty {
                 bootstrap.append(.object([("estimator", .string(result.estimator.rawValue)), ("inference", .string(result.inference.description)),
@@ -59,6 +59,7 @@ extension DiDResults {
             ("att_gt", .array(cells)),
             ("cohort_period", .array(cohortPeriods)),
             ("aggregates", .array(aggregates)),
+            ("covariances", covariancesJSON),
             ("combinations", .array(combinations.map { combination in
                 let row = combination.row(level: confidenceLevel)
                 let defined = combination.standardError.isFinite
@@ -72,6 +73,7 @@ extension DiDResults {
             })),
             ("bootstrap", .array(bootstrap)),
             ("pretrend_tests", .array(tests)),
+            ("pretrend_power", pretrendPowerJSON),
             ("pretrend_warnings", .array(pretrendWarnings.map { .string($0.message) })),
         ]
     }
@@ -93,7 +95,12 @@ extension DiDResults {
             lines.append(contentsOf: result.textLines(level: confidenceLevel, proportional: proportional(result)))
             if let test = result.pretrend {
                 let statistic = test.denominatorDegrees.map { "F(\(test.numeratorDegrees), \(NumberFormat.significant($0))) = " } ?? "χ²(\(test.numeratorDegrees)) = "
-                lines.append("Pre-trend test, \(test.description): \(statistic)\(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue))")
+                if test.note != nil && test.statistic.isNaN {
+                    lines.append("Pre-trend test, \(test.description): no statistic")
+                } else {
+                    lines.append("Pre-trend test, \(test.description): \(statistic)\(NumberFormat.significant(test.statistic, digits: 5)), p = \(NumberFormat.pValue(test.pValue))")
+                }
+                if let note = test.note { lines.append("Note: pre-trend test: \(note)") }
             }
             for (kind, value) in result.uniformCriticalValues.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 lines.append("Uniform \(Int((confidenceLevel * 100).rounded()))% band (\(kind.rawValue)): critical value \(NumberFormat.significant(value, digits: 4))")

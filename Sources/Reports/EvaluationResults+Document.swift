@@ -60,6 +60,9 @@ extension EvaluationResults {
             "Tests differ across estimators: TWFE tests its event-study leads against the year before support; Sun–Abraham its interaction-weighted leads; the imputation test (Borusyak–Jaravel–Spiess) fits leads on untreated rows only.",
         ]))
 
+        blocks.append(.heading("How far to trust this", id: "trust"))
+        blocks += trustPretestPowerBlocks
+
         blocks.append(.heading("Goodman-Bacon diagnostic", id: "bacon"))
         if bacon.contains(where: { $0.decomposition != nil }) {
             blocks.append(.table(baconTable))

@@ -151,6 +151,8 @@ public struct EvaluationResults: Sendable {
     public var effects: [Effect] = []
     public var profiles: [Profile] = []
     public var pretrends: [Pretrend] = []
+    /// The headline estimators' pre-test power against a linear trend (EvaluationResults+TrustPretestPower).
+    public var pretestPowers: [PretestPower] = []
     public var bacon: [Bacon] = []
     public var bootstrap: [Bootstrap] = []
     public var subgroups: [SubgroupEffect] = []

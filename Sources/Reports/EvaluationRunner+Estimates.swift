@@ -43,6 +43,9 @@ extension EvaluationRunner {
                     programme: programme.name, outcome: outcome.title, estimator: estimator, description: test.description,
                     statistic: test.statistic, numeratorDegrees: test.numeratorDegrees, denominatorDegrees: test.denominatorDegrees, pValue: test.pValue))
             }
+            if index == 0, let power = did.pretrendPowers.first(where: { $0.estimator == estimator }) {
+                results.pretestPowers.append(EvaluationResults.PretestPower(programme: programme.name, outcome: outcome.title, power: power))
+            }
             if withBootstrap, let simple = own.rows(level: spec.inference.level).first(where: { $0.estimate.kind == .simple }) {
                 announce("\(programme.name) × \(outcome.title): Callaway–Sant'Anna, analytic standard errors beside the bootstrap")
                 if case .success(let (_, analytic)) = runEstimator(programme, outcome, .callawaySantAnna, table: table, bootstrap: false),

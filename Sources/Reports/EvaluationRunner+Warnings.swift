@@ -12,8 +12,8 @@ extension EvaluationRunner {
     /// or Poisson's all-zero units lose half of it, and the estimate then describes another sample.
     static let sampleLossWarningShare = 0.05
 
-    /// The warnings of one successful run of `estimator`, in the order: pre-trend test, the
-    /// estimator's warnings and notes, sample loss.
+    /// The warnings of one successful run of `estimator`, in the order: pre-trend test (its
+    /// rejection, then what qualifies it), the estimator's warnings and notes, sample loss.
     func warnings(_ did: DiDResults, _ own: StaggeredResult, estimator: StaggeredEstimator) -> [String] {
         var found = [String]()
         let alpha = 1 - spec.inference.level
@@ -21,6 +21,12 @@ extension EvaluationRunner {
             found.append(pretestRejection(test.pValue))
         } else if estimator != .twfe, let test = own.pretrend, test.pValue < alpha {
             found.append(pretestRejection(test.pValue))
+        }
+        // What qualifies the estimator's own pre-test (a generalized inverse with its rank as the
+        // df, no statistic, too few clusters); TWFE's reach the report through its pre-trend warnings.
+        if estimator != .twfe, let test = own.pretrend {
+            if let note = test.note { found.append("\(estimator.displayName) pre-trend test: \(note)") }
+            if let reason = test.ruleReason { found.append("\(estimator.displayName) pre-trend test undefined: \(reason)") }
         }
         // The estimator's notes that only describe its method (code `descriptive`) are left to the
         // report's own words (its estimator bullets and Goodman-Bacon section); every other note

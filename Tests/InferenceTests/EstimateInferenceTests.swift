@@ -98,7 +98,7 @@ import Testing
         #expect(isClose(z.waldTest(indices: [0]).pValue, z.rows(level: 0.95)[0].pValue, relative: 1e-9))
     }
 
-    @Test("the Wald test says why it is undefined: nothing to test, too few clusters, NaN covariance, singular block")
+    @Test("the Wald test says why it is undefined: nothing to test, too few clusters, NaN covariance, a block without rank")
     func waldUndefined() throws {
         let inference = EstimateInference(estimates: [1, 2, 3], covariance: matrix([[1, 0, 0], [0, 1, 0], [0, 0, 1]]),
                                           distribution: .studentT(degreesOfFreedom: 2), clusterCount: 3)
@@ -110,13 +110,20 @@ import Testing
         var gap = matrix([[1, 0], [0, 1]])
         gap[0, 1] = .nan
         #expect(EstimateInference(estimates: [1, 2], covariance: gap, distribution: .standardNormal).waldTest(indices: [0, 1]).undefined == .covariance(nil))
+        // A singular block is tested on its rank through the generalized inverse (issue 23): the
+        // supported direction u = (1, 1)/√2 has eigenvalue 2, so W = (u′b)²/2 = 4.5/2 on 1 df.
         let singular = EstimateInference(estimates: [1, 2], covariance: matrix([[1, 1], [1, 1]]), distribution: .standardNormal).waldTest(indices: [0, 1])
-        guard case .singular? = singular.undefined else { Issue.record("a singular block: \(String(describing: singular.undefined))"); return }
-        // The regression F view keeps its contract: a singular block is an error.
+        #expect(singular.undefined == nil && singular.numeratorDegrees == 1 && isClose(singular.statistic, 2.25, relative: 1e-12))
+        #expect(singular.note?.contains("rank 1") == true)
+        // Only a block without rank has no statistic.
+        let zero = EstimateInference(estimates: [1, 2], covariance: matrix([[0, 0], [0, 0]]), distribution: .standardNormal).waldTest(indices: [0, 1])
+        guard case .singular? = zero.undefined else { Issue.record("a zero block: \(String(describing: zero.undefined))"); return }
+        // The regression F view: a rank-deficient covariance is tested on its rank, with the note.
         let estimate = CovarianceEstimator().iid(CovarianceInput(
             bread: matrix([[1, 0], [0, 0]]), weightedDesign: Matrix(rows: 4, columns: 2, values: [1, 0, 1, 0, 0, 1, 0, 1]),
             weightedResiduals: [1, -1, 1, -1], observationCount: 4, parameterCount: 2))
-        #expect(throws: CovarianceError.self) { try WaldTest(coefficients: [1, 2], covariance: estimate, indices: [0, 1]) }
+        let regression = try WaldTest(coefficients: [1, 2], covariance: estimate, indices: [0, 1])
+        #expect(regression.numeratorDegrees == 1 && regression.result.note != nil)
     }
 
     /// Draws 1…101 of one estimate: the 0.25 and 0.75 quantiles (type 7) are 26 and 76, so the

@@ -32,8 +32,9 @@ struct DeterminismTests {
         // writer, byte-identical otherwise). Issue 21: it records the design knobs under `options`
         // and says under `design.parallel_trends` where parallel trends hold; panel and truth CSV
         // are unchanged (their fingerprints above are the old ones). Version "2.0" since issue 20's
-        // did JSON change.
-        #expect(fingerprint(simulation.truthJSON()) == 3_489_888_684_728_184_328)
+        // did JSON change; "2.1" since issue 23 added keys (covariances, pretrend_power): only the
+        // version line changed.
+        #expect(fingerprint(simulation.truthJSON()) == 4_498_856_299_371_142_147)
     }
 
     /// Keyed random streams make a shorter window an exact slice of the default panel.

@@ -15,7 +15,7 @@ Run `python3 docs/schema/make_schemas.py` after changing a shape (and bump
 import json
 import os
 
-VERSION = "2.0"
+VERSION = "2.1"
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 NUM = {"type": "number"}
@@ -100,6 +100,8 @@ DEFS = {
                            description="DropRecord of fepois: the common reasons, then Poisson's own"),
     "wald_test": obj({"statistic": NUM_NA, "df1": COUNT, "df2": NUM_NA, "p_value": NUM_NA, "terms": array(STR)},
                      optional=["terms"], description="WaldTestRecord"),
+    "covariance": obj({"labels": array(STR), "matrix": array(array(NUM_NA))},
+                      description="CovarianceRecord: a covariance matrix (row-major, NA as null) with the labels of its rows and columns"),
     "trend_point": obj({"group": STR, "period": INT, "n": COUNT, "value": NUM_NA}, description="TrendPointRecord"),
     "split_sample": {"oneOf": [{"type": "null"}, obj({"split": STR, "value": STR_NA})]},
     "sensitivity": obj({"estimator": {"enum": ESTIMATORS}, "restriction": {"enum": ["rm", "sd"]}, "method": STR, "target": STR,
@@ -121,7 +123,7 @@ def regression_fields(command):
                   "df_t": NUM_NA, "weights": STR_NA, "fixed_effects": array(ref("fixed_effect")), "fixed_effects_redundant": COUNT,
                   "r2": NUM_NA, "adj_r2": NUM_NA, "r2_within": NUM_NA, "rmse": NUM_NA, "dropped": ref("dropped"),
                   "cluster_sizes": array(COUNT), "conf_level": NUM, "coefficients": array(ref("coefficient")),
-                  "bootstrap_restriction": ref("bootstrap_restriction"), "notes": array(STR)}
+                  "vcov_matrix": ref("covariance"), "bootstrap_restriction": ref("bootstrap_restriction"), "notes": array(STR)}
         optional = ["subset", "cluster_sizes", "bootstrap_restriction"]
     else:
         fields = {**shared_head, "family": {"const": "poisson"}, "nobs": COUNT, "nobs_read": COUNT, "vcov": STR,
@@ -130,7 +132,7 @@ def regression_fields(command):
                   "log_likelihood": NUM_NA, "null_log_likelihood": NUM_NA, "deviance": NUM_NA, "pseudo_r2": NUM_NA,
                   "iterations": COUNT, "dropped": ref("poisson_dropped"), "separating_regressors": array(STR),
                   "cluster_sizes": array(COUNT), "conf_level": NUM, "coefficients": array(ref("poisson_coefficient")),
-                  "notes": array(STR)}
+                  "vcov_matrix": ref("covariance"), "notes": array(STR)}
         optional = ["subset", "cluster_sizes"]
     return fields, optional
 
@@ -195,13 +197,23 @@ def did_document():
                              "units_per_cohort": array(ref("cohort_size")),
                              "dropped": array(obj({"reason": STR, "rows": COUNT, "units": COUNT})), "panel": STR})),
         "att_gt": array(cell), "cohort_period": array(cell), "aggregates": array(aggregate),
+        "covariances": array(obj({"estimator": {"enum": ESTIMATORS}, "aggregate": {"enum": ["simple", "group", "dynamic", "calendar"]},
+                                  "scale": {"enum": ["level", "log_ratio"]}, "labels": array(STR), "matrix": array(array(NUM_NA))},
+                                 description="The analytic covariance of one aggregate set of an estimator (CovarianceRecord; labels as --combine names them)")),
         "combinations": array(obj({"estimator": {"enum": ESTIMATORS}, "expression": STR, "weights": open_map(NUM_NA),
                                    "estimate": NUM_NA, "std_error": NUM_NA, "p_value": NUM_NA, "conf_low": NUM_NA,
                                    "conf_high": NUM_NA, "inference": STR})),
         "bootstrap": array(obj({"estimator": {"enum": ESTIMATORS}, "inference": STR, "uniform_critical_values": critical_values})),
         "pretrend_tests": array(obj({"estimator": {"enum": ESTIMATORS}, "statistic": NUM_NA, "df1": COUNT, "df2": NUM_NA,
-                                     "p_value": NUM_NA, "terms": array(STR), "description": STR}, optional=["terms"],
-                                    description="An estimator's pre-trend test (TWFE's: the event study's F, with its terms)")),
+                                     "p_value": NUM_NA, "terms": array(STR), "description": STR, "note": STR}, optional=["terms", "note"],
+                                    description="An estimator's pre-trend test (TWFE's: the event study's F, with its terms); note: a generalized "
+                                                "inverse with the rank as df1, or why there is no statistic")),
+        "pretrend_power": array(obj({"estimator": {"enum": ESTIMATORS}, "alpha": NUM, "df": COUNT, "critical_value": NUM_NA,
+                                     "reference_period": INT, "pre_event_times": array(INT), "year_on_year": BOOL, "target": STR,
+                                     "target_event_times": array(INT),
+                                     "detected": array(obj({"power": NUM, "slope": NUM_NA, "bias": NUM_NA})), "note": STR},
+                                    optional=["note"],
+                                    description="PretrendPowerRecord: the pre-test's power against a linear trend (Roth 2022)")),
         "pretrend_warnings": array(STR),
         "sensitivity": array(ref("sensitivity")),
         "notes": array(STR),

@@ -106,6 +106,7 @@ public enum DiDAnalysis {
         analysis.headline = headline
         analysis.confidenceLevel = options.confidenceLevel
         analysis.pretrendWarnings = pretrendWarnings
+        analysis.pretrendPowers = results.compactMap { pretrendPower($0, options: options) }
         analysis.model = options.model
         analysis.effect = options.effect
         return analysis

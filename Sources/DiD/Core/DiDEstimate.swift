@@ -67,6 +67,8 @@ public struct DiDResults: Sendable {
     public var confidenceLevel = 0.95
     /// Warnings about leads that rest on few cohorts or units.
     public var pretrendWarnings: [Diagnostic] = []
+    /// Each event study's pre-test power against a linear trend (Roth 2022), in estimator order.
+    public var pretrendPowers: [EventStudyPretrendPower] = []
     /// The regression model of the TWFE, 2x2 and event-study estimates.
     public var model: DiDModel = .linear
     /// The scale of the robust estimators' effects (proportional: log ratios, with percent changes).

@@ -128,6 +128,7 @@ extension ImputationDiD {
             outcome.covariance = covariance.matrix.selecting(rows: order, columns: order)
             let wald = try WaldTest(coefficients: solution.coefficients, covariance: covariance, indices: order)
             if let reason = wald.undefinedReason { outcome.notes.append("pre-trend test: " + reason) }
+            if let note = wald.result.note { outcome.notes.append("pre-trend test: " + note) }
             let first = outcome.estimates.first?.eventTime ?? 0, last = outcome.estimates.last?.eventTime ?? 0
             outcome.test = wald.result.described(
                 "leads \(first) to \(last) (BJS test 1: untreated rows on lead indicators with the fixed effects, CRV1 by \(clusters.name); Wald F on \(wald.numeratorDegrees) and G − 1 = \(Int(wald.denominatorDegrees)) df)")

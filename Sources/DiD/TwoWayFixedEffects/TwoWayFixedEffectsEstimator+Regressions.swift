@@ -78,6 +78,7 @@ extension TwoWayFixedEffectsEstimator {
             let wald = try WaldTest(coefficients: fit.fit.coefficients, covariance: fit.covariance, indices: preIndices)
             test = wald.result
             if let reason = wald.undefinedReason { warnings.append(Diagnostic(.pretrend, .warning, "TWFE pre-trend test: " + reason)) }
+            if let note = wald.result.note { warnings.append(Diagnostic(.pretrend, .warning, "TWFE pre-trend test: " + note)) }
         }
         let thin = terms.filter { $0.eventTime < 0 && $0.eventTime != options.referencePeriod && ($0.cohortCount <= 1 || $0.treatedUnits < 10) }
         if !thin.isEmpty {

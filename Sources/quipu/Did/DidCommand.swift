@@ -42,6 +42,7 @@ struct DidCommand: ParsableCommand {
         if plot != nil && !design.eventStudy && estimator == .twfe { throw ValidationError("--plot draws the event study: add --event-study") }
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw ValidationError("--plot writes SVG: give a path ending in .svg") }
         try sensitivity.validate(eventStudies: design.eventStudy || estimator != .twfe, format: output.format)
+        if plotting.covariances && output.format != .csv { throw ValidationError("--covariances selects the CSV's long form of the covariances: add --format csv (JSON always carries them, as covariances)") }
         let files = [("--plot", plot), ("--sensitivity-plot", sensitivity.plot), ("--output", output.output)]
         do { try AtomicFile.refuseSharedFiles(files) } catch { throw ValidationError(String(describing: error)) }
         try input.refuseOverwrite(by: files)
@@ -149,8 +150,8 @@ struct DidCommand: ParsableCommand {
             case .json: rendered = (analyses.map { results.json(sensitivity: $0) } ?? results.json).serialized() + "\n"
             case .markdown: rendered = results.markdown + (analyses.map { "\n```\n" + $0.map { $0.text() }.joined(separator: "\n") + "```\n" } ?? "")
             case .latex: rendered = results.latex
-            case .csv: rendered = results.csv
-            case .text: rendered = results.text + (analyses.map { "\n" + $0.map { $0.text() }.joined(separator: "\n") } ?? "")
+            case .csv: rendered = plotting.covariances ? results.covarianceCSV : results.csv
+            case .text: rendered = results.text + (plotting.pretestPower ? results.pretrendPowerText : "") + (analyses.map { "\n" + $0.map { $0.text() }.joined(separator: "\n") } ?? "")
             }
             var plotFile = [(text: String, path: String)]()
             if let plot, let chart { plotFile.append((chart, plot)) }
