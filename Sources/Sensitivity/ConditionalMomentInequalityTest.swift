@@ -49,6 +49,18 @@ struct ConditionalMomentInequalityTest {
         return BoundedLinearProgram(objective: objective.map { -$0 }, constraintRows: rows, rightHandSide: rhs)
     }
 
+    /// Whether the hybrid's first stage (η̂ > c_LF) rejects every θ: true when min_θ η̂(θ), the same
+    /// program with θ as one more nuisance direction, exceeds c_LF. Only a shortcut: the tests over
+    /// the grid would reject each θ one by one.
+    func firstStageRejectsEveryTheta() -> Bool {
+        guard let (criticalValue, _) = leastFavorable else { return false }
+        let widened = zip(nuisance, thetaDirection).map { $0 + [$1] }
+        let program = Self.dualProgram(objective: moments, standardDeviations: standardDeviations, nuisance: widened)
+        guard case let .optimal(_, value) = program.solve() else { return false }
+        let smallestEta = -value
+        return smallestEta > criticalValue + 1e-8 * max(1, abs(criticalValue))
+    }
+
     /// Whether the test accepts θ (does not reject at level α).
     func accepts(theta: Double) throws -> Bool {
         let y = zip(moments, thetaDirection).map { $0 - $1 * theta }

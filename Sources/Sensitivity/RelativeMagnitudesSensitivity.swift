@@ -49,10 +49,23 @@ public enum RelativeMagnitudesSensitivity {
         }
         let alpha = 1 - level
         let hybridKappa: Double? = method == .conditionalLeastFavorable ? alpha / 10 : nil
-        let intervals = try grid.map { mbar in
-            try interval(problem: problem, mbar: mbar, alpha: alpha, hybridKappa: hybridKappa,
-                         gridPoints: thetaGridPoints, simulations: leastFavorableSimulations, seed: seed)
+        // The M̄ values are independent: one per worker (ReplicateRunner, BLAS single-threaded), each
+        // with its own seeded draws, so the result does not depend on the thread count.
+        let failure = FirstFailure()
+        let bounds = ReplicateRunner(chunkSize: 1, showsProgress: false).run(count: grid.count, width: 2) { range, output in
+            for (slot, index) in range.enumerated() {
+                do {
+                    let result = try interval(problem: problem, mbar: grid[index], alpha: alpha, hybridKappa: hybridKappa,
+                                              gridPoints: thetaGridPoints, simulations: leastFavorableSimulations, seed: seed)
+                    output[2 * slot] = result.lower
+                    output[2 * slot + 1] = result.upper
+                } catch {
+                    failure.record(error, at: index)
+                }
+            }
         }
+        if let error = failure.first { throw error }
+        let intervals = grid.indices.map { SensitivityInterval(bound: grid[$0], lower: bounds[2 * $0], upper: bounds[2 * $0 + 1]) }
         return SensitivityCurve(restriction: .relativeMagnitudes, method: method, level: level,
                                 targetLabel: problem.targetLabel, original: problem.originalInterval(level: level),
                                 intervals: intervals)
@@ -76,6 +89,8 @@ public enum RelativeMagnitudesSensitivity {
         for polyhedron in polyhedra {
             let test = try momentTest(problem: problem, polyhedron: polyhedron, alpha: alpha,
                                       hybridKappa: hybridKappa, simulations: simulations, seed: seed)
+            // A polyhedron whose first stage rejects every θ adds nothing to the union: skip its grid.
+            if test.firstStageRejectsEveryTheta() { continue }
             guard let accepted = try acceptedRange(count: gridPoints, accepts: { try test.accepts(theta: theta[$0]) }) else { continue }
             lowerIndex = min(lowerIndex ?? accepted.lowerBound, accepted.lowerBound)
             upperIndex = max(upperIndex ?? accepted.upperBound, accepted.upperBound)
@@ -170,6 +185,20 @@ public enum RelativeMagnitudesSensitivity {
             upper = low
         }
         return lower...upper
+    }
+
+    /// The first error a worker met, in grid order (so the message does not depend on scheduling).
+    private final class FirstFailure: @unchecked Sendable {
+        private let lock = NSLock()
+        private var errors: [(index: Int, error: Error)] = []
+        func record(_ error: Error, at index: Int) {
+            lock.lock(); defer { lock.unlock() }
+            errors.append((index, error))
+        }
+        var first: Error? {
+            lock.lock(); defer { lock.unlock() }
+            return errors.min { $0.index < $1.index }?.error
+        }
     }
 
     /// `count` evenly spaced values from `start` to `stop` inclusive (numpy's `linspace`: start + i·step,
