@@ -73,7 +73,7 @@ struct ConditionalMomentInequalityTest {
         case .iterationLimit:
             throw SensitivityError.optimizationFailed("the conditional test's linear program at θ = \(theta) stopped at its pivot limit")
         }
-        let eta = dot(gamma, y)
+        let eta = innerProduct(gamma, y)
         var size = alpha
         if let (criticalValue, kappa) = leastFavorable {
             if eta > criticalValue { return false }
@@ -112,17 +112,17 @@ struct ConditionalMomentInequalityTest {
         var v = [Double](repeating: 0, count: rowCount)
         for (position, row) in binding.enumerated() { v[row] = vShort[position] }
         let sigmaV = covarianceTimes(v)
-        let variance = dot(v, sigmaV)
+        let variance = innerProduct(v, sigmaV)
         guard variance > 0 else { return nil }
-        let vy = dot(v, y)
+        let vy = innerProduct(v, y)
         // Γ_B z for the slack rows: W_Bᶜ W_B⁻¹ z_B − z_Bᶜ.
         guard let wInverseY = Self.solveSquare(w, binding.map { y[$0] }),
               let wInverseSigmaV = Self.solveSquare(w, binding.map { sigmaV[$0] }) else { return nil }
         var lower = -Double.infinity, upper = Double.infinity
         for row in 0..<rowCount where !bindingSet.contains(row) {
             let wRow = [sd[row]] + nuisance[row]
-            let gammaY = dot(wRow, wInverseY) - y[row]
-            let rho = (dot(wRow, wInverseSigmaV) - sigmaV[row]) / variance
+            let gammaY = innerProduct(wRow, wInverseY) - y[row]
+            let rho = (innerProduct(wRow, wInverseSigmaV) - sigmaV[row]) / variance
             guard rho != 0 else { continue }
             let bound = -gammaY / rho + vy
             if rho > 0 { lower = max(lower, bound) } else { upper = min(upper, bound) }
@@ -135,9 +135,9 @@ struct ConditionalMomentInequalityTest {
     /// independent of γ'Y. Tolerances and starting points as HonestDiD's (1e-6; ±100 or η ± 20σ).
     private func dualTruncation(eta: Double, y: [Double], gamma: [Double], sd: [Double]) throws -> (lower: Double, upper: Double) {
         let sigmaGamma = covarianceTimes(gamma)
-        let variance = dot(gamma, sigmaGamma)
+        let variance = innerProduct(gamma, sigmaGamma)
         let b = sigmaGamma.map { $0 / variance }
-        let gammaY = dot(gamma, y)
+        let gammaY = innerProduct(gamma, y)
         let s = zip(y, b).map { $0 - $1 * gammaY }
         let tolerance = 1e-6, maxIterations = 10_000, switchIterations = 10
         func check(_ c: Double) throws -> (solution: [Double]?, isSolution: Bool) {
@@ -149,7 +149,7 @@ struct ConditionalMomentInequalityTest {
                 throw SensitivityError.optimizationFailed("the conditional test's truncation program stopped at its pivot limit")
             }
         }
-        func shortcut(_ x: [Double]) -> Double { Self.roundEpsilon(dot(x, s)) / (1 - dot(x, b)) }
+        func shortcut(_ x: [Double]) -> Double { Self.roundEpsilon(innerProduct(x, s)) / (1 - innerProduct(x, b)) }
         guard try check(eta).isSolution else { return (eta, .infinity) }
         let scale = variance.squareRoot()
         let lowInitial = min(-100, eta - 20 * scale), highInitial = max(100, eta + 20 * scale)
@@ -184,7 +184,7 @@ struct ConditionalMomentInequalityTest {
     private func covarianceTimes(_ v: [Double]) -> [Double] {
         (0..<rowCount).map { r in (0..<rowCount).reduce(0) { $0 + covariance[r, $1] * v[$1] } }
     }
-    private func quadraticForm(_ v: [Double]) -> Double { dot(v, covarianceTimes(v)) }
+    private func quadraticForm(_ v: [Double]) -> Double { innerProduct(v, covarianceTimes(v)) }
 
     /// Solves M z = r by Gaussian elimination with partial pivoting; nil when M is singular.
     static func solveSquare(_ matrix: [[Double]], _ rhs: [Double]) -> [Double]? {
@@ -242,7 +242,8 @@ struct ConditionalMomentInequalityTest {
     static func roundEpsilon(_ x: Double) -> Double { abs(x) < 1.818989403545856e-12 ? 0 : x }
 }
 
-func dot(_ a: [Double], _ b: [Double]) -> Double {
+/// Σ a_i b_i over two vectors of the same length (the small products of the relative-magnitudes code).
+func innerProduct(_ a: [Double], _ b: [Double]) -> Double {
     var total = 0.0
     for index in a.indices { total += a[index] * b[index] }
     return total

@@ -60,11 +60,11 @@ struct RelativeMagnitudesPolyhedron {
     /// as in HonestDiD; the union over polyhedra is unaffected since the true one contains it.
     func identifiedSet(estimates: [Double], weights: [Double]) throws -> (lower: Double, upper: Double) {
         let pre = Array(estimates[0..<preCount]), post = Array(estimates[preCount...])
-        let point = dot(weights, post)
+        let point = innerProduct(weights, post)
         let constraintRows = rows
         // A_post δ_post ≤ −A_pre β_pre.
         let postRows = constraintRows.map { Array($0[preCount...]) }
-        let bounds = constraintRows.map { -dot(Array($0[0..<preCount]), pre) }
+        let bounds = constraintRows.map { -innerProduct(Array($0[0..<preCount]), pre) }
         var optima: [Double] = []
         for direction in [1.0, -1.0] {
             let outcome = BoundedLinearProgram.minimizeFree(objective: weights.map { direction * $0 },

@@ -120,13 +120,13 @@ public enum RelativeMagnitudesSensitivity {
         let nuisance = testRows.map { row in
             (0..<post).filter { $0 != pivot }.map { j in row[pre + j] - row[pre + pivot] * l[j] / l[pivot] }
         }
-        let moments = testRows.map { dot($0, problem.estimates) }
+        let moments = testRows.map { innerProduct($0, problem.estimates) }
         var covariance = Matrix(rows: testRows.count, columns: testRows.count)
         let sigmaRows = testRows.map { row in
             (0..<width).map { i in (0..<width).reduce(0) { $0 + problem.covariance[i, $1] * row[$1] } }
         }
         for i in testRows.indices {
-            for j in testRows.indices { covariance[i, j] = dot(testRows[i], sigmaRows[j]) }
+            for j in testRows.indices { covariance[i, j] = innerProduct(testRows[i], sigmaRows[j]) }
         }
         var leastFavorable: (criticalValue: Double, kappa: Double)?
         if let kappa = hybridKappa {

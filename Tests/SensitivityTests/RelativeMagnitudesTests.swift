@@ -37,25 +37,29 @@ import QuipuTestSupport
     /// our programs and HiGHS agree on to ~1e-12), so a bound can differ only where a grid point
     /// sits on the test's boundary and the two solvers' last digits put it on opposite sides:
     /// one grid step, plus a little for the floating ends.
-    @Test(arguments: ["mpdta", "own", "single_pre"])
-    func conditionalIntervalsEqualHonestDiDToTheGrid(caseName: String) throws {
-        try compare(caseName: caseName, method: .conditional)
+    @Test(arguments: conditionalCases)
+    func conditionalIntervalsEqualHonestDiDToTheGrid(caseName: String, target: String) throws {
+        try compare(caseName: caseName, targetLabel: target, method: .conditional)
     }
 
     /// The hybrid's least-favourable critical value is simulated (1000 draws) with our stream
     /// rather than numpy's, so its bounds carry Monte Carlo error. The fixture records moderndid's
     /// bounds under two seeds of its own draws; ours must be within one grid step plus twice that
     /// spread of the seed-0 bound (two seeds understate the draws' error, hence twice).
-    @Test(arguments: ["mpdta", "own", "single_pre"])
-    func hybridIntervalsEqualHonestDiDWithinItsSimulationError(caseName: String) throws {
-        try compare(caseName: caseName, method: .conditionalLeastFavorable)
+    @Test(arguments: hybridCases)
+    func hybridIntervalsEqualHonestDiDWithinItsSimulationError(caseName: String, target: String) throws {
+        try compare(caseName: caseName, targetLabel: target, method: .conditionalLeastFavorable)
     }
 
-    private func compare(caseName: String, method: SensitivityIntervalMethod) throws {
+    /// The (event study, target) pairs of the fixture, per method.
+    static let conditionalCases = ["mpdta", "own", "single_pre"].flatMap { name in ["on_impact", "average"].map { (name, $0) } }
+    static let hybridCases = conditionalCases
+
+    private func compare(caseName: String, targetLabel: String, method: SensitivityIntervalMethod) throws {
         let reference = try #require(try Self.referenceCases().first { $0.name == caseName })
-        #expect(!reference.targets.isEmpty)
-        for target in reference.targets {
-            let label = try #require(target["label"] as? String)
+        let target = try #require(reference.targets.first { $0["label"] as? String == targetLabel })
+        do {
+            let label = targetLabel
             let weights = try #require(target["weights"] as? [Double])
             let problem = try SensitivityProblem(eventTimes: reference.eventTimes, estimates: reference.estimates,
                                                  covariance: reference.covariance, preCount: reference.preCount,
