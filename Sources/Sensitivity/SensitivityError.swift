@@ -9,6 +9,8 @@ public enum SensitivityError: Error, Equatable, CustomStringConvertible {
     case emptyGrid
     /// A linear or quadratic program stopped at its iteration limit or found the problem infeasible.
     case optimizationFailed(String)
+    /// The interval method does not exist for this restriction (e.g. the FLCI for relative magnitudes).
+    case methodNotAvailable(method: String, restriction: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum SensitivityError: Error, Equatable, CustomStringConvertible {
             return "sensitivity: the grid is empty"
         case let .optimizationFailed(reason):
             return "sensitivity: \(reason)"
+        case let .methodNotAvailable(method, restriction):
+            return "sensitivity: the \(method) interval is not available for \(restriction)"
         }
     }
 }
