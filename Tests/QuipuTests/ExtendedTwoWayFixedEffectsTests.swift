@@ -179,6 +179,36 @@ import Testing
         }
     }
 
+    /// `--aggregate` selects the extended TWFE's aggregates as it does Callaway–Sant'Anna's (it
+    /// printed every aggregate whatever was asked): `simple` alone gives the cells and the simple
+    /// ATT (and, for Poisson, its log ratio), with the same estimate and SE as under `all`.
+    @Test(arguments: ["linear", "poisson"]) func aggregateOptionIsHonoured(model: String) throws {
+        func run(_ aggregate: String) throws -> [String: Any] {
+            let outcome = model == "poisson" ? "exp(lemp)" : "lemp"
+            let invocation = try runQuipu(["did", "--data", "Datasets/mpdta/mpdta.csv", "--outcome", outcome, "--unit", "countyreal",
+                                           "--time", "year", "--cohort", "first.treat", "--estimator", "etwfe", "--model", model,
+                                           "--aggregate", aggregate, "--format", "json"])
+            #expect(invocation.status == 0, "\(invocation.standardError)")
+            return try #require(invocation.json)
+        }
+        func types(_ json: [String: Any]) -> Set<String> {
+            Set(((json["aggregates"] as? [[String: Any]]) ?? []).compactMap { $0["type"] as? String })
+        }
+        func simple(_ json: [String: Any]) -> [[String: Any]] {
+            ((json["aggregates"] as? [[String: Any]]) ?? []).filter { $0["type"] as? String == "simple" }
+        }
+        let all = try run("all"), only = try run("simple"), two = try run("simple,dynamic")
+        #expect(types(all) == ["simple", "group", "dynamic", "calendar"])
+        #expect(types(only) == ["simple"])
+        #expect(types(two) == ["simple", "dynamic"])
+        #expect(simple(only).count == (model == "poisson" ? 2 : 1))
+        #expect((only["att_gt"] as? [[String: Any]])?.count == (all["att_gt"] as? [[String: Any]])?.count)
+        for (ours, full) in zip(simple(only), simple(all)) {
+            expectClose(jsonNumber(ours["estimate"]), jsonNumber(full["estimate"]), relative: 1e-12, "\(model) simple")
+            expectClose(jsonNumber(ours["std_error"]), jsonNumber(full["std_error"]), relative: 1e-12, "\(model) simple SE")
+        }
+    }
+
     /// One-line refusals with exit 1, naming the column at fault.
     @Test func refusals() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("etwfe-\(UUID().uuidString)")

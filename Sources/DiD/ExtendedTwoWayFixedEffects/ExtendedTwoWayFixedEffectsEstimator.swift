@@ -212,15 +212,27 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         let structure = design.timing.structure
         let unitsPerCohort = Dictionary(grouping: units.compactMap { structure.cohorts[Int($0)] }, by: { $0 }).mapValues(\.count)
         let assembled = try assemble(effects, cells: cells, unitsPerCohort: unitsPerCohort, poisson: design.options.model == .poisson)
-        let analytic = StaggeredResult(estimator: .etwfe, estimates: assembled.estimates, covariance: assembled.covariance,
-                                       degreesOfFreedom: degreesOfFreedom, inference: inference,
-                                       observationCount: observations, clusterCount: clusters, notes: notes)
+        func result(_ kept: [Int]) -> StaggeredResult {
+            StaggeredResult(estimator: .etwfe, estimates: kept.map { assembled.estimates[$0] },
+                            covariance: assembled.covariance.selecting(rows: kept, columns: kept),
+                            degreesOfFreedom: degreesOfFreedom, inference: inference,
+                            observationCount: observations, clusterCount: clusters, notes: notes)
+        }
+        let all = result(Array(assembled.estimates.indices))
         let leads = assembled.estimates.indices.filter { assembled.estimates[$0].kind == .dynamic && (assembled.estimates[$0].eventTime ?? 0) < -1 }
-        let result = leads.isEmpty ? analytic : analytic.withPretrend(analytic.waldTest(indices: leads, description: "event-time effects before −1 are zero"))
+        let pretrend = leads.isEmpty ? nil : all.waldTest(indices: leads, description: "event-time effects before −1 are zero")
+        // `--aggregate`: the cells and the aggregations asked for, as Callaway–Sant'Anna reports them;
+        // the pre-trend test above reads the leads whichever aggregations are shown.
+        let wanted = design.options.aggregations
+        let kept = assembled.estimates.indices.filter { index in
+            guard let kind = StaggeredAggregation(rawValue: assembled.estimates[index].kind.rawValue) else { return true }
+            return wanted.contains(.all) || wanted.contains(kind)
+        }
+        let reported = (kept.count == assembled.estimates.count ? all : result(kept)).withPretrend(pretrend)
         let sample = StaggeredSample(rowsRead: structure.rowCount, rows: observations, units: units.count,
                                      unitsPerCohort: StaggeredSample.cohortCounts(units.map { structure.cohorts[Int($0)] }),
                                      drops: drops, panel: "all observed unit-periods (unbalanced panels allowed)")
-        return DiDEffectSet(result: result, sample: sample)
+        return DiDEffectSet(result: reported, sample: sample)
     }
 }
 
