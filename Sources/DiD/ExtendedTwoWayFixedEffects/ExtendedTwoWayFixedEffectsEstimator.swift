@@ -35,8 +35,14 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         let group: Int
         let time: Int
         let name: String
+        /// The cell's rows in the fit.
         var rows: [Int]
+        /// Poisson: the cell's rows of units whose outcome is zero throughout, which the fit leaves
+        /// out (α̂ᵢ = −∞, μ̂ = 0) but the average effect on the treated counts, with effect 0.
+        var allZeroRows: [Int] = []
         var eventTime: Int { time - group }
+        /// The treated observations the cell's effect averages over, and its weight in the aggregates.
+        var size: Int { rows.count + allZeroRows.count }
     }
 
     func estimate(_ design: DiDDesign) throws -> DiDEffectSet {
@@ -158,14 +164,22 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         // Typed: Poisson's drops (all-zero units, separated cells) are the separation warnings.
         notes += fitted.covariance.notes.map { Diagnostic(.note, .note, $0) }
         notes += fit.notes.map { Diagnostic(.separation, .warning, $0) }
-        // Cells as the fit used them: its observations, and an estimate.
+        // Cells as the fit used them: its observations, and an estimate. Poisson's all-zero units
+        // stay in their cells' averages (Wooldridge 2023 averages over every treated unit, as the
+        // cohort-dummy fits of jwdid and diff-diff do; unit effects drop them from the fit only).
         let used = Set(fit.core.sourceRows)
+        var unitTotals = [Int32: Double]()
+        if options.model == .poisson {
+            for row in 0..<structure.rowCount where usable[row] { unitTotals[structure.unitCodes[row], default: 0] += outcome[row] }
+        }
+        func allZero(_ row: Int) -> Bool { !used.contains(row) && unitTotals[structure.unitCodes[row]] == 0 }
         let coefficientIndex = Dictionary(uniqueKeysWithValues: fit.coefficientNames.enumerated().map { ($1, $0) })
         var cells = [(cell: Cell, index: Int)]()
         var lost = [Cell]()
         for cell in requested {
             var kept = cell
             kept.rows = cell.rows.filter(used.contains)
+            kept.allZeroRows = cell.rows.filter(allZero)
             if let index = coefficientIndex[cell.name], !kept.rows.isEmpty { cells.append((kept, index)) } else { lost.append(cell) }
         }
         if !lost.isEmpty {
@@ -185,22 +199,23 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         }
         let effects = try options.model == .linear
             ? linearEffects(cells: cells, blocks: blocks, fitted: fitted)
-            : try poissonEffects(cells: cells, blocks: blocks, fitted: fitted, design: design, extraColumns: extra)
+            : try poissonEffects(cells: cells, blocks: blocks, fitted: fitted, design: design, extraColumns: extra,
+                                 allZeroUnitRows: (0..<structure.rowCount).filter { usable[$0] && allZero($0) })
         var sampleDrops = drops
         if fit.sample.allZeroGroups > 0 {
             // fepois drops the unit-effect groups whose outcome is zero throughout: count those units.
-            var totals = [Int32: Double]()
-            for row in 0..<structure.rowCount where usable[row] { totals[structure.unitCodes[row], default: 0] += outcome[row] }
-            sampleDrops.append(.init(reason: "Poisson: units whose outcome is zero throughout", rows: fit.sample.allZeroGroups,
-                                     units: totals.values.filter { $0 == 0 }.count))
+            sampleDrops.append(.init(reason: "Poisson: units whose outcome is zero throughout (out of the fit; in the treated cells' averages with effect 0)",
+                                     rows: fit.sample.allZeroGroups, units: unitTotals.values.filter { $0 == 0 }.count))
         }
         if fit.sample.separated > 0 { sampleDrops.append(.init(reason: "Poisson: separated (a cell or period predicts y = 0 perfectly)", rows: fit.sample.separated, units: 0)) }
         if fit.sample.singletons > 0 { sampleDrops.append(.init(reason: "singletons (units observed once)", rows: fit.sample.singletons, units: 0)) }
         let method = options.model == .linear ? "least squares" : "Poisson (fepois)"
         let controls = never ? "never-treated controls" : "not-yet-treated controls"
+        let clusters = effects.clusterCount ?? fitted.covariance.clusterCounts.min()
         return try effectSet(effects, cells: cells.map(\.cell), units: Set(fit.core.sourceRows.map { structure.unitCodes[$0] }),
-                             observations: fit.observationCount, clusters: fitted.covariance.clusterCounts.min(),
-                             degreesOfFreedom: fitted.degreesOfFreedom.isFinite ? fitted.degreesOfFreedom : nil,
+                             observations: fit.observationCount, clusters: clusters,
+                             degreesOfFreedom: effects.clusterCount.map { FewClusters.degreesOfFreedom(clusters: $0) }
+                                 ?? (fitted.degreesOfFreedom.isFinite ? fitted.degreesOfFreedom : nil),
                              inference: InferenceDescription(method: "\(method) with unit and period effects, \(controls); delta method on the covariance \(fitted.covariance.type.description), cell-size weights"),
                              notes: notes, drops: sampleDrops, design: design)
     }
@@ -210,7 +225,10 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
     func effectSet(_ effects: CellEffects, cells: [Cell], units: Set<Int32>, observations: Int, clusters: Int?, degreesOfFreedom: Double?,
                    inference: InferenceDescription, notes: [Diagnostic], drops: [StaggeredSample.Drop], design: DiDDesign) throws -> DiDEffectSet {
         let structure = design.timing.structure
-        let unitsPerCohort = Dictionary(grouping: units.compactMap { structure.cohorts[Int($0)] }, by: { $0 }).mapValues(\.count)
+        // The treated units of each cohort the effects average over: the fit's, and (Poisson) the
+        // all-zero units of the treated cells.
+        let averaged = units.union(cells.flatMap { $0.allZeroRows.map { structure.unitCodes[$0] } })
+        let unitsPerCohort = Dictionary(grouping: averaged.compactMap { structure.cohorts[Int($0)] }, by: { $0 }).mapValues(\.count)
         let assembled = try assemble(effects, cells: cells, unitsPerCohort: unitsPerCohort, poisson: design.options.model == .poisson)
         func result(_ kept: [Int]) -> StaggeredResult {
             StaggeredResult(estimator: .etwfe, estimates: kept.map { assembled.estimates[$0] },
