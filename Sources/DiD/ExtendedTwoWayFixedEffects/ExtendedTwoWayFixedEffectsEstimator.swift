@@ -118,6 +118,22 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
                                  inference: InferenceDescription(method: "logit with cohort and period effects, \(never ? "never-treated" : "not-yet-treated") controls; delta method on the covariance cluster:\(design.options.covariance.clusterVariables.joined(separator: ",")), cell-size weights"),
                                  notes: notes, drops: drops, design: design)
         }
+        let controls = never ? "never-treated controls" : "not-yet-treated controls"
+        // Poisson without covariates: the fit on group × period totals (+CollapsedPoisson.swift),
+        // equal to the dense fit below, which stays for covariates and as its reference.
+        if options.model == .poisson, covariates.isEmpty, options.etwfePoissonCollapse,
+           let collapsed = try collapsedPoisson(requested: requested, periodDummies: periods.dropFirst().filter { compared.contains($0) },
+                                                usable: usable, design: design) {
+            notes += collapsed.notes.map { Diagnostic(.separation, .warning, $0) }
+            if !collapsed.lost.isEmpty { notes.append(Self.lostCellsNote(collapsed.lost)) }
+            return try effectSet(collapsed.effects, cells: collapsed.cells.map(\.cell), units: collapsed.units,
+                                 observations: collapsed.observations, clusters: collapsed.clusters,
+                                 degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: collapsed.clusters),
+                                 inference: InferenceDescription(method: "Poisson (fepois) with unit and period effects, \(controls); delta method on the covariance \(options.covariance.description), cell-size weights"),
+                                 notes: notes, drops: drops + Self.fitDrops(allZeroRows: collapsed.allZeroRows, allZeroUnits: collapsed.allZeroUnits,
+                                                                            separated: collapsed.separatedRows, singletons: collapsed.singletonRows),
+                                 design: design)
+        }
         var extra = [(String, Column)]()
         func indicator(_ rows: [Int]) -> Column {
             var column = [Double](repeating: 0, count: structure.rowCount)
@@ -182,12 +198,8 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
             kept.allZeroRows = cell.rows.filter(allZero)
             if let index = coefficientIndex[cell.name], !kept.rows.isEmpty { cells.append((kept, index)) } else { lost.append(cell) }
         }
-        if !lost.isEmpty {
-            notes.append(Diagnostic(.collinear, .warning, "cohort × period cell(s) without an estimate (no observation left after the fit's drops, or collinear with the fixed effects): " + lost.map { "(\($0.group), \($0.time))" }.joined(separator: ", ")))
-        }
-        guard !cells.isEmpty else {
-            throw PanelError("\(structure.source): no cohort × period cell is left with an estimate after the fit's drops: --estimator etwfe has nothing to estimate")
-        }
+        if !lost.isEmpty { notes.append(Self.lostCellsNote(lost)) }
+        guard !cells.isEmpty else { throw Self.nothingLeft(structure.source) }
         // Each kept cell's treatment block: its coefficient and those of its covariate products
         // (a product the fit dropped as collinear counts as zero).
         let columnByName = Dictionary(extra.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
@@ -201,16 +213,9 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
             ? linearEffects(cells: cells, blocks: blocks, fitted: fitted)
             : try poissonEffects(cells: cells, blocks: blocks, fitted: fitted, design: design, extraColumns: extra,
                                  allZeroUnitRows: (0..<structure.rowCount).filter { usable[$0] && allZero($0) })
-        var sampleDrops = drops
-        if fit.sample.allZeroGroups > 0 {
-            // fepois drops the unit-effect groups whose outcome is zero throughout: count those units.
-            sampleDrops.append(.init(reason: "Poisson: units whose outcome is zero throughout (out of the fit; in the treated cells' averages with effect 0)",
-                                     rows: fit.sample.allZeroGroups, units: unitTotals.values.filter { $0 == 0 }.count))
-        }
-        if fit.sample.separated > 0 { sampleDrops.append(.init(reason: "Poisson: separated (a cell or period predicts y = 0 perfectly)", rows: fit.sample.separated, units: 0)) }
-        if fit.sample.singletons > 0 { sampleDrops.append(.init(reason: "singletons (units observed once)", rows: fit.sample.singletons, units: 0)) }
+        let sampleDrops = drops + Self.fitDrops(allZeroRows: fit.sample.allZeroGroups, allZeroUnits: unitTotals.values.filter { $0 == 0 }.count,
+                                                separated: fit.sample.separated, singletons: fit.sample.singletons)
         let method = options.model == .linear ? "least squares" : "Poisson (fepois)"
-        let controls = never ? "never-treated controls" : "not-yet-treated controls"
         let clusters = effects.clusterCount ?? fitted.covariance.clusterCounts.min()
         return try effectSet(effects, cells: cells.map(\.cell), units: Set(fit.core.sourceRows.map { structure.unitCodes[$0] }),
                              observations: fit.observationCount, clusters: clusters,
@@ -255,6 +260,27 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
 }
 
 extension ExtendedTwoWayFixedEffectsEstimator {
+    /// The fit's drops, in firm-years: all-zero units (fepois drops their unit-effect groups),
+    /// separated observations, singletons.
+    static func fitDrops(allZeroRows: Int, allZeroUnits: Int, separated: Int, singletons: Int) -> [StaggeredSample.Drop] {
+        var drops = [StaggeredSample.Drop]()
+        if allZeroRows > 0 {
+            drops.append(.init(reason: "Poisson: units whose outcome is zero throughout (out of the fit; in the treated cells' averages with effect 0)",
+                               rows: allZeroRows, units: allZeroUnits))
+        }
+        if separated > 0 { drops.append(.init(reason: "Poisson: separated (a cell or period predicts y = 0 perfectly)", rows: separated, units: 0)) }
+        if singletons > 0 { drops.append(.init(reason: "singletons (units observed once)", rows: singletons, units: 0)) }
+        return drops
+    }
+
+    static func lostCellsNote(_ lost: [Cell]) -> Diagnostic {
+        Diagnostic(.collinear, .warning, "cohort × period cell(s) without an estimate (no observation left after the fit's drops, or collinear with the fixed effects): " + lost.map { "(\($0.group), \($0.time))" }.joined(separator: ", "))
+    }
+
+    static func nothingLeft(_ source: String) -> PanelError {
+        PanelError("\(source): no cohort × period cell is left with an estimate after the fit's drops: --estimator etwfe has nothing to estimate")
+    }
+
     /// A cohort or period as part of a regressor's name: the formula parser would read the minus
     /// of a negative period ("etwfe_2_-1") as a subtraction, so negatives are written "m1".
     static func termPart(_ value: Int) -> String { value < 0 ? "m\(-value)" : "\(value)" }
