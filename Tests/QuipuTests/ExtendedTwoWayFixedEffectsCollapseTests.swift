@@ -15,8 +15,8 @@ import Testing
 /// the Peru panel (gaps, all-zero cells and firms, separation, a cohort without an untreated year).
 @Suite struct ExtendedTwoWayFixedEffectsCollapseTests {
     static func run(_ table: DataTable, unit: String, time: String, cohort: String, outcome: String,
-                    control: CallawaySantAnnaOptions.Control, collapse: Bool) throws -> [String: Any] {
-        var options = DiDOptions(outcome: outcome, covariance: .cluster([unit]))
+                    control: CallawaySantAnnaOptions.Control, collapse: Bool, cluster: String? = nil) throws -> [String: Any] {
+        var options = DiDOptions(outcome: outcome, covariance: .cluster([cluster ?? unit]))
         options.estimator = .etwfe
         options.model = .poisson
         options.callawaySantAnna.control = control
@@ -26,9 +26,9 @@ import Testing
     }
 
     static func expectSame(_ table: DataTable, unit: String, time: String, cohort: String, outcome: String,
-                           control: CallawaySantAnnaOptions.Control, _ label: String, seTolerance: Double = 1e-6) throws {
-        let collapsed = try run(table, unit: unit, time: time, cohort: cohort, outcome: outcome, control: control, collapse: true)
-        let dense = try run(table, unit: unit, time: time, cohort: cohort, outcome: outcome, control: control, collapse: false)
+                           control: CallawaySantAnnaOptions.Control, _ label: String, seTolerance: Double = 1e-6, cluster: String? = nil) throws {
+        let collapsed = try run(table, unit: unit, time: time, cohort: cohort, outcome: outcome, control: control, collapse: true, cluster: cluster)
+        let dense = try run(table, unit: unit, time: time, cohort: cohort, outcome: outcome, control: control, collapse: false, cluster: cluster)
         for key in ["att_gt", "aggregates"] {
             let ours = (collapsed[key] as? [[String: Any]]) ?? [], reference = (dense[key] as? [[String: Any]]) ?? []
             #expect(ours.count == reference.count && !reference.isEmpty, "\(label) \(key) count")
@@ -55,6 +55,17 @@ import Testing
     @Test(arguments: [CallawaySantAnnaOptions.Control.notyet, .never]) func balancedPanel(control: CallawaySantAnnaOptions.Control) throws {
         let panel = ExtendedTwoWayFixedEffectsTests.simulatedPanel()
         try Self.expectSame(panel.table, unit: "firm", time: "year", cohort: "cohort", outcome: "y", control: control, "balanced \(control)")
+    }
+
+    /// Clusters of several firms (firm mod 6, constant within firms): the pass over the rows sums
+    /// each cluster's firms' scores and sampling terms before the outer products.
+    @Test func coarserClusters() throws {
+        let panel = ExtendedTwoWayFixedEffectsTests.simulatedPanel()
+        var names = panel.table.names, columns = panel.table.columns
+        names.append("region")
+        columns.append(.numeric(panel.rows.map { Double($0.firm % 6) }))
+        let table = DataTable(source: "regions", names: names, columns: columns, rowCount: panel.rows.count)
+        try Self.expectSame(table, unit: "firm", time: "year", cohort: "cohort", outcome: "y", control: .notyet, "regions", cluster: "region")
     }
 
     /// The same panel with gaps (every firm-year whose (7·firm + year) is divisible by 5 left out)
