@@ -65,9 +65,49 @@ import Testing
         }
     }
 
+    /// Firms whose outcome is zero throughout (two in each cohort and two never treated, in
+    /// Tests/Fixtures/etwfe/poisson_zeros_panel.csv): the level ATT averages over them, as diff-diff's
+    /// cohort-dummy Poisson does (Quipu averaged over the fit's firms only and came out 10–15% above
+    /// here), cells and every aggregate to 1e-8; SEs to 1e-6 relative with their clusters counted
+    /// (G = 60, as diff-diff), after the named (n − 1)/(n − K) difference: ours counts the fit's n
+    /// (all-zero firms out) and fepois's K, diff-diff all 360 rows and its intercept and dummies.
+    @Test func poissonAllZeroFirmsAgainstDiffDiff() throws {
+        let expected = try Self.reference("poisson_zeros")
+        let run = try DiDLibraryRun(data: "Tests/Fixtures/etwfe/poisson_zeros_panel.csv", outcome: "y", unit: "firm",
+                                    time: "year", cohort: "first_treat") { options in
+            options.estimator = .etwfe
+            options.model = .poisson
+            options.callawaySantAnna.control = .notyet
+        }
+        let theirCells = try #require(expected["cells"] as? [[String: Any]])
+        #expect(run.json["n_clusters"] as? Int == expected["n_clusters"] as? Int)
+        let ourN = Double(try #require(run.json["nobs"] as? Int)), theirN = Double(try #require(expected["n_obs"] as? Int))
+        let ourK = Double(theirCells.count + 5 + 1)  // cells, 5 period dummies, 1 for the nested unit effects
+        let theirK = Double(1 + theirCells.count + 2 + 5)  // intercept, cells, 2 cohort and 5 period dummies
+        let seFactor = (((theirN - 1) / (theirN - theirK)) / ((ourN - 1) / (ourN - ourK))).squareRoot()
+        func compare(_ ours: [String: Any]?, _ theirs: [String: Any], _ label: String) {
+            expectClose(jsonNumber(ours?["estimate"]), jsonNumber(theirs["estimate"]), relative: 1e-8, "\(label) estimate")
+            expectClose(jsonNumber(ours?["std_error"]).map { $0 * seFactor }, jsonNumber(theirs["std_error"]), relative: 1e-6, "\(label) SE")
+        }
+        let cells = ((run.json["att_gt"] as? [[String: Any]]) ?? []).filter { $0["estimator"] as? String == "etwfe" }
+        #expect(cells.count == theirCells.count)
+        for cell in theirCells {
+            compare(cells.first { $0["group"] as? Int == cell["group"] as? Int && $0["time"] as? Int == cell["time"] as? Int },
+                    cell, "ATT(\(cell["group"] ?? ""),\(cell["time"] ?? ""))")
+        }
+        compare(run.aggregates(estimator: "etwfe", type: "simple").first { $0["scale"] == nil }, try #require(expected["simple"] as? [String: Any]), "simple")
+        for (type, key) in [("group", "group"), ("calendar", "time"), ("dynamic", "event_time")] {
+            let ours = run.aggregates(estimator: "etwfe", type: type).filter { $0["scale"] == nil && $0["overall"] as? Bool == false }
+            for entry in try #require(expected[type] as? [[String: Any]]) {
+                compare(ours.first { (($0["by"] as? [[String: Any]])?.first?[key] as? Int) == entry[key] as? Int }, entry, "\(type) \(entry[key] ?? "")")
+            }
+        }
+    }
+
     /// A small firm × year panel with zeros, an all-zero firm and staggered support: the Poisson
     /// ETWFE cells equal the average effects on the treated of a dense Poisson GLM (fepois without
-    /// fixed effects) on explicit firm, year and cell dummies, to 1e-6 relative; with a covariate
+    /// fixed effects) on explicit firm, year and cell dummies, averaged over every treated firm of
+    /// the cell (the all-zero one, out of the GLM, with effect 0), to 1e-6 relative; with a covariate
     /// `size` (time-invariant), the GLM adds year × size and cell × (size − its cohort's mean), and
     /// the effect switches off the whole treatment block, δ + ξ·(size − mean) (Wooldridge 2023, eq. 3.15).
     @Test(arguments: [false, true]) func poissonEqualsDenseGLM(withCovariate: Bool) throws {
@@ -115,13 +155,15 @@ import Testing
         let coefficient = Dictionary(uniqueKeysWithValues: zip(dense.coefficientNames, dense.coefficients))
         for (index, (g, t)) in cellKeys.enumerated() {
             var sum = 0.0, count = 0.0
-            for row in keep.map({ panel.rows[$0] }) where row.cohort == g && row.year == t {
+            for row in panel.rows where row.cohort == g && row.year == t {
+                // The all-zero firm is out of the GLM (μ̂ = 0) but one of the cell's treated firms.
+                count += 1
+                guard panel.firmTotal[row.firm] ?? 0 > 0 else { continue }
                 let slope = withCovariate ? (coefficient["c\(g)_\(t)_x"] ?? 0) * (size(row.firm) - (cohortMean[g] ?? 0)) : 0
                 let delta = try #require(coefficient["c\(g)_\(t)"]) + slope
                 let trend = withCovariate ? (coefficient["t\(row.year)_x"] ?? 0) * size(row.firm) : 0
                 let eta = (coefficient["(Intercept)"] ?? 0) + (coefficient["f\(row.firm)"] ?? 0) + (coefficient["t\(row.year)"] ?? 0) + trend + delta
                 sum += exp(eta) - exp(eta - delta)
-                count += 1
             }
             expectClose(cells[index].estimate, sum / count, relative: 1e-6, "ATT(\(g),\(t))")
         }
@@ -176,6 +218,36 @@ import Testing
             let arguments = ["did", "--data", "Datasets/mpdta/mpdta.csv", "--outcome", outcome, "--unit", "countyreal", "--time", "year",
                              "--cohort", "first.treat", "--estimator", "etwfe", "--model", model, "--control", "never"]
             try OutputSchemaTests.check("did", arguments)
+        }
+    }
+
+    /// `--aggregate` selects the extended TWFE's aggregates as it does Callaway–Sant'Anna's (it
+    /// printed every aggregate whatever was asked): `simple` alone gives the cells and the simple
+    /// ATT (and, for Poisson, its log ratio), with the same estimate and SE as under `all`.
+    @Test(arguments: ["linear", "poisson"]) func aggregateOptionIsHonoured(model: String) throws {
+        func run(_ aggregate: String) throws -> [String: Any] {
+            let outcome = model == "poisson" ? "exp(lemp)" : "lemp"
+            let invocation = try runQuipu(["did", "--data", "Datasets/mpdta/mpdta.csv", "--outcome", outcome, "--unit", "countyreal",
+                                           "--time", "year", "--cohort", "first.treat", "--estimator", "etwfe", "--model", model,
+                                           "--aggregate", aggregate, "--format", "json"])
+            #expect(invocation.status == 0, "\(invocation.standardError)")
+            return try #require(invocation.json)
+        }
+        func types(_ json: [String: Any]) -> Set<String> {
+            Set(((json["aggregates"] as? [[String: Any]]) ?? []).compactMap { $0["type"] as? String })
+        }
+        func simple(_ json: [String: Any]) -> [[String: Any]] {
+            ((json["aggregates"] as? [[String: Any]]) ?? []).filter { $0["type"] as? String == "simple" }
+        }
+        let all = try run("all"), only = try run("simple"), two = try run("simple,dynamic")
+        #expect(types(all) == ["simple", "group", "dynamic", "calendar"])
+        #expect(types(only) == ["simple"])
+        #expect(types(two) == ["simple", "dynamic"])
+        #expect(simple(only).count == (model == "poisson" ? 2 : 1))
+        #expect((only["att_gt"] as? [[String: Any]])?.count == (all["att_gt"] as? [[String: Any]])?.count)
+        for (ours, full) in zip(simple(only), simple(all)) {
+            expectClose(jsonNumber(ours["estimate"]), jsonNumber(full["estimate"]), relative: 1e-12, "\(model) simple")
+            expectClose(jsonNumber(ours["std_error"]), jsonNumber(full["std_error"]), relative: 1e-12, "\(model) simple SE")
         }
     }
 

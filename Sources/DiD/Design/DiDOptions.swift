@@ -59,6 +59,9 @@ public struct DiDOptions: Sendable {
     public var panelMode: UnitPanel.Mode = .auto
     /// The aggregations of ATT(g,t) to report.
     public var aggregations: Set<StaggeredAggregation> = [.all]
+    /// The extended TWFE's Poisson fit without covariates on group × period totals (true), or on
+    /// every row (false: the reference its tests compare it with; the results are equal).
+    public var etwfePoissonCollapse = true
     /// The multiplier bootstrap for Callaway–Sant'Anna, when asked for.
     public var bootstrap: MultiplierBootstrap?
     /// Linear combinations of estimates to report (`--combine`).

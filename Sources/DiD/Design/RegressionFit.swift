@@ -23,15 +23,21 @@ struct RegressionFit: FittedRegression {
     init(_ fit: PoissonModelFit) {
         core = fit.core
         isPoisson = true
+        notes = Self.poissonNotes(allZero: fit.droppedAllZeroGroups, separated: fit.droppedSeparated, separatingRegressors: fit.separatingRegressors,
+                                  unchecked: fit.separationDiagnostics.filter { $0.code == .separationUnchecked }.map(\.message))
+    }
+
+    /// The notes on a Poisson fit's drops: `allZero` and `separated` observations (the extended
+    /// TWFE's collapsed fit passes firm-year counts), and separation checks that could not run.
+    static func poissonNotes(allZero: Int, separated: Int, separatingRegressors: [String], unchecked: [String]) -> [String] {
         var notes = [String]()
-        if fit.droppedAllZeroGroups > 0 {
-            notes.append("Poisson: \(fit.droppedAllZeroGroups) observations dropped in fixed-effect groups whose outcome is zero throughout")
+        if allZero > 0 {
+            notes.append("Poisson: \(allZero) observations dropped in fixed-effect groups whose outcome is zero throughout")
         }
-        if fit.droppedSeparated > 0 {
-            let cause = fit.separatingRegressors.isEmpty ? "a combination of the fixed effects" : fit.separatingRegressors.joined(separator: ", ")
-            notes.append("Poisson: \(fit.droppedSeparated) separated observations dropped (\(cause) predicts a zero outcome perfectly there)")
+        if separated > 0 {
+            let cause = separatingRegressors.isEmpty ? "a combination of the fixed effects" : separatingRegressors.joined(separator: ", ")
+            notes.append("Poisson: \(separated) separated observations dropped (\(cause) predicts a zero outcome perfectly there)")
         }
-        notes += fit.separationDiagnostics.filter { $0.code == .separationUnchecked }.map { "Poisson: " + $0.message }
-        self.notes = notes
+        return notes + unchecked.map { "Poisson: " + $0 }
     }
 }

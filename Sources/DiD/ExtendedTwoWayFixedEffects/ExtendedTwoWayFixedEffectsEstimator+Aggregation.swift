@@ -33,10 +33,10 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         }
         /// Cell-size weights over `members` (indices of cells), nil when empty.
         func weights(_ members: [Int]) -> [Double]? {
-            let total = Double(members.reduce(0) { $0 + cells[$1].rows.count })
+            let total = Double(members.reduce(0) { $0 + cells[$1].size })
             guard total > 0 else { return nil }
             var w = [Double](repeating: 0, count: c)
-            for member in members { w[member] = Double(cells[member].rows.count) / total }
+            for member in members { w[member] = Double(cells[member].size) / total }
             return w
         }
         var aggregates = [(kind: StaggeredEstimateKind, eventTime: Int?, group: Int?, time: Int?, weights: [Double])]()

@@ -13,6 +13,10 @@
 // unit and cohort effects give the same slopes there), which Tests/Fixtures/etwfe checks.
 // The observed mean's influence is (yᵢₜ − ȳ_c)/n_c. The small-sample factor is fepois's own (the
 // ratio of its covariance to the raw sandwich), so that no second convention is written here.
+// Units whose outcome is zero throughout are out of the fit (α̂ᵢ = −∞, μ̂ = 0) but not out of the
+// cohort: as in the cohort-dummy fits (jwdid, diff-diff; Wooldridge 2023 averages over the treated
+// cohort), n_c counts their rows, with τᵢₜ = yᵢₜ = 0, β̂ does not move with them (their influence
+// is the sampling term alone), and their clusters count in fepois's G/(G − 1).
 
 import Estimation
 import Foundation
@@ -29,6 +33,9 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         let observedMeans: [Double]?
         /// Covariance of effects (then observed means), C × C or 2C × 2C.
         let basisCovariance: Matrix
+        /// Poisson: the clusters of that covariance when they differ from the fit's (the all-zero
+        /// units' clusters count); nil: the fit's.
+        var clusterCount: Int? = nil
     }
 
     /// Least squares: the cell's mean of its treatment block, δ + Σⱼ ξⱼ x̂ⱼ (δ itself without
@@ -51,7 +58,7 @@ extension ExtendedTwoWayFixedEffectsEstimator {
 
     /// Poisson: average effects on the treated, observed means, and their joint covariance.
     func poissonEffects(cells: [(cell: Cell, index: Int)], blocks: [[(index: Int, values: [Double])]], fitted: DiDDesign.FittedModel,
-                        design: DiDDesign, extraColumns: [(String, Column)]) throws -> CellEffects {
+                        design: DiDDesign, extraColumns: [(String, Column)], allZeroUnitRows: [Int]) throws -> CellEffects {
         let fit = fitted.fit
         let structure = design.timing.structure
         let outcome = design.outcomeColumn.values
@@ -60,6 +67,31 @@ extension ExtendedTwoWayFixedEffectsEstimator {
             throw EstimationError("--estimator etwfe with --model poisson needs one-way clustered standard errors (the default clusters by unit): its delta method sums influence functions by cluster")
         }
         let rows = fit.core.sourceRows
+        // The all-zero units (`allZeroUnitRows`: all their rows) are sampled units whose influence
+        // is their cells' share only: their clusters, coded after the fit's from the data's cluster
+        // column, count in G as in the cohort-dummy fits of jwdid and diff-diff.
+        let zeroRows = allZeroUnitRows
+        var zeroCluster = [Int: Int]()
+        var clusterCount = cluster.levelCount
+        if !zeroRows.isEmpty {
+            guard let column = design.sourceTable.column(named: names[0]) else {
+                throw EstimationError("etwfe: the cluster column '\(names[0])' is not in the data")
+            }
+            func key(_ row: Int) -> Double {
+                switch column {
+                case .numeric(let values): values[row]
+                case .text(let text): Double(text.codes[row])
+                }
+            }
+            var code = [Double: Int]()
+            for (k, row) in rows.enumerated() { code[key(row)] = Int(cluster.codes[k]) }
+            for row in zeroRows {
+                if let known = code[key(row)] { zeroCluster[row] = known; continue }
+                code[key(row)] = clusterCount
+                zeroCluster[row] = clusterCount
+                clusterCount += 1
+            }
+        }
         let n = rows.count
         let p = fit.coefficients.count
         // Each observation's non-zero regressors (a cell, a period, their covariate products).
@@ -108,7 +140,7 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         }
         for index in cells.indices {
             let members = cellObservations[index]
-            let size = Double(members.count)
+            let size = Double(cells[index].cell.size)
             for k in members {
                 let untreated = mu[k] * exp(-block[k])
                 let effect = mu[k] - untreated
@@ -129,20 +161,30 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         let influence = try scoreSums.multiplied(by: fit.bread)
         let raw = try influence.multiplied(by: influence, transposeSelf: true)
         let reference = (0..<p).max { raw[$0, $0] < raw[$1, $1] } ?? 0
-        let factor = raw[reference, reference] > 0 ? fitted.covariance.matrix[reference, reference] / raw[reference, reference] : .nan
-        // Influence of the basis per cluster: the β̂ part, then each cell's own sampling of units.
-        var basis = Matrix(rows: cluster.levelCount, columns: 2 * c)
+        var factor = raw[reference, reference] > 0 ? fitted.covariance.matrix[reference, reference] / raw[reference, reference] : .nan
+        // fepois's G/(G − 1) with the all-zero units' clusters counted (its (n − 1)/(n − K) kept).
+        let fitClusters = Double(cluster.levelCount), allClusters = Double(clusterCount)
+        if clusterCount != cluster.levelCount { factor *= allClusters / (allClusters - 1) * (fitClusters - 1) / fitClusters }
+        // Influence of the basis per cluster: the β̂ part, then each cell's own sampling of units
+        // (an all-zero unit's rows: effect and outcome 0; β̂ does not move with them).
+        var basis = Matrix(rows: clusterCount, columns: 2 * c)
         let through = try influence.multiplied(by: gradient, transposeOther: true)
         for g in 0..<cluster.levelCount { for index in 0..<c { basis[g, index] = through[g, index] } }
         for index in 0..<c {
-            let size = Double(cellObservations[index].count)
+            let size = Double(cells[index].cell.size)
             for k in cellObservations[index] {
                 let g = Int(cluster.codes[k])
                 basis[g, index] += (mu[k] * (1 - exp(-block[k])) - effects[index]) / size
                 basis[g, c + index] += (outcome[rows[k]] - means[index]) / size
             }
+            for row in cells[index].cell.allZeroRows {
+                guard let g = zeroCluster[row] else { continue }
+                basis[g, index] -= effects[index] / size
+                basis[g, c + index] -= means[index] / size
+            }
         }
         let covariance = factor * (try basis.multiplied(by: basis, transposeSelf: true))
-        return CellEffects(effects: effects, observedMeans: means, basisCovariance: covariance)
+        return CellEffects(effects: effects, observedMeans: means, basisCovariance: covariance,
+                           clusterCount: clusterCount == cluster.levelCount ? nil : clusterCount)
     }
 }

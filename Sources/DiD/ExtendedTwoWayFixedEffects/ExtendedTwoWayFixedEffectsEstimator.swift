@@ -35,8 +35,14 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         let group: Int
         let time: Int
         let name: String
+        /// The cell's rows in the fit.
         var rows: [Int]
+        /// Poisson: the cell's rows of units whose outcome is zero throughout, which the fit leaves
+        /// out (α̂ᵢ = −∞, μ̂ = 0) but the average effect on the treated counts, with effect 0.
+        var allZeroRows: [Int] = []
         var eventTime: Int { time - group }
+        /// The treated observations the cell's effect averages over, and its weight in the aggregates.
+        var size: Int { rows.count + allZeroRows.count }
     }
 
     func estimate(_ design: DiDDesign) throws -> DiDEffectSet {
@@ -112,6 +118,22 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
                                  inference: InferenceDescription(method: "logit with cohort and period effects, \(never ? "never-treated" : "not-yet-treated") controls; delta method on the covariance cluster:\(design.options.covariance.clusterVariables.joined(separator: ",")), cell-size weights"),
                                  notes: notes, drops: drops, design: design)
         }
+        let controls = never ? "never-treated controls" : "not-yet-treated controls"
+        // Poisson without covariates: the fit on group × period totals (+CollapsedPoisson.swift),
+        // equal to the dense fit below, which stays for covariates and as its reference.
+        if options.model == .poisson, covariates.isEmpty, options.etwfePoissonCollapse,
+           let collapsed = try collapsedPoisson(requested: requested, periodDummies: periods.dropFirst().filter { compared.contains($0) },
+                                                usable: usable, design: design) {
+            notes += collapsed.notes.map { Diagnostic(.separation, .warning, $0) }
+            if !collapsed.lost.isEmpty { notes.append(Self.lostCellsNote(collapsed.lost)) }
+            return try effectSet(collapsed.effects, cells: collapsed.cells.map(\.cell), units: collapsed.units,
+                                 observations: collapsed.observations, clusters: collapsed.clusters,
+                                 degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: collapsed.clusters),
+                                 inference: InferenceDescription(method: "Poisson (fepois) with unit and period effects, \(controls); delta method on the covariance \(options.covariance.description), cell-size weights"),
+                                 notes: notes, drops: drops + Self.fitDrops(allZeroRows: collapsed.allZeroRows, allZeroUnits: collapsed.allZeroUnits,
+                                                                            separated: collapsed.separatedRows, singletons: collapsed.singletonRows),
+                                 design: design)
+        }
         var extra = [(String, Column)]()
         func indicator(_ rows: [Int]) -> Column {
             var column = [Double](repeating: 0, count: structure.rowCount)
@@ -158,22 +180,26 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         // Typed: Poisson's drops (all-zero units, separated cells) are the separation warnings.
         notes += fitted.covariance.notes.map { Diagnostic(.note, .note, $0) }
         notes += fit.notes.map { Diagnostic(.separation, .warning, $0) }
-        // Cells as the fit used them: its observations, and an estimate.
+        // Cells as the fit used them: its observations, and an estimate. Poisson's all-zero units
+        // stay in their cells' averages (Wooldridge 2023 averages over every treated unit, as the
+        // cohort-dummy fits of jwdid and diff-diff do; unit effects drop them from the fit only).
         let used = Set(fit.core.sourceRows)
+        var unitTotals = [Int32: Double]()
+        if options.model == .poisson {
+            for row in 0..<structure.rowCount where usable[row] { unitTotals[structure.unitCodes[row], default: 0] += outcome[row] }
+        }
+        func allZero(_ row: Int) -> Bool { !used.contains(row) && unitTotals[structure.unitCodes[row]] == 0 }
         let coefficientIndex = Dictionary(uniqueKeysWithValues: fit.coefficientNames.enumerated().map { ($1, $0) })
         var cells = [(cell: Cell, index: Int)]()
         var lost = [Cell]()
         for cell in requested {
             var kept = cell
             kept.rows = cell.rows.filter(used.contains)
+            kept.allZeroRows = cell.rows.filter(allZero)
             if let index = coefficientIndex[cell.name], !kept.rows.isEmpty { cells.append((kept, index)) } else { lost.append(cell) }
         }
-        if !lost.isEmpty {
-            notes.append(Diagnostic(.collinear, .warning, "cohort × period cell(s) without an estimate (no observation left after the fit's drops, or collinear with the fixed effects): " + lost.map { "(\($0.group), \($0.time))" }.joined(separator: ", ")))
-        }
-        guard !cells.isEmpty else {
-            throw PanelError("\(structure.source): no cohort × period cell is left with an estimate after the fit's drops: --estimator etwfe has nothing to estimate")
-        }
+        if !lost.isEmpty { notes.append(Self.lostCellsNote(lost)) }
+        guard !cells.isEmpty else { throw Self.nothingLeft(structure.source) }
         // Each kept cell's treatment block: its coefficient and those of its covariate products
         // (a product the fit dropped as collinear counts as zero).
         let columnByName = Dictionary(extra.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
@@ -185,22 +211,16 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         }
         let effects = try options.model == .linear
             ? linearEffects(cells: cells, blocks: blocks, fitted: fitted)
-            : try poissonEffects(cells: cells, blocks: blocks, fitted: fitted, design: design, extraColumns: extra)
-        var sampleDrops = drops
-        if fit.sample.allZeroGroups > 0 {
-            // fepois drops the unit-effect groups whose outcome is zero throughout: count those units.
-            var totals = [Int32: Double]()
-            for row in 0..<structure.rowCount where usable[row] { totals[structure.unitCodes[row], default: 0] += outcome[row] }
-            sampleDrops.append(.init(reason: "Poisson: units whose outcome is zero throughout", rows: fit.sample.allZeroGroups,
-                                     units: totals.values.filter { $0 == 0 }.count))
-        }
-        if fit.sample.separated > 0 { sampleDrops.append(.init(reason: "Poisson: separated (a cell or period predicts y = 0 perfectly)", rows: fit.sample.separated, units: 0)) }
-        if fit.sample.singletons > 0 { sampleDrops.append(.init(reason: "singletons (units observed once)", rows: fit.sample.singletons, units: 0)) }
+            : try poissonEffects(cells: cells, blocks: blocks, fitted: fitted, design: design, extraColumns: extra,
+                                 allZeroUnitRows: (0..<structure.rowCount).filter { usable[$0] && allZero($0) })
+        let sampleDrops = drops + Self.fitDrops(allZeroRows: fit.sample.allZeroGroups, allZeroUnits: unitTotals.values.filter { $0 == 0 }.count,
+                                                separated: fit.sample.separated, singletons: fit.sample.singletons)
         let method = options.model == .linear ? "least squares" : "Poisson (fepois)"
-        let controls = never ? "never-treated controls" : "not-yet-treated controls"
+        let clusters = effects.clusterCount ?? fitted.covariance.clusterCounts.min()
         return try effectSet(effects, cells: cells.map(\.cell), units: Set(fit.core.sourceRows.map { structure.unitCodes[$0] }),
-                             observations: fit.observationCount, clusters: fitted.covariance.clusterCounts.min(),
-                             degreesOfFreedom: fitted.degreesOfFreedom.isFinite ? fitted.degreesOfFreedom : nil,
+                             observations: fit.observationCount, clusters: clusters,
+                             degreesOfFreedom: effects.clusterCount.map { FewClusters.degreesOfFreedom(clusters: $0) }
+                                 ?? (fitted.degreesOfFreedom.isFinite ? fitted.degreesOfFreedom : nil),
                              inference: InferenceDescription(method: "\(method) with unit and period effects, \(controls); delta method on the covariance \(fitted.covariance.type.description), cell-size weights"),
                              notes: notes, drops: sampleDrops, design: design)
     }
@@ -210,21 +230,57 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
     func effectSet(_ effects: CellEffects, cells: [Cell], units: Set<Int32>, observations: Int, clusters: Int?, degreesOfFreedom: Double?,
                    inference: InferenceDescription, notes: [Diagnostic], drops: [StaggeredSample.Drop], design: DiDDesign) throws -> DiDEffectSet {
         let structure = design.timing.structure
-        let unitsPerCohort = Dictionary(grouping: units.compactMap { structure.cohorts[Int($0)] }, by: { $0 }).mapValues(\.count)
+        // The treated units of each cohort the effects average over: the fit's, and (Poisson) the
+        // all-zero units of the treated cells.
+        let averaged = units.union(cells.flatMap { $0.allZeroRows.map { structure.unitCodes[$0] } })
+        let unitsPerCohort = Dictionary(grouping: averaged.compactMap { structure.cohorts[Int($0)] }, by: { $0 }).mapValues(\.count)
         let assembled = try assemble(effects, cells: cells, unitsPerCohort: unitsPerCohort, poisson: design.options.model == .poisson)
-        let analytic = StaggeredResult(estimator: .etwfe, estimates: assembled.estimates, covariance: assembled.covariance,
-                                       degreesOfFreedom: degreesOfFreedom, inference: inference,
-                                       observationCount: observations, clusterCount: clusters, notes: notes)
+        func result(_ kept: [Int]) -> StaggeredResult {
+            StaggeredResult(estimator: .etwfe, estimates: kept.map { assembled.estimates[$0] },
+                            covariance: assembled.covariance.selecting(rows: kept, columns: kept),
+                            degreesOfFreedom: degreesOfFreedom, inference: inference,
+                            observationCount: observations, clusterCount: clusters, notes: notes)
+        }
+        let all = result(Array(assembled.estimates.indices))
         let leads = assembled.estimates.indices.filter { assembled.estimates[$0].kind == .dynamic && (assembled.estimates[$0].eventTime ?? 0) < -1 }
-        let result = leads.isEmpty ? analytic : analytic.withPretrend(analytic.waldTest(indices: leads, description: "event-time effects before −1 are zero"))
+        let pretrend = leads.isEmpty ? nil : all.waldTest(indices: leads, description: "event-time effects before −1 are zero")
+        // `--aggregate`: the cells and the aggregations asked for, as Callaway–Sant'Anna reports them;
+        // the pre-trend test above reads the leads whichever aggregations are shown.
+        let wanted = design.options.aggregations
+        let kept = assembled.estimates.indices.filter { index in
+            guard let kind = StaggeredAggregation(rawValue: assembled.estimates[index].kind.rawValue) else { return true }
+            return wanted.contains(.all) || wanted.contains(kind)
+        }
+        let reported = (kept.count == assembled.estimates.count ? all : result(kept)).withPretrend(pretrend)
         let sample = StaggeredSample(rowsRead: structure.rowCount, rows: observations, units: units.count,
                                      unitsPerCohort: StaggeredSample.cohortCounts(units.map { structure.cohorts[Int($0)] }),
                                      drops: drops, panel: "all observed unit-periods (unbalanced panels allowed)")
-        return DiDEffectSet(result: result, sample: sample)
+        return DiDEffectSet(result: reported, sample: sample)
     }
 }
 
 extension ExtendedTwoWayFixedEffectsEstimator {
+    /// The fit's drops, in firm-years: all-zero units (fepois drops their unit-effect groups),
+    /// separated observations, singletons.
+    static func fitDrops(allZeroRows: Int, allZeroUnits: Int, separated: Int, singletons: Int) -> [StaggeredSample.Drop] {
+        var drops = [StaggeredSample.Drop]()
+        if allZeroRows > 0 {
+            drops.append(.init(reason: "Poisson: units whose outcome is zero throughout (out of the fit; in the treated cells' averages with effect 0)",
+                               rows: allZeroRows, units: allZeroUnits))
+        }
+        if separated > 0 { drops.append(.init(reason: "Poisson: separated (a cell or period predicts y = 0 perfectly)", rows: separated, units: 0)) }
+        if singletons > 0 { drops.append(.init(reason: "singletons (units observed once)", rows: singletons, units: 0)) }
+        return drops
+    }
+
+    static func lostCellsNote(_ lost: [Cell]) -> Diagnostic {
+        Diagnostic(.collinear, .warning, "cohort × period cell(s) without an estimate (no observation left after the fit's drops, or collinear with the fixed effects): " + lost.map { "(\($0.group), \($0.time))" }.joined(separator: ", "))
+    }
+
+    static func nothingLeft(_ source: String) -> PanelError {
+        PanelError("\(source): no cohort × period cell is left with an estimate after the fit's drops: --estimator etwfe has nothing to estimate")
+    }
+
     /// A cohort or period as part of a regressor's name: the formula parser would read the minus
     /// of a negative period ("etwfe_2_-1") as a subtraction, so negatives are written "m1".
     static func termPart(_ value: Int) -> String { value < 0 ? "m\(-value)" : "\(value)" }

@@ -10,7 +10,10 @@ aggregates with their standard errors. Configurations (Datasets/mpdta/mpdta.csv)
 - linear_lpop: linear_notyet with the time-invariant covariate lpop (diff-diff's `exovar`:
   cells × (lpop − cohort mean), periods × lpop, cohorts × lpop, lpop);
 - logit_notyet: logit on high = 1{lemp > median(lemp)}, not-yet-treated controls;
-- logit_lpop: logit on high40 = 1{lemp > 40th percentile} with lpop as `exovar`.
+- logit_lpop: logit on high40 = 1{lemp > 40th percentile} with lpop as `exovar`;
+- poisson_zeros: Poisson, not-yet-treated controls, on poisson_zeros_panel.csv (written here: 60
+  firms × 2010–2015, cohorts 2012 and 2014 and never, Poisson counts, six firms whose outcome is
+  zero throughout, two in each cohort): the level ATT averages over the all-zero firms too.
 
 Usage: python3 make_etwfe_reference.py (paths resolve from this file; see README.md).
 """
@@ -47,11 +50,26 @@ Q40 = float(np.quantile(data["lemp"], 0.4))
 data["high40"] = (data["lemp"] > Q40).astype(int)
 
 
-def run(method, control, outcome, exovar=None):
+def zeros_panel():
+    """A balanced firm-year panel of Poisson counts with all-zero firms in every cohort."""
+    rng = np.random.default_rng(20261207)
+    rows = []
+    for firm in range(60):
+        cohort = 2012 if firm < 15 else 2014 if firm < 30 else 0
+        level = rng.uniform(-0.5, 1.0)
+        for year in range(2010, 2016):
+            effect = 0.2 + 0.15 * (year - cohort) if cohort and year >= cohort else 0.0
+            mean = np.exp(level + 0.1 * (year - 2010) + effect)
+            y = 0 if firm % 15 in (0, 1) else int(rng.poisson(mean))
+            rows.append((firm, year, cohort, y))
+    return pd.DataFrame(rows, columns=["firm", "year", "first_treat", "y"])
+
+
+def run(method, control, outcome, exovar=None, frame=None, unit="countyreal"):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        est = WooldridgeDiD(method=method, control_group=control, cluster="countyreal")
-        res = est.fit(data, outcome=outcome, unit="countyreal", time="year", first_treat="first_treat",
+        est = WooldridgeDiD(method=method, control_group=control, cluster=unit)
+        res = est.fit(data if frame is None else frame, outcome=outcome, unit=unit, time="year", first_treat="first_treat",
                       exovar=exovar)
         for kind in ("group", "calendar", "event_study"):
             res.aggregate(kind)
@@ -86,5 +104,9 @@ reference = {
     "logit_notyet": dict(run("logit", "not_yet_treated", "high"), threshold=MEDIAN),
     "logit_lpop": dict(run("logit", "not_yet_treated", "high40", exovar=["lpop"]), threshold=Q40),
 }
+zeros = zeros_panel()
+zeros.to_csv(HERE / "poisson_zeros_panel.csv", index=False)
+reference["poisson_zeros"] = dict(run("poisson", "not_yet_treated", "y", frame=zeros, unit="firm"),
+                                  data="Tests/Fixtures/etwfe/poisson_zeros_panel.csv")
 (HERE / "etwfe_reference.json").write_text(json.dumps(reference, indent=1, sort_keys=False) + "\n")
 print("wrote", HERE / "etwfe_reference.json")
