@@ -12,7 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from coverage_stats import TruthError, summarize, truth_for  # noqa: E402
-from run_coverage import did_command, estimate_record, estimator_rows, runs_on, scale_estimators, summary_rows  # noqa: E402
+from coverage_calls import did_command, runs_on, scale_estimators  # noqa: E402
+from coverage_panel import estimate_record, estimator_rows  # noqa: E402
+from coverage_results import summary_rows  # noqa: E402
 
 
 def cell(cohort, year, n, n_positive, log_effect, level_effect, mean_y1, mean_y0, aggregated=True, programme="pum", outcome="sales"):
