@@ -135,6 +135,7 @@ def main(argv=None) -> int:
 
     started = dt.datetime.now(dt.timezone.utc)
     machine = machine_facts()  # with loadavg_at_start
+    git = git_facts()  # at the start: the commit the run's code and binary come from
     plan = plan_invocations(quipu, study, scales, estimators)
     wall = time.monotonic()
     runner_cpu_before = runner_cpu_seconds()
@@ -206,7 +207,7 @@ def main(argv=None) -> int:
         "designs": {d: study["designs"][d]["simulate_args"] + extra for d in designs}, "designs_skipped": skipped,
         "jobs": args.jobs, "plan": plan, "study": study,
         "quipu": {"path": str(quipu), "version": quipu_version(str(quipu)), "simulate_options": sorted(offered)},
-        "git": git_facts(), "machine": {**machine, "loadavg_at_end": loadavg()},
+        "git": git, "machine": {**machine, "loadavg_at_end": loadavg()},
         "runtime": runtime,
         "stopped_by_signal": stop.is_set(),
         "failures": failures,
