@@ -126,7 +126,8 @@ bench: release
 	bash Benchmarks/run_feols.sh --no-build
 
 # The Monte Carlo coverage study of `quipu did` (Benchmarks/coverage/README.md): 200 simulated Peru
-# panels per design, about 9 minutes on 2 idle cores. COVERAGE_FLAGS="--panels 20" for a pilot.
+# panels of the default and the no-effect design, about 23 minutes on 2 idle cores (from its CPU time,
+# 2026-12-07). COVERAGE_FLAGS="--panels 20" for a pilot.
 COVERAGE_FLAGS ?=
 coverage: release
 	bash Benchmarks/coverage/run.sh --no-build $(COVERAGE_FLAGS)

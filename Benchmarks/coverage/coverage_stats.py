@@ -6,8 +6,8 @@ Goals, in order:
    (`quipu simulate peru --truth t.json`) gives every treated (programme, cohort, year) cell's
    effect and its counts; an estimator's overall effect is a weighted mean of cell effects, and
    estimators weight cells differently: by treated firm-years (TWFE's comparison, imputation,
-   ETWFE), by the estimator's own cell counts (Sun–Abraham's observation shares, fixest
-   `aggregate`), or by cohort size (Callaway–Sant'Anna's `simple`, R did `aggte`). The truth
+   ETWFE), over the cells the estimator estimated by their treated firm-years (Sun–Abraham's
+   observation shares, fixest `aggregate`), or by cohort size (Callaway–Sant'Anna's `simple`, R did `aggte`). The truth
    aggregate is recomputed here with the same weights, from the estimator's own sample where the
    JSON reports it (units per cohort, cells' treated units), so a sample that drops firm-years
    (zeros under a log, singletons) moves the truth with it.
@@ -81,8 +81,8 @@ def truth_for(truth: dict, programme: str, outcome: str, scale: dict, weights: s
     measure averages over, `truth_default` for a measure the truth file lacks).
     weights: one of WEIGHT_RULES.
     estimator_cells: the estimator's post-treatment cells ({group, time, n_treated}) when its
-    aggregate weights them by its own counts (Sun–Abraham) or when the estimator reports which
-    cells it estimated (Callaway–Sant'Anna's ATT(g,t)).
+    aggregate weights the cells it estimated by their firm-years (Sun–Abraham) or when the
+    estimator reports which cells it estimated (Callaway–Sant'Anna's ATT(g,t)).
     units_per_cohort: the estimator's sample's units per cohort (cohort-size weights).
     """
     measure, count = scale["truth"], scale["cell_count"]
@@ -96,7 +96,12 @@ def truth_for(truth: dict, programme: str, outcome: str, scale: dict, weights: s
     if weights == "estimator_cells":
         if not estimator_cells:
             raise TruthError("the estimator reported no cells to weight")
-        pairs = [(by_key[(e["group"], e["time"])], e["n_treated"]) for e in estimator_cells if (e["group"], e["time"]) in by_key]
+        # The cells the estimator estimated, each weighted by its treated firm-years (`cell_count`),
+        # as Sun–Abraham's aggregate weights a cell by its rows (fixest's observation shares). Not
+        # by the JSON's `n_treated`: for a cohort × period cell that is its cohort's units, the
+        # same for every cell of the cohort (cohort-size weights, which the estimator does not use).
+        pairs = [(by_key[(e["group"], e["time"])], by_key[(e["group"], e["time"])][count]) for e in estimator_cells
+                 if (e["group"], e["time"]) in by_key]
         return weighted_truth(pairs, measure, default)
     if weights == "cohort_size":
         if estimator_cells:

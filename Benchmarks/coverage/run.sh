@@ -4,8 +4,8 @@
 #   Benchmarks/coverage/run.sh [--no-build] [--panels N] [any run_coverage.py option]
 #
 # Builds the release binary (swift build -c release --product quipu; skip with --no-build), runs
-# the arithmetic self-test, then run_coverage.py: N panels (default 200) of each design the binary
-# supports, 2 parallel jobs, results in Benchmarks/coverage/results/. Python 3 standard library
+# the arithmetic self-test, then run_coverage.py: N panels (default 200) of each design of
+# study.json's full_run (default, null) the binary supports, 2 parallel jobs, results in Benchmarks/coverage/results/. Python 3 standard library
 # only. `make coverage` runs the full study; `make coverage COVERAGE_FLAGS="--panels 20"` a pilot.
 set -euo pipefail
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from coverage_stats import TruthError, summarize, truth_for  # noqa: E402
-from run_coverage import did_command, estimate_record, estimator_rows, runs_on, scale_estimators, summary_rows  # noqa: E402
+from coverage_calls import did_command, runs_on, scale_estimators  # noqa: E402
+from coverage_panel import estimate_record, estimator_rows  # noqa: E402
+from coverage_results import summary_rows  # noqa: E402
 
 
 def cell(cohort, year, n, n_positive, log_effect, level_effect, mean_y1, mean_y0, aggregated=True, programme="pum", outcome="sales"):
@@ -63,11 +65,13 @@ class TruthTests(unittest.TestCase):
         sizes = {2015: 30, 2016: 10}
         self.assertAlmostEqual(truth_for(TRUTH, "pum", "sales", RATIO, "cohort_size", units_per_cohort=sizes), math.log(17300 / 8000))
 
-    def test_estimator_cells_use_the_estimators_counts(self):
-        # Sun–Abraham-style: (4·0.1 + 1·0.3) / 5 = 0.14; a cell the truth lacks (2017) is ignored
+    def test_estimator_cells_weight_the_estimated_cells_by_their_firm_years(self):
+        # Sun–Abraham-style: the cells it estimated (2015/2015, 2016/2016; not 2015/2016), each by
+        # its treated firm-years with Y > 0: (5·0.1 + 15·0.3) / 20 = 0.25. The JSON's n_treated (its
+        # cohort's units) does not weight; a cell the truth lacks (2017) is ignored.
         rows = [{"group": 2015, "time": 2015, "n_treated": 4}, {"group": 2016, "time": 2016, "n_treated": 1},
                 {"group": 2017, "time": 2017, "n_treated": 99}]
-        self.assertAlmostEqual(truth_for(TRUTH, "pum", "sales", LOG, "estimator_cells", estimator_cells=rows), 0.14)
+        self.assertAlmostEqual(truth_for(TRUTH, "pum", "sales", LOG, "estimator_cells", estimator_cells=rows), 0.25)
 
     def test_a_measure_the_truth_lacks_takes_the_designs_default_or_fails(self):
         self.assertEqual(truth_for(TRUTH, "pum", "sales", EXTENSIVE, "treated_observations"), 0.0)
