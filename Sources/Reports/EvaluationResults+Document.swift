@@ -60,8 +60,15 @@ extension EvaluationResults {
             "Tests differ across estimators: TWFE tests its event-study leads against the year before support; Sun–Abraham its interaction-weighted leads; the imputation test (Borusyak–Jaravel–Spiess) fits leads on untreated rows only.",
         ]))
 
+        // One section, one part per question: how far trends may bend (breakdown values), what the
+        // pre-test could see (its power), and what the design could detect (MDE).
         blocks.append(.heading("How far to trust this", id: "trust"))
+        blocks += breakdownBlocks
         blocks += trustPretestPowerBlocks
+        if !designPower.isEmpty {
+            blocks.append(.paragraph("**Detectable effects.** The smallest effect each headline's design could detect (Burlig, Preonas & Woerman 2020; errors calibrated from the panel after \(spec.unitNoun.one) and \(spec.periodNoun) effects, serial correlation included; `quipu power` answers the same for a planned evaluation):"))
+            blocks.append(.bullets(designPowerSentences))
+        }
 
         blocks.append(.heading("Goodman-Bacon diagnostic", id: "bacon"))
         if bacon.contains(where: { $0.decomposition != nil }) {
@@ -87,16 +94,6 @@ extension EvaluationResults {
         if !subgroups.isEmpty {
             blocks.append(.heading("Subgroup effects", id: "subgroups"))
             blocks.append(.table(subgroupTable))
-        }
-
-        var trust = breakdownBlocks
-        if !designPower.isEmpty {
-            trust.append(.paragraph("The smallest effect each headline's design could detect (Burlig, Preonas & Woerman 2020; errors calibrated from the panel after \(spec.unitNoun.one) and \(spec.periodNoun) effects, serial correlation included; `quipu power` answers the same for a planned evaluation):"))
-            trust.append(.bullets(designPowerSentences))
-        }
-        if !trust.isEmpty {
-            blocks.append(.heading("How far to trust this", id: "trust"))
-            blocks += trust
         }
 
         blocks.append(.heading("Notes and reproducibility", id: "notes"))

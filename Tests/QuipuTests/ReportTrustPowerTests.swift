@@ -14,7 +14,7 @@ struct ReportTrustPowerTests {
         #expect(run.status == 0, "\(run.standardError)")
         let markdown = try ReportCommandTests.read("\(out)/report.md")
         let section = try #require(markdown.components(separatedBy: "## How far to trust this").dropFirst().first?
-            .components(separatedBy: "\n## ").first)
+            .components(separatedBy: "\n## ").first?.components(separatedBy: "**Detectable effects.**").dropFirst().first)
         let sentences = section.split(separator: "\n").filter { $0.hasPrefix("- ") }
         #expect(sentences.count == 1, "one headline, one sentence: \(section)")
         // 30 supported units (20 from 2005, 10 from 2006: median start 2005), 30 never supported,
