@@ -58,7 +58,7 @@ public struct AdjustedPValues: Sendable {
 
     /// A text block: the heading, then one aligned row per member.
     public var text: String {
-        var cells = [["", "term", "Estimate", "Pr(>|t|)"] + adjustments.map(\.method.columnHeading)]
+        var cells = [["", "term", "Estimate", "p-value"] + adjustments.map(\.method.columnHeading)]
         for (index, member) in members.enumerated() {
             cells.append([member.source, member.term, NumberFormat.significant(member.estimate), NumberFormat.pValue(member.pValue)]
                          + adjustments.map { NumberFormat.pValue($0.pValues[index]) })
@@ -95,8 +95,12 @@ public struct AdjustedPValues: Sendable {
 
     /// What the reader must know: the methods' error rates and, for the bootstrap ones, the run.
     var notes: [String] {
-        var notes = ["Holm, Romano–Wolf and Westfall–Young control the family-wise error rate; Benjamini–Hochberg and sharpened q the false discovery rate."]
-            .filter { _ in !adjustments.isEmpty }
+        let methods = adjustments.map(\.method)
+        let familyWise = methods.filter { [.holm, .romanoWolf, .westfallYoung].contains($0) }.map(\.title)
+        let discovery = methods.filter { [.bh, .sharpened].contains($0) }.map(\.title)
+        var notes = [String]()
+        if !familyWise.isEmpty { notes.append(familyWise.joined(separator: ", ") + ": calling significant every test whose adjusted p is below a level keeps the chance of even one false positive in the family below that level.") }
+        if !discovery.isEmpty { notes.append(discovery.joined(separator: ", ") + ": calling significant every test whose adjusted p is below a level keeps the expected share of false positives among them below that level.") }
         if let bootstrap { notes.append("Bootstrap: " + bootstrap + ".") }
         return notes
     }

@@ -152,4 +152,39 @@ import Testing
         let holm = try runQuipu(["feols", "--data", data, "--formula", "c(y1, y2) ~ d + x", "--vcov", "cluster:cluster", "--adjust", "holm"])
         #expect(holm.status == 0, "\(holm.standardError)")
     }
+
+    @Test("quipu table --adjust adjusts the shown coefficients of saved runs from their raw p-values; bootstrap methods are refused with the reason")
+    func table() throws {
+        var paths = [String]()
+        for outcome in ["y1", "y2", "y4"] {
+            let run = try runQuipu(["feols", "--data", panel, "--formula", "\(outcome) ~ d + x", "--vcov", "cluster:cluster", "--format", "json"])
+            #expect(run.status == 0, "\(run.standardError)")
+            paths.append(try temporaryFile(run.standardOutput, name: "\(outcome).json"))
+        }
+        let run = try runQuipu(["table"] + paths + ["--keep", "^d$", "--adjust", "bh,holm", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let schema = try JSONSchemaValidator(contentsOf: Fixture.path("docs/schema/table.schema.json"))
+        let errors = schema.errors(try JSONInstance.parse(run.standardOutput))
+        #expect(errors.isEmpty, "multiple_testing breaks docs/schema/table.schema.json: \(errors.prefix(5))")
+        let found = members(run)
+        #expect(found.count == 3 && found.allSatisfy { $0["term"] as? String == "d" })
+        // Benjamini–Hochberg by its definition on the three shown p-values: m·p/rank, running
+        // minimum from the largest.
+        let raw = found.compactMap { $0["p_value"] as? Double }
+        let order = raw.indices.sorted { raw[$0] < raw[$1] }
+        var expected = [Double](repeating: 0, count: 3)
+        var running = 1.0
+        for rank in stride(from: 2, through: 0, by: -1) {
+            running = min(running, 3 * raw[order[rank]] / Double(rank + 1))
+            expected[order[rank]] = running
+        }
+        for (index, member) in found.enumerated() {
+            #expect(isClose(adjusted(member, "bh"), expected[index], relative: 1e-12))
+        }
+        for (arguments, message) in [(["--adjust", "romano-wolf"], "saved runs do not carry"), (["--adjust", "holm", "--format", "csv"], "not csv"),
+                                     (["--adjust", "holm,nope"], "got 'nope'")] {
+            let refused = try runQuipu(["table"] + paths + arguments)
+            #expect(refused.status == 64 && refused.standardError.contains(message), "\(arguments): \(refused.standardError)")
+        }
+    }
 }
