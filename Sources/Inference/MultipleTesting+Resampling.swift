@@ -25,16 +25,27 @@ extension MultipleTesting {
     /// whose bootstrap replicates under the null are `draws` (replicates × members, the same
     /// draw in each row).
     public static func romanoWolf(statistics: [Double], draws: BootstrapDraws) -> [Double] {
-        let members = statistics.indices.filter { statistics[$0].isFinite }
-        return stepDown(statistics: statistics, members: members, draws: draws) { b, remaining in
-            var largest = -Double.infinity
-            for j in remaining {
-                let value = abs(draws[replicate: b, estimate: j])
-                if value.isNaN { continue }
-                largest = max(largest, value)
+        let ordered = statistics.indices.filter { statistics[$0].isFinite }
+            .sorted { (-abs(statistics[$0]), $0) < (-abs(statistics[$1]), $1) }
+        var adjusted = [Double](repeating: .nan, count: statistics.count)
+        var running = 0.0
+        for (step, member) in ordered.enumerated() {
+            let remaining = ordered[step...]
+            let observed = abs(statistics[member])
+            var hits = 0
+            for b in 0..<draws.count {
+                // The replicate's largest |t*| over the members not yet stepped past (NaN skipped).
+                var largest = -Double.infinity
+                for j in remaining {
+                    let value = abs(draws[replicate: b, estimate: j])
+                    if !value.isNaN { largest = max(largest, value) }
+                }
+                if largest >= observed { hits += 1 }
             }
-            return largest
-        } exceeds: { bootstrapMaximum, member in bootstrapMaximum >= abs(statistics[member]) }
+            running = max(running, min(1, Double(hits + 1) / Double(draws.count + 1)))
+            adjusted[member] = running
+        }
+        return adjusted
     }
 
     /// Westfall–Young free step-down min-p adjusted p-values, from the same inputs as
@@ -65,33 +76,6 @@ extension MultipleTesting {
                 if smallest <= raw[member] { hits += 1 }
             }
             running = max(running, Double(hits) / Double(max(draws.count, 1)))
-            adjusted[member] = running
-        }
-        return adjusted
-    }
-
-    /// The step-down loop of Romano–Wolf: members in order of decreasing |t|.
-    static func stepDown(statistics: [Double], members: [Int], draws: BootstrapDraws,
-                         extreme: (_ replicate: Int, _ remaining: [Int]) -> Double,
-                         exceeds: (_ extreme: Double, _ member: Int) -> Bool) -> [Double] {
-        let ordered = members.sorted { (-abs(statistics[$0]), $0) < (-abs(statistics[$1]), $1) }
-        return stepDownOrdered(ordered, count: statistics.count, replicates: draws.count, extreme: extreme, exceeds: exceeds)
-    }
-
-    /// The step-down loop: the i-th member of `ordered` gets (1 + #{b: the replicate's extreme
-    /// over members i… is at least as extreme as its own}) / (B + 1), made non-decreasing along
-    /// the order.
-    static func stepDownOrdered(_ ordered: [Int], count: Int, replicates: Int,
-                                extreme: (_ replicate: Int, _ remaining: [Int]) -> Double,
-                                exceeds: (_ extreme: Double, _ member: Int) -> Bool) -> [Double] {
-        var adjusted = [Double](repeating: .nan, count: count)
-        var running = 0.0
-        for (step, member) in ordered.enumerated() {
-            let remaining = Array(ordered[step...])
-            var hits = 0
-            for b in 0..<replicates where exceeds(extreme(b, remaining), member) { hits += 1 }
-            let p = min(1, Double(hits + 1) / Double(replicates + 1))
-            running = max(running, p)
             adjusted[member] = running
         }
         return adjusted

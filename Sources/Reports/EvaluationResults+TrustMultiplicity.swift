@@ -13,9 +13,6 @@ import Primitives
 /// Callaway–Sant'Anna, extended TWFE Poisson) run separate inferences on samples that differ by
 /// programme filter and outcome, with no influence functions carried into the report.
 extension EvaluationResults {
-    /// The adjustments the report shows beside the raw p-values.
-    static let headlineAdjustments: [PValueAdjustment] = [.holm, .bh, .sharpened]
-
     /// The family: the headline effects that have a p-value, in report order.
     var adjustedFamily: [Effect] {
         effects.filter { $0.headline && $0.failure == nil && $0.pValue.isFinite }
@@ -24,7 +21,7 @@ extension EvaluationResults {
     /// Each adjustment's p-values over `adjustedFamily`.
     var headlineAdjusted: [(method: PValueAdjustment, pValues: [Double])] {
         let raw = adjustedFamily.map(\.pValue)
-        return Self.headlineAdjustments.compactMap { method in MultipleTesting.adjust(raw, method: method).map { (method, $0) } }
+        return spec.inference.adjustments.compactMap { method in MultipleTesting.adjust(raw, method: method).map { (method, $0) } }
     }
 
     /// Who is in the family, in words.
@@ -50,7 +47,17 @@ extension EvaluationResults {
             return row
         }
         return ReportTable(name: "adjusted-p", title: "Headline p-values adjusted for testing \(family.count) effects at once", header: header, rows: rows,
-                           note: "The family is \(adjustedFamilyDescription). Holm bounds the chance of even one false positive among them; Benjamini–Hochberg and Anderson's (2008) sharpened q bound the expected share of false positives among the effects called significant. Computed from the raw p-values.")
+                           note: "The family is \(adjustedFamilyDescription)." + adjustmentReading + " Computed from the raw p-values (the spec's `adjust:` chooses the columns).")
+    }
+
+    /// What the chosen adjustments bound, in a sentence or two.
+    var adjustmentReading: String {
+        let methods = spec.inference.adjustments
+        var text = ""
+        if methods.contains(.holm) { text += " Holm bounds the chance of even one false positive among them." }
+        let discovery = methods.filter { $0 == .bh || $0 == .sharpened }.map(\.title)
+        if !discovery.isEmpty { text += " " + discovery.joined(separator: " and ") + " bound\(discovery.count == 1 ? "s" : "") the expected share of false positives among the effects called significant." }
+        return text
     }
 
     /// `{"family", "methods", "members": [{"programme", "outcome", "estimator", "p_value", "adjusted": {...}}]}` in results.json.
@@ -70,25 +77,33 @@ extension EvaluationResults {
     /// The paragraph and table of the section.
     var trustMultiplicityBlocks: [ReportDocument.Block] {
         let family = adjustedFamily
+        guard !spec.inference.adjustments.isEmpty else {
+            return [.paragraph("**Many tests at once.** The spec asks for no adjustment of the headlines' p-values (`adjust: []`); \(adjustedFamilyDescription) are read as if each were the only test.")]
+        }
         guard family.count >= 2 else {
             return [.paragraph("**Many tests at once.** The report has \(Self.count(family.count, "headline effect")) with a p-value, so no p-value needs adjusting for the others.")]
         }
         let adjusted = headlineAdjusted
         let threshold = 0.05
-        let holm = adjusted.first { $0.method == .holm }?.pValues ?? []
-        let sharpened = adjusted.first { $0.method == .sharpened }?.pValues ?? []
         let significant = family.indices.filter { family[$0].pValue < threshold }
-        let lost = significant.filter { index in index < holm.count && holm[index] >= threshold }
+        let lost = significant.filter { index in adjusted.contains { $0.pValues[index] >= threshold } }
         let chance = NumberFormat.fixed(Double(family.count) * threshold, decimals: 1)
-        var text = "**Many tests at once.** The report tests \(adjustedFamilyDescription). With that many tests, about \(chance) would show p < 0.05 by chance alone even if no programme had any effect. \(significant.count) of \(family.count) headlines have p < 0.05 before adjustment; \(family.indices.filter { $0 < holm.count && holm[$0] < threshold }.count) after Holm's adjustment, \(family.indices.filter { $0 < sharpened.count && sharpened[$0] < threshold }.count) with a sharpened q below 0.05."
+        let counts = adjusted.map { adjustment in
+            "\(adjustment.method.title) \(family.indices.filter { adjustment.pValues[$0] < threshold }.count)"
+        }
+        var text = "**Many tests at once.** The report tests \(adjustedFamilyDescription). With that many tests, about \(chance) would show p < 0.05 by chance alone even if no programme had any effect. \(significant.count) of \(family.count) headlines have p < 0.05 before adjustment; below 0.05 after adjustment: " + counts.joined(separator: ", ") + "."
         if !lost.isEmpty {
             let items = lost.map { index -> String in
                 let effect = family[index]
-                return "\(effect.programme) × \(effect.outcome) (\(effect.estimator.displayName) \(NumberFormat.tableDigits(effect.estimate, digits: 3)), p = \(Cell.pValue(effect.pValue).display), Holm \(Cell.pValue(holm[index]).display), q = \(Cell.pValue(sharpened[index]).display)\(effect.truth.map { "; true effect " + NumberFormat.tableDigits($0, digits: 3) } ?? ""))"
+                let values = adjusted.map { "\($0.method.title) \(Cell.pValue($0.pValues[index]).display)" }.joined(separator: ", ")
+                let truth = effect.truth.map { "; true effect " + NumberFormat.tableDigits($0, digits: 3) } ?? ""
+                return "\(effect.programme) × \(effect.outcome) (\(effect.estimator.displayName) \(NumberFormat.tableDigits(effect.estimate, digits: 3)), p = \(Cell.pValue(effect.pValue).display); \(values)\(truth))"
             }
-            text += " Not significant at 0.05 once the other tests are counted: " + items.joined(separator: "; ") + "."
+            text += " No longer below 0.05 under at least one adjustment: " + items.joined(separator: "; ") + "."
         }
-        text += " A sharpened q can be below the raw p: its first stage estimates how many headlines have no effect at all, and the fewer, the less it needs to adjust."
+        if adjusted.contains(where: { $0.method == .sharpened }) {
+            text += " A sharpened q can be below the raw p: its first stage estimates how many headlines have no effect at all, and the fewer, the less it needs to adjust."
+        }
         return [.paragraph(text), .table(adjustedTable)]
     }
 }

@@ -44,4 +44,23 @@ import Testing
         #expect(table.rows.count == 3)
         #expect(FileManager.default.fileExists(atPath: "\(out)/tables/adjusted-p.csv"))
     }
+
+    @Test("the spec's inference.adjust chooses the adjustments; bootstrap ones are refused with the reason")
+    func specKey() throws {
+        let outcomes = """
+              - { column: jobs, scale: level }
+              - { column: trending, scale: level }
+            """
+        let chosen = try ReportPanelFixture.write(outcomes: outcomes, extra: "inference:\n  adjust: [bh]")
+        let (run, out) = try ReportReaderTests.run(chosen)
+        #expect(run.status == 0, "\(run.standardError)")
+        let adjusted = try #require(try ReportReaderTests.results(out)["headline_adjusted"] as? [String: Any])
+        #expect(adjusted["methods"] as? [String] == ["bh"])
+        let markdown = try ReportCommandTests.read("\(out)/report.md")
+        #expect(ReportPanelFixture.markdownTable(markdown, title: "Headline p-values adjusted").header.contains("Benjamini–Hochberg"))
+        #expect(!ReportPanelFixture.markdownTable(markdown, title: "Headline p-values adjusted").header.contains("Holm"))
+        let refused = try ReportPanelFixture.write(outcomes: outcomes, extra: "inference:\n  adjust: [holm, romano-wolf]")
+        let (bad, _) = try ReportReaderTests.run(refused)
+        #expect(bad.status == 1 && bad.standardError.contains("do not share"), "\(bad.standardError)")
+    }
 }
