@@ -7,6 +7,13 @@ public struct BootstrapDraws: Sendable {
     /// Number of estimates per replicate.
     public let width: Int
 
+    /// Draws from row-major `values` (`count` replicates of `width` estimates each).
+    public init(values: [Double], count: Int, width: Int) {
+        self.values = values
+        self.count = count
+        self.width = width
+    }
+
     /// Replicate `b` of estimate `j`.
     public subscript(replicate b: Int, estimate j: Int) -> Double { values[b * width + j] }
 

@@ -4,12 +4,14 @@ extension ModelList {
     public var markdown: String {
         sections(heading: { number, label in "### Model \(number): \(label)\n\n" }, fitted: { $0.markdown },
                  failed: { model, reason in "Formula: `\(model.formula)`. Estimation failed: \(reason)\n" })
+            + (multipleTesting.map { "\n" + $0.markdown } ?? "")
     }
 
     /// One `tabular` per model, each after a comment line naming it.
     public var latex: String {
         sections(heading: { number, label in "% Model \(number): \(label)\n" }, fitted: { $0.latex },
                  failed: { _, reason in "% Estimation failed: \(reason)\n" })
+            + (multipleTesting.map { "\n" + $0.latexComment } ?? "")
     }
 
     /// The models one after another, a blank line apart: each opens with `heading(number, label)`
@@ -31,7 +33,10 @@ extension ModelList {
     /// One row per model and coefficient, with the model's number, sample and formula in front;
     /// a failed model has no rows (its reason goes to the warnings and the JSON).
     public var csv: String {
-        var lines = ["model,sample_split,sample_value,dependent,formula,term,estimate,std_error,statistic,p_value,conf_low,conf_high"]
+        // --adjust adds one column per adjustment (empty for coefficients outside the family).
+        let adjustments = multipleTesting?.adjustments.map { "p_" + $0.method.rawValue.replacingOccurrences(of: "-", with: "_") } ?? []
+        var lines = ["model,sample_split,sample_value,dependent,formula,term,estimate,std_error,statistic,p_value,conf_low,conf_high"
+                     + adjustments.map { "," + $0 }.joined()]
         for (index, model) in models.enumerated() {
             guard let table = model.table else { continue }
             let identity = ["\(index + 1)", CoefficientTable.csvQuote(model.splitVariable ?? ""),
@@ -40,7 +45,9 @@ extension ModelList {
             for row in table.rows {
                 let numbers = [row.estimate, row.standardError, row.statistic, row.pValue, row.confidenceLow, row.confidenceHigh]
                     .map { $0.isFinite ? "\($0)" : "NA" }
-                lines.append((identity + [CoefficientTable.csvQuote(row.term)] + numbers).joined(separator: ","))
+                let adjusted = adjustments.isEmpty ? [] : multipleTesting?.adjusted(modelIndex: index, term: row.term)
+                    .map { $0.map { $0.isFinite ? "\($0)" : "NA" } } ?? adjustments.map { _ in "" }
+                lines.append((identity + [CoefficientTable.csvQuote(row.term)] + numbers + adjusted).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -6,6 +6,8 @@ public struct ModelList: Sendable {
     public let command: String
     /// The models, fitted or failed.
     public let models: [EstimatedModel]
+    /// The models' coefficients adjusted for multiple testing (`--adjust`), shown after them.
+    public var multipleTesting: AdjustedPValues?
 
     /// Creates the list.
     public init(command: String, models: [EstimatedModel]) {
@@ -23,7 +25,7 @@ public struct ModelList: Sendable {
             ("n_models", .integer(models.count)),
             ("n_failed", .integer(models.filter { $0.failure != nil }.count)),
             ("models", .array(models.map(json(of:)))),
-        ]).versioned()
+        ] + (multipleTesting.map { [("multiple_testing", $0.json)] } ?? [])).versioned()
     }
 
     private func json(of model: EstimatedModel) -> JSONValue {
@@ -50,5 +52,6 @@ public struct ModelList: Sendable {
     public var text: String {
         sections(heading: { number, label in "Model \(number) of \(models.count): \(label)\n" }, fitted: { $0.text },
                  failed: { model, reason in "Formula: \(model.formula)\nEstimation failed: \(reason)\n" })
+            + (multipleTesting.map { "\n" + $0.text } ?? "")
     }
 }

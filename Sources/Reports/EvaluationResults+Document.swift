@@ -96,6 +96,9 @@ extension EvaluationResults {
             blocks.append(.table(subgroupTable))
         }
 
+        blocks.append(.heading("How far to trust this", id: "trust"))
+        blocks += trustMultiplicityBlocks
+
         blocks.append(.heading("Notes and reproducibility", id: "notes"))
         var items = notes
         items.append("Tables are also in `tables/` as CSV (full precision) and LaTeX, plots in `plots/` as SVG, and every number in `results.json` (with each estimator's full `quipu did` output under `runs`).")

@@ -48,6 +48,7 @@ extension EvaluationResults {
                          ("points", .array(trend.trends.points.map(\.record.json)))])
             })),
             ("headline", .array(effects.filter(\.headline).map(effectJSON))),
+            ("headline_adjusted", headlineAdjustedJSON),
             ("effects", .array(effects.map(effectJSON))),
             ("event_study", .array(profiles.map { profile in
                 .object([("programme", .string(profile.programme)), ("outcome", .string(profile.outcome)), ("estimator", .string(profile.estimator.rawValue)),

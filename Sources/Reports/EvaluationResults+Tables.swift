@@ -168,6 +168,6 @@ extension EvaluationResults {
 
     /// Every table, in report order.
     public var tables: [ReportTable] {
-        [headlineTable, sampleTable, outcomeTable, overlapTable, effectsTable, pretrendTable, baconTable, bootstrapTable, subgroupTable]
+        [headlineTable, sampleTable, outcomeTable, overlapTable, effectsTable, pretrendTable, baconTable, bootstrapTable, subgroupTable, adjustedTable]
     }
 }

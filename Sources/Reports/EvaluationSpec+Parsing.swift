@@ -1,6 +1,7 @@
 import DiD
 import Formula
 import Foundation
+import Inference
 import PanelData
 import Yams
 
@@ -152,7 +153,7 @@ extension EvaluationSpec {
     }
 
     static func inference(_ node: SpecNode) throws -> InferenceSettings {
-        let keys = try node.entries(allowed: ["vcov", "level", "bootstrap", "seed", "threads"])
+        let keys = try node.entries(allowed: ["vcov", "level", "bootstrap", "seed", "threads", "adjust"])
         var settings = InferenceSettings()
         settings.vcov = try keys["vcov"]?.string()
         if let level = keys["level"] {
@@ -176,6 +177,20 @@ extension EvaluationSpec {
             settings.threads = try threads.int()
             guard (1...256).contains(settings.threads ?? 0) else { throw threads.error("threads must be between 1 and 256") }
         }
+        if let adjust = keys["adjust"] { settings.adjustments = try adjustments(adjust) }
         return settings
+    }
+
+    /// `adjust: [holm, bh, sharpened]`: from the raw p-values only, since the headline estimators
+    /// share no bootstrap draws (see EvaluationResults+TrustMultiplicity).
+    static func adjustments(_ node: SpecNode) throws -> [PValueAdjustment] {
+        var methods = [PValueAdjustment]()
+        for name in try node.strings() {
+            guard let method = PValueAdjustment(rawValue: name), !method.needsBootstrap else {
+                throw node.error("adjust takes holm, bh and sharpened (romano-wolf and westfall-young need every headline's bootstrap draws from one resampling, which the report's estimators do not share), got '\(name)'")
+            }
+            if !methods.contains(method) { methods.append(method) }
+        }
+        return methods
     }
 }

@@ -113,6 +113,9 @@ public struct EvaluationSpec: Sendable {
         public var bootstrapReplicates = 0
         public var seed: UInt64 = 1
         public var threads: Int?
+        /// The adjustments of the headlines' p-values for testing them together (`adjust:`), shown
+        /// under "How far to trust this"; empty: none.
+        public var adjustments: [PValueAdjustment] = [.holm, .bh, .sharpened]
     }
 
     /// The spec file's path, as given.

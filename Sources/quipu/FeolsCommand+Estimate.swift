@@ -10,7 +10,7 @@ extension FeolsCommand {
     /// The clusters the covariance and the bootstrap need.
     func clusterColumns(for covariance: CovarianceType) throws -> [String] {
         var clusters = covariance.clusterVariables
-        if resampling.bootstrap != nil {
+        if resampling.bootstrap != nil || testing.adjust?.needsBootstrap == true {
             guard let first = resampling.bootCluster ?? clusters.first else {
                 throw CommandError("--bootstrap needs clusters: use --vcov cluster:VAR or --boot-cluster VAR")
             }
@@ -24,7 +24,7 @@ extension FeolsCommand {
         let solveStart = DispatchTime.now()
         // The bootstraps need the frame before absorption: pairs re-estimates on resampled
         // copies, wild re-estimates non-nested fixed effects in each draw.
-        let bootstrapFrame: ModelFrame? = resampling.bootstrap != nil ? frame : nil
+        let bootstrapFrame: ModelFrame? = resampling.bootstrap != nil || testing.adjust?.needsBootstrap == true ? frame : nil
         let fit = try LinearModel.fit(consume frame, options: LinearModelOptions(
             fixedEffectTolerance: fixedEffects.fixefTolerance, fixedEffectMaxIterations: fixedEffects.fixefIterations, threads: execution.threads,
             collinearityTolerance: fixedEffects.collinearityTolerance))
@@ -46,6 +46,6 @@ extension FeolsCommand {
         return RegressionEstimate(results: results, solveSeconds: solveSeconds, covarianceSeconds: covarianceSeconds, timingCounts: [
             ("absorption_sweeps", .integer(fit.absorptionIterations)),
             ("absorption_stage", fit.absorptionStage.map(JSONValue.string) ?? .null), ("solver", .string(fit.method.rawValue)),
-        ])
+        ], familyBootstrap: try familyBootstrap(fit: fit, frame: bootstrapFrame, covariance: covariance))
     }
 }

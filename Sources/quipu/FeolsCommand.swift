@@ -29,6 +29,7 @@ struct FeolsCommand: ParsableCommand, RegressionCommand {
     @OptionGroup var fixedEffects: FixedEffectOptions
 
     @OptionGroup var splitting: SplitOptions
+    @OptionGroup var testing: MultipleTestingOptions
     @OptionGroup var resampling: BootstrapOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var execution: ExecutionOptions

@@ -52,6 +52,7 @@ struct FepoisCommand: ParsableCommand, RegressionCommand {
     @OptionGroup var fixedEffects: FixedEffectOptions
 
     @OptionGroup var splitting: SplitOptions
+    @OptionGroup var testing: MultipleTestingOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var execution: ExecutionOptions
 

@@ -8,9 +8,12 @@ import Reporting
 /// Fits every model of a multiple estimation (`feols`, `fepois`) on the data read once, with
 /// `fit`, and writes them as one list (`emitModelList`).
 func runModelList(_ models: MultipleEstimation, table: DataTable, command: String, output: OutputOptions, execution: ExecutionOptions,
-                  started: DispatchTime, fit: (DataTable, ModelFormula) throws -> CoefficientTable) throws {
+                  started: DispatchTime, adjust: ((ModelList) throws -> AdjustedPValues)? = nil,
+                  fit: (DataTable, ModelFormula) throws -> CoefficientTable) throws {
     let fitStart = DispatchTime.now()
-    let list = ModelList(command: command, estimates: try models.run(on: table, fit: fit))
+    var list = ModelList(command: command, estimates: try models.run(on: table, fit: fit))
+    // Adjusted over the fitted models only; when all failed, emitModelList says so instead.
+    if let adjust, list.models.contains(where: { $0.failure == nil }) { list.multipleTesting = try adjust(list) }
     try emitModelList(list, output: output, execution: execution, readStatistics: table.readStatistics,
                       fitSeconds: ExecutionOptions.seconds(from: fitStart), started: started)
 }

@@ -20,6 +20,7 @@ protocol RegressionCommand {
     var level: Double { get }
     var fixedEffects: FixedEffectOptions { get }
     var splitting: SplitOptions { get }
+    var testing: MultipleTestingOptions { get }
     var output: OutputOptions { get }
     var execution: ExecutionOptions { get }
     /// The command's name, as the model list and the memory check write it.
@@ -31,6 +32,8 @@ protocol RegressionCommand {
     /// Fits the model of `formula` on `frame` (consumed, so that the fit can free its columns) and
     /// computes its covariance.
     func fit(frame: consuming ModelFrame, formula: ModelFormula, covariance: CovarianceType, clusters: [String]) throws -> RegressionEstimate
+    /// How the `--adjust` family's bootstrap is run, for the adjusted p-values' note; nil when none is.
+    var familyBootstrapDescription: String? { get }
 }
 
 /// A fitted model's table and where its time went.
@@ -41,14 +44,22 @@ struct RegressionEstimate {
     var covarianceSeconds: Double
     /// The fit's own counts for `--timings`, after `read_bytes`.
     var timingCounts: [(String, JSONValue)]
+    /// The wild bootstrap of the `--adjust` family's coefficients, when Romano–Wolf or
+    /// Westfall–Young need it.
+    var familyBootstrap: FamilyBootstrap? = nil
 }
 
 extension RegressionCommand {
+    /// How the family's bootstrap was run, for the adjusted p-values' note (feols says).
+    var familyBootstrapDescription: String? { nil }
+
     /// The checks every regression command makes of its options, with the model's own checks
     /// after the level's.
     func validateRegression(modelChecks: () throws -> Void = {}) throws {
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1, got \(level)") }
         try modelChecks()
+        try testing.validate(formula: formula, split: splitting.sampleSplit, leastSquares: Self.commandName == "feols",
+                             clusters: (try? clusterColumns(for: vcov)) ?? [])
         try input.refuseOverwrite(by: [("--output", output.output)])
     }
 
@@ -68,8 +79,17 @@ extension RegressionCommand {
             if models.isMultiple {
                 // Several models: a model that cannot be fitted (a split level too small, an outcome
                 // constant in a subgroup) is reported as failed and the others kept.
-                try runModelList(models, table: table, command: Self.commandName, output: output, execution: execution, started: start) { modelTable, formula in
-                    var results = try estimate(table: modelTable, formula: formula, covariance: covariance, clusters: clusters).results
+                // One slot per model, in order, filled when its fit succeeds.
+                var familyBootstraps = [FamilyBootstrap?]()
+                try runModelList(models, table: table, command: Self.commandName, output: output, execution: execution, started: start,
+                                 adjust: testing.adjust.map { adjust in { list in
+                                     try list.adjustedPValues(methods: adjust.methods, term: testing.term, bootstraps: familyBootstraps,
+                                                              bootstrapDescription: familyBootstrapDescription)
+                                 } }) { modelTable, formula in
+                    familyBootstraps.append(nil)
+                    let fitted = try estimate(table: modelTable, formula: formula, covariance: covariance, clusters: clusters)
+                    familyBootstraps[familyBootstraps.count - 1] = fitted.familyBootstrap
+                    var results = fitted.results
                     results.subset = subsetSummary
                     return results
                 }

@@ -43,9 +43,21 @@ struct TableCommand: ParsableCommand {
             transform: SignificanceStars.parsing)
     var stars: SignificanceStars = .standard
 
+    @Option(name: .long, help: ArgumentHelp("Adjust the shown coefficients' p-values (intercepts aside) for being read together: holm, bh or sharpened (Anderson's q), comma-separated; listed below the table (text, markdown, latex, json).", valueName: "methods"),
+            transform: AdjustmentList.parsing)
+    var adjust: AdjustmentList?
+
     @OptionGroup var output: TableOutputOptions
 
     func validate() throws {
+        if let adjust {
+            if adjust.needsBootstrap {
+                throw ValidationError("--adjust romano-wolf and westfall-young need every model's bootstrap draws from one resampling of the same clusters, which saved runs do not carry: run the models as one estimation, e.g. quipu feols --formula \"c(y1, y2) ~ x\" --vcov cluster:VAR --adjust romano-wolf; the table takes holm, bh or sharpened")
+            }
+            if output.format == .csv || output.format == .html {
+                throw ValidationError("--adjust lists the adjusted p-values below the table in --format text, markdown, latex or json, not \(output.format.rawValue)")
+            }
+        }
         guard !inputs.isEmpty else { throw ValidationError("give the JSON of at least one run, e.g. quipu table a.json b.json (or - for standard input)") }
         guard inputs.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("standard input (-) can be read once only") }
         do {
@@ -69,14 +81,15 @@ struct TableCommand: ParsableCommand {
                 models += try ModelSummary.models(fromJSON: try Self.parse(data, source: source), source: source)
             }
             let table = try RegressionTable(models: models, options: try tableOptions())
+            let adjusted = adjust.map { table.adjustedPValues(methods: $0.methods) }
             let rendered: String
             switch output.format {
-            case .text: rendered = table.text
-            case .markdown: rendered = table.markdown
-            case .latex: rendered = table.latex
+            case .text: rendered = table.text + (adjusted.map { "\n" + $0.text } ?? "")
+            case .markdown: rendered = table.markdown + (adjusted.map { "\n" + $0.markdown } ?? "")
+            case .latex: rendered = table.latex + (adjusted.map { "\n" + $0.latexComment } ?? "")
             case .html: rendered = table.html
             case .csv: rendered = table.csv
-            case .json: rendered = table.json.serialized() + "\n"
+            case .json: rendered = (adjusted.map { table.json(adjusted: $0) } ?? table.json).serialized() + "\n"
             }
             try output.emit(rendered)
         }

@@ -137,6 +137,15 @@ def regression_fields(command):
     return fields, optional
 
 
+# --adjust: a family of tests and their multiplicity-adjusted p-values (Reporting/AdjustedPValues.swift).
+ADJUSTMENTS = ["holm", "bh", "sharpened", "romano-wolf", "westfall-young"]
+MULTIPLE_TESTING = obj({
+    "family": STR, "methods": array({"enum": ADJUSTMENTS}), "bootstrap": STR_NA,
+    "members": array(obj({"model": STR, "term": STR, "estimate": NUM_NA, "statistic": NUM_NA, "p_value": NUM_NA,
+                          "adjusted": obj({name: NUM_NA for name in ADJUSTMENTS}, optional=ADJUSTMENTS)})),
+})
+
+
 def regression_schema(command, title):
     fields, optional = regression_fields(command)
     single = obj(fields, optional=optional)
@@ -150,7 +159,8 @@ def regression_schema(command, title):
         {"description": "one model", **single},
         {"description": "several models (c(), sw(), csw(), --split, --fsplit): each entry is one model's document with its label and sample, or the reason it failed",
          **obj({"schema_version": ref("schema_version"), "command": {"const": command}, "n_models": COUNT, "n_failed": COUNT,
-                "models": array({"oneOf": [fitted, failed]})})},
+                "models": array({"oneOf": [fitted, failed]}), "multiple_testing": MULTIPLE_TESTING},
+               optional=["multiple_testing"])},
     ]})
 
 
@@ -256,8 +266,8 @@ def table_schema():
                 optional=["cluster_sizes", "sample"])
     return document("quipu table --format json", obj({
         "schema_version": ref("schema_version"), "command": {"const": "table"}, "statistic": {"enum": ["se", "ci", "tstat"]},
-        "stars": open_map(NUM), "models": array(model),
-    }))
+        "stars": open_map(NUM), "models": array(model), "multiple_testing": MULTIPLE_TESTING,
+    }, optional=["multiple_testing"]))
 
 
 def report_results_schema():
@@ -279,7 +289,12 @@ def report_results_schema():
                               "second_only": COUNT, "neither": COUNT})),
         "trends": array(obj({"programme": STR, "outcome": STR, "expression": STR, "statistic": {"enum": ["mean", "median"]},
                              "points": array(ref("trend_point"))})),
-        "headline": array(ref("effect")), "effects": array(ref("effect")),
+        "headline": array(ref("effect")),
+        "headline_adjusted": obj({"family": STR, "methods": array({"enum": ADJUSTMENTS}),
+                                  "members": array(obj({"programme": STR, "outcome": STR, "estimator": {"enum": ESTIMATORS},
+                                                        "p_value": NUM_NA,
+                                                        "adjusted": obj({name: NUM_NA for name in ADJUSTMENTS}, optional=ADJUSTMENTS)}))}),
+        "effects": array(ref("effect")),
         "event_study": array(obj({"programme": STR, "outcome": STR, "estimator": {"enum": ESTIMATORS},
                                   "points": array(obj({"event_time": INT, "estimate": NUM_NA, "conf_low": NUM_NA, "conf_high": NUM_NA}))})),
         "pretrend_tests": array(obj({"programme": STR, "outcome": STR, "estimator": {"enum": ESTIMATORS}, "description": STR,
