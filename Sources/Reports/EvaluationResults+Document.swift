@@ -61,10 +61,12 @@ extension EvaluationResults {
         ]))
 
         // One section, one part per question: how far trends may bend (breakdown values), what the
-        // pre-test could see (its power), and what the design could detect (MDE).
+        // pre-test could see (its power), how many tests the headlines are (adjusted p-values), and
+        // what the design could detect (MDE).
         blocks.append(.heading("How far to trust this", id: "trust"))
         blocks += breakdownBlocks
         blocks += trustPretestPowerBlocks
+        blocks += trustMultiplicityBlocks
         if !designPower.isEmpty {
             blocks.append(.paragraph("**Detectable effects.** The smallest effect each headline's design could detect (Burlig, Preonas & Woerman 2020; errors calibrated from the panel after \(spec.unitNoun.one) and \(spec.periodNoun) effects, serial correlation included; `quipu power` answers the same for a planned evaluation):"))
             blocks.append(.bullets(designPowerSentences))
@@ -95,9 +97,6 @@ extension EvaluationResults {
             blocks.append(.heading("Subgroup effects", id: "subgroups"))
             blocks.append(.table(subgroupTable))
         }
-
-        blocks.append(.heading("How far to trust this", id: "trust"))
-        blocks += trustMultiplicityBlocks
 
         blocks.append(.heading("Notes and reproducibility", id: "notes"))
         var items = notes
