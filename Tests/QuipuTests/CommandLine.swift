@@ -9,6 +9,8 @@ struct Invocation {
     let status: Int32
     let standardOutput: String
     let standardError: String
+    /// The published schemas the run's JSON was checked against (CommandLine+Schemas.swift).
+    var schemasChecked: [String] = []
 
     /// The standard output parsed as a JSON object.
     var json: [String: Any]? {
@@ -18,7 +20,8 @@ struct Invocation {
 
 enum QuipuBinaryError: Error { case notBuilt(String) }
 
-/// Runs the debug build of `quipu` (built by `make test` before the tests) from the repository root.
+/// Runs the debug build of `quipu` (built by `make test` before the tests) from the repository root,
+/// and checks the JSON a successful run wrote against its published schema.
 func runQuipu(_ arguments: [String], standardInput: String? = nil) throws -> Invocation {
     let binary = repositoryRoot.appendingPathComponent(".build/debug/quipu")
     guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -39,8 +42,11 @@ func runQuipu(_ arguments: [String], standardInput: String? = nil) throws -> Inv
     let outData = output.fileHandleForReading.readDataToEndOfFile()
     let errData = error.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return Invocation(status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-                      standardError: String(decoding: errData, as: UTF8.self))
+    var run = Invocation(status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
+                         standardError: String(decoding: errData, as: UTF8.self))
+    run.schemasChecked = PublishedSchemas.validate(arguments, status: run.status, standardOutput: run.standardOutput,
+                                                   standardError: run.standardError)
+    return run
 }
 
 /// Writes `text` to a fresh temporary file and returns its path.

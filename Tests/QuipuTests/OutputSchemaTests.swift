@@ -3,35 +3,32 @@ import Primitives
 import QuipuTestSupport
 import Testing
 
-/// Issue 20, point 4: `docs/schema/` validates the JSON of every command. Each command that
-/// writes JSON runs here, in its variants (did with each estimator, --model poisson, bootstrap,
-/// --combine, several models, --split, --subset), on a small panel built in the test and on the
-/// bundled Peru panel; its output, and its --timings line, must satisfy the command's schema.
-/// The schemas are closed, so a key a writer adds without adding it to the schema fails here.
+/// Issue 20, point 4: `docs/schema/` validates the JSON of every command. runQuipu checks every
+/// successful run of every command-line test against its command's schema
+/// (CommandLine+Schemas.swift), among them the golden outputs and many runs on the whole Peru
+/// panel; here each command that writes JSON runs in its variants (did with each estimator,
+/// --model poisson, bootstrap, --combine, several models, --split, --subset) on a small panel built
+/// in the test, so that every schema and variant is exercised whatever the other tests run. The
+/// schemas are closed, so a key a writer adds without adding it to the schema fails.
 @Suite struct OutputSchemaTests {
     static let peru = "Datasets/peru-natural-ingredients/peru.csv"
 
     /// The published schema `docs/schema/<name>.schema.json`.
-    static func schema(_ name: String) throws -> JSONSchemaValidator {
-        try JSONSchemaValidator(contentsOf: repositoryRoot.appendingPathComponent("docs/schema/\(name).schema.json").path)
-    }
+    static func schema(_ name: String) throws -> JSONSchemaValidator { try PublishedSchemas.schema(name) }
 
     /// Records an issue for each way `text` breaks the schema `name`.
     static func expectValid(_ text: String, schema name: String, _ what: String) throws {
-        let document = try JSONInstance.parse(text)
-        let errors = try schema(name).errors(document)
-        #expect(errors.isEmpty, "\(what) breaks docs/schema/\(name).schema.json:\n\(errors.prefix(10).joined(separator: "\n"))")
+        try PublishedSchemas.expectValid(text, schema: name, what)
     }
 
-    /// Runs `arguments` with --format json and --timings, and checks the output and the timings line.
+    /// Runs `arguments` with --format json and --timings; runQuipu checks the output and the
+    /// timings line against their schemas, and this that it found and checked both.
     static func check(_ schema: String, _ arguments: [String]) throws {
         let what = "quipu " + arguments.joined(separator: " ")
         let run = try runQuipu(arguments + ["--format", "json", "--timings", "--threads", "1"])
         #expect(run.status == 0, "\(what): \(run.standardError)")
         guard run.status == 0 else { return }
-        try expectValid(run.standardOutput, schema: schema, what)
-        let timings = try #require(run.standardError.split(separator: "\n").last { $0.hasPrefix("{\"timings\"") }, "\(what): no --timings line")
-        try expectValid(String(timings), schema: "timings", what + " (--timings)")
+        #expect(run.schemasChecked == [schema, "timings"], "\(what): checked \(run.schemasChecked)")
     }
 
     /// The variants of every JSON-writing command on a panel at `data` with `unit`, `time`,
@@ -78,20 +75,6 @@ import Testing
         let data = try temporaryFile(ReportPanelFixture.csv, name: "panel.csv")
         for (schema, arguments) in Self.variants(data: data, unit: "id", time: "year", cohort: "cohort", y: "jobs", column: "jobs", count: "exports",
                                                  x: "trending", group: "size", subset: "year >= 2002") {
-            try Self.check(schema, arguments)
-        }
-    }
-
-    /// The Peru panel's first 200 firms: its staggered cohorts, gaps and zeros at a third of the
-    /// cost (the whole panel's outputs have the same fields; the golden tests and the report test
-    /// run on all of it).
-    @Test func everyCommandOnThePeruPanel() throws {
-        let lines = try String(contentsOf: repositoryRoot.appendingPathComponent(Self.peru), encoding: .utf8).split(separator: "\n")
-        let firms = lines.prefix(1) + lines.dropFirst().filter { line in (Int(line.prefix { $0 != "," }) ?? 0) <= 200 }
-        let data = try temporaryFile(firms.joined(separator: "\n") + "\n", name: "peru-200.csv")
-        for (schema, arguments) in Self.variants(data: data, unit: "firm_id", time: "year", cohort: "pum_cohort", y: "log(sales)", column: "sales",
-                                                 count: "export_eu", x: "emp_permanent", group: "size_class",
-                                                 subset: "pum_cohort != 2004") {
             try Self.check(schema, arguments)
         }
     }
