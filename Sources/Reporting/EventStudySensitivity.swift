@@ -72,8 +72,11 @@ extension StaggeredResult {
     /// The event study of this effect set as a sensitivity problem for `target`: its dynamic
     /// estimates by event time on the headline scale, without the reference period's normalised
     /// zero. Nil when it has no event study; throws when the target names an event time it lacks,
-    /// or when the event study cannot be analysed (no pre-period, covariance not finite).
-    public func sensitivityProblem(target: SensitivityTarget) throws -> SensitivityProblem? {
+    /// or when the event study cannot be analysed (no pre-period, covariance not finite). `window`
+    /// keeps the event times inside it: the report analyses the span it shows, as HonestDiD users
+    /// pass a chosen span, and far event times resting on one or two cohorts would cost each
+    /// relative-magnitudes polyhedron and least-favourable draw for nothing.
+    public func sensitivityProblem(target: SensitivityTarget, window: ClosedRange<Int>? = nil) throws -> SensitivityProblem? {
         let scale = headlineScale
         let errors = standardErrors
         let rows = estimates.indices.filter { index in
@@ -83,8 +86,12 @@ extension StaggeredResult {
         guard !rows.isEmpty else { return nil }
         // Callaway–Sant'Anna's e = −1 is left out as HonestDiD's `honest_did` for `aggte` results
         // does (moderndid's `_honest_did_aggte`: reference_period = −1), with either base period.
-        let used = rows.filter { estimates[$0].estimate.isFinite && errors[$0].isFinite && errors[$0] > 0 }
+        let used: [Int] = rows.filter { estimates[$0].estimate.isFinite && errors[$0].isFinite && errors[$0] > 0 }
             .filter { estimator != .callawaySantAnna || estimates[$0].eventTime != -1 }
+            .filter { (index: Int) -> Bool in
+                guard let window else { return true }
+                return window.contains(estimates[index].eventTime ?? 0)
+            }
             .sorted { (estimates[$0].eventTime ?? 0) < (estimates[$1].eventTime ?? 0) }
         let times = used.map { estimates[$0].eventTime ?? 0 }
         let preCount = times.filter { $0 < 0 }.count

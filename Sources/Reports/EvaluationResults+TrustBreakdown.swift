@@ -46,7 +46,7 @@ extension EvaluationResults {
     var breakdownBlocks: [ReportDocument.Block] {
         guard !breakdowns.isEmpty else { return [] }
         var blocks: [ReportDocument.Block] = [
-            .paragraph("**Parallel-trends sensitivity.** How much could the parallel-trends assumption bend before a headline stops being distinguishable from zero? The analysis bounds the average of the headline estimator's event-study effects after support (which can differ from its pooled estimate). Relative magnitudes (M̄) let the violations after support be up to M̄ times the largest one seen before support; smoothness (M) lets the differential trend's slope change by up to M per \(spec.periodNoun) (Rambachan & Roth 2023, as R HonestDiD computes them). A breakdown value near zero says the headline rests on parallel trends holding almost exactly."),
+            .paragraph("**Parallel-trends sensitivity.** How much could the parallel-trends assumption bend before a headline stops being distinguishable from zero? The analysis bounds the average of the headline estimator's event-study effects after support, over the programme's event window (which can differ from its pooled estimate). Relative magnitudes (M̄) let the violations after support be up to M̄ times the largest one seen before support; smoothness (M) lets the differential trend's slope change by up to M per \(spec.periodNoun) (Rambachan & Roth 2023, as R HonestDiD computes them). A breakdown value near zero says the headline rests on parallel trends holding almost exactly."),
             .table(breakdownTable),
         ]
         var sentences = [String]()
@@ -78,7 +78,7 @@ extension EvaluationRunner {
                                                 curves: [], failure: nil, varyingBasePeriod: estimator == .callawaySantAnna)
         let problem: SensitivityProblem
         do {
-            guard let found = try result.sensitivityProblem(target: target) else { return nil }
+            guard let found = try result.sensitivityProblem(target: target, window: programme.window) else { return nil }
             problem = found
         } catch {
             entry.failure = String(describing: error)
