@@ -80,7 +80,7 @@ public struct PowerSimulation: Sendable {
         guard !effects.isEmpty else { throw PowerError.emptyEffectGrid }
         let generator = try ReplicatePanels(source: source, treated: treated, controls: controls, pre: prePeriods, post: postPeriods)
         let effects = self.effects, seed = self.seed, significance = self.significance, estimator = self.estimator
-        let failures = FirstFailure()
+        let failures = ReplicateFailures()
         let runner = ReplicateRunner(threads: threads, chunkSize: Self.chunkSize, showsProgress: showsProgress, progressLabel: "power")
         // Per replicate and effect: the estimate and the test's p-value (NaN when it failed).
         let width = 2 * effects.count
@@ -94,7 +94,7 @@ public struct PowerSimulation: Sendable {
                         output[slot] = estimate
                         output[slot + 1] = pValue
                     } catch {
-                        failures.record(String(describing: error))
+                        failures.record(error, at: replicate * effects.count + index)
                     }
                 }
             }
@@ -135,13 +135,3 @@ public struct PowerSimulation: Sendable {
     }
 }
 
-/// The first error of a run's replicates, kept for the message when all of them fail.
-private final class FirstFailure: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var first: String?
-    func record(_ message: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if first == nil { first = message }
-    }
-}

@@ -51,7 +51,7 @@ public enum RelativeMagnitudesSensitivity {
         let hybridKappa: Double? = method == .conditionalLeastFavorable ? alpha / 10 : nil
         // The M̄ values are independent: one per worker (ReplicateRunner, BLAS single-threaded), each
         // with its own seeded draws, so the result does not depend on the thread count.
-        let failure = FirstFailure()
+        let failure = ReplicateFailures()
         let bounds = ReplicateRunner(chunkSize: 1, showsProgress: false).run(count: grid.count, width: 2) { range, output in
             for (slot, index) in range.enumerated() {
                 do {
@@ -185,20 +185,6 @@ public enum RelativeMagnitudesSensitivity {
             upper = low
         }
         return lower...upper
-    }
-
-    /// The first error a worker met, in grid order (so the message does not depend on scheduling).
-    private final class FirstFailure: @unchecked Sendable {
-        private let lock = NSLock()
-        private var errors: [(index: Int, error: Error)] = []
-        func record(_ error: Error, at index: Int) {
-            lock.lock(); defer { lock.unlock() }
-            errors.append((index, error))
-        }
-        var first: Error? {
-            lock.lock(); defer { lock.unlock() }
-            return errors.min { $0.index < $1.index }?.error
-        }
     }
 
     /// `count` evenly spaced values from `start` to `stop` inclusive (numpy's `linspace`: start + i·step,
