@@ -38,14 +38,16 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         for (index, entry) in cells.enumerated() {
             delta[index] = fit.coefficients[entry.index]
             let size = Double(entry.cell.size)
-            var groups = [Int: Int]()  // group → units of the cell in the fit
-            for row in entry.cell.rows { groups[groupOf[Int(structure.unitCodes[row])], default: 0] += 1 }
+            // The groups of the cell's units in the fit, in increasing order: a fixed summation
+            // order, so the effects and their gradient are the same bits in every run (a
+            // dictionary's order changes from process to process).
+            let groups = Set(entry.cell.rows.map { groupOf[Int(structure.unitCodes[$0])] }).sorted()
             for row in entry.cell.rows + entry.cell.allZeroRows {
                 means[index] += outcome[row] / size
                 cellOfRow[row] = Int32(index)
             }
             let t = periodIndex[entry.cell.time] ?? 0
-            for (k, _) in groups {
+            for k in groups {
                 let mu = groupTotal[k] * pi[k * periodCount + t]
                 let effect = mu * (1 - exp(-delta[index])), untreated = mu * exp(-delta[index])
                 effects[index] += effect / size
