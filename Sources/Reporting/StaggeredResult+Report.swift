@@ -67,7 +67,14 @@ extension StaggeredSample {
             ("units_per_cohort", .array(unitsPerCohort.map { CohortSizeRecord(cohort: $0.cohort, units: $0.units).json })),
             ("dropped", .array(drops.map { .object([("reason", .string($0.reason)), ("rows", .integer($0.rows)), ("units", .integer($0.units))]) })),
             ("panel", .string(panel)),
-        ])
+        ] + (covariateSupport.map { support in
+            [("covariate_support", JSONValue.object([
+                ("covariates", .array(support.covariates.map { .string($0) })),
+                ("treated_units_kept", .integer(support.treatedUnitsKept)), ("treated_units_available", .integer(support.treatedUnitsAvailable)),
+                ("cohorts_kept", .integer(support.cohortsKept)), ("cohorts_available", .integer(support.cohortsAvailable)),
+                ("reasons", .array(support.reasons.map { .string($0) })),
+            ]))]
+        } ?? []))
     }
 
     /// One line saying what the estimate rests on.

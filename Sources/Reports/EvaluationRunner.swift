@@ -103,6 +103,7 @@ public struct EvaluationRunner {
         options.model = outcome.scale == .poisson ? .poisson : .linear
         options.window = programme.window
         options.callawaySantAnna.control = programme.control
+        options.extraFixedEffects = programme.fixedEffects
         options.aggregations = [.simple, .dynamic, .group]
         switch estimator {
         case .twfe:
@@ -112,6 +113,7 @@ public struct EvaluationRunner {
         case .sunAbraham: options.estimator = .sunab
         case .imputation: options.estimator = .imputation
         case .etwfe: options.estimator = .etwfe
+        case .twoStage: options.estimator = .twostage
         }
         if bootstrap {
             options.bootstrap = MultiplierBootstrap(replicates: spec.inference.bootstrapReplicates, seed: spec.inference.seed,

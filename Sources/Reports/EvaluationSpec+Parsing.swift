@@ -100,7 +100,7 @@ extension EvaluationSpec {
         let result = try items.map { item -> StaggeredEstimator in
             let name = try item.string()
             guard let estimator = StaggeredEstimator(rawValue: name) else {
-                throw item.error("unknown estimator '\(name)'; choose from cs (Callaway–Sant'Anna), sunab (Sun–Abraham), imputation (Borusyak–Jaravel–Spiess), etwfe (Wooldridge's extended TWFE; Poisson outcomes headline its log ratio of means), twfe")
+                throw item.error("unknown estimator '\(name)'; choose from cs (Callaway–Sant'Anna), sunab (Sun–Abraham), imputation (Borusyak–Jaravel–Spiess), twostage (Gardner's two-stage DiD), etwfe (Wooldridge's extended TWFE; Poisson outcomes headline its log ratio of means), twfe")
             }
             return estimator
         }
@@ -117,7 +117,7 @@ extension EvaluationSpec {
     }
 
     static func programme(_ node: SpecNode, defaultEstimators: [StaggeredEstimator]) throws -> Programme {
-        let keys = try node.entries(allowed: ["name", "label", "cohort", "never_treated", "estimators", "window", "filter", "control", "truth"])
+        let keys = try node.entries(allowed: ["name", "label", "cohort", "never_treated", "estimators", "window", "filter", "control", "truth", "fe"])
         guard let name = keys["name"] else { throw node.error("a programme needs 'name'") }
         guard let cohort = keys["cohort"] else { throw node.error("a programme needs 'cohort', the column with its first treated period (0 for never treated)") }
         let programmeName = try name.string()
@@ -127,9 +127,20 @@ extension EvaluationSpec {
             guard bounds.count == 2, bounds[0] < -1, bounds[1] >= 0 else { throw windowNode.error("give [LOW, HIGH] with LOW below -1 and HIGH 0 or more, e.g. [-5, 5]") }
             window = bounds[0]...bounds[1]
         }
-        return Programme(
+        let estimatorList = try keys["estimators"].map { try estimators($0) } ?? defaultEstimators
+        var fixedEffects = [String]()
+        if let feNode = keys["fe"] {
+            if let list = try? feNode.strings() { fixedEffects = list } else { fixedEffects = [try feNode.string()] }
+            do { _ = try ModelFormula.parse("y ~ 1 | " + fixedEffects.joined(separator: " + ")) } catch {
+                throw feNode.error("fe does not parse as fixed effects (fixest syntax, e.g. year^size_class): \(error)")
+            }
+            if estimatorList.contains(.callawaySantAnna) {
+                throw feNode.error("Callaway–Sant'Anna (cs) takes no further fixed effects: list estimators that take them (imputation, twostage, etwfe, sunab, twfe), or drop fe")
+            }
+        }
+        var programme = Programme(
             name: programmeName, label: try keys["label"]?.string() ?? programmeName, cohort: try cohort.string(),
-            estimators: try keys["estimators"].map { try estimators($0) } ?? defaultEstimators, window: window,
+            estimators: estimatorList, window: window,
             filter: try keys["filter"].map { try filterText($0) },
             control: try keys["control"].map { try $0.choice(CallawaySantAnnaOptions.Control.self) } ?? .never,
             truthName: try keys["truth"]?.string() ?? programmeName.lowercased(), location: node.location,
@@ -139,6 +150,8 @@ extension EvaluationSpec {
                 }
                 return code
             })
+        programme.fixedEffects = fixedEffects
+        return programme
     }
 
     /// An outcome entry, with its label when the entry gives one (the spec fills in the rest).

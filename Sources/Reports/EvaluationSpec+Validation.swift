@@ -45,6 +45,10 @@ extension EvaluationSpec {
             cohortLocation.keyPath += ".cohort"
             _ = try column(programme.cohort, at: cohortLocation, numeric: true, role: "cohort column")
             if let filter = programme.filter { try checkFilter(filter, table: table, at: programme.location, key: ".filter") }
+            var feLocation = programme.location
+            feLocation.keyPath += ".fe"
+            let feTerms = programme.fixedEffects.isEmpty ? [] : try ModelFormula.parse("y ~ 1 | " + programme.fixedEffects.joined(separator: " + ")).fixedEffects
+            for variable in feTerms.flatMap(\.variables) { _ = try column(variable, at: feLocation, numeric: false, role: "fixed-effect variable") }
         }
         if let filter { try checkFilter(filter, table: table, at: location("filter"), key: "") }
         for outcome in outcomes {

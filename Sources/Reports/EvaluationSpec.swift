@@ -27,6 +27,9 @@ public struct EvaluationSpec: Sendable {
         public var location: SpecLocation
         /// The cohort value of never-treated units (`never_treated:`); nil: 0, refused when 0 is a period.
         public var neverTreated: NeverTreatedCode? = nil
+        /// Fixed effects beyond unit and period for the estimators that take them (`fe:`, fixest
+        /// syntax such as "year^size_class"); Callaway–Sant'Anna refuses them (EvaluationSpec+Parsing).
+        public var fixedEffects: [String] = []
 
         /// The programme's treatment as the panel code reads it.
         public var treatment: TreatmentSpecification { .cohort(cohort, neverTreated: neverTreated) }

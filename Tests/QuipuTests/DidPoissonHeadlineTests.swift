@@ -57,15 +57,17 @@ import Testing
         #expect(text.standardOutput.contains("Extended TWFE (Wooldridge) (headline)"), "\(text.standardOutput)")
     }
 
-    /// The extended TWFE takes no --fe: auto and all leave it out, saying so, rather than fail.
+    /// The extended TWFE takes --fe with least squares only (issue 25): Poisson's auto leaves it
+    /// out, saying so, rather than fail; linear all keeps it, with the fixed effects.
     @Test func extraFixedEffectsLeaveTheExtendedTWFEOut() throws {
         let data = try temporaryFile(Self.panel(cohorts: [2003, 2005]))
-        for (extra, expected) in [(["--model", "poisson"], ["twfe"]), (["--estimator", "all"], ["cs", "sunab", "imputation", "twfe"])] {
+        for (extra, expected) in [(["--model", "poisson"], ["twfe"]), (["--estimator", "all"], ["cs", "sunab", "imputation", "etwfe", "twfe"])] {
             let run = try Self.did(data, extra + ["--fe", "year^region", "--format", "json"])
             #expect(run.status == 0, "\(run.standardError)")
             #expect(run.json?["estimators"] as? [String] == expected)
             let text = try Self.did(data, extra + ["--fe", "year^region"])
-            #expect(text.standardOutput.contains("the extended TWFE takes no --fe, so it is left out"), "\(text.standardOutput)")
+            #expect(text.standardOutput.contains("the extended TWFE takes --fe with --model linear only, so it is left out") == !expected.contains("etwfe"),
+                    "\(text.standardOutput)")
         }
         let alone = try Self.did(data, ["--model", "poisson", "--estimator", "etwfe", "--fe", "year^region"])
         #expect(alone.status == 1, "\(alone.standardError)")

@@ -25,7 +25,7 @@ COUNT = {"type": "integer", "minimum": 0}
 STR = {"type": "string"}
 STR_NA = {"type": ["string", "null"]}
 BOOL = {"type": "boolean"}
-ESTIMATORS = ["twfe", "cs", "sunab", "imputation", "etwfe"]
+ESTIMATORS = ["twfe", "cs", "sunab", "imputation", "etwfe", "twostage"]
 
 
 def ref(name):
@@ -205,7 +205,12 @@ def did_document():
                                            "covariance (vcov), the 2x2 comparison and the Goodman-Bacon decomposition (--decompose)")),
         "sample": array(obj({"estimator": {"enum": ESTIMATORS}, "rows_read": COUNT, "rows": COUNT, "units": COUNT,
                              "units_per_cohort": array(ref("cohort_size")),
-                             "dropped": array(obj({"reason": STR, "rows": COUNT, "units": COUNT})), "panel": STR})),
+                             "dropped": array(obj({"reason": STR, "rows": COUNT, "units": COUNT})), "panel": STR,
+                             "covariate_support": obj({"covariates": array(STR), "treated_units_kept": COUNT,
+                                                       "treated_units_available": COUNT, "cohorts_kept": COUNT,
+                                                       "cohorts_available": COUNT, "reasons": array(STR)},
+                                                      description="Callaway–Sant'Anna with covariates that cost treated units or cohorts: what it kept of what it had without them")},
+                            optional=["covariate_support"])),
         "att_gt": array(cell), "cohort_period": array(cell), "aggregates": array(aggregate),
         "covariances": array(obj({"estimator": {"enum": ESTIMATORS}, "aggregate": {"enum": ["simple", "group", "dynamic", "calendar"]},
                                   "scale": {"enum": ["level", "log_ratio"]}, "labels": array(STR), "matrix": array(array(NUM_NA))},

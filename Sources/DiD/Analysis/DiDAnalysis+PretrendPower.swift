@@ -34,7 +34,7 @@ extension DiDAnalysis {
         let anticipation = options.callawaySantAnna.anticipation
         let reference: Int, yearOnYear: Bool
         switch result.estimator {
-        case .imputation: return nil
+        case .imputation, .twoStage: return nil
         case .twfe: reference = options.referencePeriod; yearOnYear = false
         case .callawaySantAnna:
             reference = -1 - anticipation

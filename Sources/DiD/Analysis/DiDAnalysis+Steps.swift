@@ -27,6 +27,7 @@ extension DiDAnalysis {
         case .cs: return [.callawaySantAnna]
         case .sunab: return [.sunAbraham]
         case .imputation: return [.imputation]
+        case .twostage: return [.twoStage]
         case .etwfe: return [.etwfe]
         case .all:
             return model == .poisson ? [.etwfe, .callawaySantAnna, .imputation, .twfe]
@@ -42,6 +43,7 @@ extension DiDAnalysis {
         case .sunAbraham: return SunAbrahamEstimator()
         case .imputation: return ImputationEstimator()
         case .etwfe: return ExtendedTwoWayFixedEffectsEstimator()
+        case .twoStage: return TwoStageEstimator()
         }
     }
 

@@ -52,11 +52,11 @@ public enum DiDAnalysis {
         let design = try DiDDesign(table: table, timing: timing, options: options)
         if options.effect == .proportional { try DiDEffectScale.checkProportional(design.outcomeColumn, source: table.source) }
         var estimators = chosenEstimators(options.estimator, cohortCount: timing.cohorts.count, model: options.model)
-        // The extended TWFE takes no --fe: auto and all run without it rather than fail on it.
-        if options.estimator != .etwfe && !options.extraFixedEffects.isEmpty && estimators.contains(.etwfe) {
+        // The extended TWFE takes --fe with least squares only: auto and all run without it rather than fail on it.
+        if options.estimator != .etwfe && !options.extraFixedEffects.isEmpty && options.model != .linear && estimators.contains(.etwfe) {
             estimators.removeAll { $0 == .etwfe }
             notes.append(Diagnostic(.design, options.estimator == .auto ? .warning : .note,
-                                    "the extended TWFE takes no --fe, so it is left out" + (options.estimator == .auto
+                                    "the extended TWFE takes --fe with --model linear only, so it is left out" + (options.estimator == .auto
                                         ? ": TWFE alone, which is biased when effects differ by cohort and grow with time; drop --fe for the robust headline" : "")))
         }
         notes += try designWarnings(timing: timing, options: options, estimators: estimators)

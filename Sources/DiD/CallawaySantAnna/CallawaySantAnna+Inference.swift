@@ -30,7 +30,7 @@ extension CallawaySantAnna {
         let analytic = StaggeredResult(estimator: .callawaySantAnna, estimates: estimates, covariance: covariance,
                                        degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: clusterCount),
                                        inference: InferenceDescription(method: "analytic (influence functions)", clustering: clustering),
-                                       observationCount: panel.sample.rows, clusterCount: clusterCount, notes: cellResult.notes.map { Diagnostic(.design, .note, $0) },
+                                       observationCount: panel.sample.rows, clusterCount: clusterCount, notes: cellResult.notes.map { Diagnostic(.design, .note, $0) } + unestimatedCohortsNote(cellResult, panel: panel),
                                        standardErrorFloor: Double.ulpOfOne.squareRoot() * 10)
         guard let bootstrap else { return analytic.withPretrend(pretrendTest(analytic)) }
         // The basis replicates, the estimates' replicates and their row-major copy.

@@ -67,7 +67,7 @@ extension CallawaySantAnna {
         let covariance = try influenceCovariance(influence, map: map, clusters: panel.clusters)
         // As the level estimates: a user's cluster variable with its count, the unit alone.
         let clustering = InferenceDescription.Clustering(variable: panel.clusters?.name ?? unitName, statedCount: panel.clusters?.levelCount)
-        var notes = levels.notes.map { Diagnostic(.design, .note, $0) }
+        var notes = levels.notes.map { Diagnostic(.design, .note, $0) } + unestimatedCohortsNote(levels, panel: panel)
         notes.append(Diagnostic(.descriptive, .note, "proportional effects (Chen & Roth 2024): log(E[Y(1)]/E[Y(0)]) over the treated cells, E[Y(0) | treated] = the treated units' mean minus the ATT; % change = 100·(exp(b) − 1)"))
         if !undefined.isEmpty {
             notes.append(Diagnostic(.design, .note, "no proportional effect for " + undefined.joined(separator: ", ") + ": the treated mean or the counterfactual mean (treated mean − ATT) is not positive"))
@@ -112,6 +112,7 @@ extension CallawaySantAnna {
         for column in levels.cells.count..<levels.influence.columns {
             for unit in 0..<n { influence[unit, column] = levels.influence[unit, column] }
         }
-        return CallawaySantAnnaCells(cells: cells, influence: influence, basisCohorts: levels.basisCohorts, notes: [])
+        return CallawaySantAnnaCells(cells: cells, influence: influence, basisCohorts: levels.basisCohorts, notes: [],
+                                     unestimatedCohorts: levels.unestimatedCohorts)
     }
 }

@@ -19,10 +19,10 @@ import PanelData
 
 /// Each cohort's cells, stored by the thread that estimated them.
 final class CohortResults: @unchecked Sendable {
-    private(set) var values: [(cells: [CallawaySantAnnaCells.Cell], missing: [(String, String)])]
+    private(set) var values: [(cells: [CallawaySantAnnaCells.Cell], missing: [(reason: String, group: Int, time: Int)])]
     private let lock = NSLock()
     init(count: Int) { values = Array(repeating: ([], []), count: count) }
-    func store(_ index: Int, _ value: (cells: [CallawaySantAnnaCells.Cell], missing: [(String, String)])) {
+    func store(_ index: Int, _ value: (cells: [CallawaySantAnnaCells.Cell], missing: [(reason: String, group: Int, time: Int)])) {
         lock.lock()
         values[index] = value
         lock.unlock()
@@ -79,6 +79,9 @@ public struct CallawaySantAnnaCells: Sendable {
     public let basisCohorts: [Int]
     /// Why cells could not be estimated.
     public let notes: [String]
+    /// The estimable cohorts none of whose post-treatment cells could be estimated, with why
+    /// (CallawaySantAnna+CovariateSupport.swift).
+    public let unestimatedCohorts: [(cohort: Int, reasons: [String])]
 }
 
 /// The Callaway–Sant'Anna estimator.
@@ -123,8 +126,8 @@ public enum CallawaySantAnna {
         let orderedGroups = unitsOf.keys.sorted()
 
         /// The cells of cohort `g`, written to influence columns from `columnOffset` on.
-        @Sendable func cohortCells(_ g: Int, columnOffset: Int, columns: SharedColumns) -> (cells: [CallawaySantAnnaCells.Cell], missing: [(String, String)]) {
-            var found = [CallawaySantAnnaCells.Cell](), missing = [(String, String)]()
+        @Sendable func cohortCells(_ g: Int, columnOffset: Int, columns: SharedColumns) -> (cells: [CallawaySantAnnaCells.Cell], missing: [(reason: String, group: Int, time: Int)]) {
+            var found = [CallawaySantAnnaCells.Cell](), missing = [(reason: String, group: Int, time: Int)]()
             guard let baseIndex = periods.lastIndex(where: { $0 + options.anticipation < g }) else { return (found, missing) }
             var propensityCache: PropensityCache? = nil
             for currentIndex in first..<periodCount {
@@ -147,7 +150,7 @@ public enum CallawaySantAnna {
                     continue
                 }
                 guard controlCount > 0 else {
-                    missing.append(("no comparison units", "(\(g), \(current))"))
+                    missing.append(("no comparison units", g, current))
                     found.append(.init(group: g, time: current, basePeriod: periods[base], att: .nan, treatedUnits: treatedCount,
                                        controlUnits: 0, identified: false))
                     continue
@@ -214,7 +217,7 @@ public enum CallawaySantAnna {
                     found.append(.init(group: g, time: current, basePeriod: periods[base], att: att, treatedUnits: used.treated,
                                        controlUnits: used.control, identified: true))
                 case let .notIdentified(reason):
-                    missing.append((reason, "(\(g), \(current))"))
+                    missing.append((reason, g, current))
                     found.append(.init(group: g, time: current, basePeriod: periods[base], att: .nan, treatedUnits: used.treated,
                                        controlUnits: used.control, identified: false))
                 }
@@ -243,7 +246,7 @@ public enum CallawaySantAnna {
         }
         let cells = results.values.flatMap(\.cells)
         var skipped = [String: [String]]()
-        for (reason, cell) in results.values.flatMap(\.missing) { skipped[reason, default: []].append(cell) }
+        for cell in results.values.flatMap(\.missing) { skipped[cell.reason, default: []].append("(\(cell.group), \(cell.time))") }
         guard cells.contains(where: { $0.identified }) else {
             let reasons = skipped.keys.sorted().joined(separator: "; ")
             throw PanelError("no ATT(g,t) could be estimated: \(reasons.isEmpty ? "no cohort has a pre-treatment period" : reasons)")
@@ -259,6 +262,7 @@ public enum CallawaySantAnna {
         }
         let droppedCohorts = cohorts.filter { g in !periods.contains { $0 + options.anticipation < g } }
         return CallawaySantAnnaCells(cells: cells, influence: influence, basisCohorts: cohorts,
-                                     notes: notes + droppedCohorts.map { "cohort \($0) has no pre-treatment period and was left out" })
+                                     notes: notes + droppedCohorts.map { "cohort \($0) has no pre-treatment period and was left out" },
+                                     unestimatedCohorts: unestimatedCohorts(cells: cells, missing: results.values.flatMap(\.missing), anticipation: options.anticipation))
     }
 }

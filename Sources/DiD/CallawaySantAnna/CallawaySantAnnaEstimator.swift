@@ -33,19 +33,34 @@ struct CallawaySantAnnaEstimator: DiDEstimator {
             notes.append("Callaway–Sant'Anna's standard errors come from unit-level influence functions (clustered by unit); --vcov \(options.covariance) applies to the regression estimators only")
         }
         if !options.extraFixedEffects.isEmpty {
-            notes.append("--fe applies to the regression estimators (TWFE, Sun–Abraham, imputation); Callaway–Sant'Anna conditions on covariates instead")
+            // Asked for alone, it refuses (issue 25): its 2x2 comparisons have no place for further
+            // fixed effects, and a silent note let the estimate pass for one with them.
+            if options.estimator == .cs {
+                throw PanelError("--fe \(options.extraFixedEffects.joined(separator: " + ")): Callaway–Sant'Anna takes no further fixed effects; use --estimator imputation, twostage, etwfe, sunab or twfe, which add them to their unit and period effects")
+            }
+            notes.append("--fe applies to the regression estimators (TWFE, Sun–Abraham, imputation, two-stage, extended TWFE); Callaway–Sant'Anna conditions on covariates instead")
         }
         let panel = try UnitPanel(structure: structure, outcome: design.outcomeColumn, covariates: covariates, cluster: cluster,
                                   anticipation: options.callawaySantAnna.anticipation, mode: options.panelMode)
         var csOptions = options.callawaySantAnna
         csOptions.threads = options.threads
         csOptions.leaveOutOnGaps = options.leaveOutOnGaps
-        let result = options.effect == .proportional
+        var result = options.effect == .proportional
             ? try CallawaySantAnna.estimateProportional(panel: panel, options: csOptions, aggregations: options.aggregations, unitName: structure.unitName)
             : try CallawaySantAnna.estimate(panel: panel, options: csOptions, aggregations: options.aggregations,
                                             bootstrap: options.bootstrap, unitName: structure.unitName)
+        var sample = panel.sample
+        if !covariates.isEmpty {
+            // The same panel without the covariates: the treated units and cohorts they could have kept.
+            let available = try UnitPanel(structure: structure, outcome: design.outcomeColumn, covariates: [], cluster: cluster,
+                                          anticipation: options.callawaySantAnna.anticipation, mode: options.panelMode)
+            if let support = Self.covariateSupport(result, panel: panel, available: available, covariates: options.covariates) {
+                sample.covariateSupport = support.support
+                result = result.withNotes(support.notes)
+            }
+        }
         let cs = options.callawaySantAnna
         let method = "ATT(g,t) by \(cs.method.rawValue) 2x2 comparisons with \(cs.control == .never ? "never-treated" : "not-yet-treated") units, \(cs.basePeriod.rawValue) base period" + (cs.anticipation > 0 ? ", anticipation \(cs.anticipation)" : "") + (panel.covariateNames.isEmpty ? "" : ", covariates " + panel.covariateNames.joined(separator: ", "))
-        return DiDEffectSet(result: result.withNotes([Diagnostic(.descriptive, .note, method)] + result.notes + notes.map { Diagnostic(.design, .note, $0) }), sample: panel.sample)
+        return DiDEffectSet(result: result.withNotes([Diagnostic(.descriptive, .note, method)] + result.notes + notes.map { Diagnostic(.design, .note, $0) }), sample: sample)
     }
 }

@@ -14,6 +14,8 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
     case imputation
     /// Wooldridge (2021, 2023): extended TWFE, saturated in cohort × period.
     case etwfe
+    /// Gardner (2022): two-stage DiD, imputation's estimates with did2s's GMM standard errors.
+    case twoStage = "twostage"
 
     /// The name shown in reports.
     public var displayName: String {
@@ -23,6 +25,7 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
         case .sunAbraham: return "Sun–Abraham"
         case .imputation: return "Imputation (BJS)"
         case .etwfe: return "Extended TWFE (Wooldridge)"
+        case .twoStage: return "Two-stage (Gardner)"
         }
     }
 }

@@ -24,6 +24,9 @@ public struct StaggeredSample: Sendable {
     public var drops: [Drop]
     /// How the panel was treated, e.g. "balanced panel (units observed in all 5 periods)".
     public var panel: String
+    /// With covariates that cost treated units or cohorts (Callaway–Sant'Anna), what was kept of
+    /// what was available without them; nil otherwise.
+    public var covariateSupport: CovariateSupport? = nil
 
     public init(rowsRead: Int, rows: Int, units: Int, unitsPerCohort: [(cohort: Int?, units: Int)], drops: [Drop], panel: String) {
         self.rowsRead = rowsRead

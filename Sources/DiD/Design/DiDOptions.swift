@@ -9,6 +9,8 @@ public enum EstimatorChoice: String, Sendable, CaseIterable {
     case twfe, cs, sunab, imputation
     /// Wooldridge's extended TWFE (linear and Poisson).
     case etwfe
+    /// Gardner's two-stage DiD (did2s): imputation's estimates with GMM standard errors.
+    case twostage
     /// Every estimator of the model's scale (DiDAnalysis.chosenEstimators).
     case all
 }

@@ -53,8 +53,10 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         guard options.weights == nil else {
             throw PanelError("--estimator etwfe is unweighted for now: drop --weights")
         }
-        guard options.extraFixedEffects.isEmpty else {
-            throw PanelError("--estimator etwfe takes unit and period fixed effects only: drop --fe")
+        // The least-squares fit adds --fe to its unit and period effects (DiDDesign.fit); the
+        // Poisson and logit fits enter periods as regressors or cells of their own, so they take none.
+        guard options.extraFixedEffects.isEmpty || options.model == .linear else {
+            throw PanelError("--estimator etwfe takes --fe with --model linear only; its \(options.model.rawValue) fit has unit and period effects only: drop --fe, or use --model linear")
         }
         if options.model == .poisson, let row = outcome.indices.first(where: { outcome[$0] < 0 }) {
             throw PanelError("\(structure.source): --model poisson needs a non-negative outcome, but '\(name)' is \(NumberFormat.short4g(outcome[row])) in row \(row + 1)")
@@ -221,7 +223,7 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
                              observations: fit.observationCount, clusters: clusters,
                              degreesOfFreedom: effects.clusterCount.map { FewClusters.degreesOfFreedom(clusters: $0) }
                                  ?? (fitted.degreesOfFreedom.isFinite ? fitted.degreesOfFreedom : nil),
-                             inference: InferenceDescription(method: "\(method) with unit and period effects, \(controls); delta method on the covariance \(fitted.covariance.type.description), cell-size weights"),
+                             inference: InferenceDescription(method: "\(method) with unit and period effects\(options.extraFixedEffects.map { " + " + $0 }.joined()), \(controls); delta method on the covariance \(fitted.covariance.type.description), cell-size weights"),
                              notes: notes, drops: sampleDrops, design: design)
     }
 

@@ -32,8 +32,10 @@ public enum ImputationDiD {
         try estimate(input, denseLevelLimit: ImputationNormalEquations.denseLevelLimit)
     }
 
-    /// `estimate`, with the size above which the fixed effects are solved iteratively (for tests).
-    static func estimate(_ input: ImputationInput, denseLevelLimit: Int) throws -> StaggeredResult {
+    /// `estimate`, with the size above which the fixed effects are solved iteratively (for tests),
+    /// and the estimator whose variance to use: imputation's conservative one, or the two-stage
+    /// estimator's GMM one (TwoStage/TwoStageDiD.swift), whose point estimates are these.
+    static func estimate(_ input: ImputationInput, denseLevelLimit: Int, estimator: StaggeredEstimator = .imputation) throws -> StaggeredResult {
         try input.validate()
         var sample = try ImputationSample(input)
         let equations = try ImputationNormalEquations(
@@ -47,9 +49,12 @@ public enum ImputationDiD {
         let fit = try fitUntreated(sample, equations)
         let horizons = ImputationHorizons(horizons: sample.treated.horizon)
         let clusters = input.effectiveClusters
-        let variance = try conservativeCovariance(
-            sample: sample, equations: equations, untreatedResiduals: fit.residuals, effects: fit.effects,
-            horizons: horizons, clusterCount: clusters.levelCount, leaveOut: input.leaveOutOnGaps && input.hasGaps)
+        let variance = estimator == .twoStage
+            ? try TwoStageDiD.gmmCovariance(sample: sample, equations: equations, untreatedResiduals: fit.residuals,
+                                            effects: fit.effects, horizons: horizons, clusterCount: clusters.levelCount)
+            : try conservativeCovariance(
+                sample: sample, equations: equations, untreatedResiduals: fit.residuals, effects: fit.effects,
+                horizons: horizons, clusterCount: clusters.levelCount, leaveOut: input.leaveOutOnGaps && input.hasGaps)
 
         // Point estimates: equally weighted averages of the imputed effects (BJS Theorem 1 with
         // w = 1/N over the estimand's rows).
@@ -87,9 +92,10 @@ public enum ImputationDiD {
         }
         // t with G − 1 df, as every clustered estimate in quipu (FewClusters); did_imputation uses the normal.
         return StaggeredResult(
-            estimator: .imputation, estimates: estimates, covariance: covariance,
+            estimator: estimator, estimates: estimates, covariance: covariance,
             degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: variance.clustersUsed),
-            inference: InferenceDescription(method: "conservative (Borusyak–Jaravel–Spiess)", clustering: .init(variable: clusters.name)),
+            inference: InferenceDescription(method: estimator == .twoStage ? "GMM (Gardner two-stage, as did2s)" : "conservative (Borusyak–Jaravel–Spiess)",
+                                            clustering: .init(variable: clusters.name)),
             observationCount: sample.untreatedOutcome.count + sample.treated.count, clusterCount: variance.clustersUsed,
             notes: notes.map { Diagnostic(.note, .note, $0) }).withPretrend(pretrend)
     }

@@ -5,6 +5,7 @@ import Estimation
 import Formula
 import Inference
 import PanelData
+import Primitives
 
 /// Imputation of untreated outcomes from unit and period effects fitted on untreated rows.
 struct ImputationEstimator: DiDEstimator {
@@ -13,6 +14,26 @@ struct ImputationEstimator: DiDEstimator {
     /// Runs the imputation estimator on `design`'s panel.
     func estimate(_ design: DiDDesign) throws -> DiDEffectSet {
         let options = design.options
+        return try Self.estimate(design) { input in
+            options.effect == .proportional ? try ImputationDiD.estimatePoisson(input, threads: options.threads) : try ImputationDiD.estimate(input)
+        }
+    }
+
+    /// The rows, fixed effects and clusters of `design` as an imputation input, run through
+    /// `estimator` (imputation, or the two-stage estimator on the same first stage), with the
+    /// sample it used.
+    static func estimate(_ design: DiDDesign, with estimator: (ImputationInput) throws -> StaggeredResult) throws -> DiDEffectSet {
+        let options = design.options
+        // The first stage has unit, period and --fe effects only: covariates were silently left out
+        // before (issue 25). Asked for alone, refuse; beside other estimators (all), say so.
+        var notes = [Diagnostic]()
+        if !options.covariates.isEmpty {
+            let names = options.covariates.joined(separator: ",")
+            if options.estimator == .imputation || options.estimator == .twostage {
+                throw PanelError("--covariates \(names): the \(options.estimator == .twostage ? "two-stage" : "imputation") estimator takes no covariates (time-varying controls in its first stage are not implemented): drop --covariates, give groups their own period effects with --fe \"\(design.timing.structure.timeName)^\(options.covariates[0])\", or use --estimator cs (baseline covariates) or etwfe")
+            }
+            notes.append(Diagnostic(.design, .note, "imputation and two-stage leave --covariates out: their first stage has unit and period effects (and --fe) only"))
+        }
         let structure = design.timing.structure
         let table = design.sourceTable
         let outcome = design.outcomeColumn.values
@@ -69,7 +90,7 @@ struct ImputationEstimator: DiDEstimator {
                                     anticipation: options.callawaySantAnna.anticipation, pretrendLeads: options.imputationLeads,
                                     unitName: structure.unitName, timeName: structure.timeName)
         input.leaveOutOnGaps = options.leaveOutOnGaps
-        let result = options.effect == .proportional ? try ImputationDiD.estimatePoisson(input, threads: options.threads) : try ImputationDiD.estimate(input)
+        let result = try estimator(input)
         // Units treated from the first period (less anticipation) have no untreated row to impute from.
         let first = structure.periodValues.first ?? 0
         let anticipation = options.callawaySantAnna.anticipation
@@ -81,7 +102,7 @@ struct ImputationEstimator: DiDEstimator {
         let sample = StaggeredSample(rowsRead: structure.rowCount, rows: result.observationCount, units: used.count,
                                      unitsPerCohort: StaggeredSample.cohortCounts(used), drops: drops,
                                      panel: "all observed unit-periods; unit and period effects fitted on untreated rows only")
-        return DiDEffectSet(result: result, sample: sample)
+        return DiDEffectSet(result: result, sample: sample, notes: notes)
     }
 
     /// Dense codes of a column's values over `rows`, and how many there are.

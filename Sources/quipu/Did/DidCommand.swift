@@ -67,8 +67,8 @@ struct DidCommand: ParsableCommand {
             throw ValidationError("--bootstrap is not available with --effect proportional: its standard errors are analytic (delta method)")
         }
         if model.model == .poisson {
-            guard estimator != .sunab else {
-                throw ValidationError("--model poisson is available with --estimator twfe (TWFE and --event-study), etwfe (extended TWFE), cs or imputation (proportional effects), auto and all; Sun–Abraham is linear")
+            guard estimator != .sunab && estimator != .twostage else {
+                throw ValidationError("--model poisson is available with --estimator twfe (TWFE and --event-study), etwfe (extended TWFE), cs or imputation (proportional effects), auto and all; \(estimator == .sunab ? "Sun–Abraham" : "the two-stage estimator") is linear")
             }
             if (robust || estimator == .all) && model.effect == .level {
                 throw ValidationError("--model poisson gives Callaway–Sant'Anna and imputation proportional effects; for level effects use --model linear --effect level")

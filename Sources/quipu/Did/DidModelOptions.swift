@@ -16,7 +16,7 @@ struct DidModelOptions: ParsableArguments {
     @Option(name: .long, help: "Comma-separated covariates: added to the regressions; for Callaway–Sant'Anna, time-invariant (baseline) covariates in the propensity score and outcome regression (text columns enter as indicators).")
     var covariates: String?
 
-    @Option(name: .long, help: ArgumentHelp("Further fixed effects for TWFE, Sun–Abraham and imputation, fixest syntax, e.g. \"year^size_class\"; repeatable.", valueName: "fe"),
+    @Option(name: .long, help: ArgumentHelp("Further fixed effects for TWFE, Sun–Abraham, imputation, twostage and etwfe (linear); Callaway–Sant'Anna refuses them; fixest syntax, e.g. \"year^size_class\"; repeatable.", valueName: "fe"),
             transform: FixedEffectTerm.parsing)
     var fe: [FixedEffectTerm] = []
 
