@@ -41,6 +41,9 @@ public struct WaldTestResult: Sendable {
     /// ill-conditioned covariance with its rank as the degrees of freedom (WaldQuadraticForm), or
     /// why the test has no statistic; nil otherwise.
     public let note: String?
+    /// Estimates a rule left out of the test (labels, e.g. `e-12`: pre-trend leads that rest on
+    /// too few treated units, PretrendLeads in the DiD module); the note says which and why.
+    public var excluded: [String] = []
 
     public init(statistic: Double, numeratorDegrees: Int, denominatorDegrees: Double?, pValue: Double,
                 undefined: Undefined? = nil, description: String = "", note: String? = nil) {
@@ -55,14 +58,18 @@ public struct WaldTestResult: Sendable {
 
     /// The same test described as `text`.
     public func described(_ text: String) -> WaldTestResult {
-        WaldTestResult(statistic: statistic, numeratorDegrees: numeratorDegrees, denominatorDegrees: denominatorDegrees,
-                       pValue: pValue, undefined: undefined, description: text, note: note)
+        var copy = WaldTestResult(statistic: statistic, numeratorDegrees: numeratorDegrees, denominatorDegrees: denominatorDegrees,
+                                  pValue: pValue, undefined: undefined, description: text, note: note)
+        copy.excluded = excluded
+        return copy
     }
 
     /// The same test with `text` as its note.
     public func noted(_ text: String?) -> WaldTestResult {
-        WaldTestResult(statistic: statistic, numeratorDegrees: numeratorDegrees, denominatorDegrees: denominatorDegrees,
-                       pValue: pValue, undefined: undefined, description: description, note: text)
+        var copy = WaldTestResult(statistic: statistic, numeratorDegrees: numeratorDegrees, denominatorDegrees: denominatorDegrees,
+                                  pValue: pValue, undefined: undefined, description: description, note: text)
+        copy.excluded = excluded
+        return copy
     }
 
     /// The reason a rule makes the test undefined (too few clusters), for a note; nil when the test

@@ -5,7 +5,7 @@
 public enum OutputContract {
     /// The current version: the major part changes when a key is removed or changes meaning,
     /// the minor part when a key is added.
-    public static let schemaVersion = "2.1"
+    public static let schemaVersion = "2.2"
 }
 
 extension JSONValue {

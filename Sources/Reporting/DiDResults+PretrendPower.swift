@@ -6,13 +6,7 @@ import Primitives
 extension DiDResults {
     /// The JSON `pretrend_power`.
     var pretrendPowerJSON: JSONValue {
-        .array(pretrendPowers.map { entry in
-            PretrendPowerRecord(estimator: entry.estimator.rawValue, alpha: entry.power.alpha, degreesOfFreedom: entry.power.degreesOfFreedom,
-                                criticalValue: entry.power.criticalValue, referencePeriod: entry.referencePeriod, preEventTimes: entry.preEventTimes,
-                                yearOnYear: entry.yearOnYear, target: entry.targetDescription, targetEventTimes: entry.targetEventTimes,
-                                detected: entry.power.detected.map { .init(power: $0.power, slope: $0.slope, bias: $0.bias) },
-                                note: entry.power.note).json
-        })
+        .array(pretrendPowers.map(\.record.json))
     }
 
     /// The text block: per estimator, the slopes detected with 50% and 80% power and their bias.
@@ -31,5 +25,16 @@ extension DiDResults {
             if let note = power.note { lines.append("  Note: \(note)") }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension EventStudyPretrendPower {
+    /// The JSON record (`did`'s `pretrend_power`, the report's `trust.pretest_power`).
+    public var record: PretrendPowerRecord {
+        PretrendPowerRecord(estimator: estimator.rawValue, alpha: power.alpha, degreesOfFreedom: power.degreesOfFreedom,
+                            criticalValue: power.criticalValue, referencePeriod: referencePeriod, preEventTimes: preEventTimes,
+                            yearOnYear: yearOnYear, target: targetDescription, targetEventTimes: targetEventTimes,
+                            detected: power.detected.map { .init(power: $0.power, slope: $0.slope, bias: $0.bias) },
+                            note: power.note)
     }
 }

@@ -36,7 +36,13 @@ extension DiDResults {
                                                 test: WaldTestRecord(statistic: test.statistic, numeratorDegrees: test.numeratorDegrees,
                                                                      denominatorDegrees: test.denominatorDegrees, pValue: test.pValue,
                                                                      terms: result.estimator == .twfe ? pretrendTerms : nil),
-                                                description: test.description, note: test.note).json)
+                                                description: test.description, note: test.note,
+                                                excluded: test.excluded.isEmpty ? nil : test.excluded.compactMap { label in
+                                                    result.index(ofLabel: label).map { index in
+                                                        let lead = result.estimates[index]
+                                                        return .init(label: label, eventTime: lead.eventTime, treatedUnits: lead.treatedUnits, cohorts: lead.cohortCount)
+                                                    }
+                                                }).json)
             }
             if !result.uniformCriticalValues.isEmpty {
                 bootstrap.append(.object([("estimator", .string(result.estimator.rawValue)), ("inference", .string(result.inference.description)),

@@ -49,6 +49,7 @@ extension EvaluationResults {
             })),
             ("headline", .array(effects.filter(\.headline).map(effectJSON))),
             ("headline_adjusted", headlineAdjustedJSON),
+            ("trust", trustJSON),
             ("effects", .array(effects.map(effectJSON))),
             ("event_study", .array(profiles.map { profile in
                 .object([("programme", .string(profile.programme)), ("outcome", .string(profile.outcome)), ("estimator", .string(profile.estimator.rawValue)),

@@ -11,23 +11,25 @@ import Testing
                       "--estimator", "cs", "--subset", "pum_cohort != 2004 & cbi_start == 0"]
 
     /// On main, never-treated controls printed no test at all and not-yet-treated ones F(78, 541)
-    /// ≈ 10^5 (χ² ≈ 10^7, from the inverse of a covariance of rank 63): both now print a finite
-    /// test on the covariance's rank, with the note that says so.
-    @Test("PUM on the Peru panel: Callaway–Sant'Anna's pre-test is finite, on the covariance's rank, with a note", arguments: ["never", "notyet"])
+    /// ≈ 10^5 (χ² ≈ 10^7, from the inverse of a covariance of rank 63); after the generalized
+    /// inverse, F(63, 541) = 15,770 and F(55, 541) = 545 from cells on one to three firms. Now the
+    /// event-time leads on at least 10 treated units against Hotelling's F (PretrendLeads): lead
+    /// −12 (2 firms of one cohort) is left out, −11…−1 rest on 66 firms in 12 cohorts.
+    @Test("PUM on the Peru panel: Callaway–Sant'Anna's pre-test reads the event-time leads, the thin one left out", arguments: ["never", "notyet"])
     func peruPretest(control: String) throws {
         let text = try runQuipu(Self.pum + ["--control", control])
         #expect(text.status == 0, "\(text.standardError)")
-        let line = try #require(text.standardOutput.split(separator: "\n").first { $0.hasPrefix("Pre-trend test, all 78 pre-treatment ATT(g,t)") })
-        #expect(line.contains("(Wald F): F("), "\(line)")
-        #expect(text.standardOutput.contains("Note: pre-trend test: the covariance of the 78 tested estimates has rank"))
+        let line = try #require(text.standardOutput.split(separator: "\n").first { $0.hasPrefix("Pre-trend test, the event-time leads -11…-1 are zero") })
+        #expect(line.contains("(Hotelling F on 66 treated units in 12 cohorts): F(11, 44) = "), "\(line)")
+        #expect(text.standardOutput.contains("Note: pre-trend test: lead -12 (2 treated units, 1 cohort) left out of the test"))
         let json = try runQuipu(Self.pum + ["--control", control, "--format", "json"])
         let tests = try #require(json.json?["pretrend_tests"] as? [[String: Any]])
         let cs = try #require(tests.first { $0["estimator"] as? String == "cs" })
-        let df = try #require(cs["df1"] as? Int), statistic = try #require(cs["statistic"] as? Double)
-        #expect(df > 0 && df < 78)
-        #expect(statistic.isFinite && statistic * Double(df) < 1e7, "χ² = \(statistic * Double(df))")
-        #expect((cs["note"] as? String)?.contains("rank \(df)") == true)
-        #expect(line.contains("F(\(df), 541)"), "\(line)")
+        let statistic = try #require(cs["statistic"] as? Double)
+        #expect(cs["df1"] as? Int == 11 && cs["df2"] as? Double == 44)
+        #expect(statistic.isFinite && statistic < 10, "F = \(statistic)")
+        let excluded = try #require(cs["excluded"] as? [[String: Any]])
+        #expect(excluded.map { $0["label"] as? String } == ["e-12"])
     }
 
     /// A small staggered panel: 24 units over 2001–2008, cohorts 2005 (8 units) and 2006 (6), the rest never.

@@ -44,7 +44,7 @@ import Testing
         for legacy in ["estimates", "difference_of_means", "pretrend_test", "bacon"] {
             #expect(json[legacy] == nil, "the top-level '\(legacy)' of schema 1.0 is gone")
         }
-        #expect(json["schema_version"] as? String == OutputContract.schemaVersion && OutputContract.schemaVersion == "2.1")
+        #expect(json["schema_version"] as? String == OutputContract.schemaVersion && OutputContract.schemaVersion == "2.2")
         let twfe = try #require(TWFEJSON.rows(json, "twfe").first)
         let estimate = try #require(twfe["estimate"] as? Double)
         #expect(Self.occurrences(of: estimate, in: run.standardOutput) == 1, "TWFE's estimate \(estimate) is written once")

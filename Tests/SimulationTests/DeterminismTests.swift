@@ -32,9 +32,10 @@ struct DeterminismTests {
         // writer, byte-identical otherwise). Issue 21: it records the design knobs under `options`
         // and says under `design.parallel_trends` where parallel trends hold; panel and truth CSV
         // are unchanged (their fingerprints above are the old ones). Version "2.0" since issue 20's
-        // did JSON change; "2.1" since issue 23 added keys (covariances, pretrend_power): only the
-        // version line changed.
-        #expect(fingerprint(simulation.truthJSON()) == 4_498_856_299_371_142_147)
+        // did JSON change; "2.1" since issue 23 added keys (covariances, pretrend_power), "2.2" when
+        // it added more (a pre-trend test's excluded leads, the report's trust): only the version
+        // line changed.
+        #expect(fingerprint(simulation.truthJSON()) == 10_350_355_161_153_678_426)
     }
 
     /// Keyed random streams make a shorter window an exact slice of the default panel.

@@ -15,7 +15,7 @@ Run `python3 docs/schema/make_schemas.py` after changing a shape (and bump
 import json
 import os
 
-VERSION = "2.1"
+VERSION = "2.2"
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 NUM = {"type": "number"}
@@ -81,6 +81,13 @@ DROP_COMMON = {
 COLLINEAR = described(array(STR), "regressors dropped as collinear or absorbed by the fixed effects (names, not rows)")
 
 # Every shared definition; each schema copies the ones it refers to.
+# PretrendPowerRecord's keys: did's `pretrend_power`, and after the programme and outcome the
+# report's `trust.pretest_power`.
+PRETREND_POWER = {"estimator": {"enum": ESTIMATORS}, "alpha": NUM, "df": COUNT, "critical_value": NUM_NA,
+                  "reference_period": INT, "pre_event_times": array(INT), "year_on_year": BOOL, "target": STR,
+                  "target_event_times": array(INT),
+                  "detected": array(obj({"power": NUM, "slope": NUM_NA, "bias": NUM_NA})), "note": STR}
+
 DEFS = {
     "schema_version": {"const": VERSION, "description": "OutputContract.schemaVersion"},
     "nullable_number": NUM_NA,
@@ -220,14 +227,13 @@ def did_document():
                                    "conf_high": NUM_NA, "inference": STR})),
         "bootstrap": array(obj({"estimator": {"enum": ESTIMATORS}, "inference": STR, "uniform_critical_values": critical_values})),
         "pretrend_tests": array(obj({"estimator": {"enum": ESTIMATORS}, "statistic": NUM_NA, "df1": COUNT, "df2": NUM_NA,
-                                     "p_value": NUM_NA, "terms": array(STR), "description": STR, "note": STR}, optional=["terms", "note"],
+                                     "p_value": NUM_NA, "terms": array(STR), "description": STR, "note": STR,
+                                     "excluded": array(obj({"label": STR, "event_time": INT, "n_treated": COUNT, "n_cohorts": COUNT}))},
+                                    optional=["terms", "note", "excluded"],
                                     description="An estimator's pre-trend test (TWFE's: the event study's F, with its terms); note: a generalized "
-                                                "inverse with the rank as df1, or why there is no statistic")),
-        "pretrend_power": array(obj({"estimator": {"enum": ESTIMATORS}, "alpha": NUM, "df": COUNT, "critical_value": NUM_NA,
-                                     "reference_period": INT, "pre_event_times": array(INT), "year_on_year": BOOL, "target": STR,
-                                     "target_event_times": array(INT),
-                                     "detected": array(obj({"power": NUM, "slope": NUM_NA, "bias": NUM_NA})), "note": STR},
-                                    optional=["note"],
+                                                "inverse with the rank as df1, or why there is no statistic; excluded: the leads on fewer than "
+                                                "10 treated units left out of the test (PretrendLeads)")),
+        "pretrend_power": array(obj(PRETREND_POWER, optional=["note"],
                                     description="PretrendPowerRecord: the pre-test's power against a linear trend (Roth 2022)")),
         "pretrend_warnings": array(STR),
         "sensitivity": array(ref("sensitivity")),
@@ -299,6 +305,24 @@ def report_results_schema():
                                   "members": array(obj({"programme": STR, "outcome": STR, "estimator": {"enum": ESTIMATORS},
                                                         "p_value": NUM_NA,
                                                         "adjusted": obj({name: NUM_NA for name in ADJUSTMENTS}, optional=ADJUSTMENTS)}))}),
+        "trust": obj({
+            "breakdown": array(obj({"programme": STR, "outcome": STR, "estimator": {"enum": ESTIMATORS}, "target": STR,
+                                    "varying_base_period": BOOL,
+                                    "curves": array(obj({"restriction": {"enum": ["rm", "sd"]}, "method": STR,
+                                                         "original": {"oneOf": [{"type": "null"}, obj({"bound": NUM, "conf_low": NUM_NA, "conf_high": NUM_NA})]},
+                                                         "intervals": array(obj({"bound": NUM, "conf_low": NUM_NA, "conf_high": NUM_NA})), "breakdown": NUM_NA, "error": STR},
+                                                        optional=["error"])),
+                                    "failure": STR_NA},
+                                   description="ReportBreakdownRecord: a headline's Rambachan–Roth curves over the programme's event window "
+                                               "(bound: M̄ for rm, M for sd) and breakdown values")),
+            "pretest_power": array(obj({"programme": STR, "outcome": STR, **PRETREND_POWER}, optional=["note"],
+                                       description="ReportPretestPowerRecord: a headline's PretrendPowerRecord (Roth 2022)")),
+            "design_power": array(obj({"programme": STR, "outcome": STR, "n_treated": COUNT, "n_control": COUNT, "pre_periods": COUNT,
+                                       "post_periods": COUNT, "start": INT, "staggered": BOOL, "power": NUM, "significance": NUM,
+                                       "mde": NUM_NA, "estimate": NUM_NA, "failure": STR_NA},
+                                      description="ReportDesignPowerRecord: a headline design's minimum detectable effect "
+                                                  "(Burlig, Preonas & Woerman 2020)")),
+        }, description="How far to trust this: the report section's breakdown values, pre-test power and design MDE"),
         "effects": array(ref("effect")),
         "event_study": array(obj({"programme": STR, "outcome": STR, "estimator": {"enum": ESTIMATORS},
                                   "points": array(obj({"event_time": INT, "estimate": NUM_NA, "conf_low": NUM_NA, "conf_high": NUM_NA}))})),

@@ -78,12 +78,17 @@ extension DiDAnalysis {
         return combinations
     }
 
-    /// Warnings on an estimator's event-time leads that rest on one cohort or fewer than 10 units.
+    /// Warnings on an estimator's tested event-time leads that rest on one cohort (leads on fewer
+    /// than 10 treated units are left out of the test, PretrendLeads).
     static func leadWarnings(_ result: StaggeredResult) -> [Diagnostic] {
-        let thin = result.estimates.filter { $0.kind == .dynamic && ($0.eventTime ?? 0) < -1 && ($0.cohortCount <= 1 || $0.treatedUnits < 10) }
+        // Leads on fewer than PretrendLeads.minimumTreatedUnits are out of the test (its note names
+        // them); this warns about the tested ones that rest on a single cohort.
+        let thin = result.estimates.filter {
+            $0.kind == .dynamic && ($0.eventTime ?? 0) < -1 && $0.cohortCount <= 1 && $0.treatedUnits >= PretrendLeads.minimumTreatedUnits
+        }
         guard !thin.isEmpty else { return [] }
         return [Diagnostic(.leadThin, .warning, "\(result.estimator.displayName) pre-trend test: lead(s) " + thin.map { "\($0.eventTime ?? 0) (\($0.cohortCount) cohort(s), \($0.treatedUnits) units)" }.joined(separator: ", ")
-                + " rest on one cohort or fewer than 10 units; read the test with care and look at the leads that several cohorts share")]
+                + " rest on one cohort; read the test with care and look at the leads that several cohorts share")]
     }
 
     /// The few-cluster warning (FewClusters) for the smallest number of clusters any estimator's

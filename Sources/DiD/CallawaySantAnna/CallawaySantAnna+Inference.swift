@@ -52,15 +52,6 @@ extension CallawaySantAnna {
         return result.withPretrend(pretrendTest(result))
     }
 
-    /// The joint test that every pre-treatment ATT(g,t) is zero.
-    static func pretrendTest(_ result: StaggeredResult) -> WaldTestResult? {
-        let pre = result.estimates.indices.filter {
-            let e = result.estimates[$0]
-            return e.kind == .attGT && (e.group ?? 0) > (e.time ?? 0) && result.standardErrors[$0].isFinite
-        }
-        return result.waldTest(indices: pre, description: "all \(pre.count) pre-treatment ATT(g,t) are zero")
-    }
-
     /// V = M (ZᵀZ / n²) Mᵀ for influence functions Z (units × basis; summed within clusters first,
     /// V = Σ_c (Σ_{i∈c} ψ_i)(Σ_{i∈c} ψ_i)′ / n²) and the map M from the basis to the estimates; the
     /// level and the proportional effects both use it.

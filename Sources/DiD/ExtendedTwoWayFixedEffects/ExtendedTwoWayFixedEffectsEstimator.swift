@@ -245,7 +245,7 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         }
         let all = result(Array(assembled.estimates.indices))
         let leads = assembled.estimates.indices.filter { assembled.estimates[$0].kind == .dynamic && (assembled.estimates[$0].eventTime ?? 0) < -1 }
-        let pretrend = leads.isEmpty ? nil : all.waldTest(indices: leads, description: "event-time effects before −1 are zero")
+        let pretrend = all.leadTest(candidates: leads, description: "event-time effects before −1 are zero")
         // `--aggregate`: the cells and the aggregations asked for, as Callaway–Sant'Anna reports them;
         // the pre-trend test above reads the leads whichever aggregations are shown.
         let wanted = design.options.aggregations

@@ -133,7 +133,7 @@ struct SunAbrahamEstimator: DiDEstimator {
                                        observationCount: fit.observationCount, clusterCount: fitted.covariance.clusterCounts.min(),
                                        notes: notes.map { Diagnostic(.design, .note, $0) } + fitted.notes.map { Diagnostic(.note, .note, $0) })
         let leads = estimates.indices.filter { estimates[$0].kind == .dynamic && (estimates[$0].eventTime ?? 0) < -1 }
-        let result = analytic.withPretrend(analytic.waldTest(indices: leads, description: "event-time effects before −1 are zero"))
+        let result = analytic.withPretrend(analytic.leadTest(candidates: leads, description: "event-time effects before −1 are zero"))
         let usedUnits = Set((0..<structure.rowCount).filter { usable[$0] && rowsPerUnit[Int(structure.unitCodes[$0])] > 1 }.map { structure.unitCodes[$0] })
         let sample = StaggeredSample(rowsRead: structure.rowCount, rows: fit.observationCount, units: usedUnits.count,
                                      unitsPerCohort: StaggeredSample.cohortCounts(usedUnits.map { structure.cohorts[Int($0)] }),
