@@ -37,11 +37,11 @@ import Testing
         return data
     }
 
-    @Test("mean CR2 SE over the SD of the estimates is about 1 on panels with one-row cells; CRV1's is well below")
+    @Test("mean CR2 SE over the SD of the estimates is about 1 on 150 panels with one-row cells; CRV1's is below 0.9")
     func monteCarlo() throws {
-        let panels = 400
+        let panels = 150
         let routes: [(name: String, estimator: EstimatorChoice, control: CallawaySantAnnaOptions.Control)] = [
-            ("sunab", .sunab, .never), ("etwfe notyet", .etwfe, .notyet), ("etwfe never", .etwfe, .never),
+            ("sunab", .sunab, .never), ("etwfe notyet", .etwfe, .notyet),
         ]
         var estimates = [[Double]](repeating: [], count: routes.count)
         var cr2 = [[Double]](repeating: [], count: routes.count), crv1 = cr2
@@ -64,23 +64,23 @@ import Testing
             let ratioCR2 = (cr2[index].reduce(0, +) / n).squareRoot() / spread
             let ratioCRV1 = (crv1[index].reduce(0, +) / n).squareRoot() / spread
             print("CR2CovarianceMonteCarloTests \(route.name): mean \(mean), SD \(spread), √mean V̂ / SD: CR2 \(ratioCR2), CRV1 \(ratioCRV1)")
-            // 400 panels: the SD's own Monte Carlo error is about 1/√800 = 3.5%; the bound is 2.5 of it.
-            #expect(abs(ratioCR2 - 1) < 0.09, "\(route.name): CR2 \(ratioCR2)")
+            // 150 panels: the SD's own Monte Carlo error is about 1/√300 = 5.8%; the bound is 2.6 of it.
+            #expect(abs(ratioCR2 - 1) < 0.15, "\(route.name): CR2 \(ratioCR2)")
             #expect(ratioCRV1 < 0.9, "\(route.name): CRV1 \(ratioCRV1) (the problem this fixes)")
             #expect(abs(mean - 0.25) < 4 * spread / n.squareRoot(), "\(route.name): mean \(mean)")
         }
     }
 
-    @Test("CR2 SE against a unit-cluster bootstrap (400 draws of units) on a panel with small cells")
+    @Test("CR2 SE against a unit-cluster bootstrap (250 draws of units) on a panel with small cells")
     func bootstrap() throws {
         // Cohorts of 6 units, 35% of the periods missing: cells of 1–6 rows. A resample that loses a
-        // one-row cell's unit loses the cell, so the bootstrap is itself rough here; 400 draws put
-        // its SD's own error at about 3.5%.
+        // one-row cell's unit loses the cell, so the bootstrap is itself rough here; 250 draws put
+        // its SD's own error at about 4.5%.
         let data = Self.panel(seed: 31, units: 70, cohortSize: 6, gap: 0.35)
         let routes: [(EstimatorChoice, CallawaySantAnnaOptions.Control)] = [(.sunab, .never), (.etwfe, .notyet)]
         let analytic = try routes.map { try #require(UnbalancedVarianceTests.simple(try CR2CovarianceTests.run(data.table, estimator: $0.0, cr2: true, control: $0.1))) }
         let plain = try routes.map { try #require(UnbalancedVarianceTests.simple(try CR2CovarianceTests.run(data.table, estimator: $0.0, cr2: false, control: $0.1))) }
-        let engine = PairsClusterBootstrap(replicates: 400, seed: 2026, threads: 2)
+        let engine = PairsClusterBootstrap(replicates: 250, seed: 2026, threads: 2)
         let draws = try engine.run(clusterCount: data.units, estimates: analytic.map(\.estimate)) { draw in
             let table = data.resampled(draw).table
             return try routes.map { route -> Double in
@@ -88,7 +88,7 @@ import Testing
                 return value.estimate
             }
         }
-        #expect(draws.failedReplicates < 20)
+        #expect(draws.failedReplicates < 13)
         for index in routes.indices {
             let ratio = analytic[index].se / draws.standardErrors[index]
             print("CR2CovarianceMonteCarloTests bootstrap \(routes[index].0): CR2 \(analytic[index].se), CRV1 \(plain[index].se), unit bootstrap \(draws.standardErrors[index])")
