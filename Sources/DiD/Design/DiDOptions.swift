@@ -81,6 +81,10 @@ public struct DiDOptions: Sendable {
     /// ImputationDiD+Variance.swift); false reproduces the peers' in-sample versions (R did's
     /// influence functions, diff-diff's τ̄) for the agreement tests of Tests/Fixtures/staggered.
     public var leaveOutOnGaps = true
+    /// `--vcov cr2`: Sun–Abraham's and the linear extended TWFE's covariance clustered by unit with
+    /// Bell–McCaffrey's CR2 adjustment, completed where a row has leverage 1 (DiDDesign+CR2.swift);
+    /// false keeps the regression's own covariance (fixest's CRV1, Sun–Abraham's leave-out on gaps).
+    public var cr2Covariance = false
 
     /// Creates options for an outcome and a covariance estimator.
     public init(outcome: String, covariance: CovarianceType) {

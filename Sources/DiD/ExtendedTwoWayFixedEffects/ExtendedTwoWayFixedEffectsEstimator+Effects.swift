@@ -40,7 +40,8 @@ extension ExtendedTwoWayFixedEffectsEstimator {
 
     /// Least squares: the cell's mean of its treatment block, δ + Σⱼ ξⱼ x̂ⱼ (δ itself without
     /// covariates, and on a balanced panel, where x̂ averages to zero in every cell).
-    func linearEffects(cells: [(cell: Cell, index: Int)], blocks: [[(index: Int, values: [Double])]], fitted: DiDDesign.FittedModel) throws -> CellEffects {
+    func linearEffects(cells: [(cell: Cell, index: Int)], blocks: [[(index: Int, values: [Double])]], fitted: DiDDesign.FittedModel,
+                       covariance coefficientCovariance: Matrix) throws -> CellEffects {
         let p = fitted.fit.coefficients.count
         var map = Matrix(rows: cells.count, columns: p)
         var effects = [Double](repeating: 0, count: cells.count)
@@ -52,7 +53,7 @@ extension ExtendedTwoWayFixedEffectsEstimator {
                 effects[index] += mean * fitted.fit.coefficients[term.index]
             }
         }
-        let covariance = try map.multiplied(by: fitted.covariance.matrix).multiplied(by: map, transposeOther: true)
+        let covariance = try map.multiplied(by: coefficientCovariance).multiplied(by: map, transposeOther: true)
         return CellEffects(effects: effects, observedMeans: nil, basisCovariance: covariance)
     }
 

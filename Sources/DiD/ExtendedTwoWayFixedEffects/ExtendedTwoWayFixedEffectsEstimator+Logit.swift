@@ -32,9 +32,7 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         let outcome = design.outcomeColumn.values
         let name = design.outcomeColumn.name
         let rows = (0..<structure.rowCount).filter { usable[$0] }
-        if let row = rows.first(where: { outcome[$0] != 0 && outcome[$0] != 1 }) {
-            throw PanelError("\(structure.source): --model logit needs a 0/1 outcome, but '\(name)' is \(NumberFormat.short4g(outcome[row])) in row \(row + 1)")
-        }
+        try Self.requireBinary(outcome, usable: usable, name: name, source: structure.source)
         // The cluster of each row: the unit, or a numeric column.
         let clusterName: String
         if case let .cluster(names) = design.options.covariance, names.count == 1 { clusterName = names[0] } else {
@@ -85,9 +83,9 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         do {
             model = try LogitModel(design: x, columns: k, treated: rows.map { outcome[$0] == 1 })
         } catch .separation {
-            throw EstimationError("--model logit: '\(name)' is perfectly predicted in some cohort × period cell, cohort or period (all 0 or all 1), so the logit has no finite maximum; use --model linear or drop those cells")
+            throw EstimationError("--model logit: '\(name)' is perfectly predicted by a combination of cohort × period cells, cohorts and periods (no single cell, cohort or period is all 0 or all 1; those are left out before the fit), so the logit has no finite maximum; use --model linear")
         } catch {
-            throw EstimationError("--model logit: the cohort × period cells, cohorts and periods are collinear, so the logit's information matrix is singular")
+            throw EstimationError("--model logit: the logit's information matrix is singular: the cohort × period cells, cohorts and periods are collinear, or fitted probabilities reached 0 or 1 (quasi-separation by a combination of them); use --model linear")
         }
         // Bread, cluster score sums, sandwich.
         var information = Matrix(rows: k, columns: k)
@@ -129,5 +127,12 @@ extension ExtendedTwoWayFixedEffectsEstimator {
         let covariance = factor * (try through.multiplied(by: through, transposeSelf: true))
         return LogitSummary(effects: CellEffects(effects: effects, observedMeans: nil, basisCovariance: covariance),
                             rows: rows, clusterCount: cluster.levelCount)
+    }
+
+    /// A one-line error naming the first row whose outcome is neither 0 nor 1.
+    static func requireBinary(_ outcome: [Double], usable: [Bool], name: String, source: String) throws {
+        if let row = outcome.indices.first(where: { usable[$0] && outcome[$0] != 0 && outcome[$0] != 1 }) {
+            throw PanelError("\(source): --model logit needs a 0/1 outcome, but '\(name)' is \(NumberFormat.short4g(outcome[row])) in row \(row + 1)")
+        }
     }
 }

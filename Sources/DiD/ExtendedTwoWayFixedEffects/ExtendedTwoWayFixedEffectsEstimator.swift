@@ -112,10 +112,18 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
         }
         try StaggeredCellBudget.checkSunAbraham(cells: requested.count, rows: structure.rowCount, cohorts: Set(requested.map(\.group)).count)
         if options.model == .logit {
-            let logit = try logitEffects(cells: requested, usable: usable, design: design, covariates: covariates,
-                                         centred: centredCovariates(covariates, usable: usable, structure: structure))
+            // Perfectly predicted cells, cohorts and periods first (+LogitSeparation.swift).
+            try Self.requireBinary(outcome, usable: usable, name: name, source: structure.source)
+            let separation = Self.logitSeparation(cells: requested, usable: usable, outcome: outcome, structure: structure)
+            guard !separation.cells.isEmpty else {
+                throw PanelError("\(structure.source): --model logit: every cohort × period cell of '\(name)' is perfectly predicted (all 0 or all 1, or its cohort's or period's comparison rows are): no effect can be estimated")
+            }
+            notes += separation.notes
+            drops += separation.drops
+            let logit = try logitEffects(cells: separation.cells, usable: separation.usable, design: design, covariates: covariates,
+                                         centred: centredCovariates(covariates, usable: separation.usable, structure: structure))
             let units = Set(logit.rows.map { structure.unitCodes[$0] })
-            return try effectSet(logit.effects, cells: requested, units: units, observations: logit.rows.count, clusters: logit.clusterCount,
+            return try effectSet(logit.effects, cells: separation.cells, units: units, observations: logit.rows.count, clusters: logit.clusterCount,
                                  degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: logit.clusterCount),
                                  inference: InferenceDescription(method: "logit with cohort and period effects, \(never ? "never-treated" : "not-yet-treated") controls; delta method on the covariance cluster:\(design.options.covariance.clusterVariables.joined(separator: ",")), cell-size weights"),
                                  notes: notes, drops: drops, design: design)
@@ -211,8 +219,9 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
                 return (index, values)
             }
         }
+        let cr2 = options.model == .linear && options.cr2Covariance ? try design.cr2Covariance(fitted) : nil
         let effects = try options.model == .linear
-            ? linearEffects(cells: cells, blocks: blocks, fitted: fitted)
+            ? linearEffects(cells: cells, blocks: blocks, fitted: fitted, covariance: cr2?.matrix ?? fitted.covariance.matrix)
             : try poissonEffects(cells: cells, blocks: blocks, fitted: fitted, design: design, extraColumns: extra,
                                  allZeroUnitRows: (0..<structure.rowCount).filter { usable[$0] && allZero($0) })
         let sampleDrops = drops + Self.fitDrops(allZeroRows: fit.sample.allZeroGroups, allZeroUnits: unitTotals.values.filter { $0 == 0 }.count,
@@ -223,7 +232,7 @@ struct ExtendedTwoWayFixedEffectsEstimator: DiDEstimator {
                              observations: fit.observationCount, clusters: clusters,
                              degreesOfFreedom: effects.clusterCount.map { FewClusters.degreesOfFreedom(clusters: $0) }
                                  ?? (fitted.degreesOfFreedom.isFinite ? fitted.degreesOfFreedom : nil),
-                             inference: InferenceDescription(method: "\(method) with unit and period effects\(options.extraFixedEffects.map { " + " + $0 }.joined()), \(controls); delta method on the covariance \(fitted.covariance.type.description), cell-size weights"),
+                             inference: InferenceDescription(method: "\(method) with unit and period effects\(options.extraFixedEffects.map { " + " + $0 }.joined()), \(controls); delta method on the covariance \(cr2?.method ?? fitted.covariance.type.description), cell-size weights"),
                              notes: notes, drops: sampleDrops, design: design)
     }
 

@@ -95,7 +95,8 @@ struct SunAbrahamEstimator: DiDEstimator {
         }
         let fitted = try design.fit(formulaTerms: names, options: options, extraColumns: extra)
         let fit = fitted.fit
-        let leaveOut = cellOfDataRow.flatMap { Self.leaveOutCovariance(fitted, cellOfDataRow: $0) }
+        let cr2 = options.cr2Covariance ? try design.cr2Covariance(fitted) : nil
+        let leaveOut = cr2 == nil ? cellOfDataRow.flatMap { Self.leaveOutCovariance(fitted, cellOfDataRow: $0) } : nil
         let coefficientIndex = Dictionary(uniqueKeysWithValues: fit.coefficientNames.enumerated().map { ($1, $0) })
         var kept = [(g: Int, e: Int, index: Int, rows: Int)]()
         for (position, cell) in cells.enumerated() {
@@ -126,10 +127,11 @@ struct SunAbrahamEstimator: DiDEstimator {
         average(kept.filter { $0.e >= 0 }, kind: .simple, eventTime: nil)
         var a = Matrix(rows: rowsOfA.count, columns: fit.coefficients.count)
         for (r, row) in rowsOfA.enumerated() { for (index, weight) in row { a[r, index] = weight } }
-        let covariance = try a.multiplied(by: leaveOut ?? fitted.covariance.matrix).multiplied(by: a, transposeOther: true)
+        let covariance = try a.multiplied(by: cr2?.matrix ?? leaveOut ?? fitted.covariance.matrix).multiplied(by: a, transposeOther: true)
+        let covarianceMethod = cr2?.method ?? "regression covariance \(fitted.covariance.type.description)\(leaveOut == nil ? "" : ", residuals of cells of m rows × m/(m − 1)")"
         let analytic = StaggeredResult(estimator: .sunAbraham, estimates: estimates, covariance: covariance,
                                        degreesOfFreedom: fitted.covariance.degreesOfFreedom,
-                                       inference: InferenceDescription(method: "regression covariance \(fitted.covariance.type.description)\(leaveOut == nil ? "" : ", residuals of cells of m rows × m/(m − 1)"), delta method with fixed weights"),
+                                       inference: InferenceDescription(method: "\(covarianceMethod), delta method with fixed weights"),
                                        observationCount: fit.observationCount, clusterCount: fitted.covariance.clusterCounts.min(),
                                        notes: notes.map { Diagnostic(.design, .note, $0) } + fitted.notes.map { Diagnostic(.note, .note, $0) })
         let leads = estimates.indices.filter { estimates[$0].kind == .dynamic && (estimates[$0].eventTime ?? 0) < -1 }

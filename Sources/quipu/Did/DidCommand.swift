@@ -76,6 +76,12 @@ struct DidCommand: ParsableCommand {
             if design.decompose { throw ValidationError("--decompose splits a least-squares TWFE estimate; it has no Poisson counterpart: drop --decompose or use --model linear") }
             if inference.bootstrap != nil { throw ValidationError("--bootstrap is Callaway–Sant'Anna's; with --model poisson use the analytic standard errors") }
         }
+        if inference.cr2 {
+            guard model.model == .linear else { throw ValidationError("--vcov cr2 adjusts least squares (Sun–Abraham and the linear extended TWFE): drop it with --model \(model.model.rawValue)") }
+            guard [.sunab, .etwfe, .all, .auto].contains(estimator) else {
+                throw ValidationError("--vcov cr2 applies to --estimator sunab and etwfe (and to them within all or auto); \(estimator.rawValue) keeps its own clustered covariance")
+            }
+        }
         if model.model == .logit && estimator != .etwfe {
             throw ValidationError("--model logit is available with --estimator etwfe (the extended TWFE's logit with cohort and period effects)")
         }
@@ -87,7 +93,7 @@ struct DidCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let started = DispatchTime.now()
-            let covariance = try inference.vcov ?? CovarianceType(parsing: "cluster:\(inference.cluster ?? panel.unit)")
+            let covariance = try inference.covarianceType(unit: panel.unit)
             let covariateNames = model.covariateNames
             var options = DiDOptions(outcome: model.outcome, covariance: covariance)
             options.covariates = covariateNames
@@ -115,6 +121,7 @@ struct DidCommand: ParsableCommand {
             options.imputationLeads = design.leads
             options.combinations = inference.combine
             options.extraFixedEffects = model.fe.map(\.source)
+            options.cr2Covariance = inference.cr2
             if inference.bootstrap != nil {
                 if let warning = BootstrapDiagnostics.fewReplicatesWarning(inference.reps) { warn(warning) }
                 options.bootstrap = MultiplierBootstrap(replicates: inference.reps, seed: inference.seed, threads: execution.threads,

@@ -4,9 +4,9 @@ import Inference
 
 /// `quipu did`'s standard errors, intervals, bootstrap and linear combinations.
 struct DidInferenceOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Covariance: cluster:UNIT (default), iid, hetero, cluster:VAR, cluster:VAR1+VAR2.", valueName: "vcov"),
-            transform: CovarianceType.parsing)
-    var vcov: CovarianceType?
+    @Option(name: .long, help: ArgumentHelp("Covariance: cluster:UNIT (default), iid, hetero, cluster:VAR, cluster:VAR1+VAR2, or cr2 (clustered by unit with Bell–McCaffrey's CR2 adjustment, for Sun–Abraham and the linear extended TWFE on panels with few-row cells; other estimators keep their clustered covariance).", valueName: "vcov"),
+            transform: DidCovarianceChoice.parsing)
+    var vcov: DidCovarianceChoice?
 
     @Option(name: .long, help: "Cluster variable of the standard errors (default: the unit); the same as --vcov cluster:VAR.")
     var cluster: String?
@@ -31,4 +31,31 @@ struct DidInferenceOptions: ParsableArguments {
 /// The bootstrap `quipu did` offers.
 enum DidBootstrap: String, ExpressibleByArgument, CaseIterable {
     case multiplier
+}
+
+/// did's `--vcov`: a covariance of the regressions, or `cr2` (DiD/Design/DiDDesign+CR2.swift).
+enum DidCovarianceChoice {
+    case covariance(CovarianceType)
+    /// Clustered by unit with the CR2 adjustment for Sun–Abraham and the linear extended TWFE.
+    case cr2
+
+    static func parsing(_ text: String) throws -> DidCovarianceChoice {
+        text.lowercased() == "cr2" ? .cr2 : .covariance(try CovarianceType.parsing(text))
+    }
+}
+
+extension DidInferenceOptions {
+    /// The covariance type of the regressions (clustered by `unit` unless told otherwise).
+    func covarianceType(unit: String) throws -> CovarianceType {
+        switch vcov {
+        case let .covariance(type)?: return type
+        case .cr2?, nil: return try CovarianceType(parsing: "cluster:\(cluster ?? unit)")
+        }
+    }
+
+    /// Whether `--vcov cr2` was asked for.
+    var cr2: Bool {
+        if case .cr2? = vcov { return true }
+        return false
+    }
 }
