@@ -69,6 +69,20 @@ struct PartialCommand: ParsableCommand {
             throw ValidationError("with --solution the model comes from the solution: leave out --nested-fe, --weights and --vcov")
         }
         try InputFiles.refuse(outputs: [("--output", output == "-" ? nil : output)], inputs: [("--data", data), ("--solution", solution)])
+        if formula != nil {
+            do {
+                _ = try model()
+            } catch let error as PartialError {
+                throw ValidationError(error.message)
+            }
+        }
+    }
+
+    /// The first pass's model, from the options.
+    private func model() throws -> PartialModel {
+        try PartialModel(formula: formula ?? "", weights: weights, covariance: vcov, nested: nestedFixedEffects,
+                         keepSingletons: fixedEffects.keepSingletons, collinearityTolerance: fixedEffects.collinearityTolerance,
+                         fixedEffectTolerance: fixedEffects.fixefTolerance)
     }
 
     func run() throws {
@@ -81,9 +95,7 @@ struct PartialCommand: ParsableCommand {
                 let model = try PartialModel(records: solved)
                 records = try PartialScores.records(table: try readPartition(columns: model.columns), solution: solved, index: index, count: count)
             } else {
-                let model = try PartialModel(formula: formula ?? "", weights: weights, covariance: vcov, nested: nestedFixedEffects,
-                                             keepSingletons: fixedEffects.keepSingletons, collinearityTolerance: fixedEffects.collinearityTolerance,
-                                             fixedEffectTolerance: fixedEffects.fixefTolerance)
+                let model = try model()
                 records = try PartialMoments.records(table: try readPartition(columns: model.columns), model: model, index: index, count: count)
             }
             try PartialOutput.write(records, to: output)
