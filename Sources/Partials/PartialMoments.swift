@@ -34,7 +34,7 @@ public enum PartialMoments {
         let rows = frame.rowCount
         var full = frame.design
         full = Matrix(rows: rows, columns: terms.count, values: full.values + frame.response)
-        let crossProduct = full.crossProduct()
+        let crossProduct = rows > 0 ? full.crossProduct() : Matrix(rows: terms.count, columns: terms.count)
         for column in 0..<terms.count {
             for row in 0...column { records.append(.init("moment", terms[row], terms[column], crossProduct[row, column])) }
         }

@@ -74,7 +74,7 @@ public enum PartialScores {
         case .iid:
             break
         case .hetero:
-            let meat = scores.crossProduct()
+            let meat = rows > 0 ? scores.crossProduct() : Matrix(rows: names.count, columns: names.count)
             for column in 0..<names.count {
                 for row in 0...column { records.append(.init("meat", names[row], names[column], meat[row, column])) }
             }

@@ -45,9 +45,11 @@ struct PartitionFrame {
         var carried = [String]()
         for name in [model.crossingFixedEffect, model.cluster].compactMap({ $0 }) where !carried.contains(name) { carried.append(name) }
         var frame: ModelFrame
+        var options = ModelFrameOptions(weights: model.weights, clusters: carried, removeSingletons: !model.keepSingletons)
+        // A partition may be empty, or lose every row, while the whole data do not.
+        options.allowsEmptySample = true
         do {
-            frame = try ModelFrame(table: table, formula: model.partitionFormula,
-                                   options: ModelFrameOptions(weights: model.weights, clusters: carried, removeSingletons: !model.keepSingletons))
+            frame = try ModelFrame(table: table, formula: model.partitionFormula, options: options)
         } catch {
             throw PartialError(error.description)
         }

@@ -117,6 +117,24 @@ import Testing
         }
     }
 
+    /// A partition that loses every row (here, to missing outcomes) still gives a partial: its
+    /// drops count in the sample, as on one machine.
+    @Test func aPartitionWithoutObservationsCounts() throws {
+        let (whole, parts) = try Self.partitions(3)
+        let lost = ["100,2011,1,,0.5,0.5,1", "101,2012,2,,0.1,0.2,1"]
+        let empty = URL(fileURLWithPath: whole).deletingLastPathComponent().appendingPathComponent("part-lost.csv").path
+        try Data(([Self.header] + lost).joined(separator: "\n").appending("\n").utf8).write(to: URL(fileURLWithPath: empty))
+        let all = try String(contentsOfFile: whole, encoding: .utf8) + lost.joined(separator: "\n") + "\n"
+        let wholeWithLost = try temporaryFile(all, name: "panel-lost.csv")
+        let options = ["--formula", "y ~ x1 + x2 | firm + year", "--vcov", "cluster:firm"]
+        let combined = try Self.combined(parts + [empty], model: options + ["--nested-fe", "firm"])
+        let single = try runQuipu(["feols", "--data", wholeWithLost, "--fixef-tol", "1e-14", "--format", "json"] + options)
+        #expect(combined.status == 0, "\(combined.standardError)")
+        let ours = try #require(combined.json), theirs = try #require(single.json)
+        #expect((ours["dropped"] as? [String: Any])?["missing"] as? Int == (theirs["dropped"] as? [String: Any])?["missing"] as? Int)
+        Self.expectSame(ours, theirs, path: "with a partition of missing outcomes")
+    }
+
     @Test func badPartialsAreRefusedInOneLine() throws {
         let (_, parts) = try Self.partitions(3)
         let directory = URL(fileURLWithPath: parts[0]).deletingLastPathComponent()
