@@ -40,6 +40,7 @@ demo: release
 # arithmetic self-test (Benchmarks/coverage/test_coverage.py, standard library only) runs first.
 test: setup
 	$(SWIFT) build
+	$(MAKE) --no-print-directory spark-test-if-available
 	python3 Benchmarks/coverage/test_coverage.py
 	$(MAKE) --no-print-directory notebooks-run NOTEBOOKS_OUT=.build/notebooks/executed
 	$(SWIFT) test
@@ -134,3 +135,29 @@ coverage: release
 
 clean:
 	rm -rf .build
+
+# Spark (issue 26): Integrations/spark's test that quipu-spark on a local[2] Spark gives the
+# numbers of single-machine quipu feols. `make spark-check` installs Debian's OpenJDK 17 and a
+# virtual environment with the pinned PySpark when missing; `make test` runs the same test only
+# when both are there already, and says so when it skips it.
+SPARK_VENV := .build/spark-venv
+
+$(SPARK_VENV)/.installed: Integrations/spark/requirements.txt
+	rm -rf $(SPARK_VENV)
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/python -m pip install -q --disable-pip-version-check -r Integrations/spark/requirements.txt
+	touch $@
+
+spark-java:
+	@command -v java >/dev/null || { SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
+spark-check: build spark-java $(SPARK_VENV)/.installed
+	$(SPARK_VENV)/bin/python Integrations/spark/tests/test_spark_equivalence.py
+
+spark-test-if-available:
+	@if command -v java >/dev/null && $(SPARK_VENV)/bin/python -c "import pyspark" 2>/dev/null; then \
+	  $(SPARK_VENV)/bin/python Integrations/spark/tests/test_spark_equivalence.py; \
+	else echo "spark-check skipped: Java or PySpark ($(SPARK_VENV)) missing; make spark-check installs them"; fi
+
+.PHONY: spark-java spark-check spark-test-if-available

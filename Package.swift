@@ -36,6 +36,9 @@ let package = Package(
         .target(name: "Estimation", dependencies: ["Primitives", "LinearAlgebra", "PanelData", "Formula", "Inference"]),
         .target(name: "DiD", dependencies: ["Primitives", "Estimation", "Formula", "Inference", "PanelData"]),
         .target(name: "Simulation", dependencies: ["Primitives"]),
+        // Fits past one machine (docs/scaling.md section 5): each partition's sums for
+        // `quipu partial`, and their combination for `quipu combine`.
+        .target(name: "Partials", dependencies: ["LinearAlgebra", "PanelData", "Formula", "Estimation", "Inference", "Reporting"]),
         // Sensitivity to parallel-trend violations (Rambachan & Roth 2023) for any event study.
         .target(name: "Sensitivity", dependencies: ["Primitives", "LinearAlgebra", "Inference"]),
         // Power of a planned evaluation (`quipu power`): the analytic MDE of Burlig, Preonas &
@@ -51,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "quipu",
             dependencies: [
-                "COpenBLAS", "Primitives", "LinearAlgebra", "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD", "Simulation", "Reports", "Sensitivity", "Power",
+                "COpenBLAS", "Primitives", "LinearAlgebra", "Estimation", "Reporting", "PanelData", "Formula", "Inference", "DiD", "Simulation", "Reports", "Sensitivity", "Power", "Partials",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

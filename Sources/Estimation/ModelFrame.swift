@@ -47,6 +47,9 @@ public struct ModelFrameOptions: Sendable {
     public var removeSingletons: Bool
     /// The memory the design may take; nil for this machine's (see `MemoryBudget`).
     public var memoryBudget: MemoryBudget?
+    /// Build a frame without rows when every row is dropped, instead of refusing: one partition
+    /// of a fit across partitions (`quipu partial`) may have none left, while the whole data do.
+    public var allowsEmptySample = false
 
     /// Creates options.
     public init(weights: String? = nil, clusters: [String] = [], removeSingletons: Bool = true, memoryBudget: MemoryBudget? = nil) {
@@ -151,7 +154,7 @@ extension ModelFrame {
             weights = weights.map { Self.select($0, keep) }
             clusterFactors = clusterFactors.map { $0.subset(keep) }
         }
-        guard !response.isEmpty else {
+        guard !response.isEmpty || options.allowsEmptySample else {
             var reasons = ["\(dropped.missing) with missing values", "\(dropped.nonFinite) non-finite (inf or beyond the double range)"]
             reasons += dropped.undefinedTransforms.map { "\($0.reason): \($0.rows)" }
             reasons += ["\(dropped.zeroWeight) with zero weight", "\(singletons) singletons"]

@@ -130,14 +130,22 @@ public struct CovarianceEstimator: Sendable {
     /// two clusters CRV1 has G − 1 = 0 degrees of freedom. R's `lm` reports NA there; a standard
     /// error of 0 would print as p < 2.2e-16.
     static func checked(_ estimate: CovarianceEstimate, input: CovarianceInput) -> CovarianceEstimate {
-        let residualDegrees = input.observationCount - input.parameterCount
+        checked(estimate, observationCount: input.observationCount, parameterCount: input.parameterCount,
+                residualSumOfSquares: input.weightedResiduals.reduce(0) { $0 + $1 * $1 }, bread: input.bread)
+    }
+
+    /// `checked(_:input:)` from the figures it reads, for fits whose rows are not on this machine
+    /// (`CovarianceEstimator+Combined`).
+    static func checked(_ estimate: CovarianceEstimate, observationCount: Int, parameterCount: Int, residualSumOfSquares: Double,
+                        bread: Matrix) -> CovarianceEstimate {
+        let residualDegrees = observationCount - parameterCount
         if residualDegrees <= 0 {
-            return estimate.undefined(because: "no residual degrees of freedom (N − K = \(input.observationCount) − \(input.parameterCount) = \(residualDegrees)): the fit is exact, so standard errors, t statistics, p-values and confidence intervals are undefined (NA)")
+            return estimate.undefined(because: "no residual degrees of freedom (N − K = \(observationCount) − \(parameterCount) = \(residualDegrees)): the fit is exact, so standard errors, t statistics, p-values and confidence intervals are undefined (NA)")
         }
         if let smallest = estimate.clusterCounts.min(), smallest < 2 {
             return estimate.undefined(because: "\(smallest) cluster leaves G − 1 = \(smallest - 1) degrees of freedom: clustered standard errors, t statistics, p-values and confidence intervals are undefined (NA)")
         }
-        return degeneracyChecked(estimate, input: input)
+        return degeneracyChecked(estimate, observationCount: observationCount, residualSumOfSquares: residualSumOfSquares, bread: bread)
     }
 
     /// The robust estimate with NA for coefficients whose variance is zero although the residuals
@@ -146,13 +154,13 @@ public struct CovarianceEstimator: Sendable {
     /// that identify them. A standard error of 1e-16 there is rounding, and would print as
     /// p < 2.2e-16. "Zero" is a variance below 1e-20 of the homoskedastic scale SSR/N · (X̃ᵀX̃)⁻¹ⱼⱼ,
     /// far below any real ratio of robust to classical variance.
-    static func degeneracyChecked(_ estimate: CovarianceEstimate, input: CovarianceInput) -> CovarianceEstimate {
-        guard estimate.type != .iid, input.observationCount > 0 else { return estimate }
-        let ssr = input.weightedResiduals.reduce(0) { $0 + $1 * $1 }
+    static func degeneracyChecked(_ estimate: CovarianceEstimate, observationCount: Int, residualSumOfSquares ssr: Double,
+                                  bread: Matrix) -> CovarianceEstimate {
+        guard estimate.type != .iid, observationCount > 0 else { return estimate }
         guard ssr > 0 else { return estimate }
         let order = estimate.matrix.rows
         let degenerate = (0..<order).filter { index in
-            let scale = ssr / Double(input.observationCount) * input.bread[index, index]
+            let scale = ssr / Double(observationCount) * bread[index, index]
             return scale > 0 && !(estimate.matrix[index, index] > 1e-20 * scale)
         }
         guard !degenerate.isEmpty else { return estimate }

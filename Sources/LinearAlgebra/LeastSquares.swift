@@ -163,7 +163,7 @@ public struct LeastSquaresSolver: Sendable {
     }
 
     /// The Cholesky solution, or `nil` when the scaled cross-product is too ill-conditioned for it.
-    private func choleskySolution(crossProduct: Matrix, crossResponse: [Double], norms: [Double], columns: [Int])
+    func choleskySolution(crossProduct: Matrix, crossResponse: [Double], norms: [Double], columns: [Int])
         throws(LinearAlgebraError) -> (coefficients: [Double], inverse: Matrix, smallestPivot: Double, factor: Matrix)?
     {
         let order = columns.count
@@ -300,19 +300,19 @@ extension Matrix {
 }
 
 /// A double-double accumulator: the running sum plus the rounding error it has lost.
-struct CompensatedSum {
+public struct CompensatedSum: Sendable {
     private var high: Double
     private var low = 0.0
 
-    init(_ start: Double) { high = start }
+    public init(_ start: Double) { high = start }
 
     /// The accumulated value rounded to double.
-    var value: Double { high + low }
+    public var value: Double { high + low }
 
     /// What is left of the exact sum once `rounded` is taken away.
     func remainder(after rounded: Double) -> Double { (high - rounded) + low }
 
-    mutating func add(_ value: Double) {
+    public mutating func add(_ value: Double) {
         // TwoSum (Knuth): the exact rounding error of high + value.
         let sum = high + value
         let virtual = sum - high

@@ -51,6 +51,13 @@ public struct CoefficientTable: Sendable {
     /// freedom when nil); `model` (given the rows) and `notes` are what the model adds.
     init(fit: some FittedRegression, covariance: CovarianceEstimate, distribution: ReferenceDistribution?, weights: String?,
          confidenceLevel: Double, model: ([CoefficientRow]) -> Model, notes: [String]) {
+        self.init(terms: FittedTerms(fit: fit), covariance: covariance, distribution: distribution, weights: weights,
+                  confidenceLevel: confidenceLevel, model: model, notes: notes)
+    }
+
+    /// The table of a fit's `terms` (from a fit on the rows, or combined from partitions).
+    init(terms fit: FittedTerms, covariance: CovarianceEstimate, distribution: ReferenceDistribution?, weights: String?,
+         confidenceLevel: Double, model: ([CoefficientRow]) -> Model, notes: [String]) {
         let inference = EstimateInference(estimates: fit.coefficients, covariance: covariance, distribution: distribution)
         self.rows = CoefficientRow.rows(terms: fit.coefficientNames, inference: inference, level: confidenceLevel)
         self.distribution = inference.distribution
@@ -61,7 +68,7 @@ public struct CoefficientTable: Sendable {
         self.collinear = fit.collinearNames
         self.covariance = covariance.type
         self.clusterCounts = covariance.clusterCounts
-        self.fixedEffects = fit.fixedEffects.map { ($0.name, $0.levelCount) }
+        self.fixedEffects = fit.fixedEffects
         self.redundantFixedEffects = fit.redundantFixedEffects
         self.weights = weights
         self.confidenceLevel = confidenceLevel
@@ -101,18 +108,33 @@ public struct LeastSquaresStatistics: Sendable {
     public let adjustedR2: Double
     public let withinR2: Double?
     public let rmse: Double
+
+    public init(r2: Double, adjustedR2: Double, withinR2: Double?, rmse: Double) {
+        self.r2 = r2
+        self.adjustedR2 = adjustedR2
+        self.withinR2 = withinR2
+        self.rmse = rmse
+    }
 }
 
 extension CoefficientTable {
     /// The `feols` table of a least-squares fit, tested against t with the covariance's degrees
     /// of freedom; without residual degrees of freedom every inferential figure is NA (see the note).
     public init(fit: LinearModelFit, covariance: CovarianceEstimate, weights: String?, confidenceLevel: Double = 0.95) {
-        let collinear = fit.collinearNames.filter { !fit.absorbedNames.contains($0) }
-        let notes = RegressionSummary.droppedRegressorNotes(fixedEffects: fit.fixedEffects.map(\.name),
-                                                            absorbed: fit.absorbedNames, collinear: collinear)
-        self.init(fit: fit, covariance: covariance, distribution: nil, weights: weights, confidenceLevel: confidenceLevel,
-                  model: { _ in .leastSquares(LeastSquaresStatistics(r2: fit.r2, adjustedR2: fit.adjustedR2, withinR2: fit.withinR2, rmse: fit.rmse)) },
-                  notes: notes)
+        self.init(leastSquares: FittedTerms(fit: fit),
+                  statistics: LeastSquaresStatistics(r2: fit.r2, adjustedR2: fit.adjustedR2, withinR2: fit.withinR2, rmse: fit.rmse),
+                  covariance: covariance, weights: weights, confidenceLevel: confidenceLevel)
+    }
+
+    /// The `feols` table of a least-squares fit given by its terms and statistics (a fit combined
+    /// from partitions, `quipu combine`), as `init(fit:covariance:weights:confidenceLevel:)`.
+    public init(leastSquares terms: FittedTerms, statistics: LeastSquaresStatistics, covariance: CovarianceEstimate, weights: String?,
+                confidenceLevel: Double = 0.95) {
+        let collinear = terms.collinearNames.filter { !terms.absorbedNames.contains($0) }
+        let notes = RegressionSummary.droppedRegressorNotes(fixedEffects: terms.fixedEffects.map(\.name),
+                                                            absorbed: terms.absorbedNames, collinear: collinear)
+        self.init(terms: terms, covariance: covariance, distribution: nil, weights: weights, confidenceLevel: confidenceLevel,
+                  model: { _ in .leastSquares(statistics) }, notes: notes)
     }
 
     /// The least-squares statistics, nil for another model.

@@ -13,7 +13,7 @@ struct Quipu: ParsableCommand {
               quipu convert panel.csv panel.arrow   (later commands read --data panel.arrow without parsing)
             """,
         version: "0.1.0",
-        subcommands: [FeolsCommand.self, FepoisCommand.self, DidCommand.self, TableCommand.self, DescribeCommand.self, TrendsCommand.self, ReportCommand.self, SimulateCommand.self, PowerCommand.self, ConvertCommand.self]
+        subcommands: [FeolsCommand.self, FepoisCommand.self, DidCommand.self, TableCommand.self, DescribeCommand.self, TrendsCommand.self, ReportCommand.self, SimulateCommand.self, PowerCommand.self, ConvertCommand.self, PartialCommand.self, CombineCommand.self]
     )
 
     static func main() {
