@@ -112,6 +112,9 @@ public struct EvaluationRunner {
         case .sunAbraham: options.estimator = .sunab
         case .imputation: options.estimator = .imputation
         case .etwfe: options.estimator = .etwfe
+        case .changesInChanges: options.estimator = .cic
+        case .quantileDiD: options.estimator = .qdid
+        case .panelQTT: options.estimator = .qtt
         }
         if bootstrap {
             options.bootstrap = MultiplierBootstrap(replicates: spec.inference.bootstrapReplicates, seed: spec.inference.seed,

@@ -28,6 +28,9 @@ extension DiDAnalysis {
         case .sunab: return [.sunAbraham]
         case .imputation: return [.imputation]
         case .etwfe: return [.etwfe]
+        case .cic: return [.changesInChanges]
+        case .qdid: return [.quantileDiD]
+        case .qtt: return [.panelQTT]
         case .all:
             return model == .poisson ? [.etwfe, .callawaySantAnna, .imputation, .twfe]
                 : [.callawaySantAnna, .sunAbraham, .imputation, .etwfe, .twfe]
@@ -42,6 +45,9 @@ extension DiDAnalysis {
         case .sunAbraham: return SunAbrahamEstimator()
         case .imputation: return ImputationEstimator()
         case .etwfe: return ExtendedTwoWayFixedEffectsEstimator()
+        case .changesInChanges: return ChangesInChangesEstimator()
+        case .quantileDiD: return QuantileDiDEstimator()
+        case .panelQTT: return PanelQuantileTreatmentEffectEstimator()
         }
     }
 
