@@ -33,8 +33,9 @@ struct DeterminismTests {
         // and says under `design.parallel_trends` where parallel trends hold; panel and truth CSV
         // are unchanged (their fingerprints above are the old ones). Version "2.0" since issue 20's
         // did JSON change; "2.1" since issue 23 added keys (covariances, pretrend_power): only the
-        // version line changed.
-        #expect(fingerprint(simulation.truthJSON()) == 4_498_856_299_371_142_147)
+        // version line changed. Issue 24: each aggregate group gained `quantile_effects` and the
+        // definitions a `quantile_effects` entry (keys added only; panel and truth CSV unchanged).
+        #expect(fingerprint(simulation.truthJSON()) == 17_255_195_798_560_023_968)
     }
 
     /// Keyed random streams make a shorter window an exact slice of the default panel.
