@@ -47,7 +47,8 @@ extension DiDResults {
             if !result.uniformCriticalValues.isEmpty {
                 bootstrap.append(.object([("estimator", .string(result.estimator.rawValue)), ("inference", .string(result.inference.description)),
                                           ("uniform_critical_values", .object(result.uniformCriticalValues.sorted { $0.key.rawValue < $1.key.rawValue }
-                                              .map { ($0.key.rawValue, .finite($0.value)) }))]))
+                                              .map { ($0.key.rawValue, .finite($0.value)) }))]
+                                         + quantileBandJSON(result)))
             }
         }
         return [
@@ -111,6 +112,7 @@ extension DiDResults {
             for (kind, value) in result.uniformCriticalValues.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 lines.append("Uniform \(Int((confidenceLevel * 100).rounded()))% band (\(kind.rawValue)): critical value \(NumberFormat.significant(value, digits: 4))")
             }
+            lines += quantileBandLines(result)
             for note in result.notes { lines.append("Note: \(note.message)") }
         }
         if !combinations.isEmpty {
@@ -130,7 +132,9 @@ extension DiDResults {
 
     /// CSV of ATT(g,t) cells, cohort × period coefficients, aggregates and event-study rows.
     public var csv: String {
-        var lines = ["estimator,type,group,time,event_time,estimate,std_error,conf_low,conf_high,n_treated,n_control,n_cohorts"]
+        // The quantile column only when an estimator gave quantile effects (the others' CSV is unchanged).
+        let quantiles = staggered.contains { $0.estimates.contains { $0.quantile != nil } }
+        var lines = ["estimator,type,group,time,event_time,estimate,std_error,conf_low,conf_high,n_treated,n_control,n_cohorts" + (quantiles ? ",quantile" : "")]
         func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "NA" }
         for result in staggered {
             for row in result.rows(level: confidenceLevel) {
@@ -143,6 +147,7 @@ extension DiDResults {
                 fields.append(String(e.treatedUnits))
                 fields.append(e.controlUnits.map(String.init) ?? "")
                 fields.append(String(e.cohortCount))
+                if quantiles { fields.append(e.quantile.map { "\($0)" } ?? "mean") }
                 lines.append(fields.joined(separator: ","))
             }
         }
@@ -169,6 +174,7 @@ extension DiDResults {
         let profiles = staggered.map { result in
             (result, result.rows(level: confidenceLevel).filter {
                 $0.estimate.kind == .dynamic && !$0.estimate.isOverall && $0.estimate.estimate.isFinite && $0.estimate.scale == result.headlineScale
+                    && $0.estimate.quantile == nil
             })
         }.filter { !$0.1.isEmpty }
         guard !profiles.isEmpty else { return nil }

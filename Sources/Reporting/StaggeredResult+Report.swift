@@ -20,7 +20,8 @@ extension StaggeredResult {
     /// result's inference derives them, and its uniform band where the bootstrap gave one.
     public func rows(level: Double) -> [Row] {
         zip(estimates, estimateInference.rows(level: level)).map { estimate, row in
-            let uniform = estimate.isOverall ? nil : uniformCriticalValues[estimate.kind]
+            let uniform = estimate.quantile != nil ? quantileCriticalValues[estimate.familyLabel]
+                : estimate.isOverall ? nil : uniformCriticalValues[estimate.kind]
             return Row(estimate: estimate, standardError: row.standardError, statistic: row.statistic, pValue: row.pValue,
                        low: row.low, high: row.high,
                        uniformLow: uniform.map { estimate.estimate - $0 * row.standardError },
@@ -32,7 +33,9 @@ extension StaggeredResult {
     func textLines(level: Double, proportional: Bool = false) -> [String] {
         let percent = Int((level * 100).rounded())
         let normal = !(degreesOfFreedom?.isFinite ?? false)
-        var grid = [["aggregate", "by", "Estimate", "Std. Error", normal ? "z value" : "t value", normal ? "Pr(>|z|)" : "Pr(>|t|)",
+        // The distributional estimators' rows say which quantile they are (mean: the mean effect).
+        let quantiles = estimates.contains { $0.quantile != nil }
+        var grid = [["aggregate", "by"] + (quantiles ? ["quantile"] : []) + ["Estimate", "Std. Error", normal ? "z value" : "t value", normal ? "Pr(>|z|)" : "Pr(>|t|)",
                      "\(percent)% low", "\(percent)% high", "treated units", "cohorts"]]
         if proportional { grid[0] += ["% change", "% \(percent)% low", "% \(percent)% high"] }
         for row in rows(level: level) where row.estimate.kind != .attGT && row.estimate.kind != .cohortPeriod {
@@ -44,7 +47,8 @@ extension StaggeredResult {
             default: by = ""
             }
             let scale = row.estimate.scale == .logRatio ? " (log ratio, % = exp − 1)" : ""
-            grid.append([row.estimate.kind.rawValue + scale, by, NumberFormat.significant(row.estimate.estimate),
+            grid.append([row.estimate.kind.rawValue + scale, by] + (quantiles ? [row.estimate.quantile.map { NumberFormat.significant($0) } ?? "mean"] : [])
+                        + [NumberFormat.significant(row.estimate.estimate),
                          NumberFormat.significant(row.standardError), NumberFormat.significant(row.statistic),
                          NumberFormat.pValue(row.pValue) + " " + NumberFormat.stars(row.pValue),
                          NumberFormat.significant(row.low), NumberFormat.significant(row.high),
@@ -114,7 +118,7 @@ extension StaggeredResult.Row {
                                                                   pValue: pValue, confidenceLow: low, confidenceHigh: high),
                                treatedUnits: estimate.treatedUnits, cohortCount: estimate.cohortCount, uniformBand: uniformBand,
                                percentChange: logPoints || isLogRatio ? PercentChangeRecord(logPoints: estimate.estimate, low: low, high: high) : nil,
-                               scale: isLogRatio ? estimate.scale.rawValue : nil)
+                               scale: isLogRatio ? estimate.scale.rawValue : nil, quantile: estimate.quantile)
     }
 
     /// The row as an entry of `att_gt` (Sun–Abraham's `cohort_period` too); `logPoints`: with its
@@ -124,6 +128,6 @@ extension StaggeredResult.Row {
                    estimate: estimate.estimate, standardError: standardError, confidenceLow: low, confidenceHigh: high,
                    treatedUnits: estimate.treatedUnits, controlUnits: estimate.controlUnits, uniformBand: uniformBand,
                    percentChange: logPoints || isLogRatio ? PercentChangeRecord(logPoints: estimate.estimate, low: low, high: high) : nil,
-                   scale: isLogRatio ? estimate.scale.rawValue : nil)
+                   scale: isLogRatio ? estimate.scale.rawValue : nil, quantile: estimate.quantile)
     }
 }

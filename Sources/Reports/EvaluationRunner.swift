@@ -114,6 +114,9 @@ public struct EvaluationRunner {
         case .imputation: options.estimator = .imputation
         case .etwfe: options.estimator = .etwfe
         case .twoStage: options.estimator = .twostage
+        case .changesInChanges: options.estimator = .cic
+        case .quantileDiD: options.estimator = .qdid
+        case .panelQTT: options.estimator = .qtt
         }
         if bootstrap {
             options.bootstrap = MultiplierBootstrap(replicates: spec.inference.bootstrapReplicates, seed: spec.inference.seed,

@@ -69,6 +69,7 @@ extension PeruSimulation {
                 ("simple_cohort_size", .string("cells weighted by cohort size (firms of the cohort in the panel)")),
                 ("pre_periods", .string("effects before the cohort year are exactly zero (no anticipation)")),
                 ("aggregated", .string("cells of cohorts treated from the first panel year on have no untreated year in the panel; they are listed but excluded from all aggregates")),
+                ("quantile_effects", .string("the quantile of Y1 minus the same quantile of Y0 among the aggregated treated firm-years (type-1 quantiles, the inverse empirical CDF): level_effect over all of them, zeros included; log_effect as log Q(Y1) - log Q(Y0) over those with both positive. A difference of quantiles, not a quantile of differences: what changes-in-changes and the panel QTT (quipu did --estimator cic|qtt) estimate")),
             ])),
             ("design", designJSON()),
         ]
@@ -92,6 +93,10 @@ extension PeruSimulation {
                         })))
                     }
                 }
+                pairs.append(("quantile_effects", .array(truth.quantileEffects.filter { $0.programme == programme && $0.outcome == outcome }.map { effect in
+                    .object([("quantile", .number(effect.quantile)), ("level_effect", Self.fixed(effect.levelEffect, decimals: 3)),
+                             ("log_effect", Self.fixed(effect.logEffect, decimals: 6))])
+                })))
                 groups.append(.object(pairs))
             }
         }

@@ -95,6 +95,26 @@ public struct SimulationTruth: Sendable {
     public let cells: [Cell]
     /// Every aggregate, ordered by programme, outcome and kind.
     public let aggregates: [Aggregate]
+    /// Quantile effects on the treated over the aggregated post-support firm-years, ordered by
+    /// programme, outcome and quantile (`QuantileEffect`).
+    public var quantileEffects: [QuantileEffect] = []
+
+    /// The quantiles of `quantileEffects`: those `quipu did --quantiles` gives by default.
+    public static let quantiles = [0.1, 0.25, 0.5, 0.75, 0.9]
+
+    /// The τ-quantile of Y₁ minus the τ-quantile of Y₀ among a programme's treated firm-years (the
+    /// quantile effect on the treated that changes-in-changes and the panel QTT estimate: a
+    /// difference of quantiles, not a quantile of differences), type-1 quantiles (EmpiricalQuantile).
+    public struct QuantileEffect: Sendable, Equatable {
+        public let programme: Programme
+        public let outcome: Outcome
+        public let quantile: Double
+        /// On the level (USD or jobs), zeros included (`n` firm-years); nil without firm-years.
+        public let levelEffect: Double?
+        /// log Q_τ(Y₁) − log Q_τ(Y₀) over the firm-years with both positive (`n_positive`), the
+        /// log effect's base; nil without them.
+        public let logEffect: Double?
+    }
 
     /// The pooled simple ATT of a programme on an outcome.
     public func simpleATT(_ programme: Programme, _ outcome: Outcome) -> Effect? {

@@ -1,3 +1,5 @@
+import Primitives
+
 /// Running sums of treated-minus-untreated outcomes, turned into `SimulationTruth` at the end.
 ///
 /// All sums are formed in record order and all groupings are read back in sorted key order:
@@ -60,6 +62,9 @@ struct TruthAccumulator {
     private var cells: [CellKey: [Sums]] = [:]
     private var bySize: [Int: [Int: [Sums]]] = [:]
     private var cohortFirms: [Int: [Int: Set<Int>]] = [:]
+    /// Y₁ and Y₀ of every aggregated treated firm-year, by programme and outcome, for the quantile
+    /// effects (sorted before use, so the record order does not matter).
+    private var potentialOutcomes: [Int: [Int: (treated: [Int64], untreated: [Int64])]] = [:]
     private static let empty = Array(repeating: Sums(), count: Outcome.allCases.count)
 
     /// An empty accumulator for a panel whose first year is `firstYear`.
@@ -84,6 +89,10 @@ struct TruthAccumulator {
         cells[key] = sums
         if key.cohort > firstYear {
             bySize[programme.rawValue, default: [:]][record.sizeClass.rawValue] = sizeSums
+            for outcome in Outcome.allCases {
+                potentialOutcomes[programme.rawValue, default: [:]][outcome.rawValue, default: ([], [])].treated.append(treated[outcome])
+                potentialOutcomes[programme.rawValue, default: [:]][outcome.rawValue, default: ([], [])].untreated.append(untreated[outcome])
+            }
         }
     }
 
@@ -106,7 +115,31 @@ struct TruthAccumulator {
                 aggregates += aggregate(programme, outcome, keys: programmeKeys)
             }
         }
-        return SimulationTruth(cells: cellList, aggregates: aggregates)
+        var truth = SimulationTruth(cells: cellList, aggregates: aggregates)
+        truth.quantileEffects = quantileEffects()
+        return truth
+    }
+
+    /// Quantiles of Y₁ minus quantiles of Y₀ among the aggregated treated firm-years.
+    private func quantileEffects() -> [SimulationTruth.QuantileEffect] {
+        var effects = [SimulationTruth.QuantileEffect]()
+        for programme in Programme.allCases {
+            for outcome in Outcome.allCases {
+                let values = potentialOutcomes[programme.rawValue]?[outcome.rawValue] ?? ([], [])
+                let treated = values.treated.sorted(), untreated = values.untreated.sorted()
+                let both = zip(values.treated, values.untreated).filter { $0.0 > 0 && $0.1 > 0 }
+                let positiveTreated = both.map(\.0).sorted(), positiveUntreated = both.map(\.1).sorted()
+                for tau in SimulationTruth.quantiles {
+                    var level: Double? = nil, log: Double? = nil
+                    if let y1 = EmpiricalQuantile.type1(treated, tau), let y0 = EmpiricalQuantile.type1(untreated, tau) { level = Double(y1 - y0) }
+                    if let y1 = EmpiricalQuantile.type1(positiveTreated, tau), let y0 = EmpiricalQuantile.type1(positiveUntreated, tau) {
+                        log = DeterministicMath.log(Double(y1)) - DeterministicMath.log(Double(y0))
+                    }
+                    effects.append(SimulationTruth.QuantileEffect(programme: programme, outcome: outcome, quantile: tau, levelEffect: level, logEffect: log))
+                }
+            }
+        }
+        return effects
     }
 
     private func aggregate(_ programme: Programme, _ outcome: Outcome, keys: [CellKey]) -> [SimulationTruth.Aggregate] {

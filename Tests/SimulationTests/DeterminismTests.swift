@@ -34,8 +34,9 @@ struct DeterminismTests {
         // are unchanged (their fingerprints above are the old ones). Version "2.0" since issue 20's
         // did JSON change; "2.1" since issue 23 added keys (covariances, pretrend_power), "2.2" when
         // it added more (a pre-trend test's excluded leads, the report's trust): only the version
-        // line changed.
-        #expect(fingerprint(simulation.truthJSON()) == 10_350_355_161_153_678_426)
+        // line changed. Issue 24: each aggregate group gained `quantile_effects` and the
+        // definitions a `quantile_effects` entry (keys added only; panel and truth CSV unchanged).
+        #expect(fingerprint(simulation.truthJSON()) == 13_386_665_718_827_762_591)
     }
 
     /// Keyed random streams make a shorter window an exact slice of the default panel.

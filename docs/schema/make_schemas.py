@@ -25,7 +25,7 @@ COUNT = {"type": "integer", "minimum": 0}
 STR = {"type": "string"}
 STR_NA = {"type": ["string", "null"]}
 BOOL = {"type": "boolean"}
-ESTIMATORS = ["twfe", "cs", "sunab", "imputation", "etwfe", "twostage"]
+ESTIMATORS = ["twfe", "cs", "sunab", "imputation", "etwfe", "twostage", "cic", "qdid", "qtt"]
 
 
 def ref(name):
@@ -178,16 +178,17 @@ PERCENT = {"percent_change": NUM_NA, "percent_conf_low": NUM_NA, "percent_conf_h
 def did_document():
     cell = obj({"estimator": {"enum": ESTIMATORS}, "group": INT, "time": INT, "event_time": INT, **{k: NUM_NA for k in
                 ["estimate", "std_error", "conf_low", "conf_high"]}, "n_treated": COUNT, "n_control": {"type": ["integer", "null"]},
-                "uniform_low": NUM_NA, "uniform_high": NUM_NA, "scale": {"const": "log_ratio"}, **PERCENT},
-               optional=["time", "event_time", "uniform_low", "uniform_high", "scale", *PERCENT])
+                "uniform_low": NUM_NA, "uniform_high": NUM_NA, "scale": {"const": "log_ratio"}, **PERCENT, "quantile": NUM},
+               optional=["time", "event_time", "uniform_low", "uniform_high", "scale", *PERCENT, "quantile"])
     aggregate = obj({"estimator": {"enum": ESTIMATORS}, "type": {"enum": ["simple", "group", "dynamic", "calendar"]}, "label": STR,
                      "overall": BOOL,
                      "by": array(obj({"event_time": INT, "group": INT, "time": INT}, optional=["event_time", "group", "time"]), maxItems=1),
                      **INFERENCE, "n_treated": COUNT, "n_cohorts": COUNT, "uniform_low": NUM_NA, "uniform_high": NUM_NA,
-                     "scale": {"const": "log_ratio"}, **PERCENT},
-                    optional=["uniform_low", "uniform_high", "scale", *PERCENT],
+                     "scale": {"const": "log_ratio"}, **PERCENT, "quantile": NUM},
+                    optional=["uniform_low", "uniform_high", "scale", *PERCENT, "quantile"],
                     description="An effect of an estimator's effect set (TWFE's coefficient is its simple, its event study its "
-                                "dynamic aggregate; the percentage effects with --model poisson; the extended TWFE's Poisson log ratios of means carry scale)")
+                                "dynamic aggregate; the percentage effects with --model poisson; the extended TWFE's Poisson log ratios of means carry scale; "
+                                "the distributional estimators' quantile effects carry quantile, their mean effects none)")
     two_by_two = obj({"term": STR, **INFERENCE, **PERCENT, "difference_of_means": NUM_NA}, optional=[*PERCENT],
                      description="The 2x2 comparison's regression coefficient (the percentage effects with --model poisson) "
                                  "and the same estimate as a difference of the four means (least squares only)")
@@ -225,7 +226,10 @@ def did_document():
         "combinations": array(obj({"estimator": {"enum": ESTIMATORS}, "expression": STR, "weights": open_map(NUM_NA),
                                    "estimate": NUM_NA, "std_error": NUM_NA, "p_value": NUM_NA, "conf_low": NUM_NA,
                                    "conf_high": NUM_NA, "inference": STR})),
-        "bootstrap": array(obj({"estimator": {"enum": ESTIMATORS}, "inference": STR, "uniform_critical_values": critical_values})),
+        "bootstrap": array(obj({"estimator": {"enum": ESTIMATORS}, "inference": STR, "uniform_critical_values": critical_values,
+                                "quantile_band_critical_values": open_map(NUM_NA)}, optional=["quantile_band_critical_values"],
+                               description="Bootstrap bands: uniform over each kind's estimates, and for the distributional estimators "
+                                           "over the quantiles of each mean effect (keyed by its label)")),
         "pretrend_tests": array(obj({"estimator": {"enum": ESTIMATORS}, "statistic": NUM_NA, "df1": COUNT, "df2": NUM_NA,
                                      "p_value": NUM_NA, "terms": array(STR), "description": STR, "note": STR,
                                      "excluded": array(obj({"label": STR, "event_time": INT, "n_treated": COUNT, "n_cohorts": COUNT}))},
@@ -357,7 +361,9 @@ def truth_schema():
                  "simple_cohort_size": {"oneOf": [{"type": "null"}, obj(effect_fields)]},
                  "event_time": array(obj({"event_time": {"type": ["integer", "null"]}, **effect_fields})),
                  "cohort": array(obj({"cohort": {"type": ["integer", "null"]}, **effect_fields})),
-                 "size_class": array(obj({"size_class": STR, **effect_fields}))})
+                 "size_class": array(obj({"size_class": STR, **effect_fields})),
+                 "quantile_effects": array(obj({"quantile": NUM, "level_effect": NUM_NA, "log_effect": NUM_NA},
+                                               description="Quantile of Y1 minus quantile of Y0 among the treated firm-years"))})
     cell = obj({"programme": ref("programme"), "cohort": INT, "year": INT, "event_time": INT, "outcome": STR, "aggregated": BOOL,
                 **effect_fields})
     return document("quipu simulate peru --truth FILE.json", obj({

@@ -34,7 +34,8 @@ extension DiDAnalysis {
         let anticipation = options.callawaySantAnna.anticipation
         let reference: Int, yearOnYear: Bool
         switch result.estimator {
-        case .imputation, .twoStage: return nil
+        // The distributional estimators' leads are quantile effects as well as means: no linear trend.
+        case .imputation, .twoStage, .changesInChanges, .quantileDiD, .panelQTT: return nil
         case .twfe: reference = options.referencePeriod; yearOnYear = false
         case .callawaySantAnna:
             reference = -1 - anticipation

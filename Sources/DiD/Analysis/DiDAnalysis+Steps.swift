@@ -29,6 +29,9 @@ extension DiDAnalysis {
         case .imputation: return [.imputation]
         case .twostage: return [.twoStage]
         case .etwfe: return [.etwfe]
+        case .cic: return [.changesInChanges]
+        case .qdid: return [.quantileDiD]
+        case .qtt: return [.panelQTT]
         case .all:
             return model == .poisson ? [.etwfe, .callawaySantAnna, .imputation, .twfe]
                 : [.callawaySantAnna, .sunAbraham, .imputation, .etwfe, .twfe]
@@ -44,6 +47,9 @@ extension DiDAnalysis {
         case .imputation: return ImputationEstimator()
         case .etwfe: return ExtendedTwoWayFixedEffectsEstimator()
         case .twoStage: return TwoStageEstimator()
+        case .changesInChanges: return ChangesInChangesEstimator()
+        case .quantileDiD: return QuantileDiDEstimator()
+        case .panelQTT: return PanelQuantileTreatmentEffectEstimator()
         }
     }
 

@@ -16,6 +16,12 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
     case etwfe
     /// Gardner (2022): two-stage DiD, imputation's estimates with did2s's GMM standard errors.
     case twoStage = "twostage"
+    /// Athey & Imbens (2006): changes-in-changes, mean and quantile effects (Distributional/).
+    case changesInChanges = "cic"
+    /// Quantile difference-in-differences (Athey & Imbens 2006, §3.3).
+    case quantileDiD = "qdid"
+    /// Callaway & Li (2019): the panel quantile treatment effect on the treated.
+    case panelQTT = "qtt"
 
     /// The name shown in reports.
     public var displayName: String {
@@ -26,6 +32,9 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
         case .imputation: return "Imputation (BJS)"
         case .etwfe: return "Extended TWFE (Wooldridge)"
         case .twoStage: return "Two-stage (Gardner)"
+        case .changesInChanges: return "Changes-in-changes"
+        case .quantileDiD: return "Quantile DiD"
+        case .panelQTT: return "Panel QTT (Callaway–Li)"
         }
     }
 }
@@ -71,10 +80,13 @@ public struct StaggeredEstimate: Sendable {
     public let controlUnits: Int?
     /// The scale (`level` unless a log ratio of means).
     public let scale: StaggeredEstimateScale
+    /// The quantile τ of a quantile effect (the distributional estimators); nil for a mean effect.
+    public let quantile: Double?
 
     public init(kind: StaggeredEstimateKind, eventTime: Int? = nil, group: Int? = nil, time: Int? = nil, estimate: Double,
-                treatedUnits: Int, cohortCount: Int, controlUnits: Int? = nil, scale: StaggeredEstimateScale = .level) {
+                treatedUnits: Int, cohortCount: Int, controlUnits: Int? = nil, scale: StaggeredEstimateScale = .level, quantile: Double? = nil) {
         self.scale = scale
+        self.quantile = quantile
         self.kind = kind
         self.eventTime = eventTime
         self.group = group
@@ -100,6 +112,16 @@ public struct StaggeredEstimate: Sendable {
     /// `t2005` (calendar), the overall entries `dynamic`, `group`, `calendar`, and
     /// `att_gt(2004,2005)` / `cp(2004,-1)` for cells; log ratios add `lr_` (`lr_att`, `lr_e2`).
     public var label: String {
+        guard let quantile else { return familyLabel }
+        // τ in percent: q50, q10, q12_5 (a '.' would read as a number in --combine).
+        let percent = (quantile * 100 * 1e6).rounded() / 1e6
+        let text = percent == percent.rounded() ? String(Int(percent)) : String(percent).replacingOccurrences(of: ".", with: "_")
+        return familyLabel + "_q" + text
+    }
+
+    /// The label of the mean effect a quantile effect belongs to (the estimate's own label for a
+    /// mean effect): the quantile effects with one family label share a uniform band.
+    public var familyLabel: String {
         scale == .logRatio ? "lr_" + levelLabel : levelLabel
     }
 
@@ -136,6 +158,9 @@ public struct StaggeredResult: Sendable {
     public let observationCount: Int
     /// Clusters of the standard errors.
     public let clusterCount: Int?
+    /// Critical values of uniform (sup-t) bands over the quantiles of each family of quantile
+    /// effects (keyed by `familyLabel`), from the bootstrap draws (none without).
+    public var quantileCriticalValues: [String: Double] = [:]
 
     /// Joint covariance of `estimates` (J × J); NaN entries where undefined.
     public var covariance: Matrix { estimateInference.covariance }
@@ -160,14 +185,14 @@ public struct StaggeredResult: Sendable {
     public func withPretrend(_ test: WaldTestResult?) -> StaggeredResult {
         StaggeredResult(estimator: estimator, estimates: estimates, estimateInference: estimateInference, inference: inference,
                         uniformCriticalValues: uniformCriticalValues, pretrend: test, notes: notes,
-                        observationCount: observationCount, clusterCount: clusterCount)
+                        observationCount: observationCount, clusterCount: clusterCount, quantileCriticalValues: quantileCriticalValues)
     }
 
     /// The same result with `notes` as its notes.
     public func withNotes(_ notes: [Diagnostic]) -> StaggeredResult {
         StaggeredResult(estimator: estimator, estimates: estimates, estimateInference: estimateInference, inference: inference,
                         uniformCriticalValues: uniformCriticalValues, pretrend: pretrend, notes: notes,
-                        observationCount: observationCount, clusterCount: clusterCount)
+                        observationCount: observationCount, clusterCount: clusterCount, quantileCriticalValues: quantileCriticalValues)
     }
 }
 

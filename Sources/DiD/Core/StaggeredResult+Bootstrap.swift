@@ -14,10 +14,19 @@ extension StaggeredResult {
         var bands = [StaggeredEstimateKind: Double]()
         for kind in Self.bandedKinds {
             let family = estimates.indices.filter {
-                estimates[$0].kind == kind && !estimates[$0].isOverall && bootstrapped.standardErrors[$0].isFinite
+                estimates[$0].kind == kind && !estimates[$0].isOverall && estimates[$0].quantile == nil && bootstrapped.standardErrors[$0].isFinite
             }
             bands[kind] = bootstrapped.uniformCriticalValue(over: family, level: level)
         }
-        return replacing(bootstrapped, inference: inference, uniformCriticalValues: bands)
+        // Quantile effects: one band over the quantiles of each mean effect's family.
+        var quantileBands = [String: Double]()
+        var families = [String: [Int]]()
+        for j in estimates.indices where estimates[j].quantile != nil && bootstrapped.standardErrors[j].isFinite && bootstrapped.standardErrors[j] > 0 {
+            families[estimates[j].familyLabel, default: []].append(j)
+        }
+        for (family, members) in families { quantileBands[family] = bootstrapped.uniformCriticalValue(over: members, level: level) }
+        var result = replacing(bootstrapped, inference: inference, uniformCriticalValues: bands)
+        result.quantileCriticalValues = quantileBands
+        return result
     }
 }

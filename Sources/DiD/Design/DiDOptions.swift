@@ -11,6 +11,8 @@ public enum EstimatorChoice: String, Sendable, CaseIterable {
     case etwfe
     /// Gardner's two-stage DiD (did2s): imputation's estimates with GMM standard errors.
     case twostage
+    /// Distributional effects: changes-in-changes, quantile DiD, panel QTT (Distributional/).
+    case cic, qdid, qtt
     /// Every estimator of the model's scale (DiDAnalysis.chosenEstimators).
     case all
 }
@@ -85,6 +87,8 @@ public struct DiDOptions: Sendable {
     /// Bell–McCaffrey's CR2 adjustment, completed where a row has leverage 1 (DiDDesign+CR2.swift);
     /// false keeps the regression's own covariance (fixest's CRV1, Sun–Abraham's leave-out on gaps).
     public var cr2Covariance = false
+    /// The quantiles and bootstrap of the distributional estimators (cic, qdid, qtt).
+    public var distributional = DistributionalOptions()
 
     /// Creates options for an outcome and a covariance estimator.
     public init(outcome: String, covariance: CovarianceType) {

@@ -17,9 +17,13 @@ public struct AggregateRecord: JSONRecord, Sendable {
     /// The scale when it is not the outcome's own: "log_ratio" for a log ratio of means (the
     /// extended TWFE's Poisson rows).
     public var scale: String?
+    /// The quantile τ of a quantile effect (`did --estimator cic|qdid|qtt`); absent for a mean effect.
+    public var quantile: Double?
 
     public init(estimator: String, type: String, label: String, overall: Bool, by: ByRecord?, inference: InferenceRecord,
-                treatedUnits: Int, cohortCount: Int, uniformBand: UniformBandRecord?, percentChange: PercentChangeRecord?, scale: String? = nil) {
+                treatedUnits: Int, cohortCount: Int, uniformBand: UniformBandRecord?, percentChange: PercentChangeRecord?, scale: String? = nil,
+                quantile: Double? = nil) {
+        self.quantile = quantile
         self.estimator = estimator
         self.type = type
         self.label = label
@@ -40,6 +44,7 @@ public struct AggregateRecord: JSONRecord, Sendable {
         try container.encode(label, forKey: DynamicKey("label"))
         try container.encode(overall, forKey: DynamicKey("overall"))
         try container.encode(by.map { [$0] } ?? [], forKey: DynamicKey("by"))
+        try container.encodeIfPresent(quantile, forKey: DynamicKey("quantile"))
         try inference.encode(to: encoder)
         try container.encode(treatedUnits, forKey: DynamicKey("n_treated"))
         try container.encode(cohortCount, forKey: DynamicKey("n_cohorts"))

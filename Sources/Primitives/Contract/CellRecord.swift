@@ -19,10 +19,13 @@ public struct CellRecord: JSONRecord, Sendable {
     /// The scale when it is not the outcome's own: "log_ratio" for a log ratio of means (the
     /// extended TWFE's Poisson rows).
     public var scale: String?
+    /// The quantile τ of a quantile effect (`did --estimator cic|qdid|qtt`); absent for a mean effect.
+    public var quantile: Double?
 
     public init(estimator: String, group: Int, time: Int?, eventTime: Int?, estimate: Double, standardError: Double,
                 confidenceLow: Double, confidenceHigh: Double, treatedUnits: Int, controlUnits: Int?, uniformBand: UniformBandRecord?,
-                percentChange: PercentChangeRecord? = nil, scale: String? = nil) {
+                percentChange: PercentChangeRecord? = nil, scale: String? = nil, quantile: Double? = nil) {
+        self.quantile = quantile
         self.estimator = estimator
         self.group = group
         self.time = time
@@ -40,13 +43,14 @@ public struct CellRecord: JSONRecord, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case estimator, group, time, eventTime = "event_time", estimate, standardError = "std_error"
-        case confidenceLow = "conf_low", confidenceHigh = "conf_high", treatedUnits = "n_treated", controlUnits = "n_control", scale
+        case confidenceLow = "conf_low", confidenceHigh = "conf_high", treatedUnits = "n_treated", controlUnits = "n_control", scale, quantile
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(estimator, forKey: .estimator)
         try container.encode(group, forKey: .group)
+        try container.encodeIfPresent(quantile, forKey: .quantile)
         try container.encodeIfPresent(time, forKey: .time)
         try container.encodeIfPresent(eventTime, forKey: .eventTime)
         try container.encode(estimate, forKey: .estimate)

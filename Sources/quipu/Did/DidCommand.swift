@@ -25,6 +25,7 @@ struct DidCommand: ParsableCommand {
     @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Output") var plotting: EventStudyPlotOption
     @OptionGroup(title: "Sensitivity to violations of parallel trends") var sensitivity: DidSensitivityOptions
+    @OptionGroup(title: "Distributional effects") var distributional: DidDistributionalOptions
 
     @OptionGroup(title: "Execution") var execution: ExecutionOptions
 
@@ -43,7 +44,8 @@ struct DidCommand: ParsableCommand {
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw ValidationError("--plot writes SVG: give a path ending in .svg") }
         try sensitivity.validate(eventStudies: design.eventStudy || estimator != .twfe, format: output.format)
         if plotting.covariances && output.format != .csv { throw ValidationError("--covariances selects the CSV's long form of the covariances: add --format csv (JSON always carries them, as covariances)") }
-        let files = [("--plot", plot), ("--sensitivity-plot", sensitivity.plot), ("--output", output.output)]
+        try validateDistributional()
+        let files = [("--plot", plot), ("--sensitivity-plot", sensitivity.plot), ("--qte-plot", distributional.qtePlot), ("--output", output.output)]
         do { try AtomicFile.refuseSharedFiles(files) } catch { throw ValidationError(String(describing: error)) }
         try input.refuseOverwrite(by: files)
         let level = inference.level
@@ -122,6 +124,9 @@ struct DidCommand: ParsableCommand {
             options.combinations = inference.combine
             options.extraFixedEffects = model.fe.map(\.source)
             options.cr2Covariance = inference.cr2
+            options.distributional.quantiles = distributional.quantiles.values
+            options.distributional.replicates = inference.reps
+            options.distributional.seed = inference.seed
             if inference.bootstrap != nil {
                 if let warning = BootstrapDiagnostics.fewReplicatesWarning(inference.reps) { warn(warning) }
                 options.bootstrap = MultiplierBootstrap(replicates: inference.reps, seed: inference.seed, threads: execution.threads,
@@ -162,6 +167,10 @@ struct DidCommand: ParsableCommand {
             }
             var plotFile = [(text: String, path: String)]()
             if let plot, let chart { plotFile.append((chart, plot)) }
+            if let path = distributional.qtePlot {
+                guard let svg = results.quantileEffectChart()?.svg() else { throw CommandError("--qte-plot: no quantile effects to plot") }
+                plotFile.append((svg, path))
+            }
             if let path = sensitivity.plot, let analyses {
                 guard let svg = EventStudySensitivity.svg(analyses) else { throw CommandError("--sensitivity-plot: no sensitivity curve was computed, so there is nothing to plot") }
                 plotFile.append((svg, path))
