@@ -8,20 +8,16 @@ import Primitives
 /// p-value): that is what a reader scans for "significant" results, so that is what the chance of
 /// a false positive must be counted over. The adjustments are from the raw p-values (Holm for the
 /// family-wise error rate; Benjamini–Hochberg and Anderson's sharpened q for the false discovery
-/// rate). Romano–Wolf and Westfall–Young are not computed here: they need every headline's
-/// bootstrap draws from one resampling of the same firms, and the headline estimators (TWFE,
-/// Callaway–Sant'Anna, extended TWFE Poisson) run separate inferences on samples that differ by
-/// programme filter and outcome, with no influence functions carried into the report.
+/// rate). Romano–Wolf and Westfall–Young come from one joint bootstrap of the headlines'
+/// per-cluster influence (EvaluationResults+TrustJointAdjust).
 extension EvaluationResults {
     /// The family: the headline effects that have a p-value, in report order.
-    var adjustedFamily: [Effect] {
-        effects.filter { $0.headline && $0.failure == nil && $0.pValue.isFinite }
-    }
+    var adjustedFamily: [Effect] { adjustedFamilyIndices.map { effects[$0] } }
 
     /// Each adjustment's p-values over `adjustedFamily`.
     var headlineAdjusted: [(method: PValueAdjustment, pValues: [Double])] {
         let raw = adjustedFamily.map(\.pValue)
-        return spec.inference.adjustments.compactMap { method in MultipleTesting.adjust(raw, method: method).map { (method, $0) } }
+        return spec.inference.adjustments.compactMap { method in (MultipleTesting.adjust(raw, method: method) ?? jointAdjustment?.pValues[method]).map { (method, $0) } }
     }
 
     /// Who is in the family, in words.
@@ -47,7 +43,7 @@ extension EvaluationResults {
             return row
         }
         return ReportTable(name: "adjusted-p", title: "Headline p-values adjusted for testing \(family.count) effects at once", header: header, rows: rows,
-                           note: "The family is \(adjustedFamilyDescription)." + adjustmentReading + " Computed from the raw p-values (the spec's `adjust:` chooses the columns).")
+                           note: "The family is \(adjustedFamilyDescription)." + adjustmentReading + " Computed from the raw p-values (the spec's `adjust:` chooses the columns)." + jointAdjustmentNote)
     }
 
     /// What the chosen adjustments bound, in a sentence or two.
@@ -71,7 +67,7 @@ extension EvaluationResults {
                          ("estimator", .string(effect.estimator.rawValue)), ("p_value", .finite(effect.pValue)),
                          ("adjusted", .object(adjusted.map { ($0.method.rawValue, .finite($0.pValues[index])) }))])
             })),
-        ])
+        ] + jointAdjustmentJSON)
     }
 
     /// The paragraph and table of the section.

@@ -161,6 +161,10 @@ public struct EvaluationResults: Sendable {
     public var runs: [Run] = []
     /// Each headline design's minimum detectable effect (EvaluationResults+TrustPower).
     public var designPower: [HeadlinePower] = []
+    /// Romano–Wolf and Westfall–Young across the headlines from one joint bootstrap, and what
+    /// each headline handed over for it by index in `effects` (EvaluationResults+TrustJointAdjust).
+    public var jointAdjustment: JointAdjustment? = nil
+    var jointInputs: [Int: JointInput] = [:]
     /// Things the reader should know that no table says (estimators skipped, failures).
     public var notes: [String] = []
     /// Threads the estimators ran with (results do not depend on it).

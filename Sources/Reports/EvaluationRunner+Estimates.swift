@@ -17,6 +17,7 @@ extension EvaluationRunner {
             announce("\(programme.name) × \(outcome.title): \(estimator.displayName)" + (withBootstrap ? " with the multiplier bootstrap (\(spec.inference.bootstrapReplicates) replicates)" : ""))
             let result = runEstimator(programme, outcome, estimator, table: table, bootstrap: withBootstrap)
             results.effects.append(effect(programme, outcome, estimator, result: result, headline: index == 0, truthValue: truthValue))
+            if index == 0, let input = jointInput(result, estimator: estimator, table: table) { results.jointInputs[results.effects.count - 1] = input }
             guard case .success(let (did, own)) = result else {
                 if case .failure(let failure) = result { results.notes.append("\(programme.name) × \(outcome.title) (\(estimator.displayName)): not estimated: \(failure.message)") }
                 continue

@@ -34,7 +34,7 @@ public struct EvaluationRunner {
 
     /// How many progress steps the run takes.
     var stepCount: Int {
-        var count = 1
+        var count = wantsJointAdjustment ? 2 : 1
         for programme in spec.programmes {
             for outcome in spec.outcomes {
                 let list = estimators(programme, outcome)
@@ -79,6 +79,10 @@ public struct EvaluationRunner {
             if spec.outcomes.contains(where: { $0.scale == .poisson }) && programme.estimators != [.twfe] && !programme.estimators.contains(.etwfe) {
                 results.notes.append("\(programme.name): Poisson outcomes are estimated by TWFE only (add etwfe to the programme's estimators for the extended TWFE's proportional effect, robust to staggered support); with staggered support and effects that grow, read them with the TWFE caveat.")
             }
+        }
+        if wantsJointAdjustment {
+            announce("Romano–Wolf and Westfall–Young across the headlines (\(spec.inference.adjustReplicates) joint bootstrap replicates)")
+            results.jointAdjustment = jointAdjustment(results)
         }
         return results
     }

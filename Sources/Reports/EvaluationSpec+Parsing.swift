@@ -166,7 +166,7 @@ extension EvaluationSpec {
     }
 
     static func inference(_ node: SpecNode) throws -> InferenceSettings {
-        let keys = try node.entries(allowed: ["vcov", "level", "bootstrap", "seed", "threads", "adjust"])
+        let keys = try node.entries(allowed: ["vcov", "level", "bootstrap", "seed", "threads", "adjust", "adjust_reps"])
         var settings = InferenceSettings()
         settings.vcov = try keys["vcov"]?.string()
         if let level = keys["level"] {
@@ -191,16 +191,17 @@ extension EvaluationSpec {
             guard (1...256).contains(settings.threads ?? 0) else { throw threads.error("threads must be between 1 and 256") }
         }
         if let adjust = keys["adjust"] { settings.adjustments = try adjustments(adjust) }
+        try jointAdjustmentSettings(keys, into: &settings)
         return settings
     }
 
-    /// `adjust: [holm, bh, sharpened]`: from the raw p-values only, since the headline estimators
-    /// share no bootstrap draws (see EvaluationResults+TrustMultiplicity).
+    /// `adjust: [holm, bh, sharpened, romano-wolf, westfall-young]`: the first three from the raw
+    /// p-values, the last two from the joint bootstrap across headlines (EvaluationSpec+JointAdjust).
     static func adjustments(_ node: SpecNode) throws -> [PValueAdjustment] {
         var methods = [PValueAdjustment]()
         for name in try node.strings() {
-            guard let method = PValueAdjustment(rawValue: name), !method.needsBootstrap else {
-                throw node.error("adjust takes holm, bh and sharpened (romano-wolf and westfall-young need every headline's bootstrap draws from one resampling, which the report's estimators do not share), got '\(name)'")
+            guard let method = PValueAdjustment(rawValue: name) else {
+                throw node.error("adjust takes \(PValueAdjustment.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
             }
             if !methods.contains(method) { methods.append(method) }
         }

@@ -118,7 +118,10 @@ public struct EvaluationSpec: Sendable {
         public var threads: Int?
         /// The adjustments of the headlines' p-values for testing them together (`adjust:`), shown
         /// under "How far to trust this"; empty: none.
-        public var adjustments: [PValueAdjustment] = [.holm, .bh, .sharpened]
+        public var adjustments: [PValueAdjustment] = PValueAdjustment.allCases
+        /// Replicates of the joint multiplier bootstrap behind Romano–Wolf and Westfall–Young
+        /// (`adjust_reps`), drawn with `seed`.
+        public var adjustReplicates = 9_999
     }
 
     /// The spec file's path, as given.

@@ -45,7 +45,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: "\(out)/tables/adjusted-p.csv"))
     }
 
-    @Test("the spec's inference.adjust chooses the adjustments; bootstrap ones are refused with the reason")
+    @Test("the spec's inference.adjust chooses the adjustments; Romano–Wolf without one-way clusters, or an unknown name, is refused with the reason")
     func specKey() throws {
         let outcomes = """
               - { column: jobs, scale: level }
@@ -59,8 +59,12 @@ import Testing
         let markdown = try ReportCommandTests.read("\(out)/report.md")
         #expect(ReportPanelFixture.markdownTable(markdown, title: "Headline p-values adjusted").header.contains("Benjamini–Hochberg"))
         #expect(!ReportPanelFixture.markdownTable(markdown, title: "Headline p-values adjusted").header.contains("Holm"))
-        let refused = try ReportPanelFixture.write(outcomes: outcomes, extra: "inference:\n  adjust: [holm, romano-wolf]")
+        // Romano–Wolf shares one weight per cluster across headlines: refused unless clustered by one column.
+        let refused = try ReportPanelFixture.write(outcomes: outcomes, extra: "inference:\n  vcov: hetero\n  adjust: [holm, romano-wolf]")
         let (bad, _) = try ReportReaderTests.run(refused)
-        #expect(bad.status == 1 && bad.standardError.contains("do not share"), "\(bad.standardError)")
+        #expect(bad.status == 1 && bad.standardError.contains("need vcov clustered by one column"), "\(bad.standardError)")
+        let unknown = try ReportPanelFixture.write(outcomes: outcomes, extra: "inference:\n  adjust: [holm, bonferroni]")
+        let (wrong, _) = try ReportReaderTests.run(unknown)
+        #expect(wrong.status == 1 && wrong.standardError.contains("got 'bonferroni'"), "\(wrong.standardError)")
     }
 }

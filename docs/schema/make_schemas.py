@@ -153,6 +153,16 @@ MULTIPLE_TESTING = obj({
 })
 
 
+# The report's joint multiplier bootstrap behind Romano–Wolf and Westfall–Young across headlines
+# (Primitives/Contract/JointBootstrapRecord.swift).
+JOINT_BOOTSTRAP = obj({
+    "method": {"const": "multiplier"}, "replicates": COUNT, "seed": STR, "weights": STR, "cluster": STR, "clusters": COUNT,
+    "members": array(obj({"programme": STR, "outcome": STR, "estimator": STR, "statistic": NUM_NA, "bootstrap_p_value": NUM_NA})),
+    "excluded": array(obj({"programme": STR, "outcome": STR, "estimator": STR, "reason": STR})),
+    "failure": STR_NA,
+}, description="one weight per cluster and replicate, shared by every member; members left out are named with why")
+
+
 def regression_schema(command, title):
     fields, optional = regression_fields(command)
     single = obj(fields, optional=optional)
@@ -308,7 +318,8 @@ def report_results_schema():
         "headline_adjusted": obj({"family": STR, "methods": array({"enum": ADJUSTMENTS}),
                                   "members": array(obj({"programme": STR, "outcome": STR, "estimator": {"enum": ESTIMATORS},
                                                         "p_value": NUM_NA,
-                                                        "adjusted": obj({name: NUM_NA for name in ADJUSTMENTS}, optional=ADJUSTMENTS)}))}),
+                                                        "adjusted": obj({name: NUM_NA for name in ADJUSTMENTS}, optional=ADJUSTMENTS)})),
+                                  "joint_bootstrap": JOINT_BOOTSTRAP}, optional=["joint_bootstrap"]),
         "trust": obj({
             "breakdown": array(obj({"programme": STR, "outcome": STR, "estimator": {"enum": ESTIMATORS}, "target": STR,
                                     "varying_base_period": BOOL,

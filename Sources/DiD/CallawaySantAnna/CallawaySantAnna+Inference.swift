@@ -32,6 +32,7 @@ extension CallawaySantAnna {
                                        inference: InferenceDescription(method: "analytic (influence functions)", clustering: clustering),
                                        observationCount: panel.sample.rows, clusterCount: clusterCount, notes: cellResult.notes.map { Diagnostic(.design, .note, $0) } + unestimatedCohortsNote(cellResult, panel: panel),
                                        standardErrorFloor: Double.ulpOfOne.squareRoot() * 10)
+            .withUnitInfluences(unitInfluences(influence, map: map, estimates: estimates, panel: panel))
         guard let bootstrap else { return analytic.withPretrend(pretrendTest(analytic)) }
         // The basis replicates, the estimates' replicates and their row-major copy.
         let perReplicate = influence.columns + 2 * estimates.count + 2

@@ -161,6 +161,10 @@ public struct StaggeredResult: Sendable {
     /// Critical values of uniform (sup-t) bands over the quantiles of each family of quantile
     /// effects (keyed by `familyLabel`), from the bootstrap draws (none without).
     public var quantileCriticalValues: [String: Double] = [:]
+    /// Per-unit (or per-observation) contributions to the clustered variance of some estimates,
+    /// by label (`att`), from the estimators that can write their variance so
+    /// (`withUnitInfluences`); the report's joint bootstrap across headlines reads them.
+    public private(set) var unitInfluences: [String: UnitInfluence] = [:]
 
     /// Joint covariance of `estimates` (J × J); NaN entries where undefined.
     public var covariance: Matrix { estimateInference.covariance }
@@ -178,21 +182,28 @@ public struct StaggeredResult: Sendable {
                    uniformCriticalValues: [StaggeredEstimateKind: Double]) -> StaggeredResult {
         StaggeredResult(estimator: estimator, estimates: estimates, estimateInference: estimateInference, inference: inference,
                         uniformCriticalValues: uniformCriticalValues, pretrend: nil, notes: notes,
-                        observationCount: observationCount, clusterCount: clusterCount)
+                        observationCount: observationCount, clusterCount: clusterCount, quantileCriticalValues: quantileCriticalValues, unitInfluences: unitInfluences)
     }
 
     /// The same result with `test` as its pre-trend test.
     public func withPretrend(_ test: WaldTestResult?) -> StaggeredResult {
         StaggeredResult(estimator: estimator, estimates: estimates, estimateInference: estimateInference, inference: inference,
                         uniformCriticalValues: uniformCriticalValues, pretrend: test, notes: notes,
-                        observationCount: observationCount, clusterCount: clusterCount, quantileCriticalValues: quantileCriticalValues)
+                        observationCount: observationCount, clusterCount: clusterCount, quantileCriticalValues: quantileCriticalValues, unitInfluences: unitInfluences)
+    }
+
+    /// The same result with `influences` (by estimate label) as its unit influences.
+    public func withUnitInfluences(_ influences: [String: UnitInfluence]) -> StaggeredResult {
+        var copy = self
+        copy.unitInfluences = influences
+        return copy
     }
 
     /// The same result with `notes` as its notes.
     public func withNotes(_ notes: [Diagnostic]) -> StaggeredResult {
         StaggeredResult(estimator: estimator, estimates: estimates, estimateInference: estimateInference, inference: inference,
                         uniformCriticalValues: uniformCriticalValues, pretrend: pretrend, notes: notes,
-                        observationCount: observationCount, clusterCount: clusterCount, quantileCriticalValues: quantileCriticalValues)
+                        observationCount: observationCount, clusterCount: clusterCount, quantileCriticalValues: quantileCriticalValues, unitInfluences: unitInfluences)
     }
 }
 

@@ -26,6 +26,8 @@ public struct UnitPanel: Sendable {
     public let covariateNames: [String]
     /// Clusters of units, when clustering is coarser than the unit.
     public let clusters: ClusterVariable?
+    /// Each unit's first usable row of the table read (a unit's influence is tied to it).
+    public let unitFirstRows: [Int]
     /// What was used and what was dropped.
     public let sample: StaggeredSample
     /// Whether every unit is observed in every period (the panel estimators apply); otherwise the
@@ -130,8 +132,10 @@ public struct UnitPanel: Sendable {
             values[unit * periodCount + column] = outcome.values[row]
         }
         // Covariates at each kept unit's first usable row.
-        let design = try Self.covariateDesign(covariates, rows: (0..<unitTotal).filter { newCode[$0] >= 0 }.map { firstRow[$0] }, source: source)
-        self.clusters = cluster.map { Self.unitClusters($0.0, $0.1, rows: (0..<unitTotal).filter { newCode[$0] >= 0 }.map { firstRow[$0] }) }
+        let keptFirstRows = (0..<unitTotal).filter { newCode[$0] >= 0 }.map { firstRow[$0] }
+        let design = try Self.covariateDesign(covariates, rows: keptFirstRows, source: source)
+        self.clusters = cluster.map { Self.unitClusters($0.0, $0.1, rows: keptFirstRows) }
+        self.unitFirstRows = keptFirstRows
         self.periods = periodValues
         self.unitCount = count
         self.outcome = values

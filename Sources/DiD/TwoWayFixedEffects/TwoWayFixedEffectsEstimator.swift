@@ -107,6 +107,8 @@ struct TwoWayFixedEffectsEstimator: DiDEstimator {
                                inference: InferenceDescription(method: "regression covariance \(twfe.covariance.type.description)" + (twfe.fit.isPoisson ? ", Poisson PML (log points)" : "")),
                                observationCount: twfe.fit.observationCount, clusterCount: twfe.covariance.clusterCounts.min(),
                                notes: [Diagnostic(.descriptive, .note, "TWFE compares later-treated with already-treated units too; with effects that vary across cohorts or grow over time it is biased")])
+            // The coefficient's clustered variance as a sum over observations (the report's joint bootstrap).
+            .withUnitInfluences(twfe.fit.core.clusterInfluence(coefficient: twfeIndex, covariance: twfe.covariance.type).map { [rows[0].label: $0] } ?? [:])
     }
 
     /// The per-regression rows of TWFE's coefficient and event study, read from its effect set
