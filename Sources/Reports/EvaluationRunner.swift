@@ -112,6 +112,7 @@ public struct EvaluationRunner {
         case .sunAbraham: options.estimator = .sunab
         case .imputation: options.estimator = .imputation
         case .etwfe: options.estimator = .etwfe
+        case .tripleDifferences: options.estimator = .ddd  // refused by the spec's parser (no partition key)
         }
         if bootstrap {
             options.bootstrap = MultiplierBootstrap(replicates: spec.inference.bootstrapReplicates, seed: spec.inference.seed,

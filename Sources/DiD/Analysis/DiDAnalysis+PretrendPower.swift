@@ -36,7 +36,7 @@ extension DiDAnalysis {
         switch result.estimator {
         case .imputation: return nil
         case .twfe: reference = options.referencePeriod; yearOnYear = false
-        case .callawaySantAnna:
+        case .callawaySantAnna, .tripleDifferences:
             reference = -1 - anticipation
             yearOnYear = options.callawaySantAnna.basePeriod == .varying
         case .sunAbraham, .etwfe: reference = -1; yearOnYear = false

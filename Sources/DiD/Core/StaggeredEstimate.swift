@@ -14,6 +14,8 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
     case imputation
     /// Wooldridge (2021, 2023): extended TWFE, saturated in cohort × period.
     case etwfe
+    /// Ortiz-Villavicencio & Sant'Anna (2025): triple differences with an eligibility partition.
+    case tripleDifferences = "ddd"
 
     /// The name shown in reports.
     public var displayName: String {
@@ -23,6 +25,7 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
         case .sunAbraham: return "Sun–Abraham"
         case .imputation: return "Imputation (BJS)"
         case .etwfe: return "Extended TWFE (Wooldridge)"
+        case .tripleDifferences: return "Triple differences (DDD)"
         }
     }
 }
