@@ -28,6 +28,11 @@ SEED, UNITS = 20251, 500
 COVARIATES = "~ cov1 + cov2 + cov3 + cov4"
 
 
+def number(value):
+    """A float for JSON, None where it is undefined (NaN)."""
+    return float(value) if np.isfinite(value) else None
+
+
 def se_of(psi):
     psi = np.asarray(psi, dtype=float)
     return float(np.sqrt(np.mean(psi ** 2) / psi.shape[0]))
@@ -46,7 +51,7 @@ def staggered(data, method, control, base, covariates):
                  xformla=covariates, control_group=control, base_period=base, est_method=method)
     psi = result.inf_func_mat
     n = result.n
-    cells = [{"group": int(g), "time": int(t), "estimate": float(a), "std_error": None if not np.isfinite(s) else float(s),
+    cells = [{"group": int(g), "time": int(t), "estimate": float(a), "std_error": number(s),
               "se_if": se_of(psi[:, j])}
              for j, (g, t, a, s) in enumerate(zip(result.groups, result.times, result.att, result.se))]
     groups, times, att = np.asarray(result.groups), np.asarray(result.times), np.asarray(result.att)
@@ -60,7 +65,7 @@ def staggered(data, method, control, base, covariates):
     simple = agg_ddd(result, type="simple", boot=False, cband=False)
     weights = pg[keep] / pg[keep].sum()
     psi_simple = psi[:, keep] @ weights + weight_influence(keep, pg, unit_groups, groups) @ att[keep]
-    out["simple"] = {"estimate": float(simple.overall_att), "std_error": float(simple.overall_se), "se_if": se_of(psi_simple)}
+    out["simple"] = {"estimate": float(simple.overall_att), "std_error": number(simple.overall_se), "se_if": se_of(psi_simple)}
     # event study: per event time, then the mean over e >= 0.
     study = agg_ddd(result, type="eventstudy", boot=False, cband=False)
     dynamic, positive = [], []
@@ -68,17 +73,17 @@ def staggered(data, method, control, base, covariates):
         which = np.where(times - groups == e)[0]
         w = pg[which] / pg[which].sum()
         psi_e = psi[:, which] @ w + weight_influence(which, pg, unit_groups, groups) @ att[which]
-        dynamic.append({"event_time": int(e), "estimate": float(a), "std_error": float(s), "se_if": se_of(psi_e)})
+        dynamic.append({"event_time": int(e), "estimate": float(a), "std_error": number(s), "se_if": se_of(psi_e)})
         if e >= 0:
             positive.append(psi_e)
     out["dynamic"] = dynamic
-    out["dynamic_overall"] = {"estimate": float(study.overall_att), "std_error": float(study.overall_se),
+    out["dynamic_overall"] = {"estimate": float(study.overall_att), "std_error": number(study.overall_se),
                               "se_if": se_of(np.mean(positive, axis=0))}
     # group: per cohort (no weights' influence within a cohort), then cohort-share weighted.
     by_group = agg_ddd(result, type="group", boot=False, cband=False)
-    out["group"] = [{"group": int(g), "estimate": float(a), "std_error": float(s)}
+    out["group"] = [{"group": int(g), "estimate": float(a), "std_error": number(s)}
                     for g, a, s in zip(by_group.egt, by_group.att_egt, by_group.se_egt)]
-    out["group_overall"] = {"estimate": float(by_group.overall_att), "std_error": float(by_group.overall_se)}
+    out["group_overall"] = {"estimate": float(by_group.overall_att), "std_error": number(by_group.overall_se)}
     return out
 
 
@@ -95,7 +100,7 @@ def main():
                          xformla=formula, est_method=method)
             reference["two_periods"][f"{method}_{label}"] = {
                 "settings": {"est_method": method, "covariates": formula is not None},
-                "estimate": float(result.att), "std_error": float(result.se), "se_if": se_of(result.att_inf_func),
+                "estimate": float(result.att), "std_error": number(result.se), "se_if": se_of(result.att_inf_func),
                 "did_atts": {k: float(v) for k, v in result.did_atts.items()},
                 "subgroup_counts": result.subgroup_counts}
     many = ddd_module.gen_ddd_mult_periods(n=UNITS, dgp_type=1, random_state=SEED)["data"]
@@ -114,7 +119,7 @@ def main():
     ]:
         reference["staggered"][name] = staggered(many, method, control, base, formula)
     with open("ddd_reference.json", "w") as handle:
-        json.dump(reference, handle, indent=1, sort_keys=True)
+        json.dump(reference, handle, indent=1, sort_keys=True, allow_nan=False)
         handle.write("\n")
 
 
