@@ -87,4 +87,29 @@ import Testing
         let covariances = (document?["covariances"] as? [[String: Any]]) ?? []
         #expect(covariances.contains { $0["estimator"] as? String == "ddd" && $0["aggregate"] as? String == "dynamic" })
     }
+
+    /// Without covariates each 2x2 is a difference of means, so DDD(g,t) = DiD(eligible treated vs
+    /// eligible comparison) − DiD(ineligible treated vs ineligible comparison): Callaway–Sant'Anna
+    /// on each half of the partition, differenced (the other two 2x2s cancel to that).
+    @Test func equalsTheDifferenceOfCallawaySantAnnaOnEachHalf() throws {
+        let data = "Tests/Fixtures/ddd/ddd_staggered.csv"
+        func cells(_ extra: [String]) throws -> [String: Double] {
+            let run = try runQuipu(["did", "--data", data, "--outcome", "y", "--unit", "id", "--time", "time", "--cohort", "cohort",
+                                    "--method", "reg", "--format", "json"] + extra)
+            #expect(run.status == 0, "\(run.standardError)")
+            let document = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+            var found = [String: Double]()
+            for cell in (document?["att_gt"] as? [[String: Any]]) ?? [] {
+                if let estimate = jsonNumber(cell["estimate"]) { found["\(cell["group"] ?? "")-\(cell["time"] ?? "")"] = estimate }
+            }
+            return found
+        }
+        let ddd = try cells(["--estimator", "ddd", "--partition", "partition"])
+        let eligible = try cells(["--estimator", "cs", "--subset", "partition == 1"])
+        let ineligible = try cells(["--estimator", "cs", "--subset", "partition == 0"])
+        #expect(ddd.count == 4)
+        for (cell, estimate) in ddd {
+            expectClose(estimate, (eligible[cell] ?? .nan) - (ineligible[cell] ?? .nan), absolute: 1e-10, "ATT(\(cell))")
+        }
+    }
 }

@@ -29,8 +29,9 @@ import PanelData
 /// The triple-differences estimator: ATT(g,t) of eligible units, then Callaway–Sant'Anna's
 /// aggregations and inference.
 public enum TripleDifferences {
-    /// Estimates every ATT(g,t) of a balanced `panel` whose units carry `eligible` (the
-    /// partition, Q = 1), in Callaway–Sant'Anna's basis (cells, then one column per cohort).
+    /// Estimates every ATT(g,t) of `panel` whose units carry `eligible` (the partition, Q = 1), in
+    /// Callaway–Sant'Anna's basis (cells, then one column per cohort). On a panel with gaps each
+    /// cell uses the units observed in both of its periods, as moderndid's `ddd_mp` does.
     static func cells(panel: UnitPanel, eligible: [Bool], covariateColumns: Int, options: CallawaySantAnnaOptions) throws(PanelError) -> CallawaySantAnnaCells {
         let periods = panel.periods, periodCount = periods.count, n = panel.unitCount
         let cohorts = CallawaySantAnna.treatedCohorts(panel)
@@ -48,14 +49,17 @@ public enum TripleDifferences {
         var found = [CallawaySantAnnaCells.Cell](), skipped = [String: [String]]()
         for g in estimable {
             guard let baseIndex = periods.lastIndex(where: { $0 + options.anticipation < g }) else { continue }
-            let treatedUnits = unitsOf[g] ?? []
-            let eligibleTreated = treatedUnits.lazy.filter { eligible[$0] }.count
             for currentIndex in first..<periodCount {
                 let current = periods[currentIndex]
                 let base = (g <= current || options.basePeriod == .universal) ? baseIndex : currentIndex - 1
                 let threshold = max(current, periods[base]) + options.anticipation
+                // On a panel with gaps, the units observed in both periods (moderndid's common ids).
+                let observed = { (unit: Int) in !panel.outcome[unit * periodCount + currentIndex].isNaN && !panel.outcome[unit * periodCount + base].isNaN }
+                let treatedUnits = (unitsOf[g] ?? []).filter(observed)
+                let eligibleTreated = treatedUnits.lazy.filter { eligible[$0] }.count
                 let comparisons = orderedGroups.filter { $0 != g && ($0 == UnitPanel.neverTreated || (options.control == .notyet && $0 > threshold)) }
-                let controlCount = comparisons.reduce(0) { $0 + (unitsOf[$1]?.count ?? 0) }
+                    .map { (unitsOf[$0] ?? []).filter(observed) }.filter { !$0.isEmpty }
+                let controlCount = comparisons.reduce(0) { $0 + $1.count }
                 func record(_ att: Double, identified: Bool) {
                     found.append(.init(group: g, time: current, basePeriod: periods[base], att: att, treatedUnits: eligibleTreated,
                                        controlUnits: controlCount, identified: identified))
@@ -67,8 +71,8 @@ public enum TripleDifferences {
                     continue
                 }
                 var estimates = [ComparisonEstimate](), failure: String? = nil
-                for cohort in comparisons {
-                    switch layout.comparison(treated: treatedUnits, comparison: unitsOf[cohort] ?? [], current: currentIndex, base: base, totalUnits: n) {
+                for comparisonUnits in comparisons {
+                    switch layout.comparison(treated: treatedUnits, comparison: comparisonUnits, current: currentIndex, base: base, totalUnits: n) {
                     case let .success(estimate): estimates.append(estimate)
                     case let .failure(reason): failure = failure ?? reason.message
                     }

@@ -1,7 +1,7 @@
 // Triple differences in `quipu did` (`--estimator ddd --partition COLUMN`; Ortiz-Villavicencio &
 // Sant'Anna 2025, see TripleDifferences.swift): the partition column checked (0/1, constant
-// within units, both levels in every cohort), the balanced panel with the covariates and the
-// partition as its last column, and Callaway–Sant'Anna's aggregations and inference.
+// within units, both levels in every cohort), the panel (balanced, or pairwise on a panel with
+// gaps) with the covariates and the partition as its last column, and Callaway–Sant'Anna's aggregations and inference.
 //
 // Goals: refuse what the estimator cannot use with one line naming the column (a partition that
 // is text, takes other values than 0 and 1, has one level, varies within a unit or leaves a cohort
@@ -34,8 +34,11 @@ struct TripleDifferencesEstimator: DiDEstimator {
         let (cluster, notes) = try CallawaySantAnnaEstimator.clusterColumn(design, estimator: "Triple differences")
         // The partition rides along as the last covariate column, so that it follows the panel's
         // units; the 2x2 models use the columns before it.
+        guard options.panelMode != .unbalanced else {
+            throw PanelError("--panel unbalanced (repeated cross-sections) is not available with --estimator ddd: use --panel auto or pairwise (each ATT(g,t) on the units observed in both its periods) or balanced")
+        }
         let panel = try UnitPanel(structure: structure, outcome: design.outcomeColumn, covariates: covariates + [(partitionName, partition)],
-                                  cluster: cluster, anticipation: 0, mode: .balanced)
+                                  cluster: cluster, anticipation: 0, mode: options.panelMode)
         let stride = panel.covariateNames.count
         let eligible = (0..<panel.unitCount).map { panel.covariates[$0 * stride + stride - 1] == 1 }
         try Self.checkCells(partitionName, panel: panel, eligible: eligible, source: table.source)
@@ -58,10 +61,18 @@ struct TripleDifferencesEstimator: DiDEstimator {
                             sample: panel.sample)
     }
 
-    /// The partition column, checked row by row: numeric, 0 or 1, present, constant within units,
-    /// with both levels.
+    /// The partition column (or a formula expression of columns, `I(cbi_cohort > 0)`), checked row
+    /// by row: numeric, 0 or 1, present, constant within units, with both levels.
     static func checkedPartition(_ name: String, table: DataTable, structure: PanelStructure) throws -> Column {
-        guard let column = table.column(named: name) else { throw PanelError("\(table.source): no column named '\(name)' (--partition)") }
+        let column: Column
+        if let named = table.column(named: name) {
+            column = named
+        } else if name.contains("(") {
+            // An expression such as I(cbi_cohort > 0), evaluated as an outcome is (1 where true).
+            column = .numeric(try OutcomeColumn(outcome: name, table: table).values)
+        } else {
+            throw PanelError("\(table.source): no column named '\(name)' (--partition)")
+        }
         guard case let .numeric(values) = column else {
             throw PanelError("\(table.source): partition '\(name)' is text; it must be 1 for eligible units and 0 for the others")
         }

@@ -127,7 +127,7 @@ struct DidCommand: ParsableCommand {
             let outcomeColumns = try ModelFormula.parse("\(model.outcome) ~ 1").response.variables
             var columns = panel.columns.union(covariateNames).union(outcomeColumns).union(covariance.clusterVariables).union(feColumns)
             if let weights = model.weights { columns.insert(weights) }
-            if let partition = tripleDifferences.partition { columns.insert(partition) }
+            if let partition = tripleDifferences.partition { columns.formUnion(try ModelFormula.parse("\(partition) ~ 1").response.variables) }
             let (table, subsetSummary) = try rows.read(input, columns: columns, threads: execution.threads, demand: .differenceInDifferences)
             try refuseTextCovariates(covariateNames, in: table)
             let read = DispatchTime.now()

@@ -5,7 +5,7 @@ import DiD
 /// method and base period are Callaway–Sant'Anna's options (`--control`, `--method`,
 /// `--base-period`).
 struct TripleDifferencesArguments: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Triple differences (--estimator ddd): a 0/1 column, constant within units, that marks the units eligible for the programme (1); the effect is the eligible units' effect net of the ineligible units' trend.", valueName: "column"))
+    @Option(name: .long, help: ArgumentHelp("Triple differences (--estimator ddd): a 0/1 column (or an expression such as \"I(cbi_cohort > 0)\"), constant within units, that marks the units eligible for the programme (1); the effect is the eligible units' effect net of the ineligible units' trend.", valueName: "column"))
     var partition: String?
 
     /// Refuses `--partition` without `--estimator ddd` and the reverse (exit 64).
