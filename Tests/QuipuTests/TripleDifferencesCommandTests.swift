@@ -66,6 +66,8 @@ import Testing
         #expect(missing.status == 64 && missing.standardError.contains("--partition"), "\(missing.standardError)")
         let stray = try run(panel(), ["--estimator", "cs", "--partition", "q"])
         #expect(stray.status == 64 && stray.standardError.contains("--estimator ddd"), "\(stray.standardError)")
+        let poisson = try run(panel(), ["--estimator", "ddd", "--partition", "q", "--model", "poisson"])
+        #expect(poisson.status == 64 && poisson.standardError.contains("--model poisson"), "\(poisson.standardError)")
     }
 
     /// The bootstrap runs through the thread-invariant engine: the same draws for any --threads.

@@ -46,8 +46,19 @@ import Testing
     /// Staggered adoption: every ATT(g,t), the simple, event-study and group aggregates.
     @Test(arguments: ["dr_never", "ipw_never", "reg_never", "dr_never_nocov", "dr_notyet", "reg_notyet", "dr_universal"])
     func staggered(configuration: String) throws {
-        let expected = try #require((try Self.reference()["staggered"] as? [String: Any])?[configuration] as? [String: Any])
-        let run = try Self.run("ddd_staggered.csv", try #require(expected["settings"] as? [String: Any]))
+        try checkStaggered(key: "staggered", data: "ddd_staggered.csv", configuration: configuration)
+    }
+
+    /// A panel with gaps (60 units miss one period): each cell on the units observed in both of
+    /// its periods, as moderndid's `ddd_mp` does.
+    @Test(arguments: ["dr_never", "dr_notyet"])
+    func staggeredWithGaps(configuration: String) throws {
+        try checkStaggered(key: "staggered_gaps", data: "ddd_staggered_gaps.csv", configuration: configuration)
+    }
+
+    func checkStaggered(key: String, data: String, configuration: String) throws {
+        let expected = try #require((try Self.reference()[key] as? [String: Any])?[configuration] as? [String: Any])
+        let run = try Self.run(data, try #require(expected["settings"] as? [String: Any]))
         let cells = (run.json["att_gt"] as? [[String: Any]]) ?? []
         let theirCells = try #require(expected["att_gt"] as? [[String: Any]])
         #expect(cells.count == theirCells.count)

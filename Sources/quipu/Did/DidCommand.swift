@@ -50,7 +50,7 @@ struct DidCommand: ParsableCommand {
         let level = inference.level
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard (0...1000).contains(design.leads) else { throw ValidationError("--leads must be between 0 and 1000, got \(design.leads)") }
-        try tripleDifferences.validate(estimator: estimator)
+        try tripleDifferences.validate(estimator: estimator, model: model.model)
         guard callawaySantAnna.anticipation >= 0 else { throw ValidationError("--anticipation must be 0 or more, got \(callawaySantAnna.anticipation)") }
         if inference.cluster != nil && inference.vcov != nil { throw ValidationError("give --cluster or --vcov, not both") }
         if inference.bootstrap != nil {

@@ -118,6 +118,15 @@ def main():
         ("dr_universal", "dr", "nevertreated", "universal", COVARIATES),
     ]:
         reference["staggered"][name] = staggered(many, method, control, base, formula)
+    # Gaps: 60 units lose one period each; ddd_mp then uses each cell's units observed in both
+    # of its periods (its common ids), as quipu does on a panel with gaps.
+    rng = np.random.default_rng(7)
+    dropped = rng.choice(np.arange(1, UNITS + 1), 60, replace=False).tolist()
+    gaps = many.filter(~(pl.col("id").is_in(dropped) & (pl.col("time") == 1 + pl.col("id") % 3)))
+    gaps.write_csv("ddd_staggered_gaps.csv", float_precision=12)
+    gaps = pl.read_csv("ddd_staggered_gaps.csv")
+    reference["staggered_gaps"] = {"dr_never": staggered(gaps, "dr", "nevertreated", "varying", COVARIATES),
+                                   "dr_notyet": staggered(gaps, "dr", "notyettreated", "varying", COVARIATES)}
     with open("ddd_reference.json", "w") as handle:
         json.dump(reference, handle, indent=1, sort_keys=True, allow_nan=False)
         handle.write("\n")
