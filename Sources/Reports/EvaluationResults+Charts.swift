@@ -39,6 +39,8 @@ extension EvaluationResults {
         case .callawaySantAnna:
             return ("\(spec.periodNoun) on \(spec.periodNoun)", "Callaway–Sant'Anna's compare each \(spec.periodNoun) with the one before (varying base period, as R's did by default): \(spec.periodNoun)-on-\(spec.periodNoun) changes, not a path relative to −1")
         case .imputation, .twoStage: return ("vs earlier untreated \(spec.periodNoun)s", "the imputation leads (Borusyak–Jaravel–Spiess) are relative to the untreated \(spec.periodNoun)s before them, not to −1")
+        case .tripleDifferences:
+            return ("\(spec.periodNoun) on \(spec.periodNoun)", "the triple differences' compare each \(spec.periodNoun) with the one before (varying base period): \(spec.periodNoun)-on-\(spec.periodNoun) changes, not a path relative to −1")
         case .etwfe: return ("vs g − 1", "the extended TWFE's leads (never-treated controls) are relative to each cohort's last period before support (g − 1)")
         case .changesInChanges, .quantileDiD, .panelQTT:
             return ("\(spec.periodNoun) on \(spec.periodNoun)", "the distributional estimators' leads compare each \(spec.periodNoun) with the one before (varying base period)")

@@ -121,6 +121,7 @@ public struct EvaluationRunner {
         case .changesInChanges: options.estimator = .cic
         case .quantileDiD: options.estimator = .qdid
         case .panelQTT: options.estimator = .qtt
+        case .tripleDifferences: options.estimator = .ddd  // refused by the spec's parser (no partition key)
         }
         if bootstrap {
             options.bootstrap = MultiplierBootstrap(replicates: spec.inference.bootstrapReplicates, seed: spec.inference.seed,

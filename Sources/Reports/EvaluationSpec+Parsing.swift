@@ -102,6 +102,8 @@ extension EvaluationSpec {
             guard let estimator = StaggeredEstimator(rawValue: name) else {
                 throw item.error("unknown estimator '\(name)'; choose from cs (Callaway–Sant'Anna), sunab (Sun–Abraham), imputation (Borusyak–Jaravel–Spiess), twostage (Gardner's two-stage DiD), etwfe (Wooldridge's extended TWFE; Poisson outcomes headline its log ratio of means), twfe")
             }
+            // Triple differences need a partition column, which the spec has no key for.
+            guard estimator != .tripleDifferences else { throw item.error("estimator 'ddd' (triple differences) needs a partition column, which a report spec cannot name yet: run it with quipu did --estimator ddd --partition COLUMN") }
             return estimator
         }
         guard !result.isEmpty else { throw node.error("name at least one estimator") }

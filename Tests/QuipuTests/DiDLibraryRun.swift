@@ -33,6 +33,7 @@ struct DiDLibraryRun {
         columns.formUnion(try ModelFormula.parse("\(outcome) ~ 1").response.variables)
         columns.formUnion(options.covariates)
         columns.formUnion(options.covariance.clusterVariables)
+        if let partition = options.partition { columns.formUnion(try ModelFormula.parse("\(partition) ~ 1").response.variables) }
         columns.formUnion(try options.extraFixedEffectTerms().flatMap(\.variables))
         var reading = CSVReadOptions()
         reading.keepColumns = columns

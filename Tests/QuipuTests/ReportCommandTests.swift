@@ -111,6 +111,7 @@ struct ReportCommandTests {
     @Test("a bad spec names its line and key and writes nothing", arguments: [
         (ReportCommandTests.smallSpec(outcomes: "  - { column: salez, scale: log }"), "bad.yaml:11:", "outcomes[0].column: outcome 'salez' is not a column"),
         (ReportCommandTests.smallSpec().replacingOccurrences(of: "[cs, twfe]", with: "[cs, did2s]"), "bad.yaml:8:", "programmes[0].estimators[1]: unknown estimator 'did2s'"),
+        (ReportCommandTests.smallSpec().replacingOccurrences(of: "[cs, twfe]", with: "[cs, ddd]"), "bad.yaml:8:", "programmes[0].estimators[1]: estimator 'ddd' (triple differences) needs a partition column"),
         (ReportCommandTests.smallSpec().replacingOccurrences(of: "cohort: pum_cohort", with: "cohort: [pum_cohort"), "bad.yaml:8:", "YAML syntax: while parsing a flow sequence (begun at line 7)"),
         (ReportCommandTests.smallSpec(outcomes: "  - { column: cbi_treated, scale: log }"), "outcomes[0].scale", "0/1"),
         (ReportCommandTests.smallSpec(outcomes: "  - { column: emp_permanent, scale: extensive }"), "outcomes[0].scale", "no margin to move"),

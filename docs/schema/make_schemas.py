@@ -25,7 +25,7 @@ COUNT = {"type": "integer", "minimum": 0}
 STR = {"type": "string"}
 STR_NA = {"type": ["string", "null"]}
 BOOL = {"type": "boolean"}
-ESTIMATORS = ["twfe", "cs", "sunab", "imputation", "etwfe", "twostage", "cic", "qdid", "qtt"]
+ESTIMATORS = ["twfe", "cs", "sunab", "imputation", "etwfe", "twostage", "cic", "qdid", "qtt", "ddd"]
 
 
 def ref(name):

@@ -37,7 +37,7 @@ extension DiDAnalysis {
         // The distributional estimators' leads are quantile effects as well as means: no linear trend.
         case .imputation, .twoStage, .changesInChanges, .quantileDiD, .panelQTT: return nil
         case .twfe: reference = options.referencePeriod; yearOnYear = false
-        case .callawaySantAnna:
+        case .callawaySantAnna, .tripleDifferences:
             reference = -1 - anticipation
             yearOnYear = options.callawaySantAnna.basePeriod == .varying
         case .sunAbraham, .etwfe: reference = -1; yearOnYear = false

@@ -32,6 +32,7 @@ extension DiDAnalysis {
         case .cic: return [.changesInChanges]
         case .qdid: return [.quantileDiD]
         case .qtt: return [.panelQTT]
+        case .ddd: return [.tripleDifferences]
         case .all:
             return model == .poisson ? [.etwfe, .callawaySantAnna, .imputation, .twfe]
                 : [.callawaySantAnna, .sunAbraham, .imputation, .etwfe, .twfe]
@@ -50,6 +51,7 @@ extension DiDAnalysis {
         case .changesInChanges: return ChangesInChangesEstimator()
         case .quantileDiD: return QuantileDiDEstimator()
         case .panelQTT: return PanelQuantileTreatmentEffectEstimator()
+        case .tripleDifferences: return TripleDifferencesEstimator()
         }
     }
 

@@ -27,8 +27,11 @@ extension CallawaySantAnna {
     /// Every aggregate's influence function is Σₖ wₖψₖ plus a term constant within cohorts (the
     /// estimated weights' influence), so it is a fixed combination of that basis: covariances and
     /// bootstrap replicates of all estimates follow from the basis alone.
-    static func aggregate(_ result: CallawaySantAnnaCells, cohortOfUnit: [Int], aggregations: Set<StaggeredAggregation>)
-        -> (estimates: [StaggeredEstimate], map: Matrix)
+    ///
+    /// `treatedUnitsPerCohort` overrides the treated units an aggregate reports per cohort (triple
+    /// differences: the eligible units only); the weights stay the cohorts' shares of all units.
+    static func aggregate(_ result: CallawaySantAnnaCells, cohortOfUnit: [Int], aggregations: Set<StaggeredAggregation>,
+                          treatedUnitsPerCohort: [Int: Int]? = nil) -> (estimates: [StaggeredEstimate], map: Matrix)
     {
         let n = cohortOfUnit.count
         var unitsPerCohort = [Int: Int]()
@@ -72,7 +75,8 @@ extension CallawaySantAnna {
         }
         func units(of keepers: [Int]) -> (units: Int, cohorts: Int) {
             let groups = Set(keepers.map { cells[$0].group })
-            return (groups.reduce(0) { $0 + (unitsPerCohort[$1] ?? 0) }, groups.count)
+            let reported = treatedUnitsPerCohort ?? unitsPerCohort
+            return (groups.reduce(0) { $0 + (reported[$1] ?? 0) }, groups.count)
         }
         func append(_ kind: StaggeredEstimateKind, _ value: (Double, [Double]), keepers: [Int], eventTime: Int? = nil, group: Int? = nil, time: Int? = nil) {
             let counts = units(of: keepers)

@@ -12,6 +12,13 @@ extension CallawaySantAnna {
     public static func estimate(panel: UnitPanel, options: CallawaySantAnnaOptions, aggregations: Set<StaggeredAggregation>,
                                 bootstrap: MultiplierBootstrap?, unitName: String) throws -> StaggeredResult
     {
+        try checkBudget(panel: panel, options: options)
+        return try inference(cells(panel: panel, options: options), panel: panel, aggregations: aggregations, bootstrap: bootstrap,
+                             unitName: unitName, estimator: .callawaySantAnna)
+    }
+
+    /// Refuses a panel whose cells and estimates would not fit in memory (StaggeredCellBudget).
+    static func checkBudget(panel: UnitPanel, options: CallawaySantAnnaOptions) throws {
         let basis = basisColumnCount(panel: panel, options: options)
         let cohortCount = treatedCohorts(panel).count
         let clusterCount = panel.clusters?.levelCount ?? panel.unitCount
@@ -19,15 +26,24 @@ extension CallawaySantAnna {
         let estimateBound = basis + 2 * panel.periods.count + cohortCount + panel.periods.count + 4
         try StaggeredCellBudget.checkCallawaySantAnna(cells: basis - cohortCount, estimates: estimateBound, units: panel.unitCount,
                                                       clusters: clusterCount, cohorts: cohortCount, periods: panel.periods.count)
-        let cellResult = try cells(panel: panel, options: options)
-        let (estimates, map) = aggregate(cellResult, cohortOfUnit: panel.cohorts, aggregations: aggregations)
+    }
+
+    /// Aggregates `cellResult` (ATT(g,t) with their influence-function basis) and adds the
+    /// inference: the one path from cells to estimates for every estimator of ATT(g,t) cells
+    /// (Callaway–Sant'Anna, triple differences).
+    static func inference(_ cellResult: CallawaySantAnnaCells, panel: UnitPanel, aggregations: Set<StaggeredAggregation>,
+                          bootstrap: MultiplierBootstrap?, unitName: String, estimator: StaggeredEstimator,
+                          treatedUnitsPerCohort: [Int: Int]? = nil) throws -> StaggeredResult
+    {
+        let clusterCount = panel.clusters?.levelCount ?? panel.unitCount
+        let (estimates, map) = aggregate(cellResult, cohortOfUnit: panel.cohorts, aggregations: aggregations, treatedUnitsPerCohort: treatedUnitsPerCohort)
         let influence = cellResult.influence
         let covariance = try influenceCovariance(influence, map: map, clusters: panel.clusters)
         // The text names a user's cluster variable with its count, the unit alone (its count is the header's).
         let clustering = InferenceDescription.Clustering(variable: panel.clusters?.name ?? unitName, statedCount: panel.clusters?.levelCount)
         // t with G − 1 df, as every clustered estimate in quipu (FewClusters); R did uses the normal.
         // As R did: a standard error at rounding level (a normalised reference cell) is undefined.
-        let analytic = StaggeredResult(estimator: .callawaySantAnna, estimates: estimates, covariance: covariance,
+        let analytic = StaggeredResult(estimator: estimator, estimates: estimates, covariance: covariance,
                                        degreesOfFreedom: FewClusters.degreesOfFreedom(clusters: clusterCount),
                                        inference: InferenceDescription(method: "analytic (influence functions)", clustering: clustering),
                                        observationCount: panel.sample.rows, clusterCount: clusterCount, notes: cellResult.notes.map { Diagnostic(.design, .note, $0) } + unestimatedCohortsNote(cellResult, panel: panel),

@@ -20,18 +20,8 @@ struct CallawaySantAnnaEstimator: DiDEstimator {
             guard let column = table.column(named: name) else { throw PanelError("\(table.source): no column named '\(name)'") }
             covariates.append((name, column))
         }
-        var cluster: (String, Column)? = nil
-        var notes = [String]()
-        switch options.covariance {
-        case .cluster(let variables):
-            if variables.count > 1 { throw PanelError("Callaway–Sant'Anna clusters on one variable (the unit or a coarser one such as a region); two-way clustering is not available for it") }
-            if let name = variables.first, name != structure.unitName {
-                guard let column = table.column(named: name) else { throw PanelError("\(table.source): no column named '\(name)'") }
-                cluster = (name, column)
-            }
-        default:
-            notes.append("Callaway–Sant'Anna's standard errors come from unit-level influence functions (clustered by unit); --vcov \(options.covariance) applies to the regression estimators only")
-        }
+        let (cluster, clusterNotes) = try Self.clusterColumn(design, estimator: "Callaway–Sant'Anna")
+        var notes = clusterNotes
         if !options.extraFixedEffects.isEmpty {
             // Asked for alone, it refuses (issue 25): its 2x2 comparisons have no place for further
             // fixed effects, and a silent note let the estimate pass for one with them.
@@ -62,5 +52,22 @@ struct CallawaySantAnnaEstimator: DiDEstimator {
         let cs = options.callawaySantAnna
         let method = "ATT(g,t) by \(cs.method.rawValue) 2x2 comparisons with \(cs.control == .never ? "never-treated" : "not-yet-treated") units, \(cs.basePeriod.rawValue) base period" + (cs.anticipation > 0 ? ", anticipation \(cs.anticipation)" : "") + (panel.covariateNames.isEmpty ? "" : ", covariates " + panel.covariateNames.joined(separator: ", "))
         return DiDEffectSet(result: result.withNotes([Diagnostic(.descriptive, .note, method)] + result.notes + notes.map { Diagnostic(.design, .note, $0) }), sample: sample)
+    }
+}
+
+extension CallawaySantAnnaEstimator {
+    /// The cluster column of an influence-function estimator (nil: the unit) and the note when
+    /// `--vcov` asks for something these standard errors cannot be.
+    static func clusterColumn(_ design: DiDDesign, estimator: String) throws -> (cluster: (String, Column)?, notes: [String]) {
+        let table = design.sourceTable
+        switch design.options.covariance {
+        case .cluster(let variables):
+            if variables.count > 1 { throw PanelError("\(estimator) clusters on one variable (the unit or a coarser one such as a region); two-way clustering is not available for it") }
+            guard let name = variables.first, name != design.timing.structure.unitName else { return (nil, []) }
+            guard let column = table.column(named: name) else { throw PanelError("\(table.source): no column named '\(name)'") }
+            return ((name, column), [])
+        default:
+            return (nil, ["\(estimator)'s standard errors come from unit-level influence functions (clustered by unit); --vcov \(design.options.covariance) applies to the regression estimators only"])
+        }
     }
 }

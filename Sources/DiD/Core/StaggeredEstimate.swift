@@ -22,6 +22,8 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
     case quantileDiD = "qdid"
     /// Callaway & Li (2019): the panel quantile treatment effect on the treated.
     case panelQTT = "qtt"
+    /// Ortiz-Villavicencio & Sant'Anna (2025): triple differences with an eligibility partition.
+    case tripleDifferences = "ddd"
 
     /// The name shown in reports.
     public var displayName: String {
@@ -35,6 +37,7 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
         case .changesInChanges: return "Changes-in-changes"
         case .quantileDiD: return "Quantile DiD"
         case .panelQTT: return "Panel QTT (Callaway–Li)"
+        case .tripleDifferences: return "Triple differences (DDD)"
         }
     }
 }

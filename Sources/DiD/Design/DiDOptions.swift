@@ -13,6 +13,8 @@ public enum EstimatorChoice: String, Sendable, CaseIterable {
     case twostage
     /// Distributional effects: changes-in-changes, quantile DiD, panel QTT (Distributional/).
     case cic, qdid, qtt
+    /// Triple differences with an eligibility partition (`partition`); not part of `all`.
+    case ddd
     /// Every estimator of the model's scale (DiDAnalysis.chosenEstimators).
     case all
 }
@@ -74,6 +76,9 @@ public struct DiDOptions: Sendable {
     public var extraFixedEffects: [String] = []
     /// Leads in the imputation estimator's pre-trend test.
     public var imputationLeads = 3
+    /// The eligibility partition of triple differences (`--estimator ddd`): a 0/1 column constant
+    /// within units (TripleDifferencesEstimator).
+    public var partition: String?
     /// Least squares or Poisson for the regression estimates (Poisson: TWFE and event study only).
     public var model: DiDModel = .linear
     /// The scale of Callaway–Sant'Anna's and imputation's effects (`DiDEffectScale`).

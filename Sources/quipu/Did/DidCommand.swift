@@ -21,6 +21,7 @@ struct DidCommand: ParsableCommand {
     @OptionGroup(title: "Model") var model: DidModelOptions
     @OptionGroup(title: "Estimators") var design: DidEstimatorOptions
     @OptionGroup(title: "Callaway–Sant'Anna") var callawaySantAnna: CallawaySantAnnaArguments
+    @OptionGroup(title: "Triple differences") var tripleDifferences: TripleDifferencesArguments
     @OptionGroup(title: "Inference") var inference: DidInferenceOptions
     @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Output") var plotting: EventStudyPlotOption
@@ -51,6 +52,7 @@ struct DidCommand: ParsableCommand {
         let level = inference.level
         guard level > 0 && level < 1 else { throw ValidationError("--level must be between 0 and 1") }
         guard (0...1000).contains(design.leads) else { throw ValidationError("--leads must be between 0 and 1000, got \(design.leads)") }
+        try tripleDifferences.validate(estimator: estimator, model: model.model)
         guard callawaySantAnna.anticipation >= 0 else { throw ValidationError("--anticipation must be 0 or more, got \(callawaySantAnna.anticipation)") }
         if inference.cluster != nil && inference.vcov != nil { throw ValidationError("give --cluster or --vcov, not both") }
         if inference.bootstrap != nil {
@@ -121,6 +123,7 @@ struct DidCommand: ParsableCommand {
             options.aggregations = callawaySantAnna.aggregate.kinds
             options.panelMode = callawaySantAnna.panelMode
             options.imputationLeads = design.leads
+            options.partition = tripleDifferences.partition
             options.combinations = inference.combine
             options.extraFixedEffects = model.fe.map(\.source)
             options.cr2Covariance = inference.cr2
@@ -136,6 +139,7 @@ struct DidCommand: ParsableCommand {
             let outcomeColumns = try ModelFormula.parse("\(model.outcome) ~ 1").response.variables
             var columns = panel.columns.union(covariateNames).union(outcomeColumns).union(covariance.clusterVariables).union(feColumns)
             if let weights = model.weights { columns.insert(weights) }
+            if let partition = tripleDifferences.partition { columns.formUnion(try ModelFormula.parse("\(partition) ~ 1").response.variables) }
             let (table, subsetSummary) = try rows.read(input, columns: columns, threads: execution.threads, demand: .differenceInDifferences)
             try refuseTextCovariates(covariateNames, in: table)
             let read = DispatchTime.now()
