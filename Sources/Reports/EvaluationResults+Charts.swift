@@ -40,6 +40,7 @@ extension EvaluationResults {
             return ("\(spec.periodNoun) on \(spec.periodNoun)", "Callaway–Sant'Anna's compare each \(spec.periodNoun) with the one before (varying base period, as R's did by default): \(spec.periodNoun)-on-\(spec.periodNoun) changes, not a path relative to −1")
         case .imputation: return ("vs earlier untreated \(spec.periodNoun)s", "the imputation leads (Borusyak–Jaravel–Spiess) are relative to the untreated \(spec.periodNoun)s before them, not to −1")
         case .etwfe: return ("vs g − 1", "the extended TWFE's leads (never-treated controls) are relative to each cohort's last period before support (g − 1)")
+        case .dcdh: return ("vs F − 1", "de Chaisemartin–D'Haultfœuille's placebos are relative to each unit's last period before its first treatment change (F − 1)")
         }
     }
 

@@ -112,6 +112,7 @@ public struct EvaluationRunner {
         case .sunAbraham: options.estimator = .sunab
         case .imputation: options.estimator = .imputation
         case .etwfe: options.estimator = .etwfe
+        case .dcdh: options.estimator = .dcdh
         }
         if bootstrap {
             options.bootstrap = MultiplierBootstrap(replicates: spec.inference.bootstrapReplicates, seed: spec.inference.seed,

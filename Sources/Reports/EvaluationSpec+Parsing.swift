@@ -99,7 +99,8 @@ extension EvaluationSpec {
         let items: [SpecNode] = (try? node.items()) ?? [node]
         let result = try items.map { item -> StaggeredEstimator in
             let name = try item.string()
-            guard let estimator = StaggeredEstimator(rawValue: name) else {
+            // dcdh needs a switching treatment, which the spec has no key for yet (issue 25, point 6).
+            guard let estimator = StaggeredEstimator(rawValue: name), estimator != .dcdh else {
                 throw item.error("unknown estimator '\(name)'; choose from cs (Callaway–Sant'Anna), sunab (Sun–Abraham), imputation (Borusyak–Jaravel–Spiess), etwfe (Wooldridge's extended TWFE; Poisson outcomes headline its log ratio of means), twfe")
             }
             return estimator

@@ -25,7 +25,7 @@ COUNT = {"type": "integer", "minimum": 0}
 STR = {"type": "string"}
 STR_NA = {"type": ["string", "null"]}
 BOOL = {"type": "boolean"}
-ESTIMATORS = ["twfe", "cs", "sunab", "imputation", "etwfe"]
+ESTIMATORS = ["twfe", "cs", "sunab", "imputation", "etwfe", "dcdh"]
 
 
 def ref(name):

@@ -28,6 +28,7 @@ extension DiDAnalysis {
         case .sunab: return [.sunAbraham]
         case .imputation: return [.imputation]
         case .etwfe: return [.etwfe]
+        case .dcdh: return [.dcdh]
         case .all:
             return model == .poisson ? [.etwfe, .callawaySantAnna, .imputation, .twfe]
                 : [.callawaySantAnna, .sunAbraham, .imputation, .etwfe, .twfe]
@@ -42,6 +43,7 @@ extension DiDAnalysis {
         case .sunAbraham: return SunAbrahamEstimator()
         case .imputation: return ImputationEstimator()
         case .etwfe: return ExtendedTwoWayFixedEffectsEstimator()
+        case .dcdh: return ChaisemartinDHaultfoeuilleEstimator()
         }
     }
 

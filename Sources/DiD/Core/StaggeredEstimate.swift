@@ -14,6 +14,8 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
     case imputation
     /// Wooldridge (2021, 2023): extended TWFE, saturated in cohort × period.
     case etwfe
+    /// de Chaisemartin & D'Haultfœuille (2024): effects of a treatment that may switch on and off.
+    case dcdh
 
     /// The name shown in reports.
     public var displayName: String {
@@ -23,6 +25,7 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
         case .sunAbraham: return "Sun–Abraham"
         case .imputation: return "Imputation (BJS)"
         case .etwfe: return "Extended TWFE (Wooldridge)"
+        case .dcdh: return "de Chaisemartin–D'Haultfœuille"
         }
     }
 }

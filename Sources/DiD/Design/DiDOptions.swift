@@ -9,6 +9,8 @@ public enum EstimatorChoice: String, Sendable, CaseIterable {
     case twfe, cs, sunab, imputation
     /// Wooldridge's extended TWFE (linear and Poisson).
     case etwfe
+    /// de Chaisemartin & D'Haultfœuille's estimators for a treatment that switches on and off.
+    case dcdh
     /// Every estimator of the model's scale (DiDAnalysis.chosenEstimators).
     case all
 }
@@ -79,6 +81,8 @@ public struct DiDOptions: Sendable {
     /// ImputationDiD+Variance.swift); false reproduces the peers' in-sample versions (R did's
     /// influence functions, diff-diff's τ̄) for the agreement tests of Tests/Fixtures/staggered.
     public var leaveOutOnGaps = true
+    /// The switching treatment of `--estimator dcdh` (nil for the cohort-based estimators).
+    public var switching: SwitchingTreatmentOptions?
 
     /// Creates options for an outcome and a covariance estimator.
     public init(outcome: String, covariance: CovarianceType) {

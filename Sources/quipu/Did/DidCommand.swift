@@ -21,6 +21,7 @@ struct DidCommand: ParsableCommand {
     @OptionGroup(title: "Model") var model: DidModelOptions
     @OptionGroup(title: "Estimators") var design: DidEstimatorOptions
     @OptionGroup(title: "Callaway–Sant'Anna") var callawaySantAnna: CallawaySantAnnaArguments
+    @OptionGroup(title: "Switching treatment (de Chaisemartin–D'Haultfœuille)") var switching: DidSwitchingOptions
     @OptionGroup(title: "Inference") var inference: DidInferenceOptions
     @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Output") var plotting: EventStudyPlotOption
@@ -36,7 +37,9 @@ struct DidCommand: ParsableCommand {
 
     func validate() throws {
         let estimator = design.estimator
-        guard panel.cohort != nil || panel.treat != nil else {
+        try switching.validate(estimator: estimator)
+        if estimator == .dcdh { try validateSwitching() }
+        guard panel.cohort != nil || panel.treat != nil || estimator == .dcdh else {
             throw ValidationError("did needs --treat (a 0/1 absorbing treatment) or --cohort (the first treated period)")
         }
         if plot != nil && !design.eventStudy && estimator == .twfe { throw ValidationError("--plot draws the event study: add --event-study") }
@@ -115,6 +118,7 @@ struct DidCommand: ParsableCommand {
             options.imputationLeads = design.leads
             options.combinations = inference.combine
             options.extraFixedEffects = model.fe.map(\.source)
+            options.switching = switching.options
             if inference.bootstrap != nil {
                 if let warning = BootstrapDiagnostics.fewReplicatesWarning(inference.reps) { warn(warning) }
                 options.bootstrap = MultiplierBootstrap(replicates: inference.reps, seed: inference.seed, threads: execution.threads,
@@ -124,6 +128,7 @@ struct DidCommand: ParsableCommand {
             let outcomeColumns = try ModelFormula.parse("\(model.outcome) ~ 1").response.variables
             var columns = panel.columns.union(covariateNames).union(outcomeColumns).union(covariance.clusterVariables).union(feColumns)
             if let weights = model.weights { columns.insert(weights) }
+            if let treatment = switching.treatment { columns.insert(treatment) }
             let (table, subsetSummary) = try rows.read(input, columns: columns, threads: execution.threads, demand: .differenceInDifferences)
             try refuseTextCovariates(covariateNames, in: table)
             let read = DispatchTime.now()
