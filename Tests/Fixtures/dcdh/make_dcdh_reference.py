@@ -16,6 +16,8 @@ Panels (written beside this script):
   twice, units that never switch, status quo 0, 1 and 2).
 - favara_imbs.csv: moderndid's copy of the Favara & Imbs (2015) county panel used by
   did_multiplegt_dyn's documentation (rows with a missing outcome removed, see README.md).
+- peru_pum.csv: the Peru panel's PUM missions so far (0-3) as a discrete treatment, firms
+  observed from the first year without gaps.
 - single_switch.csv: every unit changes once (the average total effect's definitions of the
   peers coincide only there).
 
@@ -123,12 +125,23 @@ favara = favara[favara.Dl_vloans_b.notna()]
 # diff-diff refuses units missing the first year; dropping them keeps the two samples equal.
 favara = favara[favara.county.isin(favara.county[favara.year == favara.year.min()])].reset_index(drop=True)
 
+# The Peru panel (Datasets/peru-natural-ingredients): PUM missions so far (0-3) as a discrete
+# treatment. diff-diff refuses firms missing the first year and drops firms with a gap (a missing
+# outcome makes one), so the fixture keeps the firms observed, with the outcome, in every year
+# from 2004 to their last; quipu reads the same rows.
+peru = pd.read_csv(HERE / "../../../Datasets/peru-natural-ingredients/peru.csv")[["firm_id", "year", "pum_missions", "emp_permanent"]]
+peru = peru[peru.emp_permanent.notna()]
+spans = peru.groupby("firm_id").year.agg(["min", "max", "size"])
+complete = spans[(spans["min"] == peru.year.min()) & (spans["size"] == spans["max"] - spans["min"] + 1)].index
+peru = peru[peru.firm_id.isin(complete)].reset_index(drop=True)
+
 reference = {
     "versions": {"diff-diff": dd.__version__, "moderndid": "0.2.0", "numpy": np.__version__, "pandas": pd.__version__, "polars": pl.__version__},
     "cases": {
         "reversible": case("reversible", reversible, "group", "period", "treatment", "outcome", 3, 3),
         "discrete": case("discrete", discrete_panel(), "unit", "period", "treatment", "outcome", 3, 2),
         "favara_imbs": case("favara_imbs", favara, "county", "year", "inter_bra", "Dl_vloans_b", 5, 3),
+        "peru_pum": case("peru_pum", peru, "firm_id", "year", "pum_missions", "emp_permanent", 3, 2),
         "single_switch": case("single_switch", single, "group", "period", "treatment", "outcome", 3, 2, moderndid=False),
     },
 }
