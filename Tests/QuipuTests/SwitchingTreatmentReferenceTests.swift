@@ -117,6 +117,29 @@ import Testing
         }
     }
 
+    /// `switching_treatment` (SwitchingTreatmentRecord): joiners and leavers as moderndid's
+    /// switchers-in and -out runs count them at ℓ = 1 (every switcher there has a control), and
+    /// the average total effect is the weighted sum of the effects with the weights it states.
+    @Test func switchingTreatmentRecord() throws {
+        let fixture = try Self.reference("reversible")
+        let json = try Self.run(fixture)
+        let record = try #require(json["switching_treatment"] as? [String: Any])
+        let runs = try #require(fixture["moderndid"] as? [String: Any])
+        func firstEffectCount(_ side: String) -> Int? { (((runs[side] as? [String: Any])?["effects"] as? [String: Any])?["1"] as? [String: Any])?["n"] as? Int }
+        #expect(record["joiners"] as? Int == firstEffectCount("in"))
+        #expect(record["leavers"] as? Int == firstEffectCount("out"))
+        #expect(record["never_switching"] as? Int == 120 - (firstEffectCount("in") ?? 0) - (firstEffectCount("out") ?? 0))
+        let horizons = try #require(record["horizons"] as? [[String: Any]])
+        var weighted = 0.0
+        for horizon in horizons where horizon["kind"] as? String == "effect" {
+            let label = try #require(horizon["label"] as? String)
+            let row = ((json["aggregates"] as? [[String: Any]]) ?? []).first { $0["label"] as? String == label }
+            weighted += (jsonNumber(horizon["average_weight"]) ?? .nan) * (jsonNumber(row?["estimate"]) ?? .nan)
+            #expect(horizon["switchers"] as? Int == row?["n_treated"] as? Int)
+        }
+        expectClose(jsonNumber(Self.row(json, eventTime: nil)?["estimate"]), weighted, relative: 1e-12, "average total effect = Σ weight × effect")
+    }
+
     /// The JSON covariances hold the effects' joint covariance: its diagonal is the squared SEs,
     /// and the average total effect's variance is that of its linear combination of the effects.
     @Test func covarianceOfTheEffects() throws {

@@ -112,6 +112,7 @@ public enum DiDAnalysis {
         analysis.pretrendPowers = results.compactMap { pretrendPower($0, options: options) }
         analysis.model = options.model
         analysis.effect = options.effect
+        analysis.switchingTreatment = chosen.lazy.compactMap(\.effects.switchingTreatment).first
         return analysis
     }
 

@@ -81,10 +81,12 @@ struct ChaisemartinDHaultfoeuilleEstimator: DiDEstimator {
             }
         }
         var notes = [Diagnostic(.descriptive, .note, "event time e = ℓ − 1 is did_multiplegt_dyn's effect ℓ (e = 0: the first period after a unit's first treatment change, F_g); e = −1 − ℓ its placebo ℓ, relative to the last period before the change (e = −1); simple: the average total effect per unit of treatment (Av_tot_eff)")]
+        var treatmentChanges = [Double?](repeating: nil, count: effects.count)
         if switching.normalized {
             // did_multiplegt_dyn's normalized effects: each divided by δ^D_ℓ (taken as known).
             for l in effects.indices {
                 let scale = estimator.cumulatedChange(effects[l])
+                treatmentChanges[l] = scale
                 let index = effectOffset + l
                 estimates[index] /= scale
                 for j in 0..<horizons.count { covariance[index, j] /= scale; covariance[j, index] /= scale }
@@ -104,6 +106,7 @@ struct ChaisemartinDHaultfoeuilleEstimator: DiDEstimator {
         let anyEffect = effects.reduce(into: Set<Int>()) { set, h in for g in h.eligible.indices where h.eligible[g] { set.insert(g) } }
         rows.append(StaggeredEstimate(kind: .simple, estimate: average, treatedUnits: anyEffect.count,
                                       cohortCount: Set(anyEffect.compactMap { panel.firstChange[$0] }).count))
+        notes.append(Diagnostic(.descriptive, .note, "units whose first change of '\(name)' raises it: \(panel.direction.filter { $0 > 0 }.count), lowers it: \(panel.direction.filter { $0 < 0 }.count); never changes: \(panel.direction.filter { $0 == 0 }.count)"))
         if weights == nil {
             notes.append(Diagnostic(.design, .note, "the average total effect is undefined: the switchers' treatment changed by nothing in total over the effects' periods"))
         }
@@ -123,7 +126,17 @@ struct ChaisemartinDHaultfoeuilleEstimator: DiDEstimator {
                                      unitsPerCohort: StaggeredSample.cohortCounts(perFirstChange),
                                      drops: design.outcomeColumn.drops() + panel.drops,
                                      panel: "cohort: the period of a unit's first change of '\(name)' (none: never changes); \(switchersLine); controls: units with the same first-period treatment not yet changed")
-        return DiDEffectSet(result: result, sample: sample, pretrendWarnings: [])
+        let horizonRecords = placebos.reversed().map { h in
+            SwitchingTreatmentRecord.Horizon(label: "e\(-1 - h.lag)", kind: "placebo", lag: h.lag, switchers: h.switchers, controls: h.controls,
+                                             treatmentChange: nil, averageWeight: nil)
+        } + effects.enumerated().map { l, h in
+            SwitchingTreatmentRecord.Horizon(label: "e\(h.lag - 1)", kind: "effect", lag: h.lag, switchers: h.switchers, controls: h.controls,
+                                             treatmentChange: treatmentChanges[l], averageWeight: weights.map { h.switchers > 0 ? $0[l] : 0 })
+        }
+        let record = SwitchingTreatmentRecord(treatment: name, switchers: switching.switchers.rawValue, normalized: switching.normalized,
+                                              joiners: panel.direction.filter { $0 > 0 }.count, leavers: panel.direction.filter { $0 < 0 }.count,
+                                              neverSwitching: panel.direction.filter { $0 == 0 }.count, horizons: horizonRecords)
+        return DiDEffectSet(result: result, sample: sample, pretrendWarnings: [], switchingTreatment: record)
     }
 
     /// Refuses horizons beyond what the panel allows: the last requested one must have switchers.
