@@ -25,6 +25,7 @@ extension DiDResults {
         if let referencePeriod { pairs.append(("reference_period", .integer(referencePeriod))) }
         if let window { pairs.append(("window", .array([.integer(window.lowerBound), .integer(window.upperBound)]))) }
         pairs += staggeredJSON
+        if let switchingTreatment { pairs.append(("switching_treatment", switchingTreatment.json)) }
         pairs.append(("notes", .array(notes.map { .string($0.noteText) })))
         return JSONValue.object(pairs).addingSubset(subset).versioned()
     }

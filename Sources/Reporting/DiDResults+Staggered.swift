@@ -204,7 +204,7 @@ extension DiDResults {
 extension DiDResults {
     /// Each estimator's colour in event-study charts (Okabe–Ito), shared with the report's charts.
     public static let estimatorColors: [StaggeredEstimator: String] = [.callawaySantAnna: "#0072B2", .sunAbraham: "#009E73", .imputation: "#CC79A7",
-                                                                       .etwfe: "#E69F00", .twfe: "#D55E00"]
+                                                                       .etwfe: "#E69F00", .twfe: "#D55E00", .dcdh: "#56B4E9"]
 
     /// The label of an aggregate in tables: "simple", "dynamic e = 2", "group 2006 average".
     static func tableLabel(_ estimate: StaggeredEstimate) -> String {

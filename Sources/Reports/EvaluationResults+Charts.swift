@@ -44,6 +44,7 @@ extension EvaluationResults {
         case .etwfe: return ("vs g − 1", "the extended TWFE's leads (never-treated controls) are relative to each cohort's last period before support (g − 1)")
         case .changesInChanges, .quantileDiD, .panelQTT:
             return ("\(spec.periodNoun) on \(spec.periodNoun)", "the distributional estimators' leads compare each \(spec.periodNoun) with the one before (varying base period)")
+        case .dcdh: return ("vs F − 1", "de Chaisemartin–D'Haultfœuille's placebos are relative to each unit's last period before its first treatment change (F − 1)")
         }
     }
 

@@ -122,6 +122,7 @@ public struct EvaluationRunner {
         case .quantileDiD: options.estimator = .qdid
         case .panelQTT: options.estimator = .qtt
         case .tripleDifferences: options.estimator = .ddd  // refused by the spec's parser (no partition key)
+        case .dcdh: options.estimator = .dcdh
         }
         if bootstrap {
             options.bootstrap = MultiplierBootstrap(replicates: spec.inference.bootstrapReplicates, seed: spec.inference.seed,

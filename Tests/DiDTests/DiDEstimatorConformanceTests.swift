@@ -14,7 +14,7 @@ import Testing
     /// a common trend, effects that grow with time since treatment, and noise. `missing` rows lose
     /// their outcome (NaN).
     static func table(missing: Set<Int> = []) -> DataTable {
-        var unit = [Double](), period = [Double](), cohort = [Double](), y = [Double]()
+        var unit = [Double](), period = [Double](), cohort = [Double](), treated = [Double](), y = [Double]()
         var state: UInt64 = 20
         func noise() -> Double {
             state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -25,12 +25,14 @@ import Testing
             let level = noise()
             for t in 1...8 {
                 unit.append(Double(u)); period.append(Double(t)); cohort.append(Double(g))
+                treated.append(g > 0 && t >= g ? 1 : 0)
                 let effect = g > 0 && t >= g ? 0.5 + 0.25 * Double(t - g) : 0
                 y.append(missing.contains(y.count) ? .nan : level + 0.1 * Double(t) + effect + 0.2 * noise())
             }
         }
-        return DataTable(source: "simulated.csv", names: ["unit", "period", "cohort", "y"],
-                         columns: [.numeric(unit), .numeric(period), .numeric(cohort), .numeric(y)], rowCount: unit.count)
+        // `treated` is the cohort as a 0/1 treatment, the switching treatment dcdh reads.
+        return DataTable(source: "simulated.csv", names: ["unit", "period", "cohort", "y", "treated"],
+                         columns: [.numeric(unit), .numeric(period), .numeric(cohort), .numeric(y), .numeric(treated)], rowCount: unit.count)
     }
 
     static func options(decompose: Bool) -> DiDOptions {
@@ -38,6 +40,18 @@ import Testing
         options.estimator = .all
         options.eventStudy = true
         options.decompose = decompose
+        return options
+    }
+
+    /// `options` with dcdh's switching treatment (the `treated` column; two effects and a
+    /// placebo) when `id` is dcdh, which reads it; the cohort estimators run without it.
+    static func options(for id: StaggeredEstimator, decompose: Bool) -> DiDOptions {
+        var options = options(decompose: decompose)
+        guard id == .dcdh else { return options }
+        var switching = SwitchingTreatmentOptions(treatment: "treated")
+        switching.effects = 2
+        switching.placebos = 1
+        options.switching = switching
         return options
     }
 
@@ -77,7 +91,7 @@ import Testing
     @Test("Every estimator returns a well-formed effect set through the protocol", arguments: StaggeredEstimator.allCases)
     func wellFormedEffectSet(_ id: StaggeredEstimator) throws {
         let table = Self.table()
-        let design = try Self.design(table, options: Self.options(decompose: true))
+        let design = try Self.design(table, options: Self.options(for: id, decompose: true))
         let estimator = DiDAnalysis.conformance(for: id)
         #expect(estimator.id == id)
         let effects = try estimator.estimate(design)
@@ -99,7 +113,7 @@ import Testing
     func missingOutcomesLeaveTheSample(_ id: StaggeredEstimator) throws {
         // Period 2 of unit 1, periods 7 and 8 of unit 25 (rows are unit-major, 8 per unit).
         let table = Self.table(missing: [1, 24 * 8 + 6, 24 * 8 + 7])
-        let design = try Self.design(table, options: Self.options(decompose: false))
+        let design = try Self.design(table, options: Self.options(for: id, decompose: false))
         let effects = try DiDAnalysis.conformance(for: id).estimate(design)
         Self.checkWellFormed(effects, id: id, rowsRead: table.rowCount)
         #expect(effects.sample.rows <= table.rowCount - 3, "\(id): \(effects.sample.rows) rows used")

@@ -25,7 +25,7 @@ COUNT = {"type": "integer", "minimum": 0}
 STR = {"type": "string"}
 STR_NA = {"type": ["string", "null"]}
 BOOL = {"type": "boolean"}
-ESTIMATORS = ["twfe", "cs", "sunab", "imputation", "etwfe", "twostage", "cic", "qdid", "qtt", "ddd"]
+ESTIMATORS = ["twfe", "cs", "sunab", "imputation", "etwfe", "twostage", "cic", "qdid", "qtt", "ddd", "dcdh"]
 
 
 def ref(name):
@@ -251,9 +251,16 @@ def did_document():
                                     description="PretrendPowerRecord: the pre-test's power against a linear trend (Roth 2022)")),
         "pretrend_warnings": array(STR),
         "sensitivity": array(ref("sensitivity")),
+        "switching_treatment": obj({
+            "treatment": STR, "switchers": {"enum": ["both", "in", "out"]}, "normalized": BOOL,
+            "joiners": COUNT, "leavers": COUNT, "never_switching": COUNT,
+            "horizons": array(obj({"label": STR, "kind": {"enum": ["effect", "placebo"]}, "lag": COUNT, "switchers": COUNT,
+                                   "controls": COUNT, "treatment_change": NUM_NA, "average_weight": NUM_NA}))},
+            description="SwitchingTreatmentRecord (--estimator dcdh): switchers and controls per horizon, the normalization "
+                        "delta^D_l (--normalized) and each effect's weight in the average total effect"),
         "notes": array(STR),
     }
-    return obj(fields, optional=["subset", "effect", "reference_period", "window", "sensitivity"])
+    return obj(fields, optional=["subset", "effect", "reference_period", "window", "sensitivity", "switching_treatment"])
 
 
 DEFS["bacon_type"] = {"enum": ["treated_vs_never", "earlier_vs_later", "later_vs_earlier"]}

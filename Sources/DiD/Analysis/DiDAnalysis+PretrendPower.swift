@@ -40,7 +40,7 @@ extension DiDAnalysis {
         case .callawaySantAnna, .tripleDifferences:
             reference = -1 - anticipation
             yearOnYear = options.callawaySantAnna.basePeriod == .varying
-        case .sunAbraham, .etwfe: reference = -1; yearOnYear = false
+        case .sunAbraham, .etwfe, .dcdh: reference = -1; yearOnYear = false
         }
         let study = result.estimates.indices.filter {
             let e = result.estimates[$0]

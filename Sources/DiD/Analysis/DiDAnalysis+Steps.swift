@@ -33,6 +33,7 @@ extension DiDAnalysis {
         case .qdid: return [.quantileDiD]
         case .qtt: return [.panelQTT]
         case .ddd: return [.tripleDifferences]
+        case .dcdh: return [.dcdh]
         case .all:
             return model == .poisson ? [.etwfe, .callawaySantAnna, .imputation, .twfe]
                 : [.callawaySantAnna, .sunAbraham, .imputation, .etwfe, .twfe]
@@ -52,6 +53,7 @@ extension DiDAnalysis {
         case .quantileDiD: return QuantileDiDEstimator()
         case .panelQTT: return PanelQuantileTreatmentEffectEstimator()
         case .tripleDifferences: return TripleDifferencesEstimator()
+        case .dcdh: return ChaisemartinDHaultfoeuilleEstimator()
         }
     }
 

@@ -48,7 +48,9 @@ public enum DiDAnalysis {
         if case let .treatment(name) = treatment, case let .numeric(values)? = table.column(named: name) {
             treatmentValues = values
         }
-        let timing = try TreatmentTiming(structure: structure, treatmentColumn: treatment.column, treatmentValues: treatmentValues)
+        // A switching treatment (dcdh) has no cohorts: its estimator reads the treatment's path.
+        let timing = options.switching != nil ? TreatmentTiming(switching: structure)
+            : try TreatmentTiming(structure: structure, treatmentColumn: treatment.column, treatmentValues: treatmentValues)
         let design = try DiDDesign(table: table, timing: timing, options: options)
         if options.effect == .proportional { try DiDEffectScale.checkProportional(design.outcomeColumn, source: table.source) }
         var estimators = chosenEstimators(options.estimator, cohortCount: timing.cohorts.count, model: options.model)
@@ -84,6 +86,7 @@ public enum DiDAnalysis {
 
         var sizes = timing.cohorts.map { cohort in (cohort: Optional(cohort), units: structure.cohorts.filter { $0 == cohort }.count) }
         sizes.append((cohort: nil, units: timing.neverTreatedCount))
+        if options.switching != nil, let sample = chosen.first?.effects.sample { sizes = sample.unitsPerCohort }
         // The header states the regression estimator's sample and covariance when one ran (TWFE),
         // else the headline's.
         let regression = chosen.first { $0.effects.regressionView != nil }?.effects
@@ -109,6 +112,7 @@ public enum DiDAnalysis {
         analysis.pretrendPowers = results.compactMap { pretrendPower($0, options: options) }
         analysis.model = options.model
         analysis.effect = options.effect
+        analysis.switchingTreatment = chosen.lazy.compactMap(\.effects.switchingTreatment).first
         return analysis
     }
 

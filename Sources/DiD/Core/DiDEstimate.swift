@@ -73,6 +73,8 @@ public struct DiDResults: Sendable {
     public var model: DiDModel = .linear
     /// The scale of the robust estimators' effects (proportional: log ratios, with percent changes).
     public var effect: DiDEffectScale = .level
+    /// The switching treatment's switchers, controls and weights by horizon (dcdh).
+    public var switchingTreatment: SwitchingTreatmentRecord? = nil
 }
 
 extension DiDResults {

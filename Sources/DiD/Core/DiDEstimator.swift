@@ -55,6 +55,8 @@ struct DiDEffectSet: Sendable {
     /// The per-regression view of a regression estimator (TWFE): one row per regression term,
     /// each with its own regression's t distribution, as fixest prints each regression.
     var regressionView: DiDRegressionView? = nil
+    /// What the switching-treatment estimator (dcdh) reports beside its effects.
+    var switchingTreatment: SwitchingTreatmentRecord? = nil
 }
 
 /// TWFE's regressions as rows of their own (the 2x2, the TWFE coefficient, the event study), with

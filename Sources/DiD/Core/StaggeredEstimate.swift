@@ -24,6 +24,8 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
     case panelQTT = "qtt"
     /// Ortiz-Villavicencio & Sant'Anna (2025): triple differences with an eligibility partition.
     case tripleDifferences = "ddd"
+    /// de Chaisemartin & D'Haultfœuille (2024): effects of a treatment that may switch on and off.
+    case dcdh
 
     /// The name shown in reports.
     public var displayName: String {
@@ -38,6 +40,7 @@ public enum StaggeredEstimator: String, Sendable, CaseIterable {
         case .quantileDiD: return "Quantile DiD"
         case .panelQTT: return "Panel QTT (Callaway–Li)"
         case .tripleDifferences: return "Triple differences (DDD)"
+        case .dcdh: return "de Chaisemartin–D'Haultfœuille"
         }
     }
 }

@@ -15,6 +15,8 @@ public enum EstimatorChoice: String, Sendable, CaseIterable {
     case cic, qdid, qtt
     /// Triple differences with an eligibility partition (`partition`); not part of `all`.
     case ddd
+    /// de Chaisemartin & D'Haultfœuille's estimators for a treatment that switches on and off.
+    case dcdh
     /// Every estimator of the model's scale (DiDAnalysis.chosenEstimators).
     case all
 }
@@ -94,6 +96,8 @@ public struct DiDOptions: Sendable {
     public var cr2Covariance = false
     /// The quantiles and bootstrap of the distributional estimators (cic, qdid, qtt).
     public var distributional = DistributionalOptions()
+    /// The switching treatment of `--estimator dcdh` (nil for the cohort-based estimators).
+    public var switching: SwitchingTreatmentOptions?
 
     /// Creates options for an outcome and a covariance estimator.
     public init(outcome: String, covariance: CovarianceType) {

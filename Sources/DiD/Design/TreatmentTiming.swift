@@ -22,7 +22,7 @@ public struct TreatmentTiming: Sendable {
                 let value = treatmentValues[row]
                 guard !value.isNaN, let cohort = structure.cohorts[Int(structure.unitCodes[row])] else { continue }
                 if structure.periods[row] >= cohort && value == 0 {
-                    throw PanelError("\(source): treatment '\(name)' switches off for unit \(structure.unitLabels[Int(structure.unitCodes[row])]): 1 from period \(cohort), 0 in period \(structure.periods[row]) (row \(row + 1)); did needs an absorbing treatment (code the first treated period with --cohort)")
+                    throw PanelError("\(source): treatment '\(name)' switches off for unit \(structure.unitLabels[Int(structure.unitCodes[row])]): 1 from period \(cohort), 0 in period \(structure.periods[row]) (row \(row + 1)); did needs an absorbing treatment (code the first treated period with --cohort), or --estimator dcdh --treatment \(name) for a treatment that switches on and off")
                 }
             }
         }

@@ -22,6 +22,7 @@ struct DidCommand: ParsableCommand {
     @OptionGroup(title: "Estimators") var design: DidEstimatorOptions
     @OptionGroup(title: "Callaway–Sant'Anna") var callawaySantAnna: CallawaySantAnnaArguments
     @OptionGroup(title: "Triple differences") var tripleDifferences: TripleDifferencesArguments
+    @OptionGroup(title: "Switching treatment (de Chaisemartin–D'Haultfœuille)") var switching: DidSwitchingOptions
     @OptionGroup(title: "Inference") var inference: DidInferenceOptions
     @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Output") var plotting: EventStudyPlotOption
@@ -38,7 +39,9 @@ struct DidCommand: ParsableCommand {
 
     func validate() throws {
         let estimator = design.estimator
-        guard panel.cohort != nil || panel.treat != nil else {
+        try switching.validate(estimator: estimator)
+        if estimator == .dcdh { try validateSwitching() }
+        guard panel.cohort != nil || panel.treat != nil || estimator == .dcdh else {
             throw ValidationError("did needs --treat (a 0/1 absorbing treatment) or --cohort (the first treated period)")
         }
         if plot != nil && !design.eventStudy && estimator == .twfe { throw ValidationError("--plot draws the event study: add --event-study") }
@@ -130,6 +133,7 @@ struct DidCommand: ParsableCommand {
             options.distributional.quantiles = distributional.quantiles.values
             options.distributional.replicates = inference.reps
             options.distributional.seed = inference.seed
+            options.switching = switching.options
             if inference.bootstrap != nil {
                 if let warning = BootstrapDiagnostics.fewReplicatesWarning(inference.reps) { warn(warning) }
                 options.bootstrap = MultiplierBootstrap(replicates: inference.reps, seed: inference.seed, threads: execution.threads,
@@ -140,6 +144,7 @@ struct DidCommand: ParsableCommand {
             var columns = panel.columns.union(covariateNames).union(outcomeColumns).union(covariance.clusterVariables).union(feColumns)
             if let weights = model.weights { columns.insert(weights) }
             if let partition = tripleDifferences.partition { columns.formUnion(try ModelFormula.parse("\(partition) ~ 1").response.variables) }
+            if let treatment = switching.treatment { columns.insert(treatment) }
             let (table, subsetSummary) = try rows.read(input, columns: columns, threads: execution.threads, demand: .differenceInDifferences)
             try refuseTextCovariates(covariateNames, in: table)
             let read = DispatchTime.now()

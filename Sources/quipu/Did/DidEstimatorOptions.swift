@@ -4,7 +4,7 @@ import DiD
 /// Which difference-in-differences estimates `quipu did` makes: the estimator, the 2x2 and the
 /// event study, and the diagnostics beside them.
 struct DidEstimatorOptions: ParsableArguments {
-    @Option(name: .long, help: "Estimator: auto (TWFE with one cohort; Callaway–Sant'Anna first, TWFE beside it, with staggered cohorts; with --model poisson the extended TWFE first), twfe, cs, sunab, imputation, etwfe (Wooldridge's extended TWFE; linear, poisson or logit), twostage (Gardner's two-stage DiD as did2s: imputation's estimates, GMM standard errors), cic, qdid, qtt (distributional effects at --quantiles), ddd (triple differences with --partition), all (every estimator of the model's scale; not ddd).")
+    @Option(name: .long, help: "Estimator: auto (TWFE with one cohort; Callaway–Sant'Anna first, TWFE beside it, with staggered cohorts; with --model poisson the extended TWFE first), twfe, cs, sunab, imputation, etwfe (Wooldridge's extended TWFE; linear, poisson or logit), twostage (Gardner's two-stage DiD as did2s: imputation's estimates, GMM standard errors), cic, qdid, qtt (distributional effects at --quantiles), ddd (triple differences with --partition), dcdh (de Chaisemartin–D'Haultfœuille, a treatment that switches on and off, with --treatment), all (every estimator of the model's scale; not ddd or dcdh).")
     var estimator: EstimatorChoice = .auto
 
     @Option(name: .long, help: "First post period for the 2x2 estimate (ever vs never treated, before vs after).")
