@@ -14,7 +14,7 @@ import Testing
     /// a common trend, effects that grow with time since treatment, and noise. `missing` rows lose
     /// their outcome (NaN).
     static func table(missing: Set<Int> = []) -> DataTable {
-        var unit = [Double](), period = [Double](), cohort = [Double](), treated = [Double](), y = [Double]()
+        var unit = [Double](), period = [Double](), cohort = [Double](), treated = [Double](), eligible = [Double](), y = [Double]()
         var state: UInt64 = 20
         func noise() -> Double {
             state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -26,13 +26,16 @@ import Testing
             for t in 1...8 {
                 unit.append(Double(u)); period.append(Double(t)); cohort.append(Double(g))
                 treated.append(g > 0 && t >= g ? 1 : 0)
+                eligible.append(Double(u % 2))
                 let effect = g > 0 && t >= g ? 0.5 + 0.25 * Double(t - g) : 0
                 y.append(missing.contains(y.count) ? .nan : level + 0.1 * Double(t) + effect + 0.2 * noise())
             }
         }
-        // `treated` is the cohort as a 0/1 treatment, the switching treatment dcdh reads.
-        return DataTable(source: "simulated.csv", names: ["unit", "period", "cohort", "y", "treated"],
-                         columns: [.numeric(unit), .numeric(period), .numeric(cohort), .numeric(y), .numeric(treated)], rowCount: unit.count)
+        // `treated` is the cohort as a 0/1 treatment, the switching treatment dcdh reads; `eligible`
+        // (odd units) the partition ddd reads, with eligible and ineligible units in every cohort.
+        return DataTable(source: "simulated.csv", names: ["unit", "period", "cohort", "y", "treated", "eligible"],
+                         columns: [.numeric(unit), .numeric(period), .numeric(cohort), .numeric(y), .numeric(treated), .numeric(eligible)],
+                         rowCount: unit.count)
     }
 
     static func options(decompose: Bool) -> DiDOptions {
@@ -44,9 +47,11 @@ import Testing
     }
 
     /// `options` with dcdh's switching treatment (the `treated` column; two effects and a
-    /// placebo) when `id` is dcdh, which reads it; the cohort estimators run without it.
+    /// placebo) when `id` is dcdh, and ddd's partition (`eligible`) when `id` is ddd, which read
+    /// them; the cohort estimators run without them.
     static func options(for id: StaggeredEstimator, decompose: Bool) -> DiDOptions {
         var options = options(decompose: decompose)
+        if id == .tripleDifferences { options.partition = "eligible" }
         guard id == .dcdh else { return options }
         var switching = SwitchingTreatmentOptions(treatment: "treated")
         switching.effects = 2
