@@ -117,6 +117,8 @@ import Testing
             (["--estimator", "qdid", "--bootstrap", "multiplier"], 64, "always resamples units"),
             (["--estimator", "cic", "--reps", "5"], 64, "--reps 5"),
             (["--estimator", "cic", "--covariates", "heads"], 1, "takes no --covariates"),
+            (["--estimator", "qdid", "--base-period", "universal"], 64, "varying base period"),
+            (["--estimator", "qtt", "--aggregate", "simple,calendar"], 64, "simple, dynamic and group only"),
         ] {
             let result = try run(csv, extra)
             #expect(result.status == status, "\(extra): \(result.standardError)")
